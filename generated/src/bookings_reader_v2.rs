@@ -435,81 +435,15 @@ pub struct Address {
     /// Multi-level subdivisions from top to bottom.
     pub subdivisions: Option<Vec<Subdivision>>,
 }
-
-impl Serialize for Address {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Address",
-                usize::from(self.street_address.is_some())
-                    + usize::from(self.address_line.is_some())
-                    + usize::from(self.country.is_some())
-                    + usize::from(self.subdivision.is_some())
-                    + usize::from(self.city.is_some())
-                    + usize::from(self.postal_code.is_some())
-                    + usize::from(self.address_line2.is_some())
-                    + usize::from(self.formatted_address.is_some())
-                    + usize::from(self.hint.is_some())
-                    + usize::from(self.geocode.is_some())
-                    + usize::from(self.country_fullname.is_some())
-                    + usize::from(self.subdivisions.is_some()),
-            )
-            .optional("streetAddress", &self.street_address)
-            .optional("addressLine", &self.address_line)
-            .optional("country", &self.country)
-            .optional("subdivision", &self.subdivision)
-            .optional("city", &self.city)
-            .optional("postalCode", &self.postal_code)
-            .optional("addressLine2", &self.address_line2)
-            .optional("formattedAddress", &self.formatted_address)
-            .optional("hint", &self.hint)
-            .optional("geocode", &self.geocode)
-            .optional("countryFullname", &self.country_fullname)
-            .optional("subdivisions", &self.subdivisions)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Address {
-    const NAME: &'static str = "Address";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "streetAddress" => {
-                    rt::object::nullable(&mut map, &mut out.street_address)
-                }
-                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
-                "country" => rt::object::nullable(&mut map, &mut out.country),
-                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
-                "city" => rt::object::nullable(&mut map, &mut out.city),
-                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
-                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
-                "formattedAddress" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_address)
-                }
-                "hint" => rt::object::nullable(&mut map, &mut out.hint),
-                "geocode" => rt::object::nullable(&mut map, &mut out.geocode),
-                "countryFullname" => {
-                    rt::object::nullable(&mut map, &mut out.country_fullname)
-                }
-                "subdivisions" => rt::object::nullable(&mut map, &mut out.subdivisions),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Address { "streetAddress" street_address : nullable optional, "addressLine"
+    address_line : nullable optional, "country" country : nullable optional,
+    "subdivision" subdivision : nullable optional, "city" city : nullable optional,
+    "postalCode" postal_code : nullable optional, "addressLine2" address_line2 : nullable
+    optional, "formattedAddress" formatted_address : nullable optional, "hint" hint :
+    nullable optional, "geocode" geocode : nullable optional, "countryFullname"
+    country_fullname : nullable optional, "subdivisions" subdivisions : nullable
+    optional, }
 }
 
 /// Possible allowed actions for a Booking
@@ -525,48 +459,9 @@ pub struct AllowedActions {
     /// Deprecated by Wix.
     pub refund: Option<bool>,
 }
-
-impl Serialize for AllowedActions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AllowedActions",
-                usize::from(self.cancel.is_some())
-                    + usize::from(self.reschedule.is_some())
-                    + usize::from(self.refund.is_some()),
-            )
-            .optional("cancel", &self.cancel)
-            .optional("reschedule", &self.reschedule)
-            .optional("refund", &self.refund)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AllowedActions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AllowedActions {
-    const NAME: &'static str = "AllowedActions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cancel" => rt::object::nullable(&mut map, &mut out.cancel),
-                "reschedule" => rt::object::nullable(&mut map, &mut out.reschedule),
-                "refund" => rt::object::nullable(&mut map, &mut out.refund),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AllowedActions { "cancel" cancel : nullable optional, "reschedule" reschedule :
+    nullable optional, "refund" refund : nullable optional, }
 }
 
 /// The `Attendance` object.
@@ -580,49 +475,9 @@ pub struct Attendance {
     /// be greater than `1` for bookings with multiple participants.
     pub number_of_attendees: Option<f64>,
 }
-
-impl Serialize for Attendance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Attendance",
-                usize::from(self.id.is_some()) + usize::from(self.status.is_some())
-                    + usize::from(self.number_of_attendees.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("status", &self.status)
-            .optional("numberOfAttendees", &self.number_of_attendees)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Attendance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Attendance {
-    const NAME: &'static str = "Attendance";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "numberOfAttendees" => {
-                    rt::object::nullable(&mut map, &mut out.number_of_attendees)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Attendance { "id" id : nullable optional, "status" status : nullable optional,
+    "numberOfAttendees" number_of_attendees : nullable optional, }
 }
 
 /// - `NOT_SET`: There is no available attendance information.
@@ -696,50 +551,9 @@ pub struct BookedEntity {
     /// - "COURSE": For course bookings.
     pub tags: Option<Vec<String>>,
 }
-
-impl Serialize for BookedEntity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookedEntity",
-                usize::from(self.slot.is_some()) + usize::from(self.schedule.is_some())
-                    + usize::from(self.title.is_some())
-                    + usize::from(self.tags.is_some()),
-            )
-            .optional("slot", &self.slot)
-            .optional("schedule", &self.schedule)
-            .optional("title", &self.title)
-            .optional("tags", &self.tags)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookedEntity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookedEntity {
-    const NAME: &'static str = "BookedEntity";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "slot" => rt::object::nullable(&mut map, &mut out.slot),
-                "schedule" => rt::object::nullable(&mut map, &mut out.schedule),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "tags" => rt::object::nullable(&mut map, &mut out.tags),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookedEntity { "slot" slot : nullable optional, "schedule" schedule : nullable
+    optional, "title" title : nullable optional, "tags" tags : nullable optional, }
 }
 
 /// The `BookedSchedule` object.
@@ -759,61 +573,11 @@ pub struct BookedSchedule {
     /// End time of the last session related to the booking in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
     pub last_session_end: Option<String>,
 }
-
-impl Serialize for BookedSchedule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookedSchedule",
-                usize::from(self.schedule_id.is_some())
-                    + usize::from(self.service_id.is_some())
-                    + usize::from(self.location.is_some())
-                    + usize::from(self.timezone.is_some())
-                    + usize::from(self.first_session_start.is_some())
-                    + usize::from(self.last_session_end.is_some()),
-            )
-            .optional("scheduleId", &self.schedule_id)
-            .optional("serviceId", &self.service_id)
-            .optional("location", &self.location)
-            .optional("timezone", &self.timezone)
-            .optional("firstSessionStart", &self.first_session_start)
-            .optional("lastSessionEnd", &self.last_session_end)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookedSchedule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookedSchedule {
-    const NAME: &'static str = "BookedSchedule";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "scheduleId" => rt::object::nullable(&mut map, &mut out.schedule_id),
-                "serviceId" => rt::object::nullable(&mut map, &mut out.service_id),
-                "location" => rt::object::nullable(&mut map, &mut out.location),
-                "timezone" => rt::object::nullable(&mut map, &mut out.timezone),
-                "firstSessionStart" => {
-                    rt::object::nullable(&mut map, &mut out.first_session_start)
-                }
-                "lastSessionEnd" => {
-                    rt::object::nullable(&mut map, &mut out.last_session_end)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookedSchedule { "scheduleId" schedule_id : nullable optional, "serviceId" service_id
+    : nullable optional, "location" location : nullable optional, "timezone" timezone :
+    nullable optional, "firstSessionStart" first_session_start : nullable optional,
+    "lastSessionEnd" last_session_end : nullable optional, }
 }
 
 /// The `BookedSlot` object.
@@ -869,84 +633,15 @@ pub struct BookedSlot {
     /// Returned only when the service has a `schedule.availabilityConstraints.durationRange`.
     pub duration_unit_count: Option<f64>,
 }
-
-impl Serialize for BookedSlot {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookedSlot",
-                usize::from(self.session_id.is_some())
-                    + usize::from(self.service_id.is_some())
-                    + usize::from(self.schedule_id.is_some())
-                    + usize::from(self.event_id.is_some())
-                    + usize::from(self.start_date.is_some())
-                    + usize::from(self.end_date.is_some())
-                    + usize::from(self.timezone.is_some())
-                    + usize::from(self.resource.is_some())
-                    + usize::from(self.location.is_some())
-                    + usize::from(self.resource_selections.is_some())
-                    + usize::from(self.all_day.is_some())
-                    + usize::from(self.duration_unit_type.is_some())
-                    + usize::from(self.duration_unit_count.is_some()),
-            )
-            .optional("sessionId", &self.session_id)
-            .optional("serviceId", &self.service_id)
-            .optional("scheduleId", &self.schedule_id)
-            .optional("eventId", &self.event_id)
-            .optional("startDate", &self.start_date)
-            .optional("endDate", &self.end_date)
-            .optional("timezone", &self.timezone)
-            .optional("resource", &self.resource)
-            .optional("location", &self.location)
-            .optional("resourceSelections", &self.resource_selections)
-            .optional("allDay", &self.all_day)
-            .optional("durationUnitType", &self.duration_unit_type)
-            .optional("durationUnitCount", &self.duration_unit_count)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookedSlot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookedSlot {
-    const NAME: &'static str = "BookedSlot";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "sessionId" => rt::object::nullable(&mut map, &mut out.session_id),
-                "serviceId" => rt::object::nullable(&mut map, &mut out.service_id),
-                "scheduleId" => rt::object::nullable(&mut map, &mut out.schedule_id),
-                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
-                "startDate" => rt::object::nullable(&mut map, &mut out.start_date),
-                "endDate" => rt::object::nullable(&mut map, &mut out.end_date),
-                "timezone" => rt::object::nullable(&mut map, &mut out.timezone),
-                "resource" => rt::object::nullable(&mut map, &mut out.resource),
-                "location" => rt::object::nullable(&mut map, &mut out.location),
-                "resourceSelections" => {
-                    rt::object::nullable(&mut map, &mut out.resource_selections)
-                }
-                "allDay" => rt::object::nullable(&mut map, &mut out.all_day),
-                "durationUnitType" => {
-                    rt::object::nullable(&mut map, &mut out.duration_unit_type)
-                }
-                "durationUnitCount" => {
-                    rt::object::nullable(&mut map, &mut out.duration_unit_count)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookedSlot { "sessionId" session_id : nullable optional, "serviceId" service_id :
+    nullable optional, "scheduleId" schedule_id : nullable optional, "eventId" event_id :
+    nullable optional, "startDate" start_date : nullable optional, "endDate" end_date :
+    nullable optional, "timezone" timezone : nullable optional, "resource" resource :
+    nullable optional, "location" location : nullable optional, "resourceSelections"
+    resource_selections : nullable optional, "allDay" all_day : nullable optional,
+    "durationUnitType" duration_unit_type : nullable optional, "durationUnitCount"
+    duration_unit_count : nullable optional, }
 }
 
 /// An entity representing a scheduled appointment, class session, or course.
@@ -1044,138 +739,24 @@ pub struct Booking {
     /// When the service supports deposit payments and `fullUpfrontPaymentAllowed` is `true`, this field can be `true` or `false`.
     pub deposit_selected: Option<bool>,
 }
-
-impl Serialize for Booking {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Booking",
-                usize::from(self.total_participants.is_some())
-                    + usize::from(self.participants_choices.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.booked_entity.is_some())
-                    + usize::from(self.contact_details.is_some())
-                    + usize::from(self.additional_fields.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.payment_status.is_some())
-                    + usize::from(self.selected_payment_option.is_some())
-                    + usize::from(self.created_date.is_some())
-                    + usize::from(self.external_user_id.is_some())
-                    + usize::from(self.revision.is_some())
-                    + usize::from(self.created_by.is_some())
-                    + usize::from(self.start_date.is_some())
-                    + usize::from(self.end_date.is_some())
-                    + usize::from(self.updated_date.is_some())
-                    + usize::from(self.extended_fields.is_some())
-                    + usize::from(self.double_booked.is_some())
-                    + usize::from(self.multi_service_booking_info.is_some())
-                    + usize::from(self.form_submission_id.is_some())
-                    + usize::from(self.form_id.is_some())
-                    + usize::from(self.booked_add_ons.is_some())
-                    + usize::from(self.app_id.is_some())
-                    + usize::from(self.created_by_app_id.is_some())
-                    + usize::from(self.deposit_selected.is_some()),
-            )
-            .optional("totalParticipants", &self.total_participants)
-            .optional("participantsChoices", &self.participants_choices)
-            .optional("id", &self.id)
-            .optional("bookedEntity", &self.booked_entity)
-            .optional("contactDetails", &self.contact_details)
-            .optional("additionalFields", &self.additional_fields)
-            .optional("status", &self.status)
-            .optional("paymentStatus", &self.payment_status)
-            .optional("selectedPaymentOption", &self.selected_payment_option)
-            .optional("createdDate", &self.created_date)
-            .optional("externalUserId", &self.external_user_id)
-            .optional("revision", &self.revision)
-            .optional("createdBy", &self.created_by)
-            .optional("startDate", &self.start_date)
-            .optional("endDate", &self.end_date)
-            .optional("updatedDate", &self.updated_date)
-            .optional("extendedFields", &self.extended_fields)
-            .optional("doubleBooked", &self.double_booked)
-            .optional("multiServiceBookingInfo", &self.multi_service_booking_info)
-            .optional("formSubmissionId", &self.form_submission_id)
-            .optional("formId", &self.form_id)
-            .optional("bookedAddOns", &self.booked_add_ons)
-            .optional("appId", &self.app_id)
-            .optional("createdByAppId", &self.created_by_app_id)
-            .optional("depositSelected", &self.deposit_selected)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Booking {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Booking {
-    const NAME: &'static str = "Booking";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "totalParticipants" => {
-                    rt::object::nullable(&mut map, &mut out.total_participants)
-                }
-                "participantsChoices" => {
-                    rt::object::nullable(&mut map, &mut out.participants_choices)
-                }
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "bookedEntity" => rt::object::nullable(&mut map, &mut out.booked_entity),
-                "contactDetails" => {
-                    rt::object::nullable(&mut map, &mut out.contact_details)
-                }
-                "additionalFields" => {
-                    rt::object::nullable(&mut map, &mut out.additional_fields)
-                }
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "paymentStatus" => {
-                    rt::object::nullable(&mut map, &mut out.payment_status)
-                }
-                "selectedPaymentOption" => {
-                    rt::object::nullable(&mut map, &mut out.selected_payment_option)
-                }
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "externalUserId" => {
-                    rt::object::nullable(&mut map, &mut out.external_user_id)
-                }
-                "revision" => rt::object::nullable(&mut map, &mut out.revision),
-                "createdBy" => rt::object::nullable(&mut map, &mut out.created_by),
-                "startDate" => rt::object::nullable(&mut map, &mut out.start_date),
-                "endDate" => rt::object::nullable(&mut map, &mut out.end_date),
-                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
-                "extendedFields" => {
-                    rt::object::nullable(&mut map, &mut out.extended_fields)
-                }
-                "doubleBooked" => rt::object::nullable(&mut map, &mut out.double_booked),
-                "multiServiceBookingInfo" => {
-                    rt::object::nullable(&mut map, &mut out.multi_service_booking_info)
-                }
-                "formSubmissionId" => {
-                    rt::object::nullable(&mut map, &mut out.form_submission_id)
-                }
-                "formId" => rt::object::nullable(&mut map, &mut out.form_id),
-                "bookedAddOns" => rt::object::nullable(&mut map, &mut out.booked_add_ons),
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                "createdByAppId" => {
-                    rt::object::nullable(&mut map, &mut out.created_by_app_id)
-                }
-                "depositSelected" => {
-                    rt::object::nullable(&mut map, &mut out.deposit_selected)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Booking { "totalParticipants" total_participants : nullable optional,
+    "participantsChoices" participants_choices : nullable optional, "id" id : nullable
+    optional, "bookedEntity" booked_entity : nullable optional, "contactDetails"
+    contact_details : nullable optional, "additionalFields" additional_fields : nullable
+    optional, "status" status : nullable optional, "paymentStatus" payment_status :
+    nullable optional, "selectedPaymentOption" selected_payment_option : nullable
+    optional, "createdDate" created_date : nullable optional, "externalUserId"
+    external_user_id : nullable optional, "revision" revision : nullable optional,
+    "createdBy" created_by : nullable optional, "startDate" start_date : nullable
+    optional, "endDate" end_date : nullable optional, "updatedDate" updated_date :
+    nullable optional, "extendedFields" extended_fields : nullable optional,
+    "doubleBooked" double_booked : nullable optional, "multiServiceBookingInfo"
+    multi_service_booking_info : nullable optional, "formSubmissionId" form_submission_id
+    : nullable optional, "formId" form_id : nullable optional, "bookedAddOns"
+    booked_add_ons : nullable optional, "appId" app_id : nullable optional,
+    "createdByAppId" created_by_app_id : nullable optional, "depositSelected"
+    deposit_selected : nullable optional, }
 }
 
 /// The `BookingFeeDetails` object.
@@ -1184,44 +765,9 @@ pub struct BookingFeeDetails {
     /// The `cancellationFeeStatus` field.
     pub cancellation_fee_status: Option<BookingFeeStatus>,
 }
-
-impl Serialize for BookingFeeDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookingFeeDetails",
-                usize::from(self.cancellation_fee_status.is_some()),
-            )
-            .optional("cancellationFeeStatus", &self.cancellation_fee_status)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookingFeeDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookingFeeDetails {
-    const NAME: &'static str = "BookingFeeDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cancellationFeeStatus" => {
-                    rt::object::nullable(&mut map, &mut out.cancellation_fee_status)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookingFeeDetails { "cancellationFeeStatus" cancellation_fee_status : nullable
+    optional, }
 }
 
 /// - `UNKNOWN_STATUS`: There is no information about the booking fee status.
@@ -1284,44 +830,9 @@ pub struct BookingPolicySettings {
     /// Whether the booking has an active cancellation fee policy.
     pub cancellation_fee_enabled: Option<bool>,
 }
-
-impl Serialize for BookingPolicySettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookingPolicySettings",
-                usize::from(self.cancellation_fee_enabled.is_some()),
-            )
-            .optional("cancellationFeeEnabled", &self.cancellation_fee_enabled)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookingPolicySettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookingPolicySettings {
-    const NAME: &'static str = "BookingPolicySettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cancellationFeeEnabled" => {
-                    rt::object::nullable(&mut map, &mut out.cancellation_fee_enabled)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookingPolicySettings { "cancellationFeeEnabled" cancellation_fee_enabled : nullable
+    optional, }
 }
 
 /// The `CommonAddressLocation` object.
@@ -1332,45 +843,9 @@ pub struct CommonAddressLocation {
     /// Address longitude.
     pub longitude: Option<f64>,
 }
-
-impl Serialize for CommonAddressLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonAddressLocation",
-                usize::from(self.latitude.is_some())
-                    + usize::from(self.longitude.is_some()),
-            )
-            .optional("latitude", &self.latitude)
-            .optional("longitude", &self.longitude)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CommonAddressLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CommonAddressLocation {
-    const NAME: &'static str = "CommonAddressLocation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "latitude" => rt::object::nullable(&mut map, &mut out.latitude),
-                "longitude" => rt::object::nullable(&mut map, &mut out.longitude),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonAddressLocation { "latitude" latitude : nullable optional, "longitude"
+    longitude : nullable optional, }
 }
 
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
@@ -1391,51 +866,10 @@ pub struct CommonQueryV2 {
     /// `[{"fieldName":"sortField1","order":"ASC"},{"fieldName":"sortField2","order":"DESC"}]`
     pub sort: Option<Vec<Sorting>>,
 }
-
-impl Serialize for CommonQueryV2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonQueryV2",
-                usize::from(self.paging.is_some())
-                    + usize::from(self.cursor_paging.is_some())
-                    + usize::from(self.filter.is_some())
-                    + usize::from(self.sort.is_some()),
-            )
-            .optional("paging", &self.paging)
-            .optional("cursorPaging", &self.cursor_paging)
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CommonQueryV2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CommonQueryV2 {
-    const NAME: &'static str = "CommonQueryV2";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paging" => rt::object::nullable(&mut map, &mut out.paging),
-                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonQueryV2 { "paging" paging : nullable optional, "cursorPaging" cursor_paging :
+    nullable optional, "filter" filter : nullable optional, "sort" sort : nullable
+    optional, }
 }
 
 /// The `ConferencingDetails` object.
@@ -1446,45 +880,9 @@ pub struct ConferencingDetails {
     /// Conference password.
     pub password: Option<String>,
 }
-
-impl Serialize for ConferencingDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ConferencingDetails",
-                usize::from(self.guest_url.is_some())
-                    + usize::from(self.password.is_some()),
-            )
-            .optional("guestUrl", &self.guest_url)
-            .optional("password", &self.password)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ConferencingDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ConferencingDetails {
-    const NAME: &'static str = "ConferencingDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "guestUrl" => rt::object::nullable(&mut map, &mut out.guest_url),
-                "password" => rt::object::nullable(&mut map, &mut out.password),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ConferencingDetails { "guestUrl" guest_url : nullable optional, "password" password :
+    nullable optional, }
 }
 
 /// The `ContactDetails` object.
@@ -1515,63 +913,12 @@ pub struct ContactDetails {
     /// format.
     pub country_code: Option<String>,
 }
-
-impl Serialize for ContactDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ContactDetails",
-                usize::from(self.contact_id.is_some())
-                    + usize::from(self.first_name.is_some())
-                    + usize::from(self.last_name.is_some())
-                    + usize::from(self.email.is_some())
-                    + usize::from(self.phone.is_some())
-                    + usize::from(self.full_address.is_some())
-                    + usize::from(self.time_zone.is_some())
-                    + usize::from(self.country_code.is_some()),
-            )
-            .optional("contactId", &self.contact_id)
-            .optional("firstName", &self.first_name)
-            .optional("lastName", &self.last_name)
-            .optional("email", &self.email)
-            .optional("phone", &self.phone)
-            .optional("fullAddress", &self.full_address)
-            .optional("timeZone", &self.time_zone)
-            .optional("countryCode", &self.country_code)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ContactDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ContactDetails {
-    const NAME: &'static str = "ContactDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
-                "firstName" => rt::object::nullable(&mut map, &mut out.first_name),
-                "lastName" => rt::object::nullable(&mut map, &mut out.last_name),
-                "email" => rt::object::nullable(&mut map, &mut out.email),
-                "phone" => rt::object::nullable(&mut map, &mut out.phone),
-                "fullAddress" => rt::object::nullable(&mut map, &mut out.full_address),
-                "timeZone" => rt::object::nullable(&mut map, &mut out.time_zone),
-                "countryCode" => rt::object::nullable(&mut map, &mut out.country_code),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ContactDetails { "contactId" contact_id : nullable optional, "firstName" first_name :
+    nullable optional, "lastName" last_name : nullable optional, "email" email : nullable
+    optional, "phone" phone : nullable optional, "fullAddress" full_address : nullable
+    optional, "timeZone" time_zone : nullable optional, "countryCode" country_code :
+    nullable optional, }
 }
 
 /// The `CountExtendedBookingsRequest` object.
@@ -1585,42 +932,8 @@ pub struct CountExtendedBookingsRequest {
     /// Example of operators: `$eq`, `$ne`, `$lt`, `$lte`, `$gt`, `$gte`, `$in`, `$hasSome`, `$hasAll`, `$startsWith`, `$contains`
     pub filter: Option<serde_json::Value>,
 }
-
-impl Serialize for CountExtendedBookingsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CountExtendedBookingsRequest",
-                usize::from(self.filter.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CountExtendedBookingsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CountExtendedBookingsRequest {
-    const NAME: &'static str = "CountExtendedBookingsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CountExtendedBookingsRequest { "filter" filter : nullable optional, }
 }
 
 /// The `CountExtendedBookingsResponse` object.
@@ -1629,42 +942,8 @@ pub struct CountExtendedBookingsResponse {
     /// The number of bookings matching the specified filter.
     pub count: Option<f64>,
 }
-
-impl Serialize for CountExtendedBookingsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CountExtendedBookingsResponse",
-                usize::from(self.count.is_some()),
-            )
-            .optional("count", &self.count)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CountExtendedBookingsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CountExtendedBookingsResponse {
-    const NAME: &'static str = "CountExtendedBookingsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CountExtendedBookingsResponse { "count" count : nullable optional, }
 }
 
 /// The `CustomFormField` object.
@@ -1679,50 +958,9 @@ pub struct CustomFormField {
     /// The `valueType` field.
     pub value_type: Option<ValueType>,
 }
-
-impl Serialize for CustomFormField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CustomFormField",
-                usize::from(self.id.is_some()) + usize::from(self.value.is_some())
-                    + usize::from(self.label.is_some())
-                    + usize::from(self.value_type.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("value", &self.value)
-            .optional("label", &self.label)
-            .optional("valueType", &self.value_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomFormField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CustomFormField {
-    const NAME: &'static str = "CustomFormField";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "label" => rt::object::nullable(&mut map, &mut out.label),
-                "valueType" => rt::object::nullable(&mut map, &mut out.value_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CustomFormField { "id" id : nullable optional, "value" value : nullable optional,
+    "label" label : nullable optional, "valueType" value_type : nullable optional, }
 }
 
 /// The `CyclePrice` object.
@@ -1733,44 +971,9 @@ pub struct CyclePrice {
     /// Three-letter currency code in [ISO-4217](https://en.wikipedia.org/wiki/ISO_4217) alphabetic format.
     pub currency: Option<String>,
 }
-
-impl Serialize for CyclePrice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CyclePrice",
-                usize::from(self.amount.is_some()) + usize::from(self.currency.is_some()),
-            )
-            .optional("amount", &self.amount)
-            .optional("currency", &self.currency)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CyclePrice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CyclePrice {
-    const NAME: &'static str = "CyclePrice";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "currency" => rt::object::nullable(&mut map, &mut out.currency),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CyclePrice { "amount" amount : nullable optional, "currency" currency : nullable
+    optional, }
 }
 
 /// The `Duration` object.
@@ -1783,44 +986,8 @@ pub struct Duration {
     /// Defaults to the formatted duration e.g. "1 hour, 30 minutes".
     pub name: Option<String>,
 }
-
-impl Serialize for Duration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Duration",
-                usize::from(self.minutes.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("minutes", &self.minutes)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Duration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Duration {
-    const NAME: &'static str = "Duration";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "minutes" => rt::object::nullable(&mut map, &mut out.minutes),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Duration { "minutes" minutes : nullable optional, "name" name : nullable optional, }
 }
 
 /// Extended bookings.
@@ -1850,84 +1017,15 @@ pub struct ExtendedBooking {
     /// The `subscriptionInfo` field.
     pub subscription_info: Option<SubscriptionInfo>,
 }
-
-impl Serialize for ExtendedBooking {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ExtendedBooking",
-                usize::from(self.booking.is_some())
-                    + usize::from(self.allowed_actions.is_some())
-                    + usize::from(self.attendance.is_some())
-                    + usize::from(self.conferencing_details.is_some())
-                    + usize::from(self.booking_policy_settings.is_some())
-                    + usize::from(self.booking_fee_details.is_some())
-                    + usize::from(self.order.is_some())
-                    + usize::from(self.waiver.is_some())
-                    + usize::from(self.transactions.is_some())
-                    + usize::from(self.form_submissions.is_some())
-                    + usize::from(self.subscription_info.is_some()),
-            )
-            .optional("booking", &self.booking)
-            .optional("allowedActions", &self.allowed_actions)
-            .optional("attendance", &self.attendance)
-            .optional("conferencingDetails", &self.conferencing_details)
-            .optional("bookingPolicySettings", &self.booking_policy_settings)
-            .optional("bookingFeeDetails", &self.booking_fee_details)
-            .optional("order", &self.order)
-            .optional("waiver", &self.waiver)
-            .optional("transactions", &self.transactions)
-            .optional("formSubmissions", &self.form_submissions)
-            .optional("subscriptionInfo", &self.subscription_info)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ExtendedBooking {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ExtendedBooking {
-    const NAME: &'static str = "ExtendedBooking";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                "allowedActions" => {
-                    rt::object::nullable(&mut map, &mut out.allowed_actions)
-                }
-                "attendance" => rt::object::nullable(&mut map, &mut out.attendance),
-                "conferencingDetails" => {
-                    rt::object::nullable(&mut map, &mut out.conferencing_details)
-                }
-                "bookingPolicySettings" => {
-                    rt::object::nullable(&mut map, &mut out.booking_policy_settings)
-                }
-                "bookingFeeDetails" => {
-                    rt::object::nullable(&mut map, &mut out.booking_fee_details)
-                }
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                "waiver" => rt::object::nullable(&mut map, &mut out.waiver),
-                "transactions" => rt::object::nullable(&mut map, &mut out.transactions),
-                "formSubmissions" => {
-                    rt::object::nullable(&mut map, &mut out.form_submissions)
-                }
-                "subscriptionInfo" => {
-                    rt::object::nullable(&mut map, &mut out.subscription_info)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ExtendedBooking { "booking" booking : nullable optional, "allowedActions"
+    allowed_actions : nullable optional, "attendance" attendance : nullable optional,
+    "conferencingDetails" conferencing_details : nullable optional,
+    "bookingPolicySettings" booking_policy_settings : nullable optional,
+    "bookingFeeDetails" booking_fee_details : nullable optional, "order" order : nullable
+    optional, "waiver" waiver : nullable optional, "transactions" transactions : nullable
+    optional, "formSubmissions" form_submissions : nullable optional, "subscriptionInfo"
+    subscription_info : nullable optional, }
 }
 
 /// The `FormSubmission` object.
@@ -1942,50 +1040,9 @@ pub struct FormSubmission {
     /// Id of the form field
     pub field_id: Option<String>,
 }
-
-impl Serialize for FormSubmission {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FormSubmission",
-                usize::from(self.label.is_some()) + usize::from(self.key.is_some())
-                    + usize::from(self.value.is_some())
-                    + usize::from(self.field_id.is_some()),
-            )
-            .optional("label", &self.label)
-            .optional("key", &self.key)
-            .optional("value", &self.value)
-            .optional("fieldId", &self.field_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for FormSubmission {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for FormSubmission {
-    const NAME: &'static str = "FormSubmission";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "label" => rt::object::nullable(&mut map, &mut out.label),
-                "key" => rt::object::nullable(&mut map, &mut out.key),
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "fieldId" => rt::object::nullable(&mut map, &mut out.field_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FormSubmission { "label" label : nullable optional, "key" key : nullable optional,
+    "value" value : nullable optional, "fieldId" field_id : nullable optional, }
 }
 
 /// - `MONTHLY`: Billing cycle repeats once per month.
@@ -2047,57 +1104,11 @@ pub struct Location {
     /// The `locationType` field.
     pub location_type: Option<LocationType>,
 }
-
-impl Serialize for Location {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Location",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.formatted_address.is_some())
-                    + usize::from(self.formatted_address_translated.is_some())
-                    + usize::from(self.location_type.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("formattedAddress", &self.formatted_address)
-            .optional("formattedAddressTranslated", &self.formatted_address_translated)
-            .optional("locationType", &self.location_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Location {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Location {
-    const NAME: &'static str = "Location";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "formattedAddress" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_address)
-                }
-                "formattedAddressTranslated" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_address_translated)
-                }
-                "locationType" => rt::object::nullable(&mut map, &mut out.location_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Location { "id" id : nullable optional, "name" name : nullable optional,
+    "formattedAddress" formatted_address : nullable optional,
+    "formattedAddressTranslated" formatted_address_translated : nullable optional,
+    "locationType" location_type : nullable optional, }
 }
 
 /// - `UNDEFINED`: Undefined location type.
@@ -2169,50 +1180,9 @@ pub struct MembershipPaymentDetails {
     /// The `credits` field.
     pub credits: Option<MembershipPaymentCredits>,
 }
-
-impl Serialize for MembershipPaymentDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MembershipPaymentDetails",
-                usize::from(self.name.is_some())
-                    + usize::from(self.expiration_date.is_some())
-                    + usize::from(self.credits.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("expirationDate", &self.expiration_date)
-            .optional("credits", &self.credits)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MembershipPaymentDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MembershipPaymentDetails {
-    const NAME: &'static str = "MembershipPaymentDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "expirationDate" => {
-                    rt::object::nullable(&mut map, &mut out.expiration_date)
-                }
-                "credits" => rt::object::nullable(&mut map, &mut out.credits),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MembershipPaymentDetails { "name" name : nullable optional, "expirationDate"
+    expiration_date : nullable optional, "credits" credits : nullable optional, }
 }
 
 /// The `Order` object.
@@ -2237,69 +1207,12 @@ pub struct Order {
     /// Currency used for the pricing of this order in [ISO-4217](https://en.wikipedia.org/wiki/ISO_4217#List_of_ISO_4217_currency_codes) format.
     pub currency: Option<String>,
 }
-
-impl Serialize for Order {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Order",
-                usize::from(self.id.is_some()) + usize::from(self.number.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.payment_status.is_some())
-                    + usize::from(self.total_price.is_some())
-                    + usize::from(self.booking_price.is_some())
-                    + usize::from(self.booking_price_description.is_some())
-                    + usize::from(self.balance.is_some())
-                    + usize::from(self.currency.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("number", &self.number)
-            .optional("status", &self.status)
-            .optional("paymentStatus", &self.payment_status)
-            .optional("totalPrice", &self.total_price)
-            .optional("bookingPrice", &self.booking_price)
-            .optional("bookingPriceDescription", &self.booking_price_description)
-            .optional("balance", &self.balance)
-            .optional("currency", &self.currency)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Order {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Order {
-    const NAME: &'static str = "Order";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "number" => rt::object::nullable(&mut map, &mut out.number),
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "paymentStatus" => {
-                    rt::object::nullable(&mut map, &mut out.payment_status)
-                }
-                "totalPrice" => rt::object::nullable(&mut map, &mut out.total_price),
-                "bookingPrice" => rt::object::nullable(&mut map, &mut out.booking_price),
-                "bookingPriceDescription" => {
-                    rt::object::nullable(&mut map, &mut out.booking_price_description)
-                }
-                "balance" => rt::object::nullable(&mut map, &mut out.balance),
-                "currency" => rt::object::nullable(&mut map, &mut out.currency),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Order { "id" id : nullable optional, "number" number : nullable optional, "status"
+    status : nullable optional, "paymentStatus" payment_status : nullable optional,
+    "totalPrice" total_price : nullable optional, "bookingPrice" booking_price : nullable
+    optional, "bookingPriceDescription" booking_price_description : nullable optional,
+    "balance" balance : nullable optional, "currency" currency : nullable optional, }
 }
 
 /// The `OrderTransactions` object.
@@ -2310,55 +1223,10 @@ pub struct OrderTransactions {
     /// Sum of refund transactions amounts made to the buyer.
     pub refund_sum_amounts: Option<String>,
 }
-
-impl Serialize for OrderTransactions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OrderTransactions",
-                usize::from(self.charged_membership_payment_details.is_some())
-                    + usize::from(self.refund_sum_amounts.is_some()),
-            )
-            .optional(
-                "chargedMembershipPaymentDetails",
-                &self.charged_membership_payment_details,
-            )
-            .optional("refundSumAmounts", &self.refund_sum_amounts)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderTransactions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OrderTransactions {
-    const NAME: &'static str = "OrderTransactions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "chargedMembershipPaymentDetails" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.charged_membership_payment_details,
-                    )
-                }
-                "refundSumAmounts" => {
-                    rt::object::nullable(&mut map, &mut out.refund_sum_amounts)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OrderTransactions { "chargedMembershipPaymentDetails"
+    charged_membership_payment_details : nullable optional, "refundSumAmounts"
+    refund_sum_amounts : nullable optional, }
 }
 
 /// The `PagingMetadataV2` object.
@@ -2375,55 +1243,10 @@ pub struct PagingMetadataV2 {
     /// The `cursors` field.
     pub cursors: Option<Cursors>,
 }
-
-impl Serialize for PagingMetadataV2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PagingMetadataV2",
-                usize::from(self.count.is_some()) + usize::from(self.offset.is_some())
-                    + usize::from(self.total.is_some())
-                    + usize::from(self.too_many_to_count.is_some())
-                    + usize::from(self.cursors.is_some()),
-            )
-            .optional("count", &self.count)
-            .optional("offset", &self.offset)
-            .optional("total", &self.total)
-            .optional("tooManyToCount", &self.too_many_to_count)
-            .optional("cursors", &self.cursors)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PagingMetadataV2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PagingMetadataV2 {
-    const NAME: &'static str = "PagingMetadataV2";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                "total" => rt::object::nullable(&mut map, &mut out.total),
-                "tooManyToCount" => {
-                    rt::object::nullable(&mut map, &mut out.too_many_to_count)
-                }
-                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PagingMetadataV2 { "count" count : nullable optional, "offset" offset : nullable
+    optional, "total" total : nullable optional, "tooManyToCount" too_many_to_count :
+    nullable optional, "cursors" cursors : nullable optional, }
 }
 
 /// The `ParticipantChoices` object.
@@ -2432,44 +1255,8 @@ pub struct ParticipantChoices {
     /// Information about the booked service choices. Includes the number of participants.
     pub service_choices: Option<Vec<ServiceChoices>>,
 }
-
-impl Serialize for ParticipantChoices {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ParticipantChoices",
-                usize::from(self.service_choices.is_some()),
-            )
-            .optional("serviceChoices", &self.service_choices)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ParticipantChoices {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ParticipantChoices {
-    const NAME: &'static str = "ParticipantChoices";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "serviceChoices" => {
-                    rt::object::nullable(&mut map, &mut out.service_choices)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ParticipantChoices { "serviceChoices" service_choices : nullable optional, }
 }
 
 /// Payment status.
@@ -2655,63 +1442,11 @@ pub struct QueryExtendedBookingRequest {
     /// bookings, you must use this field to filter by session ID.
     pub session_id: Option<String>,
 }
-
-impl Serialize for QueryExtendedBookingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryExtendedBookingRequest",
-                1 + usize::from(self.with_booking_allowed_actions.is_some())
-                    + usize::from(self.with_booking_attendance_info.is_some())
-                    + usize::from(self.session_id.is_some()),
-            )
-            .field("query", &self.query)
-            .optional("withBookingAllowedActions", &self.with_booking_allowed_actions)
-            .optional("withBookingAttendanceInfo", &self.with_booking_attendance_info)
-            .optional("sessionId", &self.session_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryExtendedBookingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryExtendedBookingRequest {
-    const NAME: &'static str = "QueryExtendedBookingRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "query" => rt::object::value(&mut map, &mut f0),
-                "withBookingAllowedActions" => rt::object::nullable(&mut map, &mut f1),
-                "withBookingAttendanceInfo" => rt::object::nullable(&mut map, &mut f2),
-                "sessionId" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    query: f0,
-                    with_booking_allowed_actions: f1,
-                    with_booking_attendance_info: f2,
-                    session_id: f3,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "query")])),
-        }
-    }
+rt::object! {
+    QueryExtendedBookingRequest { "query" query : value field,
+    "withBookingAllowedActions" with_booking_allowed_actions : nullable optional,
+    "withBookingAttendanceInfo" with_booking_attendance_info : nullable optional,
+    "sessionId" session_id : nullable optional, } required { query "query" }
 }
 
 /// The `QueryExtendedBookingResponse` object.
@@ -2725,49 +1460,9 @@ pub struct QueryExtendedBookingResponse {
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<PagingMetadataV2>,
 }
-
-impl Serialize for QueryExtendedBookingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryExtendedBookingResponse",
-                usize::from(self.extended_bookings.is_some())
-                    + usize::from(self.paging_metadata.is_some()),
-            )
-            .optional("extendedBookings", &self.extended_bookings)
-            .optional("pagingMetadata", &self.paging_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryExtendedBookingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryExtendedBookingResponse {
-    const NAME: &'static str = "QueryExtendedBookingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "extendedBookings" => {
-                    rt::object::nullable(&mut map, &mut out.extended_bookings)
-                }
-                "pagingMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.paging_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryExtendedBookingResponse { "extendedBookings" extended_bookings : nullable
+    optional, "pagingMetadata" paging_metadata : nullable optional, }
 }
 
 /// The `QueryExtendedBookingsRequest` object.
@@ -2813,83 +1508,14 @@ pub struct QueryExtendedBookingsRequest {
     /// Default: `false`.
     pub with_ecom_order: Option<bool>,
 }
-
-impl Serialize for QueryExtendedBookingsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryExtendedBookingsRequest",
-                1 + usize::from(self.with_booking_allowed_actions.is_some())
-                    + usize::from(self.with_booking_attendance_info.is_some())
-                    + usize::from(self.with_booking_conferencing_details.is_some())
-                    + usize::from(self.with_booking_policy_settings.is_some())
-                    + usize::from(self.with_booking_fee_details.is_some())
-                    + usize::from(self.with_ecom_order.is_some()),
-            )
-            .field("query", &self.query)
-            .optional("withBookingAllowedActions", &self.with_booking_allowed_actions)
-            .optional("withBookingAttendanceInfo", &self.with_booking_attendance_info)
-            .optional(
-                "withBookingConferencingDetails",
-                &self.with_booking_conferencing_details,
-            )
-            .optional("withBookingPolicySettings", &self.with_booking_policy_settings)
-            .optional("withBookingFeeDetails", &self.with_booking_fee_details)
-            .optional("withEcomOrder", &self.with_ecom_order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryExtendedBookingsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryExtendedBookingsRequest {
-    const NAME: &'static str = "QueryExtendedBookingsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "query" => rt::object::value(&mut map, &mut f0),
-                "withBookingAllowedActions" => rt::object::nullable(&mut map, &mut f1),
-                "withBookingAttendanceInfo" => rt::object::nullable(&mut map, &mut f2),
-                "withBookingConferencingDetails" => {
-                    rt::object::nullable(&mut map, &mut f3)
-                }
-                "withBookingPolicySettings" => rt::object::nullable(&mut map, &mut f4),
-                "withBookingFeeDetails" => rt::object::nullable(&mut map, &mut f5),
-                "withEcomOrder" => rt::object::nullable(&mut map, &mut f6),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    query: f0,
-                    with_booking_allowed_actions: f1,
-                    with_booking_attendance_info: f2,
-                    with_booking_conferencing_details: f3,
-                    with_booking_policy_settings: f4,
-                    with_booking_fee_details: f5,
-                    with_ecom_order: f6,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "query")])),
-        }
-    }
+rt::object! {
+    QueryExtendedBookingsRequest { "query" query : value field,
+    "withBookingAllowedActions" with_booking_allowed_actions : nullable optional,
+    "withBookingAttendanceInfo" with_booking_attendance_info : nullable optional,
+    "withBookingConferencingDetails" with_booking_conferencing_details : nullable
+    optional, "withBookingPolicySettings" with_booking_policy_settings : nullable
+    optional, "withBookingFeeDetails" with_booking_fee_details : nullable optional,
+    "withEcomOrder" with_ecom_order : nullable optional, } required { query "query" }
 }
 
 /// The `QueryExtendedBookingsResponse` object.
@@ -2903,49 +1529,9 @@ pub struct QueryExtendedBookingsResponse {
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<PagingMetadataV2>,
 }
-
-impl Serialize for QueryExtendedBookingsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryExtendedBookingsResponse",
-                usize::from(self.extended_bookings.is_some())
-                    + usize::from(self.paging_metadata.is_some()),
-            )
-            .optional("extendedBookings", &self.extended_bookings)
-            .optional("pagingMetadata", &self.paging_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryExtendedBookingsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryExtendedBookingsResponse {
-    const NAME: &'static str = "QueryExtendedBookingsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "extendedBookings" => {
-                    rt::object::nullable(&mut map, &mut out.extended_bookings)
-                }
-                "pagingMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.paging_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryExtendedBookingsResponse { "extendedBookings" extended_bookings : nullable
+    optional, "pagingMetadata" paging_metadata : nullable optional, }
 }
 
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
@@ -2970,57 +1556,11 @@ pub struct QueryV2 {
     /// Array of named, predefined sets of projected fields. A array of predefined named sets of fields to be returned. Specifying multiple `fieldsets` will return the union of fields from all sets. If `fields` are also specified, the union of `fieldsets` and `fields` is returned.
     pub fieldsets: Option<Vec<String>>,
 }
-
-impl Serialize for QueryV2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryV2",
-                usize::from(self.paging.is_some())
-                    + usize::from(self.cursor_paging.is_some())
-                    + usize::from(self.filter.is_some())
-                    + usize::from(self.sort.is_some())
-                    + usize::from(self.fields.is_some())
-                    + usize::from(self.fieldsets.is_some()),
-            )
-            .optional("paging", &self.paging)
-            .optional("cursorPaging", &self.cursor_paging)
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .optional("fields", &self.fields)
-            .optional("fieldsets", &self.fieldsets)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryV2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryV2 {
-    const NAME: &'static str = "QueryV2";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paging" => rt::object::nullable(&mut map, &mut out.paging),
-                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                "fields" => rt::object::nullable(&mut map, &mut out.fields),
-                "fieldsets" => rt::object::nullable(&mut map, &mut out.fieldsets),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryV2 { "paging" paging : nullable optional, "cursorPaging" cursor_paging :
+    nullable optional, "filter" filter : nullable optional, "sort" sort : nullable
+    optional, "fields" fields : nullable optional, "fieldsets" fieldsets : nullable
+    optional, }
 }
 
 /// At most one of `custom`, `duration`, `dateTime`, `participantRange` is set (a oneOf group).
@@ -3044,58 +1584,11 @@ pub struct ServiceChoice {
     /// ID of the service choice. When provided, the choice details are automatically populated based on this ID.
     pub choice_id: Option<String>,
 }
-
-impl Serialize for ServiceChoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ServiceChoice",
-                usize::from(self.custom.is_some()) + usize::from(self.duration.is_some())
-                    + usize::from(self.date_time.is_some())
-                    + usize::from(self.participant_range.is_some())
-                    + usize::from(self.option_id.is_some())
-                    + usize::from(self.choice_id.is_some()),
-            )
-            .optional("custom", &self.custom)
-            .optional("duration", &self.duration)
-            .optional("dateTime", &self.date_time)
-            .optional("participantRange", &self.participant_range)
-            .optional("optionId", &self.option_id)
-            .optional("choiceId", &self.choice_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ServiceChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ServiceChoice {
-    const NAME: &'static str = "ServiceChoice";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "custom" => rt::object::nullable(&mut map, &mut out.custom),
-                "duration" => rt::object::nullable(&mut map, &mut out.duration),
-                "dateTime" => rt::object::nullable(&mut map, &mut out.date_time),
-                "participantRange" => {
-                    rt::object::nullable(&mut map, &mut out.participant_range)
-                }
-                "optionId" => rt::object::nullable(&mut map, &mut out.option_id),
-                "choiceId" => rt::object::nullable(&mut map, &mut out.choice_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ServiceChoice { "custom" custom : nullable optional, "duration" duration : nullable
+    optional, "dateTime" date_time : nullable optional, "participantRange"
+    participant_range : nullable optional, "optionId" option_id : nullable optional,
+    "choiceId" choice_id : nullable optional, }
 }
 
 /// The `ServiceChoices` object.
@@ -3106,47 +1599,9 @@ pub struct ServiceChoices {
     /// Service choices for these participants.
     pub choices: Option<Vec<ServiceChoice>>,
 }
-
-impl Serialize for ServiceChoices {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ServiceChoices",
-                usize::from(self.number_of_participants.is_some())
-                    + usize::from(self.choices.is_some()),
-            )
-            .optional("numberOfParticipants", &self.number_of_participants)
-            .optional("choices", &self.choices)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ServiceChoices {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ServiceChoices {
-    const NAME: &'static str = "ServiceChoices";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "numberOfParticipants" => {
-                    rt::object::nullable(&mut map, &mut out.number_of_participants)
-                }
-                "choices" => rt::object::nullable(&mut map, &mut out.choices),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ServiceChoices { "numberOfParticipants" number_of_participants : nullable optional,
+    "choices" choices : nullable optional, }
 }
 
 /// The `Sorting` object.
@@ -3159,48 +1614,9 @@ pub struct Sorting {
     /// The `origin` field.
     pub origin: Option<CommonAddressLocation>,
 }
-
-impl Serialize for Sorting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Sorting",
-                usize::from(self.field_name.is_some())
-                    + usize::from(self.order.is_some())
-                    + usize::from(self.origin.is_some()),
-            )
-            .optional("fieldName", &self.field_name)
-            .optional("order", &self.order)
-            .optional("origin", &self.origin)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Sorting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Sorting {
-    const NAME: &'static str = "Sorting";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                "origin" => rt::object::nullable(&mut map, &mut out.origin),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
+    optional, "origin" origin : nullable optional, }
 }
 
 /// One of the `Status` values.
@@ -3265,47 +1681,9 @@ pub struct StreetAddress {
     /// Apartment number.
     pub apt: Option<String>,
 }
-
-impl Serialize for StreetAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "StreetAddress",
-                usize::from(self.number.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.apt.is_some()),
-            )
-            .optional("number", &self.number)
-            .optional("name", &self.name)
-            .optional("apt", &self.apt)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for StreetAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for StreetAddress {
-    const NAME: &'static str = "StreetAddress";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "number" => rt::object::nullable(&mut map, &mut out.number),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "apt" => rt::object::nullable(&mut map, &mut out.apt),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    StreetAddress { "number" number : nullable optional, "name" name : nullable optional,
+    "apt" apt : nullable optional, }
 }
 
 /// Information about a booking's subscription payment plan. Populated for course bookings with subscription pricing only.
@@ -3327,61 +1705,11 @@ pub struct SubscriptionInfo {
     /// The `cyclePrice` field.
     pub cycle_price: Option<CyclePrice>,
 }
-
-impl Serialize for SubscriptionInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SubscriptionInfo",
-                usize::from(self.current_cycle.is_some())
-                    + usize::from(self.total_cycles.is_some())
-                    + usize::from(self.billing_frequency.is_some())
-                    + usize::from(self.subscription_id.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.cycle_price.is_some()),
-            )
-            .optional("currentCycle", &self.current_cycle)
-            .optional("totalCycles", &self.total_cycles)
-            .optional("billingFrequency", &self.billing_frequency)
-            .optional("subscriptionId", &self.subscription_id)
-            .optional("status", &self.status)
-            .optional("cyclePrice", &self.cycle_price)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SubscriptionInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SubscriptionInfo {
-    const NAME: &'static str = "SubscriptionInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "currentCycle" => rt::object::nullable(&mut map, &mut out.current_cycle),
-                "totalCycles" => rt::object::nullable(&mut map, &mut out.total_cycles),
-                "billingFrequency" => {
-                    rt::object::nullable(&mut map, &mut out.billing_frequency)
-                }
-                "subscriptionId" => {
-                    rt::object::nullable(&mut map, &mut out.subscription_id)
-                }
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "cyclePrice" => rt::object::nullable(&mut map, &mut out.cycle_price),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SubscriptionInfo { "currentCycle" current_cycle : nullable optional, "totalCycles"
+    total_cycles : nullable optional, "billingFrequency" billing_frequency : nullable
+    optional, "subscriptionId" subscription_id : nullable optional, "status" status :
+    nullable optional, "cyclePrice" cycle_price : nullable optional, }
 }
 
 /// - `DRAFT`: Subscription created but not yet paid for. Transitions to `PENDING` or `ACTIVE` after the first successful payment.
@@ -3519,51 +1847,8 @@ pub struct Waiver {
     /// The `status` field.
     pub status: Option<Status>,
 }
-
-impl Serialize for Waiver {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Waiver",
-                usize::from(self.id.is_some())
-                    + usize::from(self.waiver_template_id.is_some())
-                    + usize::from(self.contact_id.is_some())
-                    + usize::from(self.status.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("waiverTemplateId", &self.waiver_template_id)
-            .optional("contactId", &self.contact_id)
-            .optional("status", &self.status)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Waiver {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Waiver {
-    const NAME: &'static str = "Waiver";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "waiverTemplateId" => {
-                    rt::object::nullable(&mut map, &mut out.waiver_template_id)
-                }
-                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Waiver { "id" id : nullable optional, "waiverTemplateId" waiver_template_id :
+    nullable optional, "contactId" contact_id : nullable optional, "status" status :
+    nullable optional, }
 }

@@ -2539,58 +2539,11 @@ pub struct AddBookingsToMultiServiceBookingRequest {
     /// Default: `false`
     pub return_full_entity: Option<bool>,
 }
-
-impl Serialize for AddBookingsToMultiServiceBookingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddBookingsToMultiServiceBookingRequest",
-                1 + usize::from(self.multi_service_booking_id.is_some())
-                    + usize::from(self.return_full_entity.is_some()),
-            )
-            .optional("multiServiceBookingId", &self.multi_service_booking_id)
-            .field("bookings", &self.bookings)
-            .optional("returnFullEntity", &self.return_full_entity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddBookingsToMultiServiceBookingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddBookingsToMultiServiceBookingRequest {
-    const NAME: &'static str = "AddBookingsToMultiServiceBookingRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "multiServiceBookingId" => rt::object::nullable(&mut map, &mut f0),
-                "bookings" => rt::object::value(&mut map, &mut f1),
-                "returnFullEntity" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f1,) {
-            (Some(f1),) => {
-                Ok(Self {
-                    multi_service_booking_id: f0,
-                    bookings: f1,
-                    return_full_entity: f2,
-                })
-            }
-            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "bookings")])),
-        }
-    }
+rt::object! {
+    AddBookingsToMultiServiceBookingRequest { "multiServiceBookingId"
+    multi_service_booking_id : nullable optional, "bookings" bookings : value field,
+    "returnFullEntity" return_full_entity : nullable optional, } required { bookings
+    "bookings" }
 }
 
 /// The `AddBookingsToMultiServiceBookingResponse` object.
@@ -2599,42 +2552,8 @@ pub struct AddBookingsToMultiServiceBookingResponse {
     /// Single-service bookings that were added to the multi-service booking.
     pub bookings: Option<Vec<BookingResult>>,
 }
-
-impl Serialize for AddBookingsToMultiServiceBookingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddBookingsToMultiServiceBookingResponse",
-                usize::from(self.bookings.is_some()),
-            )
-            .optional("bookings", &self.bookings)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddBookingsToMultiServiceBookingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddBookingsToMultiServiceBookingResponse {
-    const NAME: &'static str = "AddBookingsToMultiServiceBookingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookings" => rt::object::nullable(&mut map, &mut out.bookings),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AddBookingsToMultiServiceBookingResponse { "bookings" bookings : nullable optional, }
 }
 
 /// The `AddOnDetails` object.
@@ -2646,47 +2565,9 @@ pub struct AddOnDetails {
     /// Empty for [quantity-based add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction#terminology).
     pub duration_in_minutes: Option<f64>,
 }
-
-impl Serialize for AddOnDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddOnDetails",
-                usize::from(self.add_on_id.is_some())
-                    + usize::from(self.duration_in_minutes.is_some()),
-            )
-            .optional("addOnId", &self.add_on_id)
-            .optional("durationInMinutes", &self.duration_in_minutes)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddOnDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddOnDetails {
-    const NAME: &'static str = "AddOnDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "addOnId" => rt::object::nullable(&mut map, &mut out.add_on_id),
-                "durationInMinutes" => {
-                    rt::object::nullable(&mut map, &mut out.duration_in_minutes)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AddOnDetails { "addOnId" add_on_id : nullable optional, "durationInMinutes"
+    duration_in_minutes : nullable optional, }
 }
 
 /// The `AddOnGroup` object.
@@ -2705,55 +2586,10 @@ pub struct AddOnGroup {
     /// Description or instructional prompt of the add-on group that's displayed to customers when booking the service.
     pub prompt: Option<String>,
 }
-
-impl Serialize for AddOnGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddOnGroup",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.max_number_of_add_ons.is_some())
-                    + usize::from(self.add_on_ids.is_some())
-                    + usize::from(self.prompt.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("maxNumberOfAddOns", &self.max_number_of_add_ons)
-            .optional("addOnIds", &self.add_on_ids)
-            .optional("prompt", &self.prompt)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddOnGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddOnGroup {
-    const NAME: &'static str = "AddOnGroup";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "maxNumberOfAddOns" => {
-                    rt::object::nullable(&mut map, &mut out.max_number_of_add_ons)
-                }
-                "addOnIds" => rt::object::nullable(&mut map, &mut out.add_on_ids),
-                "prompt" => rt::object::nullable(&mut map, &mut out.prompt),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AddOnGroup { "id" id : nullable optional, "name" name : nullable optional,
+    "maxNumberOfAddOns" max_number_of_add_ons : nullable optional, "addOnIds" add_on_ids
+    : nullable optional, "prompt" prompt : nullable optional, }
 }
 
 /// - `ONLINE`: Customers are required to pay online for add-ons when the booking is paid for with a pricing plan.
@@ -2835,81 +2671,15 @@ pub struct Address {
     /// Multi-level subdivisions from top to bottom.
     pub subdivisions: Option<Vec<Subdivision>>,
 }
-
-impl Serialize for Address {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Address",
-                usize::from(self.street_address.is_some())
-                    + usize::from(self.address_line.is_some())
-                    + usize::from(self.country.is_some())
-                    + usize::from(self.subdivision.is_some())
-                    + usize::from(self.city.is_some())
-                    + usize::from(self.postal_code.is_some())
-                    + usize::from(self.address_line2.is_some())
-                    + usize::from(self.formatted_address.is_some())
-                    + usize::from(self.hint.is_some())
-                    + usize::from(self.geocode.is_some())
-                    + usize::from(self.country_fullname.is_some())
-                    + usize::from(self.subdivisions.is_some()),
-            )
-            .optional("streetAddress", &self.street_address)
-            .optional("addressLine", &self.address_line)
-            .optional("country", &self.country)
-            .optional("subdivision", &self.subdivision)
-            .optional("city", &self.city)
-            .optional("postalCode", &self.postal_code)
-            .optional("addressLine2", &self.address_line2)
-            .optional("formattedAddress", &self.formatted_address)
-            .optional("hint", &self.hint)
-            .optional("geocode", &self.geocode)
-            .optional("countryFullname", &self.country_fullname)
-            .optional("subdivisions", &self.subdivisions)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Address {
-    const NAME: &'static str = "Address";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "streetAddress" => {
-                    rt::object::nullable(&mut map, &mut out.street_address)
-                }
-                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
-                "country" => rt::object::nullable(&mut map, &mut out.country),
-                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
-                "city" => rt::object::nullable(&mut map, &mut out.city),
-                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
-                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
-                "formattedAddress" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_address)
-                }
-                "hint" => rt::object::nullable(&mut map, &mut out.hint),
-                "geocode" => rt::object::nullable(&mut map, &mut out.geocode),
-                "countryFullname" => {
-                    rt::object::nullable(&mut map, &mut out.country_fullname)
-                }
-                "subdivisions" => rt::object::nullable(&mut map, &mut out.subdivisions),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Address { "streetAddress" street_address : nullable optional, "addressLine"
+    address_line : nullable optional, "country" country : nullable optional,
+    "subdivision" subdivision : nullable optional, "city" city : nullable optional,
+    "postalCode" postal_code : nullable optional, "addressLine2" address_line2 : nullable
+    optional, "formattedAddress" formatted_address : nullable optional, "hint" hint :
+    nullable optional, "geocode" geocode : nullable optional, "countryFullname"
+    country_fullname : nullable optional, "subdivisions" subdivisions : nullable
+    optional, }
 }
 
 /// Possible actions allowed for the booking.
@@ -2920,45 +2690,9 @@ pub struct AllowedActions {
     /// Whether rescheduling the booking is allowed.
     pub reschedule: Option<bool>,
 }
-
-impl Serialize for AllowedActions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AllowedActions",
-                usize::from(self.cancel.is_some())
-                    + usize::from(self.reschedule.is_some()),
-            )
-            .optional("cancel", &self.cancel)
-            .optional("reschedule", &self.reschedule)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AllowedActions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AllowedActions {
-    const NAME: &'static str = "AllowedActions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cancel" => rt::object::nullable(&mut map, &mut out.cancel),
-                "reschedule" => rt::object::nullable(&mut map, &mut out.reschedule),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AllowedActions { "cancel" cancel : nullable optional, "reschedule" reschedule :
+    nullable optional, }
 }
 
 /// The `AvailabilityConstraints` object.
@@ -2984,57 +2718,11 @@ pub struct AvailabilityConstraints {
     /// The `durationRange` field.
     pub duration_range: Option<DurationRange>,
 }
-
-impl Serialize for AvailabilityConstraints {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AvailabilityConstraints",
-                usize::from(self.durations.is_some())
-                    + usize::from(self.session_durations.is_some())
-                    + usize::from(self.time_between_sessions.is_some())
-                    + usize::from(self.duration_range.is_some()),
-            )
-            .optional("durations", &self.durations)
-            .optional("sessionDurations", &self.session_durations)
-            .optional("timeBetweenSessions", &self.time_between_sessions)
-            .optional("durationRange", &self.duration_range)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AvailabilityConstraints {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AvailabilityConstraints {
-    const NAME: &'static str = "AvailabilityConstraints";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "durations" => rt::object::nullable(&mut map, &mut out.durations),
-                "sessionDurations" => {
-                    rt::object::nullable(&mut map, &mut out.session_durations)
-                }
-                "timeBetweenSessions" => {
-                    rt::object::nullable(&mut map, &mut out.time_between_sessions)
-                }
-                "durationRange" => {
-                    rt::object::nullable(&mut map, &mut out.duration_range)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AvailabilityConstraints { "durations" durations : nullable optional,
+    "sessionDurations" session_durations : nullable optional, "timeBetweenSessions"
+    time_between_sessions : nullable optional, "durationRange" duration_range : nullable
+    optional, }
 }
 
 /// The policy for whether a session can be booked after the start of the schedule.
@@ -3048,42 +2736,8 @@ pub struct BookAfterStartPolicy {
     /// Default: `false`
     pub enabled: Option<bool>,
 }
-
-impl Serialize for BookAfterStartPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookAfterStartPolicy",
-                usize::from(self.enabled.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookAfterStartPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookAfterStartPolicy {
-    const NAME: &'static str = "BookAfterStartPolicy";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookAfterStartPolicy { "enabled" enabled : nullable optional, }
 }
 
 /// At most one of `slot`, `schedule` is set (a oneOf group).
@@ -3103,50 +2757,9 @@ pub struct BookedEntity {
     /// - "COURSE": For course bookings.
     pub tags: Option<Vec<String>>,
 }
-
-impl Serialize for BookedEntity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookedEntity",
-                usize::from(self.slot.is_some()) + usize::from(self.schedule.is_some())
-                    + usize::from(self.title.is_some())
-                    + usize::from(self.tags.is_some()),
-            )
-            .optional("slot", &self.slot)
-            .optional("schedule", &self.schedule)
-            .optional("title", &self.title)
-            .optional("tags", &self.tags)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookedEntity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookedEntity {
-    const NAME: &'static str = "BookedEntity";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "slot" => rt::object::nullable(&mut map, &mut out.slot),
-                "schedule" => rt::object::nullable(&mut map, &mut out.schedule),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "tags" => rt::object::nullable(&mut map, &mut out.tags),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookedEntity { "slot" slot : nullable optional, "schedule" schedule : nullable
+    optional, "title" title : nullable optional, "tags" tags : nullable optional, }
 }
 
 /// The `BookedSchedule` object.
@@ -3166,61 +2779,11 @@ pub struct BookedSchedule {
     /// End time of the last session related to the booking in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
     pub last_session_end: Option<String>,
 }
-
-impl Serialize for BookedSchedule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookedSchedule",
-                usize::from(self.schedule_id.is_some())
-                    + usize::from(self.service_id.is_some())
-                    + usize::from(self.location.is_some())
-                    + usize::from(self.timezone.is_some())
-                    + usize::from(self.first_session_start.is_some())
-                    + usize::from(self.last_session_end.is_some()),
-            )
-            .optional("scheduleId", &self.schedule_id)
-            .optional("serviceId", &self.service_id)
-            .optional("location", &self.location)
-            .optional("timezone", &self.timezone)
-            .optional("firstSessionStart", &self.first_session_start)
-            .optional("lastSessionEnd", &self.last_session_end)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookedSchedule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookedSchedule {
-    const NAME: &'static str = "BookedSchedule";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "scheduleId" => rt::object::nullable(&mut map, &mut out.schedule_id),
-                "serviceId" => rt::object::nullable(&mut map, &mut out.service_id),
-                "location" => rt::object::nullable(&mut map, &mut out.location),
-                "timezone" => rt::object::nullable(&mut map, &mut out.timezone),
-                "firstSessionStart" => {
-                    rt::object::nullable(&mut map, &mut out.first_session_start)
-                }
-                "lastSessionEnd" => {
-                    rt::object::nullable(&mut map, &mut out.last_session_end)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookedSchedule { "scheduleId" schedule_id : nullable optional, "serviceId" service_id
+    : nullable optional, "location" location : nullable optional, "timezone" timezone :
+    nullable optional, "firstSessionStart" first_session_start : nullable optional,
+    "lastSessionEnd" last_session_end : nullable optional, }
 }
 
 /// The `BookedSlot` object.
@@ -3276,84 +2839,15 @@ pub struct BookedSlot {
     /// Returned only when the service has a `schedule.availabilityConstraints.durationRange`.
     pub duration_unit_count: Option<f64>,
 }
-
-impl Serialize for BookedSlot {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookedSlot",
-                usize::from(self.session_id.is_some())
-                    + usize::from(self.service_id.is_some())
-                    + usize::from(self.schedule_id.is_some())
-                    + usize::from(self.event_id.is_some())
-                    + usize::from(self.start_date.is_some())
-                    + usize::from(self.end_date.is_some())
-                    + usize::from(self.timezone.is_some())
-                    + usize::from(self.resource.is_some())
-                    + usize::from(self.location.is_some())
-                    + usize::from(self.resource_selections.is_some())
-                    + usize::from(self.all_day.is_some())
-                    + usize::from(self.duration_unit_type.is_some())
-                    + usize::from(self.duration_unit_count.is_some()),
-            )
-            .optional("sessionId", &self.session_id)
-            .optional("serviceId", &self.service_id)
-            .optional("scheduleId", &self.schedule_id)
-            .optional("eventId", &self.event_id)
-            .optional("startDate", &self.start_date)
-            .optional("endDate", &self.end_date)
-            .optional("timezone", &self.timezone)
-            .optional("resource", &self.resource)
-            .optional("location", &self.location)
-            .optional("resourceSelections", &self.resource_selections)
-            .optional("allDay", &self.all_day)
-            .optional("durationUnitType", &self.duration_unit_type)
-            .optional("durationUnitCount", &self.duration_unit_count)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookedSlot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookedSlot {
-    const NAME: &'static str = "BookedSlot";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "sessionId" => rt::object::nullable(&mut map, &mut out.session_id),
-                "serviceId" => rt::object::nullable(&mut map, &mut out.service_id),
-                "scheduleId" => rt::object::nullable(&mut map, &mut out.schedule_id),
-                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
-                "startDate" => rt::object::nullable(&mut map, &mut out.start_date),
-                "endDate" => rt::object::nullable(&mut map, &mut out.end_date),
-                "timezone" => rt::object::nullable(&mut map, &mut out.timezone),
-                "resource" => rt::object::nullable(&mut map, &mut out.resource),
-                "location" => rt::object::nullable(&mut map, &mut out.location),
-                "resourceSelections" => {
-                    rt::object::nullable(&mut map, &mut out.resource_selections)
-                }
-                "allDay" => rt::object::nullable(&mut map, &mut out.all_day),
-                "durationUnitType" => {
-                    rt::object::nullable(&mut map, &mut out.duration_unit_type)
-                }
-                "durationUnitCount" => {
-                    rt::object::nullable(&mut map, &mut out.duration_unit_count)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookedSlot { "sessionId" session_id : nullable optional, "serviceId" service_id :
+    nullable optional, "scheduleId" schedule_id : nullable optional, "eventId" event_id :
+    nullable optional, "startDate" start_date : nullable optional, "endDate" end_date :
+    nullable optional, "timezone" timezone : nullable optional, "resource" resource :
+    nullable optional, "location" location : nullable optional, "resourceSelections"
+    resource_selections : nullable optional, "allDay" all_day : nullable optional,
+    "durationUnitType" duration_unit_type : nullable optional, "durationUnitCount"
+    duration_unit_count : nullable optional, }
 }
 
 /// An entity representing a scheduled appointment, class session, or course.
@@ -3451,138 +2945,24 @@ pub struct Booking {
     /// When the service supports deposit payments and `fullUpfrontPaymentAllowed` is `true`, this field can be `true` or `false`.
     pub deposit_selected: Option<bool>,
 }
-
-impl Serialize for Booking {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Booking",
-                usize::from(self.total_participants.is_some())
-                    + usize::from(self.participants_choices.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.booked_entity.is_some())
-                    + usize::from(self.contact_details.is_some())
-                    + usize::from(self.additional_fields.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.payment_status.is_some())
-                    + usize::from(self.selected_payment_option.is_some())
-                    + usize::from(self.created_date.is_some())
-                    + usize::from(self.external_user_id.is_some())
-                    + usize::from(self.revision.is_some())
-                    + usize::from(self.created_by.is_some())
-                    + usize::from(self.start_date.is_some())
-                    + usize::from(self.end_date.is_some())
-                    + usize::from(self.updated_date.is_some())
-                    + usize::from(self.extended_fields.is_some())
-                    + usize::from(self.double_booked.is_some())
-                    + usize::from(self.multi_service_booking_info.is_some())
-                    + usize::from(self.form_submission_id.is_some())
-                    + usize::from(self.form_id.is_some())
-                    + usize::from(self.booked_add_ons.is_some())
-                    + usize::from(self.app_id.is_some())
-                    + usize::from(self.created_by_app_id.is_some())
-                    + usize::from(self.deposit_selected.is_some()),
-            )
-            .optional("totalParticipants", &self.total_participants)
-            .optional("participantsChoices", &self.participants_choices)
-            .optional("id", &self.id)
-            .optional("bookedEntity", &self.booked_entity)
-            .optional("contactDetails", &self.contact_details)
-            .optional("additionalFields", &self.additional_fields)
-            .optional("status", &self.status)
-            .optional("paymentStatus", &self.payment_status)
-            .optional("selectedPaymentOption", &self.selected_payment_option)
-            .optional("createdDate", &self.created_date)
-            .optional("externalUserId", &self.external_user_id)
-            .optional("revision", &self.revision)
-            .optional("createdBy", &self.created_by)
-            .optional("startDate", &self.start_date)
-            .optional("endDate", &self.end_date)
-            .optional("updatedDate", &self.updated_date)
-            .optional("extendedFields", &self.extended_fields)
-            .optional("doubleBooked", &self.double_booked)
-            .optional("multiServiceBookingInfo", &self.multi_service_booking_info)
-            .optional("formSubmissionId", &self.form_submission_id)
-            .optional("formId", &self.form_id)
-            .optional("bookedAddOns", &self.booked_add_ons)
-            .optional("appId", &self.app_id)
-            .optional("createdByAppId", &self.created_by_app_id)
-            .optional("depositSelected", &self.deposit_selected)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Booking {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Booking {
-    const NAME: &'static str = "Booking";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "totalParticipants" => {
-                    rt::object::nullable(&mut map, &mut out.total_participants)
-                }
-                "participantsChoices" => {
-                    rt::object::nullable(&mut map, &mut out.participants_choices)
-                }
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "bookedEntity" => rt::object::nullable(&mut map, &mut out.booked_entity),
-                "contactDetails" => {
-                    rt::object::nullable(&mut map, &mut out.contact_details)
-                }
-                "additionalFields" => {
-                    rt::object::nullable(&mut map, &mut out.additional_fields)
-                }
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "paymentStatus" => {
-                    rt::object::nullable(&mut map, &mut out.payment_status)
-                }
-                "selectedPaymentOption" => {
-                    rt::object::nullable(&mut map, &mut out.selected_payment_option)
-                }
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "externalUserId" => {
-                    rt::object::nullable(&mut map, &mut out.external_user_id)
-                }
-                "revision" => rt::object::nullable(&mut map, &mut out.revision),
-                "createdBy" => rt::object::nullable(&mut map, &mut out.created_by),
-                "startDate" => rt::object::nullable(&mut map, &mut out.start_date),
-                "endDate" => rt::object::nullable(&mut map, &mut out.end_date),
-                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
-                "extendedFields" => {
-                    rt::object::nullable(&mut map, &mut out.extended_fields)
-                }
-                "doubleBooked" => rt::object::nullable(&mut map, &mut out.double_booked),
-                "multiServiceBookingInfo" => {
-                    rt::object::nullable(&mut map, &mut out.multi_service_booking_info)
-                }
-                "formSubmissionId" => {
-                    rt::object::nullable(&mut map, &mut out.form_submission_id)
-                }
-                "formId" => rt::object::nullable(&mut map, &mut out.form_id),
-                "bookedAddOns" => rt::object::nullable(&mut map, &mut out.booked_add_ons),
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                "createdByAppId" => {
-                    rt::object::nullable(&mut map, &mut out.created_by_app_id)
-                }
-                "depositSelected" => {
-                    rt::object::nullable(&mut map, &mut out.deposit_selected)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Booking { "totalParticipants" total_participants : nullable optional,
+    "participantsChoices" participants_choices : nullable optional, "id" id : nullable
+    optional, "bookedEntity" booked_entity : nullable optional, "contactDetails"
+    contact_details : nullable optional, "additionalFields" additional_fields : nullable
+    optional, "status" status : nullable optional, "paymentStatus" payment_status :
+    nullable optional, "selectedPaymentOption" selected_payment_option : nullable
+    optional, "createdDate" created_date : nullable optional, "externalUserId"
+    external_user_id : nullable optional, "revision" revision : nullable optional,
+    "createdBy" created_by : nullable optional, "startDate" start_date : nullable
+    optional, "endDate" end_date : nullable optional, "updatedDate" updated_date :
+    nullable optional, "extendedFields" extended_fields : nullable optional,
+    "doubleBooked" double_booked : nullable optional, "multiServiceBookingInfo"
+    multi_service_booking_info : nullable optional, "formSubmissionId" form_submission_id
+    : nullable optional, "formId" form_id : nullable optional, "bookedAddOns"
+    booked_add_ons : nullable optional, "appId" app_id : nullable optional,
+    "createdByAppId" created_by_app_id : nullable optional, "depositSelected"
+    deposit_selected : nullable optional, }
 }
 
 /// The `BookingCanceled` object.
@@ -3599,60 +2979,11 @@ pub struct BookingCanceled {
     /// The `previousStatus` field.
     pub previous_status: Option<BookingStatus>,
 }
-
-impl Serialize for BookingCanceled {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookingCanceled",
-                usize::from(self.booking.is_some())
-                    + usize::from(self.participant_notification.is_some())
-                    + usize::from(self.flow_control_settings.is_some())
-                    + usize::from(self.initiated_by.is_some())
-                    + usize::from(self.previous_status.is_some()),
-            )
-            .optional("booking", &self.booking)
-            .optional("participantNotification", &self.participant_notification)
-            .optional("flowControlSettings", &self.flow_control_settings)
-            .optional("initiatedBy", &self.initiated_by)
-            .optional("previousStatus", &self.previous_status)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookingCanceled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookingCanceled {
-    const NAME: &'static str = "BookingCanceled";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                "participantNotification" => {
-                    rt::object::nullable(&mut map, &mut out.participant_notification)
-                }
-                "flowControlSettings" => {
-                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
-                }
-                "initiatedBy" => rt::object::nullable(&mut map, &mut out.initiated_by),
-                "previousStatus" => {
-                    rt::object::nullable(&mut map, &mut out.previous_status)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookingCanceled { "booking" booking : nullable optional, "participantNotification"
+    participant_notification : nullable optional, "flowControlSettings"
+    flow_control_settings : nullable optional, "initiatedBy" initiated_by : nullable
+    optional, "previousStatus" previous_status : nullable optional, }
 }
 
 /// The `BookingConfirmed` object.
@@ -3674,68 +3005,12 @@ pub struct BookingConfirmed {
     /// The `previousPaymentStatus` field.
     pub previous_payment_status: Option<PaymentStatus>,
 }
-
-impl Serialize for BookingConfirmed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookingConfirmed",
-                usize::from(self.booking.is_some())
-                    + usize::from(self.participant_notification.is_some())
-                    + usize::from(self.send_sms_reminder.is_some())
-                    + usize::from(self.double_booked.is_some())
-                    + usize::from(self.initiated_by.is_some())
-                    + usize::from(self.previous_status.is_some())
-                    + usize::from(self.previous_payment_status.is_some()),
-            )
-            .optional("booking", &self.booking)
-            .optional("participantNotification", &self.participant_notification)
-            .optional("sendSmsReminder", &self.send_sms_reminder)
-            .optional("doubleBooked", &self.double_booked)
-            .optional("initiatedBy", &self.initiated_by)
-            .optional("previousStatus", &self.previous_status)
-            .optional("previousPaymentStatus", &self.previous_payment_status)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookingConfirmed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookingConfirmed {
-    const NAME: &'static str = "BookingConfirmed";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                "participantNotification" => {
-                    rt::object::nullable(&mut map, &mut out.participant_notification)
-                }
-                "sendSmsReminder" => {
-                    rt::object::nullable(&mut map, &mut out.send_sms_reminder)
-                }
-                "doubleBooked" => rt::object::nullable(&mut map, &mut out.double_booked),
-                "initiatedBy" => rt::object::nullable(&mut map, &mut out.initiated_by),
-                "previousStatus" => {
-                    rt::object::nullable(&mut map, &mut out.previous_status)
-                }
-                "previousPaymentStatus" => {
-                    rt::object::nullable(&mut map, &mut out.previous_payment_status)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookingConfirmed { "booking" booking : nullable optional, "participantNotification"
+    participant_notification : nullable optional, "sendSmsReminder" send_sms_reminder :
+    nullable optional, "doubleBooked" double_booked : nullable optional, "initiatedBy"
+    initiated_by : nullable optional, "previousStatus" previous_status : nullable
+    optional, "previousPaymentStatus" previous_payment_status : nullable optional, }
 }
 
 /// The `BookingDeclined` object.
@@ -3756,67 +3031,12 @@ pub struct BookingDeclined {
     /// The `flowControlSettings` field.
     pub flow_control_settings: Option<DeclineBookingFlowControlSettings>,
 }
-
-impl Serialize for BookingDeclined {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookingDeclined",
-                usize::from(self.booking.is_some())
-                    + usize::from(self.participant_notification.is_some())
-                    + usize::from(self.double_booked.is_some())
-                    + usize::from(self.initiated_by.is_some())
-                    + usize::from(self.previous_status.is_some())
-                    + usize::from(self.previous_payment_status.is_some())
-                    + usize::from(self.flow_control_settings.is_some()),
-            )
-            .optional("booking", &self.booking)
-            .optional("participantNotification", &self.participant_notification)
-            .optional("doubleBooked", &self.double_booked)
-            .optional("initiatedBy", &self.initiated_by)
-            .optional("previousStatus", &self.previous_status)
-            .optional("previousPaymentStatus", &self.previous_payment_status)
-            .optional("flowControlSettings", &self.flow_control_settings)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookingDeclined {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookingDeclined {
-    const NAME: &'static str = "BookingDeclined";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                "participantNotification" => {
-                    rt::object::nullable(&mut map, &mut out.participant_notification)
-                }
-                "doubleBooked" => rt::object::nullable(&mut map, &mut out.double_booked),
-                "initiatedBy" => rt::object::nullable(&mut map, &mut out.initiated_by),
-                "previousStatus" => {
-                    rt::object::nullable(&mut map, &mut out.previous_status)
-                }
-                "previousPaymentStatus" => {
-                    rt::object::nullable(&mut map, &mut out.previous_payment_status)
-                }
-                "flowControlSettings" => {
-                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    BookingDeclined { "booking" booking : nullable optional, "participantNotification"
+    participant_notification : nullable optional, "doubleBooked" double_booked : nullable
+    optional, "initiatedBy" initiated_by : nullable optional, "previousStatus"
+    previous_status : nullable optional, "previousPaymentStatus" previous_payment_status
+    : nullable optional, "flowControlSettings" flow_control_settings : nullable optional,
     }
 }
 
@@ -3836,54 +3056,10 @@ pub struct BookingFee {
     /// The `policyDetails` field.
     pub policy_details: Option<PolicyDetails>,
 }
-
-impl Serialize for BookingFee {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookingFee",
-                usize::from(self.id.is_some()) + usize::from(self.booking_id.is_some())
-                    + usize::from(self.cancellation_fee.is_some())
-                    + usize::from(self.policy_details.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("bookingId", &self.booking_id)
-            .optional("cancellationFee", &self.cancellation_fee)
-            .optional("policyDetails", &self.policy_details)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookingFee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookingFee {
-    const NAME: &'static str = "BookingFee";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "bookingId" => rt::object::nullable(&mut map, &mut out.booking_id),
-                "cancellationFee" => {
-                    rt::object::nullable(&mut map, &mut out.cancellation_fee)
-                }
-                "policyDetails" => {
-                    rt::object::nullable(&mut map, &mut out.policy_details)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookingFee { "id" id : nullable optional, "bookingId" booking_id : nullable optional,
+    "cancellationFee" cancellation_fee : nullable optional, "policyDetails"
+    policy_details : nullable optional, }
 }
 
 /// - `UNKNOWN_STATUS`: There is no eCommerce order associated with the booking.
@@ -3954,45 +3130,9 @@ pub struct BookingIdAndRevision {
     /// To prevent conflicting changes, the current revision must be specified when managing the booking.
     pub revision: Option<String>,
 }
-
-impl Serialize for BookingIdAndRevision {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookingIdAndRevision",
-                usize::from(self.booking_id.is_some())
-                    + usize::from(self.revision.is_some()),
-            )
-            .optional("bookingId", &self.booking_id)
-            .optional("revision", &self.revision)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookingIdAndRevision {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookingIdAndRevision {
-    const NAME: &'static str = "BookingIdAndRevision";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookingId" => rt::object::nullable(&mut map, &mut out.booking_id),
-                "revision" => rt::object::nullable(&mut map, &mut out.revision),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookingIdAndRevision { "bookingId" booking_id : nullable optional, "revision"
+    revision : nullable optional, }
 }
 
 /// The `BookingInfo` object.
@@ -4006,50 +3146,9 @@ pub struct BookingInfo {
     /// The `paymentStatus` field.
     pub payment_status: Option<PaymentStatus>,
 }
-
-impl Serialize for BookingInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookingInfo",
-                usize::from(self.booking_id.is_some())
-                    + usize::from(self.revision.is_some())
-                    + usize::from(self.payment_status.is_some()),
-            )
-            .optional("bookingId", &self.booking_id)
-            .optional("revision", &self.revision)
-            .optional("paymentStatus", &self.payment_status)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookingInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookingInfo {
-    const NAME: &'static str = "BookingInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookingId" => rt::object::nullable(&mut map, &mut out.booking_id),
-                "revision" => rt::object::nullable(&mut map, &mut out.revision),
-                "paymentStatus" => {
-                    rt::object::nullable(&mut map, &mut out.payment_status)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookingInfo { "bookingId" booking_id : nullable optional, "revision" revision :
+    nullable optional, "paymentStatus" payment_status : nullable optional, }
 }
 
 /// The `BookingMarkedAsPending` object.
@@ -4071,68 +3170,13 @@ pub struct BookingMarkedAsPending {
     /// The `previousPaymentStatus` field.
     pub previous_payment_status: Option<PaymentStatus>,
 }
-
-impl Serialize for BookingMarkedAsPending {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookingMarkedAsPending",
-                usize::from(self.booking.is_some())
-                    + usize::from(self.participant_notification.is_some())
-                    + usize::from(self.send_sms_reminder.is_some())
-                    + usize::from(self.double_booked.is_some())
-                    + usize::from(self.initiated_by.is_some())
-                    + usize::from(self.previous_status.is_some())
-                    + usize::from(self.previous_payment_status.is_some()),
-            )
-            .optional("booking", &self.booking)
-            .optional("participantNotification", &self.participant_notification)
-            .optional("sendSmsReminder", &self.send_sms_reminder)
-            .optional("doubleBooked", &self.double_booked)
-            .optional("initiatedBy", &self.initiated_by)
-            .optional("previousStatus", &self.previous_status)
-            .optional("previousPaymentStatus", &self.previous_payment_status)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookingMarkedAsPending {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookingMarkedAsPending {
-    const NAME: &'static str = "BookingMarkedAsPending";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                "participantNotification" => {
-                    rt::object::nullable(&mut map, &mut out.participant_notification)
-                }
-                "sendSmsReminder" => {
-                    rt::object::nullable(&mut map, &mut out.send_sms_reminder)
-                }
-                "doubleBooked" => rt::object::nullable(&mut map, &mut out.double_booked),
-                "initiatedBy" => rt::object::nullable(&mut map, &mut out.initiated_by),
-                "previousStatus" => {
-                    rt::object::nullable(&mut map, &mut out.previous_status)
-                }
-                "previousPaymentStatus" => {
-                    rt::object::nullable(&mut map, &mut out.previous_payment_status)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookingMarkedAsPending { "booking" booking : nullable optional,
+    "participantNotification" participant_notification : nullable optional,
+    "sendSmsReminder" send_sms_reminder : nullable optional, "doubleBooked" double_booked
+    : nullable optional, "initiatedBy" initiated_by : nullable optional, "previousStatus"
+    previous_status : nullable optional, "previousPaymentStatus" previous_payment_status
+    : nullable optional, }
 }
 
 /// `BookingPolicy` is the main entity of `BookingPolicyService` and specifies a set of rules for booking a service
@@ -4194,108 +3238,19 @@ pub struct BookingPolicy {
     /// The `saveCreditCardPolicy` field.
     pub save_credit_card_policy: Option<SaveCreditCardPolicy>,
 }
-
-impl Serialize for BookingPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookingPolicy",
-                usize::from(self.id.is_some()) + usize::from(self.created_date.is_some())
-                    + usize::from(self.updated_date.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.custom_policy_description.is_some())
-                    + usize::from(self.default.is_some())
-                    + usize::from(self.limit_early_booking_policy.is_some())
-                    + usize::from(self.limit_late_booking_policy.is_some())
-                    + usize::from(self.book_after_start_policy.is_some())
-                    + usize::from(self.cancellation_policy.is_some())
-                    + usize::from(self.reschedule_policy.is_some())
-                    + usize::from(self.waitlist_policy.is_some())
-                    + usize::from(self.participants_policy.is_some())
-                    + usize::from(self.resources_policy.is_some())
-                    + usize::from(self.cancellation_fee_policy.is_some())
-                    + usize::from(self.save_credit_card_policy.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("createdDate", &self.created_date)
-            .optional("updatedDate", &self.updated_date)
-            .optional("name", &self.name)
-            .optional("customPolicyDescription", &self.custom_policy_description)
-            .optional("default", &self.default)
-            .optional("limitEarlyBookingPolicy", &self.limit_early_booking_policy)
-            .optional("limitLateBookingPolicy", &self.limit_late_booking_policy)
-            .optional("bookAfterStartPolicy", &self.book_after_start_policy)
-            .optional("cancellationPolicy", &self.cancellation_policy)
-            .optional("reschedulePolicy", &self.reschedule_policy)
-            .optional("waitlistPolicy", &self.waitlist_policy)
-            .optional("participantsPolicy", &self.participants_policy)
-            .optional("resourcesPolicy", &self.resources_policy)
-            .optional("cancellationFeePolicy", &self.cancellation_fee_policy)
-            .optional("saveCreditCardPolicy", &self.save_credit_card_policy)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookingPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookingPolicy {
-    const NAME: &'static str = "BookingPolicy";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "customPolicyDescription" => {
-                    rt::object::nullable(&mut map, &mut out.custom_policy_description)
-                }
-                "default" => rt::object::nullable(&mut map, &mut out.default),
-                "limitEarlyBookingPolicy" => {
-                    rt::object::nullable(&mut map, &mut out.limit_early_booking_policy)
-                }
-                "limitLateBookingPolicy" => {
-                    rt::object::nullable(&mut map, &mut out.limit_late_booking_policy)
-                }
-                "bookAfterStartPolicy" => {
-                    rt::object::nullable(&mut map, &mut out.book_after_start_policy)
-                }
-                "cancellationPolicy" => {
-                    rt::object::nullable(&mut map, &mut out.cancellation_policy)
-                }
-                "reschedulePolicy" => {
-                    rt::object::nullable(&mut map, &mut out.reschedule_policy)
-                }
-                "waitlistPolicy" => {
-                    rt::object::nullable(&mut map, &mut out.waitlist_policy)
-                }
-                "participantsPolicy" => {
-                    rt::object::nullable(&mut map, &mut out.participants_policy)
-                }
-                "resourcesPolicy" => {
-                    rt::object::nullable(&mut map, &mut out.resources_policy)
-                }
-                "cancellationFeePolicy" => {
-                    rt::object::nullable(&mut map, &mut out.cancellation_fee_policy)
-                }
-                "saveCreditCardPolicy" => {
-                    rt::object::nullable(&mut map, &mut out.save_credit_card_policy)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookingPolicy { "id" id : nullable optional, "createdDate" created_date : nullable
+    optional, "updatedDate" updated_date : nullable optional, "name" name : nullable
+    optional, "customPolicyDescription" custom_policy_description : nullable optional,
+    "default" default : nullable optional, "limitEarlyBookingPolicy"
+    limit_early_booking_policy : nullable optional, "limitLateBookingPolicy"
+    limit_late_booking_policy : nullable optional, "bookAfterStartPolicy"
+    book_after_start_policy : nullable optional, "cancellationPolicy" cancellation_policy
+    : nullable optional, "reschedulePolicy" reschedule_policy : nullable optional,
+    "waitlistPolicy" waitlist_policy : nullable optional, "participantsPolicy"
+    participants_policy : nullable optional, "resourcesPolicy" resources_policy :
+    nullable optional, "cancellationFeePolicy" cancellation_fee_policy : nullable
+    optional, "saveCreditCardPolicy" save_credit_card_policy : nullable optional, }
 }
 
 /// The `BookingPolicySettings` object.
@@ -4304,44 +3259,9 @@ pub struct BookingPolicySettings {
     /// Booking policy settings for a given slot or schedule.
     pub max_participants_per_booking: Option<f64>,
 }
-
-impl Serialize for BookingPolicySettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookingPolicySettings",
-                usize::from(self.max_participants_per_booking.is_some()),
-            )
-            .optional("maxParticipantsPerBooking", &self.max_participants_per_booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookingPolicySettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookingPolicySettings {
-    const NAME: &'static str = "BookingPolicySettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "maxParticipantsPerBooking" => {
-                    rt::object::nullable(&mut map, &mut out.max_participants_per_booking)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookingPolicySettings { "maxParticipantsPerBooking" max_participants_per_booking :
+    nullable optional, }
 }
 
 /// The `BookingPolicyViolations` object.
@@ -4354,54 +3274,10 @@ pub struct BookingPolicyViolations {
     /// Booking policy violation: Online booking is disabled for this slot.
     pub book_online_disabled: Option<bool>,
 }
-
-impl Serialize for BookingPolicyViolations {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookingPolicyViolations",
-                usize::from(self.too_early_to_book.is_some())
-                    + usize::from(self.too_late_to_book.is_some())
-                    + usize::from(self.book_online_disabled.is_some()),
-            )
-            .optional("tooEarlyToBook", &self.too_early_to_book)
-            .optional("tooLateToBook", &self.too_late_to_book)
-            .optional("bookOnlineDisabled", &self.book_online_disabled)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookingPolicyViolations {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookingPolicyViolations {
-    const NAME: &'static str = "BookingPolicyViolations";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "tooEarlyToBook" => {
-                    rt::object::nullable(&mut map, &mut out.too_early_to_book)
-                }
-                "tooLateToBook" => {
-                    rt::object::nullable(&mut map, &mut out.too_late_to_book)
-                }
-                "bookOnlineDisabled" => {
-                    rt::object::nullable(&mut map, &mut out.book_online_disabled)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookingPolicyViolations { "tooEarlyToBook" too_early_to_book : nullable optional,
+    "tooLateToBook" too_late_to_book : nullable optional, "bookOnlineDisabled"
+    book_online_disabled : nullable optional, }
 }
 
 /// At most one of `previousTotalParticipants`, `previousParticipantsChoices` is set (a oneOf group).
@@ -4435,93 +3311,17 @@ pub struct BookingRescheduled {
     /// The add-ons that were associated with the booking before rescheduling.
     pub previous_booked_add_ons: Option<Vec<BookedAddOn>>,
 }
-
-impl Serialize for BookingRescheduled {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookingRescheduled",
-                usize::from(self.previous_total_participants.is_some())
-                    + usize::from(self.previous_participants_choices.is_some())
-                    + usize::from(self.booking.is_some())
-                    + usize::from(self.participant_notification.is_some())
-                    + usize::from(self.flow_control_settings.is_some())
-                    + usize::from(self.initiated_by.is_some())
-                    + usize::from(self.previous_status.is_some())
-                    + usize::from(self.previous_booked_entity.is_some())
-                    + usize::from(self.previous_start_date.is_some())
-                    + usize::from(self.previous_end_date.is_some())
-                    + usize::from(self.previous_booked_add_ons.is_some()),
-            )
-            .optional("previousTotalParticipants", &self.previous_total_participants)
-            .optional("previousParticipantsChoices", &self.previous_participants_choices)
-            .optional("booking", &self.booking)
-            .optional("participantNotification", &self.participant_notification)
-            .optional("flowControlSettings", &self.flow_control_settings)
-            .optional("initiatedBy", &self.initiated_by)
-            .optional("previousStatus", &self.previous_status)
-            .optional("previousBookedEntity", &self.previous_booked_entity)
-            .optional("previousStartDate", &self.previous_start_date)
-            .optional("previousEndDate", &self.previous_end_date)
-            .optional("previousBookedAddOns", &self.previous_booked_add_ons)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookingRescheduled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookingRescheduled {
-    const NAME: &'static str = "BookingRescheduled";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "previousTotalParticipants" => {
-                    rt::object::nullable(&mut map, &mut out.previous_total_participants)
-                }
-                "previousParticipantsChoices" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.previous_participants_choices,
-                    )
-                }
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                "participantNotification" => {
-                    rt::object::nullable(&mut map, &mut out.participant_notification)
-                }
-                "flowControlSettings" => {
-                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
-                }
-                "initiatedBy" => rt::object::nullable(&mut map, &mut out.initiated_by),
-                "previousStatus" => {
-                    rt::object::nullable(&mut map, &mut out.previous_status)
-                }
-                "previousBookedEntity" => {
-                    rt::object::nullable(&mut map, &mut out.previous_booked_entity)
-                }
-                "previousStartDate" => {
-                    rt::object::nullable(&mut map, &mut out.previous_start_date)
-                }
-                "previousEndDate" => {
-                    rt::object::nullable(&mut map, &mut out.previous_end_date)
-                }
-                "previousBookedAddOns" => {
-                    rt::object::nullable(&mut map, &mut out.previous_booked_add_ons)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookingRescheduled { "previousTotalParticipants" previous_total_participants :
+    nullable optional, "previousParticipantsChoices" previous_participants_choices :
+    nullable optional, "booking" booking : nullable optional, "participantNotification"
+    participant_notification : nullable optional, "flowControlSettings"
+    flow_control_settings : nullable optional, "initiatedBy" initiated_by : nullable
+    optional, "previousStatus" previous_status : nullable optional,
+    "previousBookedEntity" previous_booked_entity : nullable optional,
+    "previousStartDate" previous_start_date : nullable optional, "previousEndDate"
+    previous_end_date : nullable optional, "previousBookedAddOns" previous_booked_add_ons
+    : nullable optional, }
 }
 
 /// The `BookingResult` object.
@@ -4533,45 +3333,9 @@ pub struct BookingResult {
     /// The `booking` field.
     pub booking: Option<Booking>,
 }
-
-impl Serialize for BookingResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookingResult",
-                usize::from(self.booking_id.is_some())
-                    + usize::from(self.booking.is_some()),
-            )
-            .optional("bookingId", &self.booking_id)
-            .optional("booking", &self.booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookingResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookingResult {
-    const NAME: &'static str = "BookingResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookingId" => rt::object::nullable(&mut map, &mut out.booking_id),
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookingResult { "bookingId" booking_id : nullable optional, "booking" booking :
+    nullable optional, }
 }
 
 /// The `BookingsCancelList` object.
@@ -4580,42 +3344,8 @@ pub struct BookingsCancelList {
     /// Bookings to cancel.
     pub bookings_info: Option<Vec<CancelBookingInfo>>,
 }
-
-impl Serialize for BookingsCancelList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookingsCancelList",
-                usize::from(self.bookings_info.is_some()),
-            )
-            .optional("bookingsInfo", &self.bookings_info)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BookingsCancelList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BookingsCancelList {
-    const NAME: &'static str = "BookingsCancelList";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookingsInfo" => rt::object::nullable(&mut map, &mut out.bookings_info),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookingsCancelList { "bookingsInfo" bookings_info : nullable optional, }
 }
 
 /// The `BulkBookingResult` object.
@@ -4626,45 +3356,9 @@ pub struct BulkBookingResult {
     /// The `item` field.
     pub item: Option<Booking>,
 }
-
-impl Serialize for BulkBookingResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkBookingResult",
-                usize::from(self.item_metadata.is_some())
-                    + usize::from(self.item.is_some()),
-            )
-            .optional("itemMetadata", &self.item_metadata)
-            .optional("item", &self.item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkBookingResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkBookingResult {
-    const NAME: &'static str = "BulkBookingResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
-                "item" => rt::object::nullable(&mut map, &mut out.item),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkBookingResult { "itemMetadata" item_metadata : nullable optional, "item" item :
+    nullable optional, }
 }
 
 /// The `BulkCalculateAllowedActionsRequest` object.
@@ -4673,42 +3367,8 @@ pub struct BulkCalculateAllowedActionsRequest {
     /// List of booking IDs to calculate allowed actions for.
     pub booking_ids: Option<Vec<String>>,
 }
-
-impl Serialize for BulkCalculateAllowedActionsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkCalculateAllowedActionsRequest",
-                usize::from(self.booking_ids.is_some()),
-            )
-            .optional("bookingIds", &self.booking_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCalculateAllowedActionsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCalculateAllowedActionsRequest {
-    const NAME: &'static str = "BulkCalculateAllowedActionsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookingIds" => rt::object::nullable(&mut map, &mut out.booking_ids),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkCalculateAllowedActionsRequest { "bookingIds" booking_ids : nullable optional, }
 }
 
 /// The `BulkCalculateAllowedActionsResponse` object.
@@ -4719,47 +3379,9 @@ pub struct BulkCalculateAllowedActionsResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkCalculateAllowedActionsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkCalculateAllowedActionsResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCalculateAllowedActionsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCalculateAllowedActionsResponse {
-    const NAME: &'static str = "BulkCalculateAllowedActionsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkCalculateAllowedActionsResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkCalculateAllowedActionsResult` object.
@@ -4770,45 +3392,9 @@ pub struct BulkCalculateAllowedActionsResult {
     /// The `item` field.
     pub item: Option<AllowedActions>,
 }
-
-impl Serialize for BulkCalculateAllowedActionsResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkCalculateAllowedActionsResult",
-                usize::from(self.item_metadata.is_some())
-                    + usize::from(self.item.is_some()),
-            )
-            .optional("itemMetadata", &self.item_metadata)
-            .optional("item", &self.item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCalculateAllowedActionsResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCalculateAllowedActionsResult {
-    const NAME: &'static str = "BulkCalculateAllowedActionsResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
-                "item" => rt::object::nullable(&mut map, &mut out.item),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkCalculateAllowedActionsResult { "itemMetadata" item_metadata : nullable optional,
+    "item" item : nullable optional, }
 }
 
 /// At most one of `bookings`, `recurringCancellation` is set (a oneOf group).
@@ -4821,52 +3407,10 @@ pub struct BulkCancelBookingRequest {
     /// Whether to return the full canceled Booking in each result.
     pub return_full_entity: Option<bool>,
 }
-
-impl Serialize for BulkCancelBookingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkCancelBookingRequest",
-                usize::from(self.bookings.is_some())
-                    + usize::from(self.recurring_cancellation.is_some())
-                    + usize::from(self.return_full_entity.is_some()),
-            )
-            .optional("bookings", &self.bookings)
-            .optional("recurringCancellation", &self.recurring_cancellation)
-            .optional("returnFullEntity", &self.return_full_entity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCancelBookingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCancelBookingRequest {
-    const NAME: &'static str = "BulkCancelBookingRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookings" => rt::object::nullable(&mut map, &mut out.bookings),
-                "recurringCancellation" => {
-                    rt::object::nullable(&mut map, &mut out.recurring_cancellation)
-                }
-                "returnFullEntity" => {
-                    rt::object::nullable(&mut map, &mut out.return_full_entity)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkCancelBookingRequest { "bookings" bookings : nullable optional,
+    "recurringCancellation" recurring_cancellation : nullable optional,
+    "returnFullEntity" return_full_entity : nullable optional, }
 }
 
 /// The `BulkCancelBookingResponse` object.
@@ -4877,47 +3421,9 @@ pub struct BulkCancelBookingResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkCancelBookingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkCancelBookingResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCancelBookingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCancelBookingResponse {
-    const NAME: &'static str = "BulkCancelBookingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkCancelBookingResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkConfirmOrDeclineBookingRequest` object.
@@ -4928,53 +3434,9 @@ pub struct BulkConfirmOrDeclineBookingRequest {
     /// Whether to return the confirmed or declined booking objects.
     pub return_entity: Option<bool>,
 }
-
-impl Serialize for BulkConfirmOrDeclineBookingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkConfirmOrDeclineBookingRequest",
-                1 + usize::from(self.return_entity.is_some()),
-            )
-            .field("details", &self.details)
-            .optional("returnEntity", &self.return_entity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkConfirmOrDeclineBookingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkConfirmOrDeclineBookingRequest {
-    const NAME: &'static str = "BulkConfirmOrDeclineBookingRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "details" => rt::object::value(&mut map, &mut f0),
-                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    details: f0,
-                    return_entity: f1,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "details")])),
-        }
-    }
+rt::object! {
+    BulkConfirmOrDeclineBookingRequest { "details" details : value field, "returnEntity"
+    return_entity : nullable optional, } required { details "details" }
 }
 
 /// The `BulkConfirmOrDeclineBookingRequestBookingDetails` object.
@@ -4985,47 +3447,9 @@ pub struct BulkConfirmOrDeclineBookingRequestBookingDetails {
     /// The `paymentStatus` field.
     pub payment_status: Option<PaymentStatus>,
 }
-
-impl Serialize for BulkConfirmOrDeclineBookingRequestBookingDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkConfirmOrDeclineBookingRequestBookingDetails",
-                usize::from(self.booking_id.is_some())
-                    + usize::from(self.payment_status.is_some()),
-            )
-            .optional("bookingId", &self.booking_id)
-            .optional("paymentStatus", &self.payment_status)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkConfirmOrDeclineBookingRequestBookingDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkConfirmOrDeclineBookingRequestBookingDetails {
-    const NAME: &'static str = "BulkConfirmOrDeclineBookingRequestBookingDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookingId" => rt::object::nullable(&mut map, &mut out.booking_id),
-                "paymentStatus" => {
-                    rt::object::nullable(&mut map, &mut out.payment_status)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkConfirmOrDeclineBookingRequestBookingDetails { "bookingId" booking_id : nullable
+    optional, "paymentStatus" payment_status : nullable optional, }
 }
 
 /// The `BulkConfirmOrDeclineBookingResponse` object.
@@ -5036,47 +3460,9 @@ pub struct BulkConfirmOrDeclineBookingResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkConfirmOrDeclineBookingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkConfirmOrDeclineBookingResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkConfirmOrDeclineBookingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkConfirmOrDeclineBookingResponse {
-    const NAME: &'static str = "BulkConfirmOrDeclineBookingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkConfirmOrDeclineBookingResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkCreateBookingRequest` object.
@@ -5089,53 +3475,10 @@ pub struct BulkCreateBookingRequest {
     /// Whether to return the created bookings.
     pub return_full_entity: Option<bool>,
 }
-
-impl Serialize for BulkCreateBookingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkCreateBookingRequest",
-                1 + usize::from(self.return_full_entity.is_some()),
-            )
-            .field("createBookingsInfo", &self.create_bookings_info)
-            .optional("returnFullEntity", &self.return_full_entity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCreateBookingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCreateBookingRequest {
-    const NAME: &'static str = "BulkCreateBookingRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "createBookingsInfo" => rt::object::value(&mut map, &mut f0),
-                "returnFullEntity" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    create_bookings_info: f0,
-                    return_full_entity: f1,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "createBookingsInfo")])),
-        }
-    }
+rt::object! {
+    BulkCreateBookingRequest { "createBookingsInfo" create_bookings_info : value field,
+    "returnFullEntity" return_full_entity : nullable optional, } required {
+    create_bookings_info "createBookingsInfo" }
 }
 
 /// The `BulkCreateBookingResponse` object.
@@ -5146,47 +3489,9 @@ pub struct BulkCreateBookingResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkCreateBookingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkCreateBookingResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCreateBookingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCreateBookingResponse {
-    const NAME: &'static str = "BulkCreateBookingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkCreateBookingResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkGetMultiServiceBookingAllowedActionsRequest` object.
@@ -5195,44 +3500,9 @@ pub struct BulkGetMultiServiceBookingAllowedActionsRequest {
     /// IDs of the multi-service bookings to retrieve allowed actions for.
     pub multi_service_booking_ids: Option<Vec<String>>,
 }
-
-impl Serialize for BulkGetMultiServiceBookingAllowedActionsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkGetMultiServiceBookingAllowedActionsRequest",
-                usize::from(self.multi_service_booking_ids.is_some()),
-            )
-            .optional("multiServiceBookingIds", &self.multi_service_booking_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkGetMultiServiceBookingAllowedActionsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkGetMultiServiceBookingAllowedActionsRequest {
-    const NAME: &'static str = "BulkGetMultiServiceBookingAllowedActionsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "multiServiceBookingIds" => {
-                    rt::object::nullable(&mut map, &mut out.multi_service_booking_ids)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkGetMultiServiceBookingAllowedActionsRequest { "multiServiceBookingIds"
+    multi_service_booking_ids : nullable optional, }
 }
 
 /// The `BulkGetMultiServiceBookingAllowedActionsResponse` object.
@@ -5244,47 +3514,9 @@ pub struct BulkGetMultiServiceBookingAllowedActionsResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkGetMultiServiceBookingAllowedActionsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkGetMultiServiceBookingAllowedActionsResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkGetMultiServiceBookingAllowedActionsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkGetMultiServiceBookingAllowedActionsResponse {
-    const NAME: &'static str = "BulkGetMultiServiceBookingAllowedActionsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkGetMultiServiceBookingAllowedActionsResponse { "results" results : nullable
+    optional, "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BusinessLocationOptions` object.
@@ -5304,56 +3536,10 @@ pub struct BusinessLocationOptions {
     /// Business location phone.
     pub phone: Option<String>,
 }
-
-impl Serialize for BusinessLocationOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BusinessLocationOptions",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.default.is_some())
-                    + usize::from(self.address.is_some())
-                    + usize::from(self.email.is_some())
-                    + usize::from(self.phone.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("default", &self.default)
-            .optional("address", &self.address)
-            .optional("email", &self.email)
-            .optional("phone", &self.phone)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BusinessLocationOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BusinessLocationOptions {
-    const NAME: &'static str = "BusinessLocationOptions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "default" => rt::object::nullable(&mut map, &mut out.default),
-                "address" => rt::object::nullable(&mut map, &mut out.address),
-                "email" => rt::object::nullable(&mut map, &mut out.email),
-                "phone" => rt::object::nullable(&mut map, &mut out.phone),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BusinessLocationOptions { "id" id : nullable optional, "name" name : nullable
+    optional, "default" default : nullable optional, "address" address : nullable
+    optional, "email" email : nullable optional, "phone" phone : nullable optional, }
 }
 
 /// The `CancelBookingFlowControlSettings` object.
@@ -5382,52 +3568,10 @@ pub struct CancelBookingFlowControlSettings {
     /// Default: `false`.
     pub waive_cancellation_fee: Option<bool>,
 }
-
-impl Serialize for CancelBookingFlowControlSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CancelBookingFlowControlSettings",
-                usize::from(self.ignore_cancellation_policy.is_some())
-                    + usize::from(self.with_refund.is_some())
-                    + usize::from(self.waive_cancellation_fee.is_some()),
-            )
-            .optional("ignoreCancellationPolicy", &self.ignore_cancellation_policy)
-            .optional("withRefund", &self.with_refund)
-            .optional("waiveCancellationFee", &self.waive_cancellation_fee)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CancelBookingFlowControlSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CancelBookingFlowControlSettings {
-    const NAME: &'static str = "CancelBookingFlowControlSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "ignoreCancellationPolicy" => {
-                    rt::object::nullable(&mut map, &mut out.ignore_cancellation_policy)
-                }
-                "withRefund" => rt::object::nullable(&mut map, &mut out.with_refund),
-                "waiveCancellationFee" => {
-                    rt::object::nullable(&mut map, &mut out.waive_cancellation_fee)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CancelBookingFlowControlSettings { "ignoreCancellationPolicy"
+    ignore_cancellation_policy : nullable optional, "withRefund" with_refund : nullable
+    optional, "waiveCancellationFee" waive_cancellation_fee : nullable optional, }
 }
 
 /// The `CancelBookingInfo` object.
@@ -5451,58 +3595,11 @@ pub struct CancelBookingInfo {
     /// The `participantNotification` field.
     pub participant_notification: Option<ParticipantNotification>,
 }
-
-impl Serialize for CancelBookingInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CancelBookingInfo",
-                usize::from(self.booking_id.is_some())
-                    + usize::from(self.revision.is_some())
-                    + usize::from(self.flow_control_settings.is_some())
-                    + usize::from(self.waive_charges.is_some())
-                    + usize::from(self.participant_notification.is_some()),
-            )
-            .optional("bookingId", &self.booking_id)
-            .optional("revision", &self.revision)
-            .optional("flowControlSettings", &self.flow_control_settings)
-            .optional("waiveCharges", &self.waive_charges)
-            .optional("participantNotification", &self.participant_notification)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CancelBookingInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CancelBookingInfo {
-    const NAME: &'static str = "CancelBookingInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookingId" => rt::object::nullable(&mut map, &mut out.booking_id),
-                "revision" => rt::object::nullable(&mut map, &mut out.revision),
-                "flowControlSettings" => {
-                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
-                }
-                "waiveCharges" => rt::object::nullable(&mut map, &mut out.waive_charges),
-                "participantNotification" => {
-                    rt::object::nullable(&mut map, &mut out.participant_notification)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CancelBookingInfo { "bookingId" booking_id : nullable optional, "revision" revision :
+    nullable optional, "flowControlSettings" flow_control_settings : nullable optional,
+    "waiveCharges" waive_charges : nullable optional, "participantNotification"
+    participant_notification : nullable optional, }
 }
 
 /// The `CancelBookingRequest` object.
@@ -5537,68 +3634,12 @@ pub struct CancelBookingRequest {
     /// Default: `false`.
     pub waive_charges: Option<bool>,
 }
-
-impl Serialize for CancelBookingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CancelBookingRequest",
-                1 + usize::from(self.participant_notification.is_some())
-                    + usize::from(self.flow_control_settings.is_some())
-                    + usize::from(self.revision.is_some())
-                    + usize::from(self.waive_charges.is_some()),
-            )
-            .field("bookingId", &self.booking_id)
-            .optional("participantNotification", &self.participant_notification)
-            .optional("flowControlSettings", &self.flow_control_settings)
-            .optional("revision", &self.revision)
-            .optional("waiveCharges", &self.waive_charges)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CancelBookingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CancelBookingRequest {
-    const NAME: &'static str = "CancelBookingRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookingId" => rt::object::value(&mut map, &mut f0),
-                "participantNotification" => rt::object::nullable(&mut map, &mut f1),
-                "flowControlSettings" => rt::object::nullable(&mut map, &mut f2),
-                "revision" => rt::object::nullable(&mut map, &mut f3),
-                "waiveCharges" => rt::object::nullable(&mut map, &mut f4),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    booking_id: f0,
-                    participant_notification: f1,
-                    flow_control_settings: f2,
-                    revision: f3,
-                    waive_charges: f4,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "bookingId")])),
-        }
-    }
+rt::object! {
+    CancelBookingRequest { "bookingId" booking_id : value field,
+    "participantNotification" participant_notification : nullable optional,
+    "flowControlSettings" flow_control_settings : nullable optional, "revision" revision
+    : nullable optional, "waiveCharges" waive_charges : nullable optional, } required {
+    booking_id "bookingId" }
 }
 
 /// The `CancelBookingResponse` object.
@@ -5607,42 +3648,8 @@ pub struct CancelBookingResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
 }
-
-impl Serialize for CancelBookingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CancelBookingResponse",
-                usize::from(self.booking.is_some()),
-            )
-            .optional("booking", &self.booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CancelBookingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CancelBookingResponse {
-    const NAME: &'static str = "CancelBookingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CancelBookingResponse { "booking" booking : nullable optional, }
 }
 
 /// Request for CancelMultiServiceBookingAnonymously
@@ -5651,42 +3658,8 @@ pub struct CancelMultiServiceBookingAnonymouslyRequest {
     /// Anonymous token for the multi-service booking.
     pub token: Option<String>,
 }
-
-impl Serialize for CancelMultiServiceBookingAnonymouslyRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CancelMultiServiceBookingAnonymouslyRequest",
-                usize::from(self.token.is_some()),
-            )
-            .optional("token", &self.token)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CancelMultiServiceBookingAnonymouslyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CancelMultiServiceBookingAnonymouslyRequest {
-    const NAME: &'static str = "CancelMultiServiceBookingAnonymouslyRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "token" => rt::object::nullable(&mut map, &mut out.token),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CancelMultiServiceBookingAnonymouslyRequest { "token" token : nullable optional, }
 }
 
 /// Response for CancelMultiServiceBookingAnonymously
@@ -5695,44 +3668,9 @@ pub struct CancelMultiServiceBookingAnonymouslyResponse {
     /// The `multiServiceBooking` field.
     pub multi_service_booking: Option<MultiServiceBooking>,
 }
-
-impl Serialize for CancelMultiServiceBookingAnonymouslyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CancelMultiServiceBookingAnonymouslyResponse",
-                usize::from(self.multi_service_booking.is_some()),
-            )
-            .optional("multiServiceBooking", &self.multi_service_booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CancelMultiServiceBookingAnonymouslyResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CancelMultiServiceBookingAnonymouslyResponse {
-    const NAME: &'static str = "CancelMultiServiceBookingAnonymouslyResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "multiServiceBooking" => {
-                    rt::object::nullable(&mut map, &mut out.multi_service_booking)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CancelMultiServiceBookingAnonymouslyResponse { "multiServiceBooking"
+    multi_service_booking : nullable optional, }
 }
 
 /// The `CancelMultiServiceBookingRequest` object.
@@ -5764,62 +3702,12 @@ pub struct CancelMultiServiceBookingRequest {
     /// Default: `false`.
     pub waive_charges: Option<bool>,
 }
-
-impl Serialize for CancelMultiServiceBookingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CancelMultiServiceBookingRequest",
-                usize::from(self.multi_service_booking_id.is_some())
-                    + usize::from(self.participant_notification.is_some())
-                    + usize::from(self.flow_control_settings.is_some())
-                    + usize::from(self.return_full_entity.is_some())
-                    + usize::from(self.waive_charges.is_some()),
-            )
-            .optional("multiServiceBookingId", &self.multi_service_booking_id)
-            .optional("participantNotification", &self.participant_notification)
-            .optional("flowControlSettings", &self.flow_control_settings)
-            .optional("returnFullEntity", &self.return_full_entity)
-            .optional("waiveCharges", &self.waive_charges)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CancelMultiServiceBookingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CancelMultiServiceBookingRequest {
-    const NAME: &'static str = "CancelMultiServiceBookingRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "multiServiceBookingId" => {
-                    rt::object::nullable(&mut map, &mut out.multi_service_booking_id)
-                }
-                "participantNotification" => {
-                    rt::object::nullable(&mut map, &mut out.participant_notification)
-                }
-                "flowControlSettings" => {
-                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
-                }
-                "returnFullEntity" => {
-                    rt::object::nullable(&mut map, &mut out.return_full_entity)
-                }
-                "waiveCharges" => rt::object::nullable(&mut map, &mut out.waive_charges),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CancelMultiServiceBookingRequest { "multiServiceBookingId" multi_service_booking_id :
+    nullable optional, "participantNotification" participant_notification : nullable
+    optional, "flowControlSettings" flow_control_settings : nullable optional,
+    "returnFullEntity" return_full_entity : nullable optional, "waiveCharges"
+    waive_charges : nullable optional, }
 }
 
 /// The `CancelMultiServiceBookingResponse` object.
@@ -5828,44 +3716,9 @@ pub struct CancelMultiServiceBookingResponse {
     /// The `multiServiceBooking` field.
     pub multi_service_booking: Option<MultiServiceBooking>,
 }
-
-impl Serialize for CancelMultiServiceBookingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CancelMultiServiceBookingResponse",
-                usize::from(self.multi_service_booking.is_some()),
-            )
-            .optional("multiServiceBooking", &self.multi_service_booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CancelMultiServiceBookingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CancelMultiServiceBookingResponse {
-    const NAME: &'static str = "CancelMultiServiceBookingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "multiServiceBooking" => {
-                    rt::object::nullable(&mut map, &mut out.multi_service_booking)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CancelMultiServiceBookingResponse { "multiServiceBooking" multi_service_booking :
+    nullable optional, }
 }
 
 /// The `CancellationFee` object.
@@ -5878,47 +3731,9 @@ pub struct CancellationFee {
     /// The `trigger` field.
     pub trigger: Option<Trigger>,
 }
-
-impl Serialize for CancellationFee {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CancellationFee",
-                usize::from(self.price.is_some()) + usize::from(self.status.is_some())
-                    + usize::from(self.trigger.is_some()),
-            )
-            .optional("price", &self.price)
-            .optional("status", &self.status)
-            .optional("trigger", &self.trigger)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CancellationFee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CancellationFee {
-    const NAME: &'static str = "CancellationFee";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "trigger" => rt::object::nullable(&mut map, &mut out.trigger),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CancellationFee { "price" price : nullable optional, "status" status : nullable
+    optional, "trigger" trigger : nullable optional, }
 }
 
 /// The `CancellationFeePolicy` object.
@@ -5935,52 +3750,10 @@ pub struct CancellationFeePolicy {
     /// Default: `true`
     pub auto_collect_fee_enabled: Option<bool>,
 }
-
-impl Serialize for CancellationFeePolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CancellationFeePolicy",
-                usize::from(self.enabled.is_some())
-                    + usize::from(self.cancellation_windows.is_some())
-                    + usize::from(self.auto_collect_fee_enabled.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("cancellationWindows", &self.cancellation_windows)
-            .optional("autoCollectFeeEnabled", &self.auto_collect_fee_enabled)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CancellationFeePolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CancellationFeePolicy {
-    const NAME: &'static str = "CancellationFeePolicy";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
-                "cancellationWindows" => {
-                    rt::object::nullable(&mut map, &mut out.cancellation_windows)
-                }
-                "autoCollectFeeEnabled" => {
-                    rt::object::nullable(&mut map, &mut out.auto_collect_fee_enabled)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CancellationFeePolicy { "enabled" enabled : nullable optional, "cancellationWindows"
+    cancellation_windows : nullable optional, "autoCollectFeeEnabled"
+    auto_collect_fee_enabled : nullable optional, }
 }
 
 /// The policy for canceling a booked session.
@@ -6013,63 +3786,11 @@ pub struct CancellationPolicy {
     /// Default: `null` (treated as `true`)
     pub allow_anonymous: Option<bool>,
 }
-
-impl Serialize for CancellationPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CancellationPolicy",
-                usize::from(self.enabled.is_some())
-                    + usize::from(self.limit_latest_cancellation.is_some())
-                    + usize::from(self.latest_cancellation_in_minutes.is_some())
-                    + usize::from(self.allow_anonymous.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("limitLatestCancellation", &self.limit_latest_cancellation)
-            .optional(
-                "latestCancellationInMinutes",
-                &self.latest_cancellation_in_minutes,
-            )
-            .optional("allowAnonymous", &self.allow_anonymous)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CancellationPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CancellationPolicy {
-    const NAME: &'static str = "CancellationPolicy";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
-                "limitLatestCancellation" => {
-                    rt::object::nullable(&mut map, &mut out.limit_latest_cancellation)
-                }
-                "latestCancellationInMinutes" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.latest_cancellation_in_minutes,
-                    )
-                }
-                "allowAnonymous" => {
-                    rt::object::nullable(&mut map, &mut out.allow_anonymous)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CancellationPolicy { "enabled" enabled : nullable optional, "limitLatestCancellation"
+    limit_latest_cancellation : nullable optional, "latestCancellationInMinutes"
+    latest_cancellation_in_minutes : nullable optional, "allowAnonymous" allow_anonymous
+    : nullable optional, }
 }
 
 /// At most one of `amount`, `percentage` is set (a oneOf group).
@@ -6082,50 +3803,9 @@ pub struct CancellationWindow {
     /// The fee will be applied if the booked session starts within this start time in minutes.
     pub start_in_minutes: Option<f64>,
 }
-
-impl Serialize for CancellationWindow {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CancellationWindow",
-                usize::from(self.amount.is_some())
-                    + usize::from(self.percentage.is_some())
-                    + usize::from(self.start_in_minutes.is_some()),
-            )
-            .optional("amount", &self.amount)
-            .optional("percentage", &self.percentage)
-            .optional("startInMinutes", &self.start_in_minutes)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CancellationWindow {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CancellationWindow {
-    const NAME: &'static str = "CancellationWindow";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "percentage" => rt::object::nullable(&mut map, &mut out.percentage),
-                "startInMinutes" => {
-                    rt::object::nullable(&mut map, &mut out.start_in_minutes)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CancellationWindow { "amount" amount : nullable optional, "percentage" percentage :
+    nullable optional, "startInMinutes" start_in_minutes : nullable optional, }
 }
 
 /// The `Category` object.
@@ -6138,47 +3818,9 @@ pub struct Category {
     /// Order of a category within a category list.
     pub sort_order: Option<f64>,
 }
-
-impl Serialize for Category {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Category",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.sort_order.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("sortOrder", &self.sort_order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Category {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Category {
-    const NAME: &'static str = "Category";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "sortOrder" => rt::object::nullable(&mut map, &mut out.sort_order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Category { "id" id : nullable optional, "name" name : nullable optional, "sortOrder"
+    sort_order : nullable optional, }
 }
 
 /// At most one of `streetAddress`, `addressLine` is set (a oneOf group).
@@ -6199,64 +3841,12 @@ pub struct CommonAddress {
     /// Full address of the location.
     pub formatted_address: Option<String>,
 }
-
-impl Serialize for CommonAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonAddress",
-                usize::from(self.street_address.is_some())
-                    + usize::from(self.address_line.is_some())
-                    + usize::from(self.country.is_some())
-                    + usize::from(self.subdivision.is_some())
-                    + usize::from(self.city.is_some())
-                    + usize::from(self.postal_code.is_some())
-                    + usize::from(self.formatted_address.is_some()),
-            )
-            .optional("streetAddress", &self.street_address)
-            .optional("addressLine", &self.address_line)
-            .optional("country", &self.country)
-            .optional("subdivision", &self.subdivision)
-            .optional("city", &self.city)
-            .optional("postalCode", &self.postal_code)
-            .optional("formattedAddress", &self.formatted_address)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CommonAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CommonAddress {
-    const NAME: &'static str = "CommonAddress";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "streetAddress" => {
-                    rt::object::nullable(&mut map, &mut out.street_address)
-                }
-                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
-                "country" => rt::object::nullable(&mut map, &mut out.country),
-                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
-                "city" => rt::object::nullable(&mut map, &mut out.city),
-                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
-                "formattedAddress" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_address)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonAddress { "streetAddress" street_address : nullable optional, "addressLine"
+    address_line : nullable optional, "country" country : nullable optional,
+    "subdivision" subdivision : nullable optional, "city" city : nullable optional,
+    "postalCode" postal_code : nullable optional, "formattedAddress" formatted_address :
+    nullable optional, }
 }
 
 /// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is set (a oneOf group).
@@ -6273,56 +3863,11 @@ pub struct CommonIdentificationData {
     /// ID of of a contact in the site's [CRM by Ascend](https://www.wix.com/ascend/crm) system.
     pub contact_id: Option<String>,
 }
-
-impl Serialize for CommonIdentificationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonIdentificationData",
-                usize::from(self.anonymous_visitor_id.is_some())
-                    + usize::from(self.member_id.is_some())
-                    + usize::from(self.wix_user_id.is_some())
-                    + usize::from(self.app_id.is_some())
-                    + usize::from(self.contact_id.is_some()),
-            )
-            .optional("anonymousVisitorId", &self.anonymous_visitor_id)
-            .optional("memberId", &self.member_id)
-            .optional("wixUserId", &self.wix_user_id)
-            .optional("appId", &self.app_id)
-            .optional("contactId", &self.contact_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CommonIdentificationData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CommonIdentificationData {
-    const NAME: &'static str = "CommonIdentificationData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "anonymousVisitorId" => {
-                    rt::object::nullable(&mut map, &mut out.anonymous_visitor_id)
-                }
-                "memberId" => rt::object::nullable(&mut map, &mut out.member_id),
-                "wixUserId" => rt::object::nullable(&mut map, &mut out.wix_user_id),
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonIdentificationData { "anonymousVisitorId" anonymous_visitor_id : nullable
+    optional, "memberId" member_id : nullable optional, "wixUserId" wix_user_id :
+    nullable optional, "appId" app_id : nullable optional, "contactId" contact_id :
+    nullable optional, }
 }
 
 /// Money.
@@ -6336,49 +3881,9 @@ pub struct CommonMoney {
     /// Monetary amount. Decimal string in local format. For example, `1 000,30`.
     pub formatted_value: Option<String>,
 }
-
-impl Serialize for CommonMoney {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonMoney",
-                usize::from(self.value.is_some()) + usize::from(self.currency.is_some())
-                    + usize::from(self.formatted_value.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("currency", &self.currency)
-            .optional("formattedValue", &self.formatted_value)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CommonMoney {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CommonMoney {
-    const NAME: &'static str = "CommonMoney";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "currency" => rt::object::nullable(&mut map, &mut out.currency),
-                "formattedValue" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_value)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonMoney { "value" value : nullable optional, "currency" currency : nullable
+    optional, "formattedValue" formatted_value : nullable optional, }
 }
 
 /// Street address. Includes street name, number, and apartment number in separate fields.
@@ -6391,47 +3896,9 @@ pub struct CommonStreetAddress {
     /// Apartment number.
     pub apt: Option<String>,
 }
-
-impl Serialize for CommonStreetAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonStreetAddress",
-                usize::from(self.number.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.apt.is_some()),
-            )
-            .optional("number", &self.number)
-            .optional("name", &self.name)
-            .optional("apt", &self.apt)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CommonStreetAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CommonStreetAddress {
-    const NAME: &'static str = "CommonStreetAddress";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "number" => rt::object::nullable(&mut map, &mut out.number),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "apt" => rt::object::nullable(&mut map, &mut out.apt),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonStreetAddress { "number" number : nullable optional, "name" name : nullable
+    optional, "apt" apt : nullable optional, }
 }
 
 /// The `Conferencing` object.
@@ -6440,42 +3907,8 @@ pub struct Conferencing {
     /// Whether a conference link is generated for the service's sessions.
     pub enabled: Option<bool>,
 }
-
-impl Serialize for Conferencing {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Conferencing",
-                usize::from(self.enabled.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Conferencing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Conferencing {
-    const NAME: &'static str = "Conferencing";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Conferencing { "enabled" enabled : nullable optional, }
 }
 
 /// The `ConfirmBookingFlowControlSettings` object.
@@ -6487,47 +3920,9 @@ pub struct ConfirmBookingFlowControlSettings {
     /// Default: `false`.
     pub check_availability_validation: Option<bool>,
 }
-
-impl Serialize for ConfirmBookingFlowControlSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ConfirmBookingFlowControlSettings",
-                usize::from(self.check_availability_validation.is_some()),
-            )
-            .optional("checkAvailabilityValidation", &self.check_availability_validation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ConfirmBookingFlowControlSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ConfirmBookingFlowControlSettings {
-    const NAME: &'static str = "ConfirmBookingFlowControlSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checkAvailabilityValidation" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.check_availability_validation,
-                    )
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ConfirmBookingFlowControlSettings { "checkAvailabilityValidation"
+    check_availability_validation : nullable optional, }
 }
 
 /// The `ConfirmBookingRequest` object.
@@ -6551,78 +3946,13 @@ pub struct ConfirmBookingRequest {
     /// The `flowControlSettings` field.
     pub flow_control_settings: Option<ConfirmBookingFlowControlSettings>,
 }
-
-impl Serialize for ConfirmBookingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ConfirmBookingRequest",
-                1 + usize::from(self.revision.is_some())
-                    + usize::from(self.participant_notification.is_some())
-                    + usize::from(self.send_sms_reminder.is_some())
-                    + usize::from(self.payment_status.is_some())
-                    + usize::from(self.double_booked.is_some())
-                    + usize::from(self.flow_control_settings.is_some()),
-            )
-            .field("bookingId", &self.booking_id)
-            .optional("revision", &self.revision)
-            .optional("participantNotification", &self.participant_notification)
-            .optional("sendSmsReminder", &self.send_sms_reminder)
-            .optional("paymentStatus", &self.payment_status)
-            .optional("doubleBooked", &self.double_booked)
-            .optional("flowControlSettings", &self.flow_control_settings)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ConfirmBookingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ConfirmBookingRequest {
-    const NAME: &'static str = "ConfirmBookingRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookingId" => rt::object::value(&mut map, &mut f0),
-                "revision" => rt::object::nullable(&mut map, &mut f1),
-                "participantNotification" => rt::object::nullable(&mut map, &mut f2),
-                "sendSmsReminder" => rt::object::nullable(&mut map, &mut f3),
-                "paymentStatus" => rt::object::nullable(&mut map, &mut f4),
-                "doubleBooked" => rt::object::nullable(&mut map, &mut f5),
-                "flowControlSettings" => rt::object::nullable(&mut map, &mut f6),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    booking_id: f0,
-                    revision: f1,
-                    participant_notification: f2,
-                    send_sms_reminder: f3,
-                    payment_status: f4,
-                    double_booked: f5,
-                    flow_control_settings: f6,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "bookingId")])),
-        }
-    }
+rt::object! {
+    ConfirmBookingRequest { "bookingId" booking_id : value field, "revision" revision :
+    nullable optional, "participantNotification" participant_notification : nullable
+    optional, "sendSmsReminder" send_sms_reminder : nullable optional, "paymentStatus"
+    payment_status : nullable optional, "doubleBooked" double_booked : nullable optional,
+    "flowControlSettings" flow_control_settings : nullable optional, } required {
+    booking_id "bookingId" }
 }
 
 /// The `ConfirmBookingResponse` object.
@@ -6631,42 +3961,8 @@ pub struct ConfirmBookingResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
 }
-
-impl Serialize for ConfirmBookingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ConfirmBookingResponse",
-                usize::from(self.booking.is_some()),
-            )
-            .optional("booking", &self.booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ConfirmBookingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ConfirmBookingResponse {
-    const NAME: &'static str = "ConfirmBookingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ConfirmBookingResponse { "booking" booking : nullable optional, }
 }
 
 /// The `ConfirmMultiServiceBookingRequest` object.
@@ -6690,72 +3986,13 @@ pub struct ConfirmMultiServiceBookingRequest {
     /// The `flowControlSettings` field.
     pub flow_control_settings: Option<ConfirmBookingFlowControlSettings>,
 }
-
-impl Serialize for ConfirmMultiServiceBookingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ConfirmMultiServiceBookingRequest",
-                usize::from(self.multi_service_booking_id.is_some())
-                    + usize::from(self.confirm_bookings_info.is_some())
-                    + usize::from(self.participant_notification.is_some())
-                    + usize::from(self.send_sms_reminder.is_some())
-                    + usize::from(self.double_booked.is_some())
-                    + usize::from(self.return_full_entity.is_some())
-                    + usize::from(self.flow_control_settings.is_some()),
-            )
-            .optional("multiServiceBookingId", &self.multi_service_booking_id)
-            .optional("confirmBookingsInfo", &self.confirm_bookings_info)
-            .optional("participantNotification", &self.participant_notification)
-            .optional("sendSmsReminder", &self.send_sms_reminder)
-            .optional("doubleBooked", &self.double_booked)
-            .optional("returnFullEntity", &self.return_full_entity)
-            .optional("flowControlSettings", &self.flow_control_settings)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ConfirmMultiServiceBookingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ConfirmMultiServiceBookingRequest {
-    const NAME: &'static str = "ConfirmMultiServiceBookingRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "multiServiceBookingId" => {
-                    rt::object::nullable(&mut map, &mut out.multi_service_booking_id)
-                }
-                "confirmBookingsInfo" => {
-                    rt::object::nullable(&mut map, &mut out.confirm_bookings_info)
-                }
-                "participantNotification" => {
-                    rt::object::nullable(&mut map, &mut out.participant_notification)
-                }
-                "sendSmsReminder" => {
-                    rt::object::nullable(&mut map, &mut out.send_sms_reminder)
-                }
-                "doubleBooked" => rt::object::nullable(&mut map, &mut out.double_booked),
-                "returnFullEntity" => {
-                    rt::object::nullable(&mut map, &mut out.return_full_entity)
-                }
-                "flowControlSettings" => {
-                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ConfirmMultiServiceBookingRequest { "multiServiceBookingId" multi_service_booking_id
+    : nullable optional, "confirmBookingsInfo" confirm_bookings_info : nullable optional,
+    "participantNotification" participant_notification : nullable optional,
+    "sendSmsReminder" send_sms_reminder : nullable optional, "doubleBooked" double_booked
+    : nullable optional, "returnFullEntity" return_full_entity : nullable optional,
+    "flowControlSettings" flow_control_settings : nullable optional, }
 }
 
 /// The `ConfirmMultiServiceBookingResponse` object.
@@ -6764,44 +4001,9 @@ pub struct ConfirmMultiServiceBookingResponse {
     /// The `multiServiceBooking` field.
     pub multi_service_booking: Option<MultiServiceBooking>,
 }
-
-impl Serialize for ConfirmMultiServiceBookingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ConfirmMultiServiceBookingResponse",
-                usize::from(self.multi_service_booking.is_some()),
-            )
-            .optional("multiServiceBooking", &self.multi_service_booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ConfirmMultiServiceBookingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ConfirmMultiServiceBookingResponse {
-    const NAME: &'static str = "ConfirmMultiServiceBookingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "multiServiceBooking" => {
-                    rt::object::nullable(&mut map, &mut out.multi_service_booking)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ConfirmMultiServiceBookingResponse { "multiServiceBooking" multi_service_booking :
+    nullable optional, }
 }
 
 /// The `ConfirmOrDeclineBookingRequest` object.
@@ -6812,53 +4014,10 @@ pub struct ConfirmOrDeclineBookingRequest {
     /// The `paymentStatus` field.
     pub payment_status: Option<PaymentStatus>,
 }
-
-impl Serialize for ConfirmOrDeclineBookingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ConfirmOrDeclineBookingRequest",
-                1 + usize::from(self.payment_status.is_some()),
-            )
-            .field("bookingId", &self.booking_id)
-            .optional("paymentStatus", &self.payment_status)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ConfirmOrDeclineBookingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ConfirmOrDeclineBookingRequest {
-    const NAME: &'static str = "ConfirmOrDeclineBookingRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookingId" => rt::object::value(&mut map, &mut f0),
-                "paymentStatus" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    booking_id: f0,
-                    payment_status: f1,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "bookingId")])),
-        }
-    }
+rt::object! {
+    ConfirmOrDeclineBookingRequest { "bookingId" booking_id : value field,
+    "paymentStatus" payment_status : nullable optional, } required { booking_id
+    "bookingId" }
 }
 
 /// The `ConfirmOrDeclineBookingResponse` object.
@@ -6867,42 +4026,8 @@ pub struct ConfirmOrDeclineBookingResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
 }
-
-impl Serialize for ConfirmOrDeclineBookingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ConfirmOrDeclineBookingResponse",
-                usize::from(self.booking.is_some()),
-            )
-            .optional("booking", &self.booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ConfirmOrDeclineBookingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ConfirmOrDeclineBookingResponse {
-    const NAME: &'static str = "ConfirmOrDeclineBookingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ConfirmOrDeclineBookingResponse { "booking" booking : nullable optional, }
 }
 
 /// The `ContactDetails` object.
@@ -6933,63 +4058,12 @@ pub struct ContactDetails {
     /// format.
     pub country_code: Option<String>,
 }
-
-impl Serialize for ContactDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ContactDetails",
-                usize::from(self.contact_id.is_some())
-                    + usize::from(self.first_name.is_some())
-                    + usize::from(self.last_name.is_some())
-                    + usize::from(self.email.is_some())
-                    + usize::from(self.phone.is_some())
-                    + usize::from(self.full_address.is_some())
-                    + usize::from(self.time_zone.is_some())
-                    + usize::from(self.country_code.is_some()),
-            )
-            .optional("contactId", &self.contact_id)
-            .optional("firstName", &self.first_name)
-            .optional("lastName", &self.last_name)
-            .optional("email", &self.email)
-            .optional("phone", &self.phone)
-            .optional("fullAddress", &self.full_address)
-            .optional("timeZone", &self.time_zone)
-            .optional("countryCode", &self.country_code)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ContactDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ContactDetails {
-    const NAME: &'static str = "ContactDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
-                "firstName" => rt::object::nullable(&mut map, &mut out.first_name),
-                "lastName" => rt::object::nullable(&mut map, &mut out.last_name),
-                "email" => rt::object::nullable(&mut map, &mut out.email),
-                "phone" => rt::object::nullable(&mut map, &mut out.phone),
-                "fullAddress" => rt::object::nullable(&mut map, &mut out.full_address),
-                "timeZone" => rt::object::nullable(&mut map, &mut out.time_zone),
-                "countryCode" => rt::object::nullable(&mut map, &mut out.country_code),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ContactDetails { "contactId" contact_id : nullable optional, "firstName" first_name :
+    nullable optional, "lastName" last_name : nullable optional, "email" email : nullable
+    optional, "phone" phone : nullable optional, "fullAddress" full_address : nullable
+    optional, "timeZone" time_zone : nullable optional, "countryCode" country_code :
+    nullable optional, }
 }
 
 /// The `CreateBookingFlowControlSettings` object.
@@ -7028,65 +4102,12 @@ pub struct CreateBookingFlowControlSettings {
     /// Default: `false`.
     pub skip_add_on_validation: Option<bool>,
 }
-
-impl Serialize for CreateBookingFlowControlSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateBookingFlowControlSettings",
-                usize::from(self.skip_availability_validation.is_some())
-                    + usize::from(self.skip_business_confirmation.is_some())
-                    + usize::from(self.skip_selected_payment_option_validation.is_some())
-                    + usize::from(self.skip_add_on_validation.is_some()),
-            )
-            .optional("skipAvailabilityValidation", &self.skip_availability_validation)
-            .optional("skipBusinessConfirmation", &self.skip_business_confirmation)
-            .optional(
-                "skipSelectedPaymentOptionValidation",
-                &self.skip_selected_payment_option_validation,
-            )
-            .optional("skipAddOnValidation", &self.skip_add_on_validation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateBookingFlowControlSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateBookingFlowControlSettings {
-    const NAME: &'static str = "CreateBookingFlowControlSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "skipAvailabilityValidation" => {
-                    rt::object::nullable(&mut map, &mut out.skip_availability_validation)
-                }
-                "skipBusinessConfirmation" => {
-                    rt::object::nullable(&mut map, &mut out.skip_business_confirmation)
-                }
-                "skipSelectedPaymentOptionValidation" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.skip_selected_payment_option_validation,
-                    )
-                }
-                "skipAddOnValidation" => {
-                    rt::object::nullable(&mut map, &mut out.skip_add_on_validation)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateBookingFlowControlSettings { "skipAvailabilityValidation"
+    skip_availability_validation : nullable optional, "skipBusinessConfirmation"
+    skip_business_confirmation : nullable optional, "skipSelectedPaymentOptionValidation"
+    skip_selected_payment_option_validation : nullable optional, "skipAddOnValidation"
+    skip_add_on_validation : nullable optional, }
 }
 
 /// The `CreateBookingInfo` object.
@@ -7112,62 +4133,11 @@ pub struct CreateBookingInfo {
     /// For comprehensive details about integrating custom forms with bookings, see [Wix Forms Integration](https://dev.wix.com/docs/rest/business-solutions/bookings/wix-forms-integration).
     pub form_submission: Option<serde_json::Value>,
 }
-
-impl Serialize for CreateBookingInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateBookingInfo",
-                usize::from(self.booking.is_some())
-                    + usize::from(self.participant_notification.is_some())
-                    + usize::from(self.send_sms_reminder.is_some())
-                    + usize::from(self.flow_control_settings.is_some())
-                    + usize::from(self.form_submission.is_some()),
-            )
-            .optional("booking", &self.booking)
-            .optional("participantNotification", &self.participant_notification)
-            .optional("sendSmsReminder", &self.send_sms_reminder)
-            .optional("flowControlSettings", &self.flow_control_settings)
-            .optional("formSubmission", &self.form_submission)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateBookingInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateBookingInfo {
-    const NAME: &'static str = "CreateBookingInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                "participantNotification" => {
-                    rt::object::nullable(&mut map, &mut out.participant_notification)
-                }
-                "sendSmsReminder" => {
-                    rt::object::nullable(&mut map, &mut out.send_sms_reminder)
-                }
-                "flowControlSettings" => {
-                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
-                }
-                "formSubmission" => {
-                    rt::object::nullable(&mut map, &mut out.form_submission)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateBookingInfo { "booking" booking : nullable optional, "participantNotification"
+    participant_notification : nullable optional, "sendSmsReminder" send_sms_reminder :
+    nullable optional, "flowControlSettings" flow_control_settings : nullable optional,
+    "formSubmission" form_submission : nullable optional, }
 }
 
 /// The `CreateBookingRequest` object.
@@ -7193,67 +4163,11 @@ pub struct CreateBookingRequest {
     /// For comprehensive details about integrating custom forms with bookings, see [Wix Forms Integration](https://dev.wix.com/docs/rest/business-solutions/bookings/wix-forms-integration).
     pub form_submission: Option<serde_json::Value>,
 }
-
-impl Serialize for CreateBookingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateBookingRequest",
-                1 + usize::from(self.participant_notification.is_some())
-                    + usize::from(self.send_sms_reminder.is_some())
-                    + usize::from(self.flow_control_settings.is_some())
-                    + usize::from(self.form_submission.is_some()),
-            )
-            .field("booking", &self.booking)
-            .optional("participantNotification", &self.participant_notification)
-            .optional("sendSmsReminder", &self.send_sms_reminder)
-            .optional("flowControlSettings", &self.flow_control_settings)
-            .optional("formSubmission", &self.form_submission)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateBookingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateBookingRequest {
-    const NAME: &'static str = "CreateBookingRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "booking" => rt::object::value(&mut map, &mut f0),
-                "participantNotification" => rt::object::nullable(&mut map, &mut f1),
-                "sendSmsReminder" => rt::object::nullable(&mut map, &mut f2),
-                "flowControlSettings" => rt::object::nullable(&mut map, &mut f3),
-                "formSubmission" => rt::object::nullable(&mut map, &mut f4),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    booking: f0,
-                    participant_notification: f1,
-                    send_sms_reminder: f2,
-                    flow_control_settings: f3,
-                    form_submission: f4,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "booking")])),
-        }
+rt::object! {
+    CreateBookingRequest { "booking" booking : value field, "participantNotification"
+    participant_notification : nullable optional, "sendSmsReminder" send_sms_reminder :
+    nullable optional, "flowControlSettings" flow_control_settings : nullable optional,
+    "formSubmission" form_submission : nullable optional, } required { booking "booking"
     }
 }
 
@@ -7263,42 +4177,8 @@ pub struct CreateBookingResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
 }
-
-impl Serialize for CreateBookingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateBookingResponse",
-                usize::from(self.booking.is_some()),
-            )
-            .optional("booking", &self.booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateBookingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateBookingResponse {
-    const NAME: &'static str = "CreateBookingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateBookingResponse { "booking" booking : nullable optional, }
 }
 
 /// The `CreateMultiServiceBookingRequest` object.
@@ -7334,78 +4214,14 @@ pub struct CreateMultiServiceBookingRequest {
     /// For comprehensive details about integrating custom forms with bookings, see [Wix Forms Integration](https://dev.wix.com/docs/rest/business-solutions/bookings/wix-forms-integration).
     pub form_submission: Option<serde_json::Value>,
 }
-
-impl Serialize for CreateMultiServiceBookingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateMultiServiceBookingRequest",
-                1 + usize::from(self.participant_notification.is_some())
-                    + usize::from(self.send_sms_reminder.is_some())
-                    + usize::from(self.flow_control_settings.is_some())
-                    + usize::from(self.return_full_entity.is_some())
-                    + usize::from(self.multi_service_booking_type.is_some())
-                    + usize::from(self.form_submission.is_some()),
-            )
-            .field("bookings", &self.bookings)
-            .optional("participantNotification", &self.participant_notification)
-            .optional("sendSmsReminder", &self.send_sms_reminder)
-            .optional("flowControlSettings", &self.flow_control_settings)
-            .optional("returnFullEntity", &self.return_full_entity)
-            .optional("multiServiceBookingType", &self.multi_service_booking_type)
-            .optional("formSubmission", &self.form_submission)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateMultiServiceBookingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateMultiServiceBookingRequest {
-    const NAME: &'static str = "CreateMultiServiceBookingRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookings" => rt::object::value(&mut map, &mut f0),
-                "participantNotification" => rt::object::nullable(&mut map, &mut f1),
-                "sendSmsReminder" => rt::object::nullable(&mut map, &mut f2),
-                "flowControlSettings" => rt::object::nullable(&mut map, &mut f3),
-                "returnFullEntity" => rt::object::nullable(&mut map, &mut f4),
-                "multiServiceBookingType" => rt::object::nullable(&mut map, &mut f5),
-                "formSubmission" => rt::object::nullable(&mut map, &mut f6),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    bookings: f0,
-                    participant_notification: f1,
-                    send_sms_reminder: f2,
-                    flow_control_settings: f3,
-                    return_full_entity: f4,
-                    multi_service_booking_type: f5,
-                    form_submission: f6,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "bookings")])),
-        }
-    }
+rt::object! {
+    CreateMultiServiceBookingRequest { "bookings" bookings : value field,
+    "participantNotification" participant_notification : nullable optional,
+    "sendSmsReminder" send_sms_reminder : nullable optional, "flowControlSettings"
+    flow_control_settings : nullable optional, "returnFullEntity" return_full_entity :
+    nullable optional, "multiServiceBookingType" multi_service_booking_type : nullable
+    optional, "formSubmission" form_submission : nullable optional, } required { bookings
+    "bookings" }
 }
 
 /// The `CreateMultiServiceBookingResponse` object.
@@ -7414,44 +4230,9 @@ pub struct CreateMultiServiceBookingResponse {
     /// The `multiServiceBooking` field.
     pub multi_service_booking: Option<MultiServiceBooking>,
 }
-
-impl Serialize for CreateMultiServiceBookingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateMultiServiceBookingResponse",
-                usize::from(self.multi_service_booking.is_some()),
-            )
-            .optional("multiServiceBooking", &self.multi_service_booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateMultiServiceBookingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateMultiServiceBookingResponse {
-    const NAME: &'static str = "CreateMultiServiceBookingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "multiServiceBooking" => {
-                    rt::object::nullable(&mut map, &mut out.multi_service_booking)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateMultiServiceBookingResponse { "multiServiceBooking" multi_service_booking :
+    nullable optional, }
 }
 
 /// The `CustomFormField` object.
@@ -7466,50 +4247,9 @@ pub struct CustomFormField {
     /// The `valueType` field.
     pub value_type: Option<ValueType>,
 }
-
-impl Serialize for CustomFormField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CustomFormField",
-                usize::from(self.id.is_some()) + usize::from(self.value.is_some())
-                    + usize::from(self.label.is_some())
-                    + usize::from(self.value_type.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("value", &self.value)
-            .optional("label", &self.label)
-            .optional("valueType", &self.value_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomFormField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CustomFormField {
-    const NAME: &'static str = "CustomFormField";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "label" => rt::object::nullable(&mut map, &mut out.label),
-                "valueType" => rt::object::nullable(&mut map, &mut out.value_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CustomFormField { "id" id : nullable optional, "value" value : nullable optional,
+    "label" label : nullable optional, "valueType" value_type : nullable optional, }
 }
 
 /// The `CustomLocationOptions` object.
@@ -7520,44 +4260,9 @@ pub struct CustomLocationOptions {
     /// The `address` field.
     pub address: Option<CommonAddress>,
 }
-
-impl Serialize for CustomLocationOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CustomLocationOptions",
-                usize::from(self.id.is_some()) + usize::from(self.address.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("address", &self.address)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomLocationOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CustomLocationOptions {
-    const NAME: &'static str = "CustomLocationOptions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "address" => rt::object::nullable(&mut map, &mut out.address),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CustomLocationOptions { "id" id : nullable optional, "address" address : nullable
+    optional, }
 }
 
 /// The `CustomPayment` object.
@@ -7566,42 +4271,8 @@ pub struct CustomPayment {
     /// A custom description explaining to the customer how to pay for the service.
     pub description: Option<String>,
 }
-
-impl Serialize for CustomPayment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CustomPayment",
-                usize::from(self.description.is_some()),
-            )
-            .optional("description", &self.description)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomPayment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CustomPayment {
-    const NAME: &'static str = "CustomPayment";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CustomPayment { "description" description : nullable optional, }
 }
 
 /// Daily duration configuration. Durations are specified in days.
@@ -7614,49 +4285,9 @@ pub struct DailyConfig {
     /// Must be greater than or equal to `minDurationInDays`.
     pub max_duration_in_days: Option<f64>,
 }
-
-impl Serialize for DailyConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DailyConfig",
-                usize::from(self.min_duration_in_days.is_some())
-                    + usize::from(self.max_duration_in_days.is_some()),
-            )
-            .optional("minDurationInDays", &self.min_duration_in_days)
-            .optional("maxDurationInDays", &self.max_duration_in_days)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DailyConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DailyConfig {
-    const NAME: &'static str = "DailyConfig";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "minDurationInDays" => {
-                    rt::object::nullable(&mut map, &mut out.min_duration_in_days)
-                }
-                "maxDurationInDays" => {
-                    rt::object::nullable(&mut map, &mut out.max_duration_in_days)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DailyConfig { "minDurationInDays" min_duration_in_days : nullable optional,
+    "maxDurationInDays" max_duration_in_days : nullable optional, }
 }
 
 /// The `DeclineBookingFlowControlSettings` object.
@@ -7674,42 +4305,8 @@ pub struct DeclineBookingFlowControlSettings {
     /// Default: `false`.
     pub with_refund: Option<bool>,
 }
-
-impl Serialize for DeclineBookingFlowControlSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DeclineBookingFlowControlSettings",
-                usize::from(self.with_refund.is_some()),
-            )
-            .optional("withRefund", &self.with_refund)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeclineBookingFlowControlSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeclineBookingFlowControlSettings {
-    const NAME: &'static str = "DeclineBookingFlowControlSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "withRefund" => rt::object::nullable(&mut map, &mut out.with_refund),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeclineBookingFlowControlSettings { "withRefund" with_refund : nullable optional, }
 }
 
 /// The `DeclineBookingRequest` object.
@@ -7731,73 +4328,12 @@ pub struct DeclineBookingRequest {
     /// The `flowControlSettings` field.
     pub flow_control_settings: Option<DeclineBookingFlowControlSettings>,
 }
-
-impl Serialize for DeclineBookingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DeclineBookingRequest",
-                1 + usize::from(self.revision.is_some())
-                    + usize::from(self.participant_notification.is_some())
-                    + usize::from(self.payment_status.is_some())
-                    + usize::from(self.double_booked.is_some())
-                    + usize::from(self.flow_control_settings.is_some()),
-            )
-            .field("bookingId", &self.booking_id)
-            .optional("revision", &self.revision)
-            .optional("participantNotification", &self.participant_notification)
-            .optional("paymentStatus", &self.payment_status)
-            .optional("doubleBooked", &self.double_booked)
-            .optional("flowControlSettings", &self.flow_control_settings)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeclineBookingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeclineBookingRequest {
-    const NAME: &'static str = "DeclineBookingRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookingId" => rt::object::value(&mut map, &mut f0),
-                "revision" => rt::object::nullable(&mut map, &mut f1),
-                "participantNotification" => rt::object::nullable(&mut map, &mut f2),
-                "paymentStatus" => rt::object::nullable(&mut map, &mut f3),
-                "doubleBooked" => rt::object::nullable(&mut map, &mut f4),
-                "flowControlSettings" => rt::object::nullable(&mut map, &mut f5),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    booking_id: f0,
-                    revision: f1,
-                    participant_notification: f2,
-                    payment_status: f3,
-                    double_booked: f4,
-                    flow_control_settings: f5,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "bookingId")])),
-        }
-    }
+rt::object! {
+    DeclineBookingRequest { "bookingId" booking_id : value field, "revision" revision :
+    nullable optional, "participantNotification" participant_notification : nullable
+    optional, "paymentStatus" payment_status : nullable optional, "doubleBooked"
+    double_booked : nullable optional, "flowControlSettings" flow_control_settings :
+    nullable optional, } required { booking_id "bookingId" }
 }
 
 /// The `DeclineBookingResponse` object.
@@ -7806,42 +4342,8 @@ pub struct DeclineBookingResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
 }
-
-impl Serialize for DeclineBookingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DeclineBookingResponse",
-                usize::from(self.booking.is_some()),
-            )
-            .optional("booking", &self.booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeclineBookingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeclineBookingResponse {
-    const NAME: &'static str = "DeclineBookingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeclineBookingResponse { "booking" booking : nullable optional, }
 }
 
 /// The `DeclineMultiServiceBookingRequest` object.
@@ -7860,67 +4362,13 @@ pub struct DeclineMultiServiceBookingRequest {
     /// The `flowControlSettings` field.
     pub flow_control_settings: Option<DeclineBookingFlowControlSettings>,
 }
-
-impl Serialize for DeclineMultiServiceBookingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DeclineMultiServiceBookingRequest",
-                usize::from(self.multi_service_booking_id.is_some())
-                    + usize::from(self.decline_bookings_info.is_some())
-                    + usize::from(self.participant_notification.is_some())
-                    + usize::from(self.double_booked.is_some())
-                    + usize::from(self.return_full_entity.is_some())
-                    + usize::from(self.flow_control_settings.is_some()),
-            )
-            .optional("multiServiceBookingId", &self.multi_service_booking_id)
-            .optional("declineBookingsInfo", &self.decline_bookings_info)
-            .optional("participantNotification", &self.participant_notification)
-            .optional("doubleBooked", &self.double_booked)
-            .optional("returnFullEntity", &self.return_full_entity)
-            .optional("flowControlSettings", &self.flow_control_settings)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeclineMultiServiceBookingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeclineMultiServiceBookingRequest {
-    const NAME: &'static str = "DeclineMultiServiceBookingRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "multiServiceBookingId" => {
-                    rt::object::nullable(&mut map, &mut out.multi_service_booking_id)
-                }
-                "declineBookingsInfo" => {
-                    rt::object::nullable(&mut map, &mut out.decline_bookings_info)
-                }
-                "participantNotification" => {
-                    rt::object::nullable(&mut map, &mut out.participant_notification)
-                }
-                "doubleBooked" => rt::object::nullable(&mut map, &mut out.double_booked),
-                "returnFullEntity" => {
-                    rt::object::nullable(&mut map, &mut out.return_full_entity)
-                }
-                "flowControlSettings" => {
-                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeclineMultiServiceBookingRequest { "multiServiceBookingId" multi_service_booking_id
+    : nullable optional, "declineBookingsInfo" decline_bookings_info : nullable optional,
+    "participantNotification" participant_notification : nullable optional,
+    "doubleBooked" double_booked : nullable optional, "returnFullEntity"
+    return_full_entity : nullable optional, "flowControlSettings" flow_control_settings :
+    nullable optional, }
 }
 
 /// The `DeclineMultiServiceBookingResponse` object.
@@ -7929,44 +4377,9 @@ pub struct DeclineMultiServiceBookingResponse {
     /// The `multiServiceBooking` field.
     pub multi_service_booking: Option<MultiServiceBooking>,
 }
-
-impl Serialize for DeclineMultiServiceBookingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DeclineMultiServiceBookingResponse",
-                usize::from(self.multi_service_booking.is_some()),
-            )
-            .optional("multiServiceBooking", &self.multi_service_booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeclineMultiServiceBookingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeclineMultiServiceBookingResponse {
-    const NAME: &'static str = "DeclineMultiServiceBookingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "multiServiceBooking" => {
-                    rt::object::nullable(&mut map, &mut out.multi_service_booking)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeclineMultiServiceBookingResponse { "multiServiceBooking" multi_service_booking :
+    nullable optional, }
 }
 
 /// Estimated discount information for a service based on active eCommerce discounts.
@@ -7977,47 +4390,9 @@ pub struct DiscountInfo {
     /// The `priceAfterDiscount` field.
     pub price_after_discount: Option<CommonMoney>,
 }
-
-impl Serialize for DiscountInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DiscountInfo",
-                usize::from(self.discount_name.is_some())
-                    + usize::from(self.price_after_discount.is_some()),
-            )
-            .optional("discountName", &self.discount_name)
-            .optional("priceAfterDiscount", &self.price_after_discount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DiscountInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DiscountInfo {
-    const NAME: &'static str = "DiscountInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "discountName" => rt::object::nullable(&mut map, &mut out.discount_name),
-                "priceAfterDiscount" => {
-                    rt::object::nullable(&mut map, &mut out.price_after_discount)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DiscountInfo { "discountName" discount_name : nullable optional, "priceAfterDiscount"
+    price_after_discount : nullable optional, }
 }
 
 /// The `Duration` object.
@@ -8030,44 +4405,8 @@ pub struct Duration {
     /// Defaults to the formatted duration e.g. "1 hour, 30 minutes".
     pub name: Option<String>,
 }
-
-impl Serialize for Duration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Duration",
-                usize::from(self.minutes.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("minutes", &self.minutes)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Duration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Duration {
-    const NAME: &'static str = "Duration";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "minutes" => rt::object::nullable(&mut map, &mut out.minutes),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Duration { "minutes" minutes : nullable optional, "name" name : nullable optional, }
 }
 
 /// Duration range configuration for a service. Defines the minimum and maximum
@@ -8086,48 +4425,9 @@ pub struct DurationRange {
     /// The `unitType` field.
     pub unit_type: Option<UnitType>,
 }
-
-impl Serialize for DurationRange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DurationRange",
-                usize::from(self.hour_options.is_some())
-                    + usize::from(self.day_options.is_some())
-                    + usize::from(self.unit_type.is_some()),
-            )
-            .optional("hourOptions", &self.hour_options)
-            .optional("dayOptions", &self.day_options)
-            .optional("unitType", &self.unit_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DurationRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DurationRange {
-    const NAME: &'static str = "DurationRange";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "hourOptions" => rt::object::nullable(&mut map, &mut out.hour_options),
-                "dayOptions" => rt::object::nullable(&mut map, &mut out.day_options),
-                "unitType" => rt::object::nullable(&mut map, &mut out.unit_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DurationRange { "hourOptions" hour_options : nullable optional, "dayOptions"
+    day_options : nullable optional, "unitType" unit_type : nullable optional, }
 }
 
 /// - `CHECKOUT`: The first billing cycle is charged at checkout. Recurring billing continues from the `recurringStartDate`.
@@ -8193,49 +4493,10 @@ pub struct FixedPayment {
     /// Default: `false`.
     pub full_upfront_payment_allowed: Option<bool>,
 }
-
-impl Serialize for FixedPayment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FixedPayment",
-                usize::from(self.price.is_some()) + usize::from(self.deposit.is_some())
-                    + usize::from(self.full_upfront_payment_allowed.is_some()),
-            )
-            .optional("price", &self.price)
-            .optional("deposit", &self.deposit)
-            .optional("fullUpfrontPaymentAllowed", &self.full_upfront_payment_allowed)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for FixedPayment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for FixedPayment {
-    const NAME: &'static str = "FixedPayment";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "deposit" => rt::object::nullable(&mut map, &mut out.deposit),
-                "fullUpfrontPaymentAllowed" => {
-                    rt::object::nullable(&mut map, &mut out.full_upfront_payment_allowed)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FixedPayment { "price" price : nullable optional, "deposit" deposit : nullable
+    optional, "fullUpfrontPaymentAllowed" full_upfront_payment_allowed : nullable
+    optional, }
 }
 
 /// The `Form` object.
@@ -8246,38 +4507,8 @@ pub struct Form {
     /// You can manage the service booking form fields using the Bookings Forms API.
     pub id: Option<String>,
 }
-
-impl Serialize for Form {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "Form", usize::from(self.id.is_some()))
-            .optional("id", &self.id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Form {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Form {
-    const NAME: &'static str = "Form";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Form { "id" id : nullable optional, }
 }
 
 /// - `MONTHLY`: Billing cycle repeats once per month.
@@ -8331,42 +4562,9 @@ pub struct GetAnonymousActionTokenForMultiServiceBookingResponse {
     /// Pass this token to the other multi-service methods in this API to retrieve or cancel the package without authentication.
     pub token: Option<String>,
 }
-
-impl Serialize for GetAnonymousActionTokenForMultiServiceBookingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetAnonymousActionTokenForMultiServiceBookingResponse",
-                usize::from(self.token.is_some()),
-            )
-            .optional("token", &self.token)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetAnonymousActionTokenForMultiServiceBookingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetAnonymousActionTokenForMultiServiceBookingResponse {
-    const NAME: &'static str = "GetAnonymousActionTokenForMultiServiceBookingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "token" => rt::object::nullable(&mut map, &mut out.token),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetAnonymousActionTokenForMultiServiceBookingResponse { "token" token : nullable
+    optional, }
 }
 
 /// Response for GetAnonymousActionToken
@@ -8376,42 +4574,8 @@ pub struct GetAnonymousActionTokenResponse {
     /// Pass this token to the other methods in this API to retrieve, cancel, or reschedule the booking without authentication.
     pub token: Option<String>,
 }
-
-impl Serialize for GetAnonymousActionTokenResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetAnonymousActionTokenResponse",
-                usize::from(self.token.is_some()),
-            )
-            .optional("token", &self.token)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetAnonymousActionTokenResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetAnonymousActionTokenResponse {
-    const NAME: &'static str = "GetAnonymousActionTokenResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "token" => rt::object::nullable(&mut map, &mut out.token),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetAnonymousActionTokenResponse { "token" token : nullable optional, }
 }
 
 /// Response for GetMultiServiceBookingAnonymously
@@ -8422,49 +4586,10 @@ pub struct GetMultiServiceBookingAnonymouslyResponse {
     /// The `allowedAnonymousActions` field.
     pub allowed_anonymous_actions: Option<V1AllowedAnonymousActions>,
 }
-
-impl Serialize for GetMultiServiceBookingAnonymouslyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetMultiServiceBookingAnonymouslyResponse",
-                usize::from(self.multi_service_booking.is_some())
-                    + usize::from(self.allowed_anonymous_actions.is_some()),
-            )
-            .optional("multiServiceBooking", &self.multi_service_booking)
-            .optional("allowedAnonymousActions", &self.allowed_anonymous_actions)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetMultiServiceBookingAnonymouslyResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetMultiServiceBookingAnonymouslyResponse {
-    const NAME: &'static str = "GetMultiServiceBookingAnonymouslyResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "multiServiceBooking" => {
-                    rt::object::nullable(&mut map, &mut out.multi_service_booking)
-                }
-                "allowedAnonymousActions" => {
-                    rt::object::nullable(&mut map, &mut out.allowed_anonymous_actions)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetMultiServiceBookingAnonymouslyResponse { "multiServiceBooking"
+    multi_service_booking : nullable optional, "allowedAnonymousActions"
+    allowed_anonymous_actions : nullable optional, }
 }
 
 /// The `GetMultiServiceBookingAvailabilityRequest` object.
@@ -8473,44 +4598,9 @@ pub struct GetMultiServiceBookingAvailabilityRequest {
     /// ID of the multi-service booking to retrieve.
     pub multi_service_booking_id: Option<String>,
 }
-
-impl Serialize for GetMultiServiceBookingAvailabilityRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetMultiServiceBookingAvailabilityRequest",
-                usize::from(self.multi_service_booking_id.is_some()),
-            )
-            .optional("multiServiceBookingId", &self.multi_service_booking_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetMultiServiceBookingAvailabilityRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetMultiServiceBookingAvailabilityRequest {
-    const NAME: &'static str = "GetMultiServiceBookingAvailabilityRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "multiServiceBookingId" => {
-                    rt::object::nullable(&mut map, &mut out.multi_service_booking_id)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetMultiServiceBookingAvailabilityRequest { "multiServiceBookingId"
+    multi_service_booking_id : nullable optional, }
 }
 
 /// The `GetMultiServiceBookingAvailabilityResponse` object.
@@ -8531,67 +4621,12 @@ pub struct GetMultiServiceBookingAvailabilityResponse {
         Vec<GetMultiServiceBookingAvailabilityResponseBookingInfo>,
     >,
 }
-
-impl Serialize for GetMultiServiceBookingAvailabilityResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetMultiServiceBookingAvailabilityResponse",
-                usize::from(self.bookable.is_some())
-                    + usize::from(self.total_capacity.is_some())
-                    + usize::from(self.remaining_capacity.is_some())
-                    + usize::from(self.policy_violations.is_some())
-                    + usize::from(self.policy_settings.is_some())
-                    + usize::from(self.multi_service_booking_info.is_some()),
-            )
-            .optional("bookable", &self.bookable)
-            .optional("totalCapacity", &self.total_capacity)
-            .optional("remainingCapacity", &self.remaining_capacity)
-            .optional("policyViolations", &self.policy_violations)
-            .optional("policySettings", &self.policy_settings)
-            .optional("multiServiceBookingInfo", &self.multi_service_booking_info)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetMultiServiceBookingAvailabilityResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetMultiServiceBookingAvailabilityResponse {
-    const NAME: &'static str = "GetMultiServiceBookingAvailabilityResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookable" => rt::object::nullable(&mut map, &mut out.bookable),
-                "totalCapacity" => {
-                    rt::object::nullable(&mut map, &mut out.total_capacity)
-                }
-                "remainingCapacity" => {
-                    rt::object::nullable(&mut map, &mut out.remaining_capacity)
-                }
-                "policyViolations" => {
-                    rt::object::nullable(&mut map, &mut out.policy_violations)
-                }
-                "policySettings" => {
-                    rt::object::nullable(&mut map, &mut out.policy_settings)
-                }
-                "multiServiceBookingInfo" => {
-                    rt::object::nullable(&mut map, &mut out.multi_service_booking_info)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetMultiServiceBookingAvailabilityResponse { "bookable" bookable : nullable optional,
+    "totalCapacity" total_capacity : nullable optional, "remainingCapacity"
+    remaining_capacity : nullable optional, "policyViolations" policy_violations :
+    nullable optional, "policySettings" policy_settings : nullable optional,
+    "multiServiceBookingInfo" multi_service_booking_info : nullable optional, }
 }
 
 /// The `GetMultiServiceBookingAvailabilityResponseBookingInfo` object.
@@ -8600,42 +4635,9 @@ pub struct GetMultiServiceBookingAvailabilityResponseBookingInfo {
     /// Booking ID.
     pub booking_id: Option<String>,
 }
-
-impl Serialize for GetMultiServiceBookingAvailabilityResponseBookingInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetMultiServiceBookingAvailabilityResponseBookingInfo",
-                usize::from(self.booking_id.is_some()),
-            )
-            .optional("bookingId", &self.booking_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetMultiServiceBookingAvailabilityResponseBookingInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetMultiServiceBookingAvailabilityResponseBookingInfo {
-    const NAME: &'static str = "GetMultiServiceBookingAvailabilityResponseBookingInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookingId" => rt::object::nullable(&mut map, &mut out.booking_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetMultiServiceBookingAvailabilityResponseBookingInfo { "bookingId" booking_id :
+    nullable optional, }
 }
 
 /// The `GetMultiServiceBookingResponse` object.
@@ -8646,47 +4648,9 @@ pub struct GetMultiServiceBookingResponse {
     /// The `metadata` field.
     pub metadata: Option<MultiServiceBookingMetadata>,
 }
-
-impl Serialize for GetMultiServiceBookingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetMultiServiceBookingResponse",
-                usize::from(self.multi_service_booking.is_some())
-                    + usize::from(self.metadata.is_some()),
-            )
-            .optional("multiServiceBooking", &self.multi_service_booking)
-            .optional("metadata", &self.metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetMultiServiceBookingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetMultiServiceBookingResponse {
-    const NAME: &'static str = "GetMultiServiceBookingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "multiServiceBooking" => {
-                    rt::object::nullable(&mut map, &mut out.multi_service_booking)
-                }
-                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetMultiServiceBookingResponse { "multiServiceBooking" multi_service_booking :
+    nullable optional, "metadata" metadata : nullable optional, }
 }
 
 /// Response for GetServiceAnonymously
@@ -8695,42 +4659,8 @@ pub struct GetServiceAnonymouslyResponse {
     /// The `service` field.
     pub service: Option<Service>,
 }
-
-impl Serialize for GetServiceAnonymouslyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetServiceAnonymouslyResponse",
-                usize::from(self.service.is_some()),
-            )
-            .optional("service", &self.service)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetServiceAnonymouslyResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetServiceAnonymouslyResponse {
-    const NAME: &'static str = "GetServiceAnonymouslyResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "service" => rt::object::nullable(&mut map, &mut out.service),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetServiceAnonymouslyResponse { "service" service : nullable optional, }
 }
 
 /// Hourly duration configuration. Durations are specified in minutes.
@@ -8743,49 +4673,9 @@ pub struct HourlyConfig {
     /// Must be greater than or equal to `minDurationInMinutes`.
     pub max_duration_in_minutes: Option<f64>,
 }
-
-impl Serialize for HourlyConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "HourlyConfig",
-                usize::from(self.min_duration_in_minutes.is_some())
-                    + usize::from(self.max_duration_in_minutes.is_some()),
-            )
-            .optional("minDurationInMinutes", &self.min_duration_in_minutes)
-            .optional("maxDurationInMinutes", &self.max_duration_in_minutes)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for HourlyConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for HourlyConfig {
-    const NAME: &'static str = "HourlyConfig";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "minDurationInMinutes" => {
-                    rt::object::nullable(&mut map, &mut out.min_duration_in_minutes)
-                }
-                "maxDurationInMinutes" => {
-                    rt::object::nullable(&mut map, &mut out.max_duration_in_minutes)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    HourlyConfig { "minDurationInMinutes" min_duration_in_minutes : nullable optional,
+    "maxDurationInMinutes" max_duration_in_minutes : nullable optional, }
 }
 
 /// The `Image` object.
@@ -8804,56 +4694,10 @@ pub struct Image {
     /// Image file name.
     pub filename: Option<String>,
 }
-
-impl Serialize for Image {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Image",
-                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.alt_text.is_some())
-                    + usize::from(self.filename.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("url", &self.url)
-            .optional("height", &self.height)
-            .optional("width", &self.width)
-            .optional("altText", &self.alt_text)
-            .optional("filename", &self.filename)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Image {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Image {
-    const NAME: &'static str = "Image";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                "filename" => rt::object::nullable(&mut map, &mut out.filename),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Image { "id" id : nullable optional, "url" url : nullable optional, "height" height :
+    nullable optional, "width" width : nullable optional, "altText" alt_text : nullable
+    optional, "filename" filename : nullable optional, }
 }
 
 /// The `ItemMetadata` object.
@@ -8868,53 +4712,9 @@ pub struct ItemMetadata {
     /// The `error` field.
     pub error: Option<ApplicationError>,
 }
-
-impl Serialize for ItemMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemMetadata",
-                usize::from(self.id.is_some())
-                    + usize::from(self.original_index.is_some())
-                    + usize::from(self.success.is_some())
-                    + usize::from(self.error.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("originalIndex", &self.original_index)
-            .optional("success", &self.success)
-            .optional("error", &self.error)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemMetadata {
-    const NAME: &'static str = "ItemMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "originalIndex" => {
-                    rt::object::nullable(&mut map, &mut out.original_index)
-                }
-                "success" => rt::object::nullable(&mut map, &mut out.success),
-                "error" => rt::object::nullable(&mut map, &mut out.error),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemMetadata { "id" id : nullable optional, "originalIndex" original_index : nullable
+    optional, "success" success : nullable optional, "error" error : nullable optional, }
 }
 
 /// The policy for limiting early bookings.
@@ -8933,47 +4733,9 @@ pub struct LimitEarlyBookingPolicy {
     /// Min: 1 minute
     pub earliest_booking_in_minutes: Option<f64>,
 }
-
-impl Serialize for LimitEarlyBookingPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LimitEarlyBookingPolicy",
-                usize::from(self.enabled.is_some())
-                    + usize::from(self.earliest_booking_in_minutes.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("earliestBookingInMinutes", &self.earliest_booking_in_minutes)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LimitEarlyBookingPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LimitEarlyBookingPolicy {
-    const NAME: &'static str = "LimitEarlyBookingPolicy";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
-                "earliestBookingInMinutes" => {
-                    rt::object::nullable(&mut map, &mut out.earliest_booking_in_minutes)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LimitEarlyBookingPolicy { "enabled" enabled : nullable optional,
+    "earliestBookingInMinutes" earliest_booking_in_minutes : nullable optional, }
 }
 
 /// The policy for limiting late bookings.
@@ -8996,47 +4758,9 @@ pub struct LimitLateBookingPolicy {
     /// Min: 1 minute
     pub latest_booking_in_minutes: Option<f64>,
 }
-
-impl Serialize for LimitLateBookingPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LimitLateBookingPolicy",
-                usize::from(self.enabled.is_some())
-                    + usize::from(self.latest_booking_in_minutes.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("latestBookingInMinutes", &self.latest_booking_in_minutes)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LimitLateBookingPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LimitLateBookingPolicy {
-    const NAME: &'static str = "LimitLateBookingPolicy";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
-                "latestBookingInMinutes" => {
-                    rt::object::nullable(&mut map, &mut out.latest_booking_in_minutes)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LimitLateBookingPolicy { "enabled" enabled : nullable optional,
+    "latestBookingInMinutes" latest_booking_in_minutes : nullable optional, }
 }
 
 /// The `Location` object.
@@ -9054,57 +4778,11 @@ pub struct Location {
     /// The `locationType` field.
     pub location_type: Option<LocationType>,
 }
-
-impl Serialize for Location {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Location",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.formatted_address.is_some())
-                    + usize::from(self.formatted_address_translated.is_some())
-                    + usize::from(self.location_type.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("formattedAddress", &self.formatted_address)
-            .optional("formattedAddressTranslated", &self.formatted_address_translated)
-            .optional("locationType", &self.location_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Location {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Location {
-    const NAME: &'static str = "Location";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "formattedAddress" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_address)
-                }
-                "formattedAddressTranslated" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_address_translated)
-                }
-                "locationType" => rt::object::nullable(&mut map, &mut out.location_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Location { "id" id : nullable optional, "name" name : nullable optional,
+    "formattedAddress" formatted_address : nullable optional,
+    "formattedAddressTranslated" formatted_address_translated : nullable optional,
+    "locationType" location_type : nullable optional, }
 }
 
 /// - `UNDEFINED`: Undefined location type.
@@ -9299,60 +4977,11 @@ pub struct MarkBookingAsPendingFlowControlSettings {
     /// Default: `false`.
     pub skip_pending_approval_service_validation: Option<bool>,
 }
-
-impl Serialize for MarkBookingAsPendingFlowControlSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MarkBookingAsPendingFlowControlSettings",
-                usize::from(self.check_availability_validation.is_some())
-                    + usize::from(
-                        self.skip_pending_approval_service_validation.is_some(),
-                    ),
-            )
-            .optional("checkAvailabilityValidation", &self.check_availability_validation)
-            .optional(
-                "skipPendingApprovalServiceValidation",
-                &self.skip_pending_approval_service_validation,
-            )
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MarkBookingAsPendingFlowControlSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MarkBookingAsPendingFlowControlSettings {
-    const NAME: &'static str = "MarkBookingAsPendingFlowControlSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checkAvailabilityValidation" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.check_availability_validation,
-                    )
-                }
-                "skipPendingApprovalServiceValidation" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.skip_pending_approval_service_validation,
-                    )
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MarkBookingAsPendingFlowControlSettings { "checkAvailabilityValidation"
+    check_availability_validation : nullable optional,
+    "skipPendingApprovalServiceValidation" skip_pending_approval_service_validation :
+    nullable optional, }
 }
 
 /// The `MarkBookingAsPendingRequest` object.
@@ -9377,78 +5006,13 @@ pub struct MarkBookingAsPendingRequest {
     /// The `flowControlSettings` field.
     pub flow_control_settings: Option<MarkBookingAsPendingFlowControlSettings>,
 }
-
-impl Serialize for MarkBookingAsPendingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MarkBookingAsPendingRequest",
-                1 + usize::from(self.revision.is_some())
-                    + usize::from(self.participant_notification.is_some())
-                    + usize::from(self.send_sms_reminder.is_some())
-                    + usize::from(self.payment_status.is_some())
-                    + usize::from(self.double_booked.is_some())
-                    + usize::from(self.flow_control_settings.is_some()),
-            )
-            .field("bookingId", &self.booking_id)
-            .optional("revision", &self.revision)
-            .optional("participantNotification", &self.participant_notification)
-            .optional("sendSmsReminder", &self.send_sms_reminder)
-            .optional("paymentStatus", &self.payment_status)
-            .optional("doubleBooked", &self.double_booked)
-            .optional("flowControlSettings", &self.flow_control_settings)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MarkBookingAsPendingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MarkBookingAsPendingRequest {
-    const NAME: &'static str = "MarkBookingAsPendingRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookingId" => rt::object::value(&mut map, &mut f0),
-                "revision" => rt::object::nullable(&mut map, &mut f1),
-                "participantNotification" => rt::object::nullable(&mut map, &mut f2),
-                "sendSmsReminder" => rt::object::nullable(&mut map, &mut f3),
-                "paymentStatus" => rt::object::nullable(&mut map, &mut f4),
-                "doubleBooked" => rt::object::nullable(&mut map, &mut f5),
-                "flowControlSettings" => rt::object::nullable(&mut map, &mut f6),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    booking_id: f0,
-                    revision: f1,
-                    participant_notification: f2,
-                    send_sms_reminder: f3,
-                    payment_status: f4,
-                    double_booked: f5,
-                    flow_control_settings: f6,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "bookingId")])),
-        }
-    }
+rt::object! {
+    MarkBookingAsPendingRequest { "bookingId" booking_id : value field, "revision"
+    revision : nullable optional, "participantNotification" participant_notification :
+    nullable optional, "sendSmsReminder" send_sms_reminder : nullable optional,
+    "paymentStatus" payment_status : nullable optional, "doubleBooked" double_booked :
+    nullable optional, "flowControlSettings" flow_control_settings : nullable optional, }
+    required { booking_id "bookingId" }
 }
 
 /// The `MarkBookingAsPendingResponse` object.
@@ -9457,42 +5021,8 @@ pub struct MarkBookingAsPendingResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
 }
-
-impl Serialize for MarkBookingAsPendingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MarkBookingAsPendingResponse",
-                usize::from(self.booking.is_some()),
-            )
-            .optional("booking", &self.booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MarkBookingAsPendingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MarkBookingAsPendingResponse {
-    const NAME: &'static str = "MarkBookingAsPendingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MarkBookingAsPendingResponse { "booking" booking : nullable optional, }
 }
 
 /// The `MarkMultiServiceBookingAsPendingRequest` object.
@@ -9518,75 +5048,14 @@ pub struct MarkMultiServiceBookingAsPendingRequest {
     /// The `flowControlSettings` field.
     pub flow_control_settings: Option<MarkBookingAsPendingFlowControlSettings>,
 }
-
-impl Serialize for MarkMultiServiceBookingAsPendingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MarkMultiServiceBookingAsPendingRequest",
-                usize::from(self.multi_service_booking_id.is_some())
-                    + usize::from(self.mark_as_pending_bookings_info.is_some())
-                    + usize::from(self.participant_notification.is_some())
-                    + usize::from(self.send_sms_reminder.is_some())
-                    + usize::from(self.double_booked.is_some())
-                    + usize::from(self.return_full_entity.is_some())
-                    + usize::from(self.flow_control_settings.is_some()),
-            )
-            .optional("multiServiceBookingId", &self.multi_service_booking_id)
-            .optional("markAsPendingBookingsInfo", &self.mark_as_pending_bookings_info)
-            .optional("participantNotification", &self.participant_notification)
-            .optional("sendSmsReminder", &self.send_sms_reminder)
-            .optional("doubleBooked", &self.double_booked)
-            .optional("returnFullEntity", &self.return_full_entity)
-            .optional("flowControlSettings", &self.flow_control_settings)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MarkMultiServiceBookingAsPendingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MarkMultiServiceBookingAsPendingRequest {
-    const NAME: &'static str = "MarkMultiServiceBookingAsPendingRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "multiServiceBookingId" => {
-                    rt::object::nullable(&mut map, &mut out.multi_service_booking_id)
-                }
-                "markAsPendingBookingsInfo" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.mark_as_pending_bookings_info,
-                    )
-                }
-                "participantNotification" => {
-                    rt::object::nullable(&mut map, &mut out.participant_notification)
-                }
-                "sendSmsReminder" => {
-                    rt::object::nullable(&mut map, &mut out.send_sms_reminder)
-                }
-                "doubleBooked" => rt::object::nullable(&mut map, &mut out.double_booked),
-                "returnFullEntity" => {
-                    rt::object::nullable(&mut map, &mut out.return_full_entity)
-                }
-                "flowControlSettings" => {
-                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MarkMultiServiceBookingAsPendingRequest { "multiServiceBookingId"
+    multi_service_booking_id : nullable optional, "markAsPendingBookingsInfo"
+    mark_as_pending_bookings_info : nullable optional, "participantNotification"
+    participant_notification : nullable optional, "sendSmsReminder" send_sms_reminder :
+    nullable optional, "doubleBooked" double_booked : nullable optional,
+    "returnFullEntity" return_full_entity : nullable optional, "flowControlSettings"
+    flow_control_settings : nullable optional, }
 }
 
 /// The `MarkMultiServiceBookingAsPendingResponse` object.
@@ -9595,44 +5064,9 @@ pub struct MarkMultiServiceBookingAsPendingResponse {
     /// The `multiServiceBooking` field.
     pub multi_service_booking: Option<MultiServiceBooking>,
 }
-
-impl Serialize for MarkMultiServiceBookingAsPendingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MarkMultiServiceBookingAsPendingResponse",
-                usize::from(self.multi_service_booking.is_some()),
-            )
-            .optional("multiServiceBooking", &self.multi_service_booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MarkMultiServiceBookingAsPendingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MarkMultiServiceBookingAsPendingResponse {
-    const NAME: &'static str = "MarkMultiServiceBookingAsPendingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "multiServiceBooking" => {
-                    rt::object::nullable(&mut map, &mut out.multi_service_booking)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MarkMultiServiceBookingAsPendingResponse { "multiServiceBooking"
+    multi_service_booking : nullable optional, }
 }
 
 /// The `Media` object.
@@ -9645,48 +5079,9 @@ pub struct Media {
     /// The `coverMedia` field.
     pub cover_media: Option<MediaItem>,
 }
-
-impl Serialize for Media {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Media",
-                usize::from(self.items.is_some())
-                    + usize::from(self.main_media.is_some())
-                    + usize::from(self.cover_media.is_some()),
-            )
-            .optional("items", &self.items)
-            .optional("mainMedia", &self.main_media)
-            .optional("coverMedia", &self.cover_media)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Media {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Media {
-    const NAME: &'static str = "Media";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                "mainMedia" => rt::object::nullable(&mut map, &mut out.main_media),
-                "coverMedia" => rt::object::nullable(&mut map, &mut out.cover_media),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Media { "items" items : nullable optional, "mainMedia" main_media : nullable
+    optional, "coverMedia" cover_media : nullable optional, }
 }
 
 /// At most one of `image` is set (a oneOf group).
@@ -9695,42 +5090,8 @@ pub struct MediaItem {
     /// The `image` field.
     pub image: Option<Image>,
 }
-
-impl Serialize for MediaItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MediaItem",
-                usize::from(self.image.is_some()),
-            )
-            .optional("image", &self.image)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MediaItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MediaItem {
-    const NAME: &'static str = "MediaItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MediaItem { "image" image : nullable optional, }
 }
 
 /// A multi-service booking combines multiple single-service bookings into a package.
@@ -9743,44 +5104,9 @@ pub struct MultiServiceBooking {
     /// The single-service bookings that make up the multi-service booking package.
     pub bookings: Option<Vec<BookingResult>>,
 }
-
-impl Serialize for MultiServiceBooking {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MultiServiceBooking",
-                usize::from(self.id.is_some()) + usize::from(self.bookings.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("bookings", &self.bookings)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MultiServiceBooking {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MultiServiceBooking {
-    const NAME: &'static str = "MultiServiceBooking";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "bookings" => rt::object::nullable(&mut map, &mut out.bookings),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MultiServiceBooking { "id" id : nullable optional, "bookings" bookings : nullable
+    optional, }
 }
 
 /// The `MultiServiceBookingMetadata` object.
@@ -9790,50 +5116,9 @@ pub struct MultiServiceBookingMetadata {
     /// The total includes the number of single-service bookings which couldn't be retrieved due to lack of permissions.
     pub total_number_of_scheduled_bookings: Option<f64>,
 }
-
-impl Serialize for MultiServiceBookingMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MultiServiceBookingMetadata",
-                usize::from(self.total_number_of_scheduled_bookings.is_some()),
-            )
-            .optional(
-                "totalNumberOfScheduledBookings",
-                &self.total_number_of_scheduled_bookings,
-            )
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MultiServiceBookingMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MultiServiceBookingMetadata {
-    const NAME: &'static str = "MultiServiceBookingMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "totalNumberOfScheduledBookings" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.total_number_of_scheduled_bookings,
-                    )
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MultiServiceBookingMetadata { "totalNumberOfScheduledBookings"
+    total_number_of_scheduled_bookings : nullable optional, }
 }
 
 /// At most one of `previousTotalParticipants`, `previousParticipantsChoices` is set (a oneOf group).
@@ -9849,58 +5134,11 @@ pub struct NumberOfParticipantsUpdated {
     /// The `initiatedBy` field.
     pub initiated_by: Option<IdentificationData>,
 }
-
-impl Serialize for NumberOfParticipantsUpdated {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "NumberOfParticipantsUpdated",
-                usize::from(self.previous_total_participants.is_some())
-                    + usize::from(self.previous_participants_choices.is_some())
-                    + usize::from(self.booking.is_some())
-                    + usize::from(self.initiated_by.is_some()),
-            )
-            .optional("previousTotalParticipants", &self.previous_total_participants)
-            .optional("previousParticipantsChoices", &self.previous_participants_choices)
-            .optional("booking", &self.booking)
-            .optional("initiatedBy", &self.initiated_by)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for NumberOfParticipantsUpdated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for NumberOfParticipantsUpdated {
-    const NAME: &'static str = "NumberOfParticipantsUpdated";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "previousTotalParticipants" => {
-                    rt::object::nullable(&mut map, &mut out.previous_total_participants)
-                }
-                "previousParticipantsChoices" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.previous_participants_choices,
-                    )
-                }
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                "initiatedBy" => rt::object::nullable(&mut map, &mut out.initiated_by),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    NumberOfParticipantsUpdated { "previousTotalParticipants" previous_total_participants
+    : nullable optional, "previousParticipantsChoices" previous_participants_choices :
+    nullable optional, "booking" booking : nullable optional, "initiatedBy" initiated_by
+    : nullable optional, }
 }
 
 /// The `OnlineBooking` object.
@@ -9915,52 +5153,10 @@ pub struct OnlineBooking {
     /// Multiple customers can request to book the same time slot. This is relevant when `requireManualApproval` is `true`.
     pub allow_multiple_requests: Option<bool>,
 }
-
-impl Serialize for OnlineBooking {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OnlineBooking",
-                usize::from(self.enabled.is_some())
-                    + usize::from(self.require_manual_approval.is_some())
-                    + usize::from(self.allow_multiple_requests.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("requireManualApproval", &self.require_manual_approval)
-            .optional("allowMultipleRequests", &self.allow_multiple_requests)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OnlineBooking {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OnlineBooking {
-    const NAME: &'static str = "OnlineBooking";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
-                "requireManualApproval" => {
-                    rt::object::nullable(&mut map, &mut out.require_manual_approval)
-                }
-                "allowMultipleRequests" => {
-                    rt::object::nullable(&mut map, &mut out.allow_multiple_requests)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OnlineBooking { "enabled" enabled : nullable optional, "requireManualApproval"
+    require_manual_approval : nullable optional, "allowMultipleRequests"
+    allow_multiple_requests : nullable optional, }
 }
 
 /// The `ParticipantChoices` object.
@@ -9969,44 +5165,8 @@ pub struct ParticipantChoices {
     /// Information about the booked service choices. Includes the number of participants.
     pub service_choices: Option<Vec<ServiceChoices>>,
 }
-
-impl Serialize for ParticipantChoices {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ParticipantChoices",
-                usize::from(self.service_choices.is_some()),
-            )
-            .optional("serviceChoices", &self.service_choices)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ParticipantChoices {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ParticipantChoices {
-    const NAME: &'static str = "ParticipantChoices";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "serviceChoices" => {
-                    rt::object::nullable(&mut map, &mut out.service_choices)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ParticipantChoices { "serviceChoices" service_choices : nullable optional, }
 }
 
 /// The `ParticipantNotification` object.
@@ -10022,50 +5182,10 @@ pub struct ParticipantNotification {
     /// For example, `{"channels": "SMS" }`, `{"channels": "EMAIL" }`, or `{"channels": "EMAIL, SMS" }`.
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
 }
-
-impl Serialize for ParticipantNotification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ParticipantNotification",
-                usize::from(self.notify_participants.is_some())
-                    + usize::from(self.message.is_some())
-                    + usize::from(self.metadata.is_some()),
-            )
-            .optional("notifyParticipants", &self.notify_participants)
-            .optional("message", &self.message)
-            .optional("metadata", &self.metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ParticipantNotification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ParticipantNotification {
-    const NAME: &'static str = "ParticipantNotification";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "notifyParticipants" => {
-                    rt::object::nullable(&mut map, &mut out.notify_participants)
-                }
-                "message" => rt::object::nullable(&mut map, &mut out.message),
-                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ParticipantNotification { "notifyParticipants" notify_participants : nullable
+    optional, "message" message : nullable optional, "metadata" metadata : nullable
+    optional, }
 }
 
 /// The policy for the maximum number of participants per booking.
@@ -10077,44 +5197,9 @@ pub struct ParticipantsPolicy {
     /// Min: 1 participant
     pub max_participants_per_booking: Option<f64>,
 }
-
-impl Serialize for ParticipantsPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ParticipantsPolicy",
-                usize::from(self.max_participants_per_booking.is_some()),
-            )
-            .optional("maxParticipantsPerBooking", &self.max_participants_per_booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ParticipantsPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ParticipantsPolicy {
-    const NAME: &'static str = "ParticipantsPolicy";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "maxParticipantsPerBooking" => {
-                    rt::object::nullable(&mut map, &mut out.max_participants_per_booking)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ParticipantsPolicy { "maxParticipantsPerBooking" max_participants_per_booking :
+    nullable optional, }
 }
 
 /// At most one of `fixed`, `custom`, `varied`, `subscription` is set (a oneOf group).
@@ -10140,67 +5225,12 @@ pub struct Payment {
     /// The `discountInfo` field.
     pub discount_info: Option<DiscountInfo>,
 }
-
-impl Serialize for Payment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Payment",
-                usize::from(self.fixed.is_some()) + usize::from(self.custom.is_some())
-                    + usize::from(self.varied.is_some())
-                    + usize::from(self.subscription.is_some())
-                    + usize::from(self.rate_type.is_some())
-                    + usize::from(self.options.is_some())
-                    + usize::from(self.pricing_plan_ids.is_some())
-                    + usize::from(self.add_on_option.is_some())
-                    + usize::from(self.discount_info.is_some()),
-            )
-            .optional("fixed", &self.fixed)
-            .optional("custom", &self.custom)
-            .optional("varied", &self.varied)
-            .optional("subscription", &self.subscription)
-            .optional("rateType", &self.rate_type)
-            .optional("options", &self.options)
-            .optional("pricingPlanIds", &self.pricing_plan_ids)
-            .optional("addOnOption", &self.add_on_option)
-            .optional("discountInfo", &self.discount_info)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Payment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Payment {
-    const NAME: &'static str = "Payment";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fixed" => rt::object::nullable(&mut map, &mut out.fixed),
-                "custom" => rt::object::nullable(&mut map, &mut out.custom),
-                "varied" => rt::object::nullable(&mut map, &mut out.varied),
-                "subscription" => rt::object::nullable(&mut map, &mut out.subscription),
-                "rateType" => rt::object::nullable(&mut map, &mut out.rate_type),
-                "options" => rt::object::nullable(&mut map, &mut out.options),
-                "pricingPlanIds" => {
-                    rt::object::nullable(&mut map, &mut out.pricing_plan_ids)
-                }
-                "addOnOption" => rt::object::nullable(&mut map, &mut out.add_on_option),
-                "discountInfo" => rt::object::nullable(&mut map, &mut out.discount_info),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Payment { "fixed" fixed : nullable optional, "custom" custom : nullable optional,
+    "varied" varied : nullable optional, "subscription" subscription : nullable optional,
+    "rateType" rate_type : nullable optional, "options" options : nullable optional,
+    "pricingPlanIds" pricing_plan_ids : nullable optional, "addOnOption" add_on_option :
+    nullable optional, "discountInfo" discount_info : nullable optional, }
 }
 
 /// The payment options a customer can use to pay for the service.
@@ -10228,51 +5258,10 @@ pub struct PaymentOptions {
     /// Read more about [service payment options](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/about-service-payments).
     pub pricing_plan: Option<bool>,
 }
-
-impl Serialize for PaymentOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PaymentOptions",
-                usize::from(self.online.is_some())
-                    + usize::from(self.in_person.is_some())
-                    + usize::from(self.deposit.is_some())
-                    + usize::from(self.pricing_plan.is_some()),
-            )
-            .optional("online", &self.online)
-            .optional("inPerson", &self.in_person)
-            .optional("deposit", &self.deposit)
-            .optional("pricingPlan", &self.pricing_plan)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PaymentOptions {
-    const NAME: &'static str = "PaymentOptions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "online" => rt::object::nullable(&mut map, &mut out.online),
-                "inPerson" => rt::object::nullable(&mut map, &mut out.in_person),
-                "deposit" => rt::object::nullable(&mut map, &mut out.deposit),
-                "pricingPlan" => rt::object::nullable(&mut map, &mut out.pricing_plan),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PaymentOptions { "online" online : nullable optional, "inPerson" in_person : nullable
+    optional, "deposit" deposit : nullable optional, "pricingPlan" pricing_plan :
+    nullable optional, }
 }
 
 /// Payment status.
@@ -10365,45 +5354,9 @@ pub struct PolicyDescription {
     /// Max length: 2500 characters
     pub description: Option<String>,
 }
-
-impl Serialize for PolicyDescription {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PolicyDescription",
-                usize::from(self.enabled.is_some())
-                    + usize::from(self.description.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("description", &self.description)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PolicyDescription {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PolicyDescription {
-    const NAME: &'static str = "PolicyDescription";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PolicyDescription { "enabled" enabled : nullable optional, "description" description
+    : nullable optional, }
 }
 
 /// The `PolicyDetails` object.
@@ -10416,49 +5369,9 @@ pub struct PolicyDetails {
     /// Translated description of the booking policy according to the buyer language of the eCommerce order.
     pub description_translated: Option<String>,
 }
-
-impl Serialize for PolicyDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PolicyDetails",
-                usize::from(self.id.is_some()) + usize::from(self.description.is_some())
-                    + usize::from(self.description_translated.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("description", &self.description)
-            .optional("descriptionTranslated", &self.description_translated)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PolicyDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PolicyDetails {
-    const NAME: &'static str = "PolicyDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "descriptionTranslated" => {
-                    rt::object::nullable(&mut map, &mut out.description_translated)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PolicyDetails { "id" id : nullable optional, "description" description : nullable
+    optional, "descriptionTranslated" description_translated : nullable optional, }
 }
 
 /// - `FIXED`: The service has a fixed price.
@@ -10562,65 +5475,12 @@ pub struct RecurringCancelInfo {
     /// `cancellationStartDate` without `timeZone` fails with `MISSING_TIME_ZONE`.
     pub time_zone: Option<String>,
 }
-
-impl Serialize for RecurringCancelInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RecurringCancelInfo",
-                usize::from(self.recurring_group_id.is_some())
-                    + usize::from(self.cancellation_start_date.is_some())
-                    + usize::from(self.participant_notification.is_some())
-                    + usize::from(self.flow_control_settings.is_some())
-                    + usize::from(self.waive_charges.is_some())
-                    + usize::from(self.time_zone.is_some()),
-            )
-            .optional("recurringGroupId", &self.recurring_group_id)
-            .optional("cancellationStartDate", &self.cancellation_start_date)
-            .optional("participantNotification", &self.participant_notification)
-            .optional("flowControlSettings", &self.flow_control_settings)
-            .optional("waiveCharges", &self.waive_charges)
-            .optional("timeZone", &self.time_zone)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RecurringCancelInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RecurringCancelInfo {
-    const NAME: &'static str = "RecurringCancelInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "recurringGroupId" => {
-                    rt::object::nullable(&mut map, &mut out.recurring_group_id)
-                }
-                "cancellationStartDate" => {
-                    rt::object::nullable(&mut map, &mut out.cancellation_start_date)
-                }
-                "participantNotification" => {
-                    rt::object::nullable(&mut map, &mut out.participant_notification)
-                }
-                "flowControlSettings" => {
-                    rt::object::nullable(&mut map, &mut out.flow_control_settings)
-                }
-                "waiveCharges" => rt::object::nullable(&mut map, &mut out.waive_charges),
-                "timeZone" => rt::object::nullable(&mut map, &mut out.time_zone),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RecurringCancelInfo { "recurringGroupId" recurring_group_id : nullable optional,
+    "cancellationStartDate" cancellation_start_date : nullable optional,
+    "participantNotification" participant_notification : nullable optional,
+    "flowControlSettings" flow_control_settings : nullable optional, "waiveCharges"
+    waive_charges : nullable optional, "timeZone" time_zone : nullable optional, }
 }
 
 /// The `RemoveBookingsFromMultiServiceBookingRequest` object.
@@ -10635,52 +5495,10 @@ pub struct RemoveBookingsFromMultiServiceBookingRequest {
     /// Default: `false`
     pub return_full_entity: Option<bool>,
 }
-
-impl Serialize for RemoveBookingsFromMultiServiceBookingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RemoveBookingsFromMultiServiceBookingRequest",
-                usize::from(self.multi_service_booking_id.is_some())
-                    + usize::from(self.bookings.is_some())
-                    + usize::from(self.return_full_entity.is_some()),
-            )
-            .optional("multiServiceBookingId", &self.multi_service_booking_id)
-            .optional("bookings", &self.bookings)
-            .optional("returnFullEntity", &self.return_full_entity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveBookingsFromMultiServiceBookingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveBookingsFromMultiServiceBookingRequest {
-    const NAME: &'static str = "RemoveBookingsFromMultiServiceBookingRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "multiServiceBookingId" => {
-                    rt::object::nullable(&mut map, &mut out.multi_service_booking_id)
-                }
-                "bookings" => rt::object::nullable(&mut map, &mut out.bookings),
-                "returnFullEntity" => {
-                    rt::object::nullable(&mut map, &mut out.return_full_entity)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RemoveBookingsFromMultiServiceBookingRequest { "multiServiceBookingId"
+    multi_service_booking_id : nullable optional, "bookings" bookings : nullable
+    optional, "returnFullEntity" return_full_entity : nullable optional, }
 }
 
 /// The `RemoveBookingsFromMultiServiceBookingResponse` object.
@@ -10689,42 +5507,9 @@ pub struct RemoveBookingsFromMultiServiceBookingResponse {
     /// Single-service bookings that were removed from the multi-service booking.
     pub bookings: Option<Vec<BookingResult>>,
 }
-
-impl Serialize for RemoveBookingsFromMultiServiceBookingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RemoveBookingsFromMultiServiceBookingResponse",
-                usize::from(self.bookings.is_some()),
-            )
-            .optional("bookings", &self.bookings)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveBookingsFromMultiServiceBookingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveBookingsFromMultiServiceBookingResponse {
-    const NAME: &'static str = "RemoveBookingsFromMultiServiceBookingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookings" => rt::object::nullable(&mut map, &mut out.bookings),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RemoveBookingsFromMultiServiceBookingResponse { "bookings" bookings : nullable
+    optional, }
 }
 
 /// Additional fields supported by Get Service Anonymously.
@@ -10811,59 +5596,12 @@ pub struct RescheduleBookingFlowControlSettings {
     /// Default: `false`.
     pub allow_add_on_changes: Option<bool>,
 }
-
-impl Serialize for RescheduleBookingFlowControlSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RescheduleBookingFlowControlSettings",
-                usize::from(self.ignore_reschedule_policy.is_some())
-                    + usize::from(self.skip_availability_validation.is_some())
-                    + usize::from(self.skip_business_confirmation.is_some())
-                    + usize::from(self.allow_add_on_changes.is_some()),
-            )
-            .optional("ignoreReschedulePolicy", &self.ignore_reschedule_policy)
-            .optional("skipAvailabilityValidation", &self.skip_availability_validation)
-            .optional("skipBusinessConfirmation", &self.skip_business_confirmation)
-            .optional("allowAddOnChanges", &self.allow_add_on_changes)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RescheduleBookingFlowControlSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RescheduleBookingFlowControlSettings {
-    const NAME: &'static str = "RescheduleBookingFlowControlSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "ignoreReschedulePolicy" => {
-                    rt::object::nullable(&mut map, &mut out.ignore_reschedule_policy)
-                }
-                "skipAvailabilityValidation" => {
-                    rt::object::nullable(&mut map, &mut out.skip_availability_validation)
-                }
-                "skipBusinessConfirmation" => {
-                    rt::object::nullable(&mut map, &mut out.skip_business_confirmation)
-                }
-                "allowAddOnChanges" => {
-                    rt::object::nullable(&mut map, &mut out.allow_add_on_changes)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RescheduleBookingFlowControlSettings { "ignoreReschedulePolicy"
+    ignore_reschedule_policy : nullable optional, "skipAvailabilityValidation"
+    skip_availability_validation : nullable optional, "skipBusinessConfirmation"
+    skip_business_confirmation : nullable optional, "allowAddOnChanges"
+    allow_add_on_changes : nullable optional, }
 }
 
 /// At most one of `totalParticipants`, `participantsChoices` is set (a oneOf group).
@@ -10889,61 +5627,11 @@ pub struct RescheduleBookingInfo {
     /// - For bookings paid via an [eCommerce checkout](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/purchase-flow/checkout/introduction): The related [eCommerce order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/draft-orders/introduction) must be in a draftable state to correctly adjust the price when modifying add-ons. You can call [Get Order Draftability Status](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/draft-orders/get-order-draftability-status), specifying the order ID to check if it's draftable. If the order isn't draftable, Reschedule Booking still succeeds, but the order's `priceSummary` isn't updated.
     pub booked_add_ons: Option<Vec<BookedAddOn>>,
 }
-
-impl Serialize for RescheduleBookingInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RescheduleBookingInfo",
-                usize::from(self.total_participants.is_some())
-                    + usize::from(self.participants_choices.is_some())
-                    + usize::from(self.booking_id.is_some())
-                    + usize::from(self.slot.is_some())
-                    + usize::from(self.revision.is_some())
-                    + usize::from(self.booked_add_ons.is_some()),
-            )
-            .optional("totalParticipants", &self.total_participants)
-            .optional("participantsChoices", &self.participants_choices)
-            .optional("bookingId", &self.booking_id)
-            .optional("slot", &self.slot)
-            .optional("revision", &self.revision)
-            .optional("bookedAddOns", &self.booked_add_ons)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RescheduleBookingInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RescheduleBookingInfo {
-    const NAME: &'static str = "RescheduleBookingInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "totalParticipants" => {
-                    rt::object::nullable(&mut map, &mut out.total_participants)
-                }
-                "participantsChoices" => {
-                    rt::object::nullable(&mut map, &mut out.participants_choices)
-                }
-                "bookingId" => rt::object::nullable(&mut map, &mut out.booking_id),
-                "slot" => rt::object::nullable(&mut map, &mut out.slot),
-                "revision" => rt::object::nullable(&mut map, &mut out.revision),
-                "bookedAddOns" => rt::object::nullable(&mut map, &mut out.booked_add_ons),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RescheduleBookingInfo { "totalParticipants" total_participants : nullable optional,
+    "participantsChoices" participants_choices : nullable optional, "bookingId"
+    booking_id : nullable optional, "slot" slot : nullable optional, "revision" revision
+    : nullable optional, "bookedAddOns" booked_add_ons : nullable optional, }
 }
 
 /// At most one of `totalParticipants`, `participantsChoices` is set (a oneOf group).
@@ -10974,88 +5662,13 @@ pub struct RescheduleBookingRequest {
     /// - For bookings paid via an [eCommerce checkout](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/purchase-flow/checkout/introduction): The related [eCommerce order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/draft-orders/introduction) must be in a draftable state to correctly adjust the price when modifying add-ons. You can call [Get Order Draftability Status](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/draft-orders/get-order-draftability-status), specifying the order ID to check if it's draftable. If the order isn't draftable, Reschedule Booking still succeeds, but the order's `priceSummary` isn't updated.
     pub booked_add_ons: Option<Vec<BookedAddOn>>,
 }
-
-impl Serialize for RescheduleBookingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RescheduleBookingRequest",
-                2 + usize::from(self.total_participants.is_some())
-                    + usize::from(self.participants_choices.is_some())
-                    + usize::from(self.revision.is_some())
-                    + usize::from(self.participant_notification.is_some())
-                    + usize::from(self.flow_control_settings.is_some())
-                    + usize::from(self.booked_add_ons.is_some()),
-            )
-            .optional("totalParticipants", &self.total_participants)
-            .optional("participantsChoices", &self.participants_choices)
-            .field("bookingId", &self.booking_id)
-            .field("slot", &self.slot)
-            .optional("revision", &self.revision)
-            .optional("participantNotification", &self.participant_notification)
-            .optional("flowControlSettings", &self.flow_control_settings)
-            .optional("bookedAddOns", &self.booked_add_ons)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RescheduleBookingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RescheduleBookingRequest {
-    const NAME: &'static str = "RescheduleBookingRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "totalParticipants" => rt::object::nullable(&mut map, &mut f0),
-                "participantsChoices" => rt::object::nullable(&mut map, &mut f1),
-                "bookingId" => rt::object::value(&mut map, &mut f2),
-                "slot" => rt::object::value(&mut map, &mut f3),
-                "revision" => rt::object::nullable(&mut map, &mut f4),
-                "participantNotification" => rt::object::nullable(&mut map, &mut f5),
-                "flowControlSettings" => rt::object::nullable(&mut map, &mut f6),
-                "bookedAddOns" => rt::object::nullable(&mut map, &mut f7),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f2, f3) {
-            (Some(f2), Some(f3)) => {
-                Ok(Self {
-                    total_participants: f0,
-                    participants_choices: f1,
-                    booking_id: f2,
-                    slot: f3,
-                    revision: f4,
-                    participant_notification: f5,
-                    flow_control_settings: f6,
-                    booked_add_ons: f7,
-                })
-            }
-            (f2, f3) => {
-                Err(
-                    rt::object::missing(
-                        &[(f2.is_none(), "bookingId"), (f3.is_none(), "slot")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    RescheduleBookingRequest { "totalParticipants" total_participants : nullable
+    optional, "participantsChoices" participants_choices : nullable optional, "bookingId"
+    booking_id : value field, "slot" slot : value field, "revision" revision : nullable
+    optional, "participantNotification" participant_notification : nullable optional,
+    "flowControlSettings" flow_control_settings : nullable optional, "bookedAddOns"
+    booked_add_ons : nullable optional, } required { booking_id "bookingId" slot "slot" }
 }
 
 /// The `RescheduleBookingResponse` object.
@@ -11064,42 +5677,8 @@ pub struct RescheduleBookingResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
 }
-
-impl Serialize for RescheduleBookingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RescheduleBookingResponse",
-                usize::from(self.booking.is_some()),
-            )
-            .optional("booking", &self.booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RescheduleBookingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RescheduleBookingResponse {
-    const NAME: &'static str = "RescheduleBookingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RescheduleBookingResponse { "booking" booking : nullable optional, }
 }
 
 /// The `RescheduleMultiServiceBookingRequest` object.
@@ -11116,70 +5695,13 @@ pub struct RescheduleMultiServiceBookingRequest {
     /// Whether to return the rescheduled bookings entities.
     pub return_full_entity: Option<bool>,
 }
-
-impl Serialize for RescheduleMultiServiceBookingRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RescheduleMultiServiceBookingRequest",
-                1 + usize::from(self.multi_service_booking_id.is_some())
-                    + usize::from(self.participant_notification.is_some())
-                    + usize::from(self.flow_control_settings.is_some())
-                    + usize::from(self.return_full_entity.is_some()),
-            )
-            .optional("multiServiceBookingId", &self.multi_service_booking_id)
-            .field("rescheduleBookingsInfo", &self.reschedule_bookings_info)
-            .optional("participantNotification", &self.participant_notification)
-            .optional("flowControlSettings", &self.flow_control_settings)
-            .optional("returnFullEntity", &self.return_full_entity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RescheduleMultiServiceBookingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RescheduleMultiServiceBookingRequest {
-    const NAME: &'static str = "RescheduleMultiServiceBookingRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "multiServiceBookingId" => rt::object::nullable(&mut map, &mut f0),
-                "rescheduleBookingsInfo" => rt::object::value(&mut map, &mut f1),
-                "participantNotification" => rt::object::nullable(&mut map, &mut f2),
-                "flowControlSettings" => rt::object::nullable(&mut map, &mut f3),
-                "returnFullEntity" => rt::object::nullable(&mut map, &mut f4),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f1,) {
-            (Some(f1),) => {
-                Ok(Self {
-                    multi_service_booking_id: f0,
-                    reschedule_bookings_info: f1,
-                    participant_notification: f2,
-                    flow_control_settings: f3,
-                    return_full_entity: f4,
-                })
-            }
-            (f1,) => {
-                Err(rt::object::missing(&[(f1.is_none(), "rescheduleBookingsInfo")]))
-            }
-        }
-    }
+rt::object! {
+    RescheduleMultiServiceBookingRequest { "multiServiceBookingId"
+    multi_service_booking_id : nullable optional, "rescheduleBookingsInfo"
+    reschedule_bookings_info : value field, "participantNotification"
+    participant_notification : nullable optional, "flowControlSettings"
+    flow_control_settings : nullable optional, "returnFullEntity" return_full_entity :
+    nullable optional, } required { reschedule_bookings_info "rescheduleBookingsInfo" }
 }
 
 /// The `RescheduleMultiServiceBookingResponse` object.
@@ -11188,44 +5710,9 @@ pub struct RescheduleMultiServiceBookingResponse {
     /// The `multiServiceBooking` field.
     pub multi_service_booking: Option<MultiServiceBooking>,
 }
-
-impl Serialize for RescheduleMultiServiceBookingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RescheduleMultiServiceBookingResponse",
-                usize::from(self.multi_service_booking.is_some()),
-            )
-            .optional("multiServiceBooking", &self.multi_service_booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RescheduleMultiServiceBookingResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RescheduleMultiServiceBookingResponse {
-    const NAME: &'static str = "RescheduleMultiServiceBookingResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "multiServiceBooking" => {
-                    rt::object::nullable(&mut map, &mut out.multi_service_booking)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RescheduleMultiServiceBookingResponse { "multiServiceBooking" multi_service_booking :
+    nullable optional, }
 }
 
 /// The policy for rescheduling a booked session.
@@ -11258,57 +5745,11 @@ pub struct ReschedulePolicy {
     /// Default: `null` (treated as `true`)
     pub allow_anonymous: Option<bool>,
 }
-
-impl Serialize for ReschedulePolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ReschedulePolicy",
-                usize::from(self.enabled.is_some())
-                    + usize::from(self.limit_latest_reschedule.is_some())
-                    + usize::from(self.latest_reschedule_in_minutes.is_some())
-                    + usize::from(self.allow_anonymous.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("limitLatestReschedule", &self.limit_latest_reschedule)
-            .optional("latestRescheduleInMinutes", &self.latest_reschedule_in_minutes)
-            .optional("allowAnonymous", &self.allow_anonymous)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ReschedulePolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ReschedulePolicy {
-    const NAME: &'static str = "ReschedulePolicy";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
-                "limitLatestReschedule" => {
-                    rt::object::nullable(&mut map, &mut out.limit_latest_reschedule)
-                }
-                "latestRescheduleInMinutes" => {
-                    rt::object::nullable(&mut map, &mut out.latest_reschedule_in_minutes)
-                }
-                "allowAnonymous" => {
-                    rt::object::nullable(&mut map, &mut out.allow_anonymous)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ReschedulePolicy { "enabled" enabled : nullable optional, "limitLatestReschedule"
+    limit_latest_reschedule : nullable optional, "latestRescheduleInMinutes"
+    latest_reschedule_in_minutes : nullable optional, "allowAnonymous" allow_anonymous :
+    nullable optional, }
 }
 
 /// The `ResourceIds` object.
@@ -11317,42 +5758,8 @@ pub struct ResourceIds {
     /// Values of the resource IDs.
     pub values: Option<Vec<String>>,
 }
-
-impl Serialize for ResourceIds {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ResourceIds",
-                usize::from(self.values.is_some()),
-            )
-            .optional("values", &self.values)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ResourceIds {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ResourceIds {
-    const NAME: &'static str = "ResourceIds";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "values" => rt::object::nullable(&mut map, &mut out.values),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ResourceIds { "values" values : nullable optional, }
 }
 
 /// One of the `ResourceTransparency` values.
@@ -11411,44 +5818,8 @@ pub struct ResourceType {
     /// The name of the resource type.
     pub name: Option<String>,
 }
-
-impl Serialize for ResourceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ResourceType",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ResourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ResourceType {
-    const NAME: &'static str = "ResourceType";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ResourceType { "id" id : nullable optional, "name" name : nullable optional, }
 }
 
 /// The policy regarding the allocation of resources (e.g. staff members).
@@ -11463,47 +5834,9 @@ pub struct ResourcesPolicy {
     /// Default: `false`
     pub auto_assign_allowed: Option<bool>,
 }
-
-impl Serialize for ResourcesPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ResourcesPolicy",
-                usize::from(self.enabled.is_some())
-                    + usize::from(self.auto_assign_allowed.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("autoAssignAllowed", &self.auto_assign_allowed)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ResourcesPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ResourcesPolicy {
-    const NAME: &'static str = "ResourcesPolicy";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
-                "autoAssignAllowed" => {
-                    rt::object::nullable(&mut map, &mut out.auto_assign_allowed)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ResourcesPolicy { "enabled" enabled : nullable optional, "autoAssignAllowed"
+    auto_assign_allowed : nullable optional, }
 }
 
 /// The `SaveCreditCardPolicy` object.
@@ -11512,42 +5845,8 @@ pub struct SaveCreditCardPolicy {
     /// Default: `false`
     pub enabled: Option<bool>,
 }
-
-impl Serialize for SaveCreditCardPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SaveCreditCardPolicy",
-                usize::from(self.enabled.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SaveCreditCardPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SaveCreditCardPolicy {
-    const NAME: &'static str = "SaveCreditCardPolicy";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SaveCreditCardPolicy { "enabled" enabled : nullable optional, }
 }
 
 /// The `Schedule` object.
@@ -11563,57 +5862,10 @@ pub struct Schedule {
     /// The `availabilityConstraints` field.
     pub availability_constraints: Option<AvailabilityConstraints>,
 }
-
-impl Serialize for Schedule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Schedule",
-                usize::from(self.id.is_some())
-                    + usize::from(self.first_session_start.is_some())
-                    + usize::from(self.last_session_end.is_some())
-                    + usize::from(self.availability_constraints.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("firstSessionStart", &self.first_session_start)
-            .optional("lastSessionEnd", &self.last_session_end)
-            .optional("availabilityConstraints", &self.availability_constraints)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Schedule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Schedule {
-    const NAME: &'static str = "Schedule";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "firstSessionStart" => {
-                    rt::object::nullable(&mut map, &mut out.first_session_start)
-                }
-                "lastSessionEnd" => {
-                    rt::object::nullable(&mut map, &mut out.last_session_end)
-                }
-                "availabilityConstraints" => {
-                    rt::object::nullable(&mut map, &mut out.availability_constraints)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Schedule { "id" id : nullable optional, "firstSessionStart" first_session_start :
+    nullable optional, "lastSessionEnd" last_session_end : nullable optional,
+    "availabilityConstraints" availability_constraints : nullable optional, }
 }
 
 /// The `service` object represents an offering that a business provides to its customers.
@@ -11722,162 +5974,27 @@ pub struct Service {
     /// Default: The staff resource type.
     pub primary_resource_type: Option<String>,
 }
-
-impl Serialize for Service {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Service",
-                usize::from(self.id.is_some()) + usize::from(self.app_id.is_some())
-                    + usize::from(self.created_by_app_id.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.sort_order.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.tag_line.is_some())
-                    + usize::from(self.default_capacity.is_some())
-                    + usize::from(self.media.is_some())
-                    + usize::from(self.hidden.is_some())
-                    + usize::from(self.category.is_some())
-                    + usize::from(self.form.is_some())
-                    + usize::from(self.payment.is_some())
-                    + usize::from(self.online_booking.is_some())
-                    + usize::from(self.conferencing.is_some())
-                    + usize::from(self.locations.is_some())
-                    + usize::from(self.booking_policy.is_some())
-                    + usize::from(self.schedule.is_some())
-                    + usize::from(self.staff_member_ids.is_some())
-                    + usize::from(self.staff_member_details.is_some())
-                    + usize::from(self.service_resources.is_some())
-                    + usize::from(self.supported_slugs.is_some())
-                    + usize::from(self.main_slug.is_some())
-                    + usize::from(self.urls.is_some())
-                    + usize::from(self.extended_fields.is_some())
-                    + usize::from(self.seo_data.is_some())
-                    + usize::from(self.created_date.is_some())
-                    + usize::from(self.updated_date.is_some())
-                    + usize::from(self.revision.is_some())
-                    + usize::from(self.add_on_groups.is_some())
-                    + usize::from(self.add_on_details.is_some())
-                    + usize::from(self.taxable_address.is_some())
-                    + usize::from(self.primary_resource_type.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("appId", &self.app_id)
-            .optional("createdByAppId", &self.created_by_app_id)
-            .optional("type", &self.r#type)
-            .optional("sortOrder", &self.sort_order)
-            .optional("name", &self.name)
-            .optional("description", &self.description)
-            .optional("tagLine", &self.tag_line)
-            .optional("defaultCapacity", &self.default_capacity)
-            .optional("media", &self.media)
-            .optional("hidden", &self.hidden)
-            .optional("category", &self.category)
-            .optional("form", &self.form)
-            .optional("payment", &self.payment)
-            .optional("onlineBooking", &self.online_booking)
-            .optional("conferencing", &self.conferencing)
-            .optional("locations", &self.locations)
-            .optional("bookingPolicy", &self.booking_policy)
-            .optional("schedule", &self.schedule)
-            .optional("staffMemberIds", &self.staff_member_ids)
-            .optional("staffMemberDetails", &self.staff_member_details)
-            .optional("serviceResources", &self.service_resources)
-            .optional("supportedSlugs", &self.supported_slugs)
-            .optional("mainSlug", &self.main_slug)
-            .optional("urls", &self.urls)
-            .optional("extendedFields", &self.extended_fields)
-            .optional("seoData", &self.seo_data)
-            .optional("createdDate", &self.created_date)
-            .optional("updatedDate", &self.updated_date)
-            .optional("revision", &self.revision)
-            .optional("addOnGroups", &self.add_on_groups)
-            .optional("addOnDetails", &self.add_on_details)
-            .optional("taxableAddress", &self.taxable_address)
-            .optional("primaryResourceType", &self.primary_resource_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Service {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Service {
-    const NAME: &'static str = "Service";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                "createdByAppId" => {
-                    rt::object::nullable(&mut map, &mut out.created_by_app_id)
-                }
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "sortOrder" => rt::object::nullable(&mut map, &mut out.sort_order),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "tagLine" => rt::object::nullable(&mut map, &mut out.tag_line),
-                "defaultCapacity" => {
-                    rt::object::nullable(&mut map, &mut out.default_capacity)
-                }
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "hidden" => rt::object::nullable(&mut map, &mut out.hidden),
-                "category" => rt::object::nullable(&mut map, &mut out.category),
-                "form" => rt::object::nullable(&mut map, &mut out.form),
-                "payment" => rt::object::nullable(&mut map, &mut out.payment),
-                "onlineBooking" => {
-                    rt::object::nullable(&mut map, &mut out.online_booking)
-                }
-                "conferencing" => rt::object::nullable(&mut map, &mut out.conferencing),
-                "locations" => rt::object::nullable(&mut map, &mut out.locations),
-                "bookingPolicy" => {
-                    rt::object::nullable(&mut map, &mut out.booking_policy)
-                }
-                "schedule" => rt::object::nullable(&mut map, &mut out.schedule),
-                "staffMemberIds" => {
-                    rt::object::nullable(&mut map, &mut out.staff_member_ids)
-                }
-                "staffMemberDetails" => {
-                    rt::object::nullable(&mut map, &mut out.staff_member_details)
-                }
-                "serviceResources" => {
-                    rt::object::nullable(&mut map, &mut out.service_resources)
-                }
-                "supportedSlugs" => {
-                    rt::object::nullable(&mut map, &mut out.supported_slugs)
-                }
-                "mainSlug" => rt::object::nullable(&mut map, &mut out.main_slug),
-                "urls" => rt::object::nullable(&mut map, &mut out.urls),
-                "extendedFields" => {
-                    rt::object::nullable(&mut map, &mut out.extended_fields)
-                }
-                "seoData" => rt::object::nullable(&mut map, &mut out.seo_data),
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
-                "revision" => rt::object::nullable(&mut map, &mut out.revision),
-                "addOnGroups" => rt::object::nullable(&mut map, &mut out.add_on_groups),
-                "addOnDetails" => rt::object::nullable(&mut map, &mut out.add_on_details),
-                "taxableAddress" => {
-                    rt::object::nullable(&mut map, &mut out.taxable_address)
-                }
-                "primaryResourceType" => {
-                    rt::object::nullable(&mut map, &mut out.primary_resource_type)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Service { "id" id : nullable optional, "appId" app_id : nullable optional,
+    "createdByAppId" created_by_app_id : nullable optional, "type" r#type : nullable
+    optional, "sortOrder" sort_order : nullable optional, "name" name : nullable
+    optional, "description" description : nullable optional, "tagLine" tag_line :
+    nullable optional, "defaultCapacity" default_capacity : nullable optional, "media"
+    media : nullable optional, "hidden" hidden : nullable optional, "category" category :
+    nullable optional, "form" form : nullable optional, "payment" payment : nullable
+    optional, "onlineBooking" online_booking : nullable optional, "conferencing"
+    conferencing : nullable optional, "locations" locations : nullable optional,
+    "bookingPolicy" booking_policy : nullable optional, "schedule" schedule : nullable
+    optional, "staffMemberIds" staff_member_ids : nullable optional, "staffMemberDetails"
+    staff_member_details : nullable optional, "serviceResources" service_resources :
+    nullable optional, "supportedSlugs" supported_slugs : nullable optional, "mainSlug"
+    main_slug : nullable optional, "urls" urls : nullable optional, "extendedFields"
+    extended_fields : nullable optional, "seoData" seo_data : nullable optional,
+    "createdDate" created_date : nullable optional, "updatedDate" updated_date : nullable
+    optional, "revision" revision : nullable optional, "addOnGroups" add_on_groups :
+    nullable optional, "addOnDetails" add_on_details : nullable optional,
+    "taxableAddress" taxable_address : nullable optional, "primaryResourceType"
+    primary_resource_type : nullable optional, }
 }
 
 /// At most one of `custom`, `duration`, `dateTime`, `participantRange` is set (a oneOf group).
@@ -11901,58 +6018,11 @@ pub struct ServiceChoice {
     /// ID of the service choice. When provided, the choice details are automatically populated based on this ID.
     pub choice_id: Option<String>,
 }
-
-impl Serialize for ServiceChoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ServiceChoice",
-                usize::from(self.custom.is_some()) + usize::from(self.duration.is_some())
-                    + usize::from(self.date_time.is_some())
-                    + usize::from(self.participant_range.is_some())
-                    + usize::from(self.option_id.is_some())
-                    + usize::from(self.choice_id.is_some()),
-            )
-            .optional("custom", &self.custom)
-            .optional("duration", &self.duration)
-            .optional("dateTime", &self.date_time)
-            .optional("participantRange", &self.participant_range)
-            .optional("optionId", &self.option_id)
-            .optional("choiceId", &self.choice_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ServiceChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ServiceChoice {
-    const NAME: &'static str = "ServiceChoice";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "custom" => rt::object::nullable(&mut map, &mut out.custom),
-                "duration" => rt::object::nullable(&mut map, &mut out.duration),
-                "dateTime" => rt::object::nullable(&mut map, &mut out.date_time),
-                "participantRange" => {
-                    rt::object::nullable(&mut map, &mut out.participant_range)
-                }
-                "optionId" => rt::object::nullable(&mut map, &mut out.option_id),
-                "choiceId" => rt::object::nullable(&mut map, &mut out.choice_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ServiceChoice { "custom" custom : nullable optional, "duration" duration : nullable
+    optional, "dateTime" date_time : nullable optional, "participantRange"
+    participant_range : nullable optional, "optionId" option_id : nullable optional,
+    "choiceId" choice_id : nullable optional, }
 }
 
 /// The `ServiceChoices` object.
@@ -11963,47 +6033,9 @@ pub struct ServiceChoices {
     /// Service choices for these participants.
     pub choices: Option<Vec<ServiceChoice>>,
 }
-
-impl Serialize for ServiceChoices {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ServiceChoices",
-                usize::from(self.number_of_participants.is_some())
-                    + usize::from(self.choices.is_some()),
-            )
-            .optional("numberOfParticipants", &self.number_of_participants)
-            .optional("choices", &self.choices)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ServiceChoices {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ServiceChoices {
-    const NAME: &'static str = "ServiceChoices";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "numberOfParticipants" => {
-                    rt::object::nullable(&mut map, &mut out.number_of_participants)
-                }
-                "choices" => rt::object::nullable(&mut map, &mut out.choices),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ServiceChoices { "numberOfParticipants" number_of_participants : nullable optional,
+    "choices" choices : nullable optional, }
 }
 
 /// At most one of `resourceIds` is set (a oneOf group).
@@ -12014,45 +6046,9 @@ pub struct ServiceResource {
     /// The `resourceType` field.
     pub resource_type: Option<ResourceType>,
 }
-
-impl Serialize for ServiceResource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ServiceResource",
-                usize::from(self.resource_ids.is_some())
-                    + usize::from(self.resource_type.is_some()),
-            )
-            .optional("resourceIds", &self.resource_ids)
-            .optional("resourceType", &self.resource_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ServiceResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ServiceResource {
-    const NAME: &'static str = "ServiceResource";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "resourceIds" => rt::object::nullable(&mut map, &mut out.resource_ids),
-                "resourceType" => rt::object::nullable(&mut map, &mut out.resource_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ServiceResource { "resourceIds" resource_ids : nullable optional, "resourceType"
+    resource_type : nullable optional, }
 }
 
 /// - `APPOINTMENT`: Appointment-based service.
@@ -12117,55 +6113,10 @@ pub struct SetBookingSubmissionIdRequest {
     /// ID of the [Wix Forms submission](https://dev.wix.com/docs/api-reference/crm/forms/form-submissions/introduction) to associate with the booking.
     pub submission_id: String,
 }
-
-impl Serialize for SetBookingSubmissionIdRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "SetBookingSubmissionIdRequest", 2)
-            .field("bookingId", &self.booking_id)
-            .field("submissionId", &self.submission_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SetBookingSubmissionIdRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SetBookingSubmissionIdRequest {
-    const NAME: &'static str = "SetBookingSubmissionIdRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookingId" => rt::object::value(&mut map, &mut f0),
-                "submissionId" => rt::object::value(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    booking_id: f0,
-                    submission_id: f1,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "bookingId"), (f1.is_none(), "submissionId")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    SetBookingSubmissionIdRequest { "bookingId" booking_id : value field, "submissionId"
+    submission_id : value field, } required { booking_id "bookingId" submission_id
+    "submissionId" }
 }
 
 /// The `SetBookingSubmissionIdResponse` object.
@@ -12174,42 +6125,8 @@ pub struct SetBookingSubmissionIdResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
 }
-
-impl Serialize for SetBookingSubmissionIdResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SetBookingSubmissionIdResponse",
-                usize::from(self.booking.is_some()),
-            )
-            .optional("booking", &self.booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SetBookingSubmissionIdResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SetBookingSubmissionIdResponse {
-    const NAME: &'static str = "SetBookingSubmissionIdResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SetBookingSubmissionIdResponse { "booking" booking : nullable optional, }
 }
 
 /// The `SlotLocation` object.
@@ -12224,52 +6141,10 @@ pub struct SlotLocation {
     /// The `locationType` field.
     pub location_type: Option<LocationLocationType>,
 }
-
-impl Serialize for SlotLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SlotLocation",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.formatted_address.is_some())
-                    + usize::from(self.location_type.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("formattedAddress", &self.formatted_address)
-            .optional("locationType", &self.location_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SlotLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SlotLocation {
-    const NAME: &'static str = "SlotLocation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "formattedAddress" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_address)
-                }
-                "locationType" => rt::object::nullable(&mut map, &mut out.location_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SlotLocation { "id" id : nullable optional, "name" name : nullable optional,
+    "formattedAddress" formatted_address : nullable optional, "locationType"
+    location_type : nullable optional, }
 }
 
 /// The `SlotSlotResource` object.
@@ -12282,47 +6157,9 @@ pub struct SlotSlotResource {
     /// The `transparency` field.
     pub transparency: Option<ResourceTransparency>,
 }
-
-impl Serialize for SlotSlotResource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SlotSlotResource",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.transparency.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("transparency", &self.transparency)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SlotSlotResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SlotSlotResource {
-    const NAME: &'static str = "SlotSlotResource";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "transparency" => rt::object::nullable(&mut map, &mut out.transparency),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SlotSlotResource { "id" id : nullable optional, "name" name : nullable optional,
+    "transparency" transparency : nullable optional, }
 }
 
 /// The `Slug` object.
@@ -12335,47 +6172,9 @@ pub struct Slug {
     /// Date and time the slug was created. This is a system field.
     pub created_date: Option<wix_rest_runtime::Timestamp>,
 }
-
-impl Serialize for Slug {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Slug",
-                usize::from(self.name.is_some()) + usize::from(self.custom.is_some())
-                    + usize::from(self.created_date.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("custom", &self.custom)
-            .optional("createdDate", &self.created_date)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Slug {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Slug {
-    const NAME: &'static str = "Slug";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "custom" => rt::object::nullable(&mut map, &mut out.custom),
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Slug { "name" name : nullable optional, "custom" custom : nullable optional,
+    "createdDate" created_date : nullable optional, }
 }
 
 /// At most one of `image` is set (a oneOf group).
@@ -12384,42 +6183,8 @@ pub struct StaffMediaItem {
     /// The `image` field.
     pub image: Option<Image>,
 }
-
-impl Serialize for StaffMediaItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "StaffMediaItem",
-                usize::from(self.image.is_some()),
-            )
-            .optional("image", &self.image)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for StaffMediaItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for StaffMediaItem {
-    const NAME: &'static str = "StaffMediaItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    StaffMediaItem { "image" image : nullable optional, }
 }
 
 /// The `StaffMember` object.
@@ -12435,50 +6200,9 @@ pub struct StaffMember {
     /// The `mainMedia` field.
     pub main_media: Option<StaffMediaItem>,
 }
-
-impl Serialize for StaffMember {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "StaffMember",
-                usize::from(self.staff_member_id.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.main_media.is_some()),
-            )
-            .optional("staffMemberId", &self.staff_member_id)
-            .optional("name", &self.name)
-            .optional("mainMedia", &self.main_media)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for StaffMember {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for StaffMember {
-    const NAME: &'static str = "StaffMember";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "staffMemberId" => {
-                    rt::object::nullable(&mut map, &mut out.staff_member_id)
-                }
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "mainMedia" => rt::object::nullable(&mut map, &mut out.main_media),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    StaffMember { "staffMemberId" staff_member_id : nullable optional, "name" name :
+    nullable optional, "mainMedia" main_media : nullable optional, }
 }
 
 /// The `StaffMemberDetails` object.
@@ -12487,42 +6211,8 @@ pub struct StaffMemberDetails {
     /// Staff members providing the service. For appointments only.
     pub staff_members: Option<Vec<StaffMember>>,
 }
-
-impl Serialize for StaffMemberDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "StaffMemberDetails",
-                usize::from(self.staff_members.is_some()),
-            )
-            .optional("staffMembers", &self.staff_members)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for StaffMemberDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for StaffMemberDetails {
-    const NAME: &'static str = "StaffMemberDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "staffMembers" => rt::object::nullable(&mut map, &mut out.staff_members),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    StaffMemberDetails { "staffMembers" staff_members : nullable optional, }
 }
 
 /// The `StreetAddress` object.
@@ -12535,47 +6225,9 @@ pub struct StreetAddress {
     /// Apartment number.
     pub apt: Option<String>,
 }
-
-impl Serialize for StreetAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "StreetAddress",
-                usize::from(self.number.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.apt.is_some()),
-            )
-            .optional("number", &self.number)
-            .optional("name", &self.name)
-            .optional("apt", &self.apt)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for StreetAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for StreetAddress {
-    const NAME: &'static str = "StreetAddress";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "number" => rt::object::nullable(&mut map, &mut out.number),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "apt" => rt::object::nullable(&mut map, &mut out.apt),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    StreetAddress { "number" number : nullable optional, "name" name : nullable optional,
+    "apt" apt : nullable optional, }
 }
 
 /// The `SubscriptionPayment` object.
@@ -12605,67 +6257,12 @@ pub struct SubscriptionPayment {
     /// The `enrollmentFeeAmount` field.
     pub enrollment_fee_amount: Option<CommonMoney>,
 }
-
-impl Serialize for SubscriptionPayment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SubscriptionPayment",
-                usize::from(self.amount_per_billing_cycle.is_some())
-                    + usize::from(self.frequency.is_some())
-                    + usize::from(self.total_payments.is_some())
-                    + usize::from(self.first_charge_date.is_some())
-                    + usize::from(self.recurring_start_date.is_some())
-                    + usize::from(self.enrollment_fee_amount.is_some()),
-            )
-            .optional("amountPerBillingCycle", &self.amount_per_billing_cycle)
-            .optional("frequency", &self.frequency)
-            .optional("totalPayments", &self.total_payments)
-            .optional("firstChargeDate", &self.first_charge_date)
-            .optional("recurringStartDate", &self.recurring_start_date)
-            .optional("enrollmentFeeAmount", &self.enrollment_fee_amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SubscriptionPayment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SubscriptionPayment {
-    const NAME: &'static str = "SubscriptionPayment";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "amountPerBillingCycle" => {
-                    rt::object::nullable(&mut map, &mut out.amount_per_billing_cycle)
-                }
-                "frequency" => rt::object::nullable(&mut map, &mut out.frequency),
-                "totalPayments" => {
-                    rt::object::nullable(&mut map, &mut out.total_payments)
-                }
-                "firstChargeDate" => {
-                    rt::object::nullable(&mut map, &mut out.first_charge_date)
-                }
-                "recurringStartDate" => {
-                    rt::object::nullable(&mut map, &mut out.recurring_start_date)
-                }
-                "enrollmentFeeAmount" => {
-                    rt::object::nullable(&mut map, &mut out.enrollment_fee_amount)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SubscriptionPayment { "amountPerBillingCycle" amount_per_billing_cycle : nullable
+    optional, "frequency" frequency : nullable optional, "totalPayments" total_payments :
+    nullable optional, "firstChargeDate" first_charge_date : nullable optional,
+    "recurringStartDate" recurring_start_date : nullable optional, "enrollmentFeeAmount"
+    enrollment_fee_amount : nullable optional, }
 }
 
 /// `TaxableAddress` defines the taxable address used for the service.
@@ -12674,44 +6271,8 @@ pub struct TaxableAddress {
     /// The `taxableAddressType` field.
     pub taxable_address_type: Option<TaxableAddressType>,
 }
-
-impl Serialize for TaxableAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TaxableAddress",
-                usize::from(self.taxable_address_type.is_some()),
-            )
-            .optional("taxableAddressType", &self.taxable_address_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TaxableAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TaxableAddress {
-    const NAME: &'static str = "TaxableAddress";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "taxableAddressType" => {
-                    rt::object::nullable(&mut map, &mut out.taxable_address_type)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TaxableAddress { "taxableAddressType" taxable_address_type : nullable optional, }
 }
 
 /// One of the `TaxableAddressType` values.
@@ -12879,63 +6440,10 @@ pub struct UpdateExtendedFieldsRequest {
     /// Data to update. Structured according to the [schema](https://dev.wix.com/docs/rest/articles/getting-started/extended-fields#json-schema-for-extended-fields) defined when the extended fields were configured.
     pub namespace_data: Option<serde_json::Value>,
 }
-
-impl Serialize for UpdateExtendedFieldsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateExtendedFieldsRequest",
-                2 + usize::from(self.namespace_data.is_some()),
-            )
-            .field("id", &self.id)
-            .field("namespace", &self.namespace)
-            .optional("namespaceData", &self.namespace_data)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateExtendedFieldsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateExtendedFieldsRequest {
-    const NAME: &'static str = "UpdateExtendedFieldsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "namespace" => rt::object::value(&mut map, &mut f1),
-                "namespaceData" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    id: f0,
-                    namespace: f1,
-                    namespace_data: f2,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "id"), (f1.is_none(), "namespace")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    UpdateExtendedFieldsRequest { "id" id : value field, "namespace" namespace : value
+    field, "namespaceData" namespace_data : nullable optional, } required { id "id"
+    namespace "namespace" }
 }
 
 /// The `UpdateExtendedFieldsResponse` object.
@@ -12946,47 +6454,9 @@ pub struct UpdateExtendedFieldsResponse {
     /// Updated data.
     pub namespace_data: Option<serde_json::Value>,
 }
-
-impl Serialize for UpdateExtendedFieldsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateExtendedFieldsResponse",
-                usize::from(self.namespace.is_some())
-                    + usize::from(self.namespace_data.is_some()),
-            )
-            .optional("namespace", &self.namespace)
-            .optional("namespaceData", &self.namespace_data)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateExtendedFieldsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateExtendedFieldsResponse {
-    const NAME: &'static str = "UpdateExtendedFieldsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "namespace" => rt::object::nullable(&mut map, &mut out.namespace),
-                "namespaceData" => {
-                    rt::object::nullable(&mut map, &mut out.namespace_data)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateExtendedFieldsResponse { "namespace" namespace : nullable optional,
+    "namespaceData" namespace_data : nullable optional, }
 }
 
 /// At most one of `totalParticipants`, `participantsChoices` is set (a oneOf group).
@@ -13005,63 +6475,11 @@ pub struct UpdateNumberOfParticipantsRequest {
     /// when updating the booking.
     pub revision: Option<String>,
 }
-
-impl Serialize for UpdateNumberOfParticipantsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateNumberOfParticipantsRequest",
-                1 + usize::from(self.total_participants.is_some())
-                    + usize::from(self.participants_choices.is_some())
-                    + usize::from(self.revision.is_some()),
-            )
-            .optional("totalParticipants", &self.total_participants)
-            .optional("participantsChoices", &self.participants_choices)
-            .field("bookingId", &self.booking_id)
-            .optional("revision", &self.revision)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateNumberOfParticipantsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateNumberOfParticipantsRequest {
-    const NAME: &'static str = "UpdateNumberOfParticipantsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "totalParticipants" => rt::object::nullable(&mut map, &mut f0),
-                "participantsChoices" => rt::object::nullable(&mut map, &mut f1),
-                "bookingId" => rt::object::value(&mut map, &mut f2),
-                "revision" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f2,) {
-            (Some(f2),) => {
-                Ok(Self {
-                    total_participants: f0,
-                    participants_choices: f1,
-                    booking_id: f2,
-                    revision: f3,
-                })
-            }
-            (f2,) => Err(rt::object::missing(&[(f2.is_none(), "bookingId")])),
-        }
-    }
+rt::object! {
+    UpdateNumberOfParticipantsRequest { "totalParticipants" total_participants : nullable
+    optional, "participantsChoices" participants_choices : nullable optional, "bookingId"
+    booking_id : value field, "revision" revision : nullable optional, } required {
+    booking_id "bookingId" }
 }
 
 /// The `UpdateNumberOfParticipantsResponse` object.
@@ -13070,42 +6488,8 @@ pub struct UpdateNumberOfParticipantsResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
 }
-
-impl Serialize for UpdateNumberOfParticipantsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateNumberOfParticipantsResponse",
-                usize::from(self.booking.is_some()),
-            )
-            .optional("booking", &self.booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateNumberOfParticipantsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateNumberOfParticipantsResponse {
-    const NAME: &'static str = "UpdateNumberOfParticipantsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateNumberOfParticipantsResponse { "booking" booking : nullable optional, }
 }
 
 /// The `UrLs` object.
@@ -13118,48 +6502,9 @@ pub struct UrLs {
     /// The `calendarPage` field.
     pub calendar_page: Option<PageUrlV2>,
 }
-
-impl Serialize for UrLs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UrLs",
-                usize::from(self.service_page.is_some())
-                    + usize::from(self.booking_page.is_some())
-                    + usize::from(self.calendar_page.is_some()),
-            )
-            .optional("servicePage", &self.service_page)
-            .optional("bookingPage", &self.booking_page)
-            .optional("calendarPage", &self.calendar_page)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UrLs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UrLs {
-    const NAME: &'static str = "UrLs";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "servicePage" => rt::object::nullable(&mut map, &mut out.service_page),
-                "bookingPage" => rt::object::nullable(&mut map, &mut out.booking_page),
-                "calendarPage" => rt::object::nullable(&mut map, &mut out.calendar_page),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UrLs { "servicePage" service_page : nullable optional, "bookingPage" booking_page :
+    nullable optional, "calendarPage" calendar_page : nullable optional, }
 }
 
 /// Allowed anonymous actions for a booking.
@@ -13170,45 +6515,9 @@ pub struct V1AllowedAnonymousActions {
     /// Whether the booking can be rescheduled anonymously.
     pub reschedule: Option<bool>,
 }
-
-impl Serialize for V1AllowedAnonymousActions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V1AllowedAnonymousActions",
-                usize::from(self.cancel.is_some())
-                    + usize::from(self.reschedule.is_some()),
-            )
-            .optional("cancel", &self.cancel)
-            .optional("reschedule", &self.reschedule)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V1AllowedAnonymousActions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V1AllowedAnonymousActions {
-    const NAME: &'static str = "V1AllowedAnonymousActions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cancel" => rt::object::nullable(&mut map, &mut out.cancel),
-                "reschedule" => rt::object::nullable(&mut map, &mut out.reschedule),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V1AllowedAnonymousActions { "cancel" cancel : nullable optional, "reschedule"
+    reschedule : nullable optional, }
 }
 
 /// Request for CancelBookingAnonymously
@@ -13220,44 +6529,9 @@ pub struct V1CancelBookingAnonymouslyRequest {
     /// To prevent conflicting changes, the current revision must be passed when canceling the booking.
     pub revision: Option<String>,
 }
-
-impl Serialize for V1CancelBookingAnonymouslyRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V1CancelBookingAnonymouslyRequest",
-                usize::from(self.token.is_some()) + usize::from(self.revision.is_some()),
-            )
-            .optional("token", &self.token)
-            .optional("revision", &self.revision)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V1CancelBookingAnonymouslyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V1CancelBookingAnonymouslyRequest {
-    const NAME: &'static str = "V1CancelBookingAnonymouslyRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "token" => rt::object::nullable(&mut map, &mut out.token),
-                "revision" => rt::object::nullable(&mut map, &mut out.revision),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V1CancelBookingAnonymouslyRequest { "token" token : nullable optional, "revision"
+    revision : nullable optional, }
 }
 
 /// Response for CancelBookingAnonymously
@@ -13266,42 +6540,8 @@ pub struct V1CancelBookingAnonymouslyResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
 }
-
-impl Serialize for V1CancelBookingAnonymouslyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V1CancelBookingAnonymouslyResponse",
-                usize::from(self.booking.is_some()),
-            )
-            .optional("booking", &self.booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V1CancelBookingAnonymouslyResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V1CancelBookingAnonymouslyResponse {
-    const NAME: &'static str = "V1CancelBookingAnonymouslyResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V1CancelBookingAnonymouslyResponse { "booking" booking : nullable optional, }
 }
 
 /// Response for GetBookingAnonymously
@@ -13314,50 +6554,10 @@ pub struct V1GetBookingAnonymouslyResponse {
     /// The `bookingFee` field.
     pub booking_fee: Option<BookingFee>,
 }
-
-impl Serialize for V1GetBookingAnonymouslyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V1GetBookingAnonymouslyResponse",
-                usize::from(self.booking.is_some())
-                    + usize::from(self.allowed_anonymous_actions.is_some())
-                    + usize::from(self.booking_fee.is_some()),
-            )
-            .optional("booking", &self.booking)
-            .optional("allowedAnonymousActions", &self.allowed_anonymous_actions)
-            .optional("bookingFee", &self.booking_fee)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V1GetBookingAnonymouslyResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V1GetBookingAnonymouslyResponse {
-    const NAME: &'static str = "V1GetBookingAnonymouslyResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                "allowedAnonymousActions" => {
-                    rt::object::nullable(&mut map, &mut out.allowed_anonymous_actions)
-                }
-                "bookingFee" => rt::object::nullable(&mut map, &mut out.booking_fee),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V1GetBookingAnonymouslyResponse { "booking" booking : nullable optional,
+    "allowedAnonymousActions" allowed_anonymous_actions : nullable optional, "bookingFee"
+    booking_fee : nullable optional, }
 }
 
 /// Additional fields supported by Get Booking Anonymously.
@@ -13417,57 +6617,9 @@ pub struct V1RescheduleBookingAnonymouslyRequest {
     /// To prevent conflicting changes, the current revision must be passed when rescheduling the booking.
     pub revision: Option<String>,
 }
-
-impl Serialize for V1RescheduleBookingAnonymouslyRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V1RescheduleBookingAnonymouslyRequest",
-                1 + usize::from(self.token.is_some())
-                    + usize::from(self.revision.is_some()),
-            )
-            .optional("token", &self.token)
-            .field("slot", &self.slot)
-            .optional("revision", &self.revision)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V1RescheduleBookingAnonymouslyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V1RescheduleBookingAnonymouslyRequest {
-    const NAME: &'static str = "V1RescheduleBookingAnonymouslyRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "token" => rt::object::nullable(&mut map, &mut f0),
-                "slot" => rt::object::value(&mut map, &mut f1),
-                "revision" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f1,) {
-            (Some(f1),) => {
-                Ok(Self {
-                    token: f0,
-                    slot: f1,
-                    revision: f2,
-                })
-            }
-            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "slot")])),
-        }
+rt::object! {
+    V1RescheduleBookingAnonymouslyRequest { "token" token : nullable optional, "slot"
+    slot : value field, "revision" revision : nullable optional, } required { slot "slot"
     }
 }
 
@@ -13477,42 +6629,8 @@ pub struct V1RescheduleBookingAnonymouslyResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
 }
-
-impl Serialize for V1RescheduleBookingAnonymouslyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V1RescheduleBookingAnonymouslyResponse",
-                usize::from(self.booking.is_some()),
-            )
-            .optional("booking", &self.booking)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V1RescheduleBookingAnonymouslyResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V1RescheduleBookingAnonymouslyResponse {
-    const NAME: &'static str = "V1RescheduleBookingAnonymouslyResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "booking" => rt::object::nullable(&mut map, &mut out.booking),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V1RescheduleBookingAnonymouslyResponse { "booking" booking : nullable optional, }
 }
 
 /// The `V2Duration` object.
@@ -13521,42 +6639,8 @@ pub struct V2Duration {
     /// The duration of the service in minutes.
     pub minutes: Option<f64>,
 }
-
-impl Serialize for V2Duration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V2Duration",
-                usize::from(self.minutes.is_some()),
-            )
-            .optional("minutes", &self.minutes)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V2Duration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V2Duration {
-    const NAME: &'static str = "V2Duration";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "minutes" => rt::object::nullable(&mut map, &mut out.minutes),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V2Duration { "minutes" minutes : nullable optional, }
 }
 
 /// At most one of `business`, `custom` is set (a oneOf group).
@@ -13573,54 +6657,10 @@ pub struct V2Location {
     /// The `calculatedAddress` field.
     pub calculated_address: Option<CommonAddress>,
 }
-
-impl Serialize for V2Location {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V2Location",
-                usize::from(self.business.is_some()) + usize::from(self.custom.is_some())
-                    + usize::from(self.id.is_some()) + usize::from(self.r#type.is_some())
-                    + usize::from(self.calculated_address.is_some()),
-            )
-            .optional("business", &self.business)
-            .optional("custom", &self.custom)
-            .optional("id", &self.id)
-            .optional("type", &self.r#type)
-            .optional("calculatedAddress", &self.calculated_address)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V2Location {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V2Location {
-    const NAME: &'static str = "V2Location";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "business" => rt::object::nullable(&mut map, &mut out.business),
-                "custom" => rt::object::nullable(&mut map, &mut out.custom),
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "calculatedAddress" => {
-                    rt::object::nullable(&mut map, &mut out.calculated_address)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V2Location { "business" business : nullable optional, "custom" custom : nullable
+    optional, "id" id : nullable optional, "type" r#type : nullable optional,
+    "calculatedAddress" calculated_address : nullable optional, }
 }
 
 /// The `V2Slot` object.
@@ -13660,74 +6700,14 @@ pub struct V2Slot {
     /// Default: `false`
     pub all_day: Option<bool>,
 }
-
-impl Serialize for V2Slot {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V2Slot",
-                usize::from(self.session_id.is_some())
-                    + usize::from(self.service_id.is_some())
-                    + usize::from(self.schedule_id.is_some())
-                    + usize::from(self.start_date.is_some())
-                    + usize::from(self.end_date.is_some())
-                    + usize::from(self.timezone.is_some())
-                    + usize::from(self.resource.is_some())
-                    + usize::from(self.location.is_some())
-                    + usize::from(self.event_id.is_some())
-                    + usize::from(self.resource_selections.is_some())
-                    + usize::from(self.all_day.is_some()),
-            )
-            .optional("sessionId", &self.session_id)
-            .optional("serviceId", &self.service_id)
-            .optional("scheduleId", &self.schedule_id)
-            .optional("startDate", &self.start_date)
-            .optional("endDate", &self.end_date)
-            .optional("timezone", &self.timezone)
-            .optional("resource", &self.resource)
-            .optional("location", &self.location)
-            .optional("eventId", &self.event_id)
-            .optional("resourceSelections", &self.resource_selections)
-            .optional("allDay", &self.all_day)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V2Slot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V2Slot {
-    const NAME: &'static str = "V2Slot";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "sessionId" => rt::object::nullable(&mut map, &mut out.session_id),
-                "serviceId" => rt::object::nullable(&mut map, &mut out.service_id),
-                "scheduleId" => rt::object::nullable(&mut map, &mut out.schedule_id),
-                "startDate" => rt::object::nullable(&mut map, &mut out.start_date),
-                "endDate" => rt::object::nullable(&mut map, &mut out.end_date),
-                "timezone" => rt::object::nullable(&mut map, &mut out.timezone),
-                "resource" => rt::object::nullable(&mut map, &mut out.resource),
-                "location" => rt::object::nullable(&mut map, &mut out.location),
-                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
-                "resourceSelections" => {
-                    rt::object::nullable(&mut map, &mut out.resource_selections)
-                }
-                "allDay" => rt::object::nullable(&mut map, &mut out.all_day),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V2Slot { "sessionId" session_id : nullable optional, "serviceId" service_id :
+    nullable optional, "scheduleId" schedule_id : nullable optional, "startDate"
+    start_date : nullable optional, "endDate" end_date : nullable optional, "timezone"
+    timezone : nullable optional, "resource" resource : nullable optional, "location"
+    location : nullable optional, "eventId" event_id : nullable optional,
+    "resourceSelections" resource_selections : nullable optional, "allDay" all_day :
+    nullable optional, }
 }
 
 /// - `SHORT_TEXT`: Short text. This is the default value type.
@@ -13802,56 +6782,11 @@ pub struct VariedPayment {
     /// Default: `false`.
     pub full_upfront_payment_allowed: Option<bool>,
 }
-
-impl Serialize for VariedPayment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VariedPayment",
-                usize::from(self.default_price.is_some())
-                    + usize::from(self.deposit.is_some())
-                    + usize::from(self.min_price.is_some())
-                    + usize::from(self.max_price.is_some())
-                    + usize::from(self.full_upfront_payment_allowed.is_some()),
-            )
-            .optional("defaultPrice", &self.default_price)
-            .optional("deposit", &self.deposit)
-            .optional("minPrice", &self.min_price)
-            .optional("maxPrice", &self.max_price)
-            .optional("fullUpfrontPaymentAllowed", &self.full_upfront_payment_allowed)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VariedPayment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VariedPayment {
-    const NAME: &'static str = "VariedPayment";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "defaultPrice" => rt::object::nullable(&mut map, &mut out.default_price),
-                "deposit" => rt::object::nullable(&mut map, &mut out.deposit),
-                "minPrice" => rt::object::nullable(&mut map, &mut out.min_price),
-                "maxPrice" => rt::object::nullable(&mut map, &mut out.max_price),
-                "fullUpfrontPaymentAllowed" => {
-                    rt::object::nullable(&mut map, &mut out.full_upfront_payment_allowed)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VariedPayment { "defaultPrice" default_price : nullable optional, "deposit" deposit :
+    nullable optional, "minPrice" min_price : nullable optional, "maxPrice" max_price :
+    nullable optional, "fullUpfrontPaymentAllowed" full_upfront_payment_allowed :
+    nullable optional, }
 }
 
 /// The policy for the waitlist.
@@ -13872,50 +6807,10 @@ pub struct WaitlistPolicy {
     /// Min: 1 spot
     pub reservation_time_in_minutes: Option<f64>,
 }
-
-impl Serialize for WaitlistPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "WaitlistPolicy",
-                usize::from(self.enabled.is_some())
-                    + usize::from(self.capacity.is_some())
-                    + usize::from(self.reservation_time_in_minutes.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("capacity", &self.capacity)
-            .optional("reservationTimeInMinutes", &self.reservation_time_in_minutes)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for WaitlistPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for WaitlistPolicy {
-    const NAME: &'static str = "WaitlistPolicy";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
-                "capacity" => rt::object::nullable(&mut map, &mut out.capacity),
-                "reservationTimeInMinutes" => {
-                    rt::object::nullable(&mut map, &mut out.reservation_time_in_minutes)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    WaitlistPolicy { "enabled" enabled : nullable optional, "capacity" capacity :
+    nullable optional, "reservationTimeInMinutes" reservation_time_in_minutes : nullable
+    optional, }
 }
 
 /// A webhook event of Bookings V2.

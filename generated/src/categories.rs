@@ -2148,64 +2148,11 @@ pub struct Aggregation {
     /// Path to the field to aggregate by in dot notation. For example `name` or `paymentOptions.online`.
     pub field_path: Option<String>,
 }
-
-impl Serialize for Aggregation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Aggregation",
-                usize::from(self.value.is_some()) + usize::from(self.range.is_some())
-                    + usize::from(self.scalar.is_some())
-                    + usize::from(self.date_histogram.is_some())
-                    + usize::from(self.nested.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.field_path.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("range", &self.range)
-            .optional("scalar", &self.scalar)
-            .optional("dateHistogram", &self.date_histogram)
-            .optional("nested", &self.nested)
-            .optional("name", &self.name)
-            .optional("type", &self.r#type)
-            .optional("fieldPath", &self.field_path)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Aggregation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Aggregation {
-    const NAME: &'static str = "Aggregation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "range" => rt::object::nullable(&mut map, &mut out.range),
-                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
-                "dateHistogram" => {
-                    rt::object::nullable(&mut map, &mut out.date_histogram)
-                }
-                "nested" => rt::object::nullable(&mut map, &mut out.nested),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Aggregation { "value" value : nullable optional, "range" range : nullable optional,
+    "scalar" scalar : nullable optional, "dateHistogram" date_histogram : nullable
+    optional, "nested" nested : nullable optional, "name" name : nullable optional,
+    "type" r#type : nullable optional, "fieldPath" field_path : nullable optional, }
 }
 
 /// The `Animation` object.
@@ -2222,55 +2169,10 @@ pub struct Animation {
     /// How quickly the node settles toward the pointer, in milliseconds (POINTER).
     pub transition_duration: Option<f64>,
 }
-
-impl Serialize for Animation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Animation",
-                usize::from(self.r#type.is_some()) + usize::from(self.entrance.is_some())
-                    + usize::from(self.r#loop.is_some())
-                    + usize::from(self.effect.is_some())
-                    + usize::from(self.transition_duration.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("entrance", &self.entrance)
-            .optional("loop", &self.r#loop)
-            .optional("effect", &self.effect)
-            .optional("transitionDuration", &self.transition_duration)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Animation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Animation {
-    const NAME: &'static str = "Animation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "entrance" => rt::object::nullable(&mut map, &mut out.entrance),
-                "loop" => rt::object::nullable(&mut map, &mut out.r#loop),
-                "effect" => rt::object::nullable(&mut map, &mut out.effect),
-                "transitionDuration" => {
-                    rt::object::nullable(&mut map, &mut out.transition_duration)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Animation { "type" r#type : nullable optional, "entrance" entrance : nullable
+    optional, "loop" r#loop : nullable optional, "effect" effect : nullable optional,
+    "transitionDuration" transition_duration : nullable optional, }
 }
 
 /// At most one of `bookingData`, `eventData` is set (a oneOf group).
@@ -2327,114 +2229,21 @@ pub struct AppEmbedData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for AppEmbedData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AppEmbedData",
-                usize::from(self.booking_data.is_some())
-                    + usize::from(self.event_data.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.item_id.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.image_src.is_some())
-                    + usize::from(self.url.is_some()) + usize::from(self.image.is_some())
-                    + usize::from(self.hide_image.is_some())
-                    + usize::from(self.hide_title.is_some())
-                    + usize::from(self.hide_price.is_some())
-                    + usize::from(self.hide_description.is_some())
-                    + usize::from(self.hide_date_time.is_some())
-                    + usize::from(self.hide_location.is_some())
-                    + usize::from(self.hide_duration.is_some())
-                    + usize::from(self.hide_button.is_some())
-                    + usize::from(self.hide_ribbon.is_some())
-                    + usize::from(self.button_styles.is_some())
-                    + usize::from(self.image_styles.is_some())
-                    + usize::from(self.ribbon_styles.is_some())
-                    + usize::from(self.card_styles.is_some())
-                    + usize::from(self.container_data.is_some())
-                    + usize::from(self.pricing_data.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("bookingData", &self.booking_data)
-            .optional("eventData", &self.event_data)
-            .optional("type", &self.r#type)
-            .optional("itemId", &self.item_id)
-            .optional("name", &self.name)
-            .optional("imageSrc", &self.image_src)
-            .optional("url", &self.url)
-            .optional("image", &self.image)
-            .optional("hideImage", &self.hide_image)
-            .optional("hideTitle", &self.hide_title)
-            .optional("hidePrice", &self.hide_price)
-            .optional("hideDescription", &self.hide_description)
-            .optional("hideDateTime", &self.hide_date_time)
-            .optional("hideLocation", &self.hide_location)
-            .optional("hideDuration", &self.hide_duration)
-            .optional("hideButton", &self.hide_button)
-            .optional("hideRibbon", &self.hide_ribbon)
-            .optional("buttonStyles", &self.button_styles)
-            .optional("imageStyles", &self.image_styles)
-            .optional("ribbonStyles", &self.ribbon_styles)
-            .optional("cardStyles", &self.card_styles)
-            .optional("containerData", &self.container_data)
-            .optional("pricingData", &self.pricing_data)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AppEmbedData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AppEmbedData {
-    const NAME: &'static str = "AppEmbedData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookingData" => rt::object::nullable(&mut map, &mut out.booking_data),
-                "eventData" => rt::object::nullable(&mut map, &mut out.event_data),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "itemId" => rt::object::nullable(&mut map, &mut out.item_id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "imageSrc" => rt::object::nullable(&mut map, &mut out.image_src),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "hideImage" => rt::object::nullable(&mut map, &mut out.hide_image),
-                "hideTitle" => rt::object::nullable(&mut map, &mut out.hide_title),
-                "hidePrice" => rt::object::nullable(&mut map, &mut out.hide_price),
-                "hideDescription" => {
-                    rt::object::nullable(&mut map, &mut out.hide_description)
-                }
-                "hideDateTime" => rt::object::nullable(&mut map, &mut out.hide_date_time),
-                "hideLocation" => rt::object::nullable(&mut map, &mut out.hide_location),
-                "hideDuration" => rt::object::nullable(&mut map, &mut out.hide_duration),
-                "hideButton" => rt::object::nullable(&mut map, &mut out.hide_button),
-                "hideRibbon" => rt::object::nullable(&mut map, &mut out.hide_ribbon),
-                "buttonStyles" => rt::object::nullable(&mut map, &mut out.button_styles),
-                "imageStyles" => rt::object::nullable(&mut map, &mut out.image_styles),
-                "ribbonStyles" => rt::object::nullable(&mut map, &mut out.ribbon_styles),
-                "cardStyles" => rt::object::nullable(&mut map, &mut out.card_styles),
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "pricingData" => rt::object::nullable(&mut map, &mut out.pricing_data),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AppEmbedData { "bookingData" booking_data : nullable optional, "eventData" event_data
+    : nullable optional, "type" r#type : nullable optional, "itemId" item_id : nullable
+    optional, "name" name : nullable optional, "imageSrc" image_src : nullable optional,
+    "url" url : nullable optional, "image" image : nullable optional, "hideImage"
+    hide_image : nullable optional, "hideTitle" hide_title : nullable optional,
+    "hidePrice" hide_price : nullable optional, "hideDescription" hide_description :
+    nullable optional, "hideDateTime" hide_date_time : nullable optional, "hideLocation"
+    hide_location : nullable optional, "hideDuration" hide_duration : nullable optional,
+    "hideButton" hide_button : nullable optional, "hideRibbon" hide_ribbon : nullable
+    optional, "buttonStyles" button_styles : nullable optional, "imageStyles"
+    image_styles : nullable optional, "ribbonStyles" ribbon_styles : nullable optional,
+    "cardStyles" card_styles : nullable optional, "containerData" container_data :
+    nullable optional, "pricingData" pricing_data : nullable optional, "animation"
+    animation : nullable optional, }
 }
 
 /// The `AudioData` object.
@@ -2457,67 +2266,12 @@ pub struct AudioData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for AudioData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AudioData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.audio.is_some())
-                    + usize::from(self.disable_download.is_some())
-                    + usize::from(self.cover_image.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.author_name.is_some())
-                    + usize::from(self.html.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("audio", &self.audio)
-            .optional("disableDownload", &self.disable_download)
-            .optional("coverImage", &self.cover_image)
-            .optional("name", &self.name)
-            .optional("authorName", &self.author_name)
-            .optional("html", &self.html)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AudioData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AudioData {
-    const NAME: &'static str = "AudioData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "audio" => rt::object::nullable(&mut map, &mut out.audio),
-                "disableDownload" => {
-                    rt::object::nullable(&mut map, &mut out.disable_download)
-                }
-                "coverImage" => rt::object::nullable(&mut map, &mut out.cover_image),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "authorName" => rt::object::nullable(&mut map, &mut out.author_name),
-                "html" => rt::object::nullable(&mut map, &mut out.html),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AudioData { "containerData" container_data : nullable optional, "audio" audio :
+    nullable optional, "disableDownload" disable_download : nullable optional,
+    "coverImage" cover_image : nullable optional, "name" name : nullable optional,
+    "authorName" author_name : nullable optional, "html" html : nullable optional,
+    "animation" animation : nullable optional, }
 }
 
 /// The `BackgroundImage` object.
@@ -2538,56 +2292,10 @@ pub struct BackgroundImage {
     /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
     pub blur: Option<f64>,
 }
-
-impl Serialize for BackgroundImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BackgroundImage",
-                usize::from(self.media.is_some()) + usize::from(self.opacity.is_some())
-                    + usize::from(self.scaling.is_some())
-                    + usize::from(self.position.is_some())
-                    + usize::from(self.overlay.is_some())
-                    + usize::from(self.blur.is_some()),
-            )
-            .optional("media", &self.media)
-            .optional("opacity", &self.opacity)
-            .optional("scaling", &self.scaling)
-            .optional("position", &self.position)
-            .optional("overlay", &self.overlay)
-            .optional("blur", &self.blur)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BackgroundImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BackgroundImage {
-    const NAME: &'static str = "BackgroundImage";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "opacity" => rt::object::nullable(&mut map, &mut out.opacity),
-                "scaling" => rt::object::nullable(&mut map, &mut out.scaling),
-                "position" => rt::object::nullable(&mut map, &mut out.position),
-                "overlay" => rt::object::nullable(&mut map, &mut out.overlay),
-                "blur" => rt::object::nullable(&mut map, &mut out.blur),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BackgroundImage { "media" media : nullable optional, "opacity" opacity : nullable
+    optional, "scaling" scaling : nullable optional, "position" position : nullable
+    optional, "overlay" overlay : nullable optional, "blur" blur : nullable optional, }
 }
 
 /// The `BlockquoteData` object.
@@ -2598,45 +2306,9 @@ pub struct BlockquoteData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for BlockquoteData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BlockquoteData",
-                usize::from(self.indentation.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("indentation", &self.indentation)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BlockquoteData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BlockquoteData {
-    const NAME: &'static str = "BlockquoteData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BlockquoteData { "indentation" indentation : nullable optional, "animation" animation
+    : nullable optional, }
 }
 
 /// The `Breadcrumb` object.
@@ -2649,47 +2321,9 @@ pub struct Breadcrumb {
     /// Ancestor category slug.
     pub category_slug: Option<String>,
 }
-
-impl Serialize for Breadcrumb {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Breadcrumb",
-                usize::from(self.category_id.is_some())
-                    + usize::from(self.category_name.is_some())
-                    + usize::from(self.category_slug.is_some()),
-            )
-            .optional("categoryId", &self.category_id)
-            .optional("categoryName", &self.category_name)
-            .optional("categorySlug", &self.category_slug)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Breadcrumb {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Breadcrumb {
-    const NAME: &'static str = "Breadcrumb";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "categoryId" => rt::object::nullable(&mut map, &mut out.category_id),
-                "categoryName" => rt::object::nullable(&mut map, &mut out.category_name),
-                "categorySlug" => rt::object::nullable(&mut map, &mut out.category_slug),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    Breadcrumb { "categoryId" category_id : nullable optional, "categoryName"
+    category_name : nullable optional, "categorySlug" category_slug : nullable optional,
     }
 }
 
@@ -2699,42 +2333,8 @@ pub struct BreadcrumbsInfo {
     /// List of ancestor categories from the top-level category down to the parent of the current category. The current category isn't included in the list.
     pub breadcrumbs: Option<Vec<Breadcrumb>>,
 }
-
-impl Serialize for BreadcrumbsInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BreadcrumbsInfo",
-                usize::from(self.breadcrumbs.is_some()),
-            )
-            .optional("breadcrumbs", &self.breadcrumbs)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BreadcrumbsInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BreadcrumbsInfo {
-    const NAME: &'static str = "BreadcrumbsInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "breadcrumbs" => rt::object::nullable(&mut map, &mut out.breadcrumbs),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BreadcrumbsInfo { "breadcrumbs" breadcrumbs : nullable optional, }
 }
 
 /// The `BulkAddItemToCategoriesRequest` object.
@@ -2747,63 +2347,10 @@ pub struct BulkAddItemToCategoriesRequest {
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
 }
-
-impl Serialize for BulkAddItemToCategoriesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "BulkAddItemToCategoriesRequest", 3)
-            .field("item", &self.item)
-            .field("categoryIds", &self.category_ids)
-            .field("treeReference", &self.tree_reference)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkAddItemToCategoriesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkAddItemToCategoriesRequest {
-    const NAME: &'static str = "BulkAddItemToCategoriesRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "item" => rt::object::value(&mut map, &mut f0),
-                "categoryIds" => rt::object::value(&mut map, &mut f1),
-                "treeReference" => rt::object::value(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1, f2) {
-            (Some(f0), Some(f1), Some(f2)) => {
-                Ok(Self {
-                    item: f0,
-                    category_ids: f1,
-                    tree_reference: f2,
-                })
-            }
-            (f0, f1, f2) => {
-                Err(
-                    rt::object::missing(
-                        &[
-                            (f0.is_none(), "item"),
-                            (f1.is_none(), "categoryIds"),
-                            (f2.is_none(), "treeReference"),
-                        ],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    BulkAddItemToCategoriesRequest { "item" item : value field, "categoryIds"
+    category_ids : value field, "treeReference" tree_reference : value field, } required
+    { item "item" category_ids "categoryIds" tree_reference "treeReference" }
 }
 
 /// The `BulkAddItemToCategoriesResponse` object.
@@ -2814,47 +2361,9 @@ pub struct BulkAddItemToCategoriesResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkAddItemToCategoriesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkAddItemToCategoriesResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkAddItemToCategoriesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkAddItemToCategoriesResponse {
-    const NAME: &'static str = "BulkAddItemToCategoriesResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkAddItemToCategoriesResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkAddItemsToCategoryRequest` object.
@@ -2867,63 +2376,10 @@ pub struct BulkAddItemsToCategoryRequest {
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
 }
-
-impl Serialize for BulkAddItemsToCategoryRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "BulkAddItemsToCategoryRequest", 3)
-            .field("categoryId", &self.category_id)
-            .field("items", &self.items)
-            .field("treeReference", &self.tree_reference)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkAddItemsToCategoryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkAddItemsToCategoryRequest {
-    const NAME: &'static str = "BulkAddItemsToCategoryRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "categoryId" => rt::object::value(&mut map, &mut f0),
-                "items" => rt::object::value(&mut map, &mut f1),
-                "treeReference" => rt::object::value(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1, f2) {
-            (Some(f0), Some(f1), Some(f2)) => {
-                Ok(Self {
-                    category_id: f0,
-                    items: f1,
-                    tree_reference: f2,
-                })
-            }
-            (f0, f1, f2) => {
-                Err(
-                    rt::object::missing(
-                        &[
-                            (f0.is_none(), "categoryId"),
-                            (f1.is_none(), "items"),
-                            (f2.is_none(), "treeReference"),
-                        ],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    BulkAddItemsToCategoryRequest { "categoryId" category_id : value field, "items" items
+    : value field, "treeReference" tree_reference : value field, } required { category_id
+    "categoryId" items "items" tree_reference "treeReference" }
 }
 
 /// The `BulkAddItemsToCategoryResponse` object.
@@ -2934,47 +2390,9 @@ pub struct BulkAddItemsToCategoryResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkAddItemsToCategoryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkAddItemsToCategoryResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkAddItemsToCategoryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkAddItemsToCategoryResponse {
-    const NAME: &'static str = "BulkAddItemsToCategoryResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkAddItemsToCategoryResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkCategoriesResult` object.
@@ -2985,45 +2403,9 @@ pub struct BulkCategoriesResult {
     /// The `category` field.
     pub category: Option<Category>,
 }
-
-impl Serialize for BulkCategoriesResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkCategoriesResult",
-                usize::from(self.item_metadata.is_some())
-                    + usize::from(self.category.is_some()),
-            )
-            .optional("itemMetadata", &self.item_metadata)
-            .optional("category", &self.category)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCategoriesResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCategoriesResult {
-    const NAME: &'static str = "BulkCategoriesResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
-                "category" => rt::object::nullable(&mut map, &mut out.category),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkCategoriesResult { "itemMetadata" item_metadata : nullable optional, "category"
+    category : nullable optional, }
 }
 
 /// The `BulkItemToCategoriesResult` object.
@@ -3032,42 +2414,8 @@ pub struct BulkItemToCategoriesResult {
     /// The `itemMetadata` field.
     pub item_metadata: Option<ItemMetadata>,
 }
-
-impl Serialize for BulkItemToCategoriesResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkItemToCategoriesResult",
-                usize::from(self.item_metadata.is_some()),
-            )
-            .optional("itemMetadata", &self.item_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkItemToCategoriesResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkItemToCategoriesResult {
-    const NAME: &'static str = "BulkItemToCategoriesResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkItemToCategoriesResult { "itemMetadata" item_metadata : nullable optional, }
 }
 
 /// The `BulkItemsToCategoryResult` object.
@@ -3076,42 +2424,8 @@ pub struct BulkItemsToCategoryResult {
     /// The `itemMetadata` field.
     pub item_metadata: Option<ItemReferenceMetadata>,
 }
-
-impl Serialize for BulkItemsToCategoryResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkItemsToCategoryResult",
-                usize::from(self.item_metadata.is_some()),
-            )
-            .optional("itemMetadata", &self.item_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkItemsToCategoryResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkItemsToCategoryResult {
-    const NAME: &'static str = "BulkItemsToCategoryResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkItemsToCategoryResult { "itemMetadata" item_metadata : nullable optional, }
 }
 
 /// The `BulkRemoveItemFromCategoriesRequest` object.
@@ -3124,67 +2438,10 @@ pub struct BulkRemoveItemFromCategoriesRequest {
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
 }
-
-impl Serialize for BulkRemoveItemFromCategoriesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkRemoveItemFromCategoriesRequest",
-                3,
-            )
-            .field("item", &self.item)
-            .field("categoryIds", &self.category_ids)
-            .field("treeReference", &self.tree_reference)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkRemoveItemFromCategoriesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkRemoveItemFromCategoriesRequest {
-    const NAME: &'static str = "BulkRemoveItemFromCategoriesRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "item" => rt::object::value(&mut map, &mut f0),
-                "categoryIds" => rt::object::value(&mut map, &mut f1),
-                "treeReference" => rt::object::value(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1, f2) {
-            (Some(f0), Some(f1), Some(f2)) => {
-                Ok(Self {
-                    item: f0,
-                    category_ids: f1,
-                    tree_reference: f2,
-                })
-            }
-            (f0, f1, f2) => {
-                Err(
-                    rt::object::missing(
-                        &[
-                            (f0.is_none(), "item"),
-                            (f1.is_none(), "categoryIds"),
-                            (f2.is_none(), "treeReference"),
-                        ],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    BulkRemoveItemFromCategoriesRequest { "item" item : value field, "categoryIds"
+    category_ids : value field, "treeReference" tree_reference : value field, } required
+    { item "item" category_ids "categoryIds" tree_reference "treeReference" }
 }
 
 /// The `BulkRemoveItemFromCategoriesResponse` object.
@@ -3195,47 +2452,9 @@ pub struct BulkRemoveItemFromCategoriesResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkRemoveItemFromCategoriesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkRemoveItemFromCategoriesResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkRemoveItemFromCategoriesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkRemoveItemFromCategoriesResponse {
-    const NAME: &'static str = "BulkRemoveItemFromCategoriesResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkRemoveItemFromCategoriesResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkRemoveItemsFromCategoryRequest` object.
@@ -3248,67 +2467,10 @@ pub struct BulkRemoveItemsFromCategoryRequest {
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
 }
-
-impl Serialize for BulkRemoveItemsFromCategoryRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkRemoveItemsFromCategoryRequest",
-                3,
-            )
-            .field("categoryId", &self.category_id)
-            .field("items", &self.items)
-            .field("treeReference", &self.tree_reference)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkRemoveItemsFromCategoryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkRemoveItemsFromCategoryRequest {
-    const NAME: &'static str = "BulkRemoveItemsFromCategoryRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "categoryId" => rt::object::value(&mut map, &mut f0),
-                "items" => rt::object::value(&mut map, &mut f1),
-                "treeReference" => rt::object::value(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1, f2) {
-            (Some(f0), Some(f1), Some(f2)) => {
-                Ok(Self {
-                    category_id: f0,
-                    items: f1,
-                    tree_reference: f2,
-                })
-            }
-            (f0, f1, f2) => {
-                Err(
-                    rt::object::missing(
-                        &[
-                            (f0.is_none(), "categoryId"),
-                            (f1.is_none(), "items"),
-                            (f2.is_none(), "treeReference"),
-                        ],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    BulkRemoveItemsFromCategoryRequest { "categoryId" category_id : value field, "items"
+    items : value field, "treeReference" tree_reference : value field, } required {
+    category_id "categoryId" items "items" tree_reference "treeReference" }
 }
 
 /// The `BulkRemoveItemsFromCategoryResponse` object.
@@ -3319,47 +2481,9 @@ pub struct BulkRemoveItemsFromCategoryResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkRemoveItemsFromCategoryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkRemoveItemsFromCategoryResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkRemoveItemsFromCategoryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkRemoveItemsFromCategoryResponse {
-    const NAME: &'static str = "BulkRemoveItemsFromCategoryResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkRemoveItemsFromCategoryResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkSetItemCategoriesRequest` object.
@@ -3372,63 +2496,10 @@ pub struct BulkSetItemCategoriesRequest {
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
 }
-
-impl Serialize for BulkSetItemCategoriesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkSetItemCategoriesRequest",
-                2 + usize::from(self.category_ids.is_some()),
-            )
-            .field("item", &self.item)
-            .optional("categoryIds", &self.category_ids)
-            .field("treeReference", &self.tree_reference)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkSetItemCategoriesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkSetItemCategoriesRequest {
-    const NAME: &'static str = "BulkSetItemCategoriesRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "item" => rt::object::value(&mut map, &mut f0),
-                "categoryIds" => rt::object::nullable(&mut map, &mut f1),
-                "treeReference" => rt::object::value(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f2) {
-            (Some(f0), Some(f2)) => {
-                Ok(Self {
-                    item: f0,
-                    category_ids: f1,
-                    tree_reference: f2,
-                })
-            }
-            (f0, f2) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "item"), (f2.is_none(), "treeReference")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    BulkSetItemCategoriesRequest { "item" item : value field, "categoryIds" category_ids
+    : nullable optional, "treeReference" tree_reference : value field, } required { item
+    "item" tree_reference "treeReference" }
 }
 
 /// The `BulkSetItemCategoriesResponse` object.
@@ -3441,52 +2512,10 @@ pub struct BulkSetItemCategoriesResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkSetItemCategoriesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkSetItemCategoriesResponse",
-                usize::from(self.add_results.is_some())
-                    + usize::from(self.remove_results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("addResults", &self.add_results)
-            .optional("removeResults", &self.remove_results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkSetItemCategoriesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkSetItemCategoriesResponse {
-    const NAME: &'static str = "BulkSetItemCategoriesResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "addResults" => rt::object::nullable(&mut map, &mut out.add_results),
-                "removeResults" => {
-                    rt::object::nullable(&mut map, &mut out.remove_results)
-                }
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkSetItemCategoriesResponse { "addResults" add_results : nullable optional,
+    "removeResults" remove_results : nullable optional, "bulkActionMetadata"
+    bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkShowCategoriesRequest` object.
@@ -3503,68 +2532,11 @@ pub struct BulkShowCategoriesRequest {
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
 }
-
-impl Serialize for BulkShowCategoriesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkShowCategoriesRequest",
-                2 + usize::from(self.return_entity.is_some())
-                    + usize::from(self.fields.is_some()),
-            )
-            .field("categoryIds", &self.category_ids)
-            .field("treeReference", &self.tree_reference)
-            .optional("returnEntity", &self.return_entity)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkShowCategoriesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkShowCategoriesRequest {
-    const NAME: &'static str = "BulkShowCategoriesRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "categoryIds" => rt::object::value(&mut map, &mut f0),
-                "treeReference" => rt::object::value(&mut map, &mut f1),
-                "returnEntity" => rt::object::nullable(&mut map, &mut f2),
-                "fields" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    category_ids: f0,
-                    tree_reference: f1,
-                    return_entity: f2,
-                    fields: f3,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "categoryIds"), (f1.is_none(), "treeReference")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    BulkShowCategoriesRequest { "categoryIds" category_ids : value field, "treeReference"
+    tree_reference : value field, "returnEntity" return_entity : nullable optional,
+    "fields" fields : nullable optional, } required { category_ids "categoryIds"
+    tree_reference "treeReference" }
 }
 
 /// The `BulkShowCategoriesResponse` object.
@@ -3575,47 +2547,9 @@ pub struct BulkShowCategoriesResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkShowCategoriesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkShowCategoriesResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkShowCategoriesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkShowCategoriesResponse {
-    const NAME: &'static str = "BulkShowCategoriesResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkShowCategoriesResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkUpdateCategoriesRequest` object.
@@ -3632,68 +2566,11 @@ pub struct BulkUpdateCategoriesRequest {
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
 }
-
-impl Serialize for BulkUpdateCategoriesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateCategoriesRequest",
-                2 + usize::from(self.return_entity.is_some())
-                    + usize::from(self.fields.is_some()),
-            )
-            .field("categories", &self.categories)
-            .field("treeReference", &self.tree_reference)
-            .optional("returnEntity", &self.return_entity)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateCategoriesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateCategoriesRequest {
-    const NAME: &'static str = "BulkUpdateCategoriesRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "categories" => rt::object::value(&mut map, &mut f0),
-                "treeReference" => rt::object::value(&mut map, &mut f1),
-                "returnEntity" => rt::object::nullable(&mut map, &mut f2),
-                "fields" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    categories: f0,
-                    tree_reference: f1,
-                    return_entity: f2,
-                    fields: f3,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "categories"), (f1.is_none(), "treeReference")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    BulkUpdateCategoriesRequest { "categories" categories : value field, "treeReference"
+    tree_reference : value field, "returnEntity" return_entity : nullable optional,
+    "fields" fields : nullable optional, } required { categories "categories"
+    tree_reference "treeReference" }
 }
 
 /// The `BulkUpdateCategoriesResponse` object.
@@ -3704,47 +2581,9 @@ pub struct BulkUpdateCategoriesResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkUpdateCategoriesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateCategoriesResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateCategoriesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateCategoriesResponse {
-    const NAME: &'static str = "BulkUpdateCategoriesResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkUpdateCategoriesResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulletedListData` object.
@@ -3757,48 +2596,9 @@ pub struct BulletedListData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for BulletedListData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulletedListData",
-                usize::from(self.indentation.is_some())
-                    + usize::from(self.offset.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("indentation", &self.indentation)
-            .optional("offset", &self.offset)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulletedListData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulletedListData {
-    const NAME: &'static str = "BulletedListData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulletedListData { "indentation" indentation : nullable optional, "offset" offset :
+    nullable optional, "animation" animation : nullable optional, }
 }
 
 /// The `ButtonData` object.
@@ -3817,57 +2617,10 @@ pub struct ButtonData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for ButtonData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ButtonData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.styles.is_some())
-                    + usize::from(self.text.is_some()) + usize::from(self.link.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("type", &self.r#type)
-            .optional("styles", &self.styles)
-            .optional("text", &self.text)
-            .optional("link", &self.link)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ButtonData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ButtonData {
-    const NAME: &'static str = "ButtonData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "styles" => rt::object::nullable(&mut map, &mut out.styles),
-                "text" => rt::object::nullable(&mut map, &mut out.text),
-                "link" => rt::object::nullable(&mut map, &mut out.link),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    ButtonData { "containerData" container_data : nullable optional, "type" r#type :
+    nullable optional, "styles" styles : nullable optional, "text" text : nullable
+    optional, "link" link : nullable optional, "animation" animation : nullable optional,
     }
 }
 
@@ -3879,47 +2632,9 @@ pub struct CardData {
     /// The `backgroundImage` field.
     pub background_image: Option<BackgroundImage>,
 }
-
-impl Serialize for CardData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CardData",
-                usize::from(self.background.is_some())
-                    + usize::from(self.background_image.is_some()),
-            )
-            .optional("background", &self.background)
-            .optional("backgroundImage", &self.background_image)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CardData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CardData {
-    const NAME: &'static str = "CardData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "background" => rt::object::nullable(&mut map, &mut out.background),
-                "backgroundImage" => {
-                    rt::object::nullable(&mut map, &mut out.background_image)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CardData { "background" background : nullable optional, "backgroundImage"
+    background_image : nullable optional, }
 }
 
 /// A category for organizing items into a hierarchical structure.
@@ -3983,101 +2698,17 @@ pub struct Category {
     /// The `extendedFields` field.
     pub extended_fields: Option<ExtendedFields>,
 }
-
-impl Serialize for Category {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Category",
-                usize::from(self.id.is_some()) + usize::from(self.revision.is_some())
-                    + usize::from(self.created_date.is_some())
-                    + usize::from(self.updated_date.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.item_counter.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.visible.is_some())
-                    + usize::from(self.breadcrumbs_info.is_some())
-                    + usize::from(self.parent_category.is_some())
-                    + usize::from(self.slug.is_some())
-                    + usize::from(self.seo_data.is_some())
-                    + usize::from(self.rich_content_description.is_some())
-                    + usize::from(self.tree_reference.is_some())
-                    + usize::from(self.managing_app_id.is_some())
-                    + usize::from(self.extended_fields.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("revision", &self.revision)
-            .optional("createdDate", &self.created_date)
-            .optional("updatedDate", &self.updated_date)
-            .optional("name", &self.name)
-            .optional("image", &self.image)
-            .optional("itemCounter", &self.item_counter)
-            .optional("description", &self.description)
-            .optional("visible", &self.visible)
-            .optional("breadcrumbsInfo", &self.breadcrumbs_info)
-            .optional("parentCategory", &self.parent_category)
-            .optional("slug", &self.slug)
-            .optional("seoData", &self.seo_data)
-            .optional("richContentDescription", &self.rich_content_description)
-            .optional("treeReference", &self.tree_reference)
-            .optional("managingAppId", &self.managing_app_id)
-            .optional("extendedFields", &self.extended_fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Category {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Category {
-    const NAME: &'static str = "Category";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "revision" => rt::object::nullable(&mut map, &mut out.revision),
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "itemCounter" => rt::object::nullable(&mut map, &mut out.item_counter),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "visible" => rt::object::nullable(&mut map, &mut out.visible),
-                "breadcrumbsInfo" => {
-                    rt::object::nullable(&mut map, &mut out.breadcrumbs_info)
-                }
-                "parentCategory" => {
-                    rt::object::nullable(&mut map, &mut out.parent_category)
-                }
-                "slug" => rt::object::nullable(&mut map, &mut out.slug),
-                "seoData" => rt::object::nullable(&mut map, &mut out.seo_data),
-                "richContentDescription" => {
-                    rt::object::nullable(&mut map, &mut out.rich_content_description)
-                }
-                "treeReference" => {
-                    rt::object::nullable(&mut map, &mut out.tree_reference)
-                }
-                "managingAppId" => {
-                    rt::object::nullable(&mut map, &mut out.managing_app_id)
-                }
-                "extendedFields" => {
-                    rt::object::nullable(&mut map, &mut out.extended_fields)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Category { "id" id : nullable optional, "revision" revision : nullable optional,
+    "createdDate" created_date : nullable optional, "updatedDate" updated_date : nullable
+    optional, "name" name : nullable optional, "image" image : nullable optional,
+    "itemCounter" item_counter : nullable optional, "description" description : nullable
+    optional, "visible" visible : nullable optional, "breadcrumbsInfo" breadcrumbs_info :
+    nullable optional, "parentCategory" parent_category : nullable optional, "slug" slug
+    : nullable optional, "seoData" seo_data : nullable optional, "richContentDescription"
+    rich_content_description : nullable optional, "treeReference" tree_reference :
+    nullable optional, "managingAppId" managing_app_id : nullable optional,
+    "extendedFields" extended_fields : nullable optional, }
 }
 
 /// Kept as it came: the event carries no entity.
@@ -4087,33 +2718,8 @@ pub struct CategoryDeletedPayload {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for CategoryDeletedPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for CategoryDeletedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CategoryDeletedPayload {
-    const NAME: &'static str = "CategoryDeletedPayload";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CategoryDeletedPayload {} unknown unknown_fields
 }
 
 /// The `CategoryMoved` object.
@@ -4126,52 +2732,10 @@ pub struct CategoryMoved {
     /// The `treeReference` field.
     pub tree_reference: Option<TreeReference>,
 }
-
-impl Serialize for CategoryMoved {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CategoryMoved",
-                usize::from(self.category_id.is_some())
-                    + usize::from(self.parent_category.is_some())
-                    + usize::from(self.tree_reference.is_some()),
-            )
-            .optional("categoryId", &self.category_id)
-            .optional("parentCategory", &self.parent_category)
-            .optional("treeReference", &self.tree_reference)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CategoryMoved {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CategoryMoved {
-    const NAME: &'static str = "CategoryMoved";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "categoryId" => rt::object::nullable(&mut map, &mut out.category_id),
-                "parentCategory" => {
-                    rt::object::nullable(&mut map, &mut out.parent_category)
-                }
-                "treeReference" => {
-                    rt::object::nullable(&mut map, &mut out.tree_reference)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CategoryMoved { "categoryId" category_id : nullable optional, "parentCategory"
+    parent_category : nullable optional, "treeReference" tree_reference : nullable
+    optional, }
 }
 
 /// The `CheckboxListData` object.
@@ -4184,48 +2748,9 @@ pub struct CheckboxListData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for CheckboxListData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CheckboxListData",
-                usize::from(self.indentation.is_some())
-                    + usize::from(self.offset.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("indentation", &self.indentation)
-            .optional("offset", &self.offset)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CheckboxListData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CheckboxListData {
-    const NAME: &'static str = "CheckboxListData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CheckboxListData { "indentation" indentation : nullable optional, "offset" offset :
+    nullable optional, "animation" animation : nullable optional, }
 }
 
 /// The `CodeBlockData` object.
@@ -4236,45 +2761,9 @@ pub struct CodeBlockData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for CodeBlockData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CodeBlockData",
-                usize::from(self.text_style.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("textStyle", &self.text_style)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CodeBlockData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CodeBlockData {
-    const NAME: &'static str = "CodeBlockData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CodeBlockData { "textStyle" text_style : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// The `CollapsibleListData` object.
@@ -4293,63 +2782,12 @@ pub struct CollapsibleListData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for CollapsibleListData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CollapsibleListData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.expand_only_one.is_some())
-                    + usize::from(self.initial_expanded_items.is_some())
-                    + usize::from(self.direction.is_some())
-                    + usize::from(self.is_qapage_data.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("expandOnlyOne", &self.expand_only_one)
-            .optional("initialExpandedItems", &self.initial_expanded_items)
-            .optional("direction", &self.direction)
-            .optional("isQapageData", &self.is_qapage_data)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CollapsibleListData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CollapsibleListData {
-    const NAME: &'static str = "CollapsibleListData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "expandOnlyOne" => {
-                    rt::object::nullable(&mut map, &mut out.expand_only_one)
-                }
-                "initialExpandedItems" => {
-                    rt::object::nullable(&mut map, &mut out.initial_expanded_items)
-                }
-                "direction" => rt::object::nullable(&mut map, &mut out.direction),
-                "isQapageData" => rt::object::nullable(&mut map, &mut out.is_qapage_data),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CollapsibleListData { "containerData" container_data : nullable optional,
+    "expandOnlyOne" expand_only_one : nullable optional, "initialExpandedItems"
+    initial_expanded_items : nullable optional, "direction" direction : nullable
+    optional, "isQapageData" is_qapage_data : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// The `CountCategoriesRequest` object.
@@ -4368,63 +2806,11 @@ pub struct CountCategoriesRequest {
     /// Default: `false` - only visible categories are returned in the response
     pub return_non_visible_categories: Option<bool>,
 }
-
-impl Serialize for CountCategoriesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CountCategoriesRequest",
-                1 + usize::from(self.filter.is_some())
-                    + usize::from(self.search.is_some())
-                    + usize::from(self.return_non_visible_categories.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .optional("search", &self.search)
-            .field("treeReference", &self.tree_reference)
-            .optional("returnNonVisibleCategories", &self.return_non_visible_categories)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CountCategoriesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CountCategoriesRequest {
-    const NAME: &'static str = "CountCategoriesRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut f0),
-                "search" => rt::object::nullable(&mut map, &mut f1),
-                "treeReference" => rt::object::value(&mut map, &mut f2),
-                "returnNonVisibleCategories" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f2,) {
-            (Some(f2),) => {
-                Ok(Self {
-                    filter: f0,
-                    search: f1,
-                    tree_reference: f2,
-                    return_non_visible_categories: f3,
-                })
-            }
-            (f2,) => Err(rt::object::missing(&[(f2.is_none(), "treeReference")])),
-        }
-    }
+rt::object! {
+    CountCategoriesRequest { "filter" filter : nullable optional, "search" search :
+    nullable optional, "treeReference" tree_reference : value field,
+    "returnNonVisibleCategories" return_non_visible_categories : nullable optional, }
+    required { tree_reference "treeReference" }
 }
 
 /// The `CountCategoriesResponse` object.
@@ -4433,42 +2819,8 @@ pub struct CountCategoriesResponse {
     /// Total count of categories which satisfy the given filter and/or search.
     pub count: Option<f64>,
 }
-
-impl Serialize for CountCategoriesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CountCategoriesResponse",
-                usize::from(self.count.is_some()),
-            )
-            .optional("count", &self.count)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CountCategoriesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CountCategoriesResponse {
-    const NAME: &'static str = "CountCategoriesResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CountCategoriesResponse { "count" count : nullable optional, }
 }
 
 /// The `CreateCategoryRequest` object.
@@ -4481,63 +2833,10 @@ pub struct CreateCategoryRequest {
     /// Fields to include in the response.
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
 }
-
-impl Serialize for CreateCategoryRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateCategoryRequest",
-                2 + usize::from(self.fields.is_some()),
-            )
-            .field("category", &self.category)
-            .field("treeReference", &self.tree_reference)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateCategoryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateCategoryRequest {
-    const NAME: &'static str = "CreateCategoryRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "category" => rt::object::value(&mut map, &mut f0),
-                "treeReference" => rt::object::value(&mut map, &mut f1),
-                "fields" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    category: f0,
-                    tree_reference: f1,
-                    fields: f2,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "category"), (f1.is_none(), "treeReference")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    CreateCategoryRequest { "category" category : value field, "treeReference"
+    tree_reference : value field, "fields" fields : nullable optional, } required {
+    category "category" tree_reference "treeReference" }
 }
 
 /// The `CreateCategoryResponse` object.
@@ -4546,42 +2845,8 @@ pub struct CreateCategoryResponse {
     /// The `category` field.
     pub category: Option<Category>,
 }
-
-impl Serialize for CreateCategoryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateCategoryResponse",
-                usize::from(self.category.is_some()),
-            )
-            .optional("category", &self.category)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateCategoryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateCategoryResponse {
-    const NAME: &'static str = "CreateCategoryResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "category" => rt::object::nullable(&mut map, &mut out.category),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateCategoryResponse { "category" category : nullable optional, }
 }
 
 /// At most one of `cursorPaging` is set (a oneOf group).
@@ -4600,48 +2865,9 @@ pub struct CursorQuery {
     /// `[{"fieldName":"sortField1","order":"ASC"},{"fieldName":"sortField2","order":"DESC"}]`
     pub sort: Option<Vec<Sorting>>,
 }
-
-impl Serialize for CursorQuery {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CursorQuery",
-                usize::from(self.cursor_paging.is_some())
-                    + usize::from(self.filter.is_some())
-                    + usize::from(self.sort.is_some()),
-            )
-            .optional("cursorPaging", &self.cursor_paging)
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CursorQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CursorQuery {
-    const NAME: &'static str = "CursorQuery";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CursorQuery { "cursorPaging" cursor_paging : nullable optional, "filter" filter :
+    nullable optional, "sort" sort : nullable optional, }
 }
 
 /// At most one of `cursorPaging` is set (a oneOf group).
@@ -4663,57 +2889,11 @@ pub struct CursorSearch {
     /// Default: Time zone specified in the business [site properties](https://dev.wix.com/docs/api-reference/business-management/site-properties/properties/get-site-properties).
     pub time_zone: Option<String>,
 }
-
-impl Serialize for CursorSearch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CursorSearch",
-                usize::from(self.cursor_paging.is_some())
-                    + usize::from(self.filter.is_some())
-                    + usize::from(self.sort.is_some())
-                    + usize::from(self.aggregations.is_some())
-                    + usize::from(self.search.is_some())
-                    + usize::from(self.time_zone.is_some()),
-            )
-            .optional("cursorPaging", &self.cursor_paging)
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .optional("aggregations", &self.aggregations)
-            .optional("search", &self.search)
-            .optional("timeZone", &self.time_zone)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CursorSearch {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CursorSearch {
-    const NAME: &'static str = "CursorSearch";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                "aggregations" => rt::object::nullable(&mut map, &mut out.aggregations),
-                "search" => rt::object::nullable(&mut map, &mut out.search),
-                "timeZone" => rt::object::nullable(&mut map, &mut out.time_zone),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CursorSearch { "cursorPaging" cursor_paging : nullable optional, "filter" filter :
+    nullable optional, "sort" sort : nullable optional, "aggregations" aggregations :
+    nullable optional, "search" search : nullable optional, "timeZone" time_zone :
+    nullable optional, }
 }
 
 /// Adds appearence changes to text
@@ -4752,96 +2932,17 @@ pub struct Decoration {
     /// The `type` field.
     pub r#type: Option<DecorationType>,
 }
-
-impl Serialize for Decoration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Decoration",
-                usize::from(self.anchor_data.is_some())
-                    + usize::from(self.color_data.is_some())
-                    + usize::from(self.link_data.is_some())
-                    + usize::from(self.mention_data.is_some())
-                    + usize::from(self.font_size_data.is_some())
-                    + usize::from(self.font_weight_value.is_some())
-                    + usize::from(self.italic_data.is_some())
-                    + usize::from(self.underline_data.is_some())
-                    + usize::from(self.spoiler_data.is_some())
-                    + usize::from(self.strikethrough_data.is_some())
-                    + usize::from(self.superscript_data.is_some())
-                    + usize::from(self.subscript_data.is_some())
-                    + usize::from(self.font_family_data.is_some())
-                    + usize::from(self.sketch_data.is_some())
-                    + usize::from(self.r#type.is_some()),
-            )
-            .optional("anchorData", &self.anchor_data)
-            .optional("colorData", &self.color_data)
-            .optional("linkData", &self.link_data)
-            .optional("mentionData", &self.mention_data)
-            .optional("fontSizeData", &self.font_size_data)
-            .optional("fontWeightValue", &self.font_weight_value)
-            .optional("italicData", &self.italic_data)
-            .optional("underlineData", &self.underline_data)
-            .optional("spoilerData", &self.spoiler_data)
-            .optional("strikethroughData", &self.strikethrough_data)
-            .optional("superscriptData", &self.superscript_data)
-            .optional("subscriptData", &self.subscript_data)
-            .optional("fontFamilyData", &self.font_family_data)
-            .optional("sketchData", &self.sketch_data)
-            .optional("type", &self.r#type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Decoration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Decoration {
-    const NAME: &'static str = "Decoration";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "anchorData" => rt::object::nullable(&mut map, &mut out.anchor_data),
-                "colorData" => rt::object::nullable(&mut map, &mut out.color_data),
-                "linkData" => rt::object::nullable(&mut map, &mut out.link_data),
-                "mentionData" => rt::object::nullable(&mut map, &mut out.mention_data),
-                "fontSizeData" => rt::object::nullable(&mut map, &mut out.font_size_data),
-                "fontWeightValue" => {
-                    rt::object::nullable(&mut map, &mut out.font_weight_value)
-                }
-                "italicData" => rt::object::nullable(&mut map, &mut out.italic_data),
-                "underlineData" => {
-                    rt::object::nullable(&mut map, &mut out.underline_data)
-                }
-                "spoilerData" => rt::object::nullable(&mut map, &mut out.spoiler_data),
-                "strikethroughData" => {
-                    rt::object::nullable(&mut map, &mut out.strikethrough_data)
-                }
-                "superscriptData" => {
-                    rt::object::nullable(&mut map, &mut out.superscript_data)
-                }
-                "subscriptData" => {
-                    rt::object::nullable(&mut map, &mut out.subscript_data)
-                }
-                "fontFamilyData" => {
-                    rt::object::nullable(&mut map, &mut out.font_family_data)
-                }
-                "sketchData" => rt::object::nullable(&mut map, &mut out.sketch_data),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Decoration { "anchorData" anchor_data : nullable optional, "colorData" color_data :
+    nullable optional, "linkData" link_data : nullable optional, "mentionData"
+    mention_data : nullable optional, "fontSizeData" font_size_data : nullable optional,
+    "fontWeightValue" font_weight_value : nullable optional, "italicData" italic_data :
+    nullable optional, "underlineData" underline_data : nullable optional, "spoilerData"
+    spoiler_data : nullable optional, "strikethroughData" strikethrough_data : nullable
+    optional, "superscriptData" superscript_data : nullable optional, "subscriptData"
+    subscript_data : nullable optional, "fontFamilyData" font_family_data : nullable
+    optional, "sketchData" sketch_data : nullable optional, "type" r#type : nullable
+    optional, }
 }
 
 /// The `DeleteCategoryResponse` object.
@@ -4851,33 +2952,8 @@ pub struct DeleteCategoryResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for DeleteCategoryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteCategoryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeleteCategoryResponse {
-    const NAME: &'static str = "DeleteCategoryResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeleteCategoryResponse {} unknown unknown_fields
 }
 
 /// The `Design` object.
@@ -4888,44 +2964,8 @@ pub struct Design {
     /// The `options` field.
     pub options: Option<OptionDesign>,
 }
-
-impl Serialize for Design {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Design",
-                usize::from(self.poll.is_some()) + usize::from(self.options.is_some()),
-            )
-            .optional("poll", &self.poll)
-            .optional("options", &self.options)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Design {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Design {
-    const NAME: &'static str = "Design";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "poll" => rt::object::nullable(&mut map, &mut out.poll),
-                "options" => rt::object::nullable(&mut map, &mut out.options),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Design { "poll" poll : nullable optional, "options" options : nullable optional, }
 }
 
 /// The `Dimensions` object.
@@ -4938,50 +2978,9 @@ pub struct Dimensions {
     /// An array representing the minimum width of each column in pixels.
     pub cols_min_width: Option<Vec<f64>>,
 }
-
-impl Serialize for Dimensions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Dimensions",
-                usize::from(self.cols_width_ratio.is_some())
-                    + usize::from(self.rows_height.is_some())
-                    + usize::from(self.cols_min_width.is_some()),
-            )
-            .optional("colsWidthRatio", &self.cols_width_ratio)
-            .optional("rowsHeight", &self.rows_height)
-            .optional("colsMinWidth", &self.cols_min_width)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Dimensions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Dimensions {
-    const NAME: &'static str = "Dimensions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "colsWidthRatio" => {
-                    rt::object::nullable(&mut map, &mut out.cols_width_ratio)
-                }
-                "rowsHeight" => rt::object::nullable(&mut map, &mut out.rows_height),
-                "colsMinWidth" => rt::object::nullable(&mut map, &mut out.cols_min_width),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Dimensions { "colsWidthRatio" cols_width_ratio : nullable optional, "rowsHeight"
+    rows_height : nullable optional, "colsMinWidth" cols_min_width : nullable optional, }
 }
 
 /// The `DividerData` object.
@@ -5000,59 +2999,11 @@ pub struct DividerData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for DividerData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DividerData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.line_style.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.alignment.is_some())
-                    + usize::from(self.styles.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("lineStyle", &self.line_style)
-            .optional("width", &self.width)
-            .optional("alignment", &self.alignment)
-            .optional("styles", &self.styles)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DividerData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DividerData {
-    const NAME: &'static str = "DividerData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "lineStyle" => rt::object::nullable(&mut map, &mut out.line_style),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "alignment" => rt::object::nullable(&mut map, &mut out.alignment),
-                "styles" => rt::object::nullable(&mut map, &mut out.styles),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DividerData { "containerData" container_data : nullable optional, "lineStyle"
+    line_style : nullable optional, "width" width : nullable optional, "alignment"
+    alignment : nullable optional, "styles" styles : nullable optional, "animation"
+    animation : nullable optional, }
 }
 
 /// The `DocumentStyle` object.
@@ -5077,66 +3028,13 @@ pub struct DocumentStyle {
     /// The `codeBlock` field.
     pub code_block: Option<TextNodeStyle>,
 }
-
-impl Serialize for DocumentStyle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DocumentStyle",
-                usize::from(self.header_one.is_some())
-                    + usize::from(self.header_two.is_some())
-                    + usize::from(self.header_three.is_some())
-                    + usize::from(self.header_four.is_some())
-                    + usize::from(self.header_five.is_some())
-                    + usize::from(self.header_six.is_some())
-                    + usize::from(self.paragraph.is_some())
-                    + usize::from(self.blockquote.is_some())
-                    + usize::from(self.code_block.is_some()),
-            )
-            .optional("headerOne", &self.header_one)
-            .optional("headerTwo", &self.header_two)
-            .optional("headerThree", &self.header_three)
-            .optional("headerFour", &self.header_four)
-            .optional("headerFive", &self.header_five)
-            .optional("headerSix", &self.header_six)
-            .optional("paragraph", &self.paragraph)
-            .optional("blockquote", &self.blockquote)
-            .optional("codeBlock", &self.code_block)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DocumentStyle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DocumentStyle {
-    const NAME: &'static str = "DocumentStyle";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "headerOne" => rt::object::nullable(&mut map, &mut out.header_one),
-                "headerTwo" => rt::object::nullable(&mut map, &mut out.header_two),
-                "headerThree" => rt::object::nullable(&mut map, &mut out.header_three),
-                "headerFour" => rt::object::nullable(&mut map, &mut out.header_four),
-                "headerFive" => rt::object::nullable(&mut map, &mut out.header_five),
-                "headerSix" => rt::object::nullable(&mut map, &mut out.header_six),
-                "paragraph" => rt::object::nullable(&mut map, &mut out.paragraph),
-                "blockquote" => rt::object::nullable(&mut map, &mut out.blockquote),
-                "codeBlock" => rt::object::nullable(&mut map, &mut out.code_block),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DocumentStyle { "headerOne" header_one : nullable optional, "headerTwo" header_two :
+    nullable optional, "headerThree" header_three : nullable optional, "headerFour"
+    header_four : nullable optional, "headerFive" header_five : nullable optional,
+    "headerSix" header_six : nullable optional, "paragraph" paragraph : nullable
+    optional, "blockquote" blockquote : nullable optional, "codeBlock" code_block :
+    nullable optional, }
 }
 
 /// The `EmbedData` object.
@@ -5151,53 +3049,10 @@ pub struct EmbedData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for EmbedData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "EmbedData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.oembed.is_some())
-                    + usize::from(self.src.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("oembed", &self.oembed)
-            .optional("src", &self.src)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EmbedData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for EmbedData {
-    const NAME: &'static str = "EmbedData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "oembed" => rt::object::nullable(&mut map, &mut out.oembed),
-                "src" => rt::object::nullable(&mut map, &mut out.src),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    EmbedData { "containerData" container_data : nullable optional, "oembed" oembed :
+    nullable optional, "src" src : nullable optional, "animation" animation : nullable
+    optional, }
 }
 
 /// The `FileData` object.
@@ -5226,70 +3081,12 @@ pub struct FileData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for FileData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FileData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.src.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.size.is_some())
-                    + usize::from(self.pdf_settings.is_some())
-                    + usize::from(self.mime_type.is_some())
-                    + usize::from(self.path.is_some())
-                    + usize::from(self.size_in_kb.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("src", &self.src)
-            .optional("name", &self.name)
-            .optional("type", &self.r#type)
-            .optional("size", &self.size)
-            .optional("pdfSettings", &self.pdf_settings)
-            .optional("mimeType", &self.mime_type)
-            .optional("path", &self.path)
-            .optional("sizeInKb", &self.size_in_kb)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for FileData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for FileData {
-    const NAME: &'static str = "FileData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "src" => rt::object::nullable(&mut map, &mut out.src),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "size" => rt::object::nullable(&mut map, &mut out.size),
-                "pdfSettings" => rt::object::nullable(&mut map, &mut out.pdf_settings),
-                "mimeType" => rt::object::nullable(&mut map, &mut out.mime_type),
-                "path" => rt::object::nullable(&mut map, &mut out.path),
-                "sizeInKb" => rt::object::nullable(&mut map, &mut out.size_in_kb),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FileData { "containerData" container_data : nullable optional, "src" src : nullable
+    optional, "name" name : nullable optional, "type" r#type : nullable optional, "size"
+    size : nullable optional, "pdfSettings" pdf_settings : nullable optional, "mimeType"
+    mime_type : nullable optional, "path" path : nullable optional, "sizeInKb" size_in_kb
+    : nullable optional, "animation" animation : nullable optional, }
 }
 
 /// The `GalleryData` object.
@@ -5308,63 +3105,11 @@ pub struct GalleryData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for GalleryData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GalleryData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.items.is_some())
-                    + usize::from(self.options.is_some())
-                    + usize::from(self.disable_expand.is_some())
-                    + usize::from(self.disable_download.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("items", &self.items)
-            .optional("options", &self.options)
-            .optional("disableExpand", &self.disable_expand)
-            .optional("disableDownload", &self.disable_download)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GalleryData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GalleryData {
-    const NAME: &'static str = "GalleryData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                "options" => rt::object::nullable(&mut map, &mut out.options),
-                "disableExpand" => {
-                    rt::object::nullable(&mut map, &mut out.disable_expand)
-                }
-                "disableDownload" => {
-                    rt::object::nullable(&mut map, &mut out.disable_download)
-                }
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GalleryData { "containerData" container_data : nullable optional, "items" items :
+    nullable optional, "options" options : nullable optional, "disableExpand"
+    disable_expand : nullable optional, "disableDownload" disable_download : nullable
+    optional, "animation" animation : nullable optional, }
 }
 
 /// The `GetArrangedItemsResponse` object.
@@ -5373,42 +3118,8 @@ pub struct GetArrangedItemsResponse {
     /// List of arranged items.
     pub items: Option<Vec<ItemReference>>,
 }
-
-impl Serialize for GetArrangedItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetArrangedItemsResponse",
-                usize::from(self.items.is_some()),
-            )
-            .optional("items", &self.items)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetArrangedItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetArrangedItemsResponse {
-    const NAME: &'static str = "GetArrangedItemsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetArrangedItemsResponse { "items" items : nullable optional, }
 }
 
 /// The `GetCategoryBySlugResponse` object.
@@ -5417,42 +3128,8 @@ pub struct GetCategoryBySlugResponse {
     /// The `category` field.
     pub category: Option<Category>,
 }
-
-impl Serialize for GetCategoryBySlugResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetCategoryBySlugResponse",
-                usize::from(self.category.is_some()),
-            )
-            .optional("category", &self.category)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetCategoryBySlugResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetCategoryBySlugResponse {
-    const NAME: &'static str = "GetCategoryBySlugResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "category" => rt::object::nullable(&mut map, &mut out.category),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetCategoryBySlugResponse { "category" category : nullable optional, }
 }
 
 /// The `GetCategoryResponse` object.
@@ -5461,42 +3138,8 @@ pub struct GetCategoryResponse {
     /// The `category` field.
     pub category: Option<Category>,
 }
-
-impl Serialize for GetCategoryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetCategoryResponse",
-                usize::from(self.category.is_some()),
-            )
-            .optional("category", &self.category)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetCategoryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetCategoryResponse {
-    const NAME: &'static str = "GetCategoryResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "category" => rt::object::nullable(&mut map, &mut out.category),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetCategoryResponse { "category" category : nullable optional, }
 }
 
 /// The `GifData` object.
@@ -5517,62 +3160,11 @@ pub struct GifData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for GifData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GifData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.original.is_some())
-                    + usize::from(self.downsized.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.gif_type.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("original", &self.original)
-            .optional("downsized", &self.downsized)
-            .optional("height", &self.height)
-            .optional("width", &self.width)
-            .optional("gifType", &self.gif_type)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GifData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GifData {
-    const NAME: &'static str = "GifData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "original" => rt::object::nullable(&mut map, &mut out.original),
-                "downsized" => rt::object::nullable(&mut map, &mut out.downsized),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "gifType" => rt::object::nullable(&mut map, &mut out.gif_type),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GifData { "containerData" container_data : nullable optional, "original" original :
+    nullable optional, "downsized" downsized : nullable optional, "height" height :
+    nullable optional, "width" width : nullable optional, "gifType" gif_type : nullable
+    optional, "animation" animation : nullable optional, }
 }
 
 /// The `HeadingData` object.
@@ -5589,56 +3181,10 @@ pub struct HeadingData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for HeadingData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "HeadingData",
-                usize::from(self.level.is_some())
-                    + usize::from(self.text_style.is_some())
-                    + usize::from(self.indentation.is_some())
-                    + usize::from(self.rendered_level.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("level", &self.level)
-            .optional("textStyle", &self.text_style)
-            .optional("indentation", &self.indentation)
-            .optional("renderedLevel", &self.rendered_level)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for HeadingData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for HeadingData {
-    const NAME: &'static str = "HeadingData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "level" => rt::object::nullable(&mut map, &mut out.level),
-                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "renderedLevel" => {
-                    rt::object::nullable(&mut map, &mut out.rendered_level)
-                }
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    HeadingData { "level" level : nullable optional, "textStyle" text_style : nullable
+    optional, "indentation" indentation : nullable optional, "renderedLevel"
+    rendered_level : nullable optional, "animation" animation : nullable optional, }
 }
 
 /// At most one of `url`, `html`, `isAdsense`, `widgetId` is set (a oneOf group).
@@ -5663,64 +3209,12 @@ pub struct HtmlData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for HtmlData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "HtmlData",
-                usize::from(self.url.is_some()) + usize::from(self.html.is_some())
-                    + usize::from(self.is_adsense.is_some())
-                    + usize::from(self.widget_id.is_some())
-                    + usize::from(self.container_data.is_some())
-                    + usize::from(self.source.is_some())
-                    + usize::from(self.auto_height.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("url", &self.url)
-            .optional("html", &self.html)
-            .optional("isAdsense", &self.is_adsense)
-            .optional("widgetId", &self.widget_id)
-            .optional("containerData", &self.container_data)
-            .optional("source", &self.source)
-            .optional("autoHeight", &self.auto_height)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for HtmlData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for HtmlData {
-    const NAME: &'static str = "HtmlData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "html" => rt::object::nullable(&mut map, &mut out.html),
-                "isAdsense" => rt::object::nullable(&mut map, &mut out.is_adsense),
-                "widgetId" => rt::object::nullable(&mut map, &mut out.widget_id),
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "source" => rt::object::nullable(&mut map, &mut out.source),
-                "autoHeight" => rt::object::nullable(&mut map, &mut out.auto_height),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    HtmlData { "url" url : nullable optional, "html" html : nullable optional,
+    "isAdsense" is_adsense : nullable optional, "widgetId" widget_id : nullable optional,
+    "containerData" container_data : nullable optional, "source" source : nullable
+    optional, "autoHeight" auto_height : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// The `Image` object.
@@ -5739,56 +3233,10 @@ pub struct Image {
     /// Image filename.
     pub filename: Option<String>,
 }
-
-impl Serialize for Image {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Image",
-                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.alt_text.is_some())
-                    + usize::from(self.filename.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("url", &self.url)
-            .optional("height", &self.height)
-            .optional("width", &self.width)
-            .optional("altText", &self.alt_text)
-            .optional("filename", &self.filename)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Image {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Image {
-    const NAME: &'static str = "Image";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                "filename" => rt::object::nullable(&mut map, &mut out.filename),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Image { "id" id : nullable optional, "url" url : nullable optional, "height" height :
+    nullable optional, "width" width : nullable optional, "altText" alt_text : nullable
+    optional, "filename" filename : nullable optional, }
 }
 
 /// The `ImageData` object.
@@ -5821,81 +3269,14 @@ pub struct ImageData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for ImageData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ImageData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.link.is_some())
-                    + usize::from(self.disable_expand.is_some())
-                    + usize::from(self.alt_text.is_some())
-                    + usize::from(self.caption.is_some())
-                    + usize::from(self.disable_download.is_some())
-                    + usize::from(self.decorative.is_some())
-                    + usize::from(self.styles.is_some())
-                    + usize::from(self.crop.is_some())
-                    + usize::from(self.crop_shape.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("image", &self.image)
-            .optional("link", &self.link)
-            .optional("disableExpand", &self.disable_expand)
-            .optional("altText", &self.alt_text)
-            .optional("caption", &self.caption)
-            .optional("disableDownload", &self.disable_download)
-            .optional("decorative", &self.decorative)
-            .optional("styles", &self.styles)
-            .optional("crop", &self.crop)
-            .optional("cropShape", &self.crop_shape)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ImageData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ImageData {
-    const NAME: &'static str = "ImageData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "link" => rt::object::nullable(&mut map, &mut out.link),
-                "disableExpand" => {
-                    rt::object::nullable(&mut map, &mut out.disable_expand)
-                }
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                "caption" => rt::object::nullable(&mut map, &mut out.caption),
-                "disableDownload" => {
-                    rt::object::nullable(&mut map, &mut out.disable_download)
-                }
-                "decorative" => rt::object::nullable(&mut map, &mut out.decorative),
-                "styles" => rt::object::nullable(&mut map, &mut out.styles),
-                "crop" => rt::object::nullable(&mut map, &mut out.crop),
-                "cropShape" => rt::object::nullable(&mut map, &mut out.crop_shape),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ImageData { "containerData" container_data : nullable optional, "image" image :
+    nullable optional, "link" link : nullable optional, "disableExpand" disable_expand :
+    nullable optional, "altText" alt_text : nullable optional, "caption" caption :
+    nullable optional, "disableDownload" disable_download : nullable optional,
+    "decorative" decorative : nullable optional, "styles" styles : nullable optional,
+    "crop" crop : nullable optional, "cropShape" crop_shape : nullable optional,
+    "animation" animation : nullable optional, }
 }
 
 /// The `ImageStyles` object.
@@ -5916,62 +3297,12 @@ pub struct ImageStyles {
     /// Image border radius in pixels.
     pub border_radius: Option<f64>,
 }
-
-impl Serialize for ImageStyles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ImageStyles",
-                usize::from(self.hide_image.is_some())
-                    + usize::from(self.image_position.is_some())
-                    + usize::from(self.aspect_ratio.is_some())
-                    + usize::from(self.resizing.is_some())
-                    + usize::from(self.border_color.is_some())
-                    + usize::from(self.border_width.is_some())
-                    + usize::from(self.border_radius.is_some()),
-            )
-            .optional("hideImage", &self.hide_image)
-            .optional("imagePosition", &self.image_position)
-            .optional("aspectRatio", &self.aspect_ratio)
-            .optional("resizing", &self.resizing)
-            .optional("borderColor", &self.border_color)
-            .optional("borderWidth", &self.border_width)
-            .optional("borderRadius", &self.border_radius)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ImageStyles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ImageStyles {
-    const NAME: &'static str = "ImageStyles";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "hideImage" => rt::object::nullable(&mut map, &mut out.hide_image),
-                "imagePosition" => {
-                    rt::object::nullable(&mut map, &mut out.image_position)
-                }
-                "aspectRatio" => rt::object::nullable(&mut map, &mut out.aspect_ratio),
-                "resizing" => rt::object::nullable(&mut map, &mut out.resizing),
-                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
-                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ImageStyles { "hideImage" hide_image : nullable optional, "imagePosition"
+    image_position : nullable optional, "aspectRatio" aspect_ratio : nullable optional,
+    "resizing" resizing : nullable optional, "borderColor" border_color : nullable
+    optional, "borderWidth" border_width : nullable optional, "borderRadius"
+    border_radius : nullable optional, }
 }
 
 /// - `START`: Image positioned at the start (left in LTR layouts, right in RTL layouts)
@@ -6040,50 +3371,9 @@ pub struct Item {
     /// Item's alternative text.
     pub alt_text: Option<String>,
 }
-
-impl Serialize for Item {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Item",
-                usize::from(self.image.is_some()) + usize::from(self.video.is_some())
-                    + usize::from(self.title.is_some())
-                    + usize::from(self.alt_text.is_some()),
-            )
-            .optional("image", &self.image)
-            .optional("video", &self.video)
-            .optional("title", &self.title)
-            .optional("altText", &self.alt_text)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Item {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Item {
-    const NAME: &'static str = "Item";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "video" => rt::object::nullable(&mut map, &mut out.video),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Item { "image" image : nullable optional, "video" video : nullable optional, "title"
+    title : nullable optional, "altText" alt_text : nullable optional, }
 }
 
 /// The `ItemAddedToCategory` object.
@@ -6096,50 +3386,9 @@ pub struct ItemAddedToCategory {
     /// The `treeReference` field.
     pub tree_reference: Option<TreeReference>,
 }
-
-impl Serialize for ItemAddedToCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemAddedToCategory",
-                usize::from(self.category_id.is_some())
-                    + usize::from(self.added_item.is_some())
-                    + usize::from(self.tree_reference.is_some()),
-            )
-            .optional("categoryId", &self.category_id)
-            .optional("addedItem", &self.added_item)
-            .optional("treeReference", &self.tree_reference)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemAddedToCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemAddedToCategory {
-    const NAME: &'static str = "ItemAddedToCategory";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "categoryId" => rt::object::nullable(&mut map, &mut out.category_id),
-                "addedItem" => rt::object::nullable(&mut map, &mut out.added_item),
-                "treeReference" => {
-                    rt::object::nullable(&mut map, &mut out.tree_reference)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemAddedToCategory { "categoryId" category_id : nullable optional, "addedItem"
+    added_item : nullable optional, "treeReference" tree_reference : nullable optional, }
 }
 
 /// The `ItemImage` object.
@@ -6150,44 +3399,8 @@ pub struct ItemImage {
     /// The `link` field.
     pub link: Option<Link>,
 }
-
-impl Serialize for ItemImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemImage",
-                usize::from(self.media.is_some()) + usize::from(self.link.is_some()),
-            )
-            .optional("media", &self.media)
-            .optional("link", &self.link)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemImage {
-    const NAME: &'static str = "ItemImage";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "link" => rt::object::nullable(&mut map, &mut out.link),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemImage { "media" media : nullable optional, "link" link : nullable optional, }
 }
 
 /// The `ItemMetadata` object.
@@ -6202,53 +3415,9 @@ pub struct ItemMetadata {
     /// The `error` field.
     pub error: Option<ApplicationError>,
 }
-
-impl Serialize for ItemMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemMetadata",
-                usize::from(self.id.is_some())
-                    + usize::from(self.original_index.is_some())
-                    + usize::from(self.success.is_some())
-                    + usize::from(self.error.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("originalIndex", &self.original_index)
-            .optional("success", &self.success)
-            .optional("error", &self.error)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemMetadata {
-    const NAME: &'static str = "ItemMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "originalIndex" => {
-                    rt::object::nullable(&mut map, &mut out.original_index)
-                }
-                "success" => rt::object::nullable(&mut map, &mut out.success),
-                "error" => rt::object::nullable(&mut map, &mut out.error),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemMetadata { "id" id : nullable optional, "originalIndex" original_index : nullable
+    optional, "success" success : nullable optional, "error" error : nullable optional, }
 }
 
 /// The `ItemReference` object.
@@ -6263,47 +3432,9 @@ pub struct ItemReference {
     /// Currently, only Wix Stores is supported. Use `"215238eb-22a5-4c36-9e7b-e7c08025e04e"` for all Wix Stores products.
     pub app_id: Option<String>,
 }
-
-impl Serialize for ItemReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemReference",
-                usize::from(self.catalog_item_id.is_some())
-                    + usize::from(self.app_id.is_some()),
-            )
-            .optional("catalogItemId", &self.catalog_item_id)
-            .optional("appId", &self.app_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemReference {
-    const NAME: &'static str = "ItemReference";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "catalogItemId" => {
-                    rt::object::nullable(&mut map, &mut out.catalog_item_id)
-                }
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemReference { "catalogItemId" catalog_item_id : nullable optional, "appId" app_id :
+    nullable optional, }
 }
 
 /// The `ItemReferenceMetadata` object.
@@ -6319,53 +3450,10 @@ pub struct ItemReferenceMetadata {
     /// The `error` field.
     pub error: Option<ApplicationError>,
 }
-
-impl Serialize for ItemReferenceMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemReferenceMetadata",
-                usize::from(self.item.is_some())
-                    + usize::from(self.original_index.is_some())
-                    + usize::from(self.success.is_some())
-                    + usize::from(self.error.is_some()),
-            )
-            .optional("item", &self.item)
-            .optional("originalIndex", &self.original_index)
-            .optional("success", &self.success)
-            .optional("error", &self.error)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemReferenceMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemReferenceMetadata {
-    const NAME: &'static str = "ItemReferenceMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "item" => rt::object::nullable(&mut map, &mut out.item),
-                "originalIndex" => {
-                    rt::object::nullable(&mut map, &mut out.original_index)
-                }
-                "success" => rt::object::nullable(&mut map, &mut out.success),
-                "error" => rt::object::nullable(&mut map, &mut out.error),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemReferenceMetadata { "item" item : nullable optional, "originalIndex"
+    original_index : nullable optional, "success" success : nullable optional, "error"
+    error : nullable optional, }
 }
 
 /// The `ItemRemovedFromCategory` object.
@@ -6378,49 +3466,9 @@ pub struct ItemRemovedFromCategory {
     /// The `treeReference` field.
     pub tree_reference: Option<TreeReference>,
 }
-
-impl Serialize for ItemRemovedFromCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemRemovedFromCategory",
-                usize::from(self.category_id.is_some())
-                    + usize::from(self.removed_item.is_some())
-                    + usize::from(self.tree_reference.is_some()),
-            )
-            .optional("categoryId", &self.category_id)
-            .optional("removedItem", &self.removed_item)
-            .optional("treeReference", &self.tree_reference)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemRemovedFromCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemRemovedFromCategory {
-    const NAME: &'static str = "ItemRemovedFromCategory";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "categoryId" => rt::object::nullable(&mut map, &mut out.category_id),
-                "removedItem" => rt::object::nullable(&mut map, &mut out.removed_item),
-                "treeReference" => {
-                    rt::object::nullable(&mut map, &mut out.tree_reference)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    ItemRemovedFromCategory { "categoryId" category_id : nullable optional, "removedItem"
+    removed_item : nullable optional, "treeReference" tree_reference : nullable optional,
     }
 }
 
@@ -6432,47 +3480,9 @@ pub struct ItemsArrangedInCategory {
     /// The `treeReference` field.
     pub tree_reference: Option<TreeReference>,
 }
-
-impl Serialize for ItemsArrangedInCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemsArrangedInCategory",
-                usize::from(self.category_id.is_some())
-                    + usize::from(self.tree_reference.is_some()),
-            )
-            .optional("categoryId", &self.category_id)
-            .optional("treeReference", &self.tree_reference)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemsArrangedInCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemsArrangedInCategory {
-    const NAME: &'static str = "ItemsArrangedInCategory";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "categoryId" => rt::object::nullable(&mut map, &mut out.category_id),
-                "treeReference" => {
-                    rt::object::nullable(&mut map, &mut out.tree_reference)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemsArrangedInCategory { "categoryId" category_id : nullable optional,
+    "treeReference" tree_reference : nullable optional, }
 }
 
 /// The `LayoutData` object.
@@ -6527,126 +3537,22 @@ pub struct LayoutData {
     /// The `bottomDivider` field.
     pub bottom_divider: Option<SectionDivider>,
 }
-
-impl Serialize for LayoutData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LayoutData",
-                usize::from(self.background_color.is_some())
-                    + usize::from(self.background_image.is_some())
-                    + usize::from(self.border_color.is_some())
-                    + usize::from(self.border_width.is_some())
-                    + usize::from(self.border_radius.is_some())
-                    + usize::from(self.backdrop_color.is_some())
-                    + usize::from(self.backdrop_image.is_some())
-                    + usize::from(self.backdrop_padding_top.is_some())
-                    + usize::from(self.backdrop_padding_bottom.is_some())
-                    + usize::from(self.gap.is_some())
-                    + usize::from(self.cell_padding.is_some())
-                    + usize::from(self.cell_vertical_alignment.is_some())
-                    + usize::from(self.responsiveness_behaviour.is_some())
-                    + usize::from(self.responsiveness_breakpoint.is_some())
-                    + usize::from(self.container_data.is_some())
-                    + usize::from(self.design_target.is_some())
-                    + usize::from(self.banner.is_some())
-                    + usize::from(self.background.is_some())
-                    + usize::from(self.backdrop.is_some())
-                    + usize::from(self.animation.is_some())
-                    + usize::from(self.top_divider.is_some())
-                    + usize::from(self.bottom_divider.is_some()),
-            )
-            .optional("backgroundColor", &self.background_color)
-            .optional("backgroundImage", &self.background_image)
-            .optional("borderColor", &self.border_color)
-            .optional("borderWidth", &self.border_width)
-            .optional("borderRadius", &self.border_radius)
-            .optional("backdropColor", &self.backdrop_color)
-            .optional("backdropImage", &self.backdrop_image)
-            .optional("backdropPaddingTop", &self.backdrop_padding_top)
-            .optional("backdropPaddingBottom", &self.backdrop_padding_bottom)
-            .optional("gap", &self.gap)
-            .optional("cellPadding", &self.cell_padding)
-            .optional("cellVerticalAlignment", &self.cell_vertical_alignment)
-            .optional("responsivenessBehaviour", &self.responsiveness_behaviour)
-            .optional("responsivenessBreakpoint", &self.responsiveness_breakpoint)
-            .optional("containerData", &self.container_data)
-            .optional("designTarget", &self.design_target)
-            .optional("banner", &self.banner)
-            .optional("background", &self.background)
-            .optional("backdrop", &self.backdrop)
-            .optional("animation", &self.animation)
-            .optional("topDivider", &self.top_divider)
-            .optional("bottomDivider", &self.bottom_divider)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LayoutData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LayoutData {
-    const NAME: &'static str = "LayoutData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "backgroundColor" => {
-                    rt::object::nullable(&mut map, &mut out.background_color)
-                }
-                "backgroundImage" => {
-                    rt::object::nullable(&mut map, &mut out.background_image)
-                }
-                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
-                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                "backdropColor" => {
-                    rt::object::nullable(&mut map, &mut out.backdrop_color)
-                }
-                "backdropImage" => {
-                    rt::object::nullable(&mut map, &mut out.backdrop_image)
-                }
-                "backdropPaddingTop" => {
-                    rt::object::nullable(&mut map, &mut out.backdrop_padding_top)
-                }
-                "backdropPaddingBottom" => {
-                    rt::object::nullable(&mut map, &mut out.backdrop_padding_bottom)
-                }
-                "gap" => rt::object::nullable(&mut map, &mut out.gap),
-                "cellPadding" => rt::object::nullable(&mut map, &mut out.cell_padding),
-                "cellVerticalAlignment" => {
-                    rt::object::nullable(&mut map, &mut out.cell_vertical_alignment)
-                }
-                "responsivenessBehaviour" => {
-                    rt::object::nullable(&mut map, &mut out.responsiveness_behaviour)
-                }
-                "responsivenessBreakpoint" => {
-                    rt::object::nullable(&mut map, &mut out.responsiveness_breakpoint)
-                }
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "designTarget" => rt::object::nullable(&mut map, &mut out.design_target),
-                "banner" => rt::object::nullable(&mut map, &mut out.banner),
-                "background" => rt::object::nullable(&mut map, &mut out.background),
-                "backdrop" => rt::object::nullable(&mut map, &mut out.backdrop),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                "topDivider" => rt::object::nullable(&mut map, &mut out.top_divider),
-                "bottomDivider" => {
-                    rt::object::nullable(&mut map, &mut out.bottom_divider)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    LayoutData { "backgroundColor" background_color : nullable optional,
+    "backgroundImage" background_image : nullable optional, "borderColor" border_color :
+    nullable optional, "borderWidth" border_width : nullable optional, "borderRadius"
+    border_radius : nullable optional, "backdropColor" backdrop_color : nullable
+    optional, "backdropImage" backdrop_image : nullable optional, "backdropPaddingTop"
+    backdrop_padding_top : nullable optional, "backdropPaddingBottom"
+    backdrop_padding_bottom : nullable optional, "gap" gap : nullable optional,
+    "cellPadding" cell_padding : nullable optional, "cellVerticalAlignment"
+    cell_vertical_alignment : nullable optional, "responsivenessBehaviour"
+    responsiveness_behaviour : nullable optional, "responsivenessBreakpoint"
+    responsiveness_breakpoint : nullable optional, "containerData" container_data :
+    nullable optional, "designTarget" design_target : nullable optional, "banner" banner
+    : nullable optional, "background" background : nullable optional, "backdrop" backdrop
+    : nullable optional, "animation" animation : nullable optional, "topDivider"
+    top_divider : nullable optional, "bottomDivider" bottom_divider : nullable optional,
     }
 }
 
@@ -6668,56 +3574,11 @@ pub struct LayoutDataBackgroundImage {
     /// The `overlay` field.
     pub overlay: Option<LayoutDataBackground>,
 }
-
-impl Serialize for LayoutDataBackgroundImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LayoutDataBackgroundImage",
-                usize::from(self.media.is_some()) + usize::from(self.opacity.is_some())
-                    + usize::from(self.scaling.is_some())
-                    + usize::from(self.position.is_some())
-                    + usize::from(self.blur.is_some())
-                    + usize::from(self.overlay.is_some()),
-            )
-            .optional("media", &self.media)
-            .optional("opacity", &self.opacity)
-            .optional("scaling", &self.scaling)
-            .optional("position", &self.position)
-            .optional("blur", &self.blur)
-            .optional("overlay", &self.overlay)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LayoutDataBackgroundImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LayoutDataBackgroundImage {
-    const NAME: &'static str = "LayoutDataBackgroundImage";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "opacity" => rt::object::nullable(&mut map, &mut out.opacity),
-                "scaling" => rt::object::nullable(&mut map, &mut out.scaling),
-                "position" => rt::object::nullable(&mut map, &mut out.position),
-                "blur" => rt::object::nullable(&mut map, &mut out.blur),
-                "overlay" => rt::object::nullable(&mut map, &mut out.overlay),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LayoutDataBackgroundImage { "media" media : nullable optional, "opacity" opacity :
+    nullable optional, "scaling" scaling : nullable optional, "position" position :
+    nullable optional, "blur" blur : nullable optional, "overlay" overlay : nullable
+    optional, }
 }
 
 /// At most one of `url`, `anchor` is set (a oneOf group).
@@ -6734,53 +3595,10 @@ pub struct Link {
     /// A serialized object used for a custom or external link panel.
     pub custom_data: Option<String>,
 }
-
-impl Serialize for Link {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Link",
-                usize::from(self.url.is_some()) + usize::from(self.anchor.is_some())
-                    + usize::from(self.target.is_some())
-                    + usize::from(self.rel.is_some())
-                    + usize::from(self.custom_data.is_some()),
-            )
-            .optional("url", &self.url)
-            .optional("anchor", &self.anchor)
-            .optional("target", &self.target)
-            .optional("rel", &self.rel)
-            .optional("customData", &self.custom_data)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Link {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Link {
-    const NAME: &'static str = "Link";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "anchor" => rt::object::nullable(&mut map, &mut out.anchor),
-                "target" => rt::object::nullable(&mut map, &mut out.target),
-                "rel" => rt::object::nullable(&mut map, &mut out.rel),
-                "customData" => rt::object::nullable(&mut map, &mut out.custom_data),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Link { "url" url : nullable optional, "anchor" anchor : nullable optional, "target"
+    target : nullable optional, "rel" rel : nullable optional, "customData" custom_data :
+    nullable optional, }
 }
 
 /// The `LinkData` object.
@@ -6789,42 +3607,8 @@ pub struct LinkData {
     /// The `link` field.
     pub link: Option<Link>,
 }
-
-impl Serialize for LinkData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LinkData",
-                usize::from(self.link.is_some()),
-            )
-            .optional("link", &self.link)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LinkData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LinkData {
-    const NAME: &'static str = "LinkData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "link" => rt::object::nullable(&mut map, &mut out.link),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LinkData { "link" link : nullable optional, }
 }
 
 /// The `LinkPreviewData` object.
@@ -6847,65 +3631,12 @@ pub struct LinkPreviewData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for LinkPreviewData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LinkPreviewData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.link.is_some())
-                    + usize::from(self.title.is_some())
-                    + usize::from(self.thumbnail_url.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.html.is_some())
-                    + usize::from(self.styles.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("link", &self.link)
-            .optional("title", &self.title)
-            .optional("thumbnailUrl", &self.thumbnail_url)
-            .optional("description", &self.description)
-            .optional("html", &self.html)
-            .optional("styles", &self.styles)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LinkPreviewData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LinkPreviewData {
-    const NAME: &'static str = "LinkPreviewData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "link" => rt::object::nullable(&mut map, &mut out.link),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "thumbnailUrl" => rt::object::nullable(&mut map, &mut out.thumbnail_url),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "html" => rt::object::nullable(&mut map, &mut out.html),
-                "styles" => rt::object::nullable(&mut map, &mut out.styles),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LinkPreviewData { "containerData" container_data : nullable optional, "link" link :
+    nullable optional, "title" title : nullable optional, "thumbnailUrl" thumbnail_url :
+    nullable optional, "description" description : nullable optional, "html" html :
+    nullable optional, "styles" styles : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// The `ListCategoriesForItemRequest` object.
@@ -6916,54 +3647,9 @@ pub struct ListCategoriesForItemRequest {
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
 }
-
-impl Serialize for ListCategoriesForItemRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "ListCategoriesForItemRequest", 2)
-            .field("item", &self.item)
-            .field("treeReference", &self.tree_reference)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListCategoriesForItemRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListCategoriesForItemRequest {
-    const NAME: &'static str = "ListCategoriesForItemRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "item" => rt::object::value(&mut map, &mut f0),
-                "treeReference" => rt::object::value(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    item: f0,
-                    tree_reference: f1,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "item"), (f1.is_none(), "treeReference")],
-                    ),
-                )
-            }
-        }
+rt::object! {
+    ListCategoriesForItemRequest { "item" item : value field, "treeReference"
+    tree_reference : value field, } required { item "item" tree_reference "treeReference"
     }
 }
 
@@ -6975,49 +3661,9 @@ pub struct ListCategoriesForItemResponse {
     /// IDs of all categories containing this item, including direct categories and all their ancestor categories.
     pub all_category_ids: Option<Vec<String>>,
 }
-
-impl Serialize for ListCategoriesForItemResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ListCategoriesForItemResponse",
-                usize::from(self.direct_category_ids.is_some())
-                    + usize::from(self.all_category_ids.is_some()),
-            )
-            .optional("directCategoryIds", &self.direct_category_ids)
-            .optional("allCategoryIds", &self.all_category_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListCategoriesForItemResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListCategoriesForItemResponse {
-    const NAME: &'static str = "ListCategoriesForItemResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "directCategoryIds" => {
-                    rt::object::nullable(&mut map, &mut out.direct_category_ids)
-                }
-                "allCategoryIds" => {
-                    rt::object::nullable(&mut map, &mut out.all_category_ids)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ListCategoriesForItemResponse { "directCategoryIds" direct_category_ids : nullable
+    optional, "allCategoryIds" all_category_ids : nullable optional, }
 }
 
 /// The `ListCategoriesForItemsRequest` object.
@@ -7028,55 +3674,10 @@ pub struct ListCategoriesForItemsRequest {
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
 }
-
-impl Serialize for ListCategoriesForItemsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "ListCategoriesForItemsRequest", 2)
-            .field("items", &self.items)
-            .field("treeReference", &self.tree_reference)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListCategoriesForItemsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListCategoriesForItemsRequest {
-    const NAME: &'static str = "ListCategoriesForItemsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "items" => rt::object::value(&mut map, &mut f0),
-                "treeReference" => rt::object::value(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    items: f0,
-                    tree_reference: f1,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "items"), (f1.is_none(), "treeReference")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    ListCategoriesForItemsRequest { "items" items : value field, "treeReference"
+    tree_reference : value field, } required { items "items" tree_reference
+    "treeReference" }
 }
 
 /// The `ListCategoriesForItemsResponse` object.
@@ -7085,44 +3686,9 @@ pub struct ListCategoriesForItemsResponse {
     /// Map of item references to lists of direct category IDs and all category IDs, including parent categories and direct ones.
     pub categories_for_items: Option<Vec<MapItemToCategories>>,
 }
-
-impl Serialize for ListCategoriesForItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ListCategoriesForItemsResponse",
-                usize::from(self.categories_for_items.is_some()),
-            )
-            .optional("categoriesForItems", &self.categories_for_items)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListCategoriesForItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListCategoriesForItemsResponse {
-    const NAME: &'static str = "ListCategoriesForItemsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "categoriesForItems" => {
-                    rt::object::nullable(&mut map, &mut out.categories_for_items)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ListCategoriesForItemsResponse { "categoriesForItems" categories_for_items : nullable
+    optional, }
 }
 
 /// The `ListItemNodeData` object.
@@ -7133,45 +3699,9 @@ pub struct ListItemNodeData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for ListItemNodeData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ListItemNodeData",
-                usize::from(self.checked.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("checked", &self.checked)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListItemNodeData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListItemNodeData {
-    const NAME: &'static str = "ListItemNodeData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checked" => rt::object::nullable(&mut map, &mut out.checked),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ListItemNodeData { "checked" checked : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// At most one of `cursorPaging` is set (a oneOf group).
@@ -7195,78 +3725,12 @@ pub struct ListItemsInCategoryRequest {
     /// Default: `false`
     pub include_items_from_subcategories: Option<bool>,
 }
-
-impl Serialize for ListItemsInCategoryRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ListItemsInCategoryRequest",
-                2 + usize::from(self.cursor_paging.is_some())
-                    + usize::from(self.use_category_arrangement.is_some())
-                    + usize::from(self.include_items_from_subcategories.is_some()),
-            )
-            .optional("cursorPaging", &self.cursor_paging)
-            .field("categoryId", &self.category_id)
-            .field("treeReference", &self.tree_reference)
-            .optional("useCategoryArrangement", &self.use_category_arrangement)
-            .optional(
-                "includeItemsFromSubcategories",
-                &self.include_items_from_subcategories,
-            )
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListItemsInCategoryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListItemsInCategoryRequest {
-    const NAME: &'static str = "ListItemsInCategoryRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cursorPaging" => rt::object::nullable(&mut map, &mut f0),
-                "categoryId" => rt::object::value(&mut map, &mut f1),
-                "treeReference" => rt::object::value(&mut map, &mut f2),
-                "useCategoryArrangement" => rt::object::nullable(&mut map, &mut f3),
-                "includeItemsFromSubcategories" => {
-                    rt::object::nullable(&mut map, &mut f4)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f1, f2) {
-            (Some(f1), Some(f2)) => {
-                Ok(Self {
-                    cursor_paging: f0,
-                    category_id: f1,
-                    tree_reference: f2,
-                    use_category_arrangement: f3,
-                    include_items_from_subcategories: f4,
-                })
-            }
-            (f1, f2) => {
-                Err(
-                    rt::object::missing(
-                        &[(f1.is_none(), "categoryId"), (f2.is_none(), "treeReference")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    ListItemsInCategoryRequest { "cursorPaging" cursor_paging : nullable optional,
+    "categoryId" category_id : value field, "treeReference" tree_reference : value field,
+    "useCategoryArrangement" use_category_arrangement : nullable optional,
+    "includeItemsFromSubcategories" include_items_from_subcategories : nullable optional,
+    } required { category_id "categoryId" tree_reference "treeReference" }
 }
 
 /// The `ListItemsInCategoryResponse` object.
@@ -7277,47 +3741,9 @@ pub struct ListItemsInCategoryResponse {
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<PagingMetadataV2>,
 }
-
-impl Serialize for ListItemsInCategoryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ListItemsInCategoryResponse",
-                usize::from(self.items.is_some())
-                    + usize::from(self.paging_metadata.is_some()),
-            )
-            .optional("items", &self.items)
-            .optional("pagingMetadata", &self.paging_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListItemsInCategoryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListItemsInCategoryResponse {
-    const NAME: &'static str = "ListItemsInCategoryResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                "pagingMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.paging_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ListItemsInCategoryResponse { "items" items : nullable optional, "pagingMetadata"
+    paging_metadata : nullable optional, }
 }
 
 /// The `ListTreesResponse` object.
@@ -7326,42 +3752,8 @@ pub struct ListTreesResponse {
     /// List of trees.
     pub trees: Option<Vec<TreeReference>>,
 }
-
-impl Serialize for ListTreesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ListTreesResponse",
-                usize::from(self.trees.is_some()),
-            )
-            .optional("trees", &self.trees)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListTreesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListTreesResponse {
-    const NAME: &'static str = "ListTreesResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "trees" => rt::object::nullable(&mut map, &mut out.trees),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ListTreesResponse { "trees" trees : nullable optional, }
 }
 
 /// The `MapItemToCategories` object.
@@ -7374,52 +3766,10 @@ pub struct MapItemToCategories {
     /// IDs of ancestor categories of the item's direct categories. These categories indirectly contain the item through their subcategories.
     pub indirect_category_ids: Option<Vec<String>>,
 }
-
-impl Serialize for MapItemToCategories {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MapItemToCategories",
-                usize::from(self.item.is_some())
-                    + usize::from(self.direct_category_ids.is_some())
-                    + usize::from(self.indirect_category_ids.is_some()),
-            )
-            .optional("item", &self.item)
-            .optional("directCategoryIds", &self.direct_category_ids)
-            .optional("indirectCategoryIds", &self.indirect_category_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MapItemToCategories {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MapItemToCategories {
-    const NAME: &'static str = "MapItemToCategories";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "item" => rt::object::nullable(&mut map, &mut out.item),
-                "directCategoryIds" => {
-                    rt::object::nullable(&mut map, &mut out.direct_category_ids)
-                }
-                "indirectCategoryIds" => {
-                    rt::object::nullable(&mut map, &mut out.indirect_category_ids)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MapItemToCategories { "item" item : nullable optional, "directCategoryIds"
+    direct_category_ids : nullable optional, "indirectCategoryIds" indirect_category_ids
+    : nullable optional, }
 }
 
 /// The `MaskedCategory` object.
@@ -7428,42 +3778,8 @@ pub struct MaskedCategory {
     /// The `category` field.
     pub category: Option<Category>,
 }
-
-impl Serialize for MaskedCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MaskedCategory",
-                usize::from(self.category.is_some()),
-            )
-            .optional("category", &self.category)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MaskedCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MaskedCategory {
-    const NAME: &'static str = "MaskedCategory";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "category" => rt::object::nullable(&mut map, &mut out.category),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MaskedCategory { "category" category : nullable optional, }
 }
 
 /// The `Media` object.
@@ -7478,50 +3794,9 @@ pub struct Media {
     /// Media duration in seconds. Only relevant for audio and video files.
     pub duration: Option<f64>,
 }
-
-impl Serialize for Media {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Media",
-                usize::from(self.src.is_some()) + usize::from(self.width.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.duration.is_some()),
-            )
-            .optional("src", &self.src)
-            .optional("width", &self.width)
-            .optional("height", &self.height)
-            .optional("duration", &self.duration)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Media {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Media {
-    const NAME: &'static str = "Media";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "src" => rt::object::nullable(&mut map, &mut out.src),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "duration" => rt::object::nullable(&mut map, &mut out.duration),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Media { "src" src : nullable optional, "width" width : nullable optional, "height"
+    height : nullable optional, "duration" duration : nullable optional, }
 }
 
 /// The `MoveCategoryRequest` object.
@@ -7538,76 +3813,12 @@ pub struct MoveCategoryRequest {
     /// Required when passing `position: AFTER`.
     pub move_after_category_id: Option<String>,
 }
-
-impl Serialize for MoveCategoryRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MoveCategoryRequest",
-                3 + usize::from(self.parent_category_id.is_some())
-                    + usize::from(self.move_after_category_id.is_some()),
-            )
-            .field("categoryId", &self.category_id)
-            .field("treeReference", &self.tree_reference)
-            .optional("parentCategoryId", &self.parent_category_id)
-            .field("position", &self.position)
-            .optional("moveAfterCategoryId", &self.move_after_category_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MoveCategoryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MoveCategoryRequest {
-    const NAME: &'static str = "MoveCategoryRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "categoryId" => rt::object::value(&mut map, &mut f0),
-                "treeReference" => rt::object::value(&mut map, &mut f1),
-                "parentCategoryId" => rt::object::nullable(&mut map, &mut f2),
-                "position" => rt::object::value(&mut map, &mut f3),
-                "moveAfterCategoryId" => rt::object::nullable(&mut map, &mut f4),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1, f3) {
-            (Some(f0), Some(f1), Some(f3)) => {
-                Ok(Self {
-                    category_id: f0,
-                    tree_reference: f1,
-                    parent_category_id: f2,
-                    position: f3,
-                    move_after_category_id: f4,
-                })
-            }
-            (f0, f1, f3) => {
-                Err(
-                    rt::object::missing(
-                        &[
-                            (f0.is_none(), "categoryId"),
-                            (f1.is_none(), "treeReference"),
-                            (f3.is_none(), "position"),
-                        ],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    MoveCategoryRequest { "categoryId" category_id : value field, "treeReference"
+    tree_reference : value field, "parentCategoryId" parent_category_id : nullable
+    optional, "position" position : value field, "moveAfterCategoryId"
+    move_after_category_id : nullable optional, } required { category_id "categoryId"
+    tree_reference "treeReference" position "position" }
 }
 
 /// The `MoveCategoryResponse` object.
@@ -7618,49 +3829,9 @@ pub struct MoveCategoryResponse {
     /// List of category IDs in the new order of arrangement.
     pub categories_after_move: Option<Vec<String>>,
 }
-
-impl Serialize for MoveCategoryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MoveCategoryResponse",
-                usize::from(self.parent_category_id.is_some())
-                    + usize::from(self.categories_after_move.is_some()),
-            )
-            .optional("parentCategoryId", &self.parent_category_id)
-            .optional("categoriesAfterMove", &self.categories_after_move)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MoveCategoryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MoveCategoryResponse {
-    const NAME: &'static str = "MoveCategoryResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "parentCategoryId" => {
-                    rt::object::nullable(&mut map, &mut out.parent_category_id)
-                }
-                "categoriesAfterMove" => {
-                    rt::object::nullable(&mut map, &mut out.categories_after_move)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MoveCategoryResponse { "parentCategoryId" parent_category_id : nullable optional,
+    "categoriesAfterMove" categories_after_move : nullable optional, }
 }
 
 /// At most one of `buttonData`, `codeBlockData`, `dividerData`, `fileData`, `galleryData`, `gifData`, `headingData`, `htmlData`, `imageData`, `linkPreviewData`, `mapData`, `paragraphData`, `pollData`, `textData`, `appEmbedData`, `videoData`, `embedData`, `collapsibleListData`, `tableData`, `tableCellData`, `externalData`, `audioData`, `orderedListData`, `bulletedListData`, `blockquoteData`, `captionData`, `layoutData`, `layoutCellData`, `shapeData`, `cardData`, `tocData`, `smartBlockData`, `smartBlockCellData`, `checkboxListData`, `listItemData` is set (a oneOf group).
@@ -7745,179 +3916,30 @@ pub struct Node {
     /// The `style` field.
     pub style: Option<NodeStyle>,
 }
-
-impl Serialize for Node {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Node",
-                usize::from(self.button_data.is_some())
-                    + usize::from(self.code_block_data.is_some())
-                    + usize::from(self.divider_data.is_some())
-                    + usize::from(self.file_data.is_some())
-                    + usize::from(self.gallery_data.is_some())
-                    + usize::from(self.gif_data.is_some())
-                    + usize::from(self.heading_data.is_some())
-                    + usize::from(self.html_data.is_some())
-                    + usize::from(self.image_data.is_some())
-                    + usize::from(self.link_preview_data.is_some())
-                    + usize::from(self.map_data.is_some())
-                    + usize::from(self.paragraph_data.is_some())
-                    + usize::from(self.poll_data.is_some())
-                    + usize::from(self.text_data.is_some())
-                    + usize::from(self.app_embed_data.is_some())
-                    + usize::from(self.video_data.is_some())
-                    + usize::from(self.embed_data.is_some())
-                    + usize::from(self.collapsible_list_data.is_some())
-                    + usize::from(self.table_data.is_some())
-                    + usize::from(self.table_cell_data.is_some())
-                    + usize::from(self.external_data.is_some())
-                    + usize::from(self.audio_data.is_some())
-                    + usize::from(self.ordered_list_data.is_some())
-                    + usize::from(self.bulleted_list_data.is_some())
-                    + usize::from(self.blockquote_data.is_some())
-                    + usize::from(self.caption_data.is_some())
-                    + usize::from(self.layout_data.is_some())
-                    + usize::from(self.layout_cell_data.is_some())
-                    + usize::from(self.shape_data.is_some())
-                    + usize::from(self.card_data.is_some())
-                    + usize::from(self.toc_data.is_some())
-                    + usize::from(self.smart_block_data.is_some())
-                    + usize::from(self.smart_block_cell_data.is_some())
-                    + usize::from(self.checkbox_list_data.is_some())
-                    + usize::from(self.list_item_data.is_some())
-                    + usize::from(self.r#type.is_some()) + usize::from(self.id.is_some())
-                    + usize::from(self.nodes.is_some())
-                    + usize::from(self.style.is_some()),
-            )
-            .optional("buttonData", &self.button_data)
-            .optional("codeBlockData", &self.code_block_data)
-            .optional("dividerData", &self.divider_data)
-            .optional("fileData", &self.file_data)
-            .optional("galleryData", &self.gallery_data)
-            .optional("gifData", &self.gif_data)
-            .optional("headingData", &self.heading_data)
-            .optional("htmlData", &self.html_data)
-            .optional("imageData", &self.image_data)
-            .optional("linkPreviewData", &self.link_preview_data)
-            .optional("mapData", &self.map_data)
-            .optional("paragraphData", &self.paragraph_data)
-            .optional("pollData", &self.poll_data)
-            .optional("textData", &self.text_data)
-            .optional("appEmbedData", &self.app_embed_data)
-            .optional("videoData", &self.video_data)
-            .optional("embedData", &self.embed_data)
-            .optional("collapsibleListData", &self.collapsible_list_data)
-            .optional("tableData", &self.table_data)
-            .optional("tableCellData", &self.table_cell_data)
-            .optional("externalData", &self.external_data)
-            .optional("audioData", &self.audio_data)
-            .optional("orderedListData", &self.ordered_list_data)
-            .optional("bulletedListData", &self.bulleted_list_data)
-            .optional("blockquoteData", &self.blockquote_data)
-            .optional("captionData", &self.caption_data)
-            .optional("layoutData", &self.layout_data)
-            .optional("layoutCellData", &self.layout_cell_data)
-            .optional("shapeData", &self.shape_data)
-            .optional("cardData", &self.card_data)
-            .optional("tocData", &self.toc_data)
-            .optional("smartBlockData", &self.smart_block_data)
-            .optional("smartBlockCellData", &self.smart_block_cell_data)
-            .optional("checkboxListData", &self.checkbox_list_data)
-            .optional("listItemData", &self.list_item_data)
-            .optional("type", &self.r#type)
-            .optional("id", &self.id)
-            .optional("nodes", &self.nodes)
-            .optional("style", &self.style)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Node {
-    const NAME: &'static str = "Node";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "buttonData" => rt::object::nullable(&mut map, &mut out.button_data),
-                "codeBlockData" => {
-                    rt::object::nullable(&mut map, &mut out.code_block_data)
-                }
-                "dividerData" => rt::object::nullable(&mut map, &mut out.divider_data),
-                "fileData" => rt::object::nullable(&mut map, &mut out.file_data),
-                "galleryData" => rt::object::nullable(&mut map, &mut out.gallery_data),
-                "gifData" => rt::object::nullable(&mut map, &mut out.gif_data),
-                "headingData" => rt::object::nullable(&mut map, &mut out.heading_data),
-                "htmlData" => rt::object::nullable(&mut map, &mut out.html_data),
-                "imageData" => rt::object::nullable(&mut map, &mut out.image_data),
-                "linkPreviewData" => {
-                    rt::object::nullable(&mut map, &mut out.link_preview_data)
-                }
-                "mapData" => rt::object::nullable(&mut map, &mut out.map_data),
-                "paragraphData" => {
-                    rt::object::nullable(&mut map, &mut out.paragraph_data)
-                }
-                "pollData" => rt::object::nullable(&mut map, &mut out.poll_data),
-                "textData" => rt::object::nullable(&mut map, &mut out.text_data),
-                "appEmbedData" => rt::object::nullable(&mut map, &mut out.app_embed_data),
-                "videoData" => rt::object::nullable(&mut map, &mut out.video_data),
-                "embedData" => rt::object::nullable(&mut map, &mut out.embed_data),
-                "collapsibleListData" => {
-                    rt::object::nullable(&mut map, &mut out.collapsible_list_data)
-                }
-                "tableData" => rt::object::nullable(&mut map, &mut out.table_data),
-                "tableCellData" => {
-                    rt::object::nullable(&mut map, &mut out.table_cell_data)
-                }
-                "externalData" => rt::object::nullable(&mut map, &mut out.external_data),
-                "audioData" => rt::object::nullable(&mut map, &mut out.audio_data),
-                "orderedListData" => {
-                    rt::object::nullable(&mut map, &mut out.ordered_list_data)
-                }
-                "bulletedListData" => {
-                    rt::object::nullable(&mut map, &mut out.bulleted_list_data)
-                }
-                "blockquoteData" => {
-                    rt::object::nullable(&mut map, &mut out.blockquote_data)
-                }
-                "captionData" => rt::object::nullable(&mut map, &mut out.caption_data),
-                "layoutData" => rt::object::nullable(&mut map, &mut out.layout_data),
-                "layoutCellData" => {
-                    rt::object::nullable(&mut map, &mut out.layout_cell_data)
-                }
-                "shapeData" => rt::object::nullable(&mut map, &mut out.shape_data),
-                "cardData" => rt::object::nullable(&mut map, &mut out.card_data),
-                "tocData" => rt::object::nullable(&mut map, &mut out.toc_data),
-                "smartBlockData" => {
-                    rt::object::nullable(&mut map, &mut out.smart_block_data)
-                }
-                "smartBlockCellData" => {
-                    rt::object::nullable(&mut map, &mut out.smart_block_cell_data)
-                }
-                "checkboxListData" => {
-                    rt::object::nullable(&mut map, &mut out.checkbox_list_data)
-                }
-                "listItemData" => rt::object::nullable(&mut map, &mut out.list_item_data),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "nodes" => rt::object::nullable(&mut map, &mut out.nodes),
-                "style" => rt::object::nullable(&mut map, &mut out.style),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Node { "buttonData" button_data : nullable optional, "codeBlockData" code_block_data
+    : nullable optional, "dividerData" divider_data : nullable optional, "fileData"
+    file_data : nullable optional, "galleryData" gallery_data : nullable optional,
+    "gifData" gif_data : nullable optional, "headingData" heading_data : nullable
+    optional, "htmlData" html_data : nullable optional, "imageData" image_data : nullable
+    optional, "linkPreviewData" link_preview_data : nullable optional, "mapData" map_data
+    : nullable optional, "paragraphData" paragraph_data : nullable optional, "pollData"
+    poll_data : nullable optional, "textData" text_data : nullable optional,
+    "appEmbedData" app_embed_data : nullable optional, "videoData" video_data : nullable
+    optional, "embedData" embed_data : nullable optional, "collapsibleListData"
+    collapsible_list_data : nullable optional, "tableData" table_data : nullable
+    optional, "tableCellData" table_cell_data : nullable optional, "externalData"
+    external_data : nullable optional, "audioData" audio_data : nullable optional,
+    "orderedListData" ordered_list_data : nullable optional, "bulletedListData"
+    bulleted_list_data : nullable optional, "blockquoteData" blockquote_data : nullable
+    optional, "captionData" caption_data : nullable optional, "layoutData" layout_data :
+    nullable optional, "layoutCellData" layout_cell_data : nullable optional, "shapeData"
+    shape_data : nullable optional, "cardData" card_data : nullable optional, "tocData"
+    toc_data : nullable optional, "smartBlockData" smart_block_data : nullable optional,
+    "smartBlockCellData" smart_block_cell_data : nullable optional, "checkboxListData"
+    checkbox_list_data : nullable optional, "listItemData" list_item_data : nullable
+    optional, "type" r#type : nullable optional, "id" id : nullable optional, "nodes"
+    nodes : nullable optional, "style" style : nullable optional, }
 }
 
 /// The `OrderedListData` object.
@@ -7932,51 +3954,10 @@ pub struct OrderedListData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for OrderedListData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OrderedListData",
-                usize::from(self.indentation.is_some())
-                    + usize::from(self.offset.is_some())
-                    + usize::from(self.start.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("indentation", &self.indentation)
-            .optional("offset", &self.offset)
-            .optional("start", &self.start)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderedListData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OrderedListData {
-    const NAME: &'static str = "OrderedListData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                "start" => rt::object::nullable(&mut map, &mut out.start),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OrderedListData { "indentation" indentation : nullable optional, "offset" offset :
+    nullable optional, "start" start : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// The `PagingMetadataV2` object.
@@ -7991,50 +3972,9 @@ pub struct PagingMetadataV2 {
     /// The `cursors` field.
     pub cursors: Option<Cursors>,
 }
-
-impl Serialize for PagingMetadataV2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PagingMetadataV2",
-                usize::from(self.count.is_some()) + usize::from(self.offset.is_some())
-                    + usize::from(self.total.is_some())
-                    + usize::from(self.cursors.is_some()),
-            )
-            .optional("count", &self.count)
-            .optional("offset", &self.offset)
-            .optional("total", &self.total)
-            .optional("cursors", &self.cursors)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PagingMetadataV2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PagingMetadataV2 {
-    const NAME: &'static str = "PagingMetadataV2";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                "total" => rt::object::nullable(&mut map, &mut out.total),
-                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PagingMetadataV2 { "count" count : nullable optional, "offset" offset : nullable
+    optional, "total" total : nullable optional, "cursors" cursors : nullable optional, }
 }
 
 /// The `ParagraphData` object.
@@ -8049,51 +3989,10 @@ pub struct ParagraphData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for ParagraphData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ParagraphData",
-                usize::from(self.text_style.is_some())
-                    + usize::from(self.indentation.is_some())
-                    + usize::from(self.level.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("textStyle", &self.text_style)
-            .optional("indentation", &self.indentation)
-            .optional("level", &self.level)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ParagraphData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ParagraphData {
-    const NAME: &'static str = "ParagraphData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "level" => rt::object::nullable(&mut map, &mut out.level),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ParagraphData { "textStyle" text_style : nullable optional, "indentation" indentation
+    : nullable optional, "level" level : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// The `ParentCategory` object.
@@ -8106,44 +4005,8 @@ pub struct ParentCategory {
     /// Position of this category among its sibling categories within the parent.
     pub index: Option<f64>,
 }
-
-impl Serialize for ParentCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ParentCategory",
-                usize::from(self.id.is_some()) + usize::from(self.index.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("index", &self.index)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ParentCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ParentCategory {
-    const NAME: &'static str = "ParentCategory";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "index" => rt::object::nullable(&mut map, &mut out.index),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ParentCategory { "id" id : nullable optional, "index" index : nullable optional, }
 }
 
 /// The `Poll` object.
@@ -8162,56 +4025,10 @@ pub struct Poll {
     /// The `settings` field.
     pub settings: Option<PollSettings>,
 }
-
-impl Serialize for Poll {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Poll",
-                usize::from(self.id.is_some()) + usize::from(self.title.is_some())
-                    + usize::from(self.creator_id.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.options.is_some())
-                    + usize::from(self.settings.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("title", &self.title)
-            .optional("creatorId", &self.creator_id)
-            .optional("image", &self.image)
-            .optional("options", &self.options)
-            .optional("settings", &self.settings)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Poll {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Poll {
-    const NAME: &'static str = "Poll";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "creatorId" => rt::object::nullable(&mut map, &mut out.creator_id),
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "options" => rt::object::nullable(&mut map, &mut out.options),
-                "settings" => rt::object::nullable(&mut map, &mut out.settings),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Poll { "id" id : nullable optional, "title" title : nullable optional, "creatorId"
+    creator_id : nullable optional, "image" image : nullable optional, "options" options
+    : nullable optional, "settings" settings : nullable optional, }
 }
 
 /// The `PollData` object.
@@ -8228,56 +4045,10 @@ pub struct PollData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for PollData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PollData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.poll.is_some())
-                    + usize::from(self.layout.is_some())
-                    + usize::from(self.design.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("poll", &self.poll)
-            .optional("layout", &self.layout)
-            .optional("design", &self.design)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PollData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PollData {
-    const NAME: &'static str = "PollData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "poll" => rt::object::nullable(&mut map, &mut out.poll),
-                "layout" => rt::object::nullable(&mut map, &mut out.layout),
-                "design" => rt::object::nullable(&mut map, &mut out.design),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PollData { "containerData" container_data : nullable optional, "poll" poll : nullable
+    optional, "layout" layout : nullable optional, "design" design : nullable optional,
+    "animation" animation : nullable optional, }
 }
 
 /// The `PollDesign` object.
@@ -8288,45 +4059,9 @@ pub struct PollDesign {
     /// Border radius in pixels.
     pub border_radius: Option<f64>,
 }
-
-impl Serialize for PollDesign {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PollDesign",
-                usize::from(self.background.is_some())
-                    + usize::from(self.border_radius.is_some()),
-            )
-            .optional("background", &self.background)
-            .optional("borderRadius", &self.border_radius)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PollDesign {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PollDesign {
-    const NAME: &'static str = "PollDesign";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "background" => rt::object::nullable(&mut map, &mut out.background),
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PollDesign { "background" background : nullable optional, "borderRadius"
+    border_radius : nullable optional, }
 }
 
 /// At most one of `color`, `image`, `gradient` is set (a oneOf group).
@@ -8341,49 +4076,9 @@ pub struct PollDesignBackground {
     /// The `type` field.
     pub r#type: Option<PollDesignBackgroundType>,
 }
-
-impl Serialize for PollDesignBackground {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PollDesignBackground",
-                usize::from(self.color.is_some()) + usize::from(self.image.is_some())
-                    + usize::from(self.gradient.is_some())
-                    + usize::from(self.r#type.is_some()),
-            )
-            .optional("color", &self.color)
-            .optional("image", &self.image)
-            .optional("gradient", &self.gradient)
-            .optional("type", &self.r#type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PollDesignBackground {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PollDesignBackground {
-    const NAME: &'static str = "PollDesignBackground";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "color" => rt::object::nullable(&mut map, &mut out.color),
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "gradient" => rt::object::nullable(&mut map, &mut out.gradient),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    PollDesignBackground { "color" color : nullable optional, "image" image : nullable
+    optional, "gradient" gradient : nullable optional, "type" r#type : nullable optional,
     }
 }
 
@@ -8453,63 +4148,11 @@ pub struct QueryCategoriesRequest {
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
 }
-
-impl Serialize for QueryCategoriesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryCategoriesRequest",
-                1 + usize::from(self.query.is_some())
-                    + usize::from(self.return_non_visible_categories.is_some())
-                    + usize::from(self.fields.is_some()),
-            )
-            .optional("query", &self.query)
-            .field("treeReference", &self.tree_reference)
-            .optional("returnNonVisibleCategories", &self.return_non_visible_categories)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryCategoriesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryCategoriesRequest {
-    const NAME: &'static str = "QueryCategoriesRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "query" => rt::object::nullable(&mut map, &mut f0),
-                "treeReference" => rt::object::value(&mut map, &mut f1),
-                "returnNonVisibleCategories" => rt::object::nullable(&mut map, &mut f2),
-                "fields" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f1,) {
-            (Some(f1),) => {
-                Ok(Self {
-                    query: f0,
-                    tree_reference: f1,
-                    return_non_visible_categories: f2,
-                    fields: f3,
-                })
-            }
-            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "treeReference")])),
-        }
-    }
+rt::object! {
+    QueryCategoriesRequest { "query" query : nullable optional, "treeReference"
+    tree_reference : value field, "returnNonVisibleCategories"
+    return_non_visible_categories : nullable optional, "fields" fields : nullable
+    optional, } required { tree_reference "treeReference" }
 }
 
 /// The `QueryCategoriesResponse` object.
@@ -8520,47 +4163,9 @@ pub struct QueryCategoriesResponse {
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<CursorPagingMetadata>,
 }
-
-impl Serialize for QueryCategoriesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryCategoriesResponse",
-                usize::from(self.categories.is_some())
-                    + usize::from(self.paging_metadata.is_some()),
-            )
-            .optional("categories", &self.categories)
-            .optional("pagingMetadata", &self.paging_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryCategoriesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryCategoriesResponse {
-    const NAME: &'static str = "QueryCategoriesResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "categories" => rt::object::nullable(&mut map, &mut out.categories),
-                "pagingMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.paging_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryCategoriesResponse { "categories" categories : nullable optional,
+    "pagingMetadata" paging_metadata : nullable optional, }
 }
 
 /// One of the `RequestedFields` values.
@@ -8625,49 +4230,9 @@ pub struct RichContent {
     /// The `documentStyle` field.
     pub document_style: Option<DocumentStyle>,
 }
-
-impl Serialize for RichContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RichContent",
-                usize::from(self.nodes.is_some()) + usize::from(self.metadata.is_some())
-                    + usize::from(self.document_style.is_some()),
-            )
-            .optional("nodes", &self.nodes)
-            .optional("metadata", &self.metadata)
-            .optional("documentStyle", &self.document_style)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RichContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RichContent {
-    const NAME: &'static str = "RichContent";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "nodes" => rt::object::nullable(&mut map, &mut out.nodes),
-                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
-                "documentStyle" => {
-                    rt::object::nullable(&mut map, &mut out.document_style)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RichContent { "nodes" nodes : nullable optional, "metadata" metadata : nullable
+    optional, "documentStyle" document_style : nullable optional, }
 }
 
 /// The `SearchCategoriesRequest` object.
@@ -8684,63 +4249,11 @@ pub struct SearchCategoriesRequest {
     /// Array of projected fields. A list of specific field names to return.
     pub fields: Option<Vec<RequestedFields>>,
 }
-
-impl Serialize for SearchCategoriesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SearchCategoriesRequest",
-                1 + usize::from(self.search.is_some())
-                    + usize::from(self.return_non_visible_categories.is_some())
-                    + usize::from(self.fields.is_some()),
-            )
-            .optional("search", &self.search)
-            .field("treeReference", &self.tree_reference)
-            .optional("returnNonVisibleCategories", &self.return_non_visible_categories)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SearchCategoriesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SearchCategoriesRequest {
-    const NAME: &'static str = "SearchCategoriesRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "search" => rt::object::nullable(&mut map, &mut f0),
-                "treeReference" => rt::object::value(&mut map, &mut f1),
-                "returnNonVisibleCategories" => rt::object::nullable(&mut map, &mut f2),
-                "fields" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f1,) {
-            (Some(f1),) => {
-                Ok(Self {
-                    search: f0,
-                    tree_reference: f1,
-                    return_non_visible_categories: f2,
-                    fields: f3,
-                })
-            }
-            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "treeReference")])),
-        }
-    }
+rt::object! {
+    SearchCategoriesRequest { "search" search : nullable optional, "treeReference"
+    tree_reference : value field, "returnNonVisibleCategories"
+    return_non_visible_categories : nullable optional, "fields" fields : nullable
+    optional, } required { tree_reference "treeReference" }
 }
 
 /// The `SearchCategoriesResponse` object.
@@ -8755,52 +4268,10 @@ pub struct SearchCategoriesResponse {
     /// The `aggregationData` field.
     pub aggregation_data: Option<AggregationData>,
 }
-
-impl Serialize for SearchCategoriesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SearchCategoriesResponse",
-                usize::from(self.categories.is_some())
-                    + usize::from(self.paging_metadata.is_some())
-                    + usize::from(self.aggregation_data.is_some()),
-            )
-            .optional("categories", &self.categories)
-            .optional("pagingMetadata", &self.paging_metadata)
-            .optional("aggregationData", &self.aggregation_data)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SearchCategoriesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SearchCategoriesResponse {
-    const NAME: &'static str = "SearchCategoriesResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "categories" => rt::object::nullable(&mut map, &mut out.categories),
-                "pagingMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.paging_metadata)
-                }
-                "aggregationData" => {
-                    rt::object::nullable(&mut map, &mut out.aggregation_data)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SearchCategoriesResponse { "categories" categories : nullable optional,
+    "pagingMetadata" paging_metadata : nullable optional, "aggregationData"
+    aggregation_data : nullable optional, }
 }
 
 /// The `SetArrangedItemsRequest` object.
@@ -8813,63 +4284,10 @@ pub struct SetArrangedItemsRequest {
     /// List of items in the desired order. The order in this array determines the display order when List Items In Category is called with `useCategoryArrangement: true`.
     pub items: Option<Vec<ItemReference>>,
 }
-
-impl Serialize for SetArrangedItemsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SetArrangedItemsRequest",
-                2 + usize::from(self.items.is_some()),
-            )
-            .field("categoryId", &self.category_id)
-            .field("treeReference", &self.tree_reference)
-            .optional("items", &self.items)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SetArrangedItemsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SetArrangedItemsRequest {
-    const NAME: &'static str = "SetArrangedItemsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "categoryId" => rt::object::value(&mut map, &mut f0),
-                "treeReference" => rt::object::value(&mut map, &mut f1),
-                "items" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    category_id: f0,
-                    tree_reference: f1,
-                    items: f2,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "categoryId"), (f1.is_none(), "treeReference")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    SetArrangedItemsRequest { "categoryId" category_id : value field, "treeReference"
+    tree_reference : value field, "items" items : nullable optional, } required {
+    category_id "categoryId" tree_reference "treeReference" }
 }
 
 /// The `SetArrangedItemsResponse` object.
@@ -8878,42 +4296,8 @@ pub struct SetArrangedItemsResponse {
     /// List of arranged items.
     pub items: Option<Vec<ItemReference>>,
 }
-
-impl Serialize for SetArrangedItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SetArrangedItemsResponse",
-                usize::from(self.items.is_some()),
-            )
-            .optional("items", &self.items)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SetArrangedItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SetArrangedItemsResponse {
-    const NAME: &'static str = "SetArrangedItemsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SetArrangedItemsResponse { "items" items : nullable optional, }
 }
 
 /// The `ShapeData` object.
@@ -8932,59 +4316,11 @@ pub struct ShapeData {
     /// Alternate text describing the link's purpose for accessibility. Applies only when `link` is set.
     pub alt_text: Option<String>,
 }
-
-impl Serialize for ShapeData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ShapeData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.shape.is_some())
-                    + usize::from(self.styles.is_some())
-                    + usize::from(self.animation.is_some())
-                    + usize::from(self.link.is_some())
-                    + usize::from(self.alt_text.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("shape", &self.shape)
-            .optional("styles", &self.styles)
-            .optional("animation", &self.animation)
-            .optional("link", &self.link)
-            .optional("altText", &self.alt_text)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ShapeData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ShapeData {
-    const NAME: &'static str = "ShapeData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "shape" => rt::object::nullable(&mut map, &mut out.shape),
-                "styles" => rt::object::nullable(&mut map, &mut out.styles),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                "link" => rt::object::nullable(&mut map, &mut out.link),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ShapeData { "containerData" container_data : nullable optional, "shape" shape :
+    nullable optional, "styles" styles : nullable optional, "animation" animation :
+    nullable optional, "link" link : nullable optional, "altText" alt_text : nullable
+    optional, }
 }
 
 /// One of the `SingleEntityOpsRequestedFields` values.
@@ -9049,47 +4385,9 @@ pub struct SketchData {
     /// Whether the annotation animates on first paint. Defaults to `true`.
     pub animate: Option<bool>,
 }
-
-impl Serialize for SketchData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SketchData",
-                usize::from(self.variant.is_some()) + usize::from(self.color.is_some())
-                    + usize::from(self.animate.is_some()),
-            )
-            .optional("variant", &self.variant)
-            .optional("color", &self.color)
-            .optional("animate", &self.animate)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SketchData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SketchData {
-    const NAME: &'static str = "SketchData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "variant" => rt::object::nullable(&mut map, &mut out.variant),
-                "color" => rt::object::nullable(&mut map, &mut out.color),
-                "animate" => rt::object::nullable(&mut map, &mut out.animate),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SketchData { "variant" variant : nullable optional, "color" color : nullable
+    optional, "animate" animate : nullable optional, }
 }
 
 /// Data for a smart block cell node.
@@ -9114,67 +4412,13 @@ pub struct SmartBlockCellData {
     /// Shape fill color as a hexadecimal value.
     pub shape_color: Option<String>,
 }
-
-impl Serialize for SmartBlockCellData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SmartBlockCellData",
-                usize::from(self.label.is_some()) + usize::from(self.shape.is_some())
-                    + usize::from(self.border_color.is_some())
-                    + usize::from(self.border_width.is_some())
-                    + usize::from(self.border_radius.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.accent_color.is_some())
-                    + usize::from(self.background_color.is_some())
-                    + usize::from(self.shape_color.is_some()),
-            )
-            .optional("label", &self.label)
-            .optional("shape", &self.shape)
-            .optional("borderColor", &self.border_color)
-            .optional("borderWidth", &self.border_width)
-            .optional("borderRadius", &self.border_radius)
-            .optional("type", &self.r#type)
-            .optional("accentColor", &self.accent_color)
-            .optional("backgroundColor", &self.background_color)
-            .optional("shapeColor", &self.shape_color)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SmartBlockCellData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SmartBlockCellData {
-    const NAME: &'static str = "SmartBlockCellData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "label" => rt::object::nullable(&mut map, &mut out.label),
-                "shape" => rt::object::nullable(&mut map, &mut out.shape),
-                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
-                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "accentColor" => rt::object::nullable(&mut map, &mut out.accent_color),
-                "backgroundColor" => {
-                    rt::object::nullable(&mut map, &mut out.background_color)
-                }
-                "shapeColor" => rt::object::nullable(&mut map, &mut out.shape_color),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SmartBlockCellData { "label" label : nullable optional, "shape" shape : nullable
+    optional, "borderColor" border_color : nullable optional, "borderWidth" border_width
+    : nullable optional, "borderRadius" border_radius : nullable optional, "type" r#type
+    : nullable optional, "accentColor" accent_color : nullable optional,
+    "backgroundColor" background_color : nullable optional, "shapeColor" shape_color :
+    nullable optional, }
 }
 
 /// Data for a smart block node.
@@ -9195,60 +4439,12 @@ pub struct SmartBlockData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for SmartBlockData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SmartBlockData",
-                usize::from(self.r#type.is_some())
-                    + usize::from(self.orientation.is_some())
-                    + usize::from(self.column_size.is_some())
-                    + usize::from(self.border_color.is_some())
-                    + usize::from(self.border_width.is_some())
-                    + usize::from(self.border_radius.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("orientation", &self.orientation)
-            .optional("columnSize", &self.column_size)
-            .optional("borderColor", &self.border_color)
-            .optional("borderWidth", &self.border_width)
-            .optional("borderRadius", &self.border_radius)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SmartBlockData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SmartBlockData {
-    const NAME: &'static str = "SmartBlockData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "orientation" => rt::object::nullable(&mut map, &mut out.orientation),
-                "columnSize" => rt::object::nullable(&mut map, &mut out.column_size),
-                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
-                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SmartBlockData { "type" r#type : nullable optional, "orientation" orientation :
+    nullable optional, "columnSize" column_size : nullable optional, "borderColor"
+    border_color : nullable optional, "borderWidth" border_width : nullable optional,
+    "borderRadius" border_radius : nullable optional, "animation" animation : nullable
+    optional, }
 }
 
 /// The `Sorting` object.
@@ -9259,45 +4455,9 @@ pub struct Sorting {
     /// The `order` field.
     pub order: Option<SortOrder>,
 }
-
-impl Serialize for Sorting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Sorting",
-                usize::from(self.field_name.is_some())
-                    + usize::from(self.order.is_some()),
-            )
-            .optional("fieldName", &self.field_name)
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Sorting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Sorting {
-    const NAME: &'static str = "Sorting";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
+    optional, }
 }
 
 /// The `TableData` object.
@@ -9324,68 +4484,13 @@ pub struct TableData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for TableData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TableData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.dimensions.is_some())
-                    + usize::from(self.header.is_some())
-                    + usize::from(self.row_header.is_some())
-                    + usize::from(self.column_header.is_some())
-                    + usize::from(self.cell_spacing.is_some())
-                    + usize::from(self.cell_padding.is_some())
-                    + usize::from(self.alt_text.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("dimensions", &self.dimensions)
-            .optional("header", &self.header)
-            .optional("rowHeader", &self.row_header)
-            .optional("columnHeader", &self.column_header)
-            .optional("cellSpacing", &self.cell_spacing)
-            .optional("cellPadding", &self.cell_padding)
-            .optional("altText", &self.alt_text)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TableData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TableData {
-    const NAME: &'static str = "TableData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "dimensions" => rt::object::nullable(&mut map, &mut out.dimensions),
-                "header" => rt::object::nullable(&mut map, &mut out.header),
-                "rowHeader" => rt::object::nullable(&mut map, &mut out.row_header),
-                "columnHeader" => rt::object::nullable(&mut map, &mut out.column_header),
-                "cellSpacing" => rt::object::nullable(&mut map, &mut out.cell_spacing),
-                "cellPadding" => rt::object::nullable(&mut map, &mut out.cell_padding),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TableData { "containerData" container_data : nullable optional, "dimensions"
+    dimensions : nullable optional, "header" header : nullable optional, "rowHeader"
+    row_header : nullable optional, "columnHeader" column_header : nullable optional,
+    "cellSpacing" cell_spacing : nullable optional, "cellPadding" cell_padding : nullable
+    optional, "altText" alt_text : nullable optional, "animation" animation : nullable
+    optional, }
 }
 
 /// - `SELF`: Opens the linked document in the same frame as it was clicked (this is default)
@@ -9455,45 +4560,9 @@ pub struct TextData {
     /// The decorations to apply.
     pub decorations: Option<Vec<Decoration>>,
 }
-
-impl Serialize for TextData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TextData",
-                usize::from(self.text.is_some())
-                    + usize::from(self.decorations.is_some()),
-            )
-            .optional("text", &self.text)
-            .optional("decorations", &self.decorations)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TextData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TextData {
-    const NAME: &'static str = "TextData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "text" => rt::object::nullable(&mut map, &mut out.text),
-                "decorations" => rt::object::nullable(&mut map, &mut out.decorations),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TextData { "text" text : nullable optional, "decorations" decorations : nullable
+    optional, }
 }
 
 /// The `TextNodeStyle` object.
@@ -9506,48 +4575,9 @@ pub struct TextNodeStyle {
     /// Line height for text in the node.
     pub line_height: Option<String>,
 }
-
-impl Serialize for TextNodeStyle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TextNodeStyle",
-                usize::from(self.decorations.is_some())
-                    + usize::from(self.node_style.is_some())
-                    + usize::from(self.line_height.is_some()),
-            )
-            .optional("decorations", &self.decorations)
-            .optional("nodeStyle", &self.node_style)
-            .optional("lineHeight", &self.line_height)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TextNodeStyle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TextNodeStyle {
-    const NAME: &'static str = "TextNodeStyle";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "decorations" => rt::object::nullable(&mut map, &mut out.decorations),
-                "nodeStyle" => rt::object::nullable(&mut map, &mut out.node_style),
-                "lineHeight" => rt::object::nullable(&mut map, &mut out.line_height),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TextNodeStyle { "decorations" decorations : nullable optional, "nodeStyle" node_style
+    : nullable optional, "lineHeight" line_height : nullable optional, }
 }
 
 /// The `TocData` object.
@@ -9568,62 +4598,12 @@ pub struct TocData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for TocData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TocData",
-                usize::from(self.included_headings.is_some())
-                    + usize::from(self.list_style.is_some())
-                    + usize::from(self.font_size.is_some())
-                    + usize::from(self.item_spacing.is_some())
-                    + usize::from(self.color.is_some())
-                    + usize::from(self.indentation.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("includedHeadings", &self.included_headings)
-            .optional("listStyle", &self.list_style)
-            .optional("fontSize", &self.font_size)
-            .optional("itemSpacing", &self.item_spacing)
-            .optional("color", &self.color)
-            .optional("indentation", &self.indentation)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TocData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TocData {
-    const NAME: &'static str = "TocData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "includedHeadings" => {
-                    rt::object::nullable(&mut map, &mut out.included_headings)
-                }
-                "listStyle" => rt::object::nullable(&mut map, &mut out.list_style),
-                "fontSize" => rt::object::nullable(&mut map, &mut out.font_size),
-                "itemSpacing" => rt::object::nullable(&mut map, &mut out.item_spacing),
-                "color" => rt::object::nullable(&mut map, &mut out.color),
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TocData { "includedHeadings" included_headings : nullable optional, "listStyle"
+    list_style : nullable optional, "fontSize" font_size : nullable optional,
+    "itemSpacing" item_spacing : nullable optional, "color" color : nullable optional,
+    "indentation" indentation : nullable optional, "animation" animation : nullable
+    optional, }
 }
 
 /// The `UpdateCategoryRequest` object.
@@ -9636,63 +4616,10 @@ pub struct UpdateCategoryRequest {
     /// Fields to include in the response.
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
 }
-
-impl Serialize for UpdateCategoryRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateCategoryRequest",
-                2 + usize::from(self.fields.is_some()),
-            )
-            .field("category", &self.category)
-            .field("treeReference", &self.tree_reference)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateCategoryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateCategoryRequest {
-    const NAME: &'static str = "UpdateCategoryRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "category" => rt::object::value(&mut map, &mut f0),
-                "treeReference" => rt::object::value(&mut map, &mut f1),
-                "fields" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    category: f0,
-                    tree_reference: f1,
-                    fields: f2,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "category"), (f1.is_none(), "treeReference")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    UpdateCategoryRequest { "category" category : value field, "treeReference"
+    tree_reference : value field, "fields" fields : nullable optional, } required {
+    category "category" tree_reference "treeReference" }
 }
 
 /// The `UpdateCategoryResponse` object.
@@ -9701,42 +4628,8 @@ pub struct UpdateCategoryResponse {
     /// The `category` field.
     pub category: Option<Category>,
 }
-
-impl Serialize for UpdateCategoryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateCategoryResponse",
-                usize::from(self.category.is_some()),
-            )
-            .optional("category", &self.category)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateCategoryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateCategoryResponse {
-    const NAME: &'static str = "UpdateCategoryResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "category" => rt::object::nullable(&mut map, &mut out.category),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateCategoryResponse { "category" category : nullable optional, }
 }
 
 /// The `UpdateCategoryVisibilityRequest` object.
@@ -9757,76 +4650,11 @@ pub struct UpdateCategoryVisibilityRequest {
     /// Fields to include in the response.
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
 }
-
-impl Serialize for UpdateCategoryVisibilityRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateCategoryVisibilityRequest",
-                3 + usize::from(self.revision.is_some())
-                    + usize::from(self.fields.is_some()),
-            )
-            .field("categoryId", &self.category_id)
-            .field("visible", &self.visible)
-            .field("treeReference", &self.tree_reference)
-            .optional("revision", &self.revision)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateCategoryVisibilityRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateCategoryVisibilityRequest {
-    const NAME: &'static str = "UpdateCategoryVisibilityRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "categoryId" => rt::object::value(&mut map, &mut f0),
-                "visible" => rt::object::value(&mut map, &mut f1),
-                "treeReference" => rt::object::value(&mut map, &mut f2),
-                "revision" => rt::object::nullable(&mut map, &mut f3),
-                "fields" => rt::object::nullable(&mut map, &mut f4),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1, f2) {
-            (Some(f0), Some(f1), Some(f2)) => {
-                Ok(Self {
-                    category_id: f0,
-                    visible: f1,
-                    tree_reference: f2,
-                    revision: f3,
-                    fields: f4,
-                })
-            }
-            (f0, f1, f2) => {
-                Err(
-                    rt::object::missing(
-                        &[
-                            (f0.is_none(), "categoryId"),
-                            (f1.is_none(), "visible"),
-                            (f2.is_none(), "treeReference"),
-                        ],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    UpdateCategoryVisibilityRequest { "categoryId" category_id : value field, "visible"
+    visible : value field, "treeReference" tree_reference : value field, "revision"
+    revision : nullable optional, "fields" fields : nullable optional, } required {
+    category_id "categoryId" visible "visible" tree_reference "treeReference" }
 }
 
 /// The `UpdateCategoryVisibilityResponse` object.
@@ -9835,42 +4663,8 @@ pub struct UpdateCategoryVisibilityResponse {
     /// The `category` field.
     pub category: Option<Category>,
 }
-
-impl Serialize for UpdateCategoryVisibilityResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateCategoryVisibilityResponse",
-                usize::from(self.category.is_some()),
-            )
-            .optional("category", &self.category)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateCategoryVisibilityResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateCategoryVisibilityResponse {
-    const NAME: &'static str = "UpdateCategoryVisibilityResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "category" => rt::object::nullable(&mut map, &mut out.category),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateCategoryVisibilityResponse { "category" category : nullable optional, }
 }
 
 /// One of the `Variant` values.
@@ -9945,43 +4739,8 @@ pub struct Video {
     /// The `thumbnail` field.
     pub thumbnail: Option<Media>,
 }
-
-impl Serialize for Video {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Video",
-                usize::from(self.media.is_some()) + usize::from(self.thumbnail.is_some()),
-            )
-            .optional("media", &self.media)
-            .optional("thumbnail", &self.thumbnail)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Video {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Video {
-    const NAME: &'static str = "Video";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "thumbnail" => rt::object::nullable(&mut map, &mut out.thumbnail),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    Video { "media" media : nullable optional, "thumbnail" thumbnail : nullable optional,
     }
 }
 
@@ -10003,64 +4762,11 @@ pub struct VideoData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for VideoData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VideoData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.video.is_some())
-                    + usize::from(self.thumbnail.is_some())
-                    + usize::from(self.disable_download.is_some())
-                    + usize::from(self.title.is_some())
-                    + usize::from(self.options.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("video", &self.video)
-            .optional("thumbnail", &self.thumbnail)
-            .optional("disableDownload", &self.disable_download)
-            .optional("title", &self.title)
-            .optional("options", &self.options)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VideoData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VideoData {
-    const NAME: &'static str = "VideoData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "video" => rt::object::nullable(&mut map, &mut out.video),
-                "thumbnail" => rt::object::nullable(&mut map, &mut out.thumbnail),
-                "disableDownload" => {
-                    rt::object::nullable(&mut map, &mut out.disable_download)
-                }
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "options" => rt::object::nullable(&mut map, &mut out.options),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VideoData { "containerData" container_data : nullable optional, "video" video :
+    nullable optional, "thumbnail" thumbnail : nullable optional, "disableDownload"
+    disable_download : nullable optional, "title" title : nullable optional, "options"
+    options : nullable optional, "animation" animation : nullable optional, }
 }
 
 /// The `WixOption` object.
@@ -10073,47 +4779,9 @@ pub struct WixOption {
     /// The `image` field.
     pub image: Option<Media>,
 }
-
-impl Serialize for WixOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "WixOption",
-                usize::from(self.id.is_some()) + usize::from(self.title.is_some())
-                    + usize::from(self.image.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("title", &self.title)
-            .optional("image", &self.image)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for WixOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for WixOption {
-    const NAME: &'static str = "WixOption";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    WixOption { "id" id : nullable optional, "title" title : nullable optional, "image"
+    image : nullable optional, }
 }
 
 /// A webhook event of Categories.

@@ -52,72 +52,9 @@ pub struct AddressLocation {
         feature = "stores-collections"
     )
 )]
-impl Serialize for AddressLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddressLocation",
-                usize::from(self.latitude.is_some())
-                    + usize::from(self.longitude.is_some()),
-            )
-            .optional("latitude", &self.latitude)
-            .optional("longitude", &self.longitude)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-reader-v2",
-        feature = "bookings-v2",
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1",
-        feature = "members-v1",
-        feature = "stores-catalog-v1",
-        feature = "stores-collections"
-    )
-)]
-impl<'de> Deserialize<'de> for AddressLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-reader-v2",
-        feature = "bookings-v2",
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1",
-        feature = "members-v1",
-        feature = "stores-catalog-v1",
-        feature = "stores-collections"
-    )
-)]
-impl rt::object::Object for AddressLocation {
-    const NAME: &'static str = "AddressLocation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "latitude" => rt::object::nullable(&mut map, &mut out.latitude),
-                "longitude" => rt::object::nullable(&mut map, &mut out.longitude),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AddressLocation { "latitude" latitude : nullable optional, "longitude" longitude :
+    nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -129,43 +66,8 @@ pub struct AggregationData {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for AggregationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AggregationData",
-                usize::from(self.results.is_some()),
-            )
-            .optional("results", &self.results)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for AggregationData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for AggregationData {
-    const NAME: &'static str = "AggregationData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AggregationData { "results" results : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -193,70 +95,12 @@ pub struct AggregationResults {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for AggregationResults {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AggregationResults",
-                usize::from(self.values.is_some()) + usize::from(self.ranges.is_some())
-                    + usize::from(self.scalar.is_some())
-                    + usize::from(self.grouped_by_value.is_some())
-                    + usize::from(self.date_histogram.is_some())
-                    + usize::from(self.nested.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.field_path.is_some()),
-            )
-            .optional("values", &self.values)
-            .optional("ranges", &self.ranges)
-            .optional("scalar", &self.scalar)
-            .optional("groupedByValue", &self.grouped_by_value)
-            .optional("dateHistogram", &self.date_histogram)
-            .optional("nested", &self.nested)
-            .optional("name", &self.name)
-            .optional("type", &self.r#type)
-            .optional("fieldPath", &self.field_path)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for AggregationResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for AggregationResults {
-    const NAME: &'static str = "AggregationResults";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "values" => rt::object::nullable(&mut map, &mut out.values),
-                "ranges" => rt::object::nullable(&mut map, &mut out.ranges),
-                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
-                "groupedByValue" => {
-                    rt::object::nullable(&mut map, &mut out.grouped_by_value)
-                }
-                "dateHistogram" => {
-                    rt::object::nullable(&mut map, &mut out.date_histogram)
-                }
-                "nested" => rt::object::nullable(&mut map, &mut out.nested),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AggregationResults { "values" values : nullable optional, "ranges" ranges : nullable
+    optional, "scalar" scalar : nullable optional, "groupedByValue" grouped_by_value :
+    nullable optional, "dateHistogram" date_histogram : nullable optional, "nested"
+    nested : nullable optional, "name" name : nullable optional, "type" r#type : nullable
+    optional, "fieldPath" field_path : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -270,45 +114,9 @@ pub struct AggregationResultsScalarResult {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for AggregationResultsScalarResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AggregationResultsScalarResult",
-                usize::from(self.r#type.is_some()) + usize::from(self.value.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("value", &self.value)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for AggregationResultsScalarResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for AggregationResultsScalarResult {
-    const NAME: &'static str = "AggregationResultsScalarResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AggregationResultsScalarResult { "type" r#type : nullable optional, "value" value :
+    nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -448,43 +256,8 @@ pub struct AnchorData {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for AnchorData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AnchorData",
-                usize::from(self.anchor.is_some()),
-            )
-            .optional("anchor", &self.anchor)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for AnchorData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for AnchorData {
-    const NAME: &'static str = "AnchorData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "anchor" => rt::object::nullable(&mut map, &mut out.anchor),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AnchorData { "anchor" anchor : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -557,47 +330,8 @@ pub struct ApplicableLineItems {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for ApplicableLineItems {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ApplicableLineItems",
-                usize::from(self.line_item_ids.is_some()),
-            )
-            .optional("lineItemIds", &self.line_item_ids)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for ApplicableLineItems {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for ApplicableLineItems {
-    const NAME: &'static str = "ApplicableLineItems";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ApplicableLineItems { "lineItemIds" line_item_ids : nullable optional, }
 }
 
 #[cfg(
@@ -643,79 +377,9 @@ pub struct ApplicationError {
         feature = "stores-inventory-items-v3"
     )
 )]
-impl Serialize for ApplicationError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ApplicationError",
-                usize::from(self.code.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.data.is_some()),
-            )
-            .optional("code", &self.code)
-            .optional("description", &self.description)
-            .optional("data", &self.data)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-v2",
-        feature = "categories",
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-order-fulfillments",
-        feature = "ecom-orders-v1",
-        feature = "members-v1",
-        feature = "stores-catalog-v1",
-        feature = "stores-catalog-v3",
-        feature = "stores-inventory-items-v3"
-    )
-)]
-impl<'de> Deserialize<'de> for ApplicationError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-v2",
-        feature = "categories",
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-order-fulfillments",
-        feature = "ecom-orders-v1",
-        feature = "members-v1",
-        feature = "stores-catalog-v1",
-        feature = "stores-catalog-v3",
-        feature = "stores-inventory-items-v3"
-    )
-)]
-impl rt::object::Object for ApplicationError {
-    const NAME: &'static str = "ApplicationError";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "code" => rt::object::nullable(&mut map, &mut out.code),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "data" => rt::object::nullable(&mut map, &mut out.data),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ApplicationError { "code" code : nullable optional, "description" description :
+    nullable optional, "data" data : nullable optional, }
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
@@ -844,52 +508,9 @@ pub struct AutoTaxFallbackCalculationDetails {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for AutoTaxFallbackCalculationDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AutoTaxFallbackCalculationDetails",
-                usize::from(self.fallback_reason.is_some())
-                    + usize::from(self.error.is_some()),
-            )
-            .optional("fallbackReason", &self.fallback_reason)
-            .optional("error", &self.error)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for AutoTaxFallbackCalculationDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for AutoTaxFallbackCalculationDetails {
-    const NAME: &'static str = "AutoTaxFallbackCalculationDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fallbackReason" => {
-                    rt::object::nullable(&mut map, &mut out.fallback_reason)
-                }
-                "error" => rt::object::nullable(&mut map, &mut out.error),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AutoTaxFallbackCalculationDetails { "fallbackReason" fallback_reason : nullable
+    optional, "error" error : nullable optional, }
 }
 
 #[cfg(any(feature = "stores-catalog-v3", feature = "stores-inventory-items-v3"))]
@@ -964,48 +585,9 @@ pub struct Backdrop {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for Backdrop {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Backdrop",
-                usize::from(self.r#type.is_some()) + usize::from(self.color.is_some())
-                    + usize::from(self.gradient.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("color", &self.color)
-            .optional("gradient", &self.gradient)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for Backdrop {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for Backdrop {
-    const NAME: &'static str = "Backdrop";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "color" => rt::object::nullable(&mut map, &mut out.color),
-                "gradient" => rt::object::nullable(&mut map, &mut out.gradient),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Backdrop { "type" r#type : nullable optional, "color" color : nullable optional,
+    "gradient" gradient : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1077,48 +659,9 @@ pub struct Background {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for Background {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Background",
-                usize::from(self.r#type.is_some()) + usize::from(self.color.is_some())
-                    + usize::from(self.gradient.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("color", &self.color)
-            .optional("gradient", &self.gradient)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for Background {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for Background {
-    const NAME: &'static str = "Background";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "color" => rt::object::nullable(&mut map, &mut out.color),
-                "gradient" => rt::object::nullable(&mut map, &mut out.gradient),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Background { "type" r#type : nullable optional, "color" color : nullable optional,
+    "gradient" gradient : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1134,49 +677,9 @@ pub struct BackgroundGradient {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for BackgroundGradient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BackgroundGradient",
-                usize::from(self.angle.is_some())
-                    + usize::from(self.start_color.is_some())
-                    + usize::from(self.last_color.is_some()),
-            )
-            .optional("angle", &self.angle)
-            .optional("startColor", &self.start_color)
-            .optional("lastColor", &self.last_color)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for BackgroundGradient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for BackgroundGradient {
-    const NAME: &'static str = "BackgroundGradient";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "angle" => rt::object::nullable(&mut map, &mut out.angle),
-                "startColor" => rt::object::nullable(&mut map, &mut out.start_color),
-                "lastColor" => rt::object::nullable(&mut map, &mut out.last_color),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BackgroundGradient { "angle" angle : nullable optional, "startColor" start_color :
+    nullable optional, "lastColor" last_color : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1248,48 +751,9 @@ pub struct Balance {
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
-impl Serialize for Balance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Balance",
-                usize::from(self.amount.is_some())
-                    + usize::from(self.formatted_amount.is_some()),
-            )
-            .optional("amount", &self.amount)
-            .optional("formattedAmount", &self.formatted_amount)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
-impl<'de> Deserialize<'de> for Balance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
-impl rt::object::Object for Balance {
-    const NAME: &'static str = "Balance";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "formattedAmount" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_amount)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Balance { "amount" amount : nullable optional, "formattedAmount" formatted_amount :
+    nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1303,45 +767,9 @@ pub struct Banner {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for Banner {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Banner",
-                usize::from(self.origin.is_some()) + usize::from(self.position.is_some()),
-            )
-            .optional("origin", &self.origin)
-            .optional("position", &self.position)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for Banner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for Banner {
-    const NAME: &'static str = "Banner";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "origin" => rt::object::nullable(&mut map, &mut out.origin),
-                "position" => rt::object::nullable(&mut map, &mut out.position),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Banner { "origin" origin : nullable optional, "position" position : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1421,61 +849,11 @@ pub struct BookedAddOn {
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl Serialize for BookedAddOn {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookedAddOn",
-                usize::from(self.id.is_some()) + usize::from(self.group_id.is_some())
-                    + usize::from(self.duration_in_minutes.is_some())
-                    + usize::from(self.quantity.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.name_translated.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("groupId", &self.group_id)
-            .optional("durationInMinutes", &self.duration_in_minutes)
-            .optional("quantity", &self.quantity)
-            .optional("name", &self.name)
-            .optional("nameTranslated", &self.name_translated)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl<'de> Deserialize<'de> for BookedAddOn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl rt::object::Object for BookedAddOn {
-    const NAME: &'static str = "BookedAddOn";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "groupId" => rt::object::nullable(&mut map, &mut out.group_id),
-                "durationInMinutes" => {
-                    rt::object::nullable(&mut map, &mut out.duration_in_minutes)
-                }
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "nameTranslated" => {
-                    rt::object::nullable(&mut map, &mut out.name_translated)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookedAddOn { "id" id : nullable optional, "groupId" group_id : nullable optional,
+    "durationInMinutes" duration_in_minutes : nullable optional, "quantity" quantity :
+    nullable optional, "name" name : nullable optional, "nameTranslated" name_translated
+    : nullable optional, }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -1496,54 +874,10 @@ pub struct BookedResource {
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl Serialize for BookedResource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookedResource",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.email.is_some())
-                    + usize::from(self.schedule_id.is_some())
-                    + usize::from(self.r#type.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("email", &self.email)
-            .optional("scheduleId", &self.schedule_id)
-            .optional("type", &self.r#type)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl<'de> Deserialize<'de> for BookedResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl rt::object::Object for BookedResource {
-    const NAME: &'static str = "BookedResource";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "email" => rt::object::nullable(&mut map, &mut out.email),
-                "scheduleId" => rt::object::nullable(&mut map, &mut out.schedule_id),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookedResource { "id" id : nullable optional, "name" name : nullable optional,
+    "email" email : nullable optional, "scheduleId" schedule_id : nullable optional,
+    "type" r#type : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1555,43 +889,8 @@ pub struct BookingData {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for BookingData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BookingData",
-                usize::from(self.durations.is_some()),
-            )
-            .optional("durations", &self.durations)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for BookingData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for BookingData {
-    const NAME: &'static str = "BookingData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "durations" => rt::object::nullable(&mut map, &mut out.durations),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BookingData { "durations" durations : nullable optional, }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -1685,45 +984,8 @@ pub struct Border {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for Border {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Border",
-                usize::from(self.width.is_some()) + usize::from(self.radius.is_some()),
-            )
-            .optional("width", &self.width)
-            .optional("radius", &self.radius)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for Border {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for Border {
-    const NAME: &'static str = "Border";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "radius" => rt::object::nullable(&mut map, &mut out.radius),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Border { "width" width : nullable optional, "radius" radius : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1741,51 +1003,9 @@ pub struct BorderColors {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for BorderColors {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BorderColors",
-                usize::from(self.left.is_some()) + usize::from(self.right.is_some())
-                    + usize::from(self.top.is_some())
-                    + usize::from(self.bottom.is_some()),
-            )
-            .optional("left", &self.left)
-            .optional("right", &self.right)
-            .optional("top", &self.top)
-            .optional("bottom", &self.bottom)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for BorderColors {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for BorderColors {
-    const NAME: &'static str = "BorderColors";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "left" => rt::object::nullable(&mut map, &mut out.left),
-                "right" => rt::object::nullable(&mut map, &mut out.right),
-                "top" => rt::object::nullable(&mut map, &mut out.top),
-                "bottom" => rt::object::nullable(&mut map, &mut out.bottom),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BorderColors { "left" left : nullable optional, "right" right : nullable optional,
+    "top" top : nullable optional, "bottom" bottom : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1803,51 +1023,9 @@ pub struct BorderWidths {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for BorderWidths {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BorderWidths",
-                usize::from(self.left.is_some()) + usize::from(self.right.is_some())
-                    + usize::from(self.top.is_some())
-                    + usize::from(self.bottom.is_some()),
-            )
-            .optional("left", &self.left)
-            .optional("right", &self.right)
-            .optional("top", &self.top)
-            .optional("bottom", &self.bottom)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for BorderWidths {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for BorderWidths {
-    const NAME: &'static str = "BorderWidths";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "left" => rt::object::nullable(&mut map, &mut out.left),
-                "right" => rt::object::nullable(&mut map, &mut out.right),
-                "top" => rt::object::nullable(&mut map, &mut out.top),
-                "bottom" => rt::object::nullable(&mut map, &mut out.bottom),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BorderWidths { "left" left : nullable optional, "right" right : nullable optional,
+    "top" top : nullable optional, "bottom" bottom : nullable optional, }
 }
 
 #[cfg(
@@ -1885,77 +1063,10 @@ pub struct BulkActionMetadata {
         feature = "stores-inventory-items-v3"
     )
 )]
-impl Serialize for BulkActionMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkActionMetadata",
-                usize::from(self.total_successes.is_some())
-                    + usize::from(self.total_failures.is_some())
-                    + usize::from(self.undetailed_failures.is_some()),
-            )
-            .optional("totalSuccesses", &self.total_successes)
-            .optional("totalFailures", &self.total_failures)
-            .optional("undetailedFailures", &self.undetailed_failures)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-v2",
-        feature = "categories",
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-order-fulfillments",
-        feature = "ecom-orders-v1",
-        feature = "members-v1",
-        feature = "stores-catalog-v1",
-        feature = "stores-inventory-items-v3"
-    )
-)]
-impl<'de> Deserialize<'de> for BulkActionMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-v2",
-        feature = "categories",
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-order-fulfillments",
-        feature = "ecom-orders-v1",
-        feature = "members-v1",
-        feature = "stores-catalog-v1",
-        feature = "stores-inventory-items-v3"
-    )
-)]
-impl rt::object::Object for BulkActionMetadata {
-    const NAME: &'static str = "BulkActionMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "totalSuccesses" => {
-                    rt::object::nullable(&mut map, &mut out.total_successes)
-                }
-                "totalFailures" => {
-                    rt::object::nullable(&mut map, &mut out.total_failures)
-                }
-                "undetailedFailures" => {
-                    rt::object::nullable(&mut map, &mut out.undetailed_failures)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkActionMetadata { "totalSuccesses" total_successes : nullable optional,
+    "totalFailures" total_failures : nullable optional, "undetailedFailures"
+    undetailed_failures : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -2039,78 +1150,14 @@ pub struct ButtonStyles {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for ButtonStyles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ButtonStyles",
-                usize::from(self.button_text.is_some())
-                    + usize::from(self.border_width.is_some())
-                    + usize::from(self.border_radius.is_some())
-                    + usize::from(self.border_color.is_some())
-                    + usize::from(self.text_color.is_some())
-                    + usize::from(self.background_color.is_some())
-                    + usize::from(self.border_color_hover.is_some())
-                    + usize::from(self.text_color_hover.is_some())
-                    + usize::from(self.background_color_hover.is_some())
-                    + usize::from(self.button_size.is_some()),
-            )
-            .optional("buttonText", &self.button_text)
-            .optional("borderWidth", &self.border_width)
-            .optional("borderRadius", &self.border_radius)
-            .optional("borderColor", &self.border_color)
-            .optional("textColor", &self.text_color)
-            .optional("backgroundColor", &self.background_color)
-            .optional("borderColorHover", &self.border_color_hover)
-            .optional("textColorHover", &self.text_color_hover)
-            .optional("backgroundColorHover", &self.background_color_hover)
-            .optional("buttonSize", &self.button_size)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for ButtonStyles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for ButtonStyles {
-    const NAME: &'static str = "ButtonStyles";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "buttonText" => rt::object::nullable(&mut map, &mut out.button_text),
-                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
-                "textColor" => rt::object::nullable(&mut map, &mut out.text_color),
-                "backgroundColor" => {
-                    rt::object::nullable(&mut map, &mut out.background_color)
-                }
-                "borderColorHover" => {
-                    rt::object::nullable(&mut map, &mut out.border_color_hover)
-                }
-                "textColorHover" => {
-                    rt::object::nullable(&mut map, &mut out.text_color_hover)
-                }
-                "backgroundColorHover" => {
-                    rt::object::nullable(&mut map, &mut out.background_color_hover)
-                }
-                "buttonSize" => rt::object::nullable(&mut map, &mut out.button_size),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ButtonStyles { "buttonText" button_text : nullable optional, "borderWidth"
+    border_width : nullable optional, "borderRadius" border_radius : nullable optional,
+    "borderColor" border_color : nullable optional, "textColor" text_color : nullable
+    optional, "backgroundColor" background_color : nullable optional, "borderColorHover"
+    border_color_hover : nullable optional, "textColorHover" text_color_hover : nullable
+    optional, "backgroundColorHover" background_color_hover : nullable optional,
+    "buttonSize" button_size : nullable optional, }
 }
 
 #[cfg(
@@ -2142,101 +1189,17 @@ pub struct CalculationErrors {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for CalculationErrors {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CalculationErrors",
-                usize::from(self.general_shipping_calculation_error.is_some())
-                    + usize::from(self.carrier_errors.is_some())
-                    + usize::from(self.selected_shipping_option_error.is_some())
-                    + usize::from(self.tax_calculation_error.is_some())
-                    + usize::from(self.coupon_calculation_error.is_some())
-                    + usize::from(self.gift_card_calculation_error.is_some())
-                    + usize::from(self.order_validation_errors.is_some())
-                    + usize::from(self.membership_error.is_some())
-                    + usize::from(self.discounts_calculation_error.is_some()),
-            )
-            .optional(
-                "generalShippingCalculationError",
-                &self.general_shipping_calculation_error,
-            )
-            .optional("carrierErrors", &self.carrier_errors)
-            .optional(
-                "selectedShippingOptionError",
-                &self.selected_shipping_option_error,
-            )
-            .optional("taxCalculationError", &self.tax_calculation_error)
-            .optional("couponCalculationError", &self.coupon_calculation_error)
-            .optional("giftCardCalculationError", &self.gift_card_calculation_error)
-            .optional("orderValidationErrors", &self.order_validation_errors)
-            .optional("membershipError", &self.membership_error)
-            .optional("discountsCalculationError", &self.discounts_calculation_error)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for CalculationErrors {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for CalculationErrors {
-    const NAME: &'static str = "CalculationErrors";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "generalShippingCalculationError" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.general_shipping_calculation_error,
-                    )
-                }
-                "carrierErrors" => {
-                    rt::object::nullable(&mut map, &mut out.carrier_errors)
-                }
-                "selectedShippingOptionError" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.selected_shipping_option_error,
-                    )
-                }
-                "taxCalculationError" => {
-                    rt::object::nullable(&mut map, &mut out.tax_calculation_error)
-                }
-                "couponCalculationError" => {
-                    rt::object::nullable(&mut map, &mut out.coupon_calculation_error)
-                }
-                "giftCardCalculationError" => {
-                    rt::object::nullable(&mut map, &mut out.gift_card_calculation_error)
-                }
-                "orderValidationErrors" => {
-                    rt::object::nullable(&mut map, &mut out.order_validation_errors)
-                }
-                "membershipError" => {
-                    rt::object::nullable(&mut map, &mut out.membership_error)
-                }
-                "discountsCalculationError" => {
-                    rt::object::nullable(&mut map, &mut out.discounts_calculation_error)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CalculationErrors { "generalShippingCalculationError"
+    general_shipping_calculation_error : nullable optional, "carrierErrors"
+    carrier_errors : nullable optional, "selectedShippingOptionError"
+    selected_shipping_option_error : nullable optional, "taxCalculationError"
+    tax_calculation_error : nullable optional, "couponCalculationError"
+    coupon_calculation_error : nullable optional, "giftCardCalculationError"
+    gift_card_calculation_error : nullable optional, "orderValidationErrors"
+    order_validation_errors : nullable optional, "membershipError" membership_error :
+    nullable optional, "discountsCalculationError" discounts_calculation_error : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -2248,43 +1211,8 @@ pub struct CaptionData {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for CaptionData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CaptionData",
-                usize::from(self.text_style.is_some()),
-            )
-            .optional("textStyle", &self.text_style)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for CaptionData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for CaptionData {
-    const NAME: &'static str = "CaptionData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CaptionData { "textStyle" text_style : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -2300,48 +1228,9 @@ pub struct CardDataBackground {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for CardDataBackground {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CardDataBackground",
-                usize::from(self.r#type.is_some()) + usize::from(self.color.is_some())
-                    + usize::from(self.gradient.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("color", &self.color)
-            .optional("gradient", &self.gradient)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for CardDataBackground {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for CardDataBackground {
-    const NAME: &'static str = "CardDataBackground";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "color" => rt::object::nullable(&mut map, &mut out.color),
-                "gradient" => rt::object::nullable(&mut map, &mut out.gradient),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CardDataBackground { "type" r#type : nullable optional, "color" color : nullable
+    optional, "gradient" gradient : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -2425,71 +1314,13 @@ pub struct CardStyles {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for CardStyles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CardStyles",
-                usize::from(self.background_color.is_some())
-                    + usize::from(self.border_color.is_some())
-                    + usize::from(self.border_width.is_some())
-                    + usize::from(self.border_radius.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.alignment.is_some())
-                    + usize::from(self.title_price_layout.is_some())
-                    + usize::from(self.title_color.is_some())
-                    + usize::from(self.text_color.is_some()),
-            )
-            .optional("backgroundColor", &self.background_color)
-            .optional("borderColor", &self.border_color)
-            .optional("borderWidth", &self.border_width)
-            .optional("borderRadius", &self.border_radius)
-            .optional("type", &self.r#type)
-            .optional("alignment", &self.alignment)
-            .optional("titlePriceLayout", &self.title_price_layout)
-            .optional("titleColor", &self.title_color)
-            .optional("textColor", &self.text_color)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for CardStyles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for CardStyles {
-    const NAME: &'static str = "CardStyles";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "backgroundColor" => {
-                    rt::object::nullable(&mut map, &mut out.background_color)
-                }
-                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
-                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "alignment" => rt::object::nullable(&mut map, &mut out.alignment),
-                "titlePriceLayout" => {
-                    rt::object::nullable(&mut map, &mut out.title_price_layout)
-                }
-                "titleColor" => rt::object::nullable(&mut map, &mut out.title_color),
-                "textColor" => rt::object::nullable(&mut map, &mut out.text_color),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CardStyles { "backgroundColor" background_color : nullable optional, "borderColor"
+    border_color : nullable optional, "borderWidth" border_width : nullable optional,
+    "borderRadius" border_radius : nullable optional, "type" r#type : nullable optional,
+    "alignment" alignment : nullable optional, "titlePriceLayout" title_price_layout :
+    nullable optional, "titleColor" title_color : nullable optional, "textColor"
+    text_color : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -2561,49 +1392,8 @@ pub struct Carrier {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for Carrier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Carrier",
-                usize::from(self.app_id.is_some()) + usize::from(self.code.is_some()),
-            )
-            .optional("appId", &self.app_id)
-            .optional("code", &self.code)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for Carrier {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for Carrier {
-    const NAME: &'static str = "Carrier";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                "code" => rt::object::nullable(&mut map, &mut out.code),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Carrier { "appId" app_id : nullable optional, "code" code : nullable optional, }
 }
 
 #[cfg(
@@ -2621,50 +1411,9 @@ pub struct CarrierError {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for CarrierError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CarrierError",
-                usize::from(self.carrier_id.is_some())
-                    + usize::from(self.error.is_some()),
-            )
-            .optional("carrierId", &self.carrier_id)
-            .optional("error", &self.error)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for CarrierError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for CarrierError {
-    const NAME: &'static str = "CarrierError";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "carrierId" => rt::object::nullable(&mut map, &mut out.carrier_id),
-                "error" => rt::object::nullable(&mut map, &mut out.error),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CarrierError { "carrierId" carrier_id : nullable optional, "error" error : nullable
+    optional, }
 }
 
 #[cfg(
@@ -2680,47 +1429,8 @@ pub struct CarrierErrors {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for CarrierErrors {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CarrierErrors",
-                usize::from(self.errors.is_some()),
-            )
-            .optional("errors", &self.errors)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for CarrierErrors {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for CarrierErrors {
-    const NAME: &'static str = "CarrierErrors";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "errors" => rt::object::nullable(&mut map, &mut out.errors),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CarrierErrors { "errors" errors : nullable optional, }
 }
 
 #[cfg(
@@ -2764,67 +1474,9 @@ pub struct CatalogReference {
         feature = "ecom-orders-v1"
     )
 )]
-impl Serialize for CatalogReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CatalogReference",
-                usize::from(self.catalog_item_id.is_some())
-                    + usize::from(self.app_id.is_some())
-                    + usize::from(self.options.is_some()),
-            )
-            .optional("catalogItemId", &self.catalog_item_id)
-            .optional("appId", &self.app_id)
-            .optional("options", &self.options)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl<'de> Deserialize<'de> for CatalogReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl rt::object::Object for CatalogReference {
-    const NAME: &'static str = "CatalogReference";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "catalogItemId" => {
-                    rt::object::nullable(&mut map, &mut out.catalog_item_id)
-                }
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                "options" => rt::object::nullable(&mut map, &mut out.options),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CatalogReference { "catalogItemId" catalog_item_id : nullable optional, "appId"
+    app_id : nullable optional, "options" options : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -2838,50 +1490,9 @@ pub struct CellStyle {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for CellStyle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CellStyle",
-                usize::from(self.vertical_alignment.is_some())
-                    + usize::from(self.background_color.is_some()),
-            )
-            .optional("verticalAlignment", &self.vertical_alignment)
-            .optional("backgroundColor", &self.background_color)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for CellStyle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for CellStyle {
-    const NAME: &'static str = "CellStyle";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "verticalAlignment" => {
-                    rt::object::nullable(&mut map, &mut out.vertical_alignment)
-                }
-                "backgroundColor" => {
-                    rt::object::nullable(&mut map, &mut out.background_color)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CellStyle { "verticalAlignment" vertical_alignment : nullable optional,
+    "backgroundColor" background_color : nullable optional, }
 }
 
 #[cfg(
@@ -3084,65 +1695,9 @@ pub struct Color {
         feature = "ecom-orders-v1"
     )
 )]
-impl Serialize for Color {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Color",
-                usize::from(self.original.is_some())
-                    + usize::from(self.translated.is_some())
-                    + usize::from(self.code.is_some()),
-            )
-            .optional("original", &self.original)
-            .optional("translated", &self.translated)
-            .optional("code", &self.code)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl<'de> Deserialize<'de> for Color {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl rt::object::Object for Color {
-    const NAME: &'static str = "Color";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "original" => rt::object::nullable(&mut map, &mut out.original),
-                "translated" => rt::object::nullable(&mut map, &mut out.translated),
-                "code" => rt::object::nullable(&mut map, &mut out.code),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Color { "original" original : nullable optional, "translated" translated : nullable
+    optional, "code" code : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3156,46 +1711,9 @@ pub struct ColorData {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for ColorData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ColorData",
-                usize::from(self.background.is_some())
-                    + usize::from(self.foreground.is_some()),
-            )
-            .optional("background", &self.background)
-            .optional("foreground", &self.foreground)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for ColorData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for ColorData {
-    const NAME: &'static str = "ColorData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "background" => rt::object::nullable(&mut map, &mut out.background),
-                "foreground" => rt::object::nullable(&mut map, &mut out.foreground),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ColorData { "background" background : nullable optional, "foreground" foreground :
+    nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3217,48 +1735,9 @@ pub struct Colors {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for Colors {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Colors",
-                usize::from(self.text.is_some()) + usize::from(self.border.is_some())
-                    + usize::from(self.background.is_some()),
-            )
-            .optional("text", &self.text)
-            .optional("border", &self.border)
-            .optional("background", &self.background)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for Colors {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for Colors {
-    const NAME: &'static str = "Colors";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "text" => rt::object::nullable(&mut map, &mut out.text),
-                "border" => rt::object::nullable(&mut map, &mut out.border),
-                "background" => rt::object::nullable(&mut map, &mut out.background),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Colors { "text" text : nullable optional, "border" border : nullable optional,
+    "background" background : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3341,45 +1820,9 @@ pub struct CommonCursorPaging {
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "stores-catalog-v3"))]
-impl Serialize for CommonCursorPaging {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonCursorPaging",
-                usize::from(self.limit.is_some()) + usize::from(self.cursor.is_some()),
-            )
-            .optional("limit", &self.limit)
-            .optional("cursor", &self.cursor)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for CommonCursorPaging {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "stores-catalog-v3"))]
-impl rt::object::Object for CommonCursorPaging {
-    const NAME: &'static str = "CommonCursorPaging";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "limit" => rt::object::nullable(&mut map, &mut out.limit),
-                "cursor" => rt::object::nullable(&mut map, &mut out.cursor),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonCursorPaging { "limit" limit : nullable optional, "cursor" cursor : nullable
+    optional, }
 }
 
 #[cfg(
@@ -3407,59 +1850,8 @@ pub struct CommonCursors {
         feature = "stores-inventory-items-v3"
     )
 )]
-impl Serialize for CommonCursors {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonCursors",
-                usize::from(self.next.is_some()) + usize::from(self.prev.is_some()),
-            )
-            .optional("next", &self.next)
-            .optional("prev", &self.prev)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "events-v3",
-        feature = "stores-catalog-v3",
-        feature = "stores-inventory-items-v3"
-    )
-)]
-impl<'de> Deserialize<'de> for CommonCursors {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "events-v3",
-        feature = "stores-catalog-v3",
-        feature = "stores-inventory-items-v3"
-    )
-)]
-impl rt::object::Object for CommonCursors {
-    const NAME: &'static str = "CommonCursors";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "next" => rt::object::nullable(&mut map, &mut out.next),
-                "prev" => rt::object::nullable(&mut map, &mut out.prev),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonCursors { "next" next : nullable optional, "prev" prev : nullable optional, }
 }
 
 #[cfg(
@@ -3485,61 +1877,10 @@ pub struct CommonImage {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for CommonImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonImage",
-                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.alt_text.is_some())
-                    + usize::from(self.filename.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("url", &self.url)
-            .optional("height", &self.height)
-            .optional("width", &self.width)
-            .optional("altText", &self.alt_text)
-            .optional("filename", &self.filename)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for CommonImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for CommonImage {
-    const NAME: &'static str = "CommonImage";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                "filename" => rt::object::nullable(&mut map, &mut out.filename),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonImage { "id" id : nullable optional, "url" url : nullable optional, "height"
+    height : nullable optional, "width" width : nullable optional, "altText" alt_text :
+    nullable optional, "filename" filename : nullable optional, }
 }
 
 #[cfg(
@@ -3565,57 +1906,9 @@ pub struct CommonPaging {
         feature = "events-v3"
     )
 )]
-impl Serialize for CommonPaging {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonPaging",
-                usize::from(self.limit.is_some()) + usize::from(self.offset.is_some()),
-            )
-            .optional("limit", &self.limit)
-            .optional("offset", &self.offset)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-reader-v2",
-        feature = "ecom-abandoned-checkouts",
-        feature = "events-v3"
-    )
-)]
-impl<'de> Deserialize<'de> for CommonPaging {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-reader-v2",
-        feature = "ecom-abandoned-checkouts",
-        feature = "events-v3"
-    )
-)]
-impl rt::object::Object for CommonPaging {
-    const NAME: &'static str = "CommonPaging";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "limit" => rt::object::nullable(&mut map, &mut out.limit),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonPaging { "limit" limit : nullable optional, "offset" offset : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
@@ -3635,56 +1928,10 @@ pub struct CommonPagingMetadataV2 {
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
-impl Serialize for CommonPagingMetadataV2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonPagingMetadataV2",
-                usize::from(self.count.is_some()) + usize::from(self.offset.is_some())
-                    + usize::from(self.total.is_some())
-                    + usize::from(self.too_many_to_count.is_some())
-                    + usize::from(self.cursors.is_some()),
-            )
-            .optional("count", &self.count)
-            .optional("offset", &self.offset)
-            .optional("total", &self.total)
-            .optional("tooManyToCount", &self.too_many_to_count)
-            .optional("cursors", &self.cursors)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
-impl<'de> Deserialize<'de> for CommonPagingMetadataV2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
-impl rt::object::Object for CommonPagingMetadataV2 {
-    const NAME: &'static str = "CommonPagingMetadataV2";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                "total" => rt::object::nullable(&mut map, &mut out.total),
-                "tooManyToCount" => {
-                    rt::object::nullable(&mut map, &mut out.too_many_to_count)
-                }
-                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonPagingMetadataV2 { "count" count : nullable optional, "offset" offset :
+    nullable optional, "total" total : nullable optional, "tooManyToCount"
+    too_many_to_count : nullable optional, "cursors" cursors : nullable optional, }
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
@@ -3752,46 +1999,9 @@ pub struct CommonSorting {
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
-impl Serialize for CommonSorting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonSorting",
-                usize::from(self.field_name.is_some())
-                    + usize::from(self.order.is_some()),
-            )
-            .optional("fieldName", &self.field_name)
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
-impl<'de> Deserialize<'de> for CommonSorting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
-impl rt::object::Object for CommonSorting {
-    const NAME: &'static str = "CommonSorting";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonSorting { "fieldName" field_name : nullable optional, "order" order : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "ecom-checkout", feature = "ecom-orders-v1"))]
@@ -3810,52 +2020,10 @@ pub struct CreatedBy {
 }
 
 #[cfg(any(feature = "ecom-checkout", feature = "ecom-orders-v1"))]
-impl Serialize for CreatedBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreatedBy",
-                usize::from(self.user_id.is_some())
-                    + usize::from(self.member_id.is_some())
-                    + usize::from(self.visitor_id.is_some())
-                    + usize::from(self.app_id.is_some()),
-            )
-            .optional("userId", &self.user_id)
-            .optional("memberId", &self.member_id)
-            .optional("visitorId", &self.visitor_id)
-            .optional("appId", &self.app_id)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "ecom-checkout", feature = "ecom-orders-v1"))]
-impl<'de> Deserialize<'de> for CreatedBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "ecom-checkout", feature = "ecom-orders-v1"))]
-impl rt::object::Object for CreatedBy {
-    const NAME: &'static str = "CreatedBy";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "userId" => rt::object::nullable(&mut map, &mut out.user_id),
-                "memberId" => rt::object::nullable(&mut map, &mut out.member_id),
-                "visitorId" => rt::object::nullable(&mut map, &mut out.visitor_id),
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreatedBy { "userId" user_id : nullable optional, "memberId" member_id : nullable
+    optional, "visitorId" visitor_id : nullable optional, "appId" app_id : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3946,65 +2114,9 @@ pub struct CursorPaging {
         feature = "stores-inventory-items-v3"
     )
 )]
-impl Serialize for CursorPaging {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CursorPaging",
-                usize::from(self.limit.is_some()) + usize::from(self.cursor.is_some()),
-            )
-            .optional("limit", &self.limit)
-            .optional("cursor", &self.cursor)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-reader-v2",
-        feature = "categories",
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-orders-v1",
-        feature = "stores-catalog-v1",
-        feature = "stores-collections",
-        feature = "stores-inventory-items-v3"
-    )
-)]
-impl<'de> Deserialize<'de> for CursorPaging {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-reader-v2",
-        feature = "categories",
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-orders-v1",
-        feature = "stores-catalog-v1",
-        feature = "stores-collections",
-        feature = "stores-inventory-items-v3"
-    )
-)]
-impl rt::object::Object for CursorPaging {
-    const NAME: &'static str = "CursorPaging";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "limit" => rt::object::nullable(&mut map, &mut out.limit),
-                "cursor" => rt::object::nullable(&mut map, &mut out.cursor),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CursorPaging { "limit" limit : nullable optional, "cursor" cursor : nullable
+    optional, }
 }
 
 #[cfg(
@@ -4035,60 +2147,9 @@ pub struct CursorPagingMetadata {
         feature = "stores-inventory-items-v3"
     )
 )]
-impl Serialize for CursorPagingMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CursorPagingMetadata",
-                usize::from(self.count.is_some()) + usize::from(self.cursors.is_some())
-                    + usize::from(self.has_next.is_some()),
-            )
-            .optional("count", &self.count)
-            .optional("cursors", &self.cursors)
-            .optional("hasNext", &self.has_next)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "categories",
-        feature = "ecom-orders-v1",
-        feature = "stores-inventory-items-v3"
-    )
-)]
-impl<'de> Deserialize<'de> for CursorPagingMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "categories",
-        feature = "ecom-orders-v1",
-        feature = "stores-inventory-items-v3"
-    )
-)]
-impl rt::object::Object for CursorPagingMetadata {
-    const NAME: &'static str = "CursorPagingMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
-                "hasNext" => rt::object::nullable(&mut map, &mut out.has_next),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CursorPagingMetadata { "count" count : nullable optional, "cursors" cursors :
+    nullable optional, "hasNext" has_next : nullable optional, }
 }
 
 #[cfg(
@@ -4122,65 +2183,8 @@ pub struct Cursors {
         feature = "stores-inventory-items-v3"
     )
 )]
-impl Serialize for Cursors {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Cursors",
-                usize::from(self.next.is_some()) + usize::from(self.prev.is_some()),
-            )
-            .optional("next", &self.next)
-            .optional("prev", &self.prev)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-reader-v2",
-        feature = "categories",
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-orders-v1",
-        feature = "stores-catalog-v1",
-        feature = "stores-collections",
-        feature = "stores-inventory-items-v3"
-    )
-)]
-impl<'de> Deserialize<'de> for Cursors {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-reader-v2",
-        feature = "categories",
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-orders-v1",
-        feature = "stores-catalog-v1",
-        feature = "stores-collections",
-        feature = "stores-inventory-items-v3"
-    )
-)]
-impl rt::object::Object for Cursors {
-    const NAME: &'static str = "Cursors";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "next" => rt::object::nullable(&mut map, &mut out.next),
-                "prev" => rt::object::nullable(&mut map, &mut out.prev),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Cursors { "next" next : nullable optional, "prev" prev : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -4192,43 +2196,8 @@ pub struct DateHistogramAggregation {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for DateHistogramAggregation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DateHistogramAggregation",
-                usize::from(self.interval.is_some()),
-            )
-            .optional("interval", &self.interval)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for DateHistogramAggregation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for DateHistogramAggregation {
-    const NAME: &'static str = "DateHistogramAggregation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "interval" => rt::object::nullable(&mut map, &mut out.interval),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DateHistogramAggregation { "interval" interval : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -4242,45 +2211,9 @@ pub struct DateHistogramResult {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for DateHistogramResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DateHistogramResult",
-                usize::from(self.value.is_some()) + usize::from(self.count.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("count", &self.count)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for DateHistogramResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for DateHistogramResult {
-    const NAME: &'static str = "DateHistogramResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DateHistogramResult { "value" value : nullable optional, "count" count : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -4292,43 +2225,8 @@ pub struct DateHistogramResults {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for DateHistogramResults {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DateHistogramResults",
-                usize::from(self.results.is_some()),
-            )
-            .optional("results", &self.results)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for DateHistogramResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for DateHistogramResults {
-    const NAME: &'static str = "DateHistogramResults";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DateHistogramResults { "results" results : nullable optional, }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -4340,43 +2238,8 @@ pub struct DateTimeRule {
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl Serialize for DateTimeRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DateTimeRule",
-                usize::from(self.name.is_some()),
-            )
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl<'de> Deserialize<'de> for DateTimeRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl rt::object::Object for DateTimeRule {
-    const NAME: &'static str = "DateTimeRule";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DateTimeRule { "name" name : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -4494,34 +2357,8 @@ pub struct DeleteCartResponse {
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl Serialize for DeleteCartResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl<'de> Deserialize<'de> for DeleteCartResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl rt::object::Object for DeleteCartResponse {
-    const NAME: &'static str = "DeleteCartResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeleteCartResponse {} unknown unknown_fields
 }
 
 #[cfg(
@@ -4541,59 +2378,10 @@ pub struct DeliveryAllocation {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for DeliveryAllocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DeliveryAllocation",
-                usize::from(self.delivery_carrier.is_some())
-                    + usize::from(self.delivery_region.is_some())
-                    + usize::from(self.applicable_line_items.is_some()),
-            )
-            .optional("deliveryCarrier", &self.delivery_carrier)
-            .optional("deliveryRegion", &self.delivery_region)
-            .optional("applicableLineItems", &self.applicable_line_items)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for DeliveryAllocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for DeliveryAllocation {
-    const NAME: &'static str = "DeliveryAllocation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "deliveryCarrier" => {
-                    rt::object::nullable(&mut map, &mut out.delivery_carrier)
-                }
-                "deliveryRegion" => {
-                    rt::object::nullable(&mut map, &mut out.delivery_region)
-                }
-                "applicableLineItems" => {
-                    rt::object::nullable(&mut map, &mut out.applicable_line_items)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeliveryAllocation { "deliveryCarrier" delivery_carrier : nullable optional,
+    "deliveryRegion" delivery_region : nullable optional, "applicableLineItems"
+    applicable_line_items : nullable optional, }
 }
 
 #[cfg(
@@ -4611,50 +2399,9 @@ pub struct Description {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for Description {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Description",
-                usize::from(self.original.is_some())
-                    + usize::from(self.translated.is_some()),
-            )
-            .optional("original", &self.original)
-            .optional("translated", &self.translated)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for Description {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for Description {
-    const NAME: &'static str = "Description";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "original" => rt::object::nullable(&mut map, &mut out.original),
-                "translated" => rt::object::nullable(&mut map, &mut out.translated),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Description { "original" original : nullable optional, "translated" translated :
+    nullable optional, }
 }
 
 #[cfg(
@@ -4686,65 +2433,9 @@ pub struct DescriptionLine {
         feature = "ecom-orders-v1"
     )
 )]
-impl Serialize for DescriptionLine {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DescriptionLine",
-                usize::from(self.plain_text.is_some())
-                    + usize::from(self.color_info.is_some())
-                    + usize::from(self.name.is_some()),
-            )
-            .optional("plainText", &self.plain_text)
-            .optional("colorInfo", &self.color_info)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl<'de> Deserialize<'de> for DescriptionLine {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl rt::object::Object for DescriptionLine {
-    const NAME: &'static str = "DescriptionLine";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "plainText" => rt::object::nullable(&mut map, &mut out.plain_text),
-                "colorInfo" => rt::object::nullable(&mut map, &mut out.color_info),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DescriptionLine { "plainText" plain_text : nullable optional, "colorInfo" color_info
+    : nullable optional, "name" name : nullable optional, }
 }
 
 #[cfg(
@@ -4776,62 +2467,9 @@ pub struct DescriptionLineName {
         feature = "ecom-orders-v1"
     )
 )]
-impl Serialize for DescriptionLineName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DescriptionLineName",
-                usize::from(self.original.is_some())
-                    + usize::from(self.translated.is_some()),
-            )
-            .optional("original", &self.original)
-            .optional("translated", &self.translated)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl<'de> Deserialize<'de> for DescriptionLineName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl rt::object::Object for DescriptionLineName {
-    const NAME: &'static str = "DescriptionLineName";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "original" => rt::object::nullable(&mut map, &mut out.original),
-                "translated" => rt::object::nullable(&mut map, &mut out.translated),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DescriptionLineName { "original" original : nullable optional, "translated"
+    translated : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -4909,60 +2547,10 @@ pub struct Details {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for Details {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Details",
-                usize::from(self.application_error.is_some())
-                    + usize::from(self.validation_error.is_some())
-                    + usize::from(self.system_error.is_some())
-                    + usize::from(self.tracing.is_some()),
-            )
-            .optional("applicationError", &self.application_error)
-            .optional("validationError", &self.validation_error)
-            .optional("systemError", &self.system_error)
-            .optional("tracing", &self.tracing)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for Details {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for Details {
-    const NAME: &'static str = "Details";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "applicationError" => {
-                    rt::object::nullable(&mut map, &mut out.application_error)
-                }
-                "validationError" => {
-                    rt::object::nullable(&mut map, &mut out.validation_error)
-                }
-                "systemError" => rt::object::nullable(&mut map, &mut out.system_error),
-                "tracing" => rt::object::nullable(&mut map, &mut out.tracing),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Details { "applicationError" application_error : nullable optional, "validationError"
+    validation_error : nullable optional, "systemError" system_error : nullable optional,
+    "tracing" tracing : nullable optional, }
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-catalog-v3"))]
@@ -5120,58 +2708,9 @@ pub struct DiscountRuleName {
         feature = "ecom-orders-v1"
     )
 )]
-impl Serialize for DiscountRuleName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DiscountRuleName",
-                usize::from(self.original.is_some())
-                    + usize::from(self.translated.is_some()),
-            )
-            .optional("original", &self.original)
-            .optional("translated", &self.translated)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-checkout",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl<'de> Deserialize<'de> for DiscountRuleName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-checkout",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl rt::object::Object for DiscountRuleName {
-    const NAME: &'static str = "DiscountRuleName";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "original" => rt::object::nullable(&mut map, &mut out.original),
-                "translated" => rt::object::nullable(&mut map, &mut out.translated),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DiscountRuleName { "original" original : nullable optional, "translated" translated :
+    nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -5252,59 +2791,11 @@ pub struct DividerDataStyles {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for DividerDataStyles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DividerDataStyles",
-                usize::from(self.color.is_some()) + usize::from(self.line_cap.is_some())
-                    + usize::from(self.line_thickness.is_some())
-                    + usize::from(self.dash_length.is_some())
-                    + usize::from(self.dash_gap.is_some())
-                    + usize::from(self.line_gap.is_some()),
-            )
-            .optional("color", &self.color)
-            .optional("lineCap", &self.line_cap)
-            .optional("lineThickness", &self.line_thickness)
-            .optional("dashLength", &self.dash_length)
-            .optional("dashGap", &self.dash_gap)
-            .optional("lineGap", &self.line_gap)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for DividerDataStyles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for DividerDataStyles {
-    const NAME: &'static str = "DividerDataStyles";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "color" => rt::object::nullable(&mut map, &mut out.color),
-                "lineCap" => rt::object::nullable(&mut map, &mut out.line_cap),
-                "lineThickness" => {
-                    rt::object::nullable(&mut map, &mut out.line_thickness)
-                }
-                "dashLength" => rt::object::nullable(&mut map, &mut out.dash_length),
-                "dashGap" => rt::object::nullable(&mut map, &mut out.dash_gap),
-                "lineGap" => rt::object::nullable(&mut map, &mut out.line_gap),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DividerDataStyles { "color" color : nullable optional, "lineCap" line_cap : nullable
+    optional, "lineThickness" line_thickness : nullable optional, "dashLength"
+    dash_length : nullable optional, "dashGap" dash_gap : nullable optional, "lineGap"
+    line_gap : nullable optional, }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -5374,48 +2865,9 @@ pub struct EntranceAnimation {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for EntranceAnimation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "EntranceAnimation",
-                usize::from(self.effect.is_some()) + usize::from(self.duration.is_some())
-                    + usize::from(self.delay.is_some()),
-            )
-            .optional("effect", &self.effect)
-            .optional("duration", &self.duration)
-            .optional("delay", &self.delay)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for EntranceAnimation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for EntranceAnimation {
-    const NAME: &'static str = "EntranceAnimation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "effect" => rt::object::nullable(&mut map, &mut out.effect),
-                "duration" => rt::object::nullable(&mut map, &mut out.duration),
-                "delay" => rt::object::nullable(&mut map, &mut out.delay),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    EntranceAnimation { "effect" effect : nullable optional, "duration" duration :
+    nullable optional, "delay" delay : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -5433,52 +2885,9 @@ pub struct EntranceEffect {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for EntranceEffect {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "EntranceEffect",
-                usize::from(self.r#type.is_some())
-                    + usize::from(self.direction.is_some())
-                    + usize::from(self.shape.is_some())
-                    + usize::from(self.easing.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("direction", &self.direction)
-            .optional("shape", &self.shape)
-            .optional("easing", &self.easing)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for EntranceEffect {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for EntranceEffect {
-    const NAME: &'static str = "EntranceEffect";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "direction" => rt::object::nullable(&mut map, &mut out.direction),
-                "shape" => rt::object::nullable(&mut map, &mut out.shape),
-                "easing" => rt::object::nullable(&mut map, &mut out.easing),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    EntranceEffect { "type" r#type : nullable optional, "direction" direction : nullable
+    optional, "shape" shape : nullable optional, "easing" easing : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -5626,46 +3035,9 @@ pub struct EventData {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for EventData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "EventData",
-                usize::from(self.scheduling.is_some())
-                    + usize::from(self.location.is_some()),
-            )
-            .optional("scheduling", &self.scheduling)
-            .optional("location", &self.location)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for EventData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for EventData {
-    const NAME: &'static str = "EventData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "scheduling" => rt::object::nullable(&mut map, &mut out.scheduling),
-                "location" => rt::object::nullable(&mut map, &mut out.location),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    EventData { "scheduling" scheduling : nullable optional, "location" location :
+    nullable optional, }
 }
 
 #[cfg(
@@ -5706,67 +3078,8 @@ pub struct ExtendedFields {
         feature = "stores-inventory-items-v3"
     )
 )]
-impl Serialize for ExtendedFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ExtendedFields",
-                usize::from(self.namespaces.is_some()),
-            )
-            .optional("namespaces", &self.namespaces)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-reader-v2",
-        feature = "bookings-v2",
-        feature = "categories",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1",
-        feature = "stores-catalog-v3",
-        feature = "stores-inventory-items-v3"
-    )
-)]
-impl<'de> Deserialize<'de> for ExtendedFields {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-reader-v2",
-        feature = "bookings-v2",
-        feature = "categories",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1",
-        feature = "stores-catalog-v3",
-        feature = "stores-inventory-items-v3"
-    )
-)]
-impl rt::object::Object for ExtendedFields {
-    const NAME: &'static str = "ExtendedFields";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "namespaces" => rt::object::nullable(&mut map, &mut out.namespaces),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ExtendedFields { "namespaces" namespaces : nullable optional, }
 }
 
 #[cfg(
@@ -5854,59 +3167,10 @@ pub struct FieldViolation {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for FieldViolation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FieldViolation",
-                usize::from(self.field.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.violated_rule.is_some())
-                    + usize::from(self.rule_name.is_some())
-                    + usize::from(self.data.is_some()),
-            )
-            .optional("field", &self.field)
-            .optional("description", &self.description)
-            .optional("violatedRule", &self.violated_rule)
-            .optional("ruleName", &self.rule_name)
-            .optional("data", &self.data)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for FieldViolation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for FieldViolation {
-    const NAME: &'static str = "FieldViolation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "field" => rt::object::nullable(&mut map, &mut out.field),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "violatedRule" => rt::object::nullable(&mut map, &mut out.violated_rule),
-                "ruleName" => rt::object::nullable(&mut map, &mut out.rule_name),
-                "data" => rt::object::nullable(&mut map, &mut out.data),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FieldViolation { "field" field : nullable optional, "description" description :
+    nullable optional, "violatedRule" violated_rule : nullable optional, "ruleName"
+    rule_name : nullable optional, "data" data : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -5926,51 +3190,9 @@ pub struct FileSource {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for FileSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FileSource",
-                usize::from(self.url.is_some()) + usize::from(self.custom.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.private.is_some()),
-            )
-            .optional("url", &self.url)
-            .optional("custom", &self.custom)
-            .optional("id", &self.id)
-            .optional("private", &self.private)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for FileSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for FileSource {
-    const NAME: &'static str = "FileSource";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "custom" => rt::object::nullable(&mut map, &mut out.custom),
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "private" => rt::object::nullable(&mut map, &mut out.private),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FileSource { "url" url : nullable optional, "custom" custom : nullable optional, "id"
+    id : nullable optional, "private" private : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -5982,43 +3204,8 @@ pub struct FontFamilyData {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for FontFamilyData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FontFamilyData",
-                usize::from(self.value.is_some()),
-            )
-            .optional("value", &self.value)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for FontFamilyData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for FontFamilyData {
-    const NAME: &'static str = "FontFamilyData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FontFamilyData { "value" value : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -6032,45 +3219,8 @@ pub struct FontSizeData {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for FontSizeData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FontSizeData",
-                usize::from(self.unit.is_some()) + usize::from(self.value.is_some()),
-            )
-            .optional("unit", &self.unit)
-            .optional("value", &self.value)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for FontSizeData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for FontSizeData {
-    const NAME: &'static str = "FontSizeData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "unit" => rt::object::nullable(&mut map, &mut out.unit),
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FontSizeData { "unit" unit : nullable optional, "value" value : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -6151,60 +3301,9 @@ pub struct FreeTrialPeriod {
         feature = "ecom-orders-v1"
     )
 )]
-impl Serialize for FreeTrialPeriod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FreeTrialPeriod",
-                usize::from(self.frequency.is_some())
-                    + usize::from(self.interval.is_some()),
-            )
-            .optional("frequency", &self.frequency)
-            .optional("interval", &self.interval)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl<'de> Deserialize<'de> for FreeTrialPeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl rt::object::Object for FreeTrialPeriod {
-    const NAME: &'static str = "FreeTrialPeriod";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "frequency" => rt::object::nullable(&mut map, &mut out.frequency),
-                "interval" => rt::object::nullable(&mut map, &mut out.interval),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FreeTrialPeriod { "frequency" frequency : nullable optional, "interval" interval :
+    nullable optional, }
 }
 
 #[cfg(
@@ -6240,71 +3339,10 @@ pub struct FullAddressContactDetails {
         feature = "ecom-orders-v1"
     )
 )]
-impl Serialize for FullAddressContactDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FullAddressContactDetails",
-                usize::from(self.first_name.is_some())
-                    + usize::from(self.last_name.is_some())
-                    + usize::from(self.phone.is_some())
-                    + usize::from(self.company.is_some())
-                    + usize::from(self.vat_id.is_some()),
-            )
-            .optional("firstName", &self.first_name)
-            .optional("lastName", &self.last_name)
-            .optional("phone", &self.phone)
-            .optional("company", &self.company)
-            .optional("vatId", &self.vat_id)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl<'de> Deserialize<'de> for FullAddressContactDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl rt::object::Object for FullAddressContactDetails {
-    const NAME: &'static str = "FullAddressContactDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "firstName" => rt::object::nullable(&mut map, &mut out.first_name),
-                "lastName" => rt::object::nullable(&mut map, &mut out.last_name),
-                "phone" => rt::object::nullable(&mut map, &mut out.phone),
-                "company" => rt::object::nullable(&mut map, &mut out.company),
-                "vatId" => rt::object::nullable(&mut map, &mut out.vat_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FullAddressContactDetails { "firstName" first_name : nullable optional, "lastName"
+    last_name : nullable optional, "phone" phone : nullable optional, "company" company :
+    nullable optional, "vatId" vat_id : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -6320,48 +3358,9 @@ pub struct GalleryOptions {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for GalleryOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GalleryOptions",
-                usize::from(self.layout.is_some()) + usize::from(self.item.is_some())
-                    + usize::from(self.thumbnails.is_some()),
-            )
-            .optional("layout", &self.layout)
-            .optional("item", &self.item)
-            .optional("thumbnails", &self.thumbnails)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for GalleryOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for GalleryOptions {
-    const NAME: &'static str = "GalleryOptions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "layout" => rt::object::nullable(&mut map, &mut out.layout),
-                "item" => rt::object::nullable(&mut map, &mut out.item),
-                "thumbnails" => rt::object::nullable(&mut map, &mut out.thumbnails),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GalleryOptions { "layout" layout : nullable optional, "item" item : nullable
+    optional, "thumbnails" thumbnails : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -6381,61 +3380,11 @@ pub struct GalleryOptionsLayout {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for GalleryOptionsLayout {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GalleryOptionsLayout",
-                usize::from(self.r#type.is_some())
-                    + usize::from(self.horizontal_scroll.is_some())
-                    + usize::from(self.orientation.is_some())
-                    + usize::from(self.number_of_columns.is_some())
-                    + usize::from(self.mobile_number_of_columns.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("horizontalScroll", &self.horizontal_scroll)
-            .optional("orientation", &self.orientation)
-            .optional("numberOfColumns", &self.number_of_columns)
-            .optional("mobileNumberOfColumns", &self.mobile_number_of_columns)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for GalleryOptionsLayout {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for GalleryOptionsLayout {
-    const NAME: &'static str = "GalleryOptionsLayout";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "horizontalScroll" => {
-                    rt::object::nullable(&mut map, &mut out.horizontal_scroll)
-                }
-                "orientation" => rt::object::nullable(&mut map, &mut out.orientation),
-                "numberOfColumns" => {
-                    rt::object::nullable(&mut map, &mut out.number_of_columns)
-                }
-                "mobileNumberOfColumns" => {
-                    rt::object::nullable(&mut map, &mut out.mobile_number_of_columns)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GalleryOptionsLayout { "type" r#type : nullable optional, "horizontalScroll"
+    horizontal_scroll : nullable optional, "orientation" orientation : nullable optional,
+    "numberOfColumns" number_of_columns : nullable optional, "mobileNumberOfColumns"
+    mobile_number_of_columns : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -6451,48 +3400,9 @@ pub struct Gif {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for Gif {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Gif",
-                usize::from(self.gif.is_some()) + usize::from(self.mp4.is_some())
-                    + usize::from(self.still.is_some()),
-            )
-            .optional("gif", &self.gif)
-            .optional("mp4", &self.mp4)
-            .optional("still", &self.still)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for Gif {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for Gif {
-    const NAME: &'static str = "Gif";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "gif" => rt::object::nullable(&mut map, &mut out.gif),
-                "mp4" => rt::object::nullable(&mut map, &mut out.mp4),
-                "still" => rt::object::nullable(&mut map, &mut out.still),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Gif { "gif" gif : nullable optional, "mp4" mp4 : nullable optional, "still" still :
+    nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -6574,66 +3484,11 @@ pub struct GiftCard {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for GiftCard {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GiftCard",
-                usize::from(self.id.is_some())
-                    + usize::from(self.obfuscated_code.is_some())
-                    + usize::from(self.amount.is_some())
-                    + usize::from(self.app_id.is_some())
-                    + usize::from(self.external_id.is_some())
-                    + usize::from(self.requested_amount.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("obfuscatedCode", &self.obfuscated_code)
-            .optional("amount", &self.amount)
-            .optional("appId", &self.app_id)
-            .optional("externalId", &self.external_id)
-            .optional("requestedAmount", &self.requested_amount)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for GiftCard {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for GiftCard {
-    const NAME: &'static str = "GiftCard";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "obfuscatedCode" => {
-                    rt::object::nullable(&mut map, &mut out.obfuscated_code)
-                }
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                "externalId" => rt::object::nullable(&mut map, &mut out.external_id),
-                "requestedAmount" => {
-                    rt::object::nullable(&mut map, &mut out.requested_amount)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GiftCard { "id" id : nullable optional, "obfuscatedCode" obfuscated_code : nullable
+    optional, "amount" amount : nullable optional, "appId" app_id : nullable optional,
+    "externalId" external_id : nullable optional, "requestedAmount" requested_amount :
+    nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -6653,54 +3508,10 @@ pub struct Gradient {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for Gradient {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Gradient",
-                usize::from(self.r#type.is_some()) + usize::from(self.stops.is_some())
-                    + usize::from(self.angle.is_some())
-                    + usize::from(self.center_x.is_some())
-                    + usize::from(self.center_y.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("stops", &self.stops)
-            .optional("angle", &self.angle)
-            .optional("centerX", &self.center_x)
-            .optional("centerY", &self.center_y)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for Gradient {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for Gradient {
-    const NAME: &'static str = "Gradient";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "stops" => rt::object::nullable(&mut map, &mut out.stops),
-                "angle" => rt::object::nullable(&mut map, &mut out.angle),
-                "centerX" => rt::object::nullable(&mut map, &mut out.center_x),
-                "centerY" => rt::object::nullable(&mut map, &mut out.center_y),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Gradient { "type" r#type : nullable optional, "stops" stops : nullable optional,
+    "angle" angle : nullable optional, "centerX" center_x : nullable optional, "centerY"
+    center_y : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -6768,43 +3579,8 @@ pub struct GroupByValueResults {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for GroupByValueResults {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GroupByValueResults",
-                usize::from(self.results.is_some()),
-            )
-            .optional("results", &self.results)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for GroupByValueResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for GroupByValueResults {
-    const NAME: &'static str = "GroupByValueResults";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GroupByValueResults { "results" results : nullable optional, }
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
@@ -6818,45 +3594,8 @@ pub struct HeadersEntry {
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
-impl Serialize for HeadersEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "HeadersEntry",
-                usize::from(self.key.is_some()) + usize::from(self.value.is_some()),
-            )
-            .optional("key", &self.key)
-            .optional("value", &self.value)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
-impl<'de> Deserialize<'de> for HeadersEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
-impl rt::object::Object for HeadersEntry {
-    const NAME: &'static str = "HeadersEntry";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "key" => rt::object::nullable(&mut map, &mut out.key),
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    HeadersEntry { "key" key : nullable optional, "value" value : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -6868,43 +3607,8 @@ pub struct Height {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for Height {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Height",
-                usize::from(self.custom.is_some()),
-            )
-            .optional("custom", &self.custom)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for Height {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for Height {
-    const NAME: &'static str = "Height";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "custom" => rt::object::nullable(&mut map, &mut out.custom),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Height { "custom" custom : nullable optional, }
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
@@ -6920,48 +3624,9 @@ pub struct HostSelectedMembership {
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl Serialize for HostSelectedMembership {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "HostSelectedMembership",
-                usize::from(self.id.is_some()) + usize::from(self.app_id.is_some())
-                    + usize::from(self.line_item_ids.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("appId", &self.app_id)
-            .optional("lineItemIds", &self.line_item_ids)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl<'de> Deserialize<'de> for HostSelectedMembership {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl rt::object::Object for HostSelectedMembership {
-    const NAME: &'static str = "HostSelectedMembership";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    HostSelectedMembership { "id" id : nullable optional, "appId" app_id : nullable
+    optional, "lineItemIds" line_item_ids : nullable optional, }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -6981,57 +3646,11 @@ pub struct IdentificationData {
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl Serialize for IdentificationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "IdentificationData",
-                usize::from(self.anonymous_visitor_id.is_some())
-                    + usize::from(self.member_id.is_some())
-                    + usize::from(self.wix_user_id.is_some())
-                    + usize::from(self.app_id.is_some())
-                    + usize::from(self.contact_id.is_some()),
-            )
-            .optional("anonymousVisitorId", &self.anonymous_visitor_id)
-            .optional("memberId", &self.member_id)
-            .optional("wixUserId", &self.wix_user_id)
-            .optional("appId", &self.app_id)
-            .optional("contactId", &self.contact_id)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl<'de> Deserialize<'de> for IdentificationData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl rt::object::Object for IdentificationData {
-    const NAME: &'static str = "IdentificationData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "anonymousVisitorId" => {
-                    rt::object::nullable(&mut map, &mut out.anonymous_visitor_id)
-                }
-                "memberId" => rt::object::nullable(&mut map, &mut out.member_id),
-                "wixUserId" => rt::object::nullable(&mut map, &mut out.wix_user_id),
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    IdentificationData { "anonymousVisitorId" anonymous_visitor_id : nullable optional,
+    "memberId" member_id : nullable optional, "wixUserId" wix_user_id : nullable
+    optional, "appId" app_id : nullable optional, "contactId" contact_id : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -7049,51 +3668,9 @@ pub struct ImageDataCrop {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for ImageDataCrop {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ImageDataCrop",
-                usize::from(self.x.is_some()) + usize::from(self.y.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.height.is_some()),
-            )
-            .optional("x", &self.x)
-            .optional("y", &self.y)
-            .optional("width", &self.width)
-            .optional("height", &self.height)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for ImageDataCrop {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for ImageDataCrop {
-    const NAME: &'static str = "ImageDataCrop";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "x" => rt::object::nullable(&mut map, &mut out.x),
-                "y" => rt::object::nullable(&mut map, &mut out.y),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ImageDataCrop { "x" x : nullable optional, "y" y : nullable optional, "width" width :
+    nullable optional, "height" height : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -7105,43 +3682,8 @@ pub struct ImageDataStyles {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for ImageDataStyles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ImageDataStyles",
-                usize::from(self.border.is_some()),
-            )
-            .optional("border", &self.border)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for ImageDataStyles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for ImageDataStyles {
-    const NAME: &'static str = "ImageDataStyles";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "border" => rt::object::nullable(&mut map, &mut out.border),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ImageDataStyles { "border" border : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -7395,43 +3937,8 @@ pub struct IncludeMissingValuesOptions {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for IncludeMissingValuesOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "IncludeMissingValuesOptions",
-                usize::from(self.add_to_bucket.is_some()),
-            )
-            .optional("addToBucket", &self.add_to_bucket)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for IncludeMissingValuesOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for IncludeMissingValuesOptions {
-    const NAME: &'static str = "IncludeMissingValuesOptions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "addToBucket" => rt::object::nullable(&mut map, &mut out.add_to_bucket),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    IncludeMissingValuesOptions { "addToBucket" add_to_bucket : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -7643,50 +4150,9 @@ pub struct InvalidMembership {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for InvalidMembership {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "InvalidMembership",
-                usize::from(self.membership.is_some())
-                    + usize::from(self.reason.is_some()),
-            )
-            .optional("membership", &self.membership)
-            .optional("reason", &self.reason)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for InvalidMembership {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for InvalidMembership {
-    const NAME: &'static str = "InvalidMembership";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "membership" => rt::object::nullable(&mut map, &mut out.membership),
-                "reason" => rt::object::nullable(&mut map, &mut out.reason),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    InvalidMembership { "membership" membership : nullable optional, "reason" reason :
+    nullable optional, }
 }
 
 #[cfg(
@@ -7704,52 +4170,9 @@ pub struct ItemAvailabilityInfo {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for ItemAvailabilityInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemAvailabilityInfo",
-                usize::from(self.status.is_some())
-                    + usize::from(self.quantity_available.is_some()),
-            )
-            .optional("status", &self.status)
-            .optional("quantityAvailable", &self.quantity_available)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for ItemAvailabilityInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for ItemAvailabilityInfo {
-    const NAME: &'static str = "ItemAvailabilityInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "quantityAvailable" => {
-                    rt::object::nullable(&mut map, &mut out.quantity_available)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemAvailabilityInfo { "status" status : nullable optional, "quantityAvailable"
+    quantity_available : nullable optional, }
 }
 
 #[cfg(
@@ -7840,52 +4263,9 @@ pub struct ItemStyle {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for ItemStyle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemStyle",
-                usize::from(self.target_size.is_some())
-                    + usize::from(self.ratio.is_some())
-                    + usize::from(self.crop.is_some())
-                    + usize::from(self.spacing.is_some()),
-            )
-            .optional("targetSize", &self.target_size)
-            .optional("ratio", &self.ratio)
-            .optional("crop", &self.crop)
-            .optional("spacing", &self.spacing)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for ItemStyle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for ItemStyle {
-    const NAME: &'static str = "ItemStyle";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "targetSize" => rt::object::nullable(&mut map, &mut out.target_size),
-                "ratio" => rt::object::nullable(&mut map, &mut out.ratio),
-                "crop" => rt::object::nullable(&mut map, &mut out.crop),
-                "spacing" => rt::object::nullable(&mut map, &mut out.spacing),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemStyle { "targetSize" target_size : nullable optional, "ratio" ratio : nullable
+    optional, "crop" crop : nullable optional, "spacing" spacing : nullable optional, }
 }
 
 #[cfg(
@@ -7913,58 +4293,8 @@ pub struct ItemType {
         feature = "ecom-orders-v1"
     )
 )]
-impl Serialize for ItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemType",
-                usize::from(self.preset.is_some()) + usize::from(self.custom.is_some()),
-            )
-            .optional("preset", &self.preset)
-            .optional("custom", &self.custom)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl<'de> Deserialize<'de> for ItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl rt::object::Object for ItemType {
-    const NAME: &'static str = "ItemType";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "preset" => rt::object::nullable(&mut map, &mut out.preset),
-                "custom" => rt::object::nullable(&mut map, &mut out.custom),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    ItemType { "preset" preset : nullable optional, "custom" custom : nullable optional,
     }
 }
 
@@ -8201,64 +4531,9 @@ pub struct Keyword {
         feature = "stores-catalog-v3"
     )
 )]
-impl Serialize for Keyword {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Keyword",
-                usize::from(self.term.is_some()) + usize::from(self.is_main.is_some())
-                    + usize::from(self.origin.is_some()),
-            )
-            .optional("term", &self.term)
-            .optional("isMain", &self.is_main)
-            .optional("origin", &self.origin)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-v2",
-        feature = "categories",
-        feature = "events-v3",
-        feature = "stores-catalog-v1",
-        feature = "stores-catalog-v3"
-    )
-)]
-impl<'de> Deserialize<'de> for Keyword {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-v2",
-        feature = "categories",
-        feature = "events-v3",
-        feature = "stores-catalog-v1",
-        feature = "stores-catalog-v3"
-    )
-)]
-impl rt::object::Object for Keyword {
-    const NAME: &'static str = "Keyword";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "term" => rt::object::nullable(&mut map, &mut out.term),
-                "isMain" => rt::object::nullable(&mut map, &mut out.is_main),
-                "origin" => rt::object::nullable(&mut map, &mut out.origin),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Keyword { "term" term : nullable optional, "isMain" is_main : nullable optional,
+    "origin" origin : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -8337,51 +4612,10 @@ pub struct Layers {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for Layers {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Layers",
-                usize::from(self.count.is_some()) + usize::from(self.offset_y.is_some())
-                    + usize::from(self.layer_effect.is_some())
-                    + usize::from(self.offset_x.is_some()),
-            )
-            .optional("count", &self.count)
-            .optional("offsetY", &self.offset_y)
-            .optional("layerEffect", &self.layer_effect)
-            .optional("offsetX", &self.offset_x)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for Layers {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for Layers {
-    const NAME: &'static str = "Layers";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                "offsetY" => rt::object::nullable(&mut map, &mut out.offset_y),
-                "layerEffect" => rt::object::nullable(&mut map, &mut out.layer_effect),
-                "offsetX" => rt::object::nullable(&mut map, &mut out.offset_x),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Layers { "count" count : nullable optional, "offsetY" offset_y : nullable optional,
+    "layerEffect" layer_effect : nullable optional, "offsetX" offset_x : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -8447,43 +4681,8 @@ pub struct LayoutCellData {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for LayoutCellData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LayoutCellData",
-                usize::from(self.col_span.is_some()),
-            )
-            .optional("colSpan", &self.col_span)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for LayoutCellData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for LayoutCellData {
-    const NAME: &'static str = "LayoutCellData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "colSpan" => rt::object::nullable(&mut map, &mut out.col_span),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LayoutCellData { "colSpan" col_span : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -8499,48 +4698,9 @@ pub struct LayoutDataBackground {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for LayoutDataBackground {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LayoutDataBackground",
-                usize::from(self.r#type.is_some()) + usize::from(self.color.is_some())
-                    + usize::from(self.gradient.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("color", &self.color)
-            .optional("gradient", &self.gradient)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for LayoutDataBackground {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for LayoutDataBackground {
-    const NAME: &'static str = "LayoutDataBackground";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "color" => rt::object::nullable(&mut map, &mut out.color),
-                "gradient" => rt::object::nullable(&mut map, &mut out.gradient),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LayoutDataBackground { "type" r#type : nullable optional, "color" color : nullable
+    optional, "gradient" gradient : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -8762,49 +4922,9 @@ pub struct LineItemQuantityUpdate {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for LineItemQuantityUpdate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LineItemQuantityUpdate",
-                usize::from(self.id.is_some()) + usize::from(self.quantity.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("quantity", &self.quantity)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for LineItemQuantityUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for LineItemQuantityUpdate {
-    const NAME: &'static str = "LineItemQuantityUpdate";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LineItemQuantityUpdate { "id" id : nullable optional, "quantity" quantity : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -8894,70 +5014,13 @@ pub struct LinkPreviewDataStyles {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for LinkPreviewDataStyles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LinkPreviewDataStyles",
-                usize::from(self.background_color.is_some())
-                    + usize::from(self.title_color.is_some())
-                    + usize::from(self.subtitle_color.is_some())
-                    + usize::from(self.link_color.is_some())
-                    + usize::from(self.border_width.is_some())
-                    + usize::from(self.border_radius.is_some())
-                    + usize::from(self.border_color.is_some())
-                    + usize::from(self.thumbnail_position.is_some()),
-            )
-            .optional("backgroundColor", &self.background_color)
-            .optional("titleColor", &self.title_color)
-            .optional("subtitleColor", &self.subtitle_color)
-            .optional("linkColor", &self.link_color)
-            .optional("borderWidth", &self.border_width)
-            .optional("borderRadius", &self.border_radius)
-            .optional("borderColor", &self.border_color)
-            .optional("thumbnailPosition", &self.thumbnail_position)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for LinkPreviewDataStyles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for LinkPreviewDataStyles {
-    const NAME: &'static str = "LinkPreviewDataStyles";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "backgroundColor" => {
-                    rt::object::nullable(&mut map, &mut out.background_color)
-                }
-                "titleColor" => rt::object::nullable(&mut map, &mut out.title_color),
-                "subtitleColor" => {
-                    rt::object::nullable(&mut map, &mut out.subtitle_color)
-                }
-                "linkColor" => rt::object::nullable(&mut map, &mut out.link_color),
-                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
-                "thumbnailPosition" => {
-                    rt::object::nullable(&mut map, &mut out.thumbnail_position)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LinkPreviewDataStyles { "backgroundColor" background_color : nullable optional,
+    "titleColor" title_color : nullable optional, "subtitleColor" subtitle_color :
+    nullable optional, "linkColor" link_color : nullable optional, "borderWidth"
+    border_width : nullable optional, "borderRadius" border_radius : nullable optional,
+    "borderColor" border_color : nullable optional, "thumbnailPosition"
+    thumbnail_position : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -9054,50 +5117,9 @@ pub struct LoopAnimation {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for LoopAnimation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LoopAnimation",
-                usize::from(self.effect.is_some()) + usize::from(self.duration.is_some())
-                    + usize::from(self.iteration_delay.is_some()),
-            )
-            .optional("effect", &self.effect)
-            .optional("duration", &self.duration)
-            .optional("iterationDelay", &self.iteration_delay)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for LoopAnimation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for LoopAnimation {
-    const NAME: &'static str = "LoopAnimation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "effect" => rt::object::nullable(&mut map, &mut out.effect),
-                "duration" => rt::object::nullable(&mut map, &mut out.duration),
-                "iterationDelay" => {
-                    rt::object::nullable(&mut map, &mut out.iteration_delay)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LoopAnimation { "effect" effect : nullable optional, "duration" duration : nullable
+    optional, "iterationDelay" iteration_delay : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -9113,49 +5135,9 @@ pub struct LoopEffect {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for LoopEffect {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LoopEffect",
-                usize::from(self.r#type.is_some())
-                    + usize::from(self.direction.is_some())
-                    + usize::from(self.easing.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("direction", &self.direction)
-            .optional("easing", &self.easing)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for LoopEffect {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for LoopEffect {
-    const NAME: &'static str = "LoopEffect";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "direction" => rt::object::nullable(&mut map, &mut out.direction),
-                "easing" => rt::object::nullable(&mut map, &mut out.easing),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LoopEffect { "type" r#type : nullable optional, "direction" direction : nullable
+    optional, "easing" easing : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -9342,48 +5324,9 @@ pub struct MapData {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for MapData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MapData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.map_settings.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("mapSettings", &self.map_settings)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for MapData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for MapData {
-    const NAME: &'static str = "MapData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "mapSettings" => rt::object::nullable(&mut map, &mut out.map_settings),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MapData { "containerData" container_data : nullable optional, "mapSettings"
+    map_settings : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -9415,76 +5358,14 @@ pub struct MapSettings {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for MapSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MapSettings",
-                usize::from(self.address.is_some())
-                    + usize::from(self.draggable.is_some())
-                    + usize::from(self.marker.is_some())
-                    + usize::from(self.street_view_control.is_some())
-                    + usize::from(self.zoom_control.is_some())
-                    + usize::from(self.lat.is_some()) + usize::from(self.lng.is_some())
-                    + usize::from(self.location_name.is_some())
-                    + usize::from(self.view_mode_control.is_some())
-                    + usize::from(self.initial_zoom.is_some())
-                    + usize::from(self.map_type.is_some()),
-            )
-            .optional("address", &self.address)
-            .optional("draggable", &self.draggable)
-            .optional("marker", &self.marker)
-            .optional("streetViewControl", &self.street_view_control)
-            .optional("zoomControl", &self.zoom_control)
-            .optional("lat", &self.lat)
-            .optional("lng", &self.lng)
-            .optional("locationName", &self.location_name)
-            .optional("viewModeControl", &self.view_mode_control)
-            .optional("initialZoom", &self.initial_zoom)
-            .optional("mapType", &self.map_type)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for MapSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for MapSettings {
-    const NAME: &'static str = "MapSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "address" => rt::object::nullable(&mut map, &mut out.address),
-                "draggable" => rt::object::nullable(&mut map, &mut out.draggable),
-                "marker" => rt::object::nullable(&mut map, &mut out.marker),
-                "streetViewControl" => {
-                    rt::object::nullable(&mut map, &mut out.street_view_control)
-                }
-                "zoomControl" => rt::object::nullable(&mut map, &mut out.zoom_control),
-                "lat" => rt::object::nullable(&mut map, &mut out.lat),
-                "lng" => rt::object::nullable(&mut map, &mut out.lng),
-                "locationName" => rt::object::nullable(&mut map, &mut out.location_name),
-                "viewModeControl" => {
-                    rt::object::nullable(&mut map, &mut out.view_mode_control)
-                }
-                "initialZoom" => rt::object::nullable(&mut map, &mut out.initial_zoom),
-                "mapType" => rt::object::nullable(&mut map, &mut out.map_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MapSettings { "address" address : nullable optional, "draggable" draggable : nullable
+    optional, "marker" marker : nullable optional, "streetViewControl"
+    street_view_control : nullable optional, "zoomControl" zoom_control : nullable
+    optional, "lat" lat : nullable optional, "lng" lng : nullable optional,
+    "locationName" location_name : nullable optional, "viewModeControl" view_mode_control
+    : nullable optional, "initialZoom" initial_zoom : nullable optional, "mapType"
+    map_type : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -9804,54 +5685,10 @@ pub struct MediaItemUrlAndSize {
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
-impl Serialize for MediaItemUrlAndSize {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MediaItemUrlAndSize",
-                usize::from(self.url.is_some()) + usize::from(self.width.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.format.is_some())
-                    + usize::from(self.alt_text.is_some()),
-            )
-            .optional("url", &self.url)
-            .optional("width", &self.width)
-            .optional("height", &self.height)
-            .optional("format", &self.format)
-            .optional("altText", &self.alt_text)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
-impl<'de> Deserialize<'de> for MediaItemUrlAndSize {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
-impl rt::object::Object for MediaItemUrlAndSize {
-    const NAME: &'static str = "MediaItemUrlAndSize";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "format" => rt::object::nullable(&mut map, &mut out.format),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MediaItemUrlAndSize { "url" url : nullable optional, "width" width : nullable
+    optional, "height" height : nullable optional, "format" format : nullable optional,
+    "altText" alt_text : nullable optional, }
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
@@ -9865,48 +5702,9 @@ pub struct MediaItemVideo {
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
-impl Serialize for MediaItemVideo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MediaItemVideo",
-                usize::from(self.files.is_some())
-                    + usize::from(self.still_frame_media_id.is_some()),
-            )
-            .optional("files", &self.files)
-            .optional("stillFrameMediaId", &self.still_frame_media_id)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
-impl<'de> Deserialize<'de> for MediaItemVideo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
-impl rt::object::Object for MediaItemVideo {
-    const NAME: &'static str = "MediaItemVideo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "files" => rt::object::nullable(&mut map, &mut out.files),
-                "stillFrameMediaId" => {
-                    rt::object::nullable(&mut map, &mut out.still_frame_media_id)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MediaItemVideo { "files" files : nullable optional, "stillFrameMediaId"
+    still_frame_media_id : nullable optional, }
 }
 
 #[cfg(
@@ -9939,68 +5737,11 @@ pub struct Membership {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for Membership {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Membership",
-                usize::from(self.id.is_some()) + usize::from(self.app_id.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.line_item_ids.is_some())
-                    + usize::from(self.credits.is_some())
-                    + usize::from(self.expiration_date.is_some())
-                    + usize::from(self.additional_data.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("appId", &self.app_id)
-            .optional("name", &self.name)
-            .optional("lineItemIds", &self.line_item_ids)
-            .optional("credits", &self.credits)
-            .optional("expirationDate", &self.expiration_date)
-            .optional("additionalData", &self.additional_data)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for Membership {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for Membership {
-    const NAME: &'static str = "Membership";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
-                "credits" => rt::object::nullable(&mut map, &mut out.credits),
-                "expirationDate" => {
-                    rt::object::nullable(&mut map, &mut out.expiration_date)
-                }
-                "additionalData" => {
-                    rt::object::nullable(&mut map, &mut out.additional_data)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Membership { "id" id : nullable optional, "appId" app_id : nullable optional, "name"
+    name : nullable optional, "lineItemIds" line_item_ids : nullable optional, "credits"
+    credits : nullable optional, "expirationDate" expiration_date : nullable optional,
+    "additionalData" additional_data : nullable optional, }
 }
 
 #[cfg(
@@ -10030,62 +5771,9 @@ pub struct MembershipName {
         feature = "ecom-orders-v1"
     )
 )]
-impl Serialize for MembershipName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MembershipName",
-                usize::from(self.original.is_some())
-                    + usize::from(self.translated.is_some()),
-            )
-            .optional("original", &self.original)
-            .optional("translated", &self.translated)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-reader-v2",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl<'de> Deserialize<'de> for MembershipName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-reader-v2",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl rt::object::Object for MembershipName {
-    const NAME: &'static str = "MembershipName";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "original" => rt::object::nullable(&mut map, &mut out.original),
-                "translated" => rt::object::nullable(&mut map, &mut out.translated),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MembershipName { "original" original : nullable optional, "translated" translated :
+    nullable optional, }
 }
 
 #[cfg(
@@ -10113,59 +5801,9 @@ pub struct MembershipPaymentCredits {
         feature = "ecom-current-cart"
     )
 )]
-impl Serialize for MembershipPaymentCredits {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MembershipPaymentCredits",
-                usize::from(self.total.is_some()) + usize::from(self.remaining.is_some()),
-            )
-            .optional("total", &self.total)
-            .optional("remaining", &self.remaining)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-reader-v2",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart"
-    )
-)]
-impl<'de> Deserialize<'de> for MembershipPaymentCredits {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-reader-v2",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart"
-    )
-)]
-impl rt::object::Object for MembershipPaymentCredits {
-    const NAME: &'static str = "MembershipPaymentCredits";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "total" => rt::object::nullable(&mut map, &mut out.total),
-                "remaining" => rt::object::nullable(&mut map, &mut out.remaining),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MembershipPaymentCredits { "total" total : nullable optional, "remaining" remaining :
+    nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -10183,50 +5821,9 @@ pub struct MentionData {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for MentionData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MentionData",
-                usize::from(self.name.is_some()) + usize::from(self.slug.is_some())
-                    + usize::from(self.id.is_some()) + usize::from(self.r#type.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("slug", &self.slug)
-            .optional("id", &self.id)
-            .optional("type", &self.r#type)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for MentionData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for MentionData {
-    const NAME: &'static str = "MentionData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "slug" => rt::object::nullable(&mut map, &mut out.slug),
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MentionData { "name" name : nullable optional, "slug" slug : nullable optional, "id"
+    id : nullable optional, "type" r#type : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -10248,56 +5845,10 @@ pub struct Metadata {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for Metadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Metadata",
-                usize::from(self.version.is_some())
-                    + usize::from(self.created_timestamp.is_some())
-                    + usize::from(self.updated_timestamp.is_some())
-                    + usize::from(self.id.is_some()),
-            )
-            .optional("version", &self.version)
-            .optional("createdTimestamp", &self.created_timestamp)
-            .optional("updatedTimestamp", &self.updated_timestamp)
-            .optional("id", &self.id)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for Metadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for Metadata {
-    const NAME: &'static str = "Metadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "version" => rt::object::nullable(&mut map, &mut out.version),
-                "createdTimestamp" => {
-                    rt::object::nullable(&mut map, &mut out.created_timestamp)
-                }
-                "updatedTimestamp" => {
-                    rt::object::nullable(&mut map, &mut out.updated_timestamp)
-                }
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Metadata { "version" version : nullable optional, "createdTimestamp"
+    created_timestamp : nullable optional, "updatedTimestamp" updated_timestamp :
+    nullable optional, "id" id : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -10452,50 +6003,9 @@ pub struct Money {
 }
 
 #[cfg(any(feature = "bookings-v2", feature = "events-v3"))]
-impl Serialize for Money {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Money",
-                usize::from(self.value.is_some()) + usize::from(self.currency.is_some())
-                    + usize::from(self.formatted_value.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("currency", &self.currency)
-            .optional("formattedValue", &self.formatted_value)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "bookings-v2", feature = "events-v3"))]
-impl<'de> Deserialize<'de> for Money {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "bookings-v2", feature = "events-v3"))]
-impl rt::object::Object for Money {
-    const NAME: &'static str = "Money";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "currency" => rt::object::nullable(&mut map, &mut out.currency),
-                "formattedValue" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_value)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Money { "value" value : nullable optional, "currency" currency : nullable optional,
+    "formattedValue" formatted_value : nullable optional, }
 }
 
 #[cfg(
@@ -10527,71 +6037,10 @@ pub struct MultiCurrencyPrice {
         feature = "ecom-current-cart"
     )
 )]
-impl Serialize for MultiCurrencyPrice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MultiCurrencyPrice",
-                usize::from(self.amount.is_some())
-                    + usize::from(self.converted_amount.is_some())
-                    + usize::from(self.formatted_amount.is_some())
-                    + usize::from(self.formatted_converted_amount.is_some()),
-            )
-            .optional("amount", &self.amount)
-            .optional("convertedAmount", &self.converted_amount)
-            .optional("formattedAmount", &self.formatted_amount)
-            .optional("formattedConvertedAmount", &self.formatted_converted_amount)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart"
-    )
-)]
-impl<'de> Deserialize<'de> for MultiCurrencyPrice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart"
-    )
-)]
-impl rt::object::Object for MultiCurrencyPrice {
-    const NAME: &'static str = "MultiCurrencyPrice";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "convertedAmount" => {
-                    rt::object::nullable(&mut map, &mut out.converted_amount)
-                }
-                "formattedAmount" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_amount)
-                }
-                "formattedConvertedAmount" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_converted_amount)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    MultiCurrencyPrice { "amount" amount : nullable optional, "convertedAmount"
+    converted_amount : nullable optional, "formattedAmount" formatted_amount : nullable
+    optional, "formattedConvertedAmount" formatted_converted_amount : nullable optional,
     }
 }
 
@@ -10606,45 +6055,9 @@ pub struct MultiServiceBookingInfo {
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl Serialize for MultiServiceBookingInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MultiServiceBookingInfo",
-                usize::from(self.id.is_some()) + usize::from(self.r#type.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("type", &self.r#type)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl<'de> Deserialize<'de> for MultiServiceBookingInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl rt::object::Object for MultiServiceBookingInfo {
-    const NAME: &'static str = "MultiServiceBookingInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MultiServiceBookingInfo { "id" id : nullable optional, "type" r#type : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -10840,45 +6253,8 @@ pub struct NestedAggregation {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for NestedAggregation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "NestedAggregation",
-                usize::from(self.nested_aggregations.is_some()),
-            )
-            .optional("nestedAggregations", &self.nested_aggregations)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for NestedAggregation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for NestedAggregation {
-    const NAME: &'static str = "NestedAggregation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "nestedAggregations" => {
-                    rt::object::nullable(&mut map, &mut out.nested_aggregations)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    NestedAggregation { "nestedAggregations" nested_aggregations : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -10902,62 +6278,11 @@ pub struct NestedAggregationItem {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for NestedAggregationItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "NestedAggregationItem",
-                usize::from(self.value.is_some()) + usize::from(self.range.is_some())
-                    + usize::from(self.scalar.is_some())
-                    + usize::from(self.date_histogram.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.field_path.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("range", &self.range)
-            .optional("scalar", &self.scalar)
-            .optional("dateHistogram", &self.date_histogram)
-            .optional("name", &self.name)
-            .optional("type", &self.r#type)
-            .optional("fieldPath", &self.field_path)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for NestedAggregationItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for NestedAggregationItem {
-    const NAME: &'static str = "NestedAggregationItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "range" => rt::object::nullable(&mut map, &mut out.range),
-                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
-                "dateHistogram" => {
-                    rt::object::nullable(&mut map, &mut out.date_histogram)
-                }
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    NestedAggregationItem { "value" value : nullable optional, "range" range : nullable
+    optional, "scalar" scalar : nullable optional, "dateHistogram" date_histogram :
+    nullable optional, "name" name : nullable optional, "type" r#type : nullable
+    optional, "fieldPath" field_path : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -10979,57 +6304,11 @@ pub struct NestedAggregationResults {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for NestedAggregationResults {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "NestedAggregationResults",
-                usize::from(self.values.is_some()) + usize::from(self.ranges.is_some())
-                    + usize::from(self.scalar.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.field_path.is_some()),
-            )
-            .optional("values", &self.values)
-            .optional("ranges", &self.ranges)
-            .optional("scalar", &self.scalar)
-            .optional("name", &self.name)
-            .optional("type", &self.r#type)
-            .optional("fieldPath", &self.field_path)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for NestedAggregationResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for NestedAggregationResults {
-    const NAME: &'static str = "NestedAggregationResults";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "values" => rt::object::nullable(&mut map, &mut out.values),
-                "ranges" => rt::object::nullable(&mut map, &mut out.ranges),
-                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    NestedAggregationResults { "values" values : nullable optional, "ranges" ranges :
+    nullable optional, "scalar" scalar : nullable optional, "name" name : nullable
+    optional, "type" r#type : nullable optional, "fieldPath" field_path : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -11111,53 +6390,10 @@ pub struct NestedResultValue {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for NestedResultValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "NestedResultValue",
-                usize::from(self.value.is_some()) + usize::from(self.range.is_some())
-                    + usize::from(self.scalar.is_some())
-                    + usize::from(self.date_histogram.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("range", &self.range)
-            .optional("scalar", &self.scalar)
-            .optional("dateHistogram", &self.date_histogram)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for NestedResultValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for NestedResultValue {
-    const NAME: &'static str = "NestedResultValue";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "range" => rt::object::nullable(&mut map, &mut out.range),
-                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
-                "dateHistogram" => {
-                    rt::object::nullable(&mut map, &mut out.date_histogram)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    NestedResultValue { "value" value : nullable optional, "range" range : nullable
+    optional, "scalar" scalar : nullable optional, "dateHistogram" date_histogram :
+    nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -11170,43 +6406,8 @@ pub struct NestedResults {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for NestedResults {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "NestedResults",
-                usize::from(self.results.is_some()),
-            )
-            .optional("results", &self.results)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for NestedResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for NestedResults {
-    const NAME: &'static str = "NestedResults";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    NestedResults { "results" results : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -11220,48 +6421,9 @@ pub struct NestedValueAggregationResult {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for NestedValueAggregationResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "NestedValueAggregationResult",
-                usize::from(self.value.is_some())
-                    + usize::from(self.nested_results.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("nestedResults", &self.nested_results)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for NestedValueAggregationResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for NestedValueAggregationResult {
-    const NAME: &'static str = "NestedValueAggregationResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "nestedResults" => {
-                    rt::object::nullable(&mut map, &mut out.nested_results)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    NestedValueAggregationResult { "value" value : nullable optional, "nestedResults"
+    nested_results : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -11277,53 +6439,10 @@ pub struct NodeStyle {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for NodeStyle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "NodeStyle",
-                usize::from(self.padding_top.is_some())
-                    + usize::from(self.padding_bottom.is_some())
-                    + usize::from(self.background_color.is_some()),
-            )
-            .optional("paddingTop", &self.padding_top)
-            .optional("paddingBottom", &self.padding_bottom)
-            .optional("backgroundColor", &self.background_color)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for NodeStyle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for NodeStyle {
-    const NAME: &'static str = "NodeStyle";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paddingTop" => rt::object::nullable(&mut map, &mut out.padding_top),
-                "paddingBottom" => {
-                    rt::object::nullable(&mut map, &mut out.padding_bottom)
-                }
-                "backgroundColor" => {
-                    rt::object::nullable(&mut map, &mut out.background_color)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    NodeStyle { "paddingTop" padding_top : nullable optional, "paddingBottom"
+    padding_bottom : nullable optional, "backgroundColor" background_color : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -11564,87 +6683,15 @@ pub struct Oembed {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for Oembed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Oembed",
-                usize::from(self.r#type.is_some()) + usize::from(self.width.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.title.is_some()) + usize::from(self.url.is_some())
-                    + usize::from(self.html.is_some())
-                    + usize::from(self.author_name.is_some())
-                    + usize::from(self.author_url.is_some())
-                    + usize::from(self.provider_name.is_some())
-                    + usize::from(self.provider_url.is_some())
-                    + usize::from(self.thumbnail_url.is_some())
-                    + usize::from(self.thumbnail_width.is_some())
-                    + usize::from(self.thumbnail_height.is_some())
-                    + usize::from(self.video_url.is_some())
-                    + usize::from(self.version.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("width", &self.width)
-            .optional("height", &self.height)
-            .optional("title", &self.title)
-            .optional("url", &self.url)
-            .optional("html", &self.html)
-            .optional("authorName", &self.author_name)
-            .optional("authorUrl", &self.author_url)
-            .optional("providerName", &self.provider_name)
-            .optional("providerUrl", &self.provider_url)
-            .optional("thumbnailUrl", &self.thumbnail_url)
-            .optional("thumbnailWidth", &self.thumbnail_width)
-            .optional("thumbnailHeight", &self.thumbnail_height)
-            .optional("videoUrl", &self.video_url)
-            .optional("version", &self.version)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for Oembed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for Oembed {
-    const NAME: &'static str = "Oembed";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "html" => rt::object::nullable(&mut map, &mut out.html),
-                "authorName" => rt::object::nullable(&mut map, &mut out.author_name),
-                "authorUrl" => rt::object::nullable(&mut map, &mut out.author_url),
-                "providerName" => rt::object::nullable(&mut map, &mut out.provider_name),
-                "providerUrl" => rt::object::nullable(&mut map, &mut out.provider_url),
-                "thumbnailUrl" => rt::object::nullable(&mut map, &mut out.thumbnail_url),
-                "thumbnailWidth" => {
-                    rt::object::nullable(&mut map, &mut out.thumbnail_width)
-                }
-                "thumbnailHeight" => {
-                    rt::object::nullable(&mut map, &mut out.thumbnail_height)
-                }
-                "videoUrl" => rt::object::nullable(&mut map, &mut out.video_url),
-                "version" => rt::object::nullable(&mut map, &mut out.version),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Oembed { "type" r#type : nullable optional, "width" width : nullable optional,
+    "height" height : nullable optional, "title" title : nullable optional, "url" url :
+    nullable optional, "html" html : nullable optional, "authorName" author_name :
+    nullable optional, "authorUrl" author_url : nullable optional, "providerName"
+    provider_name : nullable optional, "providerUrl" provider_url : nullable optional,
+    "thumbnailUrl" thumbnail_url : nullable optional, "thumbnailWidth" thumbnail_width :
+    nullable optional, "thumbnailHeight" thumbnail_height : nullable optional, "videoUrl"
+    video_url : nullable optional, "version" version : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -11656,43 +6703,8 @@ pub struct OptionDesign {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for OptionDesign {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OptionDesign",
-                usize::from(self.border_radius.is_some()),
-            )
-            .optional("borderRadius", &self.border_radius)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for OptionDesign {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for OptionDesign {
-    const NAME: &'static str = "OptionDesign";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OptionDesign { "borderRadius" border_radius : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -11704,43 +6716,8 @@ pub struct OptionLayout {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for OptionLayout {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OptionLayout",
-                usize::from(self.enable_image.is_some()),
-            )
-            .optional("enableImage", &self.enable_image)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for OptionLayout {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for OptionLayout {
-    const NAME: &'static str = "OptionLayout";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enableImage" => rt::object::nullable(&mut map, &mut out.enable_image),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OptionLayout { "enableImage" enable_image : nullable optional, }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
@@ -11933,47 +6910,8 @@ pub struct Other {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for Other {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Other",
-                usize::from(self.name.is_some()),
-            )
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for Other {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for Other {
-    const NAME: &'static str = "Other";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Other { "name" name : nullable optional, }
 }
 
 #[cfg(any(feature = "events-v3", feature = "stores-catalog-v1"))]
@@ -11987,45 +6925,8 @@ pub struct PageUrl {
 }
 
 #[cfg(any(feature = "events-v3", feature = "stores-catalog-v1"))]
-impl Serialize for PageUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PageUrl",
-                usize::from(self.base.is_some()) + usize::from(self.path.is_some()),
-            )
-            .optional("base", &self.base)
-            .optional("path", &self.path)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "events-v3", feature = "stores-catalog-v1"))]
-impl<'de> Deserialize<'de> for PageUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "events-v3", feature = "stores-catalog-v1"))]
-impl rt::object::Object for PageUrl {
-    const NAME: &'static str = "PageUrl";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "base" => rt::object::nullable(&mut map, &mut out.base),
-                "path" => rt::object::nullable(&mut map, &mut out.path),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PageUrl { "base" base : nullable optional, "path" path : nullable optional, }
 }
 
 #[cfg(
@@ -12055,62 +6956,9 @@ pub struct PageUrlV2 {
         feature = "stores-catalog-v3"
     )
 )]
-impl Serialize for PageUrlV2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PageUrlV2",
-                usize::from(self.relative_path.is_some())
-                    + usize::from(self.url.is_some()),
-            )
-            .optional("relativePath", &self.relative_path)
-            .optional("url", &self.url)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-v2",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "stores-catalog-v3"
-    )
-)]
-impl<'de> Deserialize<'de> for PageUrlV2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-v2",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "stores-catalog-v3"
-    )
-)]
-impl rt::object::Object for PageUrlV2 {
-    const NAME: &'static str = "PageUrlV2";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "relativePath" => rt::object::nullable(&mut map, &mut out.relative_path),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PageUrlV2 { "relativePath" relative_path : nullable optional, "url" url : nullable
+    optional, }
 }
 
 #[cfg(
@@ -12146,67 +6994,8 @@ pub struct Paging {
         feature = "stores-inventory-v1"
     )
 )]
-impl Serialize for Paging {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Paging",
-                usize::from(self.limit.is_some()) + usize::from(self.offset.is_some()),
-            )
-            .optional("limit", &self.limit)
-            .optional("offset", &self.offset)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-reader-v2",
-        feature = "contacts-v4",
-        feature = "ecom-abandoned-checkouts",
-        feature = "members-v1",
-        feature = "stores-abandoned-carts",
-        feature = "stores-catalog-v1",
-        feature = "stores-inventory-items-v3",
-        feature = "stores-inventory-v1"
-    )
-)]
-impl<'de> Deserialize<'de> for Paging {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-reader-v2",
-        feature = "contacts-v4",
-        feature = "ecom-abandoned-checkouts",
-        feature = "members-v1",
-        feature = "stores-abandoned-carts",
-        feature = "stores-catalog-v1",
-        feature = "stores-inventory-items-v3",
-        feature = "stores-inventory-v1"
-    )
-)]
-impl rt::object::Object for Paging {
-    const NAME: &'static str = "Paging";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "limit" => rt::object::nullable(&mut map, &mut out.limit),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Paging { "limit" limit : nullable optional, "offset" offset : nullable optional, }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -12218,43 +7007,8 @@ pub struct ParticipantsRange {
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl Serialize for ParticipantsRange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ParticipantsRange",
-                usize::from(self.name.is_some()),
-            )
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl<'de> Deserialize<'de> for ParticipantsRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl rt::object::Object for ParticipantsRange {
-    const NAME: &'static str = "ParticipantsRange";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ParticipantsRange { "name" name : nullable optional, }
 }
 
 #[cfg(
@@ -12270,47 +7024,8 @@ pub struct PaymentOption {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for PaymentOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PaymentOption",
-                usize::from(self.value.is_some()),
-            )
-            .optional("value", &self.value)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for PaymentOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for PaymentOption {
-    const NAME: &'static str = "PaymentOption";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PaymentOption { "value" value : nullable optional, }
 }
 
 #[cfg(
@@ -12441,51 +7156,10 @@ pub struct PdfSettings {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for PdfSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PdfSettings",
-                usize::from(self.view_mode.is_some())
-                    + usize::from(self.disable_download.is_some())
-                    + usize::from(self.disable_print.is_some()),
-            )
-            .optional("viewMode", &self.view_mode)
-            .optional("disableDownload", &self.disable_download)
-            .optional("disablePrint", &self.disable_print)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for PdfSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for PdfSettings {
-    const NAME: &'static str = "PdfSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "viewMode" => rt::object::nullable(&mut map, &mut out.view_mode),
-                "disableDownload" => {
-                    rt::object::nullable(&mut map, &mut out.disable_download)
-                }
-                "disablePrint" => rt::object::nullable(&mut map, &mut out.disable_print),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PdfSettings { "viewMode" view_mode : nullable optional, "disableDownload"
+    disable_download : nullable optional, "disablePrint" disable_print : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -12501,50 +7175,9 @@ pub struct Permissions {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for Permissions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Permissions",
-                usize::from(self.view.is_some()) + usize::from(self.vote.is_some())
-                    + usize::from(self.allow_multiple_votes.is_some()),
-            )
-            .optional("view", &self.view)
-            .optional("vote", &self.vote)
-            .optional("allowMultipleVotes", &self.allow_multiple_votes)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for Permissions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for Permissions {
-    const NAME: &'static str = "Permissions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "view" => rt::object::nullable(&mut map, &mut out.view),
-                "vote" => rt::object::nullable(&mut map, &mut out.vote),
-                "allowMultipleVotes" => {
-                    rt::object::nullable(&mut map, &mut out.allow_multiple_votes)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Permissions { "view" view : nullable optional, "vote" vote : nullable optional,
+    "allowMultipleVotes" allow_multiple_votes : nullable optional, }
 }
 
 #[cfg(
@@ -12718,62 +7351,9 @@ pub struct PlainTextValue {
         feature = "ecom-orders-v1"
     )
 )]
-impl Serialize for PlainTextValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PlainTextValue",
-                usize::from(self.original.is_some())
-                    + usize::from(self.translated.is_some()),
-            )
-            .optional("original", &self.original)
-            .optional("translated", &self.translated)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl<'de> Deserialize<'de> for PlainTextValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl rt::object::Object for PlainTextValue {
-    const NAME: &'static str = "PlainTextValue";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "original" => rt::object::nullable(&mut map, &mut out.original),
-                "translated" => rt::object::nullable(&mut map, &mut out.translated),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PlainTextValue { "original" original : nullable optional, "translated" translated :
+    nullable optional, }
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
@@ -12787,45 +7367,9 @@ pub struct PlatformPaging {
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
-impl Serialize for PlatformPaging {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PlatformPaging",
-                usize::from(self.limit.is_some()) + usize::from(self.offset.is_some()),
-            )
-            .optional("limit", &self.limit)
-            .optional("offset", &self.offset)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
-impl<'de> Deserialize<'de> for PlatformPaging {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
-impl rt::object::Object for PlatformPaging {
-    const NAME: &'static str = "PlatformPaging";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "limit" => rt::object::nullable(&mut map, &mut out.limit),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PlatformPaging { "limit" limit : nullable optional, "offset" offset : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
@@ -12843,51 +7387,10 @@ pub struct PlatformPagingMetadata {
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
-impl Serialize for PlatformPagingMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PlatformPagingMetadata",
-                usize::from(self.count.is_some()) + usize::from(self.offset.is_some())
-                    + usize::from(self.total.is_some())
-                    + usize::from(self.cursors.is_some()),
-            )
-            .optional("count", &self.count)
-            .optional("offset", &self.offset)
-            .optional("total", &self.total)
-            .optional("cursors", &self.cursors)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
-impl<'de> Deserialize<'de> for PlatformPagingMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
-impl rt::object::Object for PlatformPagingMetadata {
-    const NAME: &'static str = "PlatformPagingMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                "total" => rt::object::nullable(&mut map, &mut out.total),
-                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PlatformPagingMetadata { "count" count : nullable optional, "offset" offset :
+    nullable optional, "total" total : nullable optional, "cursors" cursors : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -12903,49 +7406,9 @@ pub struct PlaybackOptions {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for PlaybackOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PlaybackOptions",
-                usize::from(self.auto_play.is_some())
-                    + usize::from(self.play_in_loop.is_some())
-                    + usize::from(self.show_controls.is_some()),
-            )
-            .optional("autoPlay", &self.auto_play)
-            .optional("playInLoop", &self.play_in_loop)
-            .optional("showControls", &self.show_controls)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for PlaybackOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for PlaybackOptions {
-    const NAME: &'static str = "PlaybackOptions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "autoPlay" => rt::object::nullable(&mut map, &mut out.auto_play),
-                "playInLoop" => rt::object::nullable(&mut map, &mut out.play_in_loop),
-                "showControls" => rt::object::nullable(&mut map, &mut out.show_controls),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PlaybackOptions { "autoPlay" auto_play : nullable optional, "playInLoop" play_in_loop
+    : nullable optional, "showControls" show_controls : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -12965,54 +7428,10 @@ pub struct PluginContainerData {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for PluginContainerData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PluginContainerData",
-                usize::from(self.width.is_some()) + usize::from(self.alignment.is_some())
-                    + usize::from(self.spoiler.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.text_wrap.is_some()),
-            )
-            .optional("width", &self.width)
-            .optional("alignment", &self.alignment)
-            .optional("spoiler", &self.spoiler)
-            .optional("height", &self.height)
-            .optional("textWrap", &self.text_wrap)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for PluginContainerData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for PluginContainerData {
-    const NAME: &'static str = "PluginContainerData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "alignment" => rt::object::nullable(&mut map, &mut out.alignment),
-                "spoiler" => rt::object::nullable(&mut map, &mut out.spoiler),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "textWrap" => rt::object::nullable(&mut map, &mut out.text_wrap),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PluginContainerData { "width" width : nullable optional, "alignment" alignment :
+    nullable optional, "spoiler" spoiler : nullable optional, "height" height : nullable
+    optional, "textWrap" text_wrap : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -13085,45 +7504,9 @@ pub struct PluginContainerDataWidth {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for PluginContainerDataWidth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PluginContainerDataWidth",
-                usize::from(self.size.is_some()) + usize::from(self.custom.is_some()),
-            )
-            .optional("size", &self.size)
-            .optional("custom", &self.custom)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for PluginContainerDataWidth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for PluginContainerDataWidth {
-    const NAME: &'static str = "PluginContainerDataWidth";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "size" => rt::object::nullable(&mut map, &mut out.size),
-                "custom" => rt::object::nullable(&mut map, &mut out.custom),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PluginContainerDataWidth { "size" size : nullable optional, "custom" custom :
+    nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -13143,54 +7526,10 @@ pub struct PointerEffect {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for PointerEffect {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PointerEffect",
-                usize::from(self.r#type.is_some()) + usize::from(self.inverted.is_some())
-                    + usize::from(self.axis.is_some())
-                    + usize::from(self.direction.is_some())
-                    + usize::from(self.easing.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("inverted", &self.inverted)
-            .optional("axis", &self.axis)
-            .optional("direction", &self.direction)
-            .optional("easing", &self.easing)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for PointerEffect {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for PointerEffect {
-    const NAME: &'static str = "PointerEffect";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "inverted" => rt::object::nullable(&mut map, &mut out.inverted),
-                "axis" => rt::object::nullable(&mut map, &mut out.axis),
-                "direction" => rt::object::nullable(&mut map, &mut out.direction),
-                "easing" => rt::object::nullable(&mut map, &mut out.easing),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PointerEffect { "type" r#type : nullable optional, "inverted" inverted : nullable
+    optional, "axis" axis : nullable optional, "direction" direction : nullable optional,
+    "easing" easing : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -13297,49 +7636,8 @@ pub struct Policy {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for Policy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Policy",
-                usize::from(self.title.is_some()) + usize::from(self.content.is_some()),
-            )
-            .optional("title", &self.title)
-            .optional("content", &self.content)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for Policy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for Policy {
-    const NAME: &'static str = "Policy";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "content" => rt::object::nullable(&mut map, &mut out.content),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Policy { "title" title : nullable optional, "content" content : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -13353,45 +7651,9 @@ pub struct PollDataLayout {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for PollDataLayout {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PollDataLayout",
-                usize::from(self.poll.is_some()) + usize::from(self.options.is_some()),
-            )
-            .optional("poll", &self.poll)
-            .optional("options", &self.options)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for PollDataLayout {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for PollDataLayout {
-    const NAME: &'static str = "PollDataLayout";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "poll" => rt::object::nullable(&mut map, &mut out.poll),
-                "options" => rt::object::nullable(&mut map, &mut out.options),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PollDataLayout { "poll" poll : nullable optional, "options" options : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -13466,49 +7728,9 @@ pub struct PollLayout {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for PollLayout {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PollLayout",
-                usize::from(self.r#type.is_some())
-                    + usize::from(self.direction.is_some())
-                    + usize::from(self.enable_image.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("direction", &self.direction)
-            .optional("enableImage", &self.enable_image)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for PollLayout {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for PollLayout {
-    const NAME: &'static str = "PollLayout";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "direction" => rt::object::nullable(&mut map, &mut out.direction),
-                "enableImage" => rt::object::nullable(&mut map, &mut out.enable_image),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PollLayout { "type" r#type : nullable optional, "direction" direction : nullable
+    optional, "enableImage" enable_image : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -13632,51 +7854,10 @@ pub struct PollSettings {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for PollSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PollSettings",
-                usize::from(self.permissions.is_some())
-                    + usize::from(self.show_voters.is_some())
-                    + usize::from(self.show_votes_count.is_some()),
-            )
-            .optional("permissions", &self.permissions)
-            .optional("showVoters", &self.show_voters)
-            .optional("showVotesCount", &self.show_votes_count)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for PollSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for PollSettings {
-    const NAME: &'static str = "PollSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "permissions" => rt::object::nullable(&mut map, &mut out.permissions),
-                "showVoters" => rt::object::nullable(&mut map, &mut out.show_voters),
-                "showVotesCount" => {
-                    rt::object::nullable(&mut map, &mut out.show_votes_count)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PollSettings { "permissions" permissions : nullable optional, "showVoters"
+    show_voters : nullable optional, "showVotesCount" show_votes_count : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
@@ -13690,48 +7871,9 @@ pub struct Price {
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
-impl Serialize for Price {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Price",
-                usize::from(self.amount.is_some())
-                    + usize::from(self.formatted_amount.is_some()),
-            )
-            .optional("amount", &self.amount)
-            .optional("formattedAmount", &self.formatted_amount)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
-impl<'de> Deserialize<'de> for Price {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
-impl rt::object::Object for Price {
-    const NAME: &'static str = "Price";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "formattedAmount" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_amount)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Price { "amount" amount : nullable optional, "formattedAmount" formatted_amount :
+    nullable optional, }
 }
 
 #[cfg(
@@ -13763,62 +7905,9 @@ pub struct PriceDescription {
         feature = "ecom-orders-v1"
     )
 )]
-impl Serialize for PriceDescription {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PriceDescription",
-                usize::from(self.original.is_some())
-                    + usize::from(self.translated.is_some()),
-            )
-            .optional("original", &self.original)
-            .optional("translated", &self.translated)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-reader-v2",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl<'de> Deserialize<'de> for PriceDescription {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-reader-v2",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl rt::object::Object for PriceDescription {
-    const NAME: &'static str = "PriceDescription";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "original" => rt::object::nullable(&mut map, &mut out.original),
-                "translated" => rt::object::nullable(&mut map, &mut out.translated),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PriceDescription { "original" original : nullable optional, "translated" translated :
+    nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -13838,59 +7927,10 @@ pub struct PricingData {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for PricingData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PricingData",
-                usize::from(self.value_from.is_some())
-                    + usize::from(self.value_to.is_some())
-                    + usize::from(self.discounted_value.is_some())
-                    + usize::from(self.currency.is_some())
-                    + usize::from(self.pricing_plan_id.is_some()),
-            )
-            .optional("valueFrom", &self.value_from)
-            .optional("valueTo", &self.value_to)
-            .optional("discountedValue", &self.discounted_value)
-            .optional("currency", &self.currency)
-            .optional("pricingPlanId", &self.pricing_plan_id)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for PricingData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for PricingData {
-    const NAME: &'static str = "PricingData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "valueFrom" => rt::object::nullable(&mut map, &mut out.value_from),
-                "valueTo" => rt::object::nullable(&mut map, &mut out.value_to),
-                "discountedValue" => {
-                    rt::object::nullable(&mut map, &mut out.discounted_value)
-                }
-                "currency" => rt::object::nullable(&mut map, &mut out.currency),
-                "pricingPlanId" => {
-                    rt::object::nullable(&mut map, &mut out.pricing_plan_id)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PricingData { "valueFrom" value_from : nullable optional, "valueTo" value_to :
+    nullable optional, "discountedValue" discounted_value : nullable optional, "currency"
+    currency : nullable optional, "pricingPlanId" pricing_plan_id : nullable optional, }
 }
 
 #[cfg(
@@ -13927,62 +7967,9 @@ pub struct ProductName {
         feature = "ecom-orders-v1"
     )
 )]
-impl Serialize for ProductName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ProductName",
-                usize::from(self.original.is_some())
-                    + usize::from(self.translated.is_some()),
-            )
-            .optional("original", &self.original)
-            .optional("translated", &self.translated)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl<'de> Deserialize<'de> for ProductName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl rt::object::Object for ProductName {
-    const NAME: &'static str = "ProductName";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "original" => rt::object::nullable(&mut map, &mut out.original),
-                "translated" => rt::object::nullable(&mut map, &mut out.translated),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ProductName { "original" original : nullable optional, "translated" translated :
+    nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -13994,43 +7981,8 @@ pub struct RangeAggregation {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for RangeAggregation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RangeAggregation",
-                usize::from(self.buckets.is_some()),
-            )
-            .optional("buckets", &self.buckets)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for RangeAggregation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for RangeAggregation {
-    const NAME: &'static str = "RangeAggregation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "buckets" => rt::object::nullable(&mut map, &mut out.buckets),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RangeAggregation { "buckets" buckets : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -14046,48 +7998,9 @@ pub struct RangeAggregationResult {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for RangeAggregationResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RangeAggregationResult",
-                usize::from(self.from.is_some()) + usize::from(self.to.is_some())
-                    + usize::from(self.count.is_some()),
-            )
-            .optional("from", &self.from)
-            .optional("to", &self.to)
-            .optional("count", &self.count)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for RangeAggregationResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for RangeAggregationResult {
-    const NAME: &'static str = "RangeAggregationResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "from" => rt::object::nullable(&mut map, &mut out.from),
-                "to" => rt::object::nullable(&mut map, &mut out.to),
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RangeAggregationResult { "from" from : nullable optional, "to" to : nullable
+    optional, "count" count : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -14101,45 +8014,8 @@ pub struct RangeBucket {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for RangeBucket {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RangeBucket",
-                usize::from(self.from.is_some()) + usize::from(self.to.is_some()),
-            )
-            .optional("from", &self.from)
-            .optional("to", &self.to)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for RangeBucket {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for RangeBucket {
-    const NAME: &'static str = "RangeBucket";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "from" => rt::object::nullable(&mut map, &mut out.from),
-                "to" => rt::object::nullable(&mut map, &mut out.to),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RangeBucket { "from" from : nullable optional, "to" to : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -14155,48 +8031,9 @@ pub struct RangeResult {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for RangeResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RangeResult",
-                usize::from(self.from.is_some()) + usize::from(self.to.is_some())
-                    + usize::from(self.count.is_some()),
-            )
-            .optional("from", &self.from)
-            .optional("to", &self.to)
-            .optional("count", &self.count)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for RangeResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for RangeResult {
-    const NAME: &'static str = "RangeResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "from" => rt::object::nullable(&mut map, &mut out.from),
-                "to" => rt::object::nullable(&mut map, &mut out.to),
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RangeResult { "from" from : nullable optional, "to" to : nullable optional, "count"
+    count : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -14208,43 +8045,8 @@ pub struct RangeResults {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for RangeResults {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RangeResults",
-                usize::from(self.results.is_some()),
-            )
-            .optional("results", &self.results)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for RangeResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for RangeResults {
-    const NAME: &'static str = "RangeResults";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RangeResults { "results" results : nullable optional, }
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
@@ -14260,49 +8062,9 @@ pub struct RawHttpResponse {
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
-impl Serialize for RawHttpResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RawHttpResponse",
-                usize::from(self.body.is_some())
-                    + usize::from(self.status_code.is_some())
-                    + usize::from(self.headers.is_some()),
-            )
-            .optional("body", &self.body)
-            .optional("statusCode", &self.status_code)
-            .optional("headers", &self.headers)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
-impl<'de> Deserialize<'de> for RawHttpResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
-impl rt::object::Object for RawHttpResponse {
-    const NAME: &'static str = "RawHttpResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "body" => rt::object::nullable(&mut map, &mut out.body),
-                "statusCode" => rt::object::nullable(&mut map, &mut out.status_code),
-                "headers" => rt::object::nullable(&mut map, &mut out.headers),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RawHttpResponse { "body" body : nullable optional, "statusCode" status_code :
+    nullable optional, "headers" headers : nullable optional, }
 }
 
 #[cfg(
@@ -14320,49 +8082,8 @@ pub struct Region {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for Region {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Region",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for Region {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for Region {
-    const NAME: &'static str = "Region";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Region { "id" id : nullable optional, "name" name : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -14380,51 +8101,9 @@ pub struct Rel {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for Rel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Rel",
-                usize::from(self.nofollow.is_some())
-                    + usize::from(self.sponsored.is_some())
-                    + usize::from(self.ugc.is_some())
-                    + usize::from(self.noreferrer.is_some()),
-            )
-            .optional("nofollow", &self.nofollow)
-            .optional("sponsored", &self.sponsored)
-            .optional("ugc", &self.ugc)
-            .optional("noreferrer", &self.noreferrer)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for Rel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for Rel {
-    const NAME: &'static str = "Rel";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "nofollow" => rt::object::nullable(&mut map, &mut out.nofollow),
-                "sponsored" => rt::object::nullable(&mut map, &mut out.sponsored),
-                "ugc" => rt::object::nullable(&mut map, &mut out.ugc),
-                "noreferrer" => rt::object::nullable(&mut map, &mut out.noreferrer),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    Rel { "nofollow" nofollow : nullable optional, "sponsored" sponsored : nullable
+    optional, "ugc" ugc : nullable optional, "noreferrer" noreferrer : nullable optional,
     }
 }
 
@@ -14437,42 +8116,8 @@ pub struct RemoveCouponRequest {
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
-impl Serialize for RemoveCouponRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "RemoveCouponRequest", 1)
-            .field("id", &self.id)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
-impl<'de> Deserialize<'de> for RemoveCouponRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
-impl rt::object::Object for RemoveCouponRequest {
-    const NAME: &'static str = "RemoveCouponRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { id: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    RemoveCouponRequest { "id" id : value field, } required { id "id" }
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
@@ -14486,51 +8131,9 @@ pub struct RemoveLineItemsRequest {
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
-impl Serialize for RemoveLineItemsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "RemoveLineItemsRequest", 2)
-            .field("id", &self.id)
-            .field("lineItemIds", &self.line_item_ids)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
-impl<'de> Deserialize<'de> for RemoveLineItemsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
-impl rt::object::Object for RemoveLineItemsRequest {
-    const NAME: &'static str = "RemoveLineItemsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "lineItemIds" => rt::object::value(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => Ok(Self { id: f0, line_item_ids: f1 }),
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "id"), (f1.is_none(), "lineItemIds")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    RemoveLineItemsRequest { "id" id : value field, "lineItemIds" line_item_ids : value
+    field, } required { id "id" line_item_ids "lineItemIds" }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -14596,43 +8199,8 @@ pub struct RequestedGenderValue {
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl Serialize for RequestedGenderValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RequestedGenderValue",
-                usize::from(self.gender.is_some()),
-            )
-            .optional("gender", &self.gender)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl<'de> Deserialize<'de> for RequestedGenderValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl rt::object::Object for RequestedGenderValue {
-    const NAME: &'static str = "RequestedGenderValue";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "gender" => rt::object::nullable(&mut map, &mut out.gender),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RequestedGenderValue { "gender" gender : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -14702,55 +8270,10 @@ pub struct ResourceSelection {
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl Serialize for ResourceSelection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ResourceSelection",
-                usize::from(self.resource_type_id.is_some())
-                    + usize::from(self.selection_method.is_some())
-                    + usize::from(self.requested_gender.is_some()),
-            )
-            .optional("resourceTypeId", &self.resource_type_id)
-            .optional("selectionMethod", &self.selection_method)
-            .optional("requestedGender", &self.requested_gender)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl<'de> Deserialize<'de> for ResourceSelection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl rt::object::Object for ResourceSelection {
-    const NAME: &'static str = "ResourceSelection";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "resourceTypeId" => {
-                    rt::object::nullable(&mut map, &mut out.resource_type_id)
-                }
-                "selectionMethod" => {
-                    rt::object::nullable(&mut map, &mut out.selection_method)
-                }
-                "requestedGender" => {
-                    rt::object::nullable(&mut map, &mut out.requested_gender)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ResourceSelection { "resourceTypeId" resource_type_id : nullable optional,
+    "selectionMethod" selection_method : nullable optional, "requestedGender"
+    requested_gender : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -14816,43 +8339,8 @@ pub struct Results {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for Results {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Results",
-                usize::from(self.results.is_some()),
-            )
-            .optional("results", &self.results)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for Results {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for Results {
-    const NAME: &'static str = "Results";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Results { "results" results : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -14876,65 +8364,12 @@ pub struct RibbonStyles {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for RibbonStyles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RibbonStyles",
-                usize::from(self.ribbon_text.is_some())
-                    + usize::from(self.background_color.is_some())
-                    + usize::from(self.text_color.is_some())
-                    + usize::from(self.border_color.is_some())
-                    + usize::from(self.border_width.is_some())
-                    + usize::from(self.border_radius.is_some())
-                    + usize::from(self.ribbon_placement.is_some()),
-            )
-            .optional("ribbonText", &self.ribbon_text)
-            .optional("backgroundColor", &self.background_color)
-            .optional("textColor", &self.text_color)
-            .optional("borderColor", &self.border_color)
-            .optional("borderWidth", &self.border_width)
-            .optional("borderRadius", &self.border_radius)
-            .optional("ribbonPlacement", &self.ribbon_placement)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for RibbonStyles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for RibbonStyles {
-    const NAME: &'static str = "RibbonStyles";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "ribbonText" => rt::object::nullable(&mut map, &mut out.ribbon_text),
-                "backgroundColor" => {
-                    rt::object::nullable(&mut map, &mut out.background_color)
-                }
-                "textColor" => rt::object::nullable(&mut map, &mut out.text_color),
-                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
-                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                "ribbonPlacement" => {
-                    rt::object::nullable(&mut map, &mut out.ribbon_placement)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RibbonStyles { "ribbonText" ribbon_text : nullable optional, "backgroundColor"
+    background_color : nullable optional, "textColor" text_color : nullable optional,
+    "borderColor" border_color : nullable optional, "borderWidth" border_width : nullable
+    optional, "borderRadius" border_radius : nullable optional, "ribbonPlacement"
+    ribbon_placement : nullable optional, }
 }
 
 #[cfg(
@@ -15085,43 +8520,8 @@ pub struct ScalarAggregation {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for ScalarAggregation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ScalarAggregation",
-                usize::from(self.r#type.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for ScalarAggregation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for ScalarAggregation {
-    const NAME: &'static str = "ScalarAggregation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ScalarAggregation { "type" r#type : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -15133,43 +8533,8 @@ pub struct ScalarResult {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for ScalarResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ScalarResult",
-                usize::from(self.value.is_some()),
-            )
-            .optional("value", &self.value)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for ScalarResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for ScalarResult {
-    const NAME: &'static str = "ScalarResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ScalarResult { "value" value : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -15317,63 +8682,9 @@ pub struct SearchDetails {
         feature = "stores-inventory-items-v3"
     )
 )]
-impl Serialize for SearchDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SearchDetails",
-                usize::from(self.mode.is_some()) + usize::from(self.expression.is_some())
-                    + usize::from(self.fields.is_some())
-                    + usize::from(self.fuzzy.is_some()),
-            )
-            .optional("mode", &self.mode)
-            .optional("expression", &self.expression)
-            .optional("fields", &self.fields)
-            .optional("fuzzy", &self.fuzzy)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "categories",
-        feature = "ecom-abandoned-checkouts",
-        feature = "stores-inventory-items-v3"
-    )
-)]
-impl<'de> Deserialize<'de> for SearchDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "categories",
-        feature = "ecom-abandoned-checkouts",
-        feature = "stores-inventory-items-v3"
-    )
-)]
-impl rt::object::Object for SearchDetails {
-    const NAME: &'static str = "SearchDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "mode" => rt::object::nullable(&mut map, &mut out.mode),
-                "expression" => rt::object::nullable(&mut map, &mut out.expression),
-                "fields" => rt::object::nullable(&mut map, &mut out.fields),
-                "fuzzy" => rt::object::nullable(&mut map, &mut out.fuzzy),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SearchDetails { "mode" mode : nullable optional, "expression" expression : nullable
+    optional, "fields" fields : nullable optional, "fuzzy" fuzzy : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -15395,56 +8706,10 @@ pub struct SectionDivider {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for SectionDivider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SectionDivider",
-                usize::from(self.r#type.is_some()) + usize::from(self.color.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.offset_x.is_some())
-                    + usize::from(self.flipped.is_some())
-                    + usize::from(self.layers.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("color", &self.color)
-            .optional("height", &self.height)
-            .optional("offsetX", &self.offset_x)
-            .optional("flipped", &self.flipped)
-            .optional("layers", &self.layers)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for SectionDivider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for SectionDivider {
-    const NAME: &'static str = "SectionDivider";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "color" => rt::object::nullable(&mut map, &mut out.color),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "offsetX" => rt::object::nullable(&mut map, &mut out.offset_x),
-                "flipped" => rt::object::nullable(&mut map, &mut out.flipped),
-                "layers" => rt::object::nullable(&mut map, &mut out.layers),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    SectionDivider { "type" r#type : nullable optional, "color" color : nullable
+    optional, "height" height : nullable optional, "offsetX" offset_x : nullable
+    optional, "flipped" flipped : nullable optional, "layers" layers : nullable optional,
     }
 }
 
@@ -15534,45 +8799,9 @@ pub struct SelectedShippingOption {
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl Serialize for SelectedShippingOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SelectedShippingOption",
-                usize::from(self.carrier_id.is_some()) + usize::from(self.code.is_some()),
-            )
-            .optional("carrierId", &self.carrier_id)
-            .optional("code", &self.code)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl<'de> Deserialize<'de> for SelectedShippingOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl rt::object::Object for SelectedShippingOption {
-    const NAME: &'static str = "SelectedShippingOption";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "carrierId" => rt::object::nullable(&mut map, &mut out.carrier_id),
-                "code" => rt::object::nullable(&mut map, &mut out.code),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SelectedShippingOption { "carrierId" carrier_id : nullable optional, "code" code :
+    nullable optional, }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -15663,60 +8892,8 @@ pub struct SeoSchema {
         feature = "stores-catalog-v3"
     )
 )]
-impl Serialize for SeoSchema {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SeoSchema",
-                usize::from(self.tags.is_some()) + usize::from(self.settings.is_some()),
-            )
-            .optional("tags", &self.tags)
-            .optional("settings", &self.settings)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-v2",
-        feature = "categories",
-        feature = "events-v3",
-        feature = "stores-catalog-v1",
-        feature = "stores-catalog-v3"
-    )
-)]
-impl<'de> Deserialize<'de> for SeoSchema {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-v2",
-        feature = "categories",
-        feature = "events-v3",
-        feature = "stores-catalog-v1",
-        feature = "stores-catalog-v3"
-    )
-)]
-impl rt::object::Object for SeoSchema {
-    const NAME: &'static str = "SeoSchema";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "tags" => rt::object::nullable(&mut map, &mut out.tags),
-                "settings" => rt::object::nullable(&mut map, &mut out.settings),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    SeoSchema { "tags" tags : nullable optional, "settings" settings : nullable optional,
     }
 }
 
@@ -15746,64 +8923,9 @@ pub struct ServiceProperties {
         feature = "ecom-orders-v1"
     )
 )]
-impl Serialize for ServiceProperties {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ServiceProperties",
-                usize::from(self.scheduled_date.is_some())
-                    + usize::from(self.number_of_participants.is_some()),
-            )
-            .optional("scheduledDate", &self.scheduled_date)
-            .optional("numberOfParticipants", &self.number_of_participants)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl<'de> Deserialize<'de> for ServiceProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl rt::object::Object for ServiceProperties {
-    const NAME: &'static str = "ServiceProperties";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "scheduledDate" => {
-                    rt::object::nullable(&mut map, &mut out.scheduled_date)
-                }
-                "numberOfParticipants" => {
-                    rt::object::nullable(&mut map, &mut out.number_of_participants)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ServiceProperties { "scheduledDate" scheduled_date : nullable optional,
+    "numberOfParticipants" number_of_participants : nullable optional, }
 }
 
 #[cfg(
@@ -15835,64 +8957,9 @@ pub struct Settings {
         feature = "stores-catalog-v3"
     )
 )]
-impl Serialize for Settings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Settings",
-                usize::from(self.prevent_auto_redirect.is_some())
-                    + usize::from(self.keywords.is_some()),
-            )
-            .optional("preventAutoRedirect", &self.prevent_auto_redirect)
-            .optional("keywords", &self.keywords)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-v2",
-        feature = "categories",
-        feature = "events-v3",
-        feature = "stores-catalog-v1",
-        feature = "stores-catalog-v3"
-    )
-)]
-impl<'de> Deserialize<'de> for Settings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-v2",
-        feature = "categories",
-        feature = "events-v3",
-        feature = "stores-catalog-v1",
-        feature = "stores-catalog-v3"
-    )
-)]
-impl rt::object::Object for Settings {
-    const NAME: &'static str = "Settings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "preventAutoRedirect" => {
-                    rt::object::nullable(&mut map, &mut out.prevent_auto_redirect)
-                }
-                "keywords" => rt::object::nullable(&mut map, &mut out.keywords),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Settings { "preventAutoRedirect" prevent_auto_redirect : nullable optional,
+    "keywords" keywords : nullable optional, }
 }
 
 #[cfg(
@@ -16136,45 +9203,9 @@ pub struct ShapeDataStyles {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for ShapeDataStyles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ShapeDataStyles",
-                usize::from(self.color.is_some()) + usize::from(self.colors.is_some()),
-            )
-            .optional("color", &self.color)
-            .optional("colors", &self.colors)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for ShapeDataStyles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for ShapeDataStyles {
-    const NAME: &'static str = "ShapeDataStyles";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "color" => rt::object::nullable(&mut map, &mut out.color),
-                "colors" => rt::object::nullable(&mut map, &mut out.colors),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ShapeDataStyles { "color" color : nullable optional, "colors" colors : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -16633,49 +9664,9 @@ pub struct Spoiler {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for Spoiler {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Spoiler",
-                usize::from(self.enabled.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.button_text.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("description", &self.description)
-            .optional("buttonText", &self.button_text)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for Spoiler {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for Spoiler {
-    const NAME: &'static str = "Spoiler";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "buttonText" => rt::object::nullable(&mut map, &mut out.button_text),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Spoiler { "enabled" enabled : nullable optional, "description" description : nullable
+    optional, "buttonText" button_text : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -16687,43 +9678,8 @@ pub struct SpoilerData {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for SpoilerData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SpoilerData",
-                usize::from(self.id.is_some()),
-            )
-            .optional("id", &self.id)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for SpoilerData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for SpoilerData {
-    const NAME: &'static str = "SpoilerData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SpoilerData { "id" id : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -16737,45 +9693,8 @@ pub struct Stop {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for Stop {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Stop",
-                usize::from(self.color.is_some()) + usize::from(self.position.is_some()),
-            )
-            .optional("color", &self.color)
-            .optional("position", &self.position)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for Stop {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for Stop {
-    const NAME: &'static str = "Stop";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "color" => rt::object::nullable(&mut map, &mut out.color),
-                "position" => rt::object::nullable(&mut map, &mut out.position),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Stop { "color" color : nullable optional, "position" position : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -16819,93 +9738,16 @@ pub struct Styles {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for Styles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Styles",
-                usize::from(self.border.is_some()) + usize::from(self.colors.is_some())
-                    + usize::from(self.border_width.is_some())
-                    + usize::from(self.border_width_hover.is_some())
-                    + usize::from(self.border_radius.is_some())
-                    + usize::from(self.border_color.is_some())
-                    + usize::from(self.border_color_hover.is_some())
-                    + usize::from(self.text_color.is_some())
-                    + usize::from(self.text_color_hover.is_some())
-                    + usize::from(self.background_color.is_some())
-                    + usize::from(self.background_color_hover.is_some())
-                    + usize::from(self.button_size.is_some())
-                    + usize::from(self.background.is_some())
-                    + usize::from(self.background_hover.is_some()),
-            )
-            .optional("border", &self.border)
-            .optional("colors", &self.colors)
-            .optional("borderWidth", &self.border_width)
-            .optional("borderWidthHover", &self.border_width_hover)
-            .optional("borderRadius", &self.border_radius)
-            .optional("borderColor", &self.border_color)
-            .optional("borderColorHover", &self.border_color_hover)
-            .optional("textColor", &self.text_color)
-            .optional("textColorHover", &self.text_color_hover)
-            .optional("backgroundColor", &self.background_color)
-            .optional("backgroundColorHover", &self.background_color_hover)
-            .optional("buttonSize", &self.button_size)
-            .optional("background", &self.background)
-            .optional("backgroundHover", &self.background_hover)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for Styles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for Styles {
-    const NAME: &'static str = "Styles";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "border" => rt::object::nullable(&mut map, &mut out.border),
-                "colors" => rt::object::nullable(&mut map, &mut out.colors),
-                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
-                "borderWidthHover" => {
-                    rt::object::nullable(&mut map, &mut out.border_width_hover)
-                }
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
-                "borderColorHover" => {
-                    rt::object::nullable(&mut map, &mut out.border_color_hover)
-                }
-                "textColor" => rt::object::nullable(&mut map, &mut out.text_color),
-                "textColorHover" => {
-                    rt::object::nullable(&mut map, &mut out.text_color_hover)
-                }
-                "backgroundColor" => {
-                    rt::object::nullable(&mut map, &mut out.background_color)
-                }
-                "backgroundColorHover" => {
-                    rt::object::nullable(&mut map, &mut out.background_color_hover)
-                }
-                "buttonSize" => rt::object::nullable(&mut map, &mut out.button_size),
-                "background" => rt::object::nullable(&mut map, &mut out.background),
-                "backgroundHover" => {
-                    rt::object::nullable(&mut map, &mut out.background_hover)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Styles { "border" border : nullable optional, "colors" colors : nullable optional,
+    "borderWidth" border_width : nullable optional, "borderWidthHover" border_width_hover
+    : nullable optional, "borderRadius" border_radius : nullable optional, "borderColor"
+    border_color : nullable optional, "borderColorHover" border_color_hover : nullable
+    optional, "textColor" text_color : nullable optional, "textColorHover"
+    text_color_hover : nullable optional, "backgroundColor" background_color : nullable
+    optional, "backgroundColorHover" background_color_hover : nullable optional,
+    "buttonSize" button_size : nullable optional, "background" background : nullable
+    optional, "backgroundHover" background_hover : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -16921,48 +9763,9 @@ pub struct StylesBorder {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for StylesBorder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "StylesBorder",
-                usize::from(self.width.is_some()) + usize::from(self.color.is_some())
-                    + usize::from(self.radius.is_some()),
-            )
-            .optional("width", &self.width)
-            .optional("color", &self.color)
-            .optional("radius", &self.radius)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for StylesBorder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for StylesBorder {
-    const NAME: &'static str = "StylesBorder";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "color" => rt::object::nullable(&mut map, &mut out.color),
-                "radius" => rt::object::nullable(&mut map, &mut out.radius),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    StylesBorder { "width" width : nullable optional, "color" color : nullable optional,
+    "radius" radius : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -17040,45 +9843,8 @@ pub struct Subdivision {
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl Serialize for Subdivision {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Subdivision",
-                usize::from(self.code.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("code", &self.code)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl<'de> Deserialize<'de> for Subdivision {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
-impl rt::object::Object for Subdivision {
-    const NAME: &'static str = "Subdivision";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "code" => rt::object::nullable(&mut map, &mut out.code),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Subdivision { "code" code : nullable optional, "name" name : nullable optional, }
 }
 
 #[cfg(
@@ -17203,55 +9969,10 @@ pub struct SubscriptionOptionInfo {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for SubscriptionOptionInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SubscriptionOptionInfo",
-                usize::from(self.subscription_settings.is_some())
-                    + usize::from(self.title.is_some())
-                    + usize::from(self.description.is_some()),
-            )
-            .optional("subscriptionSettings", &self.subscription_settings)
-            .optional("title", &self.title)
-            .optional("description", &self.description)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for SubscriptionOptionInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for SubscriptionOptionInfo {
-    const NAME: &'static str = "SubscriptionOptionInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "subscriptionSettings" => {
-                    rt::object::nullable(&mut map, &mut out.subscription_settings)
-                }
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SubscriptionOptionInfo { "subscriptionSettings" subscription_settings : nullable
+    optional, "title" title : nullable optional, "description" description : nullable
+    optional, }
 }
 
 #[cfg(
@@ -17290,78 +10011,12 @@ pub struct SubscriptionSettings {
         feature = "ecom-orders-v1"
     )
 )]
-impl Serialize for SubscriptionSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SubscriptionSettings",
-                usize::from(self.frequency.is_some())
-                    + usize::from(self.interval.is_some())
-                    + usize::from(self.auto_renewal.is_some())
-                    + usize::from(self.billing_cycles.is_some())
-                    + usize::from(self.enable_customer_cancellation.is_some())
-                    + usize::from(self.free_trial_period.is_some()),
-            )
-            .optional("frequency", &self.frequency)
-            .optional("interval", &self.interval)
-            .optional("autoRenewal", &self.auto_renewal)
-            .optional("billingCycles", &self.billing_cycles)
-            .optional("enableCustomerCancellation", &self.enable_customer_cancellation)
-            .optional("freeTrialPeriod", &self.free_trial_period)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl<'de> Deserialize<'de> for SubscriptionSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl rt::object::Object for SubscriptionSettings {
-    const NAME: &'static str = "SubscriptionSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "frequency" => rt::object::nullable(&mut map, &mut out.frequency),
-                "interval" => rt::object::nullable(&mut map, &mut out.interval),
-                "autoRenewal" => rt::object::nullable(&mut map, &mut out.auto_renewal),
-                "billingCycles" => {
-                    rt::object::nullable(&mut map, &mut out.billing_cycles)
-                }
-                "enableCustomerCancellation" => {
-                    rt::object::nullable(&mut map, &mut out.enable_customer_cancellation)
-                }
-                "freeTrialPeriod" => {
-                    rt::object::nullable(&mut map, &mut out.free_trial_period)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SubscriptionSettings { "frequency" frequency : nullable optional, "interval" interval
+    : nullable optional, "autoRenewal" auto_renewal : nullable optional, "billingCycles"
+    billing_cycles : nullable optional, "enableCustomerCancellation"
+    enable_customer_cancellation : nullable optional, "freeTrialPeriod" free_trial_period
+    : nullable optional, }
 }
 
 #[cfg(
@@ -17377,47 +10032,8 @@ pub struct SystemError {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for SystemError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SystemError",
-                usize::from(self.error_code.is_some()),
-            )
-            .optional("errorCode", &self.error_code)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for SystemError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for SystemError {
-    const NAME: &'static str = "SystemError";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "errorCode" => rt::object::nullable(&mut map, &mut out.error_code),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SystemError { "errorCode" error_code : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -17437,55 +10053,10 @@ pub struct TableCellData {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for TableCellData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TableCellData",
-                usize::from(self.cell_style.is_some())
-                    + usize::from(self.border_colors.is_some())
-                    + usize::from(self.colspan.is_some())
-                    + usize::from(self.rowspan.is_some())
-                    + usize::from(self.border_widths.is_some()),
-            )
-            .optional("cellStyle", &self.cell_style)
-            .optional("borderColors", &self.border_colors)
-            .optional("colspan", &self.colspan)
-            .optional("rowspan", &self.rowspan)
-            .optional("borderWidths", &self.border_widths)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for TableCellData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for TableCellData {
-    const NAME: &'static str = "TableCellData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cellStyle" => rt::object::nullable(&mut map, &mut out.cell_style),
-                "borderColors" => rt::object::nullable(&mut map, &mut out.border_colors),
-                "colspan" => rt::object::nullable(&mut map, &mut out.colspan),
-                "rowspan" => rt::object::nullable(&mut map, &mut out.rowspan),
-                "borderWidths" => rt::object::nullable(&mut map, &mut out.border_widths),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TableCellData { "cellStyle" cell_style : nullable optional, "borderColors"
+    border_colors : nullable optional, "colspan" colspan : nullable optional, "rowspan"
+    rowspan : nullable optional, "borderWidths" border_widths : nullable optional, }
 }
 
 #[cfg(
@@ -17565,73 +10136,10 @@ pub struct Tag {
         feature = "stores-catalog-v3"
     )
 )]
-impl Serialize for Tag {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Tag",
-                usize::from(self.r#type.is_some()) + usize::from(self.props.is_some())
-                    + usize::from(self.meta.is_some())
-                    + usize::from(self.children.is_some())
-                    + usize::from(self.custom.is_some())
-                    + usize::from(self.disabled.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("props", &self.props)
-            .optional("meta", &self.meta)
-            .optional("children", &self.children)
-            .optional("custom", &self.custom)
-            .optional("disabled", &self.disabled)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-v2",
-        feature = "categories",
-        feature = "events-v3",
-        feature = "stores-catalog-v1",
-        feature = "stores-catalog-v3"
-    )
-)]
-impl<'de> Deserialize<'de> for Tag {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "bookings-v2",
-        feature = "categories",
-        feature = "events-v3",
-        feature = "stores-catalog-v1",
-        feature = "stores-catalog-v3"
-    )
-)]
-impl rt::object::Object for Tag {
-    const NAME: &'static str = "Tag";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "props" => rt::object::nullable(&mut map, &mut out.props),
-                "meta" => rt::object::nullable(&mut map, &mut out.meta),
-                "children" => rt::object::nullable(&mut map, &mut out.children),
-                "custom" => rt::object::nullable(&mut map, &mut out.custom),
-                "disabled" => rt::object::nullable(&mut map, &mut out.disabled),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Tag { "type" r#type : nullable optional, "props" props : nullable optional, "meta"
+    meta : nullable optional, "children" children : nullable optional, "custom" custom :
+    nullable optional, "disabled" disabled : nullable optional, }
 }
 
 #[cfg(any(feature = "ecom-orders-v1", feature = "stores-catalog-v3"))]
@@ -17643,43 +10151,8 @@ pub struct TagList {
 }
 
 #[cfg(any(feature = "ecom-orders-v1", feature = "stores-catalog-v3"))]
-impl Serialize for TagList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TagList",
-                usize::from(self.tag_ids.is_some()),
-            )
-            .optional("tagIds", &self.tag_ids)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "ecom-orders-v1", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for TagList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "ecom-orders-v1", feature = "stores-catalog-v3"))]
-impl rt::object::Object for TagList {
-    const NAME: &'static str = "TagList";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "tagIds" => rt::object::nullable(&mut map, &mut out.tag_ids),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TagList { "tagIds" tag_ids : nullable optional, }
 }
 
 #[cfg(
@@ -17697,49 +10170,8 @@ pub struct TargetLineItem {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for TargetLineItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TargetLineItem",
-                usize::from(self.name.is_some()) + usize::from(self.id.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("id", &self.id)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for TargetLineItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for TargetLineItem {
-    const NAME: &'static str = "TargetLineItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TargetLineItem { "name" name : nullable optional, "id" id : nullable optional, }
 }
 
 #[cfg(
@@ -17771,74 +10203,12 @@ pub struct TaxBreakdown {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for TaxBreakdown {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TaxBreakdown",
-                usize::from(self.jurisdiction.is_some())
-                    + usize::from(self.non_taxable_amount.is_some())
-                    + usize::from(self.rate.is_some())
-                    + usize::from(self.tax_amount.is_some())
-                    + usize::from(self.taxable_amount.is_some())
-                    + usize::from(self.tax_type.is_some())
-                    + usize::from(self.tax_name.is_some())
-                    + usize::from(self.jurisdiction_type.is_some()),
-            )
-            .optional("jurisdiction", &self.jurisdiction)
-            .optional("nonTaxableAmount", &self.non_taxable_amount)
-            .optional("rate", &self.rate)
-            .optional("taxAmount", &self.tax_amount)
-            .optional("taxableAmount", &self.taxable_amount)
-            .optional("taxType", &self.tax_type)
-            .optional("taxName", &self.tax_name)
-            .optional("jurisdictionType", &self.jurisdiction_type)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for TaxBreakdown {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for TaxBreakdown {
-    const NAME: &'static str = "TaxBreakdown";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jurisdiction" => rt::object::nullable(&mut map, &mut out.jurisdiction),
-                "nonTaxableAmount" => {
-                    rt::object::nullable(&mut map, &mut out.non_taxable_amount)
-                }
-                "rate" => rt::object::nullable(&mut map, &mut out.rate),
-                "taxAmount" => rt::object::nullable(&mut map, &mut out.tax_amount),
-                "taxableAmount" => {
-                    rt::object::nullable(&mut map, &mut out.taxable_amount)
-                }
-                "taxType" => rt::object::nullable(&mut map, &mut out.tax_type),
-                "taxName" => rt::object::nullable(&mut map, &mut out.tax_name),
-                "jurisdictionType" => {
-                    rt::object::nullable(&mut map, &mut out.jurisdiction_type)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TaxBreakdown { "jurisdiction" jurisdiction : nullable optional, "nonTaxableAmount"
+    non_taxable_amount : nullable optional, "rate" rate : nullable optional, "taxAmount"
+    tax_amount : nullable optional, "taxableAmount" taxable_amount : nullable optional,
+    "taxType" tax_type : nullable optional, "taxName" tax_name : nullable optional,
+    "jurisdictionType" jurisdiction_type : nullable optional, }
 }
 
 #[cfg(
@@ -17858,52 +10228,9 @@ pub struct TaxRateBreakdown {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for TaxRateBreakdown {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TaxRateBreakdown",
-                usize::from(self.name.is_some()) + usize::from(self.rate.is_some())
-                    + usize::from(self.tax.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("rate", &self.rate)
-            .optional("tax", &self.tax)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for TaxRateBreakdown {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for TaxRateBreakdown {
-    const NAME: &'static str = "TaxRateBreakdown";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "rate" => rt::object::nullable(&mut map, &mut out.rate),
-                "tax" => rt::object::nullable(&mut map, &mut out.tax),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TaxRateBreakdown { "name" name : nullable optional, "rate" rate : nullable optional,
+    "tax" tax : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -17986,48 +10313,9 @@ pub struct TextStyle {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for TextStyle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TextStyle",
-                usize::from(self.text_alignment.is_some())
-                    + usize::from(self.line_height.is_some()),
-            )
-            .optional("textAlignment", &self.text_alignment)
-            .optional("lineHeight", &self.line_height)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for TextStyle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for TextStyle {
-    const NAME: &'static str = "TextStyle";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "textAlignment" => {
-                    rt::object::nullable(&mut map, &mut out.text_alignment)
-                }
-                "lineHeight" => rt::object::nullable(&mut map, &mut out.line_height),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TextStyle { "textAlignment" text_alignment : nullable optional, "lineHeight"
+    line_height : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -18041,46 +10329,9 @@ pub struct Thumbnails {
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl Serialize for Thumbnails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Thumbnails",
-                usize::from(self.placement.is_some())
-                    + usize::from(self.spacing.is_some()),
-            )
-            .optional("placement", &self.placement)
-            .optional("spacing", &self.spacing)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for Thumbnails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
-impl rt::object::Object for Thumbnails {
-    const NAME: &'static str = "Thumbnails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "placement" => rt::object::nullable(&mut map, &mut out.placement),
-                "spacing" => rt::object::nullable(&mut map, &mut out.spacing),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Thumbnails { "placement" placement : nullable optional, "spacing" spacing : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -18169,50 +10420,9 @@ pub struct Title {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for Title {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Title",
-                usize::from(self.original.is_some())
-                    + usize::from(self.translated.is_some()),
-            )
-            .optional("original", &self.original)
-            .optional("translated", &self.translated)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for Title {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for Title {
-    const NAME: &'static str = "Title";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "original" => rt::object::nullable(&mut map, &mut out.original),
-                "translated" => rt::object::nullable(&mut map, &mut out.translated),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Title { "original" original : nullable optional, "translated" translated : nullable
+    optional, }
 }
 
 #[cfg(
@@ -18247,60 +10457,9 @@ pub struct TranslatableString {
         feature = "ecom-orders-v1"
     )
 )]
-impl Serialize for TranslatableString {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TranslatableString",
-                usize::from(self.original.is_some())
-                    + usize::from(self.translated.is_some()),
-            )
-            .optional("original", &self.original)
-            .optional("translated", &self.translated)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl<'de> Deserialize<'de> for TranslatableString {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl rt::object::Object for TranslatableString {
-    const NAME: &'static str = "TranslatableString";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "original" => rt::object::nullable(&mut map, &mut out.original),
-                "translated" => rt::object::nullable(&mut map, &mut out.translated),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TranslatableString { "original" original : nullable optional, "translated" translated
+    : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-catalog-v3"))]
@@ -18318,46 +10477,9 @@ pub struct TreeReference {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-catalog-v3"))]
-impl Serialize for TreeReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TreeReference",
-                usize::from(self.app_namespace.is_some())
-                    + usize::from(self.tree_key.is_some()),
-            )
-            .optional("appNamespace", &self.app_namespace)
-            .optional("treeKey", &self.tree_key)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-catalog-v3"))]
-impl<'de> Deserialize<'de> for TreeReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-catalog-v3"))]
-impl rt::object::Object for TreeReference {
-    const NAME: &'static str = "TreeReference";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "appNamespace" => rt::object::nullable(&mut map, &mut out.app_namespace),
-                "treeKey" => rt::object::nullable(&mut map, &mut out.tree_key),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TreeReference { "appNamespace" app_namespace : nullable optional, "treeKey" tree_key
+    : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-catalog-v3"))]
@@ -18425,51 +10547,9 @@ pub struct UpdateLineItemsQuantityRequest {
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
-impl Serialize for UpdateLineItemsQuantityRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "UpdateLineItemsQuantityRequest", 2)
-            .field("id", &self.id)
-            .field("lineItems", &self.line_items)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
-impl<'de> Deserialize<'de> for UpdateLineItemsQuantityRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
-impl rt::object::Object for UpdateLineItemsQuantityRequest {
-    const NAME: &'static str = "UpdateLineItemsQuantityRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "lineItems" => rt::object::value(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => Ok(Self { id: f0, line_items: f1 }),
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "id"), (f1.is_none(), "lineItems")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    UpdateLineItemsQuantityRequest { "id" id : value field, "lineItems" line_items :
+    value field, } required { id "id" line_items "lineItems" }
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
@@ -18487,51 +10567,9 @@ pub struct V1Coupon {
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl Serialize for V1Coupon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V1Coupon",
-                usize::from(self.id.is_some()) + usize::from(self.code.is_some())
-                    + usize::from(self.amount.is_some())
-                    + usize::from(self.name.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("code", &self.code)
-            .optional("amount", &self.amount)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl<'de> Deserialize<'de> for V1Coupon {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl rt::object::Object for V1Coupon {
-    const NAME: &'static str = "V1Coupon";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "code" => rt::object::nullable(&mut map, &mut out.code),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V1Coupon { "id" id : nullable optional, "code" code : nullable optional, "amount"
+    amount : nullable optional, "name" name : nullable optional, }
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
@@ -18547,48 +10585,9 @@ pub struct V1DiscountRule {
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl Serialize for V1DiscountRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V1DiscountRule",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.amount.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("amount", &self.amount)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl<'de> Deserialize<'de> for V1DiscountRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl rt::object::Object for V1DiscountRule {
-    const NAME: &'static str = "V1DiscountRule";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V1DiscountRule { "id" id : nullable optional, "name" name : nullable optional,
+    "amount" amount : nullable optional, }
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
@@ -18602,46 +10601,9 @@ pub struct V1DiscountRuleName {
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl Serialize for V1DiscountRuleName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V1DiscountRuleName",
-                usize::from(self.original.is_some())
-                    + usize::from(self.translated.is_some()),
-            )
-            .optional("original", &self.original)
-            .optional("translated", &self.translated)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl<'de> Deserialize<'de> for V1DiscountRuleName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl rt::object::Object for V1DiscountRuleName {
-    const NAME: &'static str = "V1DiscountRuleName";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "original" => rt::object::nullable(&mut map, &mut out.original),
-                "translated" => rt::object::nullable(&mut map, &mut out.translated),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V1DiscountRuleName { "original" original : nullable optional, "translated" translated
+    : nullable optional, }
 }
 
 #[cfg(
@@ -18665,58 +10627,10 @@ pub struct V1ItemModifier {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for V1ItemModifier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V1ItemModifier",
-                usize::from(self.id.is_some()) + usize::from(self.quantity.is_some())
-                    + usize::from(self.label.is_some())
-                    + usize::from(self.details.is_some())
-                    + usize::from(self.price.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("quantity", &self.quantity)
-            .optional("label", &self.label)
-            .optional("details", &self.details)
-            .optional("price", &self.price)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for V1ItemModifier {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for V1ItemModifier {
-    const NAME: &'static str = "V1ItemModifier";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "label" => rt::object::nullable(&mut map, &mut out.label),
-                "details" => rt::object::nullable(&mut map, &mut out.details),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V1ItemModifier { "id" id : nullable optional, "quantity" quantity : nullable
+    optional, "label" label : nullable optional, "details" details : nullable optional,
+    "price" price : nullable optional, }
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
@@ -18730,46 +10644,9 @@ pub struct V1MerchantDiscount {
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl Serialize for V1MerchantDiscount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V1MerchantDiscount",
-                usize::from(self.amount.is_some())
-                    + usize::from(self.percentage.is_some()),
-            )
-            .optional("amount", &self.amount)
-            .optional("percentage", &self.percentage)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl<'de> Deserialize<'de> for V1MerchantDiscount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
-impl rt::object::Object for V1MerchantDiscount {
-    const NAME: &'static str = "V1MerchantDiscount";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "percentage" => rt::object::nullable(&mut map, &mut out.percentage),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V1MerchantDiscount { "amount" amount : nullable optional, "percentage" percentage :
+    nullable optional, }
 }
 
 #[cfg(
@@ -18789,52 +10666,9 @@ pub struct V1ModifierGroup {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for V1ModifierGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V1ModifierGroup",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.modifiers.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("modifiers", &self.modifiers)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for V1ModifierGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for V1ModifierGroup {
-    const NAME: &'static str = "V1ModifierGroup";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "modifiers" => rt::object::nullable(&mut map, &mut out.modifiers),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V1ModifierGroup { "id" id : nullable optional, "name" name : nullable optional,
+    "modifiers" modifiers : nullable optional, }
 }
 
 #[cfg(
@@ -18879,49 +10713,8 @@ pub struct ValidationError {
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
-impl Serialize for ValidationError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ValidationError",
-                usize::from(self.field_violations.is_some()),
-            )
-            .optional("fieldViolations", &self.field_violations)
-            .end()
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl<'de> Deserialize<'de> for ValidationError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
-)]
-impl rt::object::Object for ValidationError {
-    const NAME: &'static str = "ValidationError";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fieldViolations" => {
-                    rt::object::nullable(&mut map, &mut out.field_violations)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ValidationError { "fieldViolations" field_violations : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -18945,61 +10738,11 @@ pub struct ValueAggregation {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for ValueAggregation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ValueAggregation",
-                usize::from(self.include_options.is_some())
-                    + usize::from(self.sort_type.is_some())
-                    + usize::from(self.sort_direction.is_some())
-                    + usize::from(self.limit.is_some())
-                    + usize::from(self.missing_values.is_some()),
-            )
-            .optional("includeOptions", &self.include_options)
-            .optional("sortType", &self.sort_type)
-            .optional("sortDirection", &self.sort_direction)
-            .optional("limit", &self.limit)
-            .optional("missingValues", &self.missing_values)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for ValueAggregation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for ValueAggregation {
-    const NAME: &'static str = "ValueAggregation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "includeOptions" => {
-                    rt::object::nullable(&mut map, &mut out.include_options)
-                }
-                "sortType" => rt::object::nullable(&mut map, &mut out.sort_type),
-                "sortDirection" => {
-                    rt::object::nullable(&mut map, &mut out.sort_direction)
-                }
-                "limit" => rt::object::nullable(&mut map, &mut out.limit),
-                "missingValues" => {
-                    rt::object::nullable(&mut map, &mut out.missing_values)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ValueAggregation { "includeOptions" include_options : nullable optional, "sortType"
+    sort_type : nullable optional, "sortDirection" sort_direction : nullable optional,
+    "limit" limit : nullable optional, "missingValues" missing_values : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -19013,45 +10756,9 @@ pub struct ValueAggregationResult {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for ValueAggregationResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ValueAggregationResult",
-                usize::from(self.value.is_some()) + usize::from(self.count.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("count", &self.count)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for ValueAggregationResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for ValueAggregationResult {
-    const NAME: &'static str = "ValueAggregationResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ValueAggregationResult { "value" value : nullable optional, "count" count : nullable
+    optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -19065,45 +10772,8 @@ pub struct ValueResult {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for ValueResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ValueResult",
-                usize::from(self.value.is_some()) + usize::from(self.count.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("count", &self.count)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for ValueResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for ValueResult {
-    const NAME: &'static str = "ValueResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ValueResult { "value" value : nullable optional, "count" count : nullable optional, }
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -19115,43 +10785,8 @@ pub struct ValueResults {
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl Serialize for ValueResults {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ValueResults",
-                usize::from(self.results.is_some()),
-            )
-            .optional("results", &self.results)
-            .end()
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl<'de> Deserialize<'de> for ValueResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
-impl rt::object::Object for ValueResults {
-    const NAME: &'static str = "ValueResults";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ValueResults { "results" results : nullable optional, }
 }
 
 #[cfg(
@@ -19181,61 +10816,8 @@ pub struct VatId {
         feature = "ecom-orders-v1"
     )
 )]
-impl Serialize for VatId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VatId",
-                usize::from(self.id.is_some()) + usize::from(self.r#type.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("type", &self.r#type)
-            .end()
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl<'de> Deserialize<'de> for VatId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-#[cfg(
-    any(
-        feature = "ecom-abandoned-checkouts",
-        feature = "ecom-cart",
-        feature = "ecom-checkout",
-        feature = "ecom-current-cart",
-        feature = "ecom-orders-v1"
-    )
-)]
-impl rt::object::Object for VatId {
-    const NAME: &'static str = "VatId";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VatId { "id" id : nullable optional, "type" r#type : nullable optional, }
 }
 
 #[cfg(

@@ -1709,62 +1709,12 @@ pub struct Address {
     /// such as apartment, suite, or floor.
     pub address_line2: Option<String>,
 }
-
-impl Serialize for Address {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Address",
-                usize::from(self.street_address.is_some())
-                    + usize::from(self.address_line.is_some())
-                    + usize::from(self.country.is_some())
-                    + usize::from(self.subdivision.is_some())
-                    + usize::from(self.city.is_some())
-                    + usize::from(self.postal_code.is_some())
-                    + usize::from(self.address_line2.is_some()),
-            )
-            .optional("streetAddress", &self.street_address)
-            .optional("addressLine", &self.address_line)
-            .optional("country", &self.country)
-            .optional("subdivision", &self.subdivision)
-            .optional("city", &self.city)
-            .optional("postalCode", &self.postal_code)
-            .optional("addressLine2", &self.address_line2)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Address {
-    const NAME: &'static str = "Address";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "streetAddress" => {
-                    rt::object::nullable(&mut map, &mut out.street_address)
-                }
-                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
-                "country" => rt::object::nullable(&mut map, &mut out.country),
-                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
-                "city" => rt::object::nullable(&mut map, &mut out.city),
-                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
-                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Address { "streetAddress" street_address : nullable optional, "addressLine"
+    address_line : nullable optional, "country" country : nullable optional,
+    "subdivision" subdivision : nullable optional, "city" city : nullable optional,
+    "postalCode" postal_code : nullable optional, "addressLine2" address_line2 : nullable
+    optional, }
 }
 
 /// One of the `AddressTag` values.
@@ -1851,44 +1801,9 @@ pub struct BulkDeleteContactsRequest {
     /// - `info.phones.phone`
     pub search: Option<String>,
 }
-
-impl Serialize for BulkDeleteContactsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkDeleteContactsRequest",
-                usize::from(self.filter.is_some()) + usize::from(self.search.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .optional("search", &self.search)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDeleteContactsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDeleteContactsRequest {
-    const NAME: &'static str = "BulkDeleteContactsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "search" => rt::object::nullable(&mut map, &mut out.search),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkDeleteContactsRequest { "filter" filter : nullable optional, "search" search :
+    nullable optional, }
 }
 
 /// The `BulkDeleteContactsResponse` object.
@@ -1898,42 +1813,8 @@ pub struct BulkDeleteContactsResponse {
     /// The job's status can be retrieved with Get Bulk Job.
     pub job_id: Option<String>,
 }
-
-impl Serialize for BulkDeleteContactsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkDeleteContactsResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDeleteContactsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDeleteContactsResponse {
-    const NAME: &'static str = "BulkDeleteContactsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkDeleteContactsResponse { "jobId" job_id : nullable optional, }
 }
 
 /// The `BulkLabelAndUnlabelContactsRequest` object.
@@ -1964,54 +1845,10 @@ pub struct BulkLabelAndUnlabelContactsRequest {
     /// List of label keys to remove from the contacts.
     pub label_keys_to_remove: Option<Vec<String>>,
 }
-
-impl Serialize for BulkLabelAndUnlabelContactsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkLabelAndUnlabelContactsRequest",
-                usize::from(self.filter.is_some()) + usize::from(self.search.is_some())
-                    + usize::from(self.label_keys_to_add.is_some())
-                    + usize::from(self.label_keys_to_remove.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .optional("search", &self.search)
-            .optional("labelKeysToAdd", &self.label_keys_to_add)
-            .optional("labelKeysToRemove", &self.label_keys_to_remove)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkLabelAndUnlabelContactsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkLabelAndUnlabelContactsRequest {
-    const NAME: &'static str = "BulkLabelAndUnlabelContactsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "search" => rt::object::nullable(&mut map, &mut out.search),
-                "labelKeysToAdd" => {
-                    rt::object::nullable(&mut map, &mut out.label_keys_to_add)
-                }
-                "labelKeysToRemove" => {
-                    rt::object::nullable(&mut map, &mut out.label_keys_to_remove)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkLabelAndUnlabelContactsRequest { "filter" filter : nullable optional, "search"
+    search : nullable optional, "labelKeysToAdd" label_keys_to_add : nullable optional,
+    "labelKeysToRemove" label_keys_to_remove : nullable optional, }
 }
 
 /// The `BulkLabelAndUnlabelContactsResponse` object.
@@ -2021,42 +1858,8 @@ pub struct BulkLabelAndUnlabelContactsResponse {
     /// The job's status can be retrieved with Get Bulk Job.
     pub job_id: Option<String>,
 }
-
-impl Serialize for BulkLabelAndUnlabelContactsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkLabelAndUnlabelContactsResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkLabelAndUnlabelContactsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkLabelAndUnlabelContactsResponse {
-    const NAME: &'static str = "BulkLabelAndUnlabelContactsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkLabelAndUnlabelContactsResponse { "jobId" job_id : nullable optional, }
 }
 
 /// The `BulkUpdateContactsRequest` object.
@@ -2085,47 +1888,9 @@ pub struct BulkUpdateContactsRequest {
     /// The `info` field.
     pub info: Option<ContactInfo>,
 }
-
-impl Serialize for BulkUpdateContactsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateContactsRequest",
-                usize::from(self.filter.is_some()) + usize::from(self.search.is_some())
-                    + usize::from(self.info.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .optional("search", &self.search)
-            .optional("info", &self.info)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateContactsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateContactsRequest {
-    const NAME: &'static str = "BulkUpdateContactsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "search" => rt::object::nullable(&mut map, &mut out.search),
-                "info" => rt::object::nullable(&mut map, &mut out.info),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkUpdateContactsRequest { "filter" filter : nullable optional, "search" search :
+    nullable optional, "info" info : nullable optional, }
 }
 
 /// The `BulkUpdateContactsResponse` object.
@@ -2135,42 +1900,8 @@ pub struct BulkUpdateContactsResponse {
     /// The job's status can be retrieved with Get Bulk Job.
     pub job_id: Option<String>,
 }
-
-impl Serialize for BulkUpdateContactsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateContactsResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateContactsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateContactsResponse {
-    const NAME: &'static str = "BulkUpdateContactsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkUpdateContactsResponse { "jobId" job_id : nullable optional, }
 }
 
 /// The `Contact` object.
@@ -2199,68 +1930,13 @@ pub struct Contact {
     /// The `primaryPhone` field.
     pub primary_phone: Option<PrimaryPhone>,
 }
-
-impl Serialize for Contact {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Contact",
-                usize::from(self.id.is_some()) + usize::from(self.revision.is_some())
-                    + usize::from(self.source.is_some())
-                    + usize::from(self.created_date.is_some())
-                    + usize::from(self.updated_date.is_some())
-                    + usize::from(self.last_activity.is_some())
-                    + usize::from(self.primary_info.is_some())
-                    + usize::from(self.info.is_some())
-                    + usize::from(self.primary_email.is_some())
-                    + usize::from(self.primary_phone.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("revision", &self.revision)
-            .optional("source", &self.source)
-            .optional("createdDate", &self.created_date)
-            .optional("updatedDate", &self.updated_date)
-            .optional("lastActivity", &self.last_activity)
-            .optional("primaryInfo", &self.primary_info)
-            .optional("info", &self.info)
-            .optional("primaryEmail", &self.primary_email)
-            .optional("primaryPhone", &self.primary_phone)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Contact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Contact {
-    const NAME: &'static str = "Contact";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "revision" => rt::object::nullable(&mut map, &mut out.revision),
-                "source" => rt::object::nullable(&mut map, &mut out.source),
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
-                "lastActivity" => rt::object::nullable(&mut map, &mut out.last_activity),
-                "primaryInfo" => rt::object::nullable(&mut map, &mut out.primary_info),
-                "info" => rt::object::nullable(&mut map, &mut out.info),
-                "primaryEmail" => rt::object::nullable(&mut map, &mut out.primary_email),
-                "primaryPhone" => rt::object::nullable(&mut map, &mut out.primary_phone),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Contact { "id" id : nullable optional, "revision" revision : nullable optional,
+    "source" source : nullable optional, "createdDate" created_date : nullable optional,
+    "updatedDate" updated_date : nullable optional, "lastActivity" last_activity :
+    nullable optional, "primaryInfo" primary_info : nullable optional, "info" info :
+    nullable optional, "primaryEmail" primary_email : nullable optional, "primaryPhone"
+    primary_phone : nullable optional, }
 }
 
 /// The `ContactActivity` object.
@@ -2271,45 +1947,9 @@ pub struct ContactActivity {
     /// The `activityType` field.
     pub activity_type: Option<ContactActivityType>,
 }
-
-impl Serialize for ContactActivity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ContactActivity",
-                usize::from(self.activity_date.is_some())
-                    + usize::from(self.activity_type.is_some()),
-            )
-            .optional("activityDate", &self.activity_date)
-            .optional("activityType", &self.activity_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ContactActivity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ContactActivity {
-    const NAME: &'static str = "ContactActivity";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "activityDate" => rt::object::nullable(&mut map, &mut out.activity_date),
-                "activityType" => rt::object::nullable(&mut map, &mut out.activity_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ContactActivity { "activityDate" activity_date : nullable optional, "activityType"
+    activity_type : nullable optional, }
 }
 
 /// - `GENERAL`: Visited the site.
@@ -2574,47 +2214,9 @@ pub struct ContactAddress {
     /// The `address` field.
     pub address: Option<Address>,
 }
-
-impl Serialize for ContactAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ContactAddress",
-                usize::from(self.id.is_some()) + usize::from(self.tag.is_some())
-                    + usize::from(self.address.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("tag", &self.tag)
-            .optional("address", &self.address)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ContactAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ContactAddress {
-    const NAME: &'static str = "ContactAddress";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "tag" => rt::object::nullable(&mut map, &mut out.tag),
-                "address" => rt::object::nullable(&mut map, &mut out.address),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ContactAddress { "id" id : nullable optional, "tag" tag : nullable optional,
+    "address" address : nullable optional, }
 }
 
 /// The `ContactAddressesWrapper` object.
@@ -2623,42 +2225,8 @@ pub struct ContactAddressesWrapper {
     /// List of up to 50 addresses.
     pub items: Option<Vec<ContactAddress>>,
 }
-
-impl Serialize for ContactAddressesWrapper {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ContactAddressesWrapper",
-                usize::from(self.items.is_some()),
-            )
-            .optional("items", &self.items)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ContactAddressesWrapper {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ContactAddressesWrapper {
-    const NAME: &'static str = "ContactAddressesWrapper";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ContactAddressesWrapper { "items" items : nullable optional, }
 }
 
 /// Kept as it came: the event carries no entity.
@@ -2668,33 +2236,8 @@ pub struct ContactDeletedPayload {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for ContactDeletedPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for ContactDeletedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ContactDeletedPayload {
-    const NAME: &'static str = "ContactDeletedPayload";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ContactDeletedPayload {} unknown unknown_fields
 }
 
 /// The `ContactEmail` object.
@@ -2712,50 +2255,9 @@ pub struct ContactEmail {
     /// Changing the primary email of a contact also affects the subscription status to marketing emails that are decided based on the primary email.
     pub primary: Option<bool>,
 }
-
-impl Serialize for ContactEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ContactEmail",
-                usize::from(self.id.is_some()) + usize::from(self.tag.is_some())
-                    + usize::from(self.email.is_some())
-                    + usize::from(self.primary.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("tag", &self.tag)
-            .optional("email", &self.email)
-            .optional("primary", &self.primary)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ContactEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ContactEmail {
-    const NAME: &'static str = "ContactEmail";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "tag" => rt::object::nullable(&mut map, &mut out.tag),
-                "email" => rt::object::nullable(&mut map, &mut out.email),
-                "primary" => rt::object::nullable(&mut map, &mut out.primary),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ContactEmail { "id" id : nullable optional, "tag" tag : nullable optional, "email"
+    email : nullable optional, "primary" primary : nullable optional, }
 }
 
 /// The `ContactEmailsWrapper` object.
@@ -2764,42 +2266,8 @@ pub struct ContactEmailsWrapper {
     /// List of up to 50 email addresses.
     pub items: Option<Vec<ContactEmail>>,
 }
-
-impl Serialize for ContactEmailsWrapper {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ContactEmailsWrapper",
-                usize::from(self.items.is_some()),
-            )
-            .optional("items", &self.items)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ContactEmailsWrapper {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ContactEmailsWrapper {
-    const NAME: &'static str = "ContactEmailsWrapper";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ContactEmailsWrapper { "items" items : nullable optional, }
 }
 
 /// - `BASIC`: name, primaryEmail, primaryPhone
@@ -2891,73 +2359,13 @@ pub struct ContactInfo {
     /// The `picture` field.
     pub picture: Option<ContactPicture>,
 }
-
-impl Serialize for ContactInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ContactInfo",
-                usize::from(self.name.is_some()) + usize::from(self.emails.is_some())
-                    + usize::from(self.phones.is_some())
-                    + usize::from(self.addresses.is_some())
-                    + usize::from(self.company.is_some())
-                    + usize::from(self.job_title.is_some())
-                    + usize::from(self.birthdate.is_some())
-                    + usize::from(self.locale.is_some())
-                    + usize::from(self.label_keys.is_some())
-                    + usize::from(self.extended_fields.is_some())
-                    + usize::from(self.picture.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("emails", &self.emails)
-            .optional("phones", &self.phones)
-            .optional("addresses", &self.addresses)
-            .optional("company", &self.company)
-            .optional("jobTitle", &self.job_title)
-            .optional("birthdate", &self.birthdate)
-            .optional("locale", &self.locale)
-            .optional("labelKeys", &self.label_keys)
-            .optional("extendedFields", &self.extended_fields)
-            .optional("picture", &self.picture)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ContactInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ContactInfo {
-    const NAME: &'static str = "ContactInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "emails" => rt::object::nullable(&mut map, &mut out.emails),
-                "phones" => rt::object::nullable(&mut map, &mut out.phones),
-                "addresses" => rt::object::nullable(&mut map, &mut out.addresses),
-                "company" => rt::object::nullable(&mut map, &mut out.company),
-                "jobTitle" => rt::object::nullable(&mut map, &mut out.job_title),
-                "birthdate" => rt::object::nullable(&mut map, &mut out.birthdate),
-                "locale" => rt::object::nullable(&mut map, &mut out.locale),
-                "labelKeys" => rt::object::nullable(&mut map, &mut out.label_keys),
-                "extendedFields" => {
-                    rt::object::nullable(&mut map, &mut out.extended_fields)
-                }
-                "picture" => rt::object::nullable(&mut map, &mut out.picture),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ContactInfo { "name" name : nullable optional, "emails" emails : nullable optional,
+    "phones" phones : nullable optional, "addresses" addresses : nullable optional,
+    "company" company : nullable optional, "jobTitle" job_title : nullable optional,
+    "birthdate" birthdate : nullable optional, "locale" locale : nullable optional,
+    "labelKeys" label_keys : nullable optional, "extendedFields" extended_fields :
+    nullable optional, "picture" picture : nullable optional, }
 }
 
 /// The `ContactMerged` object.
@@ -2970,54 +2378,10 @@ pub struct ContactMerged {
     /// The `targetContact` field.
     pub target_contact: Option<Contact>,
 }
-
-impl Serialize for ContactMerged {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ContactMerged",
-                usize::from(self.target_contact_id.is_some())
-                    + usize::from(self.source_contact_ids.is_some())
-                    + usize::from(self.target_contact.is_some()),
-            )
-            .optional("targetContactId", &self.target_contact_id)
-            .optional("sourceContactIds", &self.source_contact_ids)
-            .optional("targetContact", &self.target_contact)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ContactMerged {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ContactMerged {
-    const NAME: &'static str = "ContactMerged";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "targetContactId" => {
-                    rt::object::nullable(&mut map, &mut out.target_contact_id)
-                }
-                "sourceContactIds" => {
-                    rt::object::nullable(&mut map, &mut out.source_contact_ids)
-                }
-                "targetContact" => {
-                    rt::object::nullable(&mut map, &mut out.target_contact)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ContactMerged { "targetContactId" target_contact_id : nullable optional,
+    "sourceContactIds" source_contact_ids : nullable optional, "targetContact"
+    target_contact : nullable optional, }
 }
 
 /// The `ContactName` object.
@@ -3028,44 +2392,8 @@ pub struct ContactName {
     /// Contact's last name.
     pub last: Option<String>,
 }
-
-impl Serialize for ContactName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ContactName",
-                usize::from(self.first.is_some()) + usize::from(self.last.is_some()),
-            )
-            .optional("first", &self.first)
-            .optional("last", &self.last)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ContactName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ContactName {
-    const NAME: &'static str = "ContactName";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "first" => rt::object::nullable(&mut map, &mut out.first),
-                "last" => rt::object::nullable(&mut map, &mut out.last),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ContactName { "first" first : nullable optional, "last" last : nullable optional, }
 }
 
 /// The `ContactPhone` object.
@@ -3089,56 +2417,10 @@ pub struct ContactPhone {
     /// Changing the primary phone number also affects the subscription status to SMS messages that are decided based on the primary phone.
     pub primary: Option<bool>,
 }
-
-impl Serialize for ContactPhone {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ContactPhone",
-                usize::from(self.id.is_some()) + usize::from(self.tag.is_some())
-                    + usize::from(self.country_code.is_some())
-                    + usize::from(self.phone.is_some())
-                    + usize::from(self.e164_phone.is_some())
-                    + usize::from(self.primary.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("tag", &self.tag)
-            .optional("countryCode", &self.country_code)
-            .optional("phone", &self.phone)
-            .optional("e164Phone", &self.e164_phone)
-            .optional("primary", &self.primary)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ContactPhone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ContactPhone {
-    const NAME: &'static str = "ContactPhone";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "tag" => rt::object::nullable(&mut map, &mut out.tag),
-                "countryCode" => rt::object::nullable(&mut map, &mut out.country_code),
-                "phone" => rt::object::nullable(&mut map, &mut out.phone),
-                "e164Phone" => rt::object::nullable(&mut map, &mut out.e164_phone),
-                "primary" => rt::object::nullable(&mut map, &mut out.primary),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ContactPhone { "id" id : nullable optional, "tag" tag : nullable optional,
+    "countryCode" country_code : nullable optional, "phone" phone : nullable optional,
+    "e164Phone" e164_phone : nullable optional, "primary" primary : nullable optional, }
 }
 
 /// The `ContactPhonesWrapper` object.
@@ -3147,42 +2429,8 @@ pub struct ContactPhonesWrapper {
     /// List of up to 50 phone numbers.
     pub items: Option<Vec<ContactPhone>>,
 }
-
-impl Serialize for ContactPhonesWrapper {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ContactPhonesWrapper",
-                usize::from(self.items.is_some()),
-            )
-            .optional("items", &self.items)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ContactPhonesWrapper {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ContactPhonesWrapper {
-    const NAME: &'static str = "ContactPhonesWrapper";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ContactPhonesWrapper { "items" items : nullable optional, }
 }
 
 /// TEST contact picture description
@@ -3191,42 +2439,8 @@ pub struct ContactPicture {
     /// The `image` field.
     pub image: Option<Image>,
 }
-
-impl Serialize for ContactPicture {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ContactPicture",
-                usize::from(self.image.is_some()),
-            )
-            .optional("image", &self.image)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ContactPicture {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ContactPicture {
-    const NAME: &'static str = "ContactPicture";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ContactPicture { "image" image : nullable optional, }
 }
 
 /// The `ContactSource` object.
@@ -3237,45 +2451,9 @@ pub struct ContactSource {
     /// App ID, if the contact was created by an app.
     pub app_id: Option<String>,
 }
-
-impl Serialize for ContactSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ContactSource",
-                usize::from(self.source_type.is_some())
-                    + usize::from(self.app_id.is_some()),
-            )
-            .optional("sourceType", &self.source_type)
-            .optional("appId", &self.app_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ContactSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ContactSource {
-    const NAME: &'static str = "ContactSource";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "sourceType" => rt::object::nullable(&mut map, &mut out.source_type),
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ContactSource { "sourceType" source_type : nullable optional, "appId" app_id :
+    nullable optional, }
 }
 
 /// One of the `ContactSourceType` values.
@@ -3416,64 +2594,12 @@ pub struct ContactsFacet {
     /// Filter used to query contacts of this facet.
     pub query_filter: Option<serde_json::Value>,
 }
-
-impl Serialize for ContactsFacet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ContactsFacet",
-                usize::from(self.facet_type.is_some())
-                    + usize::from(self.namespace.is_some())
-                    + usize::from(self.namespace_display_name.is_some())
-                    + usize::from(self.facet_key.is_some())
-                    + usize::from(self.facet_display_name.is_some())
-                    + usize::from(self.count.is_some())
-                    + usize::from(self.query_filter.is_some()),
-            )
-            .optional("facetType", &self.facet_type)
-            .optional("namespace", &self.namespace)
-            .optional("namespaceDisplayName", &self.namespace_display_name)
-            .optional("facetKey", &self.facet_key)
-            .optional("facetDisplayName", &self.facet_display_name)
-            .optional("count", &self.count)
-            .optional("queryFilter", &self.query_filter)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ContactsFacet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ContactsFacet {
-    const NAME: &'static str = "ContactsFacet";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "facetType" => rt::object::nullable(&mut map, &mut out.facet_type),
-                "namespace" => rt::object::nullable(&mut map, &mut out.namespace),
-                "namespaceDisplayName" => {
-                    rt::object::nullable(&mut map, &mut out.namespace_display_name)
-                }
-                "facetKey" => rt::object::nullable(&mut map, &mut out.facet_key),
-                "facetDisplayName" => {
-                    rt::object::nullable(&mut map, &mut out.facet_display_name)
-                }
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                "queryFilter" => rt::object::nullable(&mut map, &mut out.query_filter),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ContactsFacet { "facetType" facet_type : nullable optional, "namespace" namespace :
+    nullable optional, "namespaceDisplayName" namespace_display_name : nullable optional,
+    "facetKey" facet_key : nullable optional, "facetDisplayName" facet_display_name :
+    nullable optional, "count" count : nullable optional, "queryFilter" query_filter :
+    nullable optional, }
 }
 
 /// One of the `ContactsFacetType` values.
@@ -3557,53 +2683,9 @@ pub struct CreateContactRequest {
     /// Default: `false`
     pub allow_duplicates: Option<bool>,
 }
-
-impl Serialize for CreateContactRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateContactRequest",
-                1 + usize::from(self.allow_duplicates.is_some()),
-            )
-            .field("info", &self.info)
-            .optional("allowDuplicates", &self.allow_duplicates)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateContactRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateContactRequest {
-    const NAME: &'static str = "CreateContactRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "info" => rt::object::value(&mut map, &mut f0),
-                "allowDuplicates" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    info: f0,
-                    allow_duplicates: f1,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "info")])),
-        }
-    }
+rt::object! {
+    CreateContactRequest { "info" info : value field, "allowDuplicates" allow_duplicates
+    : nullable optional, } required { info "info" }
 }
 
 /// Contact.
@@ -3612,42 +2694,8 @@ pub struct CreateContactResponse {
     /// The `contact` field.
     pub contact: Option<Contact>,
 }
-
-impl Serialize for CreateContactResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateContactResponse",
-                usize::from(self.contact.is_some()),
-            )
-            .optional("contact", &self.contact)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateContactResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateContactResponse {
-    const NAME: &'static str = "CreateContactResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "contact" => rt::object::nullable(&mut map, &mut out.contact),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateContactResponse { "contact" contact : nullable optional, }
 }
 
 /// The `DeleteContactResponse` object.
@@ -3657,33 +2705,8 @@ pub struct DeleteContactResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for DeleteContactResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteContactResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeleteContactResponse {
-    const NAME: &'static str = "DeleteContactResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeleteContactResponse {} unknown unknown_fields
 }
 
 /// - `NOT_SET`: No status reported.
@@ -3816,42 +2839,8 @@ pub struct ExtendedFieldsWrapper {
     /// To view and manage extended fields, use the Extended Fields API.
     pub items: Option<serde_json::Value>,
 }
-
-impl Serialize for ExtendedFieldsWrapper {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ExtendedFieldsWrapper",
-                usize::from(self.items.is_some()),
-            )
-            .optional("items", &self.items)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ExtendedFieldsWrapper {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ExtendedFieldsWrapper {
-    const NAME: &'static str = "ExtendedFieldsWrapper";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ExtendedFieldsWrapper { "items" items : nullable optional, }
 }
 
 /// The requested contact.
@@ -3862,45 +2851,9 @@ pub struct GetContactResponse {
     /// The `responseType` field.
     pub response_type: Option<GetContactResponseType>,
 }
-
-impl Serialize for GetContactResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetContactResponse",
-                usize::from(self.contact.is_some())
-                    + usize::from(self.response_type.is_some()),
-            )
-            .optional("contact", &self.contact)
-            .optional("responseType", &self.response_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetContactResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetContactResponse {
-    const NAME: &'static str = "GetContactResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "contact" => rt::object::nullable(&mut map, &mut out.contact),
-                "responseType" => rt::object::nullable(&mut map, &mut out.response_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetContactResponse { "contact" contact : nullable optional, "responseType"
+    response_type : nullable optional, }
 }
 
 /// - `REGULAR`: The specified contact was returned.
@@ -3974,58 +2927,10 @@ pub struct Image {
     /// Image URL expiration date (optional).
     pub url_expiration_date: Option<wix_rest_runtime::Timestamp>,
 }
-
-impl Serialize for Image {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Image",
-                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.alt_text.is_some())
-                    + usize::from(self.url_expiration_date.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("url", &self.url)
-            .optional("height", &self.height)
-            .optional("width", &self.width)
-            .optional("altText", &self.alt_text)
-            .optional("urlExpirationDate", &self.url_expiration_date)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Image {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Image {
-    const NAME: &'static str = "Image";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                "urlExpirationDate" => {
-                    rt::object::nullable(&mut map, &mut out.url_expiration_date)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Image { "id" id : nullable optional, "url" url : nullable optional, "height" height :
+    nullable optional, "width" width : nullable optional, "altText" alt_text : nullable
+    optional, "urlExpirationDate" url_expiration_date : nullable optional, }
 }
 
 /// The `LabelContactRequest` object.
@@ -4039,55 +2944,9 @@ pub struct LabelContactRequest {
     /// Use the Labels API to create or retrieve labels.
     pub label_keys: Vec<String>,
 }
-
-impl Serialize for LabelContactRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "LabelContactRequest", 2)
-            .field("contactId", &self.contact_id)
-            .field("labelKeys", &self.label_keys)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LabelContactRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LabelContactRequest {
-    const NAME: &'static str = "LabelContactRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "contactId" => rt::object::value(&mut map, &mut f0),
-                "labelKeys" => rt::object::value(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    contact_id: f0,
-                    label_keys: f1,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "contactId"), (f1.is_none(), "labelKeys")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    LabelContactRequest { "contactId" contact_id : value field, "labelKeys" label_keys :
+    value field, } required { contact_id "contactId" label_keys "labelKeys" }
 }
 
 /// Updated contact.
@@ -4096,42 +2955,8 @@ pub struct LabelContactResponse {
     /// The `contact` field.
     pub contact: Option<Contact>,
 }
-
-impl Serialize for LabelContactResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LabelContactResponse",
-                usize::from(self.contact.is_some()),
-            )
-            .optional("contact", &self.contact)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LabelContactResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LabelContactResponse {
-    const NAME: &'static str = "LabelContactResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "contact" => rt::object::nullable(&mut map, &mut out.contact),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LabelContactResponse { "contact" contact : nullable optional, }
 }
 
 /// The `LabelsWrapper` object.
@@ -4143,42 +2968,8 @@ pub struct LabelsWrapper {
     /// Contact labels can be created or retrieved with Find or Create Label or List Labels.
     pub items: Option<Vec<String>>,
 }
-
-impl Serialize for LabelsWrapper {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LabelsWrapper",
-                usize::from(self.items.is_some()),
-            )
-            .optional("items", &self.items)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LabelsWrapper {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LabelsWrapper {
-    const NAME: &'static str = "LabelsWrapper";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LabelsWrapper { "items" items : nullable optional, }
 }
 
 /// List of contacts.
@@ -4189,47 +2980,9 @@ pub struct ListContactsResponse {
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<PagingMetadata>,
 }
-
-impl Serialize for ListContactsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ListContactsResponse",
-                usize::from(self.contacts.is_some())
-                    + usize::from(self.paging_metadata.is_some()),
-            )
-            .optional("contacts", &self.contacts)
-            .optional("pagingMetadata", &self.paging_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListContactsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListContactsResponse {
-    const NAME: &'static str = "ListContactsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "contacts" => rt::object::nullable(&mut map, &mut out.contacts),
-                "pagingMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.paging_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ListContactsResponse { "contacts" contacts : nullable optional, "pagingMetadata"
+    paging_metadata : nullable optional, }
 }
 
 /// The `ListFacetsResponse` object.
@@ -4240,47 +2993,9 @@ pub struct ListFacetsResponse {
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<PagingMetadata>,
 }
-
-impl Serialize for ListFacetsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ListFacetsResponse",
-                usize::from(self.facets.is_some())
-                    + usize::from(self.paging_metadata.is_some()),
-            )
-            .optional("facets", &self.facets)
-            .optional("pagingMetadata", &self.paging_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListFacetsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListFacetsResponse {
-    const NAME: &'static str = "ListFacetsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "facets" => rt::object::nullable(&mut map, &mut out.facets),
-                "pagingMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.paging_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ListFacetsResponse { "facets" facets : nullable optional, "pagingMetadata"
+    paging_metadata : nullable optional, }
 }
 
 /// The `MergeContactsRequest` object.
@@ -4297,58 +3012,11 @@ pub struct MergeContactsRequest {
     /// the first source is given precedence, then the second, and so on.
     pub source_contact_ids: Option<Vec<String>>,
 }
-
-impl Serialize for MergeContactsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MergeContactsRequest",
-                1 + usize::from(self.target_contact_revision.is_some())
-                    + usize::from(self.source_contact_ids.is_some()),
-            )
-            .field("targetContactId", &self.target_contact_id)
-            .optional("targetContactRevision", &self.target_contact_revision)
-            .optional("sourceContactIds", &self.source_contact_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MergeContactsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MergeContactsRequest {
-    const NAME: &'static str = "MergeContactsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "targetContactId" => rt::object::value(&mut map, &mut f0),
-                "targetContactRevision" => rt::object::nullable(&mut map, &mut f1),
-                "sourceContactIds" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    target_contact_id: f0,
-                    target_contact_revision: f1,
-                    source_contact_ids: f2,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "targetContactId")])),
-        }
-    }
+rt::object! {
+    MergeContactsRequest { "targetContactId" target_contact_id : value field,
+    "targetContactRevision" target_contact_revision : nullable optional,
+    "sourceContactIds" source_contact_ids : nullable optional, } required {
+    target_contact_id "targetContactId" }
 }
 
 /// The `MergeContactsResponse` object.
@@ -4357,42 +3025,8 @@ pub struct MergeContactsResponse {
     /// The `contact` field.
     pub contact: Option<Contact>,
 }
-
-impl Serialize for MergeContactsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MergeContactsResponse",
-                usize::from(self.contact.is_some()),
-            )
-            .optional("contact", &self.contact)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MergeContactsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MergeContactsResponse {
-    const NAME: &'static str = "MergeContactsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "contact" => rt::object::nullable(&mut map, &mut out.contact),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MergeContactsResponse { "contact" contact : nullable optional, }
 }
 
 /// The `PagingMetadata` object.
@@ -4407,52 +3041,10 @@ pub struct PagingMetadata {
     /// A flag that indicates the server failed to calculate 'total' field.
     pub too_many_to_count: Option<bool>,
 }
-
-impl Serialize for PagingMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PagingMetadata",
-                usize::from(self.count.is_some()) + usize::from(self.offset.is_some())
-                    + usize::from(self.total.is_some())
-                    + usize::from(self.too_many_to_count.is_some()),
-            )
-            .optional("count", &self.count)
-            .optional("offset", &self.offset)
-            .optional("total", &self.total)
-            .optional("tooManyToCount", &self.too_many_to_count)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PagingMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PagingMetadata {
-    const NAME: &'static str = "PagingMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                "total" => rt::object::nullable(&mut map, &mut out.total),
-                "tooManyToCount" => {
-                    rt::object::nullable(&mut map, &mut out.too_many_to_count)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PagingMetadata { "count" count : nullable optional, "offset" offset : nullable
+    optional, "total" total : nullable optional, "tooManyToCount" too_many_to_count :
+    nullable optional, }
 }
 
 /// One of the `PhoneTag` values.
@@ -4529,53 +3121,10 @@ pub struct PreviewMergeContactsRequest {
     /// the first source is given precedence, then the second, and so on.
     pub source_contact_ids: Option<Vec<String>>,
 }
-
-impl Serialize for PreviewMergeContactsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PreviewMergeContactsRequest",
-                1 + usize::from(self.source_contact_ids.is_some()),
-            )
-            .field("targetContactId", &self.target_contact_id)
-            .optional("sourceContactIds", &self.source_contact_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PreviewMergeContactsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PreviewMergeContactsRequest {
-    const NAME: &'static str = "PreviewMergeContactsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "targetContactId" => rt::object::value(&mut map, &mut f0),
-                "sourceContactIds" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    target_contact_id: f0,
-                    source_contact_ids: f1,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "targetContactId")])),
-        }
-    }
+rt::object! {
+    PreviewMergeContactsRequest { "targetContactId" target_contact_id : value field,
+    "sourceContactIds" source_contact_ids : nullable optional, } required {
+    target_contact_id "targetContactId" }
 }
 
 /// The `PreviewMergeContactsResponse` object.
@@ -4584,42 +3133,8 @@ pub struct PreviewMergeContactsResponse {
     /// The `contact` field.
     pub contact: Option<Contact>,
 }
-
-impl Serialize for PreviewMergeContactsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PreviewMergeContactsResponse",
-                usize::from(self.contact.is_some()),
-            )
-            .optional("contact", &self.contact)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PreviewMergeContactsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PreviewMergeContactsResponse {
-    const NAME: &'static str = "PreviewMergeContactsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "contact" => rt::object::nullable(&mut map, &mut out.contact),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PreviewMergeContactsResponse { "contact" contact : nullable optional, }
 }
 
 /// The `PrimaryContactInfo` object.
@@ -4636,44 +3151,9 @@ pub struct PrimaryContactInfo {
     /// where `primary` is `true`.
     pub phone: Option<String>,
 }
-
-impl Serialize for PrimaryContactInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PrimaryContactInfo",
-                usize::from(self.email.is_some()) + usize::from(self.phone.is_some()),
-            )
-            .optional("email", &self.email)
-            .optional("phone", &self.phone)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PrimaryContactInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PrimaryContactInfo {
-    const NAME: &'static str = "PrimaryContactInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "email" => rt::object::nullable(&mut map, &mut out.email),
-                "phone" => rt::object::nullable(&mut map, &mut out.phone),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PrimaryContactInfo { "email" email : nullable optional, "phone" phone : nullable
+    optional, }
 }
 
 /// The `PrimaryEmail` object.
@@ -4689,52 +3169,10 @@ pub struct PrimaryEmail {
     /// The `deliverabilityStatus` field.
     pub deliverability_status: Option<EmailDeliverabilityStatus>,
 }
-
-impl Serialize for PrimaryEmail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PrimaryEmail",
-                usize::from(self.email.is_some())
-                    + usize::from(self.subscription_status.is_some())
-                    + usize::from(self.deliverability_status.is_some()),
-            )
-            .optional("email", &self.email)
-            .optional("subscriptionStatus", &self.subscription_status)
-            .optional("deliverabilityStatus", &self.deliverability_status)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PrimaryEmail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PrimaryEmail {
-    const NAME: &'static str = "PrimaryEmail";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "email" => rt::object::nullable(&mut map, &mut out.email),
-                "subscriptionStatus" => {
-                    rt::object::nullable(&mut map, &mut out.subscription_status)
-                }
-                "deliverabilityStatus" => {
-                    rt::object::nullable(&mut map, &mut out.deliverability_status)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PrimaryEmail { "email" email : nullable optional, "subscriptionStatus"
+    subscription_status : nullable optional, "deliverabilityStatus" deliverability_status
+    : nullable optional, }
 }
 
 /// The `PrimaryPhone` object.
@@ -4755,58 +3193,11 @@ pub struct PrimaryPhone {
     /// where `primary` is `true`.
     pub phone: Option<String>,
 }
-
-impl Serialize for PrimaryPhone {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PrimaryPhone",
-                usize::from(self.country_code.is_some())
-                    + usize::from(self.e164_phone.is_some())
-                    + usize::from(self.formatted_phone.is_some())
-                    + usize::from(self.subscription_status.is_some())
-                    + usize::from(self.phone.is_some()),
-            )
-            .optional("countryCode", &self.country_code)
-            .optional("e164Phone", &self.e164_phone)
-            .optional("formattedPhone", &self.formatted_phone)
-            .optional("subscriptionStatus", &self.subscription_status)
-            .optional("phone", &self.phone)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PrimaryPhone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PrimaryPhone {
-    const NAME: &'static str = "PrimaryPhone";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "countryCode" => rt::object::nullable(&mut map, &mut out.country_code),
-                "e164Phone" => rt::object::nullable(&mut map, &mut out.e164_phone),
-                "formattedPhone" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_phone)
-                }
-                "subscriptionStatus" => {
-                    rt::object::nullable(&mut map, &mut out.subscription_status)
-                }
-                "phone" => rt::object::nullable(&mut map, &mut out.phone),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PrimaryPhone { "countryCode" country_code : nullable optional, "e164Phone" e164_phone
+    : nullable optional, "formattedPhone" formatted_phone : nullable optional,
+    "subscriptionStatus" subscription_status : nullable optional, "phone" phone :
+    nullable optional, }
 }
 
 /// The `Query` object.
@@ -4850,53 +3241,10 @@ pub struct Query {
     /// Default: If `fields` is omitted from the request, `FULL`.
     pub fieldsets: Option<Vec<ContactFieldSet>>,
 }
-
-impl Serialize for Query {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Query",
-                usize::from(self.filter.is_some()) + usize::from(self.sort.is_some())
-                    + usize::from(self.paging.is_some())
-                    + usize::from(self.fields.is_some())
-                    + usize::from(self.fieldsets.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .optional("paging", &self.paging)
-            .optional("fields", &self.fields)
-            .optional("fieldsets", &self.fieldsets)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Query {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Query {
-    const NAME: &'static str = "Query";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                "paging" => rt::object::nullable(&mut map, &mut out.paging),
-                "fields" => rt::object::nullable(&mut map, &mut out.fields),
-                "fieldsets" => rt::object::nullable(&mut map, &mut out.fieldsets),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Query { "filter" filter : nullable optional, "sort" sort : nullable optional,
+    "paging" paging : nullable optional, "fields" fields : nullable optional, "fieldsets"
+    fieldsets : nullable optional, }
 }
 
 /// The `QueryContactsRequest` object.
@@ -4912,44 +3260,9 @@ pub struct QueryContactsRequest {
     /// The `query` field.
     pub query: Option<Query>,
 }
-
-impl Serialize for QueryContactsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryContactsRequest",
-                usize::from(self.search.is_some()) + usize::from(self.query.is_some()),
-            )
-            .optional("search", &self.search)
-            .optional("query", &self.query)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryContactsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryContactsRequest {
-    const NAME: &'static str = "QueryContactsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "search" => rt::object::nullable(&mut map, &mut out.search),
-                "query" => rt::object::nullable(&mut map, &mut out.query),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryContactsRequest { "search" search : nullable optional, "query" query : nullable
+    optional, }
 }
 
 /// List of contacts.
@@ -4960,47 +3273,9 @@ pub struct QueryContactsResponse {
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<PagingMetadata>,
 }
-
-impl Serialize for QueryContactsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryContactsResponse",
-                usize::from(self.contacts.is_some())
-                    + usize::from(self.paging_metadata.is_some()),
-            )
-            .optional("contacts", &self.contacts)
-            .optional("pagingMetadata", &self.paging_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryContactsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryContactsResponse {
-    const NAME: &'static str = "QueryContactsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "contacts" => rt::object::nullable(&mut map, &mut out.contacts),
-                "pagingMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.paging_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryContactsResponse { "contacts" contacts : nullable optional, "pagingMetadata"
+    paging_metadata : nullable optional, }
 }
 
 /// The `QueryFacetsRequest` object.
@@ -5016,47 +3291,9 @@ pub struct QueryFacetsRequest {
     /// - `'info.extendedFields.emailSubscriptions.deliverabilityStatus'` (`$eq`, `$ne`, `$in`, `$nin`).
     pub filter: Option<serde_json::Value>,
 }
-
-impl Serialize for QueryFacetsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryFacetsRequest",
-                usize::from(self.paging.is_some()) + usize::from(self.language.is_some())
-                    + usize::from(self.filter.is_some()),
-            )
-            .optional("paging", &self.paging)
-            .optional("language", &self.language)
-            .optional("filter", &self.filter)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryFacetsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryFacetsRequest {
-    const NAME: &'static str = "QueryFacetsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paging" => rt::object::nullable(&mut map, &mut out.paging),
-                "language" => rt::object::nullable(&mut map, &mut out.language),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryFacetsRequest { "paging" paging : nullable optional, "language" language :
+    nullable optional, "filter" filter : nullable optional, }
 }
 
 /// The `QueryFacetsResponse` object.
@@ -5067,47 +3304,9 @@ pub struct QueryFacetsResponse {
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<PagingMetadata>,
 }
-
-impl Serialize for QueryFacetsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryFacetsResponse",
-                usize::from(self.facets.is_some())
-                    + usize::from(self.paging_metadata.is_some()),
-            )
-            .optional("facets", &self.facets)
-            .optional("pagingMetadata", &self.paging_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryFacetsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryFacetsResponse {
-    const NAME: &'static str = "QueryFacetsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "facets" => rt::object::nullable(&mut map, &mut out.facets),
-                "pagingMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.paging_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryFacetsResponse { "facets" facets : nullable optional, "pagingMetadata"
+    paging_metadata : nullable optional, }
 }
 
 /// The `Sorting` object.
@@ -5122,45 +3321,9 @@ pub struct Sorting {
     /// The `order` field.
     pub order: Option<SortOrder>,
 }
-
-impl Serialize for Sorting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Sorting",
-                usize::from(self.field_name.is_some())
-                    + usize::from(self.order.is_some()),
-            )
-            .optional("fieldName", &self.field_name)
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Sorting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Sorting {
-    const NAME: &'static str = "Sorting";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
+    optional, }
 }
 
 /// The `StreetAddress` object.
@@ -5171,43 +3334,8 @@ pub struct StreetAddress {
     /// Street name.
     pub name: Option<String>,
 }
-
-impl Serialize for StreetAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "StreetAddress",
-                usize::from(self.number.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("number", &self.number)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for StreetAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for StreetAddress {
-    const NAME: &'static str = "StreetAddress";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "number" => rt::object::nullable(&mut map, &mut out.number),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    StreetAddress { "number" number : nullable optional, "name" name : nullable optional,
     }
 }
 
@@ -5281,42 +3409,8 @@ pub struct UnlabelContactResponse {
     /// The `contact` field.
     pub contact: Option<Contact>,
 }
-
-impl Serialize for UnlabelContactResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UnlabelContactResponse",
-                usize::from(self.contact.is_some()),
-            )
-            .optional("contact", &self.contact)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UnlabelContactResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UnlabelContactResponse {
-    const NAME: &'static str = "UnlabelContactResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "contact" => rt::object::nullable(&mut map, &mut out.contact),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UnlabelContactResponse { "contact" contact : nullable optional, }
 }
 
 /// The `UpdateContactRequest` object.
@@ -5342,68 +3436,10 @@ pub struct UpdateContactRequest {
     /// The `info` field.
     pub info: ContactInfo,
 }
-
-impl Serialize for UpdateContactRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateContactRequest",
-                2 + usize::from(self.revision.is_some())
-                    + usize::from(self.allow_duplicates.is_some()),
-            )
-            .field("contactId", &self.contact_id)
-            .optional("revision", &self.revision)
-            .optional("allowDuplicates", &self.allow_duplicates)
-            .field("info", &self.info)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateContactRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateContactRequest {
-    const NAME: &'static str = "UpdateContactRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "contactId" => rt::object::value(&mut map, &mut f0),
-                "revision" => rt::object::nullable(&mut map, &mut f1),
-                "allowDuplicates" => rt::object::nullable(&mut map, &mut f2),
-                "info" => rt::object::value(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f3) {
-            (Some(f0), Some(f3)) => {
-                Ok(Self {
-                    contact_id: f0,
-                    revision: f1,
-                    allow_duplicates: f2,
-                    info: f3,
-                })
-            }
-            (f0, f3) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "contactId"), (f3.is_none(), "info")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    UpdateContactRequest { "contactId" contact_id : value field, "revision" revision :
+    nullable optional, "allowDuplicates" allow_duplicates : nullable optional, "info"
+    info : value field, } required { contact_id "contactId" info "info" }
 }
 
 /// Updated contact.
@@ -5412,42 +3448,8 @@ pub struct UpdateContactResponse {
     /// The `contact` field.
     pub contact: Option<Contact>,
 }
-
-impl Serialize for UpdateContactResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateContactResponse",
-                usize::from(self.contact.is_some()),
-            )
-            .optional("contact", &self.contact)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateContactResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateContactResponse {
-    const NAME: &'static str = "UpdateContactResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "contact" => rt::object::nullable(&mut map, &mut out.contact),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateContactResponse { "contact" contact : nullable optional, }
 }
 
 /// A webhook event of Contacts V4.

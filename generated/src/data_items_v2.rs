@@ -286,44 +286,9 @@ pub struct CursorPaging {
     /// The cursor of the page to read: `pagingMetadata.cursors.next` (or `prev`) of the previous response. Not given for the first page.
     pub cursor: Option<String>,
 }
-
-impl Serialize for CursorPaging {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CursorPaging",
-                usize::from(self.limit.is_some()) + usize::from(self.cursor.is_some()),
-            )
-            .optional("limit", &self.limit)
-            .optional("cursor", &self.cursor)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CursorPaging {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CursorPaging {
-    const NAME: &'static str = "CursorPaging";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "limit" => rt::object::nullable(&mut map, &mut out.limit),
-                "cursor" => rt::object::nullable(&mut map, &mut out.cursor),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CursorPaging { "limit" limit : nullable optional, "cursor" cursor : nullable
+    optional, }
 }
 
 /// Filter, sort and cursor paging of a query. With a `cursor`, Wix reads the filter and sort from the cursor.
@@ -336,47 +301,9 @@ pub struct CursorQuery {
     /// Cursor paging.
     pub cursor_paging: Option<CursorPaging>,
 }
-
-impl Serialize for CursorQuery {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CursorQuery",
-                usize::from(self.filter.is_some()) + usize::from(self.sort.is_some())
-                    + usize::from(self.cursor_paging.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .optional("cursorPaging", &self.cursor_paging)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CursorQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CursorQuery {
-    const NAME: &'static str = "CursorQuery";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CursorQuery { "filter" filter : nullable optional, "sort" sort : nullable optional,
+    "cursorPaging" cursor_paging : nullable optional, }
 }
 
 /// Cursors to the neighbouring pages of a response.
@@ -387,44 +314,8 @@ pub struct Cursors {
     /// Cursor to the previous page; absent on the first page.
     pub prev: Option<String>,
 }
-
-impl Serialize for Cursors {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Cursors",
-                usize::from(self.next.is_some()) + usize::from(self.prev.is_some()),
-            )
-            .optional("next", &self.next)
-            .optional("prev", &self.prev)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Cursors {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Cursors {
-    const NAME: &'static str = "Cursors";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "next" => rt::object::nullable(&mut map, &mut out.next),
-                "prev" => rt::object::nullable(&mut map, &mut out.prev),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Cursors { "next" next : nullable optional, "prev" prev : nullable optional, }
 }
 
 /// An item of a CMS collection. Its fields are in `data`; fields of the item object itself that are not listed are kept as they came and sent back unchanged.
@@ -440,44 +331,9 @@ pub struct DataItem {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for DataItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("id", &self.id)
-            .optional("dataCollectionId", &self.data_collection_id)
-            .optional("data", &self.data)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for DataItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DataItem {
-    const NAME: &'static str = "DataItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "dataCollectionId" => {
-                    rt::object::nullable(&mut map, &mut out.data_collection_id)
-                }
-                "data" => rt::object::nullable(&mut map, &mut out.data),
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DataItem { "id" id : nullable optional, "dataCollectionId" data_collection_id :
+    nullable optional, "data" data : nullable optional, } unknown unknown_fields
 }
 
 /// Request body of Insert Data Item.
@@ -488,55 +344,10 @@ pub struct InsertDataItemRequest {
     /// The item to add (`data`, and optionally `id`).
     pub data_item: DataItem,
 }
-
-impl Serialize for InsertDataItemRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "InsertDataItemRequest", 2)
-            .field("dataCollectionId", &self.data_collection_id)
-            .field("dataItem", &self.data_item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InsertDataItemRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for InsertDataItemRequest {
-    const NAME: &'static str = "InsertDataItemRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "dataCollectionId" => rt::object::value(&mut map, &mut f0),
-                "dataItem" => rt::object::value(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    data_collection_id: f0,
-                    data_item: f1,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "dataCollectionId"), (f1.is_none(), "dataItem")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    InsertDataItemRequest { "dataCollectionId" data_collection_id : value field,
+    "dataItem" data_item : value field, } required { data_collection_id
+    "dataCollectionId" data_item "dataItem" }
 }
 
 /// Response of Insert Data Item.
@@ -545,41 +356,9 @@ pub struct InsertDataItemResponse {
     /// The added item.
     pub data_item: DataItem,
 }
-
-impl Serialize for InsertDataItemResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "InsertDataItemResponse", 1)
-            .field("dataItem", &self.data_item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InsertDataItemResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for InsertDataItemResponse {
-    const NAME: &'static str = "InsertDataItemResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "dataItem" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { data_item: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "dataItem")])),
-        }
-    }
+rt::object! {
+    InsertDataItemResponse { "dataItem" data_item : value field, } required { data_item
+    "dataItem" }
 }
 
 /// Paging metadata of a cursor-paged response.
@@ -592,47 +371,9 @@ pub struct PagingMetadata {
     /// Whether there are more items after this page.
     pub has_next: Option<bool>,
 }
-
-impl Serialize for PagingMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PagingMetadata",
-                usize::from(self.count.is_some()) + usize::from(self.cursors.is_some())
-                    + usize::from(self.has_next.is_some()),
-            )
-            .optional("count", &self.count)
-            .optional("cursors", &self.cursors)
-            .optional("hasNext", &self.has_next)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PagingMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PagingMetadata {
-    const NAME: &'static str = "PagingMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
-                "hasNext" => rt::object::nullable(&mut map, &mut out.has_next),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PagingMetadata { "count" count : nullable optional, "cursors" cursors : nullable
+    optional, "hasNext" has_next : nullable optional, }
 }
 
 /// Request body of Query Data Items.
@@ -643,53 +384,9 @@ pub struct QueryDataItemsRequest {
     /// Filter, sort and cursor paging.
     pub query: Option<CursorQuery>,
 }
-
-impl Serialize for QueryDataItemsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryDataItemsRequest",
-                1 + usize::from(self.query.is_some()),
-            )
-            .field("dataCollectionId", &self.data_collection_id)
-            .optional("query", &self.query)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryDataItemsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryDataItemsRequest {
-    const NAME: &'static str = "QueryDataItemsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "dataCollectionId" => rt::object::value(&mut map, &mut f0),
-                "query" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    data_collection_id: f0,
-                    query: f1,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "dataCollectionId")])),
-        }
-    }
+rt::object! {
+    QueryDataItemsRequest { "dataCollectionId" data_collection_id : value field, "query"
+    query : nullable optional, } required { data_collection_id "dataCollectionId" }
 }
 
 /// Response of Query Data Items.
@@ -700,47 +397,9 @@ pub struct QueryDataItemsResponse {
     /// Paging metadata, with the cursor to the next page.
     pub paging_metadata: Option<PagingMetadata>,
 }
-
-impl Serialize for QueryDataItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryDataItemsResponse",
-                usize::from(self.data_items.is_some())
-                    + usize::from(self.paging_metadata.is_some()),
-            )
-            .optional("dataItems", &self.data_items)
-            .optional("pagingMetadata", &self.paging_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryDataItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryDataItemsResponse {
-    const NAME: &'static str = "QueryDataItemsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "dataItems" => rt::object::nullable(&mut map, &mut out.data_items),
-                "pagingMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.paging_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryDataItemsResponse { "dataItems" data_items : nullable optional, "pagingMetadata"
+    paging_metadata : nullable optional, }
 }
 
 /// Request body of Save Data Item.
@@ -751,55 +410,10 @@ pub struct SaveDataItemRequest {
     /// The item to save: created if its `id` is new (or not given), updated (replaced) if an item with that ID exists.
     pub data_item: DataItem,
 }
-
-impl Serialize for SaveDataItemRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "SaveDataItemRequest", 2)
-            .field("dataCollectionId", &self.data_collection_id)
-            .field("dataItem", &self.data_item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SaveDataItemRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SaveDataItemRequest {
-    const NAME: &'static str = "SaveDataItemRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "dataCollectionId" => rt::object::value(&mut map, &mut f0),
-                "dataItem" => rt::object::value(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    data_collection_id: f0,
-                    data_item: f1,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "dataCollectionId"), (f1.is_none(), "dataItem")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    SaveDataItemRequest { "dataCollectionId" data_collection_id : value field, "dataItem"
+    data_item : value field, } required { data_collection_id "dataCollectionId" data_item
+    "dataItem" }
 }
 
 /// Response of Save Data Item.
@@ -808,41 +422,9 @@ pub struct SaveDataItemResponse {
     /// The saved item.
     pub data_item: DataItem,
 }
-
-impl Serialize for SaveDataItemResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "SaveDataItemResponse", 1)
-            .field("dataItem", &self.data_item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SaveDataItemResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SaveDataItemResponse {
-    const NAME: &'static str = "SaveDataItemResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "dataItem" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { data_item: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "dataItem")])),
-        }
-    }
+rt::object! {
+    SaveDataItemResponse { "dataItem" data_item : value field, } required { data_item
+    "dataItem" }
 }
 
 /// Sort order: ascending or descending.
@@ -901,43 +483,7 @@ pub struct Sorting {
     /// Sort order (`ASC` when not given).
     pub order: Option<SortOrder>,
 }
-
-impl Serialize for Sorting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Sorting",
-                usize::from(self.field_name.is_some())
-                    + usize::from(self.order.is_some()),
-            )
-            .optional("fieldName", &self.field_name)
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Sorting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Sorting {
-    const NAME: &'static str = "Sorting";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
+    optional, }
 }

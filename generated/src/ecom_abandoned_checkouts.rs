@@ -617,104 +617,18 @@ pub struct AbandonedCheckout {
     /// Applied discounts.
     pub applied_discounts: Option<Vec<AppliedDiscount>>,
 }
-
-impl Serialize for AbandonedCheckout {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AbandonedCheckout",
-                usize::from(self.id.is_some()) + usize::from(self.created_date.is_some())
-                    + usize::from(self.updated_date.is_some())
-                    + usize::from(self.checkout_id.is_some())
-                    + usize::from(self.cart_id.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.buyer_language.is_some())
-                    + usize::from(self.buyer_info.is_some())
-                    + usize::from(self.contact_details.is_some())
-                    + usize::from(self.currency.is_some())
-                    + usize::from(self.conversion_currency.is_some())
-                    + usize::from(self.total_price.is_some())
-                    + usize::from(self.activities.is_some())
-                    + usize::from(self.checkout_recovered_date.is_some())
-                    + usize::from(self.checkout_url.is_some())
-                    + usize::from(self.subtotal_price.is_some())
-                    + usize::from(self.line_items.is_some())
-                    + usize::from(self.applied_discounts.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("createdDate", &self.created_date)
-            .optional("updatedDate", &self.updated_date)
-            .optional("checkoutId", &self.checkout_id)
-            .optional("cartId", &self.cart_id)
-            .optional("status", &self.status)
-            .optional("buyerLanguage", &self.buyer_language)
-            .optional("buyerInfo", &self.buyer_info)
-            .optional("contactDetails", &self.contact_details)
-            .optional("currency", &self.currency)
-            .optional("conversionCurrency", &self.conversion_currency)
-            .optional("totalPrice", &self.total_price)
-            .optional("activities", &self.activities)
-            .optional("checkoutRecoveredDate", &self.checkout_recovered_date)
-            .optional("checkoutUrl", &self.checkout_url)
-            .optional("subtotalPrice", &self.subtotal_price)
-            .optional("lineItems", &self.line_items)
-            .optional("appliedDiscounts", &self.applied_discounts)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AbandonedCheckout {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AbandonedCheckout {
-    const NAME: &'static str = "AbandonedCheckout";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
-                "checkoutId" => rt::object::nullable(&mut map, &mut out.checkout_id),
-                "cartId" => rt::object::nullable(&mut map, &mut out.cart_id),
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "buyerLanguage" => {
-                    rt::object::nullable(&mut map, &mut out.buyer_language)
-                }
-                "buyerInfo" => rt::object::nullable(&mut map, &mut out.buyer_info),
-                "contactDetails" => {
-                    rt::object::nullable(&mut map, &mut out.contact_details)
-                }
-                "currency" => rt::object::nullable(&mut map, &mut out.currency),
-                "conversionCurrency" => {
-                    rt::object::nullable(&mut map, &mut out.conversion_currency)
-                }
-                "totalPrice" => rt::object::nullable(&mut map, &mut out.total_price),
-                "activities" => rt::object::nullable(&mut map, &mut out.activities),
-                "checkoutRecoveredDate" => {
-                    rt::object::nullable(&mut map, &mut out.checkout_recovered_date)
-                }
-                "checkoutUrl" => rt::object::nullable(&mut map, &mut out.checkout_url),
-                "subtotalPrice" => {
-                    rt::object::nullable(&mut map, &mut out.subtotal_price)
-                }
-                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
-                "appliedDiscounts" => {
-                    rt::object::nullable(&mut map, &mut out.applied_discounts)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AbandonedCheckout { "id" id : nullable optional, "createdDate" created_date :
+    nullable optional, "updatedDate" updated_date : nullable optional, "checkoutId"
+    checkout_id : nullable optional, "cartId" cart_id : nullable optional, "status"
+    status : nullable optional, "buyerLanguage" buyer_language : nullable optional,
+    "buyerInfo" buyer_info : nullable optional, "contactDetails" contact_details :
+    nullable optional, "currency" currency : nullable optional, "conversionCurrency"
+    conversion_currency : nullable optional, "totalPrice" total_price : nullable
+    optional, "activities" activities : nullable optional, "checkoutRecoveredDate"
+    checkout_recovered_date : nullable optional, "checkoutUrl" checkout_url : nullable
+    optional, "subtotalPrice" subtotal_price : nullable optional, "lineItems" line_items
+    : nullable optional, "appliedDiscounts" applied_discounts : nullable optional, }
 }
 
 /// Triggered when an abandoned checkout is recovered (the customer completes the checkout).
@@ -723,44 +637,9 @@ pub struct AbandonedCheckoutRecovered {
     /// The `abandonedCheckout` field.
     pub abandoned_checkout: Option<AbandonedCheckout>,
 }
-
-impl Serialize for AbandonedCheckoutRecovered {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AbandonedCheckoutRecovered",
-                usize::from(self.abandoned_checkout.is_some()),
-            )
-            .optional("abandonedCheckout", &self.abandoned_checkout)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AbandonedCheckoutRecovered {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AbandonedCheckoutRecovered {
-    const NAME: &'static str = "AbandonedCheckoutRecovered";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "abandonedCheckout" => {
-                    rt::object::nullable(&mut map, &mut out.abandoned_checkout)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AbandonedCheckoutRecovered { "abandonedCheckout" abandoned_checkout : nullable
+    optional, }
 }
 
 /// The `Activity` object.
@@ -771,45 +650,9 @@ pub struct Activity {
     /// The `type` field.
     pub r#type: Option<ActivityType>,
 }
-
-impl Serialize for Activity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Activity",
-                usize::from(self.created_date.is_some())
-                    + usize::from(self.r#type.is_some()),
-            )
-            .optional("createdDate", &self.created_date)
-            .optional("type", &self.r#type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Activity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Activity {
-    const NAME: &'static str = "Activity";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Activity { "createdDate" created_date : nullable optional, "type" r#type : nullable
+    optional, }
 }
 
 /// - `SCHEDULED`: Scheduled.
@@ -889,47 +732,9 @@ pub struct AddAbandonedCheckoutActivityRequest {
     /// The `activityType` field.
     pub activity_type: Option<ActivityType>,
 }
-
-impl Serialize for AddAbandonedCheckoutActivityRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddAbandonedCheckoutActivityRequest",
-                usize::from(self.abandoned_checkout_id.is_some())
-                    + usize::from(self.activity_type.is_some()),
-            )
-            .optional("abandonedCheckoutId", &self.abandoned_checkout_id)
-            .optional("activityType", &self.activity_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddAbandonedCheckoutActivityRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddAbandonedCheckoutActivityRequest {
-    const NAME: &'static str = "AddAbandonedCheckoutActivityRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "abandonedCheckoutId" => {
-                    rt::object::nullable(&mut map, &mut out.abandoned_checkout_id)
-                }
-                "activityType" => rt::object::nullable(&mut map, &mut out.activity_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AddAbandonedCheckoutActivityRequest { "abandonedCheckoutId" abandoned_checkout_id :
+    nullable optional, "activityType" activity_type : nullable optional, }
 }
 
 /// The `AddAbandonedCheckoutActivityResponse` object.
@@ -938,44 +743,9 @@ pub struct AddAbandonedCheckoutActivityResponse {
     /// The `abandonedCheckout` field.
     pub abandoned_checkout: Option<AbandonedCheckout>,
 }
-
-impl Serialize for AddAbandonedCheckoutActivityResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddAbandonedCheckoutActivityResponse",
-                usize::from(self.abandoned_checkout.is_some()),
-            )
-            .optional("abandonedCheckout", &self.abandoned_checkout)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddAbandonedCheckoutActivityResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddAbandonedCheckoutActivityResponse {
-    const NAME: &'static str = "AddAbandonedCheckoutActivityResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "abandonedCheckout" => {
-                    rt::object::nullable(&mut map, &mut out.abandoned_checkout)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AddAbandonedCheckoutActivityResponse { "abandonedCheckout" abandoned_checkout :
+    nullable optional, }
 }
 
 /// At most one of `coupon`, `merchantDiscount`, `discountRule` is set (a oneOf group).
@@ -992,56 +762,11 @@ pub struct AppliedDiscount {
     /// IDs of line items the discount applies to.
     pub line_item_ids: Option<Vec<String>>,
 }
-
-impl Serialize for AppliedDiscount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AppliedDiscount",
-                usize::from(self.coupon.is_some())
-                    + usize::from(self.merchant_discount.is_some())
-                    + usize::from(self.discount_rule.is_some())
-                    + usize::from(self.discount_type.is_some())
-                    + usize::from(self.line_item_ids.is_some()),
-            )
-            .optional("coupon", &self.coupon)
-            .optional("merchantDiscount", &self.merchant_discount)
-            .optional("discountRule", &self.discount_rule)
-            .optional("discountType", &self.discount_type)
-            .optional("lineItemIds", &self.line_item_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AppliedDiscount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AppliedDiscount {
-    const NAME: &'static str = "AppliedDiscount";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "coupon" => rt::object::nullable(&mut map, &mut out.coupon),
-                "merchantDiscount" => {
-                    rt::object::nullable(&mut map, &mut out.merchant_discount)
-                }
-                "discountRule" => rt::object::nullable(&mut map, &mut out.discount_rule),
-                "discountType" => rt::object::nullable(&mut map, &mut out.discount_type),
-                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AppliedDiscount { "coupon" coupon : nullable optional, "merchantDiscount"
+    merchant_discount : nullable optional, "discountRule" discount_rule : nullable
+    optional, "discountType" discount_type : nullable optional, "lineItemIds"
+    line_item_ids : nullable optional, }
 }
 
 /// The `BulkAbandonedCheckoutResult` object.
@@ -1050,42 +775,8 @@ pub struct BulkAbandonedCheckoutResult {
     /// The `itemMetadata` field.
     pub item_metadata: Option<ItemMetadata>,
 }
-
-impl Serialize for BulkAbandonedCheckoutResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkAbandonedCheckoutResult",
-                usize::from(self.item_metadata.is_some()),
-            )
-            .optional("itemMetadata", &self.item_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkAbandonedCheckoutResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkAbandonedCheckoutResult {
-    const NAME: &'static str = "BulkAbandonedCheckoutResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkAbandonedCheckoutResult { "itemMetadata" item_metadata : nullable optional, }
 }
 
 /// The `BulkDeleteAbandonedCheckoutsRequest` object.
@@ -1094,45 +785,9 @@ pub struct BulkDeleteAbandonedCheckoutsRequest {
     /// Abandoned checkout IDs to be deleted.
     pub abandoned_checkout_ids: Vec<String>,
 }
-
-impl Serialize for BulkDeleteAbandonedCheckoutsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkDeleteAbandonedCheckoutsRequest",
-                1,
-            )
-            .field("abandonedCheckoutIds", &self.abandoned_checkout_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDeleteAbandonedCheckoutsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDeleteAbandonedCheckoutsRequest {
-    const NAME: &'static str = "BulkDeleteAbandonedCheckoutsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "abandonedCheckoutIds" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { abandoned_checkout_ids: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "abandonedCheckoutIds")])),
-        }
-    }
+rt::object! {
+    BulkDeleteAbandonedCheckoutsRequest { "abandonedCheckoutIds" abandoned_checkout_ids :
+    value field, } required { abandoned_checkout_ids "abandonedCheckoutIds" }
 }
 
 /// The `BulkDeleteAbandonedCheckoutsResponse` object.
@@ -1143,47 +798,9 @@ pub struct BulkDeleteAbandonedCheckoutsResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkDeleteAbandonedCheckoutsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkDeleteAbandonedCheckoutsResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDeleteAbandonedCheckoutsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDeleteAbandonedCheckoutsResponse {
-    const NAME: &'static str = "BulkDeleteAbandonedCheckoutsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkDeleteAbandonedCheckoutsResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `Coupon` object.
@@ -1198,50 +815,9 @@ pub struct Coupon {
     /// Coupon name.
     pub name: Option<String>,
 }
-
-impl Serialize for Coupon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Coupon",
-                usize::from(self.id.is_some()) + usize::from(self.code.is_some())
-                    + usize::from(self.amount.is_some())
-                    + usize::from(self.name.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("code", &self.code)
-            .optional("amount", &self.amount)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Coupon {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Coupon {
-    const NAME: &'static str = "Coupon";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "code" => rt::object::nullable(&mut map, &mut out.code),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Coupon { "id" id : nullable optional, "code" code : nullable optional, "amount"
+    amount : nullable optional, "name" name : nullable optional, }
 }
 
 /// The `DeleteAbandonedCheckoutResponse` object.
@@ -1251,33 +827,8 @@ pub struct DeleteAbandonedCheckoutResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for DeleteAbandonedCheckoutResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteAbandonedCheckoutResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeleteAbandonedCheckoutResponse {
-    const NAME: &'static str = "DeleteAbandonedCheckoutResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeleteAbandonedCheckoutResponse {} unknown unknown_fields
 }
 
 /// The `DiscountRule` object.
@@ -1290,47 +841,9 @@ pub struct DiscountRule {
     /// The `amount` field.
     pub amount: Option<MultiCurrencyPrice>,
 }
-
-impl Serialize for DiscountRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DiscountRule",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.amount.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("amount", &self.amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DiscountRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DiscountRule {
-    const NAME: &'static str = "DiscountRule";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DiscountRule { "id" id : nullable optional, "name" name : nullable optional, "amount"
+    amount : nullable optional, }
 }
 
 /// One of the `DiscountType` values.
@@ -1411,67 +924,10 @@ pub struct GetAbandonedCheckoutAnalyticsRequest {
     /// `RECOVERED_VALUE`); leave empty unless you intend to narrow all metrics to these states.
     pub statuses: Option<Vec<Status>>,
 }
-
-impl Serialize for GetAbandonedCheckoutAnalyticsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetAbandonedCheckoutAnalyticsRequest",
-                2 + usize::from(self.metrics.is_some())
-                    + usize::from(self.statuses.is_some()),
-            )
-            .field("startDate", &self.start_date)
-            .field("endDate", &self.end_date)
-            .optional("metrics", &self.metrics)
-            .optional("statuses", &self.statuses)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetAbandonedCheckoutAnalyticsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetAbandonedCheckoutAnalyticsRequest {
-    const NAME: &'static str = "GetAbandonedCheckoutAnalyticsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "startDate" => rt::object::value(&mut map, &mut f0),
-                "endDate" => rt::object::value(&mut map, &mut f1),
-                "metrics" => rt::object::nullable(&mut map, &mut f2),
-                "statuses" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    start_date: f0,
-                    end_date: f1,
-                    metrics: f2,
-                    statuses: f3,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "startDate"), (f1.is_none(), "endDate")],
-                    ),
-                )
-            }
-        }
+rt::object! {
+    GetAbandonedCheckoutAnalyticsRequest { "startDate" start_date : value field,
+    "endDate" end_date : value field, "metrics" metrics : nullable optional, "statuses"
+    statuses : nullable optional, } required { start_date "startDate" end_date "endDate"
     }
 }
 
@@ -1496,76 +952,14 @@ pub struct GetAbandonedCheckoutAnalyticsResponse {
     /// Share of recoverable checkouts that were recovered, from `0` (none) to `1` (all).
     pub recovery_rate: Option<f64>,
 }
-
-impl Serialize for GetAbandonedCheckoutAnalyticsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetAbandonedCheckoutAnalyticsResponse",
-                usize::from(self.currency.is_some())
-                    + usize::from(self.recoverable_value.is_some())
-                    + usize::from(self.recoverable_checkout_count.is_some())
-                    + usize::from(self.average_recoverable_checkout_value.is_some())
-                    + usize::from(self.recovered_value.is_some())
-                    + usize::from(self.recovered_checkout_count.is_some())
-                    + usize::from(self.recovery_rate.is_some()),
-            )
-            .optional("currency", &self.currency)
-            .optional("recoverableValue", &self.recoverable_value)
-            .optional("recoverableCheckoutCount", &self.recoverable_checkout_count)
-            .optional(
-                "averageRecoverableCheckoutValue",
-                &self.average_recoverable_checkout_value,
-            )
-            .optional("recoveredValue", &self.recovered_value)
-            .optional("recoveredCheckoutCount", &self.recovered_checkout_count)
-            .optional("recoveryRate", &self.recovery_rate)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetAbandonedCheckoutAnalyticsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetAbandonedCheckoutAnalyticsResponse {
-    const NAME: &'static str = "GetAbandonedCheckoutAnalyticsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "currency" => rt::object::nullable(&mut map, &mut out.currency),
-                "recoverableValue" => {
-                    rt::object::nullable(&mut map, &mut out.recoverable_value)
-                }
-                "recoverableCheckoutCount" => {
-                    rt::object::nullable(&mut map, &mut out.recoverable_checkout_count)
-                }
-                "averageRecoverableCheckoutValue" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.average_recoverable_checkout_value,
-                    )
-                }
-                "recoveredValue" => {
-                    rt::object::nullable(&mut map, &mut out.recovered_value)
-                }
-                "recoveredCheckoutCount" => {
-                    rt::object::nullable(&mut map, &mut out.recovered_checkout_count)
-                }
-                "recoveryRate" => rt::object::nullable(&mut map, &mut out.recovery_rate),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetAbandonedCheckoutAnalyticsResponse { "currency" currency : nullable optional,
+    "recoverableValue" recoverable_value : nullable optional, "recoverableCheckoutCount"
+    recoverable_checkout_count : nullable optional, "averageRecoverableCheckoutValue"
+    average_recoverable_checkout_value : nullable optional, "recoveredValue"
+    recovered_value : nullable optional, "recoveredCheckoutCount"
+    recovered_checkout_count : nullable optional, "recoveryRate" recovery_rate : nullable
+    optional, }
 }
 
 /// The `GetAbandonedCheckoutResponse` object.
@@ -1574,44 +968,9 @@ pub struct GetAbandonedCheckoutResponse {
     /// The `abandonedCheckout` field.
     pub abandoned_checkout: Option<AbandonedCheckout>,
 }
-
-impl Serialize for GetAbandonedCheckoutResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetAbandonedCheckoutResponse",
-                usize::from(self.abandoned_checkout.is_some()),
-            )
-            .optional("abandonedCheckout", &self.abandoned_checkout)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetAbandonedCheckoutResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetAbandonedCheckoutResponse {
-    const NAME: &'static str = "GetAbandonedCheckoutResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "abandonedCheckout" => {
-                    rt::object::nullable(&mut map, &mut out.abandoned_checkout)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetAbandonedCheckoutResponse { "abandonedCheckout" abandoned_checkout : nullable
+    optional, }
 }
 
 /// The `Image` object.
@@ -1628,53 +987,10 @@ pub struct Image {
     /// Image alt text.
     pub alt_text: Option<String>,
 }
-
-impl Serialize for Image {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Image",
-                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.alt_text.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("url", &self.url)
-            .optional("height", &self.height)
-            .optional("width", &self.width)
-            .optional("altText", &self.alt_text)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Image {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Image {
-    const NAME: &'static str = "Image";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Image { "id" id : nullable optional, "url" url : nullable optional, "height" height :
+    nullable optional, "width" width : nullable optional, "altText" alt_text : nullable
+    optional, }
 }
 
 /// The `ItemMetadata` object.
@@ -1689,53 +1005,9 @@ pub struct ItemMetadata {
     /// The `error` field.
     pub error: Option<ApplicationError>,
 }
-
-impl Serialize for ItemMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemMetadata",
-                usize::from(self.id.is_some())
-                    + usize::from(self.original_index.is_some())
-                    + usize::from(self.success.is_some())
-                    + usize::from(self.error.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("originalIndex", &self.original_index)
-            .optional("success", &self.success)
-            .optional("error", &self.error)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemMetadata {
-    const NAME: &'static str = "ItemMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "originalIndex" => {
-                    rt::object::nullable(&mut map, &mut out.original_index)
-                }
-                "success" => rt::object::nullable(&mut map, &mut out.success),
-                "error" => rt::object::nullable(&mut map, &mut out.error),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemMetadata { "id" id : nullable optional, "originalIndex" original_index : nullable
+    optional, "success" success : nullable optional, "error" error : nullable optional, }
 }
 
 /// The `LineItem` object.
@@ -1760,73 +1032,13 @@ pub struct LineItem {
     /// The `physicalProperties` field.
     pub physical_properties: Option<PhysicalProperties>,
 }
-
-impl Serialize for LineItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LineItem",
-                usize::from(self.id.is_some()) + usize::from(self.quantity.is_some())
-                    + usize::from(self.catalog_reference.is_some())
-                    + usize::from(self.product_name.is_some())
-                    + usize::from(self.price.is_some())
-                    + usize::from(self.price_before_discounts.is_some())
-                    + usize::from(self.description_lines.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.physical_properties.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("quantity", &self.quantity)
-            .optional("catalogReference", &self.catalog_reference)
-            .optional("productName", &self.product_name)
-            .optional("price", &self.price)
-            .optional("priceBeforeDiscounts", &self.price_before_discounts)
-            .optional("descriptionLines", &self.description_lines)
-            .optional("image", &self.image)
-            .optional("physicalProperties", &self.physical_properties)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LineItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LineItem {
-    const NAME: &'static str = "LineItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "catalogReference" => {
-                    rt::object::nullable(&mut map, &mut out.catalog_reference)
-                }
-                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "priceBeforeDiscounts" => {
-                    rt::object::nullable(&mut map, &mut out.price_before_discounts)
-                }
-                "descriptionLines" => {
-                    rt::object::nullable(&mut map, &mut out.description_lines)
-                }
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "physicalProperties" => {
-                    rt::object::nullable(&mut map, &mut out.physical_properties)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LineItem { "id" id : nullable optional, "quantity" quantity : nullable optional,
+    "catalogReference" catalog_reference : nullable optional, "productName" product_name
+    : nullable optional, "price" price : nullable optional, "priceBeforeDiscounts"
+    price_before_discounts : nullable optional, "descriptionLines" description_lines :
+    nullable optional, "image" image : nullable optional, "physicalProperties"
+    physical_properties : nullable optional, }
 }
 
 /// The `MerchantDiscount` object.
@@ -1837,45 +1049,9 @@ pub struct MerchantDiscount {
     /// Discount Percentage. Will be calculated from items price before other discounts.
     pub percentage: Option<f64>,
 }
-
-impl Serialize for MerchantDiscount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MerchantDiscount",
-                usize::from(self.amount.is_some())
-                    + usize::from(self.percentage.is_some()),
-            )
-            .optional("amount", &self.amount)
-            .optional("percentage", &self.percentage)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MerchantDiscount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MerchantDiscount {
-    const NAME: &'static str = "MerchantDiscount";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "percentage" => rt::object::nullable(&mut map, &mut out.percentage),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MerchantDiscount { "amount" amount : nullable optional, "percentage" percentage :
+    nullable optional, }
 }
 
 /// A metric that can be requested for computation. Each value maps to the identically named field
@@ -1964,55 +1140,10 @@ pub struct PagingMetadataV2 {
     /// The `cursors` field.
     pub cursors: Option<Cursors>,
 }
-
-impl Serialize for PagingMetadataV2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PagingMetadataV2",
-                usize::from(self.count.is_some()) + usize::from(self.offset.is_some())
-                    + usize::from(self.total.is_some())
-                    + usize::from(self.too_many_to_count.is_some())
-                    + usize::from(self.cursors.is_some()),
-            )
-            .optional("count", &self.count)
-            .optional("offset", &self.offset)
-            .optional("total", &self.total)
-            .optional("tooManyToCount", &self.too_many_to_count)
-            .optional("cursors", &self.cursors)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PagingMetadataV2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PagingMetadataV2 {
-    const NAME: &'static str = "PagingMetadataV2";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                "total" => rt::object::nullable(&mut map, &mut out.total),
-                "tooManyToCount" => {
-                    rt::object::nullable(&mut map, &mut out.too_many_to_count)
-                }
-                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PagingMetadataV2 { "count" count : nullable optional, "offset" offset : nullable
+    optional, "total" total : nullable optional, "tooManyToCount" too_many_to_count :
+    nullable optional, "cursors" cursors : nullable optional, }
 }
 
 /// The `PhysicalProperties` object.
@@ -2025,47 +1156,9 @@ pub struct PhysicalProperties {
     /// Whether this line item is shippable.
     pub shippable: Option<bool>,
 }
-
-impl Serialize for PhysicalProperties {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PhysicalProperties",
-                usize::from(self.weight.is_some()) + usize::from(self.sku.is_some())
-                    + usize::from(self.shippable.is_some()),
-            )
-            .optional("weight", &self.weight)
-            .optional("sku", &self.sku)
-            .optional("shippable", &self.shippable)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PhysicalProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PhysicalProperties {
-    const NAME: &'static str = "PhysicalProperties";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "weight" => rt::object::nullable(&mut map, &mut out.weight),
-                "sku" => rt::object::nullable(&mut map, &mut out.sku),
-                "shippable" => rt::object::nullable(&mut map, &mut out.shippable),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PhysicalProperties { "weight" weight : nullable optional, "sku" sku : nullable
+    optional, "shippable" shippable : nullable optional, }
 }
 
 /// The `QueryAbandonedCheckoutsRequest` object.
@@ -2074,41 +1167,9 @@ pub struct QueryAbandonedCheckoutsRequest {
     /// The `query` field.
     pub query: QueryV2,
 }
-
-impl Serialize for QueryAbandonedCheckoutsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "QueryAbandonedCheckoutsRequest", 1)
-            .field("query", &self.query)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryAbandonedCheckoutsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryAbandonedCheckoutsRequest {
-    const NAME: &'static str = "QueryAbandonedCheckoutsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "query" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { query: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "query")])),
-        }
-    }
+rt::object! {
+    QueryAbandonedCheckoutsRequest { "query" query : value field, } required { query
+    "query" }
 }
 
 /// The `QueryAbandonedCheckoutsResponse` object.
@@ -2123,50 +1184,10 @@ pub struct QueryAbandonedCheckoutsResponse {
     /// The `metadata` field.
     pub metadata: Option<PagingMetadataV2>,
 }
-
-impl Serialize for QueryAbandonedCheckoutsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryAbandonedCheckoutsResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.abandoned_checkouts.is_some())
-                    + usize::from(self.metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("abandonedCheckouts", &self.abandoned_checkouts)
-            .optional("metadata", &self.metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryAbandonedCheckoutsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryAbandonedCheckoutsResponse {
-    const NAME: &'static str = "QueryAbandonedCheckoutsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "abandonedCheckouts" => {
-                    rt::object::nullable(&mut map, &mut out.abandoned_checkouts)
-                }
-                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryAbandonedCheckoutsResponse { "results" results : nullable optional,
+    "abandonedCheckouts" abandoned_checkouts : nullable optional, "metadata" metadata :
+    nullable optional, }
 }
 
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
@@ -2189,57 +1210,11 @@ pub struct QueryV2 {
     /// Array of named, predefined sets of projected fields. A array of predefined named sets of fields to be returned. Specifying multiple `fieldsets` will return the union of fields from all sets. If `fields` are also specified, the union of `fieldsets` and `fields` is returned.
     pub fieldsets: Option<Vec<String>>,
 }
-
-impl Serialize for QueryV2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryV2",
-                usize::from(self.paging.is_some())
-                    + usize::from(self.cursor_paging.is_some())
-                    + usize::from(self.filter.is_some())
-                    + usize::from(self.sort.is_some())
-                    + usize::from(self.fields.is_some())
-                    + usize::from(self.fieldsets.is_some()),
-            )
-            .optional("paging", &self.paging)
-            .optional("cursorPaging", &self.cursor_paging)
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .optional("fields", &self.fields)
-            .optional("fieldsets", &self.fieldsets)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryV2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryV2 {
-    const NAME: &'static str = "QueryV2";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paging" => rt::object::nullable(&mut map, &mut out.paging),
-                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                "fields" => rt::object::nullable(&mut map, &mut out.fields),
-                "fieldsets" => rt::object::nullable(&mut map, &mut out.fieldsets),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryV2 { "paging" paging : nullable optional, "cursorPaging" cursor_paging :
+    nullable optional, "filter" filter : nullable optional, "sort" sort : nullable
+    optional, "fields" fields : nullable optional, "fieldsets" fieldsets : nullable
+    optional, }
 }
 
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
@@ -2260,54 +1235,10 @@ pub struct Search {
     /// The `search` field.
     pub search: Option<SearchDetails>,
 }
-
-impl Serialize for Search {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Search",
-                usize::from(self.paging.is_some())
-                    + usize::from(self.cursor_paging.is_some())
-                    + usize::from(self.filter.is_some())
-                    + usize::from(self.sort.is_some())
-                    + usize::from(self.search.is_some()),
-            )
-            .optional("paging", &self.paging)
-            .optional("cursorPaging", &self.cursor_paging)
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .optional("search", &self.search)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Search {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Search {
-    const NAME: &'static str = "Search";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paging" => rt::object::nullable(&mut map, &mut out.paging),
-                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                "search" => rt::object::nullable(&mut map, &mut out.search),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Search { "paging" paging : nullable optional, "cursorPaging" cursor_paging : nullable
+    optional, "filter" filter : nullable optional, "sort" sort : nullable optional,
+    "search" search : nullable optional, }
 }
 
 /// The `SearchAbandonedCheckoutsRequest` object.
@@ -2316,42 +1247,8 @@ pub struct SearchAbandonedCheckoutsRequest {
     /// The `search` field.
     pub search: Option<Search>,
 }
-
-impl Serialize for SearchAbandonedCheckoutsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SearchAbandonedCheckoutsRequest",
-                usize::from(self.search.is_some()),
-            )
-            .optional("search", &self.search)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SearchAbandonedCheckoutsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SearchAbandonedCheckoutsRequest {
-    const NAME: &'static str = "SearchAbandonedCheckoutsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "search" => rt::object::nullable(&mut map, &mut out.search),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SearchAbandonedCheckoutsRequest { "search" search : nullable optional, }
 }
 
 /// The `SearchAbandonedCheckoutsResponse` object.
@@ -2362,49 +1259,9 @@ pub struct SearchAbandonedCheckoutsResponse {
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<CommonPagingMetadataV2>,
 }
-
-impl Serialize for SearchAbandonedCheckoutsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SearchAbandonedCheckoutsResponse",
-                usize::from(self.abandoned_checkouts.is_some())
-                    + usize::from(self.paging_metadata.is_some()),
-            )
-            .optional("abandonedCheckouts", &self.abandoned_checkouts)
-            .optional("pagingMetadata", &self.paging_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SearchAbandonedCheckoutsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SearchAbandonedCheckoutsResponse {
-    const NAME: &'static str = "SearchAbandonedCheckoutsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "abandonedCheckouts" => {
-                    rt::object::nullable(&mut map, &mut out.abandoned_checkouts)
-                }
-                "pagingMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.paging_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SearchAbandonedCheckoutsResponse { "abandonedCheckouts" abandoned_checkouts :
+    nullable optional, "pagingMetadata" paging_metadata : nullable optional, }
 }
 
 /// The `Sorting` object.
@@ -2417,48 +1274,9 @@ pub struct Sorting {
     /// The `origin` field.
     pub origin: Option<AddressLocation>,
 }
-
-impl Serialize for Sorting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Sorting",
-                usize::from(self.field_name.is_some())
-                    + usize::from(self.order.is_some())
-                    + usize::from(self.origin.is_some()),
-            )
-            .optional("fieldName", &self.field_name)
-            .optional("order", &self.order)
-            .optional("origin", &self.origin)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Sorting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Sorting {
-    const NAME: &'static str = "Sorting";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                "origin" => rt::object::nullable(&mut map, &mut out.origin),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
+    optional, "origin" origin : nullable optional, }
 }
 
 /// Status of the abandoned checkout.
@@ -2528,54 +1346,10 @@ pub struct V1BuyerInfo {
     /// Buyer email address.
     pub email: Option<String>,
 }
-
-impl Serialize for V1BuyerInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V1BuyerInfo",
-                usize::from(self.visitor_id.is_some())
-                    + usize::from(self.member_id.is_some())
-                    + usize::from(self.user_id.is_some())
-                    + usize::from(self.contact_id.is_some())
-                    + usize::from(self.email.is_some()),
-            )
-            .optional("visitorId", &self.visitor_id)
-            .optional("memberId", &self.member_id)
-            .optional("userId", &self.user_id)
-            .optional("contactId", &self.contact_id)
-            .optional("email", &self.email)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V1BuyerInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V1BuyerInfo {
-    const NAME: &'static str = "V1BuyerInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "visitorId" => rt::object::nullable(&mut map, &mut out.visitor_id),
-                "memberId" => rt::object::nullable(&mut map, &mut out.member_id),
-                "userId" => rt::object::nullable(&mut map, &mut out.user_id),
-                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
-                "email" => rt::object::nullable(&mut map, &mut out.email),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V1BuyerInfo { "visitorId" visitor_id : nullable optional, "memberId" member_id :
+    nullable optional, "userId" user_id : nullable optional, "contactId" contact_id :
+    nullable optional, "email" email : nullable optional, }
 }
 
 /// A webhook event of Ecom Abandoned Checkouts.

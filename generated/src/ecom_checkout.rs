@@ -1078,58 +1078,10 @@ pub struct AddToCheckoutRequest {
     /// Learn more about [permission scopes](https://dev.wix.com/docs/build-apps/develop-your-app/access/authorization/about-permissions).
     pub custom_line_items: Option<Vec<CustomLineItem>>,
 }
-
-impl Serialize for AddToCheckoutRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddToCheckoutRequest",
-                1 + usize::from(self.line_items.is_some())
-                    + usize::from(self.custom_line_items.is_some()),
-            )
-            .field("id", &self.id)
-            .optional("lineItems", &self.line_items)
-            .optional("customLineItems", &self.custom_line_items)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddToCheckoutRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddToCheckoutRequest {
-    const NAME: &'static str = "AddToCheckoutRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "lineItems" => rt::object::nullable(&mut map, &mut f1),
-                "customLineItems" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    id: f0,
-                    line_items: f1,
-                    custom_line_items: f2,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    AddToCheckoutRequest { "id" id : value field, "lineItems" line_items : nullable
+    optional, "customLineItems" custom_line_items : nullable optional, } required { id
+    "id" }
 }
 
 /// The `AddToCheckoutResponse` object.
@@ -1138,42 +1090,8 @@ pub struct AddToCheckoutResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
 }
-
-impl Serialize for AddToCheckoutResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddToCheckoutResponse",
-                usize::from(self.checkout.is_some()),
-            )
-            .optional("checkout", &self.checkout)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddToCheckoutResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddToCheckoutResponse {
-    const NAME: &'static str = "AddToCheckoutResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AddToCheckoutResponse { "checkout" checkout : nullable optional, }
 }
 
 /// The `AdditionalFee` object.
@@ -1203,81 +1121,14 @@ pub struct AdditionalFee {
     /// The `taxableAddress` field.
     pub taxable_address: Option<TaxableAddress>,
 }
-
-impl Serialize for AdditionalFee {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AdditionalFee",
-                usize::from(self.code.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.price.is_some())
-                    + usize::from(self.tax_details.is_some())
-                    + usize::from(self.provider_app_id.is_some())
-                    + usize::from(self.price_before_tax.is_some())
-                    + usize::from(self.price_after_tax.is_some())
-                    + usize::from(self.line_item_ids.is_some())
-                    + usize::from(self.source.is_some())
-                    + usize::from(self.translated_name.is_some())
-                    + usize::from(self.taxable_address.is_some()),
-            )
-            .optional("code", &self.code)
-            .optional("name", &self.name)
-            .optional("price", &self.price)
-            .optional("taxDetails", &self.tax_details)
-            .optional("providerAppId", &self.provider_app_id)
-            .optional("priceBeforeTax", &self.price_before_tax)
-            .optional("priceAfterTax", &self.price_after_tax)
-            .optional("lineItemIds", &self.line_item_ids)
-            .optional("source", &self.source)
-            .optional("translatedName", &self.translated_name)
-            .optional("taxableAddress", &self.taxable_address)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AdditionalFee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AdditionalFee {
-    const NAME: &'static str = "AdditionalFee";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "code" => rt::object::nullable(&mut map, &mut out.code),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
-                "providerAppId" => {
-                    rt::object::nullable(&mut map, &mut out.provider_app_id)
-                }
-                "priceBeforeTax" => {
-                    rt::object::nullable(&mut map, &mut out.price_before_tax)
-                }
-                "priceAfterTax" => {
-                    rt::object::nullable(&mut map, &mut out.price_after_tax)
-                }
-                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
-                "source" => rt::object::nullable(&mut map, &mut out.source),
-                "translatedName" => {
-                    rt::object::nullable(&mut map, &mut out.translated_name)
-                }
-                "taxableAddress" => {
-                    rt::object::nullable(&mut map, &mut out.taxable_address)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AdditionalFee { "code" code : nullable optional, "name" name : nullable optional,
+    "price" price : nullable optional, "taxDetails" tax_details : nullable optional,
+    "providerAppId" provider_app_id : nullable optional, "priceBeforeTax"
+    price_before_tax : nullable optional, "priceAfterTax" price_after_tax : nullable
+    optional, "lineItemIds" line_item_ids : nullable optional, "source" source : nullable
+    optional, "translatedName" translated_name : nullable optional, "taxableAddress"
+    taxable_address : nullable optional, }
 }
 
 /// - `SERVICE_PLUGIN`: The additional fee was added by an additional fee service plugin
@@ -1372,75 +1223,13 @@ pub struct Address {
     /// Subdivision full-name.
     pub subdivision_fullname: Option<String>,
 }
-
-impl Serialize for Address {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Address",
-                usize::from(self.country.is_some())
-                    + usize::from(self.subdivision.is_some())
-                    + usize::from(self.city.is_some())
-                    + usize::from(self.postal_code.is_some())
-                    + usize::from(self.street_address.is_some())
-                    + usize::from(self.address_line.is_some())
-                    + usize::from(self.address_line2.is_some())
-                    + usize::from(self.geocode.is_some())
-                    + usize::from(self.country_fullname.is_some())
-                    + usize::from(self.subdivision_fullname.is_some()),
-            )
-            .optional("country", &self.country)
-            .optional("subdivision", &self.subdivision)
-            .optional("city", &self.city)
-            .optional("postalCode", &self.postal_code)
-            .optional("streetAddress", &self.street_address)
-            .optional("addressLine", &self.address_line)
-            .optional("addressLine2", &self.address_line2)
-            .optional("geocode", &self.geocode)
-            .optional("countryFullname", &self.country_fullname)
-            .optional("subdivisionFullname", &self.subdivision_fullname)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Address {
-    const NAME: &'static str = "Address";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "country" => rt::object::nullable(&mut map, &mut out.country),
-                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
-                "city" => rt::object::nullable(&mut map, &mut out.city),
-                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
-                "streetAddress" => {
-                    rt::object::nullable(&mut map, &mut out.street_address)
-                }
-                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
-                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
-                "geocode" => rt::object::nullable(&mut map, &mut out.geocode),
-                "countryFullname" => {
-                    rt::object::nullable(&mut map, &mut out.country_fullname)
-                }
-                "subdivisionFullname" => {
-                    rt::object::nullable(&mut map, &mut out.subdivision_fullname)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Address { "country" country : nullable optional, "subdivision" subdivision : nullable
+    optional, "city" city : nullable optional, "postalCode" postal_code : nullable
+    optional, "streetAddress" street_address : nullable optional, "addressLine"
+    address_line : nullable optional, "addressLine2" address_line2 : nullable optional,
+    "geocode" geocode : nullable optional, "countryFullname" country_fullname : nullable
+    optional, "subdivisionFullname" subdivision_fullname : nullable optional, }
 }
 
 /// Billing Info and shipping details
@@ -1451,47 +1240,9 @@ pub struct AddressWithContact {
     /// The `contactDetails` field.
     pub contact_details: Option<FullAddressContactDetails>,
 }
-
-impl Serialize for AddressWithContact {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddressWithContact",
-                usize::from(self.address.is_some())
-                    + usize::from(self.contact_details.is_some()),
-            )
-            .optional("address", &self.address)
-            .optional("contactDetails", &self.contact_details)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddressWithContact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddressWithContact {
-    const NAME: &'static str = "AddressWithContact";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "address" => rt::object::nullable(&mut map, &mut out.address),
-                "contactDetails" => {
-                    rt::object::nullable(&mut map, &mut out.contact_details)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AddressWithContact { "address" address : nullable optional, "contactDetails"
+    contact_details : nullable optional, }
 }
 
 /// At most one of `coupon`, `merchantDiscount`, `discountRule` is set (a oneOf group).
@@ -1508,56 +1259,11 @@ pub struct AppliedDiscount {
     /// IDs of line items the discount applies to.
     pub line_item_ids: Option<Vec<String>>,
 }
-
-impl Serialize for AppliedDiscount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AppliedDiscount",
-                usize::from(self.coupon.is_some())
-                    + usize::from(self.merchant_discount.is_some())
-                    + usize::from(self.discount_rule.is_some())
-                    + usize::from(self.discount_type.is_some())
-                    + usize::from(self.line_item_ids.is_some()),
-            )
-            .optional("coupon", &self.coupon)
-            .optional("merchantDiscount", &self.merchant_discount)
-            .optional("discountRule", &self.discount_rule)
-            .optional("discountType", &self.discount_type)
-            .optional("lineItemIds", &self.line_item_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AppliedDiscount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AppliedDiscount {
-    const NAME: &'static str = "AppliedDiscount";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "coupon" => rt::object::nullable(&mut map, &mut out.coupon),
-                "merchantDiscount" => {
-                    rt::object::nullable(&mut map, &mut out.merchant_discount)
-                }
-                "discountRule" => rt::object::nullable(&mut map, &mut out.discount_rule),
-                "discountType" => rt::object::nullable(&mut map, &mut out.discount_type),
-                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AppliedDiscount { "coupon" coupon : nullable optional, "merchantDiscount"
+    merchant_discount : nullable optional, "discountRule" discount_rule : nullable
+    optional, "discountType" discount_type : nullable optional, "lineItemIds"
+    line_item_ids : nullable optional, }
 }
 
 /// At most one of `visitorId`, `memberId` is set (a oneOf group).
@@ -1572,51 +1278,10 @@ pub struct BuyerInfo {
     /// Buyer email address.
     pub email: Option<String>,
 }
-
-impl Serialize for BuyerInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BuyerInfo",
-                usize::from(self.visitor_id.is_some())
-                    + usize::from(self.member_id.is_some())
-                    + usize::from(self.contact_id.is_some())
-                    + usize::from(self.email.is_some()),
-            )
-            .optional("visitorId", &self.visitor_id)
-            .optional("memberId", &self.member_id)
-            .optional("contactId", &self.contact_id)
-            .optional("email", &self.email)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BuyerInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BuyerInfo {
-    const NAME: &'static str = "BuyerInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "visitorId" => rt::object::nullable(&mut map, &mut out.visitor_id),
-                "memberId" => rt::object::nullable(&mut map, &mut out.member_id),
-                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
-                "email" => rt::object::nullable(&mut map, &mut out.email),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BuyerInfo { "visitorId" visitor_id : nullable optional, "memberId" member_id :
+    nullable optional, "contactId" contact_id : nullable optional, "email" email :
+    nullable optional, }
 }
 
 /// The `CarrierServiceOption` object.
@@ -1627,47 +1292,9 @@ pub struct CarrierServiceOption {
     /// Shipping options offered by this carrier for this request.
     pub shipping_options: Option<Vec<ShippingOption>>,
 }
-
-impl Serialize for CarrierServiceOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CarrierServiceOption",
-                usize::from(self.carrier_id.is_some())
-                    + usize::from(self.shipping_options.is_some()),
-            )
-            .optional("carrierId", &self.carrier_id)
-            .optional("shippingOptions", &self.shipping_options)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CarrierServiceOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CarrierServiceOption {
-    const NAME: &'static str = "CarrierServiceOption";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "carrierId" => rt::object::nullable(&mut map, &mut out.carrier_id),
-                "shippingOptions" => {
-                    rt::object::nullable(&mut map, &mut out.shipping_options)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CarrierServiceOption { "carrierId" carrier_id : nullable optional, "shippingOptions"
+    shipping_options : nullable optional, }
 }
 
 /// The `CatalogOverrideFields` object.
@@ -1696,81 +1323,14 @@ pub struct CatalogOverrideFields {
     /// ID of the app managing the inventory.
     pub inventory_app_id: Option<String>,
 }
-
-impl Serialize for CatalogOverrideFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CatalogOverrideFields",
-                usize::from(self.product_name.is_some())
-                    + usize::from(self.price.is_some())
-                    + usize::from(self.full_price.is_some())
-                    + usize::from(self.description_lines.is_some())
-                    + usize::from(self.physical_properties.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.payment_option.is_some())
-                    + usize::from(self.deposit_amount.is_some())
-                    + usize::from(self.save_payment_method.is_some())
-                    + usize::from(self.inventory_app_id.is_some()),
-            )
-            .optional("productName", &self.product_name)
-            .optional("price", &self.price)
-            .optional("fullPrice", &self.full_price)
-            .optional("descriptionLines", &self.description_lines)
-            .optional("physicalProperties", &self.physical_properties)
-            .optional("image", &self.image)
-            .optional("paymentOption", &self.payment_option)
-            .optional("depositAmount", &self.deposit_amount)
-            .optional("savePaymentMethod", &self.save_payment_method)
-            .optional("inventoryAppId", &self.inventory_app_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CatalogOverrideFields {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CatalogOverrideFields {
-    const NAME: &'static str = "CatalogOverrideFields";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "fullPrice" => rt::object::nullable(&mut map, &mut out.full_price),
-                "descriptionLines" => {
-                    rt::object::nullable(&mut map, &mut out.description_lines)
-                }
-                "physicalProperties" => {
-                    rt::object::nullable(&mut map, &mut out.physical_properties)
-                }
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "paymentOption" => {
-                    rt::object::nullable(&mut map, &mut out.payment_option)
-                }
-                "depositAmount" => {
-                    rt::object::nullable(&mut map, &mut out.deposit_amount)
-                }
-                "savePaymentMethod" => {
-                    rt::object::nullable(&mut map, &mut out.save_payment_method)
-                }
-                "inventoryAppId" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_app_id)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CatalogOverrideFields { "productName" product_name : nullable optional, "price" price
+    : nullable optional, "fullPrice" full_price : nullable optional, "descriptionLines"
+    description_lines : nullable optional, "physicalProperties" physical_properties :
+    nullable optional, "image" image : nullable optional, "paymentOption" payment_option
+    : nullable optional, "depositAmount" deposit_amount : nullable optional,
+    "savePaymentMethod" save_payment_method : nullable optional, "inventoryAppId"
+    inventory_app_id : nullable optional, }
 }
 
 /// One of the `ChargeType` values.
@@ -1915,184 +1475,32 @@ pub struct Checkout {
     /// Tax exempt group ID to use for tax exemptions.
     pub tax_exempt_group_id: Option<String>,
 }
-
-impl Serialize for Checkout {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Checkout",
-                usize::from(self.id.is_some()) + usize::from(self.line_items.is_some())
-                    + usize::from(self.billing_info.is_some())
-                    + usize::from(self.shipping_info.is_some())
-                    + usize::from(self.buyer_note.is_some())
-                    + usize::from(self.buyer_info.is_some())
-                    + usize::from(self.conversion_currency.is_some())
-                    + usize::from(self.price_summary.is_some())
-                    + usize::from(self.calculation_errors.is_some())
-                    + usize::from(self.gift_card.is_some())
-                    + usize::from(self.applied_discounts.is_some())
-                    + usize::from(self.custom_fields.is_some())
-                    + usize::from(self.weight_unit.is_some())
-                    + usize::from(self.tax_summary.is_some())
-                    + usize::from(self.currency.is_some())
-                    + usize::from(self.channel_type.is_some())
-                    + usize::from(self.site_language.is_some())
-                    + usize::from(self.buyer_language.is_some())
-                    + usize::from(self.completed.is_some())
-                    + usize::from(self.tax_included_in_price.is_some())
-                    + usize::from(self.created_by.is_some())
-                    + usize::from(self.created_date.is_some())
-                    + usize::from(self.updated_date.is_some())
-                    + usize::from(self.pay_now.is_some())
-                    + usize::from(self.pay_later.is_some())
-                    + usize::from(self.membership_options.is_some())
-                    + usize::from(self.additional_fees.is_some())
-                    + usize::from(self.cart_id.is_some())
-                    + usize::from(self.violations.is_some())
-                    + usize::from(self.extended_fields.is_some())
-                    + usize::from(self.purchase_flow_id.is_some())
-                    + usize::from(self.custom_settings.is_some())
-                    + usize::from(self.custom_content_reference.is_some())
-                    + usize::from(self.external_reference.is_some())
-                    + usize::from(self.pay_after_free_trial.is_some())
-                    + usize::from(self.business_location_id.is_some())
-                    + usize::from(self.payment_currency.is_some())
-                    + usize::from(self.tax_exempt_group_id.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("lineItems", &self.line_items)
-            .optional("billingInfo", &self.billing_info)
-            .optional("shippingInfo", &self.shipping_info)
-            .optional("buyerNote", &self.buyer_note)
-            .optional("buyerInfo", &self.buyer_info)
-            .optional("conversionCurrency", &self.conversion_currency)
-            .optional("priceSummary", &self.price_summary)
-            .optional("calculationErrors", &self.calculation_errors)
-            .optional("giftCard", &self.gift_card)
-            .optional("appliedDiscounts", &self.applied_discounts)
-            .optional("customFields", &self.custom_fields)
-            .optional("weightUnit", &self.weight_unit)
-            .optional("taxSummary", &self.tax_summary)
-            .optional("currency", &self.currency)
-            .optional("channelType", &self.channel_type)
-            .optional("siteLanguage", &self.site_language)
-            .optional("buyerLanguage", &self.buyer_language)
-            .optional("completed", &self.completed)
-            .optional("taxIncludedInPrice", &self.tax_included_in_price)
-            .optional("createdBy", &self.created_by)
-            .optional("createdDate", &self.created_date)
-            .optional("updatedDate", &self.updated_date)
-            .optional("payNow", &self.pay_now)
-            .optional("payLater", &self.pay_later)
-            .optional("membershipOptions", &self.membership_options)
-            .optional("additionalFees", &self.additional_fees)
-            .optional("cartId", &self.cart_id)
-            .optional("violations", &self.violations)
-            .optional("extendedFields", &self.extended_fields)
-            .optional("purchaseFlowId", &self.purchase_flow_id)
-            .optional("customSettings", &self.custom_settings)
-            .optional("customContentReference", &self.custom_content_reference)
-            .optional("externalReference", &self.external_reference)
-            .optional("payAfterFreeTrial", &self.pay_after_free_trial)
-            .optional("businessLocationId", &self.business_location_id)
-            .optional("paymentCurrency", &self.payment_currency)
-            .optional("taxExemptGroupId", &self.tax_exempt_group_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Checkout {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Checkout {
-    const NAME: &'static str = "Checkout";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
-                "billingInfo" => rt::object::nullable(&mut map, &mut out.billing_info),
-                "shippingInfo" => rt::object::nullable(&mut map, &mut out.shipping_info),
-                "buyerNote" => rt::object::nullable(&mut map, &mut out.buyer_note),
-                "buyerInfo" => rt::object::nullable(&mut map, &mut out.buyer_info),
-                "conversionCurrency" => {
-                    rt::object::nullable(&mut map, &mut out.conversion_currency)
-                }
-                "priceSummary" => rt::object::nullable(&mut map, &mut out.price_summary),
-                "calculationErrors" => {
-                    rt::object::nullable(&mut map, &mut out.calculation_errors)
-                }
-                "giftCard" => rt::object::nullable(&mut map, &mut out.gift_card),
-                "appliedDiscounts" => {
-                    rt::object::nullable(&mut map, &mut out.applied_discounts)
-                }
-                "customFields" => rt::object::nullable(&mut map, &mut out.custom_fields),
-                "weightUnit" => rt::object::nullable(&mut map, &mut out.weight_unit),
-                "taxSummary" => rt::object::nullable(&mut map, &mut out.tax_summary),
-                "currency" => rt::object::nullable(&mut map, &mut out.currency),
-                "channelType" => rt::object::nullable(&mut map, &mut out.channel_type),
-                "siteLanguage" => rt::object::nullable(&mut map, &mut out.site_language),
-                "buyerLanguage" => {
-                    rt::object::nullable(&mut map, &mut out.buyer_language)
-                }
-                "completed" => rt::object::nullable(&mut map, &mut out.completed),
-                "taxIncludedInPrice" => {
-                    rt::object::nullable(&mut map, &mut out.tax_included_in_price)
-                }
-                "createdBy" => rt::object::nullable(&mut map, &mut out.created_by),
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
-                "payNow" => rt::object::nullable(&mut map, &mut out.pay_now),
-                "payLater" => rt::object::nullable(&mut map, &mut out.pay_later),
-                "membershipOptions" => {
-                    rt::object::nullable(&mut map, &mut out.membership_options)
-                }
-                "additionalFees" => {
-                    rt::object::nullable(&mut map, &mut out.additional_fees)
-                }
-                "cartId" => rt::object::nullable(&mut map, &mut out.cart_id),
-                "violations" => rt::object::nullable(&mut map, &mut out.violations),
-                "extendedFields" => {
-                    rt::object::nullable(&mut map, &mut out.extended_fields)
-                }
-                "purchaseFlowId" => {
-                    rt::object::nullable(&mut map, &mut out.purchase_flow_id)
-                }
-                "customSettings" => {
-                    rt::object::nullable(&mut map, &mut out.custom_settings)
-                }
-                "customContentReference" => {
-                    rt::object::nullable(&mut map, &mut out.custom_content_reference)
-                }
-                "externalReference" => {
-                    rt::object::nullable(&mut map, &mut out.external_reference)
-                }
-                "payAfterFreeTrial" => {
-                    rt::object::nullable(&mut map, &mut out.pay_after_free_trial)
-                }
-                "businessLocationId" => {
-                    rt::object::nullable(&mut map, &mut out.business_location_id)
-                }
-                "paymentCurrency" => {
-                    rt::object::nullable(&mut map, &mut out.payment_currency)
-                }
-                "taxExemptGroupId" => {
-                    rt::object::nullable(&mut map, &mut out.tax_exempt_group_id)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Checkout { "id" id : nullable optional, "lineItems" line_items : nullable optional,
+    "billingInfo" billing_info : nullable optional, "shippingInfo" shipping_info :
+    nullable optional, "buyerNote" buyer_note : nullable optional, "buyerInfo" buyer_info
+    : nullable optional, "conversionCurrency" conversion_currency : nullable optional,
+    "priceSummary" price_summary : nullable optional, "calculationErrors"
+    calculation_errors : nullable optional, "giftCard" gift_card : nullable optional,
+    "appliedDiscounts" applied_discounts : nullable optional, "customFields"
+    custom_fields : nullable optional, "weightUnit" weight_unit : nullable optional,
+    "taxSummary" tax_summary : nullable optional, "currency" currency : nullable
+    optional, "channelType" channel_type : nullable optional, "siteLanguage"
+    site_language : nullable optional, "buyerLanguage" buyer_language : nullable
+    optional, "completed" completed : nullable optional, "taxIncludedInPrice"
+    tax_included_in_price : nullable optional, "createdBy" created_by : nullable
+    optional, "createdDate" created_date : nullable optional, "updatedDate" updated_date
+    : nullable optional, "payNow" pay_now : nullable optional, "payLater" pay_later :
+    nullable optional, "membershipOptions" membership_options : nullable optional,
+    "additionalFees" additional_fees : nullable optional, "cartId" cart_id : nullable
+    optional, "violations" violations : nullable optional, "extendedFields"
+    extended_fields : nullable optional, "purchaseFlowId" purchase_flow_id : nullable
+    optional, "customSettings" custom_settings : nullable optional,
+    "customContentReference" custom_content_reference : nullable optional,
+    "externalReference" external_reference : nullable optional, "payAfterFreeTrial"
+    pay_after_free_trial : nullable optional, "businessLocationId" business_location_id :
+    nullable optional, "paymentCurrency" payment_currency : nullable optional,
+    "taxExemptGroupId" tax_exempt_group_id : nullable optional, }
 }
 
 /// Kept as it came: the event carries no entity.
@@ -2102,33 +1510,8 @@ pub struct CheckoutDeletedPayload {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for CheckoutDeletedPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for CheckoutDeletedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CheckoutDeletedPayload {
-    const NAME: &'static str = "CheckoutDeletedPayload";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CheckoutDeletedPayload {} unknown unknown_fields
 }
 
 /// Triggered when an order created from this checkout is successfully paid for or when a checkout is marked as completed.
@@ -2137,42 +1520,8 @@ pub struct CheckoutMarkedAsCompleted {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
 }
-
-impl Serialize for CheckoutMarkedAsCompleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CheckoutMarkedAsCompleted",
-                usize::from(self.checkout.is_some()),
-            )
-            .optional("checkout", &self.checkout)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CheckoutMarkedAsCompleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CheckoutMarkedAsCompleted {
-    const NAME: &'static str = "CheckoutMarkedAsCompleted";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CheckoutMarkedAsCompleted { "checkout" checkout : nullable optional, }
 }
 
 /// Coupon
@@ -2187,50 +1536,9 @@ pub struct Coupon {
     /// Coupon name.
     pub name: Option<String>,
 }
-
-impl Serialize for Coupon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Coupon",
-                usize::from(self.id.is_some()) + usize::from(self.code.is_some())
-                    + usize::from(self.amount.is_some())
-                    + usize::from(self.name.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("code", &self.code)
-            .optional("amount", &self.amount)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Coupon {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Coupon {
-    const NAME: &'static str = "Coupon";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "code" => rt::object::nullable(&mut map, &mut out.code),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Coupon { "id" id : nullable optional, "code" code : nullable optional, "amount"
+    amount : nullable optional, "name" name : nullable optional, }
 }
 
 /// The `CreateCheckoutRequest` object.
@@ -2264,83 +1572,14 @@ pub struct CreateCheckoutRequest {
     /// Amount to redeem from the gift card referenced in `gift_card_code`.
     pub gift_card_redeem_amount: Option<String>,
 }
-
-impl Serialize for CreateCheckoutRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateCheckoutRequest",
-                1 + usize::from(self.checkout_info.is_some())
-                    + usize::from(self.coupon_code.is_some())
-                    + usize::from(self.line_items.is_some())
-                    + usize::from(self.custom_line_items.is_some())
-                    + usize::from(self.gift_card_code.is_some())
-                    + usize::from(self.override_checkout_url.is_some())
-                    + usize::from(self.gift_card_redeem_amount.is_some()),
-            )
-            .optional("checkoutInfo", &self.checkout_info)
-            .optional("couponCode", &self.coupon_code)
-            .optional("lineItems", &self.line_items)
-            .optional("customLineItems", &self.custom_line_items)
-            .field("channelType", &self.channel_type)
-            .optional("giftCardCode", &self.gift_card_code)
-            .optional("overrideCheckoutUrl", &self.override_checkout_url)
-            .optional("giftCardRedeemAmount", &self.gift_card_redeem_amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateCheckoutRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateCheckoutRequest {
-    const NAME: &'static str = "CreateCheckoutRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checkoutInfo" => rt::object::nullable(&mut map, &mut f0),
-                "couponCode" => rt::object::nullable(&mut map, &mut f1),
-                "lineItems" => rt::object::nullable(&mut map, &mut f2),
-                "customLineItems" => rt::object::nullable(&mut map, &mut f3),
-                "channelType" => rt::object::value(&mut map, &mut f4),
-                "giftCardCode" => rt::object::nullable(&mut map, &mut f5),
-                "overrideCheckoutUrl" => rt::object::nullable(&mut map, &mut f6),
-                "giftCardRedeemAmount" => rt::object::nullable(&mut map, &mut f7),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f4,) {
-            (Some(f4),) => {
-                Ok(Self {
-                    checkout_info: f0,
-                    coupon_code: f1,
-                    line_items: f2,
-                    custom_line_items: f3,
-                    channel_type: f4,
-                    gift_card_code: f5,
-                    override_checkout_url: f6,
-                    gift_card_redeem_amount: f7,
-                })
-            }
-            (f4,) => Err(rt::object::missing(&[(f4.is_none(), "channelType")])),
-        }
-    }
+rt::object! {
+    CreateCheckoutRequest { "checkoutInfo" checkout_info : nullable optional,
+    "couponCode" coupon_code : nullable optional, "lineItems" line_items : nullable
+    optional, "customLineItems" custom_line_items : nullable optional, "channelType"
+    channel_type : value field, "giftCardCode" gift_card_code : nullable optional,
+    "overrideCheckoutUrl" override_checkout_url : nullable optional,
+    "giftCardRedeemAmount" gift_card_redeem_amount : nullable optional, } required {
+    channel_type "channelType" }
 }
 
 /// The `CreateCheckoutResponse` object.
@@ -2349,42 +1588,8 @@ pub struct CreateCheckoutResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
 }
-
-impl Serialize for CreateCheckoutResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateCheckoutResponse",
-                usize::from(self.checkout.is_some()),
-            )
-            .optional("checkout", &self.checkout)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateCheckoutResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateCheckoutResponse {
-    const NAME: &'static str = "CreateCheckoutResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateCheckoutResponse { "checkout" checkout : nullable optional, }
 }
 
 /// The `CreateOrderAndChargeRequest` object.
@@ -2399,63 +1604,10 @@ pub struct CreateOrderAndChargeRequest {
     /// Whether to authorize the payment and delay the capture.
     pub delay_capture: Option<bool>,
 }
-
-impl Serialize for CreateOrderAndChargeRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateOrderAndChargeRequest",
-                1 + usize::from(self.payment_token.is_some())
-                    + usize::from(self.save_payment_method.is_some())
-                    + usize::from(self.delay_capture.is_some()),
-            )
-            .field("id", &self.id)
-            .optional("paymentToken", &self.payment_token)
-            .optional("savePaymentMethod", &self.save_payment_method)
-            .optional("delayCapture", &self.delay_capture)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateOrderAndChargeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateOrderAndChargeRequest {
-    const NAME: &'static str = "CreateOrderAndChargeRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "paymentToken" => rt::object::nullable(&mut map, &mut f1),
-                "savePaymentMethod" => rt::object::nullable(&mut map, &mut f2),
-                "delayCapture" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    id: f0,
-                    payment_token: f1,
-                    save_payment_method: f2,
-                    delay_capture: f3,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    CreateOrderAndChargeRequest { "id" id : value field, "paymentToken" payment_token :
+    nullable optional, "savePaymentMethod" save_payment_method : nullable optional,
+    "delayCapture" delay_capture : nullable optional, } required { id "id" }
 }
 
 /// At most one of `orderId`, `subscriptionId` is set (a oneOf group).
@@ -2474,57 +1626,11 @@ pub struct CreateOrderAndChargeResponse {
     /// If the total price is not 0, but the payment is covered by alternative payment methods such as gift card
     pub payment_gateway_order_id: Option<String>,
 }
-
-impl Serialize for CreateOrderAndChargeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateOrderAndChargeResponse",
-                usize::from(self.order_id.is_some())
-                    + usize::from(self.subscription_id.is_some())
-                    + usize::from(self.payment_response_token.is_some())
-                    + usize::from(self.payment_gateway_order_id.is_some()),
-            )
-            .optional("orderId", &self.order_id)
-            .optional("subscriptionId", &self.subscription_id)
-            .optional("paymentResponseToken", &self.payment_response_token)
-            .optional("paymentGatewayOrderId", &self.payment_gateway_order_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateOrderAndChargeResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateOrderAndChargeResponse {
-    const NAME: &'static str = "CreateOrderAndChargeResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderId" => rt::object::nullable(&mut map, &mut out.order_id),
-                "subscriptionId" => {
-                    rt::object::nullable(&mut map, &mut out.subscription_id)
-                }
-                "paymentResponseToken" => {
-                    rt::object::nullable(&mut map, &mut out.payment_response_token)
-                }
-                "paymentGatewayOrderId" => {
-                    rt::object::nullable(&mut map, &mut out.payment_gateway_order_id)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateOrderAndChargeResponse { "orderId" order_id : nullable optional,
+    "subscriptionId" subscription_id : nullable optional, "paymentResponseToken"
+    payment_response_token : nullable optional, "paymentGatewayOrderId"
+    payment_gateway_order_id : nullable optional, }
 }
 
 /// The `CreateOrderRequest` object.
@@ -2537,58 +1643,10 @@ pub struct CreateOrderRequest {
     /// Whether to authorize the payment and delay the capture.
     pub delay_capture: Option<bool>,
 }
-
-impl Serialize for CreateOrderRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateOrderRequest",
-                1 + usize::from(self.save_payment_method.is_some())
-                    + usize::from(self.delay_capture.is_some()),
-            )
-            .field("id", &self.id)
-            .optional("savePaymentMethod", &self.save_payment_method)
-            .optional("delayCapture", &self.delay_capture)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateOrderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateOrderRequest {
-    const NAME: &'static str = "CreateOrderRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "savePaymentMethod" => rt::object::nullable(&mut map, &mut f1),
-                "delayCapture" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    id: f0,
-                    save_payment_method: f1,
-                    delay_capture: f2,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    CreateOrderRequest { "id" id : value field, "savePaymentMethod" save_payment_method :
+    nullable optional, "delayCapture" delay_capture : nullable optional, } required { id
+    "id" }
 }
 
 /// At most one of `orderId`, `subscriptionId` is set (a oneOf group).
@@ -2608,52 +1666,10 @@ pub struct CreateOrderResponse {
     /// + If the total price is not `0`, but the payment is covered by alternative payment methods, such as a gift card.
     pub payment_gateway_order_id: Option<String>,
 }
-
-impl Serialize for CreateOrderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateOrderResponse",
-                usize::from(self.order_id.is_some())
-                    + usize::from(self.subscription_id.is_some())
-                    + usize::from(self.payment_gateway_order_id.is_some()),
-            )
-            .optional("orderId", &self.order_id)
-            .optional("subscriptionId", &self.subscription_id)
-            .optional("paymentGatewayOrderId", &self.payment_gateway_order_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateOrderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateOrderResponse {
-    const NAME: &'static str = "CreateOrderResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderId" => rt::object::nullable(&mut map, &mut out.order_id),
-                "subscriptionId" => {
-                    rt::object::nullable(&mut map, &mut out.subscription_id)
-                }
-                "paymentGatewayOrderId" => {
-                    rt::object::nullable(&mut map, &mut out.payment_gateway_order_id)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateOrderResponse { "orderId" order_id : nullable optional, "subscriptionId"
+    subscription_id : nullable optional, "paymentGatewayOrderId" payment_gateway_order_id
+    : nullable optional, }
 }
 
 /// The `CustomContentReference` object.
@@ -2668,45 +1684,9 @@ pub struct CustomContentReference {
     /// You can get your component's ID from its page in the [app dashboard](https://dev.wix.com/dc3/my-apps/).
     pub component_id: Option<String>,
 }
-
-impl Serialize for CustomContentReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CustomContentReference",
-                usize::from(self.app_id.is_some())
-                    + usize::from(self.component_id.is_some()),
-            )
-            .optional("appId", &self.app_id)
-            .optional("componentId", &self.component_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomContentReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CustomContentReference {
-    const NAME: &'static str = "CustomContentReference";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                "componentId" => rt::object::nullable(&mut map, &mut out.component_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CustomContentReference { "appId" app_id : nullable optional, "componentId"
+    component_id : nullable optional, }
 }
 
 /// The `CustomField` object.
@@ -2719,49 +1699,9 @@ pub struct CustomField {
     /// Translated custom field title.
     pub translated_title: Option<String>,
 }
-
-impl Serialize for CustomField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CustomField",
-                usize::from(self.value.is_some()) + usize::from(self.title.is_some())
-                    + usize::from(self.translated_title.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("title", &self.title)
-            .optional("translatedTitle", &self.translated_title)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CustomField {
-    const NAME: &'static str = "CustomField";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "translatedTitle" => {
-                    rt::object::nullable(&mut map, &mut out.translated_title)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CustomField { "value" value : nullable optional, "title" title : nullable optional,
+    "translatedTitle" translated_title : nullable optional, }
 }
 
 /// The `CustomLineItem` object.
@@ -2848,156 +1788,25 @@ pub struct CustomLineItem {
     /// Modifier groups that were added to the item.
     pub modifier_groups: Option<Vec<V1ModifierGroup>>,
 }
-
-impl Serialize for CustomLineItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CustomLineItem",
-                usize::from(self.quantity.is_some()) + usize::from(self.price.is_some())
-                    + usize::from(self.price_description.is_some())
-                    + usize::from(self.description_lines.is_some())
-                    + usize::from(self.media.is_some()) + usize::from(self.id.is_some())
-                    + usize::from(self.tax_group_id.is_some())
-                    + usize::from(self.product_name.is_some())
-                    + usize::from(self.url.is_some())
-                    + usize::from(self.item_type.is_some())
-                    + usize::from(self.full_price.is_some())
-                    + usize::from(self.quantity_available.is_some())
-                    + usize::from(self.physical_properties.is_some())
-                    + usize::from(self.payment_option.is_some())
-                    + usize::from(self.service_properties.is_some())
-                    + usize::from(self.root_catalog_item_id.is_some())
-                    + usize::from(self.deposit_amount.is_some())
-                    + usize::from(self.delivery_profile_id.is_some())
-                    + usize::from(self.catalog_reference.is_some())
-                    + usize::from(self.price_undetermined.is_some())
-                    + usize::from(self.fixed_quantity.is_some())
-                    + usize::from(self.consent_required_payment_policy.is_some())
-                    + usize::from(self.save_payment_method.is_some())
-                    + usize::from(self.policies.is_some())
-                    + usize::from(self.members_only.is_some())
-                    + usize::from(self.taxable_address.is_some())
-                    + usize::from(self.modifier_groups.is_some()),
-            )
-            .optional("quantity", &self.quantity)
-            .optional("price", &self.price)
-            .optional("priceDescription", &self.price_description)
-            .optional("descriptionLines", &self.description_lines)
-            .optional("media", &self.media)
-            .optional("id", &self.id)
-            .optional("taxGroupId", &self.tax_group_id)
-            .optional("productName", &self.product_name)
-            .optional("url", &self.url)
-            .optional("itemType", &self.item_type)
-            .optional("fullPrice", &self.full_price)
-            .optional("quantityAvailable", &self.quantity_available)
-            .optional("physicalProperties", &self.physical_properties)
-            .optional("paymentOption", &self.payment_option)
-            .optional("serviceProperties", &self.service_properties)
-            .optional("rootCatalogItemId", &self.root_catalog_item_id)
-            .optional("depositAmount", &self.deposit_amount)
-            .optional("deliveryProfileId", &self.delivery_profile_id)
-            .optional("catalogReference", &self.catalog_reference)
-            .optional("priceUndetermined", &self.price_undetermined)
-            .optional("fixedQuantity", &self.fixed_quantity)
-            .optional(
-                "consentRequiredPaymentPolicy",
-                &self.consent_required_payment_policy,
-            )
-            .optional("savePaymentMethod", &self.save_payment_method)
-            .optional("policies", &self.policies)
-            .optional("membersOnly", &self.members_only)
-            .optional("taxableAddress", &self.taxable_address)
-            .optional("modifierGroups", &self.modifier_groups)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomLineItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CustomLineItem {
-    const NAME: &'static str = "CustomLineItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "priceDescription" => {
-                    rt::object::nullable(&mut map, &mut out.price_description)
-                }
-                "descriptionLines" => {
-                    rt::object::nullable(&mut map, &mut out.description_lines)
-                }
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "taxGroupId" => rt::object::nullable(&mut map, &mut out.tax_group_id),
-                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "itemType" => rt::object::nullable(&mut map, &mut out.item_type),
-                "fullPrice" => rt::object::nullable(&mut map, &mut out.full_price),
-                "quantityAvailable" => {
-                    rt::object::nullable(&mut map, &mut out.quantity_available)
-                }
-                "physicalProperties" => {
-                    rt::object::nullable(&mut map, &mut out.physical_properties)
-                }
-                "paymentOption" => {
-                    rt::object::nullable(&mut map, &mut out.payment_option)
-                }
-                "serviceProperties" => {
-                    rt::object::nullable(&mut map, &mut out.service_properties)
-                }
-                "rootCatalogItemId" => {
-                    rt::object::nullable(&mut map, &mut out.root_catalog_item_id)
-                }
-                "depositAmount" => {
-                    rt::object::nullable(&mut map, &mut out.deposit_amount)
-                }
-                "deliveryProfileId" => {
-                    rt::object::nullable(&mut map, &mut out.delivery_profile_id)
-                }
-                "catalogReference" => {
-                    rt::object::nullable(&mut map, &mut out.catalog_reference)
-                }
-                "priceUndetermined" => {
-                    rt::object::nullable(&mut map, &mut out.price_undetermined)
-                }
-                "fixedQuantity" => {
-                    rt::object::nullable(&mut map, &mut out.fixed_quantity)
-                }
-                "consentRequiredPaymentPolicy" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.consent_required_payment_policy,
-                    )
-                }
-                "savePaymentMethod" => {
-                    rt::object::nullable(&mut map, &mut out.save_payment_method)
-                }
-                "policies" => rt::object::nullable(&mut map, &mut out.policies),
-                "membersOnly" => rt::object::nullable(&mut map, &mut out.members_only),
-                "taxableAddress" => {
-                    rt::object::nullable(&mut map, &mut out.taxable_address)
-                }
-                "modifierGroups" => {
-                    rt::object::nullable(&mut map, &mut out.modifier_groups)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CustomLineItem { "quantity" quantity : nullable optional, "price" price : nullable
+    optional, "priceDescription" price_description : nullable optional,
+    "descriptionLines" description_lines : nullable optional, "media" media : nullable
+    optional, "id" id : nullable optional, "taxGroupId" tax_group_id : nullable optional,
+    "productName" product_name : nullable optional, "url" url : nullable optional,
+    "itemType" item_type : nullable optional, "fullPrice" full_price : nullable optional,
+    "quantityAvailable" quantity_available : nullable optional, "physicalProperties"
+    physical_properties : nullable optional, "paymentOption" payment_option : nullable
+    optional, "serviceProperties" service_properties : nullable optional,
+    "rootCatalogItemId" root_catalog_item_id : nullable optional, "depositAmount"
+    deposit_amount : nullable optional, "deliveryProfileId" delivery_profile_id :
+    nullable optional, "catalogReference" catalog_reference : nullable optional,
+    "priceUndetermined" price_undetermined : nullable optional, "fixedQuantity"
+    fixed_quantity : nullable optional, "consentRequiredPaymentPolicy"
+    consent_required_payment_policy : nullable optional, "savePaymentMethod"
+    save_payment_method : nullable optional, "policies" policies : nullable optional,
+    "membersOnly" members_only : nullable optional, "taxableAddress" taxable_address :
+    nullable optional, "modifierGroups" modifier_groups : nullable optional, }
 }
 
 /// The `CustomSettings` object.
@@ -3020,63 +1829,11 @@ pub struct CustomSettings {
     /// Default: `false`
     pub disabled_manual_payment: Option<bool>,
 }
-
-impl Serialize for CustomSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CustomSettings",
-                usize::from(self.lock_gift_card.is_some())
-                    + usize::from(self.lock_coupon_code.is_some())
-                    + usize::from(self.disabled_policy_agreement_checkbox.is_some())
-                    + usize::from(self.disabled_manual_payment.is_some()),
-            )
-            .optional("lockGiftCard", &self.lock_gift_card)
-            .optional("lockCouponCode", &self.lock_coupon_code)
-            .optional(
-                "disabledPolicyAgreementCheckbox",
-                &self.disabled_policy_agreement_checkbox,
-            )
-            .optional("disabledManualPayment", &self.disabled_manual_payment)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CustomSettings {
-    const NAME: &'static str = "CustomSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "lockGiftCard" => rt::object::nullable(&mut map, &mut out.lock_gift_card),
-                "lockCouponCode" => {
-                    rt::object::nullable(&mut map, &mut out.lock_coupon_code)
-                }
-                "disabledPolicyAgreementCheckbox" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.disabled_policy_agreement_checkbox,
-                    )
-                }
-                "disabledManualPayment" => {
-                    rt::object::nullable(&mut map, &mut out.disabled_manual_payment)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CustomSettings { "lockGiftCard" lock_gift_card : nullable optional, "lockCouponCode"
+    lock_coupon_code : nullable optional, "disabledPolicyAgreementCheckbox"
+    disabled_policy_agreement_checkbox : nullable optional, "disabledManualPayment"
+    disabled_manual_payment : nullable optional, }
 }
 
 /// The `DeliveryLogistics` object.
@@ -3089,49 +1846,9 @@ pub struct DeliveryLogistics {
     /// The `pickupDetails` field.
     pub pickup_details: Option<PickupDetails>,
 }
-
-impl Serialize for DeliveryLogistics {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DeliveryLogistics",
-                usize::from(self.delivery_time.is_some())
-                    + usize::from(self.instructions.is_some())
-                    + usize::from(self.pickup_details.is_some()),
-            )
-            .optional("deliveryTime", &self.delivery_time)
-            .optional("instructions", &self.instructions)
-            .optional("pickupDetails", &self.pickup_details)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeliveryLogistics {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeliveryLogistics {
-    const NAME: &'static str = "DeliveryLogistics";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "deliveryTime" => rt::object::nullable(&mut map, &mut out.delivery_time),
-                "instructions" => rt::object::nullable(&mut map, &mut out.instructions),
-                "pickupDetails" => {
-                    rt::object::nullable(&mut map, &mut out.pickup_details)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    DeliveryLogistics { "deliveryTime" delivery_time : nullable optional, "instructions"
+    instructions : nullable optional, "pickupDetails" pickup_details : nullable optional,
     }
 }
 
@@ -3145,47 +1862,9 @@ pub struct DiscountRule {
     /// The `amount` field.
     pub amount: Option<MultiCurrencyPrice>,
 }
-
-impl Serialize for DiscountRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DiscountRule",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.amount.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("amount", &self.amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DiscountRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DiscountRule {
-    const NAME: &'static str = "DiscountRule";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DiscountRule { "id" id : nullable optional, "name" name : nullable optional, "amount"
+    amount : nullable optional, }
 }
 
 /// One of the `DiscountType` values.
@@ -3250,45 +1929,9 @@ pub struct ExternalReference {
     /// For example, a Wix Pay Link ID.
     pub resource_id: Option<String>,
 }
-
-impl Serialize for ExternalReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ExternalReference",
-                usize::from(self.app_id.is_some())
-                    + usize::from(self.resource_id.is_some()),
-            )
-            .optional("appId", &self.app_id)
-            .optional("resourceId", &self.resource_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ExternalReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ExternalReference {
-    const NAME: &'static str = "ExternalReference";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                "resourceId" => rt::object::nullable(&mut map, &mut out.resource_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ExternalReference { "appId" app_id : nullable optional, "resourceId" resource_id :
+    nullable optional, }
 }
 
 /// The `GetCheckoutByCartIdResponse` object.
@@ -3297,42 +1940,8 @@ pub struct GetCheckoutByCartIdResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
 }
-
-impl Serialize for GetCheckoutByCartIdResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetCheckoutByCartIdResponse",
-                usize::from(self.checkout.is_some()),
-            )
-            .optional("checkout", &self.checkout)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetCheckoutByCartIdResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetCheckoutByCartIdResponse {
-    const NAME: &'static str = "GetCheckoutByCartIdResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetCheckoutByCartIdResponse { "checkout" checkout : nullable optional, }
 }
 
 /// The `GetCheckoutResponse` object.
@@ -3341,42 +1950,8 @@ pub struct GetCheckoutResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
 }
-
-impl Serialize for GetCheckoutResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetCheckoutResponse",
-                usize::from(self.checkout.is_some()),
-            )
-            .optional("checkout", &self.checkout)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetCheckoutResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetCheckoutResponse {
-    const NAME: &'static str = "GetCheckoutResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetCheckoutResponse { "checkout" checkout : nullable optional, }
 }
 
 /// The `GetCheckoutUrlResponse` object.
@@ -3385,42 +1960,8 @@ pub struct GetCheckoutUrlResponse {
     /// Checkout URL.
     pub checkout_url: Option<String>,
 }
-
-impl Serialize for GetCheckoutUrlResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetCheckoutUrlResponse",
-                usize::from(self.checkout_url.is_some()),
-            )
-            .optional("checkoutUrl", &self.checkout_url)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetCheckoutUrlResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetCheckoutUrlResponse {
-    const NAME: &'static str = "GetCheckoutUrlResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checkoutUrl" => rt::object::nullable(&mut map, &mut out.checkout_url),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetCheckoutUrlResponse { "checkoutUrl" checkout_url : nullable optional, }
 }
 
 /// The `GetWixCheckoutUrlResponse` object.
@@ -3429,42 +1970,8 @@ pub struct GetWixCheckoutUrlResponse {
     /// Checkout URL.
     pub checkout_url: Option<String>,
 }
-
-impl Serialize for GetWixCheckoutUrlResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetWixCheckoutUrlResponse",
-                usize::from(self.checkout_url.is_some()),
-            )
-            .optional("checkoutUrl", &self.checkout_url)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetWixCheckoutUrlResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetWixCheckoutUrlResponse {
-    const NAME: &'static str = "GetWixCheckoutUrlResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checkoutUrl" => rt::object::nullable(&mut map, &mut out.checkout_url),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetWixCheckoutUrlResponse { "checkoutUrl" checkout_url : nullable optional, }
 }
 
 /// The `Image` object.
@@ -3481,53 +1988,10 @@ pub struct Image {
     /// Image filename. Optional.
     pub filename: Option<String>,
 }
-
-impl Serialize for Image {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Image",
-                usize::from(self.id.is_some()) + usize::from(self.height.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.alt_text.is_some())
-                    + usize::from(self.filename.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("height", &self.height)
-            .optional("width", &self.width)
-            .optional("altText", &self.alt_text)
-            .optional("filename", &self.filename)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Image {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Image {
-    const NAME: &'static str = "Image";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                "filename" => rt::object::nullable(&mut map, &mut out.filename),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Image { "id" id : nullable optional, "height" height : nullable optional, "width"
+    width : nullable optional, "altText" alt_text : nullable optional, "filename"
+    filename : nullable optional, }
 }
 
 /// The `ItemModifier` object.
@@ -3544,53 +2008,10 @@ pub struct ItemModifier {
     /// The `price` field.
     pub price: Option<MultiCurrencyPrice>,
 }
-
-impl Serialize for ItemModifier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemModifier",
-                usize::from(self.id.is_some()) + usize::from(self.quantity.is_some())
-                    + usize::from(self.label.is_some())
-                    + usize::from(self.details.is_some())
-                    + usize::from(self.price.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("quantity", &self.quantity)
-            .optional("label", &self.label)
-            .optional("details", &self.details)
-            .optional("price", &self.price)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemModifier {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemModifier {
-    const NAME: &'static str = "ItemModifier";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "label" => rt::object::nullable(&mut map, &mut out.label),
-                "details" => rt::object::nullable(&mut map, &mut out.details),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemModifier { "id" id : nullable optional, "quantity" quantity : nullable optional,
+    "label" label : nullable optional, "details" details : nullable optional, "price"
+    price : nullable optional, }
 }
 
 /// The `ItemTaxFullDetails` object.
@@ -3609,58 +2030,11 @@ pub struct ItemTaxFullDetails {
     /// tax information for a line item.
     pub tax_breakdown: Option<Vec<TaxBreakdown>>,
 }
-
-impl Serialize for ItemTaxFullDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemTaxFullDetails",
-                usize::from(self.taxable_amount.is_some())
-                    + usize::from(self.tax_rate.is_some())
-                    + usize::from(self.total_tax.is_some())
-                    + usize::from(self.rate_breakdown.is_some())
-                    + usize::from(self.tax_breakdown.is_some()),
-            )
-            .optional("taxableAmount", &self.taxable_amount)
-            .optional("taxRate", &self.tax_rate)
-            .optional("totalTax", &self.total_tax)
-            .optional("rateBreakdown", &self.rate_breakdown)
-            .optional("taxBreakdown", &self.tax_breakdown)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemTaxFullDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemTaxFullDetails {
-    const NAME: &'static str = "ItemTaxFullDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "taxableAmount" => {
-                    rt::object::nullable(&mut map, &mut out.taxable_amount)
-                }
-                "taxRate" => rt::object::nullable(&mut map, &mut out.tax_rate),
-                "totalTax" => rt::object::nullable(&mut map, &mut out.total_tax),
-                "rateBreakdown" => {
-                    rt::object::nullable(&mut map, &mut out.rate_breakdown)
-                }
-                "taxBreakdown" => rt::object::nullable(&mut map, &mut out.tax_breakdown),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemTaxFullDetails { "taxableAmount" taxable_amount : nullable optional, "taxRate"
+    tax_rate : nullable optional, "totalTax" total_tax : nullable optional,
+    "rateBreakdown" rate_breakdown : nullable optional, "taxBreakdown" tax_breakdown :
+    nullable optional, }
 }
 
 /// The `LineItem` object.
@@ -3751,202 +2125,33 @@ pub struct LineItem {
     /// The `modifiersTotalPrice` field.
     pub modifiers_total_price: Option<MultiCurrencyPrice>,
 }
-
-impl Serialize for LineItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LineItem",
-                usize::from(self.id.is_some()) + usize::from(self.quantity.is_some())
-                    + usize::from(self.catalog_reference.is_some())
-                    + usize::from(self.product_name.is_some())
-                    + usize::from(self.url.is_some()) + usize::from(self.price.is_some())
-                    + usize::from(self.line_item_price.is_some())
-                    + usize::from(self.full_price.is_some())
-                    + usize::from(self.price_before_discounts.is_some())
-                    + usize::from(self.total_price_after_tax.is_some())
-                    + usize::from(self.total_price_before_tax.is_some())
-                    + usize::from(self.tax_details.is_some())
-                    + usize::from(self.discount.is_some())
-                    + usize::from(self.description_lines.is_some())
-                    + usize::from(self.media.is_some())
-                    + usize::from(self.availability.is_some())
-                    + usize::from(self.physical_properties.is_some())
-                    + usize::from(self.item_type.is_some())
-                    + usize::from(self.subscription_option_info.is_some())
-                    + usize::from(self.payment_option.is_some())
-                    + usize::from(self.service_properties.is_some())
-                    + usize::from(self.root_catalog_item_id.is_some())
-                    + usize::from(self.price_description.is_some())
-                    + usize::from(self.deposit_amount.is_some())
-                    + usize::from(self.delivery_profile_id.is_some())
-                    + usize::from(self.custom_line_item.is_some())
-                    + usize::from(self.consent_required_payment_policy.is_some())
-                    + usize::from(self.catalog_override_fields.is_some())
-                    + usize::from(self.price_undetermined.is_some())
-                    + usize::from(self.fixed_quantity.is_some())
-                    + usize::from(self.save_payment_method.is_some())
-                    + usize::from(self.taxable_address.is_some())
-                    + usize::from(self.extended_fields.is_some())
-                    + usize::from(self.policies.is_some())
-                    + usize::from(self.members_only.is_some())
-                    + usize::from(self.modifier_groups.is_some())
-                    + usize::from(self.modifiers_total_price.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("quantity", &self.quantity)
-            .optional("catalogReference", &self.catalog_reference)
-            .optional("productName", &self.product_name)
-            .optional("url", &self.url)
-            .optional("price", &self.price)
-            .optional("lineItemPrice", &self.line_item_price)
-            .optional("fullPrice", &self.full_price)
-            .optional("priceBeforeDiscounts", &self.price_before_discounts)
-            .optional("totalPriceAfterTax", &self.total_price_after_tax)
-            .optional("totalPriceBeforeTax", &self.total_price_before_tax)
-            .optional("taxDetails", &self.tax_details)
-            .optional("discount", &self.discount)
-            .optional("descriptionLines", &self.description_lines)
-            .optional("media", &self.media)
-            .optional("availability", &self.availability)
-            .optional("physicalProperties", &self.physical_properties)
-            .optional("itemType", &self.item_type)
-            .optional("subscriptionOptionInfo", &self.subscription_option_info)
-            .optional("paymentOption", &self.payment_option)
-            .optional("serviceProperties", &self.service_properties)
-            .optional("rootCatalogItemId", &self.root_catalog_item_id)
-            .optional("priceDescription", &self.price_description)
-            .optional("depositAmount", &self.deposit_amount)
-            .optional("deliveryProfileId", &self.delivery_profile_id)
-            .optional("customLineItem", &self.custom_line_item)
-            .optional(
-                "consentRequiredPaymentPolicy",
-                &self.consent_required_payment_policy,
-            )
-            .optional("catalogOverrideFields", &self.catalog_override_fields)
-            .optional("priceUndetermined", &self.price_undetermined)
-            .optional("fixedQuantity", &self.fixed_quantity)
-            .optional("savePaymentMethod", &self.save_payment_method)
-            .optional("taxableAddress", &self.taxable_address)
-            .optional("extendedFields", &self.extended_fields)
-            .optional("policies", &self.policies)
-            .optional("membersOnly", &self.members_only)
-            .optional("modifierGroups", &self.modifier_groups)
-            .optional("modifiersTotalPrice", &self.modifiers_total_price)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LineItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LineItem {
-    const NAME: &'static str = "LineItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "catalogReference" => {
-                    rt::object::nullable(&mut map, &mut out.catalog_reference)
-                }
-                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "lineItemPrice" => {
-                    rt::object::nullable(&mut map, &mut out.line_item_price)
-                }
-                "fullPrice" => rt::object::nullable(&mut map, &mut out.full_price),
-                "priceBeforeDiscounts" => {
-                    rt::object::nullable(&mut map, &mut out.price_before_discounts)
-                }
-                "totalPriceAfterTax" => {
-                    rt::object::nullable(&mut map, &mut out.total_price_after_tax)
-                }
-                "totalPriceBeforeTax" => {
-                    rt::object::nullable(&mut map, &mut out.total_price_before_tax)
-                }
-                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
-                "discount" => rt::object::nullable(&mut map, &mut out.discount),
-                "descriptionLines" => {
-                    rt::object::nullable(&mut map, &mut out.description_lines)
-                }
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "availability" => rt::object::nullable(&mut map, &mut out.availability),
-                "physicalProperties" => {
-                    rt::object::nullable(&mut map, &mut out.physical_properties)
-                }
-                "itemType" => rt::object::nullable(&mut map, &mut out.item_type),
-                "subscriptionOptionInfo" => {
-                    rt::object::nullable(&mut map, &mut out.subscription_option_info)
-                }
-                "paymentOption" => {
-                    rt::object::nullable(&mut map, &mut out.payment_option)
-                }
-                "serviceProperties" => {
-                    rt::object::nullable(&mut map, &mut out.service_properties)
-                }
-                "rootCatalogItemId" => {
-                    rt::object::nullable(&mut map, &mut out.root_catalog_item_id)
-                }
-                "priceDescription" => {
-                    rt::object::nullable(&mut map, &mut out.price_description)
-                }
-                "depositAmount" => {
-                    rt::object::nullable(&mut map, &mut out.deposit_amount)
-                }
-                "deliveryProfileId" => {
-                    rt::object::nullable(&mut map, &mut out.delivery_profile_id)
-                }
-                "customLineItem" => {
-                    rt::object::nullable(&mut map, &mut out.custom_line_item)
-                }
-                "consentRequiredPaymentPolicy" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.consent_required_payment_policy,
-                    )
-                }
-                "catalogOverrideFields" => {
-                    rt::object::nullable(&mut map, &mut out.catalog_override_fields)
-                }
-                "priceUndetermined" => {
-                    rt::object::nullable(&mut map, &mut out.price_undetermined)
-                }
-                "fixedQuantity" => {
-                    rt::object::nullable(&mut map, &mut out.fixed_quantity)
-                }
-                "savePaymentMethod" => {
-                    rt::object::nullable(&mut map, &mut out.save_payment_method)
-                }
-                "taxableAddress" => {
-                    rt::object::nullable(&mut map, &mut out.taxable_address)
-                }
-                "extendedFields" => {
-                    rt::object::nullable(&mut map, &mut out.extended_fields)
-                }
-                "policies" => rt::object::nullable(&mut map, &mut out.policies),
-                "membersOnly" => rt::object::nullable(&mut map, &mut out.members_only),
-                "modifierGroups" => {
-                    rt::object::nullable(&mut map, &mut out.modifier_groups)
-                }
-                "modifiersTotalPrice" => {
-                    rt::object::nullable(&mut map, &mut out.modifiers_total_price)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LineItem { "id" id : nullable optional, "quantity" quantity : nullable optional,
+    "catalogReference" catalog_reference : nullable optional, "productName" product_name
+    : nullable optional, "url" url : nullable optional, "price" price : nullable
+    optional, "lineItemPrice" line_item_price : nullable optional, "fullPrice" full_price
+    : nullable optional, "priceBeforeDiscounts" price_before_discounts : nullable
+    optional, "totalPriceAfterTax" total_price_after_tax : nullable optional,
+    "totalPriceBeforeTax" total_price_before_tax : nullable optional, "taxDetails"
+    tax_details : nullable optional, "discount" discount : nullable optional,
+    "descriptionLines" description_lines : nullable optional, "media" media : nullable
+    optional, "availability" availability : nullable optional, "physicalProperties"
+    physical_properties : nullable optional, "itemType" item_type : nullable optional,
+    "subscriptionOptionInfo" subscription_option_info : nullable optional,
+    "paymentOption" payment_option : nullable optional, "serviceProperties"
+    service_properties : nullable optional, "rootCatalogItemId" root_catalog_item_id :
+    nullable optional, "priceDescription" price_description : nullable optional,
+    "depositAmount" deposit_amount : nullable optional, "deliveryProfileId"
+    delivery_profile_id : nullable optional, "customLineItem" custom_line_item : nullable
+    optional, "consentRequiredPaymentPolicy" consent_required_payment_policy : nullable
+    optional, "catalogOverrideFields" catalog_override_fields : nullable optional,
+    "priceUndetermined" price_undetermined : nullable optional, "fixedQuantity"
+    fixed_quantity : nullable optional, "savePaymentMethod" save_payment_method :
+    nullable optional, "taxableAddress" taxable_address : nullable optional,
+    "extendedFields" extended_fields : nullable optional, "policies" policies : nullable
+    optional, "membersOnly" members_only : nullable optional, "modifierGroups"
+    modifier_groups : nullable optional, "modifiersTotalPrice" modifiers_total_price :
+    nullable optional, }
 }
 
 /// The `MarkCheckoutAsCompletedRequest` object.
@@ -3955,41 +2160,8 @@ pub struct MarkCheckoutAsCompletedRequest {
     /// Checkout ID.
     pub id: String,
 }
-
-impl Serialize for MarkCheckoutAsCompletedRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "MarkCheckoutAsCompletedRequest", 1)
-            .field("id", &self.id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MarkCheckoutAsCompletedRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MarkCheckoutAsCompletedRequest {
-    const NAME: &'static str = "MarkCheckoutAsCompletedRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { id: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    MarkCheckoutAsCompletedRequest { "id" id : value field, } required { id "id" }
 }
 
 /// The `MarkCheckoutAsCompletedResponse` object.
@@ -3999,33 +2171,8 @@ pub struct MarkCheckoutAsCompletedResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for MarkCheckoutAsCompletedResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for MarkCheckoutAsCompletedResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MarkCheckoutAsCompletedResponse {
-    const NAME: &'static str = "MarkCheckoutAsCompletedResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MarkCheckoutAsCompletedResponse {} unknown unknown_fields
 }
 
 /// Reserved for internal use.
@@ -4038,54 +2185,10 @@ pub struct MembershipOptions {
     /// The `selectedMemberships` field.
     pub selected_memberships: Option<SelectedMemberships>,
 }
-
-impl Serialize for MembershipOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MembershipOptions",
-                usize::from(self.eligible_memberships.is_some())
-                    + usize::from(self.invalid_memberships.is_some())
-                    + usize::from(self.selected_memberships.is_some()),
-            )
-            .optional("eligibleMemberships", &self.eligible_memberships)
-            .optional("invalidMemberships", &self.invalid_memberships)
-            .optional("selectedMemberships", &self.selected_memberships)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MembershipOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MembershipOptions {
-    const NAME: &'static str = "MembershipOptions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "eligibleMemberships" => {
-                    rt::object::nullable(&mut map, &mut out.eligible_memberships)
-                }
-                "invalidMemberships" => {
-                    rt::object::nullable(&mut map, &mut out.invalid_memberships)
-                }
-                "selectedMemberships" => {
-                    rt::object::nullable(&mut map, &mut out.selected_memberships)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MembershipOptions { "eligibleMemberships" eligible_memberships : nullable optional,
+    "invalidMemberships" invalid_memberships : nullable optional, "selectedMemberships"
+    selected_memberships : nullable optional, }
 }
 
 /// The `MerchantDiscount` object.
@@ -4096,45 +2199,9 @@ pub struct MerchantDiscount {
     /// Discount Percentage. Will be calculated from items price before other discounts.
     pub percentage: Option<f64>,
 }
-
-impl Serialize for MerchantDiscount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MerchantDiscount",
-                usize::from(self.amount.is_some())
-                    + usize::from(self.percentage.is_some()),
-            )
-            .optional("amount", &self.amount)
-            .optional("percentage", &self.percentage)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MerchantDiscount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MerchantDiscount {
-    const NAME: &'static str = "MerchantDiscount";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "percentage" => rt::object::nullable(&mut map, &mut out.percentage),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MerchantDiscount { "amount" amount : nullable optional, "percentage" percentage :
+    nullable optional, }
 }
 
 /// The `ModifierGroup` object.
@@ -4147,47 +2214,9 @@ pub struct ModifierGroup {
     /// List of modifiers in this group.
     pub modifiers: Option<Vec<ItemModifier>>,
 }
-
-impl Serialize for ModifierGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ModifierGroup",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.modifiers.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("modifiers", &self.modifiers)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ModifierGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ModifierGroup {
-    const NAME: &'static str = "ModifierGroup";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "modifiers" => rt::object::nullable(&mut map, &mut out.modifiers),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ModifierGroup { "id" id : nullable optional, "name" name : nullable optional,
+    "modifiers" modifiers : nullable optional, }
 }
 
 /// The `OtherCharge` object.
@@ -4200,47 +2229,9 @@ pub struct OtherCharge {
     /// Description of the additional charge. For example, `"Handling fee of $5 applied for gift wrapping"`.
     pub details: Option<String>,
 }
-
-impl Serialize for OtherCharge {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OtherCharge",
-                usize::from(self.r#type.is_some()) + usize::from(self.price.is_some())
-                    + usize::from(self.details.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("price", &self.price)
-            .optional("details", &self.details)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OtherCharge {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OtherCharge {
-    const NAME: &'static str = "OtherCharge";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "details" => rt::object::nullable(&mut map, &mut out.details),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OtherCharge { "type" r#type : nullable optional, "price" price : nullable optional,
+    "details" details : nullable optional, }
 }
 
 /// The `PhysicalProperties` object.
@@ -4253,47 +2244,9 @@ pub struct PhysicalProperties {
     /// Whether this line item is shippable.
     pub shippable: Option<bool>,
 }
-
-impl Serialize for PhysicalProperties {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PhysicalProperties",
-                usize::from(self.weight.is_some()) + usize::from(self.sku.is_some())
-                    + usize::from(self.shippable.is_some()),
-            )
-            .optional("weight", &self.weight)
-            .optional("sku", &self.sku)
-            .optional("shippable", &self.shippable)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PhysicalProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PhysicalProperties {
-    const NAME: &'static str = "PhysicalProperties";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "weight" => rt::object::nullable(&mut map, &mut out.weight),
-                "sku" => rt::object::nullable(&mut map, &mut out.sku),
-                "shippable" => rt::object::nullable(&mut map, &mut out.shippable),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PhysicalProperties { "weight" weight : nullable optional, "sku" sku : nullable
+    optional, "shippable" shippable : nullable optional, }
 }
 
 /// The `PickupDetails` object.
@@ -4308,50 +2261,10 @@ pub struct PickupDetails {
     /// The `pickupMethod` field.
     pub pickup_method: Option<PickupMethod>,
 }
-
-impl Serialize for PickupDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PickupDetails",
-                usize::from(self.address.is_some())
-                    + usize::from(self.business_location.is_some())
-                    + usize::from(self.pickup_method.is_some()),
-            )
-            .optional("address", &self.address)
-            .optional("businessLocation", &self.business_location)
-            .optional("pickupMethod", &self.pickup_method)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PickupDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PickupDetails {
-    const NAME: &'static str = "PickupDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "address" => rt::object::nullable(&mut map, &mut out.address),
-                "businessLocation" => {
-                    rt::object::nullable(&mut map, &mut out.business_location)
-                }
-                "pickupMethod" => rt::object::nullable(&mut map, &mut out.pickup_method),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PickupDetails { "address" address : nullable optional, "businessLocation"
+    business_location : nullable optional, "pickupMethod" pickup_method : nullable
+    optional, }
 }
 
 /// The `PriceSummary` object.
@@ -4370,59 +2283,11 @@ pub struct PriceSummary {
     /// The `additionalFees` field.
     pub additional_fees: Option<MultiCurrencyPrice>,
 }
-
-impl Serialize for PriceSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PriceSummary",
-                usize::from(self.subtotal.is_some())
-                    + usize::from(self.shipping.is_some())
-                    + usize::from(self.tax.is_some())
-                    + usize::from(self.discount.is_some())
-                    + usize::from(self.total.is_some())
-                    + usize::from(self.additional_fees.is_some()),
-            )
-            .optional("subtotal", &self.subtotal)
-            .optional("shipping", &self.shipping)
-            .optional("tax", &self.tax)
-            .optional("discount", &self.discount)
-            .optional("total", &self.total)
-            .optional("additionalFees", &self.additional_fees)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PriceSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PriceSummary {
-    const NAME: &'static str = "PriceSummary";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "subtotal" => rt::object::nullable(&mut map, &mut out.subtotal),
-                "shipping" => rt::object::nullable(&mut map, &mut out.shipping),
-                "tax" => rt::object::nullable(&mut map, &mut out.tax),
-                "discount" => rt::object::nullable(&mut map, &mut out.discount),
-                "total" => rt::object::nullable(&mut map, &mut out.total),
-                "additionalFees" => {
-                    rt::object::nullable(&mut map, &mut out.additional_fees)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PriceSummary { "subtotal" subtotal : nullable optional, "shipping" shipping :
+    nullable optional, "tax" tax : nullable optional, "discount" discount : nullable
+    optional, "total" total : nullable optional, "additionalFees" additional_fees :
+    nullable optional, }
 }
 
 /// - `NO_TAX_COLLECTED`: no tax being collected for this request due to location of purchase
@@ -4490,42 +2355,8 @@ pub struct RemoveCouponResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
 }
-
-impl Serialize for RemoveCouponResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RemoveCouponResponse",
-                usize::from(self.checkout.is_some()),
-            )
-            .optional("checkout", &self.checkout)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveCouponResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveCouponResponse {
-    const NAME: &'static str = "RemoveCouponResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RemoveCouponResponse { "checkout" checkout : nullable optional, }
 }
 
 /// The `RemoveGiftCardRequest` object.
@@ -4534,41 +2365,8 @@ pub struct RemoveGiftCardRequest {
     /// ID of the checkout to remove the gift card from.
     pub id: String,
 }
-
-impl Serialize for RemoveGiftCardRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "RemoveGiftCardRequest", 1)
-            .field("id", &self.id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveGiftCardRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveGiftCardRequest {
-    const NAME: &'static str = "RemoveGiftCardRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { id: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    RemoveGiftCardRequest { "id" id : value field, } required { id "id" }
 }
 
 /// The `RemoveGiftCardResponse` object.
@@ -4577,42 +2375,8 @@ pub struct RemoveGiftCardResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
 }
-
-impl Serialize for RemoveGiftCardResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RemoveGiftCardResponse",
-                usize::from(self.checkout.is_some()),
-            )
-            .optional("checkout", &self.checkout)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveGiftCardResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveGiftCardResponse {
-    const NAME: &'static str = "RemoveGiftCardResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RemoveGiftCardResponse { "checkout" checkout : nullable optional, }
 }
 
 /// The `RemoveLineItemsResponse` object.
@@ -4621,42 +2385,8 @@ pub struct RemoveLineItemsResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
 }
-
-impl Serialize for RemoveLineItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RemoveLineItemsResponse",
-                usize::from(self.checkout.is_some()),
-            )
-            .optional("checkout", &self.checkout)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveLineItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveLineItemsResponse {
-    const NAME: &'static str = "RemoveLineItemsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RemoveLineItemsResponse { "checkout" checkout : nullable optional, }
 }
 
 /// The `RemoveOverrideCheckoutUrlRequest` object.
@@ -4665,41 +2395,8 @@ pub struct RemoveOverrideCheckoutUrlRequest {
     /// ID of the checkout to remove the override checkout url from.
     pub id: String,
 }
-
-impl Serialize for RemoveOverrideCheckoutUrlRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "RemoveOverrideCheckoutUrlRequest", 1)
-            .field("id", &self.id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveOverrideCheckoutUrlRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveOverrideCheckoutUrlRequest {
-    const NAME: &'static str = "RemoveOverrideCheckoutUrlRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { id: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    RemoveOverrideCheckoutUrlRequest { "id" id : value field, } required { id "id" }
 }
 
 /// The `RemoveOverrideCheckoutUrlResponse` object.
@@ -4708,42 +2405,8 @@ pub struct RemoveOverrideCheckoutUrlResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
 }
-
-impl Serialize for RemoveOverrideCheckoutUrlResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RemoveOverrideCheckoutUrlResponse",
-                usize::from(self.checkout.is_some()),
-            )
-            .optional("checkout", &self.checkout)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveOverrideCheckoutUrlResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveOverrideCheckoutUrlResponse {
-    const NAME: &'static str = "RemoveOverrideCheckoutUrlResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RemoveOverrideCheckoutUrlResponse { "checkout" checkout : nullable optional, }
 }
 
 /// The `SelectedCarrierServiceOption` object.
@@ -4771,69 +2434,13 @@ pub struct SelectedCarrierServiceOption {
     /// If the delivery solution is a partial and doesn't apply to all items.
     pub partial: Option<bool>,
 }
-
-impl Serialize for SelectedCarrierServiceOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SelectedCarrierServiceOption",
-                usize::from(self.code.is_some()) + usize::from(self.title.is_some())
-                    + usize::from(self.logistics.is_some())
-                    + usize::from(self.cost.is_some())
-                    + usize::from(self.requested_shipping_option.is_some())
-                    + usize::from(self.other_charges.is_some())
-                    + usize::from(self.carrier_id.is_some())
-                    + usize::from(self.delivery_allocations.is_some())
-                    + usize::from(self.partial.is_some()),
-            )
-            .optional("code", &self.code)
-            .optional("title", &self.title)
-            .optional("logistics", &self.logistics)
-            .optional("cost", &self.cost)
-            .optional("requestedShippingOption", &self.requested_shipping_option)
-            .optional("otherCharges", &self.other_charges)
-            .optional("carrierId", &self.carrier_id)
-            .optional("deliveryAllocations", &self.delivery_allocations)
-            .optional("partial", &self.partial)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SelectedCarrierServiceOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SelectedCarrierServiceOption {
-    const NAME: &'static str = "SelectedCarrierServiceOption";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "code" => rt::object::nullable(&mut map, &mut out.code),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "logistics" => rt::object::nullable(&mut map, &mut out.logistics),
-                "cost" => rt::object::nullable(&mut map, &mut out.cost),
-                "requestedShippingOption" => {
-                    rt::object::nullable(&mut map, &mut out.requested_shipping_option)
-                }
-                "otherCharges" => rt::object::nullable(&mut map, &mut out.other_charges),
-                "carrierId" => rt::object::nullable(&mut map, &mut out.carrier_id),
-                "deliveryAllocations" => {
-                    rt::object::nullable(&mut map, &mut out.delivery_allocations)
-                }
-                "partial" => rt::object::nullable(&mut map, &mut out.partial),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SelectedCarrierServiceOption { "code" code : nullable optional, "title" title :
+    nullable optional, "logistics" logistics : nullable optional, "cost" cost : nullable
+    optional, "requestedShippingOption" requested_shipping_option : nullable optional,
+    "otherCharges" other_charges : nullable optional, "carrierId" carrier_id : nullable
+    optional, "deliveryAllocations" delivery_allocations : nullable optional, "partial"
+    partial : nullable optional, }
 }
 
 /// The `SelectedCarrierServiceOptionOtherCharge` object.
@@ -4846,47 +2453,9 @@ pub struct SelectedCarrierServiceOptionOtherCharge {
     /// The `cost` field.
     pub cost: Option<SelectedCarrierServiceOptionPrices>,
 }
-
-impl Serialize for SelectedCarrierServiceOptionOtherCharge {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SelectedCarrierServiceOptionOtherCharge",
-                usize::from(self.r#type.is_some()) + usize::from(self.details.is_some())
-                    + usize::from(self.cost.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("details", &self.details)
-            .optional("cost", &self.cost)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SelectedCarrierServiceOptionOtherCharge {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SelectedCarrierServiceOptionOtherCharge {
-    const NAME: &'static str = "SelectedCarrierServiceOptionOtherCharge";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "details" => rt::object::nullable(&mut map, &mut out.details),
-                "cost" => rt::object::nullable(&mut map, &mut out.cost),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SelectedCarrierServiceOptionOtherCharge { "type" r#type : nullable optional,
+    "details" details : nullable optional, "cost" cost : nullable optional, }
 }
 
 /// The `SelectedCarrierServiceOptionPrices` object.
@@ -4903,60 +2472,11 @@ pub struct SelectedCarrierServiceOptionPrices {
     /// The `price` field.
     pub price: Option<MultiCurrencyPrice>,
 }
-
-impl Serialize for SelectedCarrierServiceOptionPrices {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SelectedCarrierServiceOptionPrices",
-                usize::from(self.total_price_after_tax.is_some())
-                    + usize::from(self.total_price_before_tax.is_some())
-                    + usize::from(self.tax_details.is_some())
-                    + usize::from(self.total_discount.is_some())
-                    + usize::from(self.price.is_some()),
-            )
-            .optional("totalPriceAfterTax", &self.total_price_after_tax)
-            .optional("totalPriceBeforeTax", &self.total_price_before_tax)
-            .optional("taxDetails", &self.tax_details)
-            .optional("totalDiscount", &self.total_discount)
-            .optional("price", &self.price)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SelectedCarrierServiceOptionPrices {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SelectedCarrierServiceOptionPrices {
-    const NAME: &'static str = "SelectedCarrierServiceOptionPrices";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "totalPriceAfterTax" => {
-                    rt::object::nullable(&mut map, &mut out.total_price_after_tax)
-                }
-                "totalPriceBeforeTax" => {
-                    rt::object::nullable(&mut map, &mut out.total_price_before_tax)
-                }
-                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
-                "totalDiscount" => {
-                    rt::object::nullable(&mut map, &mut out.total_discount)
-                }
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SelectedCarrierServiceOptionPrices { "totalPriceAfterTax" total_price_after_tax :
+    nullable optional, "totalPriceBeforeTax" total_price_before_tax : nullable optional,
+    "taxDetails" tax_details : nullable optional, "totalDiscount" total_discount :
+    nullable optional, "price" price : nullable optional, }
 }
 
 /// The `SelectedMembership` object.
@@ -4969,47 +2489,9 @@ pub struct SelectedMembership {
     /// IDs of the line items this membership applies to.
     pub line_item_ids: Option<Vec<String>>,
 }
-
-impl Serialize for SelectedMembership {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SelectedMembership",
-                usize::from(self.id.is_some()) + usize::from(self.app_id.is_some())
-                    + usize::from(self.line_item_ids.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("appId", &self.app_id)
-            .optional("lineItemIds", &self.line_item_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SelectedMembership {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SelectedMembership {
-    const NAME: &'static str = "SelectedMembership";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SelectedMembership { "id" id : nullable optional, "appId" app_id : nullable optional,
+    "lineItemIds" line_item_ids : nullable optional, }
 }
 
 /// The `SelectedMemberships` object.
@@ -5018,42 +2500,8 @@ pub struct SelectedMemberships {
     /// Selected memberships.
     pub memberships: Option<Vec<SelectedMembership>>,
 }
-
-impl Serialize for SelectedMemberships {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SelectedMemberships",
-                usize::from(self.memberships.is_some()),
-            )
-            .optional("memberships", &self.memberships)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SelectedMemberships {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SelectedMemberships {
-    const NAME: &'static str = "SelectedMemberships";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "memberships" => rt::object::nullable(&mut map, &mut out.memberships),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SelectedMemberships { "memberships" memberships : nullable optional, }
 }
 
 /// The `ShippingInfo` object.
@@ -5068,63 +2516,11 @@ pub struct ShippingInfo {
     /// All carrier options for this shipping rule.
     pub carrier_service_options: Option<Vec<CarrierServiceOption>>,
 }
-
-impl Serialize for ShippingInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ShippingInfo",
-                usize::from(self.shipping_destination.is_some())
-                    + usize::from(self.selected_carrier_service_option.is_some())
-                    + usize::from(self.region.is_some())
-                    + usize::from(self.carrier_service_options.is_some()),
-            )
-            .optional("shippingDestination", &self.shipping_destination)
-            .optional(
-                "selectedCarrierServiceOption",
-                &self.selected_carrier_service_option,
-            )
-            .optional("region", &self.region)
-            .optional("carrierServiceOptions", &self.carrier_service_options)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ShippingInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ShippingInfo {
-    const NAME: &'static str = "ShippingInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "shippingDestination" => {
-                    rt::object::nullable(&mut map, &mut out.shipping_destination)
-                }
-                "selectedCarrierServiceOption" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.selected_carrier_service_option,
-                    )
-                }
-                "region" => rt::object::nullable(&mut map, &mut out.region),
-                "carrierServiceOptions" => {
-                    rt::object::nullable(&mut map, &mut out.carrier_service_options)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ShippingInfo { "shippingDestination" shipping_destination : nullable optional,
+    "selectedCarrierServiceOption" selected_carrier_service_option : nullable optional,
+    "region" region : nullable optional, "carrierServiceOptions" carrier_service_options
+    : nullable optional, }
 }
 
 /// The `ShippingOption` object.
@@ -5145,58 +2541,11 @@ pub struct ShippingOption {
     /// If the delivery solution is a partial and doesn't apply to all items.
     pub partial: Option<bool>,
 }
-
-impl Serialize for ShippingOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ShippingOption",
-                usize::from(self.code.is_some()) + usize::from(self.title.is_some())
-                    + usize::from(self.logistics.is_some())
-                    + usize::from(self.cost.is_some())
-                    + usize::from(self.delivery_allocations.is_some())
-                    + usize::from(self.partial.is_some()),
-            )
-            .optional("code", &self.code)
-            .optional("title", &self.title)
-            .optional("logistics", &self.logistics)
-            .optional("cost", &self.cost)
-            .optional("deliveryAllocations", &self.delivery_allocations)
-            .optional("partial", &self.partial)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ShippingOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ShippingOption {
-    const NAME: &'static str = "ShippingOption";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "code" => rt::object::nullable(&mut map, &mut out.code),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "logistics" => rt::object::nullable(&mut map, &mut out.logistics),
-                "cost" => rt::object::nullable(&mut map, &mut out.cost),
-                "deliveryAllocations" => {
-                    rt::object::nullable(&mut map, &mut out.delivery_allocations)
-                }
-                "partial" => rt::object::nullable(&mut map, &mut out.partial),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ShippingOption { "code" code : nullable optional, "title" title : nullable optional,
+    "logistics" logistics : nullable optional, "cost" cost : nullable optional,
+    "deliveryAllocations" delivery_allocations : nullable optional, "partial" partial :
+    nullable optional, }
 }
 
 /// The `ShippingPrice` object.
@@ -5207,45 +2556,9 @@ pub struct ShippingPrice {
     /// Other costs such as insurance, handling & packaging for fragile items, etc.
     pub other_charges: Option<Vec<OtherCharge>>,
 }
-
-impl Serialize for ShippingPrice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ShippingPrice",
-                usize::from(self.price.is_some())
-                    + usize::from(self.other_charges.is_some()),
-            )
-            .optional("price", &self.price)
-            .optional("otherCharges", &self.other_charges)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ShippingPrice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ShippingPrice {
-    const NAME: &'static str = "ShippingPrice";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "otherCharges" => rt::object::nullable(&mut map, &mut out.other_charges),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ShippingPrice { "price" price : nullable optional, "otherCharges" other_charges :
+    nullable optional, }
 }
 
 /// The `ShippingRegion` object.
@@ -5256,44 +2569,8 @@ pub struct ShippingRegion {
     /// Shipping region name.
     pub name: Option<String>,
 }
-
-impl Serialize for ShippingRegion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ShippingRegion",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ShippingRegion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ShippingRegion {
-    const NAME: &'static str = "ShippingRegion";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ShippingRegion { "id" id : nullable optional, "name" name : nullable optional, }
 }
 
 /// The `StreetAddress` object.
@@ -5304,43 +2581,8 @@ pub struct StreetAddress {
     /// Street name.
     pub name: Option<String>,
 }
-
-impl Serialize for StreetAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "StreetAddress",
-                usize::from(self.number.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("number", &self.number)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for StreetAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for StreetAddress {
-    const NAME: &'static str = "StreetAddress";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "number" => rt::object::nullable(&mut map, &mut out.number),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    StreetAddress { "number" number : nullable optional, "name" name : nullable optional,
     }
 }
 
@@ -5352,43 +2594,8 @@ pub struct Target {
     /// The `lineItem` field.
     pub line_item: Option<TargetLineItem>,
 }
-
-impl Serialize for Target {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Target",
-                usize::from(self.other.is_some()) + usize::from(self.line_item.is_some()),
-            )
-            .optional("other", &self.other)
-            .optional("lineItem", &self.line_item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Target {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Target {
-    const NAME: &'static str = "Target";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "other" => rt::object::nullable(&mut map, &mut out.other),
-                "lineItem" => rt::object::nullable(&mut map, &mut out.line_item),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    Target { "other" other : nullable optional, "lineItem" line_item : nullable optional,
     }
 }
 
@@ -5402,52 +2609,10 @@ pub struct TaxCalculationDetails {
     /// The `rateType` field.
     pub rate_type: Option<RateType>,
 }
-
-impl Serialize for TaxCalculationDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TaxCalculationDetails",
-                usize::from(self.manual_rate_reason.is_some())
-                    + usize::from(self.auto_tax_fallback_details.is_some())
-                    + usize::from(self.rate_type.is_some()),
-            )
-            .optional("manualRateReason", &self.manual_rate_reason)
-            .optional("autoTaxFallbackDetails", &self.auto_tax_fallback_details)
-            .optional("rateType", &self.rate_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TaxCalculationDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TaxCalculationDetails {
-    const NAME: &'static str = "TaxCalculationDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "manualRateReason" => {
-                    rt::object::nullable(&mut map, &mut out.manual_rate_reason)
-                }
-                "autoTaxFallbackDetails" => {
-                    rt::object::nullable(&mut map, &mut out.auto_tax_fallback_details)
-                }
-                "rateType" => rt::object::nullable(&mut map, &mut out.rate_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TaxCalculationDetails { "manualRateReason" manual_rate_reason : nullable optional,
+    "autoTaxFallbackDetails" auto_tax_fallback_details : nullable optional, "rateType"
+    rate_type : nullable optional, }
 }
 
 /// The `TaxSummary` object.
@@ -5460,52 +2625,9 @@ pub struct TaxSummary {
     /// The `calculationDetails` field.
     pub calculation_details: Option<TaxCalculationDetails>,
 }
-
-impl Serialize for TaxSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TaxSummary",
-                usize::from(self.taxable_amount.is_some())
-                    + usize::from(self.total_tax.is_some())
-                    + usize::from(self.calculation_details.is_some()),
-            )
-            .optional("taxableAmount", &self.taxable_amount)
-            .optional("totalTax", &self.total_tax)
-            .optional("calculationDetails", &self.calculation_details)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TaxSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TaxSummary {
-    const NAME: &'static str = "TaxSummary";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "taxableAmount" => {
-                    rt::object::nullable(&mut map, &mut out.taxable_amount)
-                }
-                "totalTax" => rt::object::nullable(&mut map, &mut out.total_tax),
-                "calculationDetails" => {
-                    rt::object::nullable(&mut map, &mut out.calculation_details)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TaxSummary { "taxableAmount" taxable_amount : nullable optional, "totalTax" total_tax
+    : nullable optional, "calculationDetails" calculation_details : nullable optional, }
 }
 
 /// At most one of `addressType` is set (a oneOf group).
@@ -5514,42 +2636,8 @@ pub struct TaxableAddress {
     /// The `addressType` field.
     pub address_type: Option<TaxableAddressType>,
 }
-
-impl Serialize for TaxableAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TaxableAddress",
-                usize::from(self.address_type.is_some()),
-            )
-            .optional("addressType", &self.address_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TaxableAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TaxableAddress {
-    const NAME: &'static str = "TaxableAddress";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "addressType" => rt::object::nullable(&mut map, &mut out.address_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TaxableAddress { "addressType" address_type : nullable optional, }
 }
 
 /// One of the `TaxableAddressType` values.
@@ -5631,78 +2719,13 @@ pub struct UpdateCheckoutRequest {
     /// Amount to redeem from the gift card referenced in `gift_card_code`.
     pub gift_card_redeem_amount: Option<String>,
 }
-
-impl Serialize for UpdateCheckoutRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateCheckoutRequest",
-                1 + usize::from(self.coupon_code.is_some())
-                    + usize::from(self.gift_card_code.is_some())
-                    + usize::from(self.override_checkout_url.is_some())
-                    + usize::from(self.line_items.is_some())
-                    + usize::from(self.custom_line_items.is_some())
-                    + usize::from(self.gift_card_redeem_amount.is_some()),
-            )
-            .field("checkout", &self.checkout)
-            .optional("couponCode", &self.coupon_code)
-            .optional("giftCardCode", &self.gift_card_code)
-            .optional("overrideCheckoutUrl", &self.override_checkout_url)
-            .optional("lineItems", &self.line_items)
-            .optional("customLineItems", &self.custom_line_items)
-            .optional("giftCardRedeemAmount", &self.gift_card_redeem_amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateCheckoutRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateCheckoutRequest {
-    const NAME: &'static str = "UpdateCheckoutRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checkout" => rt::object::value(&mut map, &mut f0),
-                "couponCode" => rt::object::nullable(&mut map, &mut f1),
-                "giftCardCode" => rt::object::nullable(&mut map, &mut f2),
-                "overrideCheckoutUrl" => rt::object::nullable(&mut map, &mut f3),
-                "lineItems" => rt::object::nullable(&mut map, &mut f4),
-                "customLineItems" => rt::object::nullable(&mut map, &mut f5),
-                "giftCardRedeemAmount" => rt::object::nullable(&mut map, &mut f6),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    checkout: f0,
-                    coupon_code: f1,
-                    gift_card_code: f2,
-                    override_checkout_url: f3,
-                    line_items: f4,
-                    custom_line_items: f5,
-                    gift_card_redeem_amount: f6,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "checkout")])),
-        }
-    }
+rt::object! {
+    UpdateCheckoutRequest { "checkout" checkout : value field, "couponCode" coupon_code :
+    nullable optional, "giftCardCode" gift_card_code : nullable optional,
+    "overrideCheckoutUrl" override_checkout_url : nullable optional, "lineItems"
+    line_items : nullable optional, "customLineItems" custom_line_items : nullable
+    optional, "giftCardRedeemAmount" gift_card_redeem_amount : nullable optional, }
+    required { checkout "checkout" }
 }
 
 /// The `UpdateCheckoutResponse` object.
@@ -5711,42 +2734,8 @@ pub struct UpdateCheckoutResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
 }
-
-impl Serialize for UpdateCheckoutResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateCheckoutResponse",
-                usize::from(self.checkout.is_some()),
-            )
-            .optional("checkout", &self.checkout)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateCheckoutResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateCheckoutResponse {
-    const NAME: &'static str = "UpdateCheckoutResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateCheckoutResponse { "checkout" checkout : nullable optional, }
 }
 
 /// The `UpdateLineItemsQuantityResponse` object.
@@ -5755,42 +2744,8 @@ pub struct UpdateLineItemsQuantityResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
 }
-
-impl Serialize for UpdateLineItemsQuantityResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateLineItemsQuantityResponse",
-                usize::from(self.checkout.is_some()),
-            )
-            .optional("checkout", &self.checkout)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateLineItemsQuantityResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateLineItemsQuantityResponse {
-    const NAME: &'static str = "UpdateLineItemsQuantityResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateLineItemsQuantityResponse { "checkout" checkout : nullable optional, }
 }
 
 /// The `Violation` object.
@@ -5803,47 +2758,9 @@ pub struct Violation {
     /// Violation description. Can include rich text. Only HTTP or HTTPS links in the following format are allowed: `<a href="https://www.wix.com">Click me</a>`.
     pub description: Option<String>,
 }
-
-impl Serialize for Violation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Violation",
-                usize::from(self.severity.is_some()) + usize::from(self.target.is_some())
-                    + usize::from(self.description.is_some()),
-            )
-            .optional("severity", &self.severity)
-            .optional("target", &self.target)
-            .optional("description", &self.description)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Violation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Violation {
-    const NAME: &'static str = "Violation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "severity" => rt::object::nullable(&mut map, &mut out.severity),
-                "target" => rt::object::nullable(&mut map, &mut out.target),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Violation { "severity" severity : nullable optional, "target" target : nullable
+    optional, "description" description : nullable optional, }
 }
 
 /// A webhook event of Ecom Checkout.

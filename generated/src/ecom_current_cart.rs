@@ -627,42 +627,8 @@ pub struct AddToCartResponse {
     /// The `cart` field.
     pub cart: Option<Cart>,
 }
-
-impl Serialize for AddToCartResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddToCartResponse",
-                usize::from(self.cart.is_some()),
-            )
-            .optional("cart", &self.cart)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddToCartResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddToCartResponse {
-    const NAME: &'static str = "AddToCartResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cart" => rt::object::nullable(&mut map, &mut out.cart),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AddToCartResponse { "cart" cart : nullable optional, }
 }
 
 /// The `AddToCurrentCartRequest` object.
@@ -680,52 +646,10 @@ pub struct AddToCurrentCartRequest {
     /// Learn more about the [Locations API](https://dev.wix.com/docs/rest/business-management/locations/introduction).
     pub business_location_id: Option<String>,
 }
-
-impl Serialize for AddToCurrentCartRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddToCurrentCartRequest",
-                usize::from(self.line_items.is_some())
-                    + usize::from(self.custom_line_items.is_some())
-                    + usize::from(self.business_location_id.is_some()),
-            )
-            .optional("lineItems", &self.line_items)
-            .optional("customLineItems", &self.custom_line_items)
-            .optional("businessLocationId", &self.business_location_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddToCurrentCartRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddToCurrentCartRequest {
-    const NAME: &'static str = "AddToCurrentCartRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
-                "customLineItems" => {
-                    rt::object::nullable(&mut map, &mut out.custom_line_items)
-                }
-                "businessLocationId" => {
-                    rt::object::nullable(&mut map, &mut out.business_location_id)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AddToCurrentCartRequest { "lineItems" line_items : nullable optional,
+    "customLineItems" custom_line_items : nullable optional, "businessLocationId"
+    business_location_id : nullable optional, }
 }
 
 /// The `AdditionalFee` object.
@@ -755,81 +679,14 @@ pub struct AdditionalFee {
     /// The `taxableAddress` field.
     pub taxable_address: Option<TaxableAddress>,
 }
-
-impl Serialize for AdditionalFee {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AdditionalFee",
-                usize::from(self.code.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.price.is_some())
-                    + usize::from(self.tax_details.is_some())
-                    + usize::from(self.provider_app_id.is_some())
-                    + usize::from(self.price_before_tax.is_some())
-                    + usize::from(self.price_after_tax.is_some())
-                    + usize::from(self.line_item_ids.is_some())
-                    + usize::from(self.source.is_some())
-                    + usize::from(self.translated_name.is_some())
-                    + usize::from(self.taxable_address.is_some()),
-            )
-            .optional("code", &self.code)
-            .optional("name", &self.name)
-            .optional("price", &self.price)
-            .optional("taxDetails", &self.tax_details)
-            .optional("providerAppId", &self.provider_app_id)
-            .optional("priceBeforeTax", &self.price_before_tax)
-            .optional("priceAfterTax", &self.price_after_tax)
-            .optional("lineItemIds", &self.line_item_ids)
-            .optional("source", &self.source)
-            .optional("translatedName", &self.translated_name)
-            .optional("taxableAddress", &self.taxable_address)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AdditionalFee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AdditionalFee {
-    const NAME: &'static str = "AdditionalFee";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "code" => rt::object::nullable(&mut map, &mut out.code),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
-                "providerAppId" => {
-                    rt::object::nullable(&mut map, &mut out.provider_app_id)
-                }
-                "priceBeforeTax" => {
-                    rt::object::nullable(&mut map, &mut out.price_before_tax)
-                }
-                "priceAfterTax" => {
-                    rt::object::nullable(&mut map, &mut out.price_after_tax)
-                }
-                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
-                "source" => rt::object::nullable(&mut map, &mut out.source),
-                "translatedName" => {
-                    rt::object::nullable(&mut map, &mut out.translated_name)
-                }
-                "taxableAddress" => {
-                    rt::object::nullable(&mut map, &mut out.taxable_address)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AdditionalFee { "code" code : nullable optional, "name" name : nullable optional,
+    "price" price : nullable optional, "taxDetails" tax_details : nullable optional,
+    "providerAppId" provider_app_id : nullable optional, "priceBeforeTax"
+    price_before_tax : nullable optional, "priceAfterTax" price_after_tax : nullable
+    optional, "lineItemIds" line_item_ids : nullable optional, "source" source : nullable
+    optional, "translatedName" translated_name : nullable optional, "taxableAddress"
+    taxable_address : nullable optional, }
 }
 
 /// - `SERVICE_PLUGIN`: The additional fee was added by an additional fee service plugin
@@ -924,75 +781,13 @@ pub struct Address {
     /// Subdivision full-name.
     pub subdivision_fullname: Option<String>,
 }
-
-impl Serialize for Address {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Address",
-                usize::from(self.country.is_some())
-                    + usize::from(self.subdivision.is_some())
-                    + usize::from(self.city.is_some())
-                    + usize::from(self.postal_code.is_some())
-                    + usize::from(self.street_address.is_some())
-                    + usize::from(self.address_line.is_some())
-                    + usize::from(self.address_line2.is_some())
-                    + usize::from(self.geocode.is_some())
-                    + usize::from(self.country_fullname.is_some())
-                    + usize::from(self.subdivision_fullname.is_some()),
-            )
-            .optional("country", &self.country)
-            .optional("subdivision", &self.subdivision)
-            .optional("city", &self.city)
-            .optional("postalCode", &self.postal_code)
-            .optional("streetAddress", &self.street_address)
-            .optional("addressLine", &self.address_line)
-            .optional("addressLine2", &self.address_line2)
-            .optional("geocode", &self.geocode)
-            .optional("countryFullname", &self.country_fullname)
-            .optional("subdivisionFullname", &self.subdivision_fullname)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Address {
-    const NAME: &'static str = "Address";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "country" => rt::object::nullable(&mut map, &mut out.country),
-                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
-                "city" => rt::object::nullable(&mut map, &mut out.city),
-                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
-                "streetAddress" => {
-                    rt::object::nullable(&mut map, &mut out.street_address)
-                }
-                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
-                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
-                "geocode" => rt::object::nullable(&mut map, &mut out.geocode),
-                "countryFullname" => {
-                    rt::object::nullable(&mut map, &mut out.country_fullname)
-                }
-                "subdivisionFullname" => {
-                    rt::object::nullable(&mut map, &mut out.subdivision_fullname)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Address { "country" country : nullable optional, "subdivision" subdivision : nullable
+    optional, "city" city : nullable optional, "postalCode" postal_code : nullable
+    optional, "streetAddress" street_address : nullable optional, "addressLine"
+    address_line : nullable optional, "addressLine2" address_line2 : nullable optional,
+    "geocode" geocode : nullable optional, "countryFullname" country_fullname : nullable
+    optional, "subdivisionFullname" subdivision_fullname : nullable optional, }
 }
 
 /// Billing Info and shipping details
@@ -1003,47 +798,9 @@ pub struct AddressWithContact {
     /// The `contactDetails` field.
     pub contact_details: Option<FullAddressContactDetails>,
 }
-
-impl Serialize for AddressWithContact {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddressWithContact",
-                usize::from(self.address.is_some())
-                    + usize::from(self.contact_details.is_some()),
-            )
-            .optional("address", &self.address)
-            .optional("contactDetails", &self.contact_details)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddressWithContact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddressWithContact {
-    const NAME: &'static str = "AddressWithContact";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "address" => rt::object::nullable(&mut map, &mut out.address),
-                "contactDetails" => {
-                    rt::object::nullable(&mut map, &mut out.contact_details)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AddressWithContact { "address" address : nullable optional, "contactDetails"
+    contact_details : nullable optional, }
 }
 
 /// At most one of `coupon`, `merchantDiscount`, `discountRule` is set (a oneOf group).
@@ -1060,56 +817,11 @@ pub struct AppliedDiscount {
     /// IDs of line items the discount applies to.
     pub line_item_ids: Option<Vec<String>>,
 }
-
-impl Serialize for AppliedDiscount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AppliedDiscount",
-                usize::from(self.coupon.is_some())
-                    + usize::from(self.merchant_discount.is_some())
-                    + usize::from(self.discount_rule.is_some())
-                    + usize::from(self.discount_type.is_some())
-                    + usize::from(self.line_item_ids.is_some()),
-            )
-            .optional("coupon", &self.coupon)
-            .optional("merchantDiscount", &self.merchant_discount)
-            .optional("discountRule", &self.discount_rule)
-            .optional("discountType", &self.discount_type)
-            .optional("lineItemIds", &self.line_item_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AppliedDiscount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AppliedDiscount {
-    const NAME: &'static str = "AppliedDiscount";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "coupon" => rt::object::nullable(&mut map, &mut out.coupon),
-                "merchantDiscount" => {
-                    rt::object::nullable(&mut map, &mut out.merchant_discount)
-                }
-                "discountRule" => rt::object::nullable(&mut map, &mut out.discount_rule),
-                "discountType" => rt::object::nullable(&mut map, &mut out.discount_type),
-                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AppliedDiscount { "coupon" coupon : nullable optional, "merchantDiscount"
+    merchant_discount : nullable optional, "discountRule" discount_rule : nullable
+    optional, "discountType" discount_type : nullable optional, "lineItemIds"
+    line_item_ids : nullable optional, }
 }
 
 /// Buyer Info
@@ -1128,54 +840,10 @@ pub struct BuyerInfo {
     /// Buyer email address.
     pub email: Option<String>,
 }
-
-impl Serialize for BuyerInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BuyerInfo",
-                usize::from(self.visitor_id.is_some())
-                    + usize::from(self.member_id.is_some())
-                    + usize::from(self.user_id.is_some())
-                    + usize::from(self.contact_id.is_some())
-                    + usize::from(self.email.is_some()),
-            )
-            .optional("visitorId", &self.visitor_id)
-            .optional("memberId", &self.member_id)
-            .optional("userId", &self.user_id)
-            .optional("contactId", &self.contact_id)
-            .optional("email", &self.email)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BuyerInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BuyerInfo {
-    const NAME: &'static str = "BuyerInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "visitorId" => rt::object::nullable(&mut map, &mut out.visitor_id),
-                "memberId" => rt::object::nullable(&mut map, &mut out.member_id),
-                "userId" => rt::object::nullable(&mut map, &mut out.user_id),
-                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
-                "email" => rt::object::nullable(&mut map, &mut out.email),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BuyerInfo { "visitorId" visitor_id : nullable optional, "memberId" member_id :
+    nullable optional, "userId" user_id : nullable optional, "contactId" contact_id :
+    nullable optional, "email" email : nullable optional, }
 }
 
 /// The `CalculatedLineItem` object.
@@ -1190,57 +858,10 @@ pub struct CalculatedLineItem {
     /// The `taxableAddress` field.
     pub taxable_address: Option<TaxableAddress>,
 }
-
-impl Serialize for CalculatedLineItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CalculatedLineItem",
-                usize::from(self.line_item_id.is_some())
-                    + usize::from(self.prices_breakdown.is_some())
-                    + usize::from(self.payment_option.is_some())
-                    + usize::from(self.taxable_address.is_some()),
-            )
-            .optional("lineItemId", &self.line_item_id)
-            .optional("pricesBreakdown", &self.prices_breakdown)
-            .optional("paymentOption", &self.payment_option)
-            .optional("taxableAddress", &self.taxable_address)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CalculatedLineItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CalculatedLineItem {
-    const NAME: &'static str = "CalculatedLineItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
-                "pricesBreakdown" => {
-                    rt::object::nullable(&mut map, &mut out.prices_breakdown)
-                }
-                "paymentOption" => {
-                    rt::object::nullable(&mut map, &mut out.payment_option)
-                }
-                "taxableAddress" => {
-                    rt::object::nullable(&mut map, &mut out.taxable_address)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CalculatedLineItem { "lineItemId" line_item_id : nullable optional, "pricesBreakdown"
+    prices_breakdown : nullable optional, "paymentOption" payment_option : nullable
+    optional, "taxableAddress" taxable_address : nullable optional, }
 }
 
 /// The `CarrierServiceOption` object.
@@ -1251,47 +872,9 @@ pub struct CarrierServiceOption {
     /// Shipping options offered by this carrier for this request.
     pub shipping_options: Option<Vec<ShippingOption>>,
 }
-
-impl Serialize for CarrierServiceOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CarrierServiceOption",
-                usize::from(self.carrier_id.is_some())
-                    + usize::from(self.shipping_options.is_some()),
-            )
-            .optional("carrierId", &self.carrier_id)
-            .optional("shippingOptions", &self.shipping_options)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CarrierServiceOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CarrierServiceOption {
-    const NAME: &'static str = "CarrierServiceOption";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "carrierId" => rt::object::nullable(&mut map, &mut out.carrier_id),
-                "shippingOptions" => {
-                    rt::object::nullable(&mut map, &mut out.shipping_options)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CarrierServiceOption { "carrierId" carrier_id : nullable optional, "shippingOptions"
+    shipping_options : nullable optional, }
 }
 
 /// A shopping cart that holds items a buyer intends to purchase. Carts are converted to checkouts when the buyer proceeds to payment.
@@ -1356,124 +939,22 @@ pub struct Cart {
     /// Revision number, which increments by 1 each time the Cart is updated.
     pub revision: Option<String>,
 }
-
-impl Serialize for Cart {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Cart",
-                usize::from(self.id.is_some()) + usize::from(self.line_items.is_some())
-                    + usize::from(self.buyer_note.is_some())
-                    + usize::from(self.buyer_info.is_some())
-                    + usize::from(self.currency.is_some())
-                    + usize::from(self.conversion_currency.is_some())
-                    + usize::from(self.buyer_language.is_some())
-                    + usize::from(self.site_language.is_some())
-                    + usize::from(self.tax_included_in_prices.is_some())
-                    + usize::from(self.weight_unit.is_some())
-                    + usize::from(self.checkout_id.is_some())
-                    + usize::from(self.applied_discounts.is_some())
-                    + usize::from(self.created_date.is_some())
-                    + usize::from(self.updated_date.is_some())
-                    + usize::from(self.contact_info.is_some())
-                    + usize::from(self.override_checkout_url.is_some())
-                    + usize::from(self.purchase_flow_id.is_some())
-                    + usize::from(self.selected_shipping_option.is_some())
-                    + usize::from(self.extended_fields.is_some())
-                    + usize::from(self.business_location_id.is_some())
-                    + usize::from(self.payment_currency.is_some())
-                    + usize::from(self.revision.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("lineItems", &self.line_items)
-            .optional("buyerNote", &self.buyer_note)
-            .optional("buyerInfo", &self.buyer_info)
-            .optional("currency", &self.currency)
-            .optional("conversionCurrency", &self.conversion_currency)
-            .optional("buyerLanguage", &self.buyer_language)
-            .optional("siteLanguage", &self.site_language)
-            .optional("taxIncludedInPrices", &self.tax_included_in_prices)
-            .optional("weightUnit", &self.weight_unit)
-            .optional("checkoutId", &self.checkout_id)
-            .optional("appliedDiscounts", &self.applied_discounts)
-            .optional("createdDate", &self.created_date)
-            .optional("updatedDate", &self.updated_date)
-            .optional("contactInfo", &self.contact_info)
-            .optional("overrideCheckoutUrl", &self.override_checkout_url)
-            .optional("purchaseFlowId", &self.purchase_flow_id)
-            .optional("selectedShippingOption", &self.selected_shipping_option)
-            .optional("extendedFields", &self.extended_fields)
-            .optional("businessLocationId", &self.business_location_id)
-            .optional("paymentCurrency", &self.payment_currency)
-            .optional("revision", &self.revision)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Cart {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Cart {
-    const NAME: &'static str = "Cart";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
-                "buyerNote" => rt::object::nullable(&mut map, &mut out.buyer_note),
-                "buyerInfo" => rt::object::nullable(&mut map, &mut out.buyer_info),
-                "currency" => rt::object::nullable(&mut map, &mut out.currency),
-                "conversionCurrency" => {
-                    rt::object::nullable(&mut map, &mut out.conversion_currency)
-                }
-                "buyerLanguage" => {
-                    rt::object::nullable(&mut map, &mut out.buyer_language)
-                }
-                "siteLanguage" => rt::object::nullable(&mut map, &mut out.site_language),
-                "taxIncludedInPrices" => {
-                    rt::object::nullable(&mut map, &mut out.tax_included_in_prices)
-                }
-                "weightUnit" => rt::object::nullable(&mut map, &mut out.weight_unit),
-                "checkoutId" => rt::object::nullable(&mut map, &mut out.checkout_id),
-                "appliedDiscounts" => {
-                    rt::object::nullable(&mut map, &mut out.applied_discounts)
-                }
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
-                "contactInfo" => rt::object::nullable(&mut map, &mut out.contact_info),
-                "overrideCheckoutUrl" => {
-                    rt::object::nullable(&mut map, &mut out.override_checkout_url)
-                }
-                "purchaseFlowId" => {
-                    rt::object::nullable(&mut map, &mut out.purchase_flow_id)
-                }
-                "selectedShippingOption" => {
-                    rt::object::nullable(&mut map, &mut out.selected_shipping_option)
-                }
-                "extendedFields" => {
-                    rt::object::nullable(&mut map, &mut out.extended_fields)
-                }
-                "businessLocationId" => {
-                    rt::object::nullable(&mut map, &mut out.business_location_id)
-                }
-                "paymentCurrency" => {
-                    rt::object::nullable(&mut map, &mut out.payment_currency)
-                }
-                "revision" => rt::object::nullable(&mut map, &mut out.revision),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Cart { "id" id : nullable optional, "lineItems" line_items : nullable optional,
+    "buyerNote" buyer_note : nullable optional, "buyerInfo" buyer_info : nullable
+    optional, "currency" currency : nullable optional, "conversionCurrency"
+    conversion_currency : nullable optional, "buyerLanguage" buyer_language : nullable
+    optional, "siteLanguage" site_language : nullable optional, "taxIncludedInPrices"
+    tax_included_in_prices : nullable optional, "weightUnit" weight_unit : nullable
+    optional, "checkoutId" checkout_id : nullable optional, "appliedDiscounts"
+    applied_discounts : nullable optional, "createdDate" created_date : nullable
+    optional, "updatedDate" updated_date : nullable optional, "contactInfo" contact_info
+    : nullable optional, "overrideCheckoutUrl" override_checkout_url : nullable optional,
+    "purchaseFlowId" purchase_flow_id : nullable optional, "selectedShippingOption"
+    selected_shipping_option : nullable optional, "extendedFields" extended_fields :
+    nullable optional, "businessLocationId" business_location_id : nullable optional,
+    "paymentCurrency" payment_currency : nullable optional, "revision" revision :
+    nullable optional, }
 }
 
 /// Kept as it came: the event carries no entity.
@@ -1483,33 +964,8 @@ pub struct CartDeletedPayload {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for CartDeletedPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for CartDeletedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CartDeletedPayload {
-    const NAME: &'static str = "CartDeletedPayload";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CartDeletedPayload {} unknown unknown_fields
 }
 
 /// At most one of `coupon`, `merchantDiscount` is set (a oneOf group).
@@ -1520,47 +976,9 @@ pub struct CartDiscount {
     /// The `merchantDiscount` field.
     pub merchant_discount: Option<MerchantDiscount>,
 }
-
-impl Serialize for CartDiscount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CartDiscount",
-                usize::from(self.coupon.is_some())
-                    + usize::from(self.merchant_discount.is_some()),
-            )
-            .optional("coupon", &self.coupon)
-            .optional("merchantDiscount", &self.merchant_discount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CartDiscount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CartDiscount {
-    const NAME: &'static str = "CartDiscount";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "coupon" => rt::object::nullable(&mut map, &mut out.coupon),
-                "merchantDiscount" => {
-                    rt::object::nullable(&mut map, &mut out.merchant_discount)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CartDiscount { "coupon" coupon : nullable optional, "merchantDiscount"
+    merchant_discount : nullable optional, }
 }
 
 /// The `CatalogOverrideFields` object.
@@ -1589,81 +1007,14 @@ pub struct CatalogOverrideFields {
     /// ID of the app managing the inventory.
     pub inventory_app_id: Option<String>,
 }
-
-impl Serialize for CatalogOverrideFields {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CatalogOverrideFields",
-                usize::from(self.product_name.is_some())
-                    + usize::from(self.price.is_some())
-                    + usize::from(self.full_price.is_some())
-                    + usize::from(self.description_lines.is_some())
-                    + usize::from(self.physical_properties.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.payment_option.is_some())
-                    + usize::from(self.deposit_amount.is_some())
-                    + usize::from(self.save_payment_method.is_some())
-                    + usize::from(self.inventory_app_id.is_some()),
-            )
-            .optional("productName", &self.product_name)
-            .optional("price", &self.price)
-            .optional("fullPrice", &self.full_price)
-            .optional("descriptionLines", &self.description_lines)
-            .optional("physicalProperties", &self.physical_properties)
-            .optional("image", &self.image)
-            .optional("paymentOption", &self.payment_option)
-            .optional("depositAmount", &self.deposit_amount)
-            .optional("savePaymentMethod", &self.save_payment_method)
-            .optional("inventoryAppId", &self.inventory_app_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CatalogOverrideFields {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CatalogOverrideFields {
-    const NAME: &'static str = "CatalogOverrideFields";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "fullPrice" => rt::object::nullable(&mut map, &mut out.full_price),
-                "descriptionLines" => {
-                    rt::object::nullable(&mut map, &mut out.description_lines)
-                }
-                "physicalProperties" => {
-                    rt::object::nullable(&mut map, &mut out.physical_properties)
-                }
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "paymentOption" => {
-                    rt::object::nullable(&mut map, &mut out.payment_option)
-                }
-                "depositAmount" => {
-                    rt::object::nullable(&mut map, &mut out.deposit_amount)
-                }
-                "savePaymentMethod" => {
-                    rt::object::nullable(&mut map, &mut out.save_payment_method)
-                }
-                "inventoryAppId" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_app_id)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CatalogOverrideFields { "productName" product_name : nullable optional, "price" price
+    : nullable optional, "fullPrice" full_price : nullable optional, "descriptionLines"
+    description_lines : nullable optional, "physicalProperties" physical_properties :
+    nullable optional, "image" image : nullable optional, "paymentOption" payment_option
+    : nullable optional, "depositAmount" deposit_amount : nullable optional,
+    "savePaymentMethod" save_payment_method : nullable optional, "inventoryAppId"
+    inventory_app_id : nullable optional, }
 }
 
 /// One of the `ChargeType` values.
@@ -1722,44 +1073,8 @@ pub struct Coupon {
     /// Coupon code.
     pub code: Option<String>,
 }
-
-impl Serialize for Coupon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Coupon",
-                usize::from(self.id.is_some()) + usize::from(self.code.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("code", &self.code)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Coupon {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Coupon {
-    const NAME: &'static str = "Coupon";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "code" => rt::object::nullable(&mut map, &mut out.code),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Coupon { "id" id : nullable optional, "code" code : nullable optional, }
 }
 
 /// The `CreateCheckoutFromCurrentCartRequest` object.
@@ -1776,60 +1091,11 @@ pub struct CreateCheckoutFromCurrentCartRequest {
     /// Required when setting billing or shipping address and user is not logged in.
     pub email: Option<String>,
 }
-
-impl Serialize for CreateCheckoutFromCurrentCartRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateCheckoutFromCurrentCartRequest",
-                usize::from(self.channel_type.is_some())
-                    + usize::from(self.shipping_address.is_some())
-                    + usize::from(self.billing_address.is_some())
-                    + usize::from(self.selected_shipping_option.is_some())
-                    + usize::from(self.email.is_some()),
-            )
-            .optional("channelType", &self.channel_type)
-            .optional("shippingAddress", &self.shipping_address)
-            .optional("billingAddress", &self.billing_address)
-            .optional("selectedShippingOption", &self.selected_shipping_option)
-            .optional("email", &self.email)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateCheckoutFromCurrentCartRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateCheckoutFromCurrentCartRequest {
-    const NAME: &'static str = "CreateCheckoutFromCurrentCartRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "channelType" => rt::object::nullable(&mut map, &mut out.channel_type),
-                "shippingAddress" => {
-                    rt::object::nullable(&mut map, &mut out.shipping_address)
-                }
-                "billingAddress" => {
-                    rt::object::nullable(&mut map, &mut out.billing_address)
-                }
-                "selectedShippingOption" => {
-                    rt::object::nullable(&mut map, &mut out.selected_shipping_option)
-                }
-                "email" => rt::object::nullable(&mut map, &mut out.email),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateCheckoutFromCurrentCartRequest { "channelType" channel_type : nullable
+    optional, "shippingAddress" shipping_address : nullable optional, "billingAddress"
+    billing_address : nullable optional, "selectedShippingOption"
+    selected_shipping_option : nullable optional, "email" email : nullable optional, }
 }
 
 /// The `CreateCheckoutResponse` object.
@@ -1838,42 +1104,8 @@ pub struct CreateCheckoutResponse {
     /// The newly created checkout's ID.
     pub checkout_id: Option<String>,
 }
-
-impl Serialize for CreateCheckoutResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateCheckoutResponse",
-                usize::from(self.checkout_id.is_some()),
-            )
-            .optional("checkoutId", &self.checkout_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateCheckoutResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateCheckoutResponse {
-    const NAME: &'static str = "CreateCheckoutResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checkoutId" => rt::object::nullable(&mut map, &mut out.checkout_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateCheckoutResponse { "checkoutId" checkout_id : nullable optional, }
 }
 
 /// The `CustomLineItem` object.
@@ -1960,156 +1192,25 @@ pub struct CustomLineItem {
     /// Modifier groups that were added to the item.
     pub modifier_groups: Option<Vec<V1ModifierGroup>>,
 }
-
-impl Serialize for CustomLineItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CustomLineItem",
-                usize::from(self.quantity.is_some()) + usize::from(self.price.is_some())
-                    + usize::from(self.price_description.is_some())
-                    + usize::from(self.description_lines.is_some())
-                    + usize::from(self.media.is_some()) + usize::from(self.id.is_some())
-                    + usize::from(self.tax_group_id.is_some())
-                    + usize::from(self.product_name.is_some())
-                    + usize::from(self.url.is_some())
-                    + usize::from(self.item_type.is_some())
-                    + usize::from(self.full_price.is_some())
-                    + usize::from(self.quantity_available.is_some())
-                    + usize::from(self.physical_properties.is_some())
-                    + usize::from(self.payment_option.is_some())
-                    + usize::from(self.service_properties.is_some())
-                    + usize::from(self.root_catalog_item_id.is_some())
-                    + usize::from(self.deposit_amount.is_some())
-                    + usize::from(self.delivery_profile_id.is_some())
-                    + usize::from(self.catalog_reference.is_some())
-                    + usize::from(self.price_undetermined.is_some())
-                    + usize::from(self.fixed_quantity.is_some())
-                    + usize::from(self.consent_required_payment_policy.is_some())
-                    + usize::from(self.save_payment_method.is_some())
-                    + usize::from(self.policies.is_some())
-                    + usize::from(self.members_only.is_some())
-                    + usize::from(self.taxable_address.is_some())
-                    + usize::from(self.modifier_groups.is_some()),
-            )
-            .optional("quantity", &self.quantity)
-            .optional("price", &self.price)
-            .optional("priceDescription", &self.price_description)
-            .optional("descriptionLines", &self.description_lines)
-            .optional("media", &self.media)
-            .optional("id", &self.id)
-            .optional("taxGroupId", &self.tax_group_id)
-            .optional("productName", &self.product_name)
-            .optional("url", &self.url)
-            .optional("itemType", &self.item_type)
-            .optional("fullPrice", &self.full_price)
-            .optional("quantityAvailable", &self.quantity_available)
-            .optional("physicalProperties", &self.physical_properties)
-            .optional("paymentOption", &self.payment_option)
-            .optional("serviceProperties", &self.service_properties)
-            .optional("rootCatalogItemId", &self.root_catalog_item_id)
-            .optional("depositAmount", &self.deposit_amount)
-            .optional("deliveryProfileId", &self.delivery_profile_id)
-            .optional("catalogReference", &self.catalog_reference)
-            .optional("priceUndetermined", &self.price_undetermined)
-            .optional("fixedQuantity", &self.fixed_quantity)
-            .optional(
-                "consentRequiredPaymentPolicy",
-                &self.consent_required_payment_policy,
-            )
-            .optional("savePaymentMethod", &self.save_payment_method)
-            .optional("policies", &self.policies)
-            .optional("membersOnly", &self.members_only)
-            .optional("taxableAddress", &self.taxable_address)
-            .optional("modifierGroups", &self.modifier_groups)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomLineItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CustomLineItem {
-    const NAME: &'static str = "CustomLineItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "priceDescription" => {
-                    rt::object::nullable(&mut map, &mut out.price_description)
-                }
-                "descriptionLines" => {
-                    rt::object::nullable(&mut map, &mut out.description_lines)
-                }
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "taxGroupId" => rt::object::nullable(&mut map, &mut out.tax_group_id),
-                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "itemType" => rt::object::nullable(&mut map, &mut out.item_type),
-                "fullPrice" => rt::object::nullable(&mut map, &mut out.full_price),
-                "quantityAvailable" => {
-                    rt::object::nullable(&mut map, &mut out.quantity_available)
-                }
-                "physicalProperties" => {
-                    rt::object::nullable(&mut map, &mut out.physical_properties)
-                }
-                "paymentOption" => {
-                    rt::object::nullable(&mut map, &mut out.payment_option)
-                }
-                "serviceProperties" => {
-                    rt::object::nullable(&mut map, &mut out.service_properties)
-                }
-                "rootCatalogItemId" => {
-                    rt::object::nullable(&mut map, &mut out.root_catalog_item_id)
-                }
-                "depositAmount" => {
-                    rt::object::nullable(&mut map, &mut out.deposit_amount)
-                }
-                "deliveryProfileId" => {
-                    rt::object::nullable(&mut map, &mut out.delivery_profile_id)
-                }
-                "catalogReference" => {
-                    rt::object::nullable(&mut map, &mut out.catalog_reference)
-                }
-                "priceUndetermined" => {
-                    rt::object::nullable(&mut map, &mut out.price_undetermined)
-                }
-                "fixedQuantity" => {
-                    rt::object::nullable(&mut map, &mut out.fixed_quantity)
-                }
-                "consentRequiredPaymentPolicy" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.consent_required_payment_policy,
-                    )
-                }
-                "savePaymentMethod" => {
-                    rt::object::nullable(&mut map, &mut out.save_payment_method)
-                }
-                "policies" => rt::object::nullable(&mut map, &mut out.policies),
-                "membersOnly" => rt::object::nullable(&mut map, &mut out.members_only),
-                "taxableAddress" => {
-                    rt::object::nullable(&mut map, &mut out.taxable_address)
-                }
-                "modifierGroups" => {
-                    rt::object::nullable(&mut map, &mut out.modifier_groups)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CustomLineItem { "quantity" quantity : nullable optional, "price" price : nullable
+    optional, "priceDescription" price_description : nullable optional,
+    "descriptionLines" description_lines : nullable optional, "media" media : nullable
+    optional, "id" id : nullable optional, "taxGroupId" tax_group_id : nullable optional,
+    "productName" product_name : nullable optional, "url" url : nullable optional,
+    "itemType" item_type : nullable optional, "fullPrice" full_price : nullable optional,
+    "quantityAvailable" quantity_available : nullable optional, "physicalProperties"
+    physical_properties : nullable optional, "paymentOption" payment_option : nullable
+    optional, "serviceProperties" service_properties : nullable optional,
+    "rootCatalogItemId" root_catalog_item_id : nullable optional, "depositAmount"
+    deposit_amount : nullable optional, "deliveryProfileId" delivery_profile_id :
+    nullable optional, "catalogReference" catalog_reference : nullable optional,
+    "priceUndetermined" price_undetermined : nullable optional, "fixedQuantity"
+    fixed_quantity : nullable optional, "consentRequiredPaymentPolicy"
+    consent_required_payment_policy : nullable optional, "savePaymentMethod"
+    save_payment_method : nullable optional, "policies" policies : nullable optional,
+    "membersOnly" members_only : nullable optional, "taxableAddress" taxable_address :
+    nullable optional, "modifierGroups" modifier_groups : nullable optional, }
 }
 
 /// The `DeliveryLogistics` object.
@@ -2122,49 +1223,9 @@ pub struct DeliveryLogistics {
     /// The `pickupDetails` field.
     pub pickup_details: Option<PickupDetails>,
 }
-
-impl Serialize for DeliveryLogistics {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DeliveryLogistics",
-                usize::from(self.delivery_time.is_some())
-                    + usize::from(self.instructions.is_some())
-                    + usize::from(self.pickup_details.is_some()),
-            )
-            .optional("deliveryTime", &self.delivery_time)
-            .optional("instructions", &self.instructions)
-            .optional("pickupDetails", &self.pickup_details)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeliveryLogistics {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeliveryLogistics {
-    const NAME: &'static str = "DeliveryLogistics";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "deliveryTime" => rt::object::nullable(&mut map, &mut out.delivery_time),
-                "instructions" => rt::object::nullable(&mut map, &mut out.instructions),
-                "pickupDetails" => {
-                    rt::object::nullable(&mut map, &mut out.pickup_details)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    DeliveryLogistics { "deliveryTime" delivery_time : nullable optional, "instructions"
+    instructions : nullable optional, "pickupDetails" pickup_details : nullable optional,
     }
 }
 
@@ -2192,72 +1253,13 @@ pub struct EstimateCurrentCartTotalsRequest {
     /// Default: `true`
     pub calculate_additional_fees: Option<bool>,
 }
-
-impl Serialize for EstimateCurrentCartTotalsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "EstimateCurrentCartTotalsRequest",
-                usize::from(self.selected_shipping_option.is_some())
-                    + usize::from(self.shipping_address.is_some())
-                    + usize::from(self.billing_address.is_some())
-                    + usize::from(self.selected_memberships.is_some())
-                    + usize::from(self.calculate_tax.is_some())
-                    + usize::from(self.calculate_shipping.is_some())
-                    + usize::from(self.calculate_additional_fees.is_some()),
-            )
-            .optional("selectedShippingOption", &self.selected_shipping_option)
-            .optional("shippingAddress", &self.shipping_address)
-            .optional("billingAddress", &self.billing_address)
-            .optional("selectedMemberships", &self.selected_memberships)
-            .optional("calculateTax", &self.calculate_tax)
-            .optional("calculateShipping", &self.calculate_shipping)
-            .optional("calculateAdditionalFees", &self.calculate_additional_fees)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EstimateCurrentCartTotalsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for EstimateCurrentCartTotalsRequest {
-    const NAME: &'static str = "EstimateCurrentCartTotalsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "selectedShippingOption" => {
-                    rt::object::nullable(&mut map, &mut out.selected_shipping_option)
-                }
-                "shippingAddress" => {
-                    rt::object::nullable(&mut map, &mut out.shipping_address)
-                }
-                "billingAddress" => {
-                    rt::object::nullable(&mut map, &mut out.billing_address)
-                }
-                "selectedMemberships" => {
-                    rt::object::nullable(&mut map, &mut out.selected_memberships)
-                }
-                "calculateTax" => rt::object::nullable(&mut map, &mut out.calculate_tax),
-                "calculateShipping" => {
-                    rt::object::nullable(&mut map, &mut out.calculate_shipping)
-                }
-                "calculateAdditionalFees" => {
-                    rt::object::nullable(&mut map, &mut out.calculate_additional_fees)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    EstimateCurrentCartTotalsRequest { "selectedShippingOption" selected_shipping_option
+    : nullable optional, "shippingAddress" shipping_address : nullable optional,
+    "billingAddress" billing_address : nullable optional, "selectedMemberships"
+    selected_memberships : nullable optional, "calculateTax" calculate_tax : nullable
+    optional, "calculateShipping" calculate_shipping : nullable optional,
+    "calculateAdditionalFees" calculate_additional_fees : nullable optional, }
 }
 
 /// The `EstimateTotalsResponse` object.
@@ -2294,94 +1296,17 @@ pub struct EstimateTotalsResponse {
     /// List of validation violations raised by the [Validations service plugin](https://dev.wix.com/docs/rest/business-solutions/e-commerce/service-plugins/validations-integration-service-plugin/introduction).
     pub violations: Option<Vec<Violation>>,
 }
-
-impl Serialize for EstimateTotalsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "EstimateTotalsResponse",
-                usize::from(self.cart.is_some())
-                    + usize::from(self.calculated_line_items.is_some())
-                    + usize::from(self.price_summary.is_some())
-                    + usize::from(self.gift_card.is_some())
-                    + usize::from(self.tax_summary.is_some())
-                    + usize::from(self.shipping_info.is_some())
-                    + usize::from(self.applied_discounts.is_some())
-                    + usize::from(self.calculation_errors.is_some())
-                    + usize::from(self.weight_unit.is_some())
-                    + usize::from(self.currency.is_some())
-                    + usize::from(self.pay_now.is_some())
-                    + usize::from(self.pay_later.is_some())
-                    + usize::from(self.membership_options.is_some())
-                    + usize::from(self.additional_fees.is_some())
-                    + usize::from(self.violations.is_some()),
-            )
-            .optional("cart", &self.cart)
-            .optional("calculatedLineItems", &self.calculated_line_items)
-            .optional("priceSummary", &self.price_summary)
-            .optional("giftCard", &self.gift_card)
-            .optional("taxSummary", &self.tax_summary)
-            .optional("shippingInfo", &self.shipping_info)
-            .optional("appliedDiscounts", &self.applied_discounts)
-            .optional("calculationErrors", &self.calculation_errors)
-            .optional("weightUnit", &self.weight_unit)
-            .optional("currency", &self.currency)
-            .optional("payNow", &self.pay_now)
-            .optional("payLater", &self.pay_later)
-            .optional("membershipOptions", &self.membership_options)
-            .optional("additionalFees", &self.additional_fees)
-            .optional("violations", &self.violations)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EstimateTotalsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for EstimateTotalsResponse {
-    const NAME: &'static str = "EstimateTotalsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cart" => rt::object::nullable(&mut map, &mut out.cart),
-                "calculatedLineItems" => {
-                    rt::object::nullable(&mut map, &mut out.calculated_line_items)
-                }
-                "priceSummary" => rt::object::nullable(&mut map, &mut out.price_summary),
-                "giftCard" => rt::object::nullable(&mut map, &mut out.gift_card),
-                "taxSummary" => rt::object::nullable(&mut map, &mut out.tax_summary),
-                "shippingInfo" => rt::object::nullable(&mut map, &mut out.shipping_info),
-                "appliedDiscounts" => {
-                    rt::object::nullable(&mut map, &mut out.applied_discounts)
-                }
-                "calculationErrors" => {
-                    rt::object::nullable(&mut map, &mut out.calculation_errors)
-                }
-                "weightUnit" => rt::object::nullable(&mut map, &mut out.weight_unit),
-                "currency" => rt::object::nullable(&mut map, &mut out.currency),
-                "payNow" => rt::object::nullable(&mut map, &mut out.pay_now),
-                "payLater" => rt::object::nullable(&mut map, &mut out.pay_later),
-                "membershipOptions" => {
-                    rt::object::nullable(&mut map, &mut out.membership_options)
-                }
-                "additionalFees" => {
-                    rt::object::nullable(&mut map, &mut out.additional_fees)
-                }
-                "violations" => rt::object::nullable(&mut map, &mut out.violations),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    EstimateTotalsResponse { "cart" cart : nullable optional, "calculatedLineItems"
+    calculated_line_items : nullable optional, "priceSummary" price_summary : nullable
+    optional, "giftCard" gift_card : nullable optional, "taxSummary" tax_summary :
+    nullable optional, "shippingInfo" shipping_info : nullable optional,
+    "appliedDiscounts" applied_discounts : nullable optional, "calculationErrors"
+    calculation_errors : nullable optional, "weightUnit" weight_unit : nullable optional,
+    "currency" currency : nullable optional, "payNow" pay_now : nullable optional,
+    "payLater" pay_later : nullable optional, "membershipOptions" membership_options :
+    nullable optional, "additionalFees" additional_fees : nullable optional, "violations"
+    violations : nullable optional, }
 }
 
 /// The `GetCurrentCartResponse` object.
@@ -2390,42 +1315,8 @@ pub struct GetCurrentCartResponse {
     /// The `cart` field.
     pub cart: Option<Cart>,
 }
-
-impl Serialize for GetCurrentCartResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetCurrentCartResponse",
-                usize::from(self.cart.is_some()),
-            )
-            .optional("cart", &self.cart)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetCurrentCartResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetCurrentCartResponse {
-    const NAME: &'static str = "GetCurrentCartResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cart" => rt::object::nullable(&mut map, &mut out.cart),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetCurrentCartResponse { "cart" cart : nullable optional, }
 }
 
 /// The `Image` object.
@@ -2442,53 +1333,10 @@ pub struct Image {
     /// Image filename. Optional.
     pub filename: Option<String>,
 }
-
-impl Serialize for Image {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Image",
-                usize::from(self.id.is_some()) + usize::from(self.height.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.alt_text.is_some())
-                    + usize::from(self.filename.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("height", &self.height)
-            .optional("width", &self.width)
-            .optional("altText", &self.alt_text)
-            .optional("filename", &self.filename)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Image {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Image {
-    const NAME: &'static str = "Image";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                "filename" => rt::object::nullable(&mut map, &mut out.filename),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Image { "id" id : nullable optional, "height" height : nullable optional, "width"
+    width : nullable optional, "altText" alt_text : nullable optional, "filename"
+    filename : nullable optional, }
 }
 
 /// The `ItemModifier` object.
@@ -2505,53 +1353,10 @@ pub struct ItemModifier {
     /// The `price` field.
     pub price: Option<MultiCurrencyPrice>,
 }
-
-impl Serialize for ItemModifier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemModifier",
-                usize::from(self.id.is_some()) + usize::from(self.quantity.is_some())
-                    + usize::from(self.label.is_some())
-                    + usize::from(self.details.is_some())
-                    + usize::from(self.price.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("quantity", &self.quantity)
-            .optional("label", &self.label)
-            .optional("details", &self.details)
-            .optional("price", &self.price)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemModifier {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemModifier {
-    const NAME: &'static str = "ItemModifier";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "label" => rt::object::nullable(&mut map, &mut out.label),
-                "details" => rt::object::nullable(&mut map, &mut out.details),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemModifier { "id" id : nullable optional, "quantity" quantity : nullable optional,
+    "label" label : nullable optional, "details" details : nullable optional, "price"
+    price : nullable optional, }
 }
 
 /// The `ItemTaxFullDetails` object.
@@ -2570,58 +1375,11 @@ pub struct ItemTaxFullDetails {
     /// tax information for a line item.
     pub tax_breakdown: Option<Vec<TaxBreakdown>>,
 }
-
-impl Serialize for ItemTaxFullDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemTaxFullDetails",
-                usize::from(self.taxable_amount.is_some())
-                    + usize::from(self.tax_rate.is_some())
-                    + usize::from(self.total_tax.is_some())
-                    + usize::from(self.rate_breakdown.is_some())
-                    + usize::from(self.tax_breakdown.is_some()),
-            )
-            .optional("taxableAmount", &self.taxable_amount)
-            .optional("taxRate", &self.tax_rate)
-            .optional("totalTax", &self.total_tax)
-            .optional("rateBreakdown", &self.rate_breakdown)
-            .optional("taxBreakdown", &self.tax_breakdown)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemTaxFullDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemTaxFullDetails {
-    const NAME: &'static str = "ItemTaxFullDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "taxableAmount" => {
-                    rt::object::nullable(&mut map, &mut out.taxable_amount)
-                }
-                "taxRate" => rt::object::nullable(&mut map, &mut out.tax_rate),
-                "totalTax" => rt::object::nullable(&mut map, &mut out.total_tax),
-                "rateBreakdown" => {
-                    rt::object::nullable(&mut map, &mut out.rate_breakdown)
-                }
-                "taxBreakdown" => rt::object::nullable(&mut map, &mut out.tax_breakdown),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemTaxFullDetails { "taxableAmount" taxable_amount : nullable optional, "taxRate"
+    tax_rate : nullable optional, "totalTax" total_tax : nullable optional,
+    "rateBreakdown" rate_breakdown : nullable optional, "taxBreakdown" tax_breakdown :
+    nullable optional, }
 }
 
 /// The `LineItem` object.
@@ -2705,194 +1463,31 @@ pub struct LineItem {
     /// The `modifiersTotalPrice` field.
     pub modifiers_total_price: Option<MultiCurrencyPrice>,
 }
-
-impl Serialize for LineItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LineItem",
-                usize::from(self.id.is_some()) + usize::from(self.quantity.is_some())
-                    + usize::from(self.catalog_reference.is_some())
-                    + usize::from(self.product_name.is_some())
-                    + usize::from(self.url.is_some()) + usize::from(self.price.is_some())
-                    + usize::from(self.full_price.is_some())
-                    + usize::from(self.price_before_discounts.is_some())
-                    + usize::from(self.line_item_price.is_some())
-                    + usize::from(self.description_lines.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.availability.is_some())
-                    + usize::from(self.physical_properties.is_some())
-                    + usize::from(self.item_type.is_some())
-                    + usize::from(self.subscription_option_info.is_some())
-                    + usize::from(self.payment_option.is_some())
-                    + usize::from(self.service_properties.is_some())
-                    + usize::from(self.root_catalog_item_id.is_some())
-                    + usize::from(self.price_description.is_some())
-                    + usize::from(self.deposit_amount.is_some())
-                    + usize::from(self.selected_membership.is_some())
-                    + usize::from(self.delivery_profile_id.is_some())
-                    + usize::from(self.tax_group_id.is_some())
-                    + usize::from(self.custom_line_item.is_some())
-                    + usize::from(self.consent_required_payment_policy.is_some())
-                    + usize::from(self.price_undetermined.is_some())
-                    + usize::from(self.fixed_quantity.is_some())
-                    + usize::from(self.catalog_override_fields.is_some())
-                    + usize::from(self.save_payment_method.is_some())
-                    + usize::from(self.taxable_address.is_some())
-                    + usize::from(self.extended_fields.is_some())
-                    + usize::from(self.policies.is_some())
-                    + usize::from(self.members_only.is_some())
-                    + usize::from(self.modifier_groups.is_some())
-                    + usize::from(self.modifiers_total_price.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("quantity", &self.quantity)
-            .optional("catalogReference", &self.catalog_reference)
-            .optional("productName", &self.product_name)
-            .optional("url", &self.url)
-            .optional("price", &self.price)
-            .optional("fullPrice", &self.full_price)
-            .optional("priceBeforeDiscounts", &self.price_before_discounts)
-            .optional("lineItemPrice", &self.line_item_price)
-            .optional("descriptionLines", &self.description_lines)
-            .optional("image", &self.image)
-            .optional("availability", &self.availability)
-            .optional("physicalProperties", &self.physical_properties)
-            .optional("itemType", &self.item_type)
-            .optional("subscriptionOptionInfo", &self.subscription_option_info)
-            .optional("paymentOption", &self.payment_option)
-            .optional("serviceProperties", &self.service_properties)
-            .optional("rootCatalogItemId", &self.root_catalog_item_id)
-            .optional("priceDescription", &self.price_description)
-            .optional("depositAmount", &self.deposit_amount)
-            .optional("selectedMembership", &self.selected_membership)
-            .optional("deliveryProfileId", &self.delivery_profile_id)
-            .optional("taxGroupId", &self.tax_group_id)
-            .optional("customLineItem", &self.custom_line_item)
-            .optional(
-                "consentRequiredPaymentPolicy",
-                &self.consent_required_payment_policy,
-            )
-            .optional("priceUndetermined", &self.price_undetermined)
-            .optional("fixedQuantity", &self.fixed_quantity)
-            .optional("catalogOverrideFields", &self.catalog_override_fields)
-            .optional("savePaymentMethod", &self.save_payment_method)
-            .optional("taxableAddress", &self.taxable_address)
-            .optional("extendedFields", &self.extended_fields)
-            .optional("policies", &self.policies)
-            .optional("membersOnly", &self.members_only)
-            .optional("modifierGroups", &self.modifier_groups)
-            .optional("modifiersTotalPrice", &self.modifiers_total_price)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LineItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LineItem {
-    const NAME: &'static str = "LineItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "catalogReference" => {
-                    rt::object::nullable(&mut map, &mut out.catalog_reference)
-                }
-                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "fullPrice" => rt::object::nullable(&mut map, &mut out.full_price),
-                "priceBeforeDiscounts" => {
-                    rt::object::nullable(&mut map, &mut out.price_before_discounts)
-                }
-                "lineItemPrice" => {
-                    rt::object::nullable(&mut map, &mut out.line_item_price)
-                }
-                "descriptionLines" => {
-                    rt::object::nullable(&mut map, &mut out.description_lines)
-                }
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "availability" => rt::object::nullable(&mut map, &mut out.availability),
-                "physicalProperties" => {
-                    rt::object::nullable(&mut map, &mut out.physical_properties)
-                }
-                "itemType" => rt::object::nullable(&mut map, &mut out.item_type),
-                "subscriptionOptionInfo" => {
-                    rt::object::nullable(&mut map, &mut out.subscription_option_info)
-                }
-                "paymentOption" => {
-                    rt::object::nullable(&mut map, &mut out.payment_option)
-                }
-                "serviceProperties" => {
-                    rt::object::nullable(&mut map, &mut out.service_properties)
-                }
-                "rootCatalogItemId" => {
-                    rt::object::nullable(&mut map, &mut out.root_catalog_item_id)
-                }
-                "priceDescription" => {
-                    rt::object::nullable(&mut map, &mut out.price_description)
-                }
-                "depositAmount" => {
-                    rt::object::nullable(&mut map, &mut out.deposit_amount)
-                }
-                "selectedMembership" => {
-                    rt::object::nullable(&mut map, &mut out.selected_membership)
-                }
-                "deliveryProfileId" => {
-                    rt::object::nullable(&mut map, &mut out.delivery_profile_id)
-                }
-                "taxGroupId" => rt::object::nullable(&mut map, &mut out.tax_group_id),
-                "customLineItem" => {
-                    rt::object::nullable(&mut map, &mut out.custom_line_item)
-                }
-                "consentRequiredPaymentPolicy" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.consent_required_payment_policy,
-                    )
-                }
-                "priceUndetermined" => {
-                    rt::object::nullable(&mut map, &mut out.price_undetermined)
-                }
-                "fixedQuantity" => {
-                    rt::object::nullable(&mut map, &mut out.fixed_quantity)
-                }
-                "catalogOverrideFields" => {
-                    rt::object::nullable(&mut map, &mut out.catalog_override_fields)
-                }
-                "savePaymentMethod" => {
-                    rt::object::nullable(&mut map, &mut out.save_payment_method)
-                }
-                "taxableAddress" => {
-                    rt::object::nullable(&mut map, &mut out.taxable_address)
-                }
-                "extendedFields" => {
-                    rt::object::nullable(&mut map, &mut out.extended_fields)
-                }
-                "policies" => rt::object::nullable(&mut map, &mut out.policies),
-                "membersOnly" => rt::object::nullable(&mut map, &mut out.members_only),
-                "modifierGroups" => {
-                    rt::object::nullable(&mut map, &mut out.modifier_groups)
-                }
-                "modifiersTotalPrice" => {
-                    rt::object::nullable(&mut map, &mut out.modifiers_total_price)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LineItem { "id" id : nullable optional, "quantity" quantity : nullable optional,
+    "catalogReference" catalog_reference : nullable optional, "productName" product_name
+    : nullable optional, "url" url : nullable optional, "price" price : nullable
+    optional, "fullPrice" full_price : nullable optional, "priceBeforeDiscounts"
+    price_before_discounts : nullable optional, "lineItemPrice" line_item_price :
+    nullable optional, "descriptionLines" description_lines : nullable optional, "image"
+    image : nullable optional, "availability" availability : nullable optional,
+    "physicalProperties" physical_properties : nullable optional, "itemType" item_type :
+    nullable optional, "subscriptionOptionInfo" subscription_option_info : nullable
+    optional, "paymentOption" payment_option : nullable optional, "serviceProperties"
+    service_properties : nullable optional, "rootCatalogItemId" root_catalog_item_id :
+    nullable optional, "priceDescription" price_description : nullable optional,
+    "depositAmount" deposit_amount : nullable optional, "selectedMembership"
+    selected_membership : nullable optional, "deliveryProfileId" delivery_profile_id :
+    nullable optional, "taxGroupId" tax_group_id : nullable optional, "customLineItem"
+    custom_line_item : nullable optional, "consentRequiredPaymentPolicy"
+    consent_required_payment_policy : nullable optional, "priceUndetermined"
+    price_undetermined : nullable optional, "fixedQuantity" fixed_quantity : nullable
+    optional, "catalogOverrideFields" catalog_override_fields : nullable optional,
+    "savePaymentMethod" save_payment_method : nullable optional, "taxableAddress"
+    taxable_address : nullable optional, "extendedFields" extended_fields : nullable
+    optional, "policies" policies : nullable optional, "membersOnly" members_only :
+    nullable optional, "modifierGroups" modifier_groups : nullable optional,
+    "modifiersTotalPrice" modifiers_total_price : nullable optional, }
 }
 
 /// The `LineItemPricesData` object.
@@ -2919,81 +1514,14 @@ pub struct LineItemPricesData {
     /// The `depositAmount` field.
     pub deposit_amount: Option<MultiCurrencyPrice>,
 }
-
-impl Serialize for LineItemPricesData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LineItemPricesData",
-                usize::from(self.total_price_after_tax.is_some())
-                    + usize::from(self.total_price_before_tax.is_some())
-                    + usize::from(self.tax_details.is_some())
-                    + usize::from(self.total_discount.is_some())
-                    + usize::from(self.price.is_some())
-                    + usize::from(self.price_before_discounts.is_some())
-                    + usize::from(self.line_item_price.is_some())
-                    + usize::from(self.full_price.is_some())
-                    + usize::from(self.modifiers.is_some())
-                    + usize::from(self.deposit_amount.is_some()),
-            )
-            .optional("totalPriceAfterTax", &self.total_price_after_tax)
-            .optional("totalPriceBeforeTax", &self.total_price_before_tax)
-            .optional("taxDetails", &self.tax_details)
-            .optional("totalDiscount", &self.total_discount)
-            .optional("price", &self.price)
-            .optional("priceBeforeDiscounts", &self.price_before_discounts)
-            .optional("lineItemPrice", &self.line_item_price)
-            .optional("fullPrice", &self.full_price)
-            .optional("modifiers", &self.modifiers)
-            .optional("depositAmount", &self.deposit_amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LineItemPricesData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LineItemPricesData {
-    const NAME: &'static str = "LineItemPricesData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "totalPriceAfterTax" => {
-                    rt::object::nullable(&mut map, &mut out.total_price_after_tax)
-                }
-                "totalPriceBeforeTax" => {
-                    rt::object::nullable(&mut map, &mut out.total_price_before_tax)
-                }
-                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
-                "totalDiscount" => {
-                    rt::object::nullable(&mut map, &mut out.total_discount)
-                }
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "priceBeforeDiscounts" => {
-                    rt::object::nullable(&mut map, &mut out.price_before_discounts)
-                }
-                "lineItemPrice" => {
-                    rt::object::nullable(&mut map, &mut out.line_item_price)
-                }
-                "fullPrice" => rt::object::nullable(&mut map, &mut out.full_price),
-                "modifiers" => rt::object::nullable(&mut map, &mut out.modifiers),
-                "depositAmount" => {
-                    rt::object::nullable(&mut map, &mut out.deposit_amount)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LineItemPricesData { "totalPriceAfterTax" total_price_after_tax : nullable optional,
+    "totalPriceBeforeTax" total_price_before_tax : nullable optional, "taxDetails"
+    tax_details : nullable optional, "totalDiscount" total_discount : nullable optional,
+    "price" price : nullable optional, "priceBeforeDiscounts" price_before_discounts :
+    nullable optional, "lineItemPrice" line_item_price : nullable optional, "fullPrice"
+    full_price : nullable optional, "modifiers" modifiers : nullable optional,
+    "depositAmount" deposit_amount : nullable optional, }
 }
 
 /// The `MembershipOptions` object.
@@ -3015,54 +1543,10 @@ pub struct MembershipOptions {
     /// Deprecated by Wix.
     pub selected_memberships: Option<Vec<HostSelectedMembership>>,
 }
-
-impl Serialize for MembershipOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MembershipOptions",
-                usize::from(self.eligible_memberships.is_some())
-                    + usize::from(self.invalid_memberships.is_some())
-                    + usize::from(self.selected_memberships.is_some()),
-            )
-            .optional("eligibleMemberships", &self.eligible_memberships)
-            .optional("invalidMemberships", &self.invalid_memberships)
-            .optional("selectedMemberships", &self.selected_memberships)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MembershipOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MembershipOptions {
-    const NAME: &'static str = "MembershipOptions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "eligibleMemberships" => {
-                    rt::object::nullable(&mut map, &mut out.eligible_memberships)
-                }
-                "invalidMemberships" => {
-                    rt::object::nullable(&mut map, &mut out.invalid_memberships)
-                }
-                "selectedMemberships" => {
-                    rt::object::nullable(&mut map, &mut out.selected_memberships)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MembershipOptions { "eligibleMemberships" eligible_memberships : nullable optional,
+    "invalidMemberships" invalid_memberships : nullable optional, "selectedMemberships"
+    selected_memberships : nullable optional, }
 }
 
 /// The `MerchantDiscount` object.
@@ -3071,42 +1555,8 @@ pub struct MerchantDiscount {
     /// The `amount` field.
     pub amount: Option<MultiCurrencyPrice>,
 }
-
-impl Serialize for MerchantDiscount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MerchantDiscount",
-                usize::from(self.amount.is_some()),
-            )
-            .optional("amount", &self.amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MerchantDiscount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MerchantDiscount {
-    const NAME: &'static str = "MerchantDiscount";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MerchantDiscount { "amount" amount : nullable optional, }
 }
 
 /// The `ModifierGroup` object.
@@ -3119,47 +1569,9 @@ pub struct ModifierGroup {
     /// List of modifiers in this group.
     pub modifiers: Option<Vec<ItemModifier>>,
 }
-
-impl Serialize for ModifierGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ModifierGroup",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.modifiers.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("modifiers", &self.modifiers)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ModifierGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ModifierGroup {
-    const NAME: &'static str = "ModifierGroup";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "modifiers" => rt::object::nullable(&mut map, &mut out.modifiers),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ModifierGroup { "id" id : nullable optional, "name" name : nullable optional,
+    "modifiers" modifiers : nullable optional, }
 }
 
 /// The `OtherCharge` object.
@@ -3172,47 +1584,9 @@ pub struct OtherCharge {
     /// Description of the additional charge. For example, `"Handling fee of $5 applied for gift wrapping"`.
     pub details: Option<String>,
 }
-
-impl Serialize for OtherCharge {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OtherCharge",
-                usize::from(self.r#type.is_some()) + usize::from(self.price.is_some())
-                    + usize::from(self.details.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("price", &self.price)
-            .optional("details", &self.details)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OtherCharge {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OtherCharge {
-    const NAME: &'static str = "OtherCharge";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "details" => rt::object::nullable(&mut map, &mut out.details),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OtherCharge { "type" r#type : nullable optional, "price" price : nullable optional,
+    "details" details : nullable optional, }
 }
 
 /// The `PhysicalProperties` object.
@@ -3225,47 +1599,9 @@ pub struct PhysicalProperties {
     /// Whether this line item is shippable.
     pub shippable: Option<bool>,
 }
-
-impl Serialize for PhysicalProperties {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PhysicalProperties",
-                usize::from(self.weight.is_some()) + usize::from(self.sku.is_some())
-                    + usize::from(self.shippable.is_some()),
-            )
-            .optional("weight", &self.weight)
-            .optional("sku", &self.sku)
-            .optional("shippable", &self.shippable)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PhysicalProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PhysicalProperties {
-    const NAME: &'static str = "PhysicalProperties";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "weight" => rt::object::nullable(&mut map, &mut out.weight),
-                "sku" => rt::object::nullable(&mut map, &mut out.sku),
-                "shippable" => rt::object::nullable(&mut map, &mut out.shippable),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PhysicalProperties { "weight" weight : nullable optional, "sku" sku : nullable
+    optional, "shippable" shippable : nullable optional, }
 }
 
 /// The `PickupDetails` object.
@@ -3280,50 +1616,10 @@ pub struct PickupDetails {
     /// The `pickupMethod` field.
     pub pickup_method: Option<PickupMethod>,
 }
-
-impl Serialize for PickupDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PickupDetails",
-                usize::from(self.address.is_some())
-                    + usize::from(self.business_location.is_some())
-                    + usize::from(self.pickup_method.is_some()),
-            )
-            .optional("address", &self.address)
-            .optional("businessLocation", &self.business_location)
-            .optional("pickupMethod", &self.pickup_method)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PickupDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PickupDetails {
-    const NAME: &'static str = "PickupDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "address" => rt::object::nullable(&mut map, &mut out.address),
-                "businessLocation" => {
-                    rt::object::nullable(&mut map, &mut out.business_location)
-                }
-                "pickupMethod" => rt::object::nullable(&mut map, &mut out.pickup_method),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PickupDetails { "address" address : nullable optional, "businessLocation"
+    business_location : nullable optional, "pickupMethod" pickup_method : nullable
+    optional, }
 }
 
 /// The `PriceSummary` object.
@@ -3342,59 +1638,11 @@ pub struct PriceSummary {
     /// The `additionalFees` field.
     pub additional_fees: Option<MultiCurrencyPrice>,
 }
-
-impl Serialize for PriceSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PriceSummary",
-                usize::from(self.subtotal.is_some())
-                    + usize::from(self.shipping.is_some())
-                    + usize::from(self.tax.is_some())
-                    + usize::from(self.discount.is_some())
-                    + usize::from(self.total.is_some())
-                    + usize::from(self.additional_fees.is_some()),
-            )
-            .optional("subtotal", &self.subtotal)
-            .optional("shipping", &self.shipping)
-            .optional("tax", &self.tax)
-            .optional("discount", &self.discount)
-            .optional("total", &self.total)
-            .optional("additionalFees", &self.additional_fees)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PriceSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PriceSummary {
-    const NAME: &'static str = "PriceSummary";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "subtotal" => rt::object::nullable(&mut map, &mut out.subtotal),
-                "shipping" => rt::object::nullable(&mut map, &mut out.shipping),
-                "tax" => rt::object::nullable(&mut map, &mut out.tax),
-                "discount" => rt::object::nullable(&mut map, &mut out.discount),
-                "total" => rt::object::nullable(&mut map, &mut out.total),
-                "additionalFees" => {
-                    rt::object::nullable(&mut map, &mut out.additional_fees)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PriceSummary { "subtotal" subtotal : nullable optional, "shipping" shipping :
+    nullable optional, "tax" tax : nullable optional, "discount" discount : nullable
+    optional, "total" total : nullable optional, "additionalFees" additional_fees :
+    nullable optional, }
 }
 
 /// - `NO_TAX_COLLECTED`: no tax being collected for this request due to location of purchase
@@ -3463,33 +1711,8 @@ pub struct RemoveCouponFromCurrentCartRequest {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for RemoveCouponFromCurrentCartRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveCouponFromCurrentCartRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveCouponFromCurrentCartRequest {
-    const NAME: &'static str = "RemoveCouponFromCurrentCartRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RemoveCouponFromCurrentCartRequest {} unknown unknown_fields
 }
 
 /// The `RemoveCouponResponse` object.
@@ -3498,42 +1721,8 @@ pub struct RemoveCouponResponse {
     /// The `cart` field.
     pub cart: Option<Cart>,
 }
-
-impl Serialize for RemoveCouponResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RemoveCouponResponse",
-                usize::from(self.cart.is_some()),
-            )
-            .optional("cart", &self.cart)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveCouponResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveCouponResponse {
-    const NAME: &'static str = "RemoveCouponResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cart" => rt::object::nullable(&mut map, &mut out.cart),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RemoveCouponResponse { "cart" cart : nullable optional, }
 }
 
 /// The `RemoveLineItemsFromCurrentCartRequest` object.
@@ -3542,45 +1731,9 @@ pub struct RemoveLineItemsFromCurrentCartRequest {
     /// Line item IDs to remove from cart.
     pub line_item_ids: Vec<String>,
 }
-
-impl Serialize for RemoveLineItemsFromCurrentCartRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RemoveLineItemsFromCurrentCartRequest",
-                1,
-            )
-            .field("lineItemIds", &self.line_item_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveLineItemsFromCurrentCartRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveLineItemsFromCurrentCartRequest {
-    const NAME: &'static str = "RemoveLineItemsFromCurrentCartRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "lineItemIds" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { line_item_ids: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "lineItemIds")])),
-        }
-    }
+rt::object! {
+    RemoveLineItemsFromCurrentCartRequest { "lineItemIds" line_item_ids : value field, }
+    required { line_item_ids "lineItemIds" }
 }
 
 /// The `RemoveLineItemsResponse` object.
@@ -3589,42 +1742,8 @@ pub struct RemoveLineItemsResponse {
     /// The `cart` field.
     pub cart: Option<Cart>,
 }
-
-impl Serialize for RemoveLineItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RemoveLineItemsResponse",
-                usize::from(self.cart.is_some()),
-            )
-            .optional("cart", &self.cart)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveLineItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveLineItemsResponse {
-    const NAME: &'static str = "RemoveLineItemsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cart" => rt::object::nullable(&mut map, &mut out.cart),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RemoveLineItemsResponse { "cart" cart : nullable optional, }
 }
 
 /// The `SelectedCarrierServiceOption` object.
@@ -3652,69 +1771,13 @@ pub struct SelectedCarrierServiceOption {
     /// If the delivery solution is a partial and doesn't apply to all items.
     pub partial: Option<bool>,
 }
-
-impl Serialize for SelectedCarrierServiceOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SelectedCarrierServiceOption",
-                usize::from(self.code.is_some()) + usize::from(self.title.is_some())
-                    + usize::from(self.logistics.is_some())
-                    + usize::from(self.cost.is_some())
-                    + usize::from(self.requested_shipping_option.is_some())
-                    + usize::from(self.other_charges.is_some())
-                    + usize::from(self.carrier_id.is_some())
-                    + usize::from(self.delivery_allocations.is_some())
-                    + usize::from(self.partial.is_some()),
-            )
-            .optional("code", &self.code)
-            .optional("title", &self.title)
-            .optional("logistics", &self.logistics)
-            .optional("cost", &self.cost)
-            .optional("requestedShippingOption", &self.requested_shipping_option)
-            .optional("otherCharges", &self.other_charges)
-            .optional("carrierId", &self.carrier_id)
-            .optional("deliveryAllocations", &self.delivery_allocations)
-            .optional("partial", &self.partial)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SelectedCarrierServiceOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SelectedCarrierServiceOption {
-    const NAME: &'static str = "SelectedCarrierServiceOption";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "code" => rt::object::nullable(&mut map, &mut out.code),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "logistics" => rt::object::nullable(&mut map, &mut out.logistics),
-                "cost" => rt::object::nullable(&mut map, &mut out.cost),
-                "requestedShippingOption" => {
-                    rt::object::nullable(&mut map, &mut out.requested_shipping_option)
-                }
-                "otherCharges" => rt::object::nullable(&mut map, &mut out.other_charges),
-                "carrierId" => rt::object::nullable(&mut map, &mut out.carrier_id),
-                "deliveryAllocations" => {
-                    rt::object::nullable(&mut map, &mut out.delivery_allocations)
-                }
-                "partial" => rt::object::nullable(&mut map, &mut out.partial),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SelectedCarrierServiceOption { "code" code : nullable optional, "title" title :
+    nullable optional, "logistics" logistics : nullable optional, "cost" cost : nullable
+    optional, "requestedShippingOption" requested_shipping_option : nullable optional,
+    "otherCharges" other_charges : nullable optional, "carrierId" carrier_id : nullable
+    optional, "deliveryAllocations" delivery_allocations : nullable optional, "partial"
+    partial : nullable optional, }
 }
 
 /// The `SelectedCarrierServiceOptionOtherCharge` object.
@@ -3727,47 +1790,9 @@ pub struct SelectedCarrierServiceOptionOtherCharge {
     /// The `cost` field.
     pub cost: Option<SelectedCarrierServiceOptionPrices>,
 }
-
-impl Serialize for SelectedCarrierServiceOptionOtherCharge {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SelectedCarrierServiceOptionOtherCharge",
-                usize::from(self.r#type.is_some()) + usize::from(self.details.is_some())
-                    + usize::from(self.cost.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("details", &self.details)
-            .optional("cost", &self.cost)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SelectedCarrierServiceOptionOtherCharge {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SelectedCarrierServiceOptionOtherCharge {
-    const NAME: &'static str = "SelectedCarrierServiceOptionOtherCharge";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "details" => rt::object::nullable(&mut map, &mut out.details),
-                "cost" => rt::object::nullable(&mut map, &mut out.cost),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SelectedCarrierServiceOptionOtherCharge { "type" r#type : nullable optional,
+    "details" details : nullable optional, "cost" cost : nullable optional, }
 }
 
 /// The `SelectedCarrierServiceOptionPrices` object.
@@ -3784,60 +1809,11 @@ pub struct SelectedCarrierServiceOptionPrices {
     /// The `price` field.
     pub price: Option<MultiCurrencyPrice>,
 }
-
-impl Serialize for SelectedCarrierServiceOptionPrices {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SelectedCarrierServiceOptionPrices",
-                usize::from(self.total_price_after_tax.is_some())
-                    + usize::from(self.total_price_before_tax.is_some())
-                    + usize::from(self.tax_details.is_some())
-                    + usize::from(self.total_discount.is_some())
-                    + usize::from(self.price.is_some()),
-            )
-            .optional("totalPriceAfterTax", &self.total_price_after_tax)
-            .optional("totalPriceBeforeTax", &self.total_price_before_tax)
-            .optional("taxDetails", &self.tax_details)
-            .optional("totalDiscount", &self.total_discount)
-            .optional("price", &self.price)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SelectedCarrierServiceOptionPrices {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SelectedCarrierServiceOptionPrices {
-    const NAME: &'static str = "SelectedCarrierServiceOptionPrices";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "totalPriceAfterTax" => {
-                    rt::object::nullable(&mut map, &mut out.total_price_after_tax)
-                }
-                "totalPriceBeforeTax" => {
-                    rt::object::nullable(&mut map, &mut out.total_price_before_tax)
-                }
-                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
-                "totalDiscount" => {
-                    rt::object::nullable(&mut map, &mut out.total_discount)
-                }
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SelectedCarrierServiceOptionPrices { "totalPriceAfterTax" total_price_after_tax :
+    nullable optional, "totalPriceBeforeTax" total_price_before_tax : nullable optional,
+    "taxDetails" tax_details : nullable optional, "totalDiscount" total_discount :
+    nullable optional, "price" price : nullable optional, }
 }
 
 /// Selected Membership
@@ -3848,43 +1824,8 @@ pub struct SelectedMembership {
     /// ID of the app providing this payment option.
     pub app_id: Option<String>,
 }
-
-impl Serialize for SelectedMembership {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SelectedMembership",
-                usize::from(self.id.is_some()) + usize::from(self.app_id.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("appId", &self.app_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SelectedMembership {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SelectedMembership {
-    const NAME: &'static str = "SelectedMembership";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    SelectedMembership { "id" id : nullable optional, "appId" app_id : nullable optional,
     }
 }
 
@@ -3894,42 +1835,8 @@ pub struct SelectedMemberships {
     /// Selected memberships.
     pub memberships: Option<Vec<HostSelectedMembership>>,
 }
-
-impl Serialize for SelectedMemberships {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SelectedMemberships",
-                usize::from(self.memberships.is_some()),
-            )
-            .optional("memberships", &self.memberships)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SelectedMemberships {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SelectedMemberships {
-    const NAME: &'static str = "SelectedMemberships";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "memberships" => rt::object::nullable(&mut map, &mut out.memberships),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SelectedMemberships { "memberships" memberships : nullable optional, }
 }
 
 /// The `ShippingInformation` object.
@@ -3942,58 +1849,10 @@ pub struct ShippingInformation {
     /// All shipping options.
     pub carrier_service_options: Option<Vec<CarrierServiceOption>>,
 }
-
-impl Serialize for ShippingInformation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ShippingInformation",
-                usize::from(self.region.is_some())
-                    + usize::from(self.selected_carrier_service_option.is_some())
-                    + usize::from(self.carrier_service_options.is_some()),
-            )
-            .optional("region", &self.region)
-            .optional(
-                "selectedCarrierServiceOption",
-                &self.selected_carrier_service_option,
-            )
-            .optional("carrierServiceOptions", &self.carrier_service_options)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ShippingInformation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ShippingInformation {
-    const NAME: &'static str = "ShippingInformation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "region" => rt::object::nullable(&mut map, &mut out.region),
-                "selectedCarrierServiceOption" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.selected_carrier_service_option,
-                    )
-                }
-                "carrierServiceOptions" => {
-                    rt::object::nullable(&mut map, &mut out.carrier_service_options)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ShippingInformation { "region" region : nullable optional,
+    "selectedCarrierServiceOption" selected_carrier_service_option : nullable optional,
+    "carrierServiceOptions" carrier_service_options : nullable optional, }
 }
 
 /// The `ShippingOption` object.
@@ -4014,58 +1873,11 @@ pub struct ShippingOption {
     /// If the delivery solution is a partial and doesn't apply to all items.
     pub partial: Option<bool>,
 }
-
-impl Serialize for ShippingOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ShippingOption",
-                usize::from(self.code.is_some()) + usize::from(self.title.is_some())
-                    + usize::from(self.logistics.is_some())
-                    + usize::from(self.cost.is_some())
-                    + usize::from(self.delivery_allocations.is_some())
-                    + usize::from(self.partial.is_some()),
-            )
-            .optional("code", &self.code)
-            .optional("title", &self.title)
-            .optional("logistics", &self.logistics)
-            .optional("cost", &self.cost)
-            .optional("deliveryAllocations", &self.delivery_allocations)
-            .optional("partial", &self.partial)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ShippingOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ShippingOption {
-    const NAME: &'static str = "ShippingOption";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "code" => rt::object::nullable(&mut map, &mut out.code),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "logistics" => rt::object::nullable(&mut map, &mut out.logistics),
-                "cost" => rt::object::nullable(&mut map, &mut out.cost),
-                "deliveryAllocations" => {
-                    rt::object::nullable(&mut map, &mut out.delivery_allocations)
-                }
-                "partial" => rt::object::nullable(&mut map, &mut out.partial),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ShippingOption { "code" code : nullable optional, "title" title : nullable optional,
+    "logistics" logistics : nullable optional, "cost" cost : nullable optional,
+    "deliveryAllocations" delivery_allocations : nullable optional, "partial" partial :
+    nullable optional, }
 }
 
 /// The `ShippingPrice` object.
@@ -4076,45 +1888,9 @@ pub struct ShippingPrice {
     /// Other costs such as insurance, handling & packaging for fragile items, etc.
     pub other_charges: Option<Vec<OtherCharge>>,
 }
-
-impl Serialize for ShippingPrice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ShippingPrice",
-                usize::from(self.price.is_some())
-                    + usize::from(self.other_charges.is_some()),
-            )
-            .optional("price", &self.price)
-            .optional("otherCharges", &self.other_charges)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ShippingPrice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ShippingPrice {
-    const NAME: &'static str = "ShippingPrice";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "otherCharges" => rt::object::nullable(&mut map, &mut out.other_charges),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ShippingPrice { "price" price : nullable optional, "otherCharges" other_charges :
+    nullable optional, }
 }
 
 /// The `ShippingRegion` object.
@@ -4125,44 +1901,8 @@ pub struct ShippingRegion {
     /// Shipping region name.
     pub name: Option<String>,
 }
-
-impl Serialize for ShippingRegion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ShippingRegion",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ShippingRegion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ShippingRegion {
-    const NAME: &'static str = "ShippingRegion";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ShippingRegion { "id" id : nullable optional, "name" name : nullable optional, }
 }
 
 /// The `StreetAddress` object.
@@ -4173,43 +1913,8 @@ pub struct StreetAddress {
     /// Street name.
     pub name: Option<String>,
 }
-
-impl Serialize for StreetAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "StreetAddress",
-                usize::from(self.number.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("number", &self.number)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for StreetAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for StreetAddress {
-    const NAME: &'static str = "StreetAddress";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "number" => rt::object::nullable(&mut map, &mut out.number),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    StreetAddress { "number" number : nullable optional, "name" name : nullable optional,
     }
 }
 
@@ -4221,43 +1926,8 @@ pub struct Target {
     /// The `lineItem` field.
     pub line_item: Option<TargetLineItem>,
 }
-
-impl Serialize for Target {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Target",
-                usize::from(self.other.is_some()) + usize::from(self.line_item.is_some()),
-            )
-            .optional("other", &self.other)
-            .optional("lineItem", &self.line_item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Target {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Target {
-    const NAME: &'static str = "Target";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "other" => rt::object::nullable(&mut map, &mut out.other),
-                "lineItem" => rt::object::nullable(&mut map, &mut out.line_item),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    Target { "other" other : nullable optional, "lineItem" line_item : nullable optional,
     }
 }
 
@@ -4271,52 +1941,10 @@ pub struct TaxCalculationDetails {
     /// The `rateType` field.
     pub rate_type: Option<RateType>,
 }
-
-impl Serialize for TaxCalculationDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TaxCalculationDetails",
-                usize::from(self.manual_rate_reason.is_some())
-                    + usize::from(self.auto_tax_fallback_details.is_some())
-                    + usize::from(self.rate_type.is_some()),
-            )
-            .optional("manualRateReason", &self.manual_rate_reason)
-            .optional("autoTaxFallbackDetails", &self.auto_tax_fallback_details)
-            .optional("rateType", &self.rate_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TaxCalculationDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TaxCalculationDetails {
-    const NAME: &'static str = "TaxCalculationDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "manualRateReason" => {
-                    rt::object::nullable(&mut map, &mut out.manual_rate_reason)
-                }
-                "autoTaxFallbackDetails" => {
-                    rt::object::nullable(&mut map, &mut out.auto_tax_fallback_details)
-                }
-                "rateType" => rt::object::nullable(&mut map, &mut out.rate_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TaxCalculationDetails { "manualRateReason" manual_rate_reason : nullable optional,
+    "autoTaxFallbackDetails" auto_tax_fallback_details : nullable optional, "rateType"
+    rate_type : nullable optional, }
 }
 
 /// The `TaxSummary` object.
@@ -4329,52 +1957,9 @@ pub struct TaxSummary {
     /// The `calculationDetails` field.
     pub calculation_details: Option<TaxCalculationDetails>,
 }
-
-impl Serialize for TaxSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TaxSummary",
-                usize::from(self.taxable_amount.is_some())
-                    + usize::from(self.total_tax.is_some())
-                    + usize::from(self.calculation_details.is_some()),
-            )
-            .optional("taxableAmount", &self.taxable_amount)
-            .optional("totalTax", &self.total_tax)
-            .optional("calculationDetails", &self.calculation_details)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TaxSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TaxSummary {
-    const NAME: &'static str = "TaxSummary";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "taxableAmount" => {
-                    rt::object::nullable(&mut map, &mut out.taxable_amount)
-                }
-                "totalTax" => rt::object::nullable(&mut map, &mut out.total_tax),
-                "calculationDetails" => {
-                    rt::object::nullable(&mut map, &mut out.calculation_details)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TaxSummary { "taxableAmount" taxable_amount : nullable optional, "totalTax" total_tax
+    : nullable optional, "calculationDetails" calculation_details : nullable optional, }
 }
 
 /// At most one of `addressType` is set (a oneOf group).
@@ -4383,42 +1968,8 @@ pub struct TaxableAddress {
     /// The `addressType` field.
     pub address_type: Option<TaxableAddressType>,
 }
-
-impl Serialize for TaxableAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TaxableAddress",
-                usize::from(self.address_type.is_some()),
-            )
-            .optional("addressType", &self.address_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TaxableAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TaxableAddress {
-    const NAME: &'static str = "TaxableAddress";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "addressType" => rt::object::nullable(&mut map, &mut out.address_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TaxableAddress { "addressType" address_type : nullable optional, }
 }
 
 /// One of the `TaxableAddressType` values.
@@ -4488,53 +2039,10 @@ pub struct UpdateCartRequest {
     /// Learn more about [permission scopes](https://dev.wix.com/docs/build-apps/develop-your-app/access/authorization/about-permissions).
     pub custom_line_items: Option<Vec<CustomLineItem>>,
 }
-
-impl Serialize for UpdateCartRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateCartRequest",
-                usize::from(self.cart_info.is_some())
-                    + usize::from(self.coupon_code.is_some())
-                    + usize::from(self.line_items.is_some())
-                    + usize::from(self.custom_line_items.is_some()),
-            )
-            .optional("cartInfo", &self.cart_info)
-            .optional("couponCode", &self.coupon_code)
-            .optional("lineItems", &self.line_items)
-            .optional("customLineItems", &self.custom_line_items)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateCartRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateCartRequest {
-    const NAME: &'static str = "UpdateCartRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cartInfo" => rt::object::nullable(&mut map, &mut out.cart_info),
-                "couponCode" => rt::object::nullable(&mut map, &mut out.coupon_code),
-                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
-                "customLineItems" => {
-                    rt::object::nullable(&mut map, &mut out.custom_line_items)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateCartRequest { "cartInfo" cart_info : nullable optional, "couponCode"
+    coupon_code : nullable optional, "lineItems" line_items : nullable optional,
+    "customLineItems" custom_line_items : nullable optional, }
 }
 
 /// The `UpdateCartResponse` object.
@@ -4543,42 +2051,8 @@ pub struct UpdateCartResponse {
     /// The `cart` field.
     pub cart: Option<Cart>,
 }
-
-impl Serialize for UpdateCartResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateCartResponse",
-                usize::from(self.cart.is_some()),
-            )
-            .optional("cart", &self.cart)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateCartResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateCartResponse {
-    const NAME: &'static str = "UpdateCartResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cart" => rt::object::nullable(&mut map, &mut out.cart),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateCartResponse { "cart" cart : nullable optional, }
 }
 
 /// The `UpdateCurrentCartLineItemQuantityRequest` object.
@@ -4587,45 +2061,9 @@ pub struct UpdateCurrentCartLineItemQuantityRequest {
     /// Line item IDs and their new quantity.
     pub line_items: Vec<LineItemQuantityUpdate>,
 }
-
-impl Serialize for UpdateCurrentCartLineItemQuantityRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateCurrentCartLineItemQuantityRequest",
-                1,
-            )
-            .field("lineItems", &self.line_items)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateCurrentCartLineItemQuantityRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateCurrentCartLineItemQuantityRequest {
-    const NAME: &'static str = "UpdateCurrentCartLineItemQuantityRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "lineItems" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { line_items: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "lineItems")])),
-        }
-    }
+rt::object! {
+    UpdateCurrentCartLineItemQuantityRequest { "lineItems" line_items : value field, }
+    required { line_items "lineItems" }
 }
 
 /// The `UpdateLineItemsQuantityResponse` object.
@@ -4634,42 +2072,8 @@ pub struct UpdateLineItemsQuantityResponse {
     /// The `cart` field.
     pub cart: Option<Cart>,
 }
-
-impl Serialize for UpdateLineItemsQuantityResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateLineItemsQuantityResponse",
-                usize::from(self.cart.is_some()),
-            )
-            .optional("cart", &self.cart)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateLineItemsQuantityResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateLineItemsQuantityResponse {
-    const NAME: &'static str = "UpdateLineItemsQuantityResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cart" => rt::object::nullable(&mut map, &mut out.cart),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateLineItemsQuantityResponse { "cart" cart : nullable optional, }
 }
 
 /// The `Violation` object.
@@ -4682,47 +2086,9 @@ pub struct Violation {
     /// Violation description. Can include rich text. Only HTTP or HTTPS links in the following format are allowed: `<a href="https://www.wix.com">Click me</a>`.
     pub description: Option<String>,
 }
-
-impl Serialize for Violation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Violation",
-                usize::from(self.severity.is_some()) + usize::from(self.target.is_some())
-                    + usize::from(self.description.is_some()),
-            )
-            .optional("severity", &self.severity)
-            .optional("target", &self.target)
-            .optional("description", &self.description)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Violation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Violation {
-    const NAME: &'static str = "Violation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "severity" => rt::object::nullable(&mut map, &mut out.severity),
-                "target" => rt::object::nullable(&mut map, &mut out.target),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Violation { "severity" severity : nullable optional, "target" target : nullable
+    optional, "description" description : nullable optional, }
 }
 
 /// A webhook event of Ecom Current Cart.

@@ -7,7 +7,6 @@
 //!
 //! Version track `v1`; host `https://www.wixapis.com`. Generated from `specs/ecom-order-fulfillments.yaml`.
 
-use serde::{Deserialize, Serialize};
 use wix_rest_runtime::__private as rt;
 use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
@@ -431,47 +430,9 @@ pub struct BulkCreateFulfillmentRequest {
     /// List of order IDs and their associated fulfillments.
     pub orders_with_fulfillments: Vec<BulkCreateOrderWithFulfillments>,
 }
-
-impl Serialize for BulkCreateFulfillmentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "BulkCreateFulfillmentRequest", 1)
-            .field("ordersWithFulfillments", &self.orders_with_fulfillments)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCreateFulfillmentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCreateFulfillmentRequest {
-    const NAME: &'static str = "BulkCreateFulfillmentRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "ordersWithFulfillments" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    orders_with_fulfillments: f0,
-                })
-            }
-            (f0,) => {
-                Err(rt::object::missing(&[(f0.is_none(), "ordersWithFulfillments")]))
-            }
-        }
-    }
+rt::object! {
+    BulkCreateFulfillmentRequest { "ordersWithFulfillments" orders_with_fulfillments :
+    value field, } required { orders_with_fulfillments "ordersWithFulfillments" }
 }
 
 /// The `BulkCreateFulfillmentResponse` object.
@@ -482,47 +443,9 @@ pub struct BulkCreateFulfillmentResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkCreateFulfillmentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkCreateFulfillmentResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCreateFulfillmentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCreateFulfillmentResponse {
-    const NAME: &'static str = "BulkCreateFulfillmentResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkCreateFulfillmentResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkCreateOrderWithFulfillments` object.
@@ -533,45 +456,9 @@ pub struct BulkCreateOrderWithFulfillments {
     /// Fulfillments associated with the order.
     pub fulfillments: Option<Vec<Fulfillment>>,
 }
-
-impl Serialize for BulkCreateOrderWithFulfillments {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkCreateOrderWithFulfillments",
-                usize::from(self.order_id.is_some())
-                    + usize::from(self.fulfillments.is_some()),
-            )
-            .optional("orderId", &self.order_id)
-            .optional("fulfillments", &self.fulfillments)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCreateOrderWithFulfillments {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCreateOrderWithFulfillments {
-    const NAME: &'static str = "BulkCreateOrderWithFulfillments";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderId" => rt::object::nullable(&mut map, &mut out.order_id),
-                "fulfillments" => rt::object::nullable(&mut map, &mut out.fulfillments),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkCreateOrderWithFulfillments { "orderId" order_id : nullable optional,
+    "fulfillments" fulfillments : nullable optional, }
 }
 
 /// The `BulkOrderFulfillmentsResult` object.
@@ -582,47 +469,9 @@ pub struct BulkOrderFulfillmentsResult {
     /// The `ordersWithFulfillments` field.
     pub orders_with_fulfillments: Option<OrderWithFulfillments>,
 }
-
-impl Serialize for BulkOrderFulfillmentsResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkOrderFulfillmentsResult",
-                usize::from(self.item_metadata.is_some())
-                    + usize::from(self.orders_with_fulfillments.is_some()),
-            )
-            .optional("itemMetadata", &self.item_metadata)
-            .optional("ordersWithFulfillments", &self.orders_with_fulfillments)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkOrderFulfillmentsResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkOrderFulfillmentsResult {
-    const NAME: &'static str = "BulkOrderFulfillmentsResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
-                "ordersWithFulfillments" => {
-                    rt::object::nullable(&mut map, &mut out.orders_with_fulfillments)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkOrderFulfillmentsResult { "itemMetadata" item_metadata : nullable optional,
+    "ordersWithFulfillments" orders_with_fulfillments : nullable optional, }
 }
 
 /// The `CreateFulfillmentRequest` object.
@@ -633,54 +482,9 @@ pub struct CreateFulfillmentRequest {
     /// The `fulfillment` field.
     pub fulfillment: Fulfillment,
 }
-
-impl Serialize for CreateFulfillmentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "CreateFulfillmentRequest", 2)
-            .field("orderId", &self.order_id)
-            .field("fulfillment", &self.fulfillment)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateFulfillmentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateFulfillmentRequest {
-    const NAME: &'static str = "CreateFulfillmentRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderId" => rt::object::value(&mut map, &mut f0),
-                "fulfillment" => rt::object::value(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    order_id: f0,
-                    fulfillment: f1,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "orderId"), (f1.is_none(), "fulfillment")],
-                    ),
-                )
-            }
-        }
+rt::object! {
+    CreateFulfillmentRequest { "orderId" order_id : value field, "fulfillment"
+    fulfillment : value field, } required { order_id "orderId" fulfillment "fulfillment"
     }
 }
 
@@ -692,49 +496,9 @@ pub struct CreateFulfillmentResponse {
     /// ID of created fulfillment.
     pub fulfillment_id: Option<String>,
 }
-
-impl Serialize for CreateFulfillmentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateFulfillmentResponse",
-                usize::from(self.order_with_fulfillments.is_some())
-                    + usize::from(self.fulfillment_id.is_some()),
-            )
-            .optional("orderWithFulfillments", &self.order_with_fulfillments)
-            .optional("fulfillmentId", &self.fulfillment_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateFulfillmentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateFulfillmentResponse {
-    const NAME: &'static str = "CreateFulfillmentResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderWithFulfillments" => {
-                    rt::object::nullable(&mut map, &mut out.order_with_fulfillments)
-                }
-                "fulfillmentId" => {
-                    rt::object::nullable(&mut map, &mut out.fulfillment_id)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateFulfillmentResponse { "orderWithFulfillments" order_with_fulfillments :
+    nullable optional, "fulfillmentId" fulfillment_id : nullable optional, }
 }
 
 /// The `CustomFulfillmentInfo` object.
@@ -743,42 +507,8 @@ pub struct CustomFulfillmentInfo {
     /// Custom fulfillment info in key:value form.
     pub fields_data: Option<std::collections::BTreeMap<String, String>>,
 }
-
-impl Serialize for CustomFulfillmentInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CustomFulfillmentInfo",
-                usize::from(self.fields_data.is_some()),
-            )
-            .optional("fieldsData", &self.fields_data)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomFulfillmentInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CustomFulfillmentInfo {
-    const NAME: &'static str = "CustomFulfillmentInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fieldsData" => rt::object::nullable(&mut map, &mut out.fields_data),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CustomFulfillmentInfo { "fieldsData" fields_data : nullable optional, }
 }
 
 /// The `DeleteFulfillmentResponse` object.
@@ -787,44 +517,9 @@ pub struct DeleteFulfillmentResponse {
     /// The `orderWithFulfillments` field.
     pub order_with_fulfillments: Option<OrderWithFulfillments>,
 }
-
-impl Serialize for DeleteFulfillmentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DeleteFulfillmentResponse",
-                usize::from(self.order_with_fulfillments.is_some()),
-            )
-            .optional("orderWithFulfillments", &self.order_with_fulfillments)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteFulfillmentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeleteFulfillmentResponse {
-    const NAME: &'static str = "DeleteFulfillmentResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderWithFulfillments" => {
-                    rt::object::nullable(&mut map, &mut out.order_with_fulfillments)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeleteFulfillmentResponse { "orderWithFulfillments" order_with_fulfillments :
+    nullable optional, }
 }
 
 /// for now, this is a sub-object of Orders, so can refer to order line items by id.
@@ -859,60 +554,11 @@ pub struct Fulfillment {
     /// Fulfillment handling complete.
     pub completed: Option<bool>,
 }
-
-impl Serialize for Fulfillment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Fulfillment",
-                usize::from(self.tracking_info.is_some())
-                    + usize::from(self.custom_info.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.created_date.is_some())
-                    + usize::from(self.line_items.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.completed.is_some()),
-            )
-            .optional("trackingInfo", &self.tracking_info)
-            .optional("customInfo", &self.custom_info)
-            .optional("id", &self.id)
-            .optional("createdDate", &self.created_date)
-            .optional("lineItems", &self.line_items)
-            .optional("status", &self.status)
-            .optional("completed", &self.completed)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Fulfillment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Fulfillment {
-    const NAME: &'static str = "Fulfillment";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "trackingInfo" => rt::object::nullable(&mut map, &mut out.tracking_info),
-                "customInfo" => rt::object::nullable(&mut map, &mut out.custom_info),
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "completed" => rt::object::nullable(&mut map, &mut out.completed),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Fulfillment { "trackingInfo" tracking_info : nullable optional, "customInfo"
+    custom_info : nullable optional, "id" id : nullable optional, "createdDate"
+    created_date : nullable optional, "lineItems" line_items : nullable optional,
+    "status" status : nullable optional, "completed" completed : nullable optional, }
 }
 
 /// The `FulfillmentLineItem` object.
@@ -926,44 +572,9 @@ pub struct FulfillmentLineItem {
     /// * If the order does not have the requested quantity of line items available to add to this fulfillment, the fulfillment will not be created and an error is returned.
     pub quantity: Option<f64>,
 }
-
-impl Serialize for FulfillmentLineItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FulfillmentLineItem",
-                usize::from(self.id.is_some()) + usize::from(self.quantity.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("quantity", &self.quantity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for FulfillmentLineItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for FulfillmentLineItem {
-    const NAME: &'static str = "FulfillmentLineItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FulfillmentLineItem { "id" id : nullable optional, "quantity" quantity : nullable
+    optional, }
 }
 
 /// The `FulfillmentTrackingInfo` object.
@@ -1004,52 +615,10 @@ pub struct FulfillmentTrackingInfo {
     /// - Can include the tracking number as a parameter if needed
     pub tracking_link: Option<String>,
 }
-
-impl Serialize for FulfillmentTrackingInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FulfillmentTrackingInfo",
-                usize::from(self.tracking_number.is_some())
-                    + usize::from(self.shipping_provider.is_some())
-                    + usize::from(self.tracking_link.is_some()),
-            )
-            .optional("trackingNumber", &self.tracking_number)
-            .optional("shippingProvider", &self.shipping_provider)
-            .optional("trackingLink", &self.tracking_link)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for FulfillmentTrackingInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for FulfillmentTrackingInfo {
-    const NAME: &'static str = "FulfillmentTrackingInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "trackingNumber" => {
-                    rt::object::nullable(&mut map, &mut out.tracking_number)
-                }
-                "shippingProvider" => {
-                    rt::object::nullable(&mut map, &mut out.shipping_provider)
-                }
-                "trackingLink" => rt::object::nullable(&mut map, &mut out.tracking_link),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FulfillmentTrackingInfo { "trackingNumber" tracking_number : nullable optional,
+    "shippingProvider" shipping_provider : nullable optional, "trackingLink"
+    tracking_link : nullable optional, }
 }
 
 /// The `ItemMetadata` object.
@@ -1064,53 +633,9 @@ pub struct ItemMetadata {
     /// The `error` field.
     pub error: Option<ApplicationError>,
 }
-
-impl Serialize for ItemMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemMetadata",
-                usize::from(self.id.is_some())
-                    + usize::from(self.original_index.is_some())
-                    + usize::from(self.success.is_some())
-                    + usize::from(self.error.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("originalIndex", &self.original_index)
-            .optional("success", &self.success)
-            .optional("error", &self.error)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemMetadata {
-    const NAME: &'static str = "ItemMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "originalIndex" => {
-                    rt::object::nullable(&mut map, &mut out.original_index)
-                }
-                "success" => rt::object::nullable(&mut map, &mut out.success),
-                "error" => rt::object::nullable(&mut map, &mut out.error),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemMetadata { "id" id : nullable optional, "originalIndex" original_index : nullable
+    optional, "success" success : nullable optional, "error" error : nullable optional, }
 }
 
 /// The `ListFulfillmentsForMultipleOrdersRequest` object.
@@ -1119,45 +644,9 @@ pub struct ListFulfillmentsForMultipleOrdersRequest {
     /// List of order IDs for which to retrieve fulfillments.
     pub order_ids: Vec<String>,
 }
-
-impl Serialize for ListFulfillmentsForMultipleOrdersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ListFulfillmentsForMultipleOrdersRequest",
-                1,
-            )
-            .field("orderIds", &self.order_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListFulfillmentsForMultipleOrdersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListFulfillmentsForMultipleOrdersRequest {
-    const NAME: &'static str = "ListFulfillmentsForMultipleOrdersRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderIds" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { order_ids: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "orderIds")])),
-        }
-    }
+rt::object! {
+    ListFulfillmentsForMultipleOrdersRequest { "orderIds" order_ids : value field, }
+    required { order_ids "orderIds" }
 }
 
 /// The `ListFulfillmentsForMultipleOrdersResponse` object.
@@ -1166,44 +655,9 @@ pub struct ListFulfillmentsForMultipleOrdersResponse {
     /// List of order IDs and their associated fulfillments.
     pub orders_with_fulfillments: Option<Vec<OrderWithFulfillments>>,
 }
-
-impl Serialize for ListFulfillmentsForMultipleOrdersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ListFulfillmentsForMultipleOrdersResponse",
-                usize::from(self.orders_with_fulfillments.is_some()),
-            )
-            .optional("ordersWithFulfillments", &self.orders_with_fulfillments)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListFulfillmentsForMultipleOrdersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListFulfillmentsForMultipleOrdersResponse {
-    const NAME: &'static str = "ListFulfillmentsForMultipleOrdersResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "ordersWithFulfillments" => {
-                    rt::object::nullable(&mut map, &mut out.orders_with_fulfillments)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ListFulfillmentsForMultipleOrdersResponse { "ordersWithFulfillments"
+    orders_with_fulfillments : nullable optional, }
 }
 
 /// The `ListFulfillmentsForSingleOrderResponse` object.
@@ -1212,44 +666,9 @@ pub struct ListFulfillmentsForSingleOrderResponse {
     /// The `orderWithFulfillments` field.
     pub order_with_fulfillments: Option<OrderWithFulfillments>,
 }
-
-impl Serialize for ListFulfillmentsForSingleOrderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ListFulfillmentsForSingleOrderResponse",
-                usize::from(self.order_with_fulfillments.is_some()),
-            )
-            .optional("orderWithFulfillments", &self.order_with_fulfillments)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListFulfillmentsForSingleOrderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListFulfillmentsForSingleOrderResponse {
-    const NAME: &'static str = "ListFulfillmentsForSingleOrderResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderWithFulfillments" => {
-                    rt::object::nullable(&mut map, &mut out.order_with_fulfillments)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ListFulfillmentsForSingleOrderResponse { "orderWithFulfillments"
+    order_with_fulfillments : nullable optional, }
 }
 
 /// An order and its associated fulfillments. A fulfillment represents the shipment or delivery of order items.
@@ -1260,45 +679,9 @@ pub struct OrderWithFulfillments {
     /// Fulfillments associated with the order.
     pub fulfillments: Option<Vec<Fulfillment>>,
 }
-
-impl Serialize for OrderWithFulfillments {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OrderWithFulfillments",
-                usize::from(self.order_id.is_some())
-                    + usize::from(self.fulfillments.is_some()),
-            )
-            .optional("orderId", &self.order_id)
-            .optional("fulfillments", &self.fulfillments)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderWithFulfillments {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OrderWithFulfillments {
-    const NAME: &'static str = "OrderWithFulfillments";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderId" => rt::object::nullable(&mut map, &mut out.order_id),
-                "fulfillments" => rt::object::nullable(&mut map, &mut out.fulfillments),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OrderWithFulfillments { "orderId" order_id : nullable optional, "fulfillments"
+    fulfillments : nullable optional, }
 }
 
 /// The `UpdateFulfillmentRequest` object.
@@ -1309,53 +692,9 @@ pub struct UpdateFulfillmentRequest {
     /// The `fulfillment` field.
     pub fulfillment: Option<Fulfillment>,
 }
-
-impl Serialize for UpdateFulfillmentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateFulfillmentRequest",
-                1 + usize::from(self.fulfillment.is_some()),
-            )
-            .field("orderId", &self.order_id)
-            .optional("fulfillment", &self.fulfillment)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateFulfillmentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateFulfillmentRequest {
-    const NAME: &'static str = "UpdateFulfillmentRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderId" => rt::object::value(&mut map, &mut f0),
-                "fulfillment" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    order_id: f0,
-                    fulfillment: f1,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "orderId")])),
-        }
-    }
+rt::object! {
+    UpdateFulfillmentRequest { "orderId" order_id : value field, "fulfillment"
+    fulfillment : nullable optional, } required { order_id "orderId" }
 }
 
 /// The `UpdateFulfillmentResponse` object.
@@ -1364,44 +703,9 @@ pub struct UpdateFulfillmentResponse {
     /// The `orderWithFulfillments` field.
     pub order_with_fulfillments: Option<OrderWithFulfillments>,
 }
-
-impl Serialize for UpdateFulfillmentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateFulfillmentResponse",
-                usize::from(self.order_with_fulfillments.is_some()),
-            )
-            .optional("orderWithFulfillments", &self.order_with_fulfillments)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateFulfillmentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateFulfillmentResponse {
-    const NAME: &'static str = "UpdateFulfillmentResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderWithFulfillments" => {
-                    rt::object::nullable(&mut map, &mut out.order_with_fulfillments)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateFulfillmentResponse { "orderWithFulfillments" order_with_fulfillments :
+    nullable optional, }
 }
 
 /// A webhook event of Ecom Order Fulfillments.

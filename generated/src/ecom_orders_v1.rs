@@ -1833,142 +1833,25 @@ pub struct Activity {
     /// The `activityType` field.
     pub activity_type: Option<OrderActivityTypeEnumActivityType>,
 }
-
-impl Serialize for Activity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Activity",
-                usize::from(self.merchant_comment.is_some())
-                    + usize::from(self.order_refunded.is_some())
-                    + usize::from(self.draft_order_changes_applied.is_some())
-                    + usize::from(self.saved_payment_method.is_some())
-                    + usize::from(self.authorized_payment_created.is_some())
-                    + usize::from(self.authorized_payment_captured.is_some())
-                    + usize::from(self.authorized_payment_voided.is_some())
-                    + usize::from(self.refund_initiated.is_some())
-                    + usize::from(self.payment_refunded.is_some())
-                    + usize::from(self.payment_refund_failed.is_some())
-                    + usize::from(self.refunded_as_store_credit.is_some())
-                    + usize::from(self.payment_pending.is_some())
-                    + usize::from(self.payment_canceled.is_some())
-                    + usize::from(self.payment_declined.is_some())
-                    + usize::from(self.receipt_created.is_some())
-                    + usize::from(self.receipt_sent.is_some())
-                    + usize::from(self.chargeback_created.is_some())
-                    + usize::from(self.chargeback_reversed.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.author_email.is_some())
-                    + usize::from(self.created_date.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.activity_type.is_some()),
-            )
-            .optional("merchantComment", &self.merchant_comment)
-            .optional("orderRefunded", &self.order_refunded)
-            .optional("draftOrderChangesApplied", &self.draft_order_changes_applied)
-            .optional("savedPaymentMethod", &self.saved_payment_method)
-            .optional("authorizedPaymentCreated", &self.authorized_payment_created)
-            .optional("authorizedPaymentCaptured", &self.authorized_payment_captured)
-            .optional("authorizedPaymentVoided", &self.authorized_payment_voided)
-            .optional("refundInitiated", &self.refund_initiated)
-            .optional("paymentRefunded", &self.payment_refunded)
-            .optional("paymentRefundFailed", &self.payment_refund_failed)
-            .optional("refundedAsStoreCredit", &self.refunded_as_store_credit)
-            .optional("paymentPending", &self.payment_pending)
-            .optional("paymentCanceled", &self.payment_canceled)
-            .optional("paymentDeclined", &self.payment_declined)
-            .optional("receiptCreated", &self.receipt_created)
-            .optional("receiptSent", &self.receipt_sent)
-            .optional("chargebackCreated", &self.chargeback_created)
-            .optional("chargebackReversed", &self.chargeback_reversed)
-            .optional("id", &self.id)
-            .optional("authorEmail", &self.author_email)
-            .optional("createdDate", &self.created_date)
-            .optional("type", &self.r#type)
-            .optional("activityType", &self.activity_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Activity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Activity {
-    const NAME: &'static str = "Activity";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "merchantComment" => {
-                    rt::object::nullable(&mut map, &mut out.merchant_comment)
-                }
-                "orderRefunded" => {
-                    rt::object::nullable(&mut map, &mut out.order_refunded)
-                }
-                "draftOrderChangesApplied" => {
-                    rt::object::nullable(&mut map, &mut out.draft_order_changes_applied)
-                }
-                "savedPaymentMethod" => {
-                    rt::object::nullable(&mut map, &mut out.saved_payment_method)
-                }
-                "authorizedPaymentCreated" => {
-                    rt::object::nullable(&mut map, &mut out.authorized_payment_created)
-                }
-                "authorizedPaymentCaptured" => {
-                    rt::object::nullable(&mut map, &mut out.authorized_payment_captured)
-                }
-                "authorizedPaymentVoided" => {
-                    rt::object::nullable(&mut map, &mut out.authorized_payment_voided)
-                }
-                "refundInitiated" => {
-                    rt::object::nullable(&mut map, &mut out.refund_initiated)
-                }
-                "paymentRefunded" => {
-                    rt::object::nullable(&mut map, &mut out.payment_refunded)
-                }
-                "paymentRefundFailed" => {
-                    rt::object::nullable(&mut map, &mut out.payment_refund_failed)
-                }
-                "refundedAsStoreCredit" => {
-                    rt::object::nullable(&mut map, &mut out.refunded_as_store_credit)
-                }
-                "paymentPending" => {
-                    rt::object::nullable(&mut map, &mut out.payment_pending)
-                }
-                "paymentCanceled" => {
-                    rt::object::nullable(&mut map, &mut out.payment_canceled)
-                }
-                "paymentDeclined" => {
-                    rt::object::nullable(&mut map, &mut out.payment_declined)
-                }
-                "receiptCreated" => {
-                    rt::object::nullable(&mut map, &mut out.receipt_created)
-                }
-                "receiptSent" => rt::object::nullable(&mut map, &mut out.receipt_sent),
-                "chargebackCreated" => {
-                    rt::object::nullable(&mut map, &mut out.chargeback_created)
-                }
-                "chargebackReversed" => {
-                    rt::object::nullable(&mut map, &mut out.chargeback_reversed)
-                }
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "authorEmail" => rt::object::nullable(&mut map, &mut out.author_email),
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "activityType" => rt::object::nullable(&mut map, &mut out.activity_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Activity { "merchantComment" merchant_comment : nullable optional, "orderRefunded"
+    order_refunded : nullable optional, "draftOrderChangesApplied"
+    draft_order_changes_applied : nullable optional, "savedPaymentMethod"
+    saved_payment_method : nullable optional, "authorizedPaymentCreated"
+    authorized_payment_created : nullable optional, "authorizedPaymentCaptured"
+    authorized_payment_captured : nullable optional, "authorizedPaymentVoided"
+    authorized_payment_voided : nullable optional, "refundInitiated" refund_initiated :
+    nullable optional, "paymentRefunded" payment_refunded : nullable optional,
+    "paymentRefundFailed" payment_refund_failed : nullable optional,
+    "refundedAsStoreCredit" refunded_as_store_credit : nullable optional,
+    "paymentPending" payment_pending : nullable optional, "paymentCanceled"
+    payment_canceled : nullable optional, "paymentDeclined" payment_declined : nullable
+    optional, "receiptCreated" receipt_created : nullable optional, "receiptSent"
+    receipt_sent : nullable optional, "chargebackCreated" chargeback_created : nullable
+    optional, "chargebackReversed" chargeback_reversed : nullable optional, "id" id :
+    nullable optional, "authorEmail" author_email : nullable optional, "createdDate"
+    created_date : nullable optional, "type" r#type : nullable optional, "activityType"
+    activity_type : nullable optional, }
 }
 
 /// - `ORDER_REFUNDED`: Order was refunded, either partially or fully.
@@ -2213,53 +2096,9 @@ pub struct AddActivitiesRequest {
     /// Activities to add to the order.
     pub order_activities: Option<Vec<Activity>>,
 }
-
-impl Serialize for AddActivitiesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddActivitiesRequest",
-                1 + usize::from(self.order_activities.is_some()),
-            )
-            .field("orderId", &self.order_id)
-            .optional("orderActivities", &self.order_activities)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddActivitiesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddActivitiesRequest {
-    const NAME: &'static str = "AddActivitiesRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderId" => rt::object::value(&mut map, &mut f0),
-                "orderActivities" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    order_id: f0,
-                    order_activities: f1,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "orderId")])),
-        }
-    }
+rt::object! {
+    AddActivitiesRequest { "orderId" order_id : value field, "orderActivities"
+    order_activities : nullable optional, } required { order_id "orderId" }
 }
 
 /// The `AddActivitiesResponse` object.
@@ -2270,45 +2109,9 @@ pub struct AddActivitiesResponse {
     /// IDs of the added activities.
     pub activity_ids: Option<Vec<String>>,
 }
-
-impl Serialize for AddActivitiesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddActivitiesResponse",
-                usize::from(self.order.is_some())
-                    + usize::from(self.activity_ids.is_some()),
-            )
-            .optional("order", &self.order)
-            .optional("activityIds", &self.activity_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddActivitiesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddActivitiesResponse {
-    const NAME: &'static str = "AddActivitiesResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                "activityIds" => rt::object::nullable(&mut map, &mut out.activity_ids),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AddActivitiesResponse { "order" order : nullable optional, "activityIds" activity_ids
+    : nullable optional, }
 }
 
 /// The `AddActivityRequest` object.
@@ -2319,50 +2122,9 @@ pub struct AddActivityRequest {
     /// The `activity` field.
     pub activity: PublicActivity,
 }
-
-impl Serialize for AddActivityRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "AddActivityRequest", 2)
-            .field("id", &self.id)
-            .field("activity", &self.activity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddActivityRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddActivityRequest {
-    const NAME: &'static str = "AddActivityRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "activity" => rt::object::value(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => Ok(Self { id: f0, activity: f1 }),
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "id"), (f1.is_none(), "activity")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    AddActivityRequest { "id" id : value field, "activity" activity : value field, }
+    required { id "id" activity "activity" }
 }
 
 /// The `AddActivityResponse` object.
@@ -2373,45 +2135,9 @@ pub struct AddActivityResponse {
     /// ID of the added activity.
     pub activity_id: Option<String>,
 }
-
-impl Serialize for AddActivityResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddActivityResponse",
-                usize::from(self.order.is_some())
-                    + usize::from(self.activity_id.is_some()),
-            )
-            .optional("order", &self.order)
-            .optional("activityId", &self.activity_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddActivityResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddActivityResponse {
-    const NAME: &'static str = "AddActivityResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                "activityId" => rt::object::nullable(&mut map, &mut out.activity_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AddActivityResponse { "order" order : nullable optional, "activityId" activity_id :
+    nullable optional, }
 }
 
 /// The `AdditionalFee` object.
@@ -2443,82 +2169,14 @@ pub struct AdditionalFee {
     /// The `taxableAddress` field.
     pub taxable_address: Option<TaxableAddress>,
 }
-
-impl Serialize for AdditionalFee {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AdditionalFee",
-                usize::from(self.code.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.price.is_some())
-                    + usize::from(self.tax_details.is_some())
-                    + usize::from(self.tax_info.is_some())
-                    + usize::from(self.provider_app_id.is_some())
-                    + usize::from(self.price_before_tax.is_some())
-                    + usize::from(self.price_after_tax.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.line_item_ids.is_some())
-                    + usize::from(self.source.is_some())
-                    + usize::from(self.taxable_address.is_some()),
-            )
-            .optional("code", &self.code)
-            .optional("name", &self.name)
-            .optional("price", &self.price)
-            .optional("taxDetails", &self.tax_details)
-            .optional("taxInfo", &self.tax_info)
-            .optional("providerAppId", &self.provider_app_id)
-            .optional("priceBeforeTax", &self.price_before_tax)
-            .optional("priceAfterTax", &self.price_after_tax)
-            .optional("id", &self.id)
-            .optional("lineItemIds", &self.line_item_ids)
-            .optional("source", &self.source)
-            .optional("taxableAddress", &self.taxable_address)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AdditionalFee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AdditionalFee {
-    const NAME: &'static str = "AdditionalFee";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "code" => rt::object::nullable(&mut map, &mut out.code),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
-                "taxInfo" => rt::object::nullable(&mut map, &mut out.tax_info),
-                "providerAppId" => {
-                    rt::object::nullable(&mut map, &mut out.provider_app_id)
-                }
-                "priceBeforeTax" => {
-                    rt::object::nullable(&mut map, &mut out.price_before_tax)
-                }
-                "priceAfterTax" => {
-                    rt::object::nullable(&mut map, &mut out.price_after_tax)
-                }
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
-                "source" => rt::object::nullable(&mut map, &mut out.source),
-                "taxableAddress" => {
-                    rt::object::nullable(&mut map, &mut out.taxable_address)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AdditionalFee { "code" code : nullable optional, "name" name : nullable optional,
+    "price" price : nullable optional, "taxDetails" tax_details : nullable optional,
+    "taxInfo" tax_info : nullable optional, "providerAppId" provider_app_id : nullable
+    optional, "priceBeforeTax" price_before_tax : nullable optional, "priceAfterTax"
+    price_after_tax : nullable optional, "id" id : nullable optional, "lineItemIds"
+    line_item_ids : nullable optional, "source" source : nullable optional,
+    "taxableAddress" taxable_address : nullable optional, }
 }
 
 /// At most one of `editedAdditionalFee`, `additionalFeeRemoved` is set (a oneOf group).
@@ -2531,54 +2189,10 @@ pub struct AdditionalFeeDelta {
     /// Additional fee id.
     pub additional_fee_id: Option<String>,
 }
-
-impl Serialize for AdditionalFeeDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AdditionalFeeDelta",
-                usize::from(self.edited_additional_fee.is_some())
-                    + usize::from(self.additional_fee_removed.is_some())
-                    + usize::from(self.additional_fee_id.is_some()),
-            )
-            .optional("editedAdditionalFee", &self.edited_additional_fee)
-            .optional("additionalFeeRemoved", &self.additional_fee_removed)
-            .optional("additionalFeeId", &self.additional_fee_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AdditionalFeeDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AdditionalFeeDelta {
-    const NAME: &'static str = "AdditionalFeeDelta";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "editedAdditionalFee" => {
-                    rt::object::nullable(&mut map, &mut out.edited_additional_fee)
-                }
-                "additionalFeeRemoved" => {
-                    rt::object::nullable(&mut map, &mut out.additional_fee_removed)
-                }
-                "additionalFeeId" => {
-                    rt::object::nullable(&mut map, &mut out.additional_fee_id)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AdditionalFeeDelta { "editedAdditionalFee" edited_additional_fee : nullable optional,
+    "additionalFeeRemoved" additional_fee_removed : nullable optional, "additionalFeeId"
+    additional_fee_id : nullable optional, }
 }
 
 /// The `AdditionalFeeRefund` object.
@@ -2589,47 +2203,9 @@ pub struct AdditionalFeeRefund {
     /// The `amount` field.
     pub amount: Option<Price>,
 }
-
-impl Serialize for AdditionalFeeRefund {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AdditionalFeeRefund",
-                usize::from(self.additional_fee_id.is_some())
-                    + usize::from(self.amount.is_some()),
-            )
-            .optional("additionalFeeId", &self.additional_fee_id)
-            .optional("amount", &self.amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AdditionalFeeRefund {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AdditionalFeeRefund {
-    const NAME: &'static str = "AdditionalFeeRefund";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "additionalFeeId" => {
-                    rt::object::nullable(&mut map, &mut out.additional_fee_id)
-                }
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AdditionalFeeRefund { "additionalFeeId" additional_fee_id : nullable optional,
+    "amount" amount : nullable optional, }
 }
 
 /// - `SERVICE_PLUGIN`: The additional fee was added by an additional fee service plugin.
@@ -2720,75 +2296,13 @@ pub struct Address {
     /// Subdivision full-name.
     pub subdivision_fullname: Option<String>,
 }
-
-impl Serialize for Address {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Address",
-                usize::from(self.country.is_some())
-                    + usize::from(self.subdivision.is_some())
-                    + usize::from(self.city.is_some())
-                    + usize::from(self.postal_code.is_some())
-                    + usize::from(self.street_address.is_some())
-                    + usize::from(self.address_line.is_some())
-                    + usize::from(self.address_line2.is_some())
-                    + usize::from(self.geocode.is_some())
-                    + usize::from(self.country_fullname.is_some())
-                    + usize::from(self.subdivision_fullname.is_some()),
-            )
-            .optional("country", &self.country)
-            .optional("subdivision", &self.subdivision)
-            .optional("city", &self.city)
-            .optional("postalCode", &self.postal_code)
-            .optional("streetAddress", &self.street_address)
-            .optional("addressLine", &self.address_line)
-            .optional("addressLine2", &self.address_line2)
-            .optional("geocode", &self.geocode)
-            .optional("countryFullname", &self.country_fullname)
-            .optional("subdivisionFullname", &self.subdivision_fullname)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Address {
-    const NAME: &'static str = "Address";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "country" => rt::object::nullable(&mut map, &mut out.country),
-                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
-                "city" => rt::object::nullable(&mut map, &mut out.city),
-                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
-                "streetAddress" => {
-                    rt::object::nullable(&mut map, &mut out.street_address)
-                }
-                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
-                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
-                "geocode" => rt::object::nullable(&mut map, &mut out.geocode),
-                "countryFullname" => {
-                    rt::object::nullable(&mut map, &mut out.country_fullname)
-                }
-                "subdivisionFullname" => {
-                    rt::object::nullable(&mut map, &mut out.subdivision_fullname)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Address { "country" country : nullable optional, "subdivision" subdivision : nullable
+    optional, "city" city : nullable optional, "postalCode" postal_code : nullable
+    optional, "streetAddress" street_address : nullable optional, "addressLine"
+    address_line : nullable optional, "addressLine2" address_line2 : nullable optional,
+    "geocode" geocode : nullable optional, "countryFullname" country_fullname : nullable
+    optional, "subdivisionFullname" subdivision_fullname : nullable optional, }
 }
 
 /// Billing Info and shipping details
@@ -2799,47 +2313,9 @@ pub struct AddressWithContact {
     /// The `contactDetails` field.
     pub contact_details: Option<FullAddressContactDetails>,
 }
-
-impl Serialize for AddressWithContact {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddressWithContact",
-                usize::from(self.address.is_some())
-                    + usize::from(self.contact_details.is_some()),
-            )
-            .optional("address", &self.address)
-            .optional("contactDetails", &self.contact_details)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddressWithContact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddressWithContact {
-    const NAME: &'static str = "AddressWithContact";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "address" => rt::object::nullable(&mut map, &mut out.address),
-                "contactDetails" => {
-                    rt::object::nullable(&mut map, &mut out.contact_details)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AddressWithContact { "address" address : nullable optional, "contactDetails"
+    contact_details : nullable optional, }
 }
 
 /// The `AggregateOrdersRequest` object.
@@ -2856,50 +2332,10 @@ pub struct AggregateOrdersRequest {
     /// '{"aggregates" :{"example_request_key": {"(Mail|Region 1)": 5, "(Pickup|Region 2)": 10}}}'
     pub hierarchy_separator_override: Option<String>,
 }
-
-impl Serialize for AggregateOrdersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AggregateOrdersRequest",
-                usize::from(self.filter.is_some())
-                    + usize::from(self.aggregation.is_some())
-                    + usize::from(self.hierarchy_separator_override.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .optional("aggregation", &self.aggregation)
-            .optional("hierarchySeparatorOverride", &self.hierarchy_separator_override)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AggregateOrdersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AggregateOrdersRequest {
-    const NAME: &'static str = "AggregateOrdersRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "aggregation" => rt::object::nullable(&mut map, &mut out.aggregation),
-                "hierarchySeparatorOverride" => {
-                    rt::object::nullable(&mut map, &mut out.hierarchy_separator_override)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AggregateOrdersRequest { "filter" filter : nullable optional, "aggregation"
+    aggregation : nullable optional, "hierarchySeparatorOverride"
+    hierarchy_separator_override : nullable optional, }
 }
 
 /// The `AggregateOrdersResponse` object.
@@ -2908,42 +2344,8 @@ pub struct AggregateOrdersResponse {
     /// The `aggregates` field.
     pub aggregates: Option<serde_json::Value>,
 }
-
-impl Serialize for AggregateOrdersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AggregateOrdersResponse",
-                usize::from(self.aggregates.is_some()),
-            )
-            .optional("aggregates", &self.aggregates)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AggregateOrdersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AggregateOrdersResponse {
-    const NAME: &'static str = "AggregateOrdersResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "aggregates" => rt::object::nullable(&mut map, &mut out.aggregates),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AggregateOrdersResponse { "aggregates" aggregates : nullable optional, }
 }
 
 /// The `AggregatedRefundSummary` object.
@@ -2962,63 +2364,11 @@ pub struct AggregatedRefundSummary {
     /// The `breakdown` field.
     pub breakdown: Option<RefundItemsBreakdown>,
 }
-
-impl Serialize for AggregatedRefundSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AggregatedRefundSummary",
-                usize::from(self.requested_refund.is_some())
-                    + usize::from(self.pending_refund.is_some())
-                    + usize::from(self.refunded.is_some())
-                    + usize::from(self.failed_refund_amount.is_some())
-                    + usize::from(self.pending.is_some())
-                    + usize::from(self.breakdown.is_some()),
-            )
-            .optional("requestedRefund", &self.requested_refund)
-            .optional("pendingRefund", &self.pending_refund)
-            .optional("refunded", &self.refunded)
-            .optional("failedRefundAmount", &self.failed_refund_amount)
-            .optional("pending", &self.pending)
-            .optional("breakdown", &self.breakdown)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AggregatedRefundSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AggregatedRefundSummary {
-    const NAME: &'static str = "AggregatedRefundSummary";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "requestedRefund" => {
-                    rt::object::nullable(&mut map, &mut out.requested_refund)
-                }
-                "pendingRefund" => {
-                    rt::object::nullable(&mut map, &mut out.pending_refund)
-                }
-                "refunded" => rt::object::nullable(&mut map, &mut out.refunded),
-                "failedRefundAmount" => {
-                    rt::object::nullable(&mut map, &mut out.failed_refund_amount)
-                }
-                "pending" => rt::object::nullable(&mut map, &mut out.pending),
-                "breakdown" => rt::object::nullable(&mut map, &mut out.breakdown),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AggregatedRefundSummary { "requestedRefund" requested_refund : nullable optional,
+    "pendingRefund" pending_refund : nullable optional, "refunded" refunded : nullable
+    optional, "failedRefundAmount" failed_refund_amount : nullable optional, "pending"
+    pending : nullable optional, "breakdown" breakdown : nullable optional, }
 }
 
 /// At most one of `coupon`, `merchantDiscount`, `discountRule` is set (a oneOf group).
@@ -3043,64 +2393,12 @@ pub struct AppliedDiscount {
     /// Line items the discount applies to, including the discount amount for each.
     pub line_item_discounts: Option<Vec<LineItemDiscount>>,
 }
-
-impl Serialize for AppliedDiscount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AppliedDiscount",
-                usize::from(self.coupon.is_some())
-                    + usize::from(self.merchant_discount.is_some())
-                    + usize::from(self.discount_rule.is_some())
-                    + usize::from(self.discount_type.is_some())
-                    + usize::from(self.line_item_ids.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.line_item_discounts.is_some()),
-            )
-            .optional("coupon", &self.coupon)
-            .optional("merchantDiscount", &self.merchant_discount)
-            .optional("discountRule", &self.discount_rule)
-            .optional("discountType", &self.discount_type)
-            .optional("lineItemIds", &self.line_item_ids)
-            .optional("id", &self.id)
-            .optional("lineItemDiscounts", &self.line_item_discounts)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AppliedDiscount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AppliedDiscount {
-    const NAME: &'static str = "AppliedDiscount";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "coupon" => rt::object::nullable(&mut map, &mut out.coupon),
-                "merchantDiscount" => {
-                    rt::object::nullable(&mut map, &mut out.merchant_discount)
-                }
-                "discountRule" => rt::object::nullable(&mut map, &mut out.discount_rule),
-                "discountType" => rt::object::nullable(&mut map, &mut out.discount_type),
-                "lineItemIds" => rt::object::nullable(&mut map, &mut out.line_item_ids),
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "lineItemDiscounts" => {
-                    rt::object::nullable(&mut map, &mut out.line_item_discounts)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AppliedDiscount { "coupon" coupon : nullable optional, "merchantDiscount"
+    merchant_discount : nullable optional, "discountRule" discount_rule : nullable
+    optional, "discountType" discount_type : nullable optional, "lineItemIds"
+    line_item_ids : nullable optional, "id" id : nullable optional, "lineItemDiscounts"
+    line_item_discounts : nullable optional, }
 }
 
 /// At most one of `editedDiscount`, `discountRemoved` is set (a oneOf group).
@@ -3113,52 +2411,10 @@ pub struct AppliedDiscountDelta {
     /// Discount id.
     pub discount_id: Option<String>,
 }
-
-impl Serialize for AppliedDiscountDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AppliedDiscountDelta",
-                usize::from(self.edited_discount.is_some())
-                    + usize::from(self.discount_removed.is_some())
-                    + usize::from(self.discount_id.is_some()),
-            )
-            .optional("editedDiscount", &self.edited_discount)
-            .optional("discountRemoved", &self.discount_removed)
-            .optional("discountId", &self.discount_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AppliedDiscountDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AppliedDiscountDelta {
-    const NAME: &'static str = "AppliedDiscountDelta";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "editedDiscount" => {
-                    rt::object::nullable(&mut map, &mut out.edited_discount)
-                }
-                "discountRemoved" => {
-                    rt::object::nullable(&mut map, &mut out.discount_removed)
-                }
-                "discountId" => rt::object::nullable(&mut map, &mut out.discount_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AppliedDiscountDelta { "editedDiscount" edited_discount : nullable optional,
+    "discountRemoved" discount_removed : nullable optional, "discountId" discount_id :
+    nullable optional, }
 }
 
 /// One of the `AttributionSource` values.
@@ -3215,42 +2471,8 @@ pub struct AuthorizationActionFailureDetails {
     /// The `failureCode` field.
     pub failure_code: Option<String>,
 }
-
-impl Serialize for AuthorizationActionFailureDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AuthorizationActionFailureDetails",
-                usize::from(self.failure_code.is_some()),
-            )
-            .optional("failureCode", &self.failure_code)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AuthorizationActionFailureDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AuthorizationActionFailureDetails {
-    const NAME: &'static str = "AuthorizationActionFailureDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "failureCode" => rt::object::nullable(&mut map, &mut out.failure_code),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AuthorizationActionFailureDetails { "failureCode" failure_code : nullable optional, }
 }
 
 /// The `AuthorizationCapture` object.
@@ -3267,55 +2489,10 @@ pub struct AuthorizationCapture {
     /// The `failureDetails` field.
     pub failure_details: Option<AuthorizationActionFailureDetails>,
 }
-
-impl Serialize for AuthorizationCapture {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AuthorizationCapture",
-                usize::from(self.id.is_some()) + usize::from(self.status.is_some())
-                    + usize::from(self.amount.is_some())
-                    + usize::from(self.created_date.is_some())
-                    + usize::from(self.failure_details.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("status", &self.status)
-            .optional("amount", &self.amount)
-            .optional("createdDate", &self.created_date)
-            .optional("failureDetails", &self.failure_details)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AuthorizationCapture {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AuthorizationCapture {
-    const NAME: &'static str = "AuthorizationCapture";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "failureDetails" => {
-                    rt::object::nullable(&mut map, &mut out.failure_details)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AuthorizationCapture { "id" id : nullable optional, "status" status : nullable
+    optional, "amount" amount : nullable optional, "createdDate" created_date : nullable
+    optional, "failureDetails" failure_details : nullable optional, }
 }
 
 /// - `PENDING`: Capture operation still in progress.
@@ -3387,60 +2564,11 @@ pub struct AuthorizationDetails {
     /// The `scheduledAction` field.
     pub scheduled_action: Option<V1ScheduledAction>,
 }
-
-impl Serialize for AuthorizationDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AuthorizationDetails",
-                usize::from(self.delayed_capture.is_some())
-                    + usize::from(self.authorized_date.is_some())
-                    + usize::from(self.captures.is_some())
-                    + usize::from(self.void.is_some())
-                    + usize::from(self.scheduled_action.is_some()),
-            )
-            .optional("delayedCapture", &self.delayed_capture)
-            .optional("authorizedDate", &self.authorized_date)
-            .optional("captures", &self.captures)
-            .optional("void", &self.void)
-            .optional("scheduledAction", &self.scheduled_action)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AuthorizationDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AuthorizationDetails {
-    const NAME: &'static str = "AuthorizationDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "delayedCapture" => {
-                    rt::object::nullable(&mut map, &mut out.delayed_capture)
-                }
-                "authorizedDate" => {
-                    rt::object::nullable(&mut map, &mut out.authorized_date)
-                }
-                "captures" => rt::object::nullable(&mut map, &mut out.captures),
-                "void" => rt::object::nullable(&mut map, &mut out.void),
-                "scheduledAction" => {
-                    rt::object::nullable(&mut map, &mut out.scheduled_action)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AuthorizationDetails { "delayedCapture" delayed_capture : nullable optional,
+    "authorizedDate" authorized_date : nullable optional, "captures" captures : nullable
+    optional, "void" void : nullable optional, "scheduledAction" scheduled_action :
+    nullable optional, }
 }
 
 /// The `AuthorizationVoid` object.
@@ -3455,53 +2583,10 @@ pub struct AuthorizationVoid {
     /// The `reason` field.
     pub reason: Option<Reason>,
 }
-
-impl Serialize for AuthorizationVoid {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AuthorizationVoid",
-                usize::from(self.status.is_some())
-                    + usize::from(self.voided_date.is_some())
-                    + usize::from(self.failure_details.is_some())
-                    + usize::from(self.reason.is_some()),
-            )
-            .optional("status", &self.status)
-            .optional("voidedDate", &self.voided_date)
-            .optional("failureDetails", &self.failure_details)
-            .optional("reason", &self.reason)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AuthorizationVoid {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AuthorizationVoid {
-    const NAME: &'static str = "AuthorizationVoid";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "voidedDate" => rt::object::nullable(&mut map, &mut out.voided_date),
-                "failureDetails" => {
-                    rt::object::nullable(&mut map, &mut out.failure_details)
-                }
-                "reason" => rt::object::nullable(&mut map, &mut out.reason),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AuthorizationVoid { "status" status : nullable optional, "voidedDate" voided_date :
+    nullable optional, "failureDetails" failure_details : nullable optional, "reason"
+    reason : nullable optional, }
 }
 
 /// - `PENDING`: Void operation still in progress.
@@ -3570,53 +2655,10 @@ pub struct AuthorizedPaymentCaptured {
     /// Card issuer's brand.
     pub brand: Option<String>,
 }
-
-impl Serialize for AuthorizedPaymentCaptured {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AuthorizedPaymentCaptured",
-                usize::from(self.payment_id.is_some())
-                    + usize::from(self.amount.is_some())
-                    + usize::from(self.last_four_digits.is_some())
-                    + usize::from(self.brand.is_some()),
-            )
-            .optional("paymentId", &self.payment_id)
-            .optional("amount", &self.amount)
-            .optional("lastFourDigits", &self.last_four_digits)
-            .optional("brand", &self.brand)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AuthorizedPaymentCaptured {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AuthorizedPaymentCaptured {
-    const NAME: &'static str = "AuthorizedPaymentCaptured";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "lastFourDigits" => {
-                    rt::object::nullable(&mut map, &mut out.last_four_digits)
-                }
-                "brand" => rt::object::nullable(&mut map, &mut out.brand),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AuthorizedPaymentCaptured { "paymentId" payment_id : nullable optional, "amount"
+    amount : nullable optional, "lastFourDigits" last_four_digits : nullable optional,
+    "brand" brand : nullable optional, }
 }
 
 /// The `AuthorizedPaymentCreated` object.
@@ -3631,53 +2673,10 @@ pub struct AuthorizedPaymentCreated {
     /// Card issuer's brand.
     pub brand: Option<String>,
 }
-
-impl Serialize for AuthorizedPaymentCreated {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AuthorizedPaymentCreated",
-                usize::from(self.payment_id.is_some())
-                    + usize::from(self.amount.is_some())
-                    + usize::from(self.last_four_digits.is_some())
-                    + usize::from(self.brand.is_some()),
-            )
-            .optional("paymentId", &self.payment_id)
-            .optional("amount", &self.amount)
-            .optional("lastFourDigits", &self.last_four_digits)
-            .optional("brand", &self.brand)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AuthorizedPaymentCreated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AuthorizedPaymentCreated {
-    const NAME: &'static str = "AuthorizedPaymentCreated";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "lastFourDigits" => {
-                    rt::object::nullable(&mut map, &mut out.last_four_digits)
-                }
-                "brand" => rt::object::nullable(&mut map, &mut out.brand),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AuthorizedPaymentCreated { "paymentId" payment_id : nullable optional, "amount"
+    amount : nullable optional, "lastFourDigits" last_four_digits : nullable optional,
+    "brand" brand : nullable optional, }
 }
 
 /// The `AuthorizedPaymentVoided` object.
@@ -3692,53 +2691,10 @@ pub struct AuthorizedPaymentVoided {
     /// Card issuer's brand.
     pub brand: Option<String>,
 }
-
-impl Serialize for AuthorizedPaymentVoided {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AuthorizedPaymentVoided",
-                usize::from(self.payment_id.is_some())
-                    + usize::from(self.amount.is_some())
-                    + usize::from(self.last_four_digits.is_some())
-                    + usize::from(self.brand.is_some()),
-            )
-            .optional("paymentId", &self.payment_id)
-            .optional("amount", &self.amount)
-            .optional("lastFourDigits", &self.last_four_digits)
-            .optional("brand", &self.brand)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AuthorizedPaymentVoided {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AuthorizedPaymentVoided {
-    const NAME: &'static str = "AuthorizedPaymentVoided";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "lastFourDigits" => {
-                    rt::object::nullable(&mut map, &mut out.last_four_digits)
-                }
-                "brand" => rt::object::nullable(&mut map, &mut out.brand),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AuthorizedPaymentVoided { "paymentId" payment_id : nullable optional, "amount" amount
+    : nullable optional, "lastFourDigits" last_four_digits : nullable optional, "brand"
+    brand : nullable optional, }
 }
 
 /// The `BalanceSummary` object.
@@ -3767,79 +2723,14 @@ pub struct BalanceSummary {
     /// The `cashRoundingAdjustment` field.
     pub cash_rounding_adjustment: Option<CashRounding>,
 }
-
-impl Serialize for BalanceSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BalanceSummary",
-                usize::from(self.balance.is_some()) + usize::from(self.paid.is_some())
-                    + usize::from(self.refunded.is_some())
-                    + usize::from(self.authorized.is_some())
-                    + usize::from(self.pending_refund.is_some())
-                    + usize::from(self.pending.is_some())
-                    + usize::from(self.chargeback.is_some())
-                    + usize::from(self.chargeback_reversal.is_some())
-                    + usize::from(self.platform_fees.is_some())
-                    + usize::from(self.total_minus_platform_fees.is_some())
-                    + usize::from(self.cash_rounding_adjustment.is_some()),
-            )
-            .optional("balance", &self.balance)
-            .optional("paid", &self.paid)
-            .optional("refunded", &self.refunded)
-            .optional("authorized", &self.authorized)
-            .optional("pendingRefund", &self.pending_refund)
-            .optional("pending", &self.pending)
-            .optional("chargeback", &self.chargeback)
-            .optional("chargebackReversal", &self.chargeback_reversal)
-            .optional("platformFees", &self.platform_fees)
-            .optional("totalMinusPlatformFees", &self.total_minus_platform_fees)
-            .optional("cashRoundingAdjustment", &self.cash_rounding_adjustment)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BalanceSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BalanceSummary {
-    const NAME: &'static str = "BalanceSummary";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "balance" => rt::object::nullable(&mut map, &mut out.balance),
-                "paid" => rt::object::nullable(&mut map, &mut out.paid),
-                "refunded" => rt::object::nullable(&mut map, &mut out.refunded),
-                "authorized" => rt::object::nullable(&mut map, &mut out.authorized),
-                "pendingRefund" => {
-                    rt::object::nullable(&mut map, &mut out.pending_refund)
-                }
-                "pending" => rt::object::nullable(&mut map, &mut out.pending),
-                "chargeback" => rt::object::nullable(&mut map, &mut out.chargeback),
-                "chargebackReversal" => {
-                    rt::object::nullable(&mut map, &mut out.chargeback_reversal)
-                }
-                "platformFees" => rt::object::nullable(&mut map, &mut out.platform_fees),
-                "totalMinusPlatformFees" => {
-                    rt::object::nullable(&mut map, &mut out.total_minus_platform_fees)
-                }
-                "cashRoundingAdjustment" => {
-                    rt::object::nullable(&mut map, &mut out.cash_rounding_adjustment)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BalanceSummary { "balance" balance : nullable optional, "paid" paid : nullable
+    optional, "refunded" refunded : nullable optional, "authorized" authorized : nullable
+    optional, "pendingRefund" pending_refund : nullable optional, "pending" pending :
+    nullable optional, "chargeback" chargeback : nullable optional, "chargebackReversal"
+    chargeback_reversal : nullable optional, "platformFees" platform_fees : nullable
+    optional, "totalMinusPlatformFees" total_minus_platform_fees : nullable optional,
+    "cashRoundingAdjustment" cash_rounding_adjustment : nullable optional, }
 }
 
 /// The `BulkDeleteImportedOrdersRequest` object.
@@ -3848,41 +2739,9 @@ pub struct BulkDeleteImportedOrdersRequest {
     /// IDs of the orders to delete. Only orders created with Import Order can be deleted. An ID that doesn't belong to an imported order is reported as a failed item in the async job.
     pub order_ids: Vec<String>,
 }
-
-impl Serialize for BulkDeleteImportedOrdersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "BulkDeleteImportedOrdersRequest", 1)
-            .field("orderIds", &self.order_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDeleteImportedOrdersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDeleteImportedOrdersRequest {
-    const NAME: &'static str = "BulkDeleteImportedOrdersRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderIds" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { order_ids: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "orderIds")])),
-        }
-    }
+rt::object! {
+    BulkDeleteImportedOrdersRequest { "orderIds" order_ids : value field, } required {
+    order_ids "orderIds" }
 }
 
 /// The `BulkDeleteImportedOrdersResponse` object.
@@ -3891,42 +2750,8 @@ pub struct BulkDeleteImportedOrdersResponse {
     /// Job ID for async operation tracking. Pass to [Get Async Job](https://dev.wix.com/docs/rest/business-management/async-job/get-async-job) or [List Async Job Items](https://dev.wix.com/docs/rest/business-management/async-job/list-async-job-items) to retrieve details and metadata
     pub job_id: Option<String>,
 }
-
-impl Serialize for BulkDeleteImportedOrdersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkDeleteImportedOrdersResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDeleteImportedOrdersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDeleteImportedOrdersResponse {
-    const NAME: &'static str = "BulkDeleteImportedOrdersResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkDeleteImportedOrdersResponse { "jobId" job_id : nullable optional, }
 }
 
 /// The `BulkMarkOrdersAsPaidRequest` object.
@@ -3935,41 +2760,9 @@ pub struct BulkMarkOrdersAsPaidRequest {
     /// IDs of orders to mark as paid.
     pub ecom_order_ids: Vec<String>,
 }
-
-impl Serialize for BulkMarkOrdersAsPaidRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "BulkMarkOrdersAsPaidRequest", 1)
-            .field("ecomOrderIds", &self.ecom_order_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkMarkOrdersAsPaidRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkMarkOrdersAsPaidRequest {
-    const NAME: &'static str = "BulkMarkOrdersAsPaidRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "ecomOrderIds" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { ecom_order_ids: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "ecomOrderIds")])),
-        }
-    }
+rt::object! {
+    BulkMarkOrdersAsPaidRequest { "ecomOrderIds" ecom_order_ids : value field, } required
+    { ecom_order_ids "ecomOrderIds" }
 }
 
 /// The `BulkMarkOrdersAsPaidResponse` object.
@@ -3981,47 +2774,9 @@ pub struct BulkMarkOrdersAsPaidResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkMarkOrdersAsPaidResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkMarkOrdersAsPaidResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkMarkOrdersAsPaidResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkMarkOrdersAsPaidResponse {
-    const NAME: &'static str = "BulkMarkOrdersAsPaidResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkMarkOrdersAsPaidResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkOrderResult` object.
@@ -4032,45 +2787,9 @@ pub struct BulkOrderResult {
     /// The `item` field.
     pub item: Option<Order>,
 }
-
-impl Serialize for BulkOrderResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkOrderResult",
-                usize::from(self.item_metadata.is_some())
-                    + usize::from(self.item.is_some()),
-            )
-            .optional("itemMetadata", &self.item_metadata)
-            .optional("item", &self.item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkOrderResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkOrderResult {
-    const NAME: &'static str = "BulkOrderResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
-                "item" => rt::object::nullable(&mut map, &mut out.item),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkOrderResult { "itemMetadata" item_metadata : nullable optional, "item" item :
+    nullable optional, }
 }
 
 /// The `BulkUpdateOrderTagsRequest` object.
@@ -4083,58 +2802,10 @@ pub struct BulkUpdateOrderTagsRequest {
     /// The `unassignTags` field.
     pub unassign_tags: Option<TagsTags>,
 }
-
-impl Serialize for BulkUpdateOrderTagsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateOrderTagsRequest",
-                1 + usize::from(self.assign_tags.is_some())
-                    + usize::from(self.unassign_tags.is_some()),
-            )
-            .field("orderIds", &self.order_ids)
-            .optional("assignTags", &self.assign_tags)
-            .optional("unassignTags", &self.unassign_tags)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateOrderTagsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateOrderTagsRequest {
-    const NAME: &'static str = "BulkUpdateOrderTagsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderIds" => rt::object::value(&mut map, &mut f0),
-                "assignTags" => rt::object::nullable(&mut map, &mut f1),
-                "unassignTags" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    order_ids: f0,
-                    assign_tags: f1,
-                    unassign_tags: f2,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "orderIds")])),
-        }
-    }
+rt::object! {
+    BulkUpdateOrderTagsRequest { "orderIds" order_ids : value field, "assignTags"
+    assign_tags : nullable optional, "unassignTags" unassign_tags : nullable optional, }
+    required { order_ids "orderIds" }
 }
 
 /// The `BulkUpdateOrderTagsResponse` object.
@@ -4145,47 +2816,9 @@ pub struct BulkUpdateOrderTagsResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkUpdateOrderTagsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateOrderTagsResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateOrderTagsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateOrderTagsResponse {
-    const NAME: &'static str = "BulkUpdateOrderTagsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkUpdateOrderTagsResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkUpdateOrderTagsResult` object.
@@ -4194,42 +2827,8 @@ pub struct BulkUpdateOrderTagsResult {
     /// The `itemMetadata` field.
     pub item_metadata: Option<ItemMetadata>,
 }
-
-impl Serialize for BulkUpdateOrderTagsResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateOrderTagsResult",
-                usize::from(self.item_metadata.is_some()),
-            )
-            .optional("itemMetadata", &self.item_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateOrderTagsResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateOrderTagsResult {
-    const NAME: &'static str = "BulkUpdateOrderTagsResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkUpdateOrderTagsResult { "itemMetadata" item_metadata : nullable optional, }
 }
 
 /// The `BulkUpdateOrdersRequest` object.
@@ -4242,53 +2841,9 @@ pub struct BulkUpdateOrdersRequest {
     /// Default: `false`
     pub return_entity: Option<bool>,
 }
-
-impl Serialize for BulkUpdateOrdersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateOrdersRequest",
-                1 + usize::from(self.return_entity.is_some()),
-            )
-            .field("orders", &self.orders)
-            .optional("returnEntity", &self.return_entity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateOrdersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateOrdersRequest {
-    const NAME: &'static str = "BulkUpdateOrdersRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orders" => rt::object::value(&mut map, &mut f0),
-                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    orders: f0,
-                    return_entity: f1,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "orders")])),
-        }
-    }
+rt::object! {
+    BulkUpdateOrdersRequest { "orders" orders : value field, "returnEntity" return_entity
+    : nullable optional, } required { orders "orders" }
 }
 
 /// The `BulkUpdateOrdersResponse` object.
@@ -4299,47 +2854,9 @@ pub struct BulkUpdateOrdersResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkUpdateOrdersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateOrdersResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateOrdersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateOrdersResponse {
-    const NAME: &'static str = "BulkUpdateOrdersResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkUpdateOrdersResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// Buyer information.
@@ -4356,51 +2873,10 @@ pub struct BuyerInfo {
     /// Buyer's email address.
     pub email: Option<String>,
 }
-
-impl Serialize for BuyerInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BuyerInfo",
-                usize::from(self.visitor_id.is_some())
-                    + usize::from(self.member_id.is_some())
-                    + usize::from(self.contact_id.is_some())
-                    + usize::from(self.email.is_some()),
-            )
-            .optional("visitorId", &self.visitor_id)
-            .optional("memberId", &self.member_id)
-            .optional("contactId", &self.contact_id)
-            .optional("email", &self.email)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BuyerInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BuyerInfo {
-    const NAME: &'static str = "BuyerInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "visitorId" => rt::object::nullable(&mut map, &mut out.visitor_id),
-                "memberId" => rt::object::nullable(&mut map, &mut out.member_id),
-                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
-                "email" => rt::object::nullable(&mut map, &mut out.email),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BuyerInfo { "visitorId" visitor_id : nullable optional, "memberId" member_id :
+    nullable optional, "contactId" contact_id : nullable optional, "email" email :
+    nullable optional, }
 }
 
 /// The `CancelOrderRequest` object.
@@ -4415,63 +2891,11 @@ pub struct CancelOrderRequest {
     /// Whether to restock all items in the order. This will only apply to products in the Wix Stores inventory.
     pub restock_all_items: Option<bool>,
 }
-
-impl Serialize for CancelOrderRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CancelOrderRequest",
-                1 + usize::from(self.send_order_canceled_email.is_some())
-                    + usize::from(self.custom_message.is_some())
-                    + usize::from(self.restock_all_items.is_some()),
-            )
-            .field("id", &self.id)
-            .optional("sendOrderCanceledEmail", &self.send_order_canceled_email)
-            .optional("customMessage", &self.custom_message)
-            .optional("restockAllItems", &self.restock_all_items)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CancelOrderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CancelOrderRequest {
-    const NAME: &'static str = "CancelOrderRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "sendOrderCanceledEmail" => rt::object::nullable(&mut map, &mut f1),
-                "customMessage" => rt::object::nullable(&mut map, &mut f2),
-                "restockAllItems" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    id: f0,
-                    send_order_canceled_email: f1,
-                    custom_message: f2,
-                    restock_all_items: f3,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    CancelOrderRequest { "id" id : value field, "sendOrderCanceledEmail"
+    send_order_canceled_email : nullable optional, "customMessage" custom_message :
+    nullable optional, "restockAllItems" restock_all_items : nullable optional, }
+    required { id "id" }
 }
 
 /// The `CancelOrderResponse` object.
@@ -4480,42 +2904,8 @@ pub struct CancelOrderResponse {
     /// The `order` field.
     pub order: Option<Order>,
 }
-
-impl Serialize for CancelOrderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CancelOrderResponse",
-                usize::from(self.order.is_some()),
-            )
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CancelOrderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CancelOrderResponse {
-    const NAME: &'static str = "CancelOrderResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CancelOrderResponse { "order" order : nullable optional, }
 }
 
 /// The `CaptureAuthorizedPaymentsRequest` object.
@@ -4526,55 +2916,10 @@ pub struct CaptureAuthorizedPaymentsRequest {
     /// Capture payments information
     pub payments: Vec<PaymentCapture>,
 }
-
-impl Serialize for CaptureAuthorizedPaymentsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "CaptureAuthorizedPaymentsRequest", 2)
-            .field("ecomOrderId", &self.ecom_order_id)
-            .field("payments", &self.payments)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CaptureAuthorizedPaymentsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CaptureAuthorizedPaymentsRequest {
-    const NAME: &'static str = "CaptureAuthorizedPaymentsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "ecomOrderId" => rt::object::value(&mut map, &mut f0),
-                "payments" => rt::object::value(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    ecom_order_id: f0,
-                    payments: f1,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "ecomOrderId"), (f1.is_none(), "payments")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    CaptureAuthorizedPaymentsRequest { "ecomOrderId" ecom_order_id : value field,
+    "payments" payments : value field, } required { ecom_order_id "ecomOrderId" payments
+    "payments" }
 }
 
 /// The `CaptureAuthorizedPaymentsResponse` object.
@@ -4583,44 +2928,9 @@ pub struct CaptureAuthorizedPaymentsResponse {
     /// The `orderTransactions` field.
     pub order_transactions: Option<OrderTransactions>,
 }
-
-impl Serialize for CaptureAuthorizedPaymentsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CaptureAuthorizedPaymentsResponse",
-                usize::from(self.order_transactions.is_some()),
-            )
-            .optional("orderTransactions", &self.order_transactions)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CaptureAuthorizedPaymentsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CaptureAuthorizedPaymentsResponse {
-    const NAME: &'static str = "CaptureAuthorizedPaymentsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderTransactions" => {
-                    rt::object::nullable(&mut map, &mut out.order_transactions)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CaptureAuthorizedPaymentsResponse { "orderTransactions" order_transactions : nullable
+    optional, }
 }
 
 /// The `CashRounding` object.
@@ -4631,47 +2941,9 @@ pub struct CashRounding {
     /// Amount formatted with currency symbol.
     pub formatted_amount: Option<String>,
 }
-
-impl Serialize for CashRounding {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CashRounding",
-                usize::from(self.amount.is_some())
-                    + usize::from(self.formatted_amount.is_some()),
-            )
-            .optional("amount", &self.amount)
-            .optional("formattedAmount", &self.formatted_amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CashRounding {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CashRounding {
-    const NAME: &'static str = "CashRounding";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "formattedAmount" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_amount)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CashRounding { "amount" amount : nullable optional, "formattedAmount"
+    formatted_amount : nullable optional, }
 }
 
 /// The `CashRoundingDetails` object.
@@ -4682,49 +2954,9 @@ pub struct CashRoundingDetails {
     /// The `roundingAdjustment` field.
     pub rounding_adjustment: Option<CashRounding>,
 }
-
-impl Serialize for CashRoundingDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CashRoundingDetails",
-                usize::from(self.unrounded_amount.is_some())
-                    + usize::from(self.rounding_adjustment.is_some()),
-            )
-            .optional("unroundedAmount", &self.unrounded_amount)
-            .optional("roundingAdjustment", &self.rounding_adjustment)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CashRoundingDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CashRoundingDetails {
-    const NAME: &'static str = "CashRoundingDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "unroundedAmount" => {
-                    rt::object::nullable(&mut map, &mut out.unrounded_amount)
-                }
-                "roundingAdjustment" => {
-                    rt::object::nullable(&mut map, &mut out.rounding_adjustment)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CashRoundingDetails { "unroundedAmount" unrounded_amount : nullable optional,
+    "roundingAdjustment" rounding_adjustment : nullable optional, }
 }
 
 /// The `ChannelInfo` object.
@@ -4737,52 +2969,9 @@ pub struct ChannelInfo {
     /// URL to the order in the external system. Relevant when recording orders from external platforms.
     pub external_order_url: Option<String>,
 }
-
-impl Serialize for ChannelInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ChannelInfo",
-                usize::from(self.r#type.is_some())
-                    + usize::from(self.external_order_id.is_some())
-                    + usize::from(self.external_order_url.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("externalOrderId", &self.external_order_id)
-            .optional("externalOrderUrl", &self.external_order_url)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ChannelInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ChannelInfo {
-    const NAME: &'static str = "ChannelInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "externalOrderId" => {
-                    rt::object::nullable(&mut map, &mut out.external_order_id)
-                }
-                "externalOrderUrl" => {
-                    rt::object::nullable(&mut map, &mut out.external_order_url)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ChannelInfo { "type" r#type : nullable optional, "externalOrderId" external_order_id
+    : nullable optional, "externalOrderUrl" external_order_url : nullable optional, }
 }
 
 /// The `ChargeMembershipsRequest` object.
@@ -4796,63 +2985,10 @@ pub struct ChargeMembershipsRequest {
     /// List of items to be paid by memberships
     pub membership_charges: Option<Vec<MembershipChargeItem>>,
 }
-
-impl Serialize for ChargeMembershipsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ChargeMembershipsRequest",
-                2 + usize::from(self.membership_charges.is_some()),
-            )
-            .field("ecomOrderId", &self.ecom_order_id)
-            .field("memberId", &self.member_id)
-            .optional("membershipCharges", &self.membership_charges)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ChargeMembershipsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ChargeMembershipsRequest {
-    const NAME: &'static str = "ChargeMembershipsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "ecomOrderId" => rt::object::value(&mut map, &mut f0),
-                "memberId" => rt::object::value(&mut map, &mut f1),
-                "membershipCharges" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    ecom_order_id: f0,
-                    member_id: f1,
-                    membership_charges: f2,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "ecomOrderId"), (f1.is_none(), "memberId")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    ChargeMembershipsRequest { "ecomOrderId" ecom_order_id : value field, "memberId"
+    member_id : value field, "membershipCharges" membership_charges : nullable optional,
+    } required { ecom_order_id "ecomOrderId" member_id "memberId" }
 }
 
 /// The `ChargeMembershipsResponse` object.
@@ -4862,33 +2998,8 @@ pub struct ChargeMembershipsResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for ChargeMembershipsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for ChargeMembershipsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ChargeMembershipsResponse {
-    const NAME: &'static str = "ChargeMembershipsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ChargeMembershipsResponse {} unknown unknown_fields
 }
 
 /// - `PASS_ON`: Platform fee passed on to buyer.  This type increases the order total, and is visible to the buyer and merchant as an additional fee.
@@ -4958,61 +3069,11 @@ pub struct Chargeback {
     /// External chargeback ID.
     pub external_id: Option<String>,
 }
-
-impl Serialize for Chargeback {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Chargeback",
-                usize::from(self.id.is_some()) + usize::from(self.created_date.is_some())
-                    + usize::from(self.updated_date.is_some())
-                    + usize::from(self.amount.is_some())
-                    + usize::from(self.reversal_amount.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.external_id.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("createdDate", &self.created_date)
-            .optional("updatedDate", &self.updated_date)
-            .optional("amount", &self.amount)
-            .optional("reversalAmount", &self.reversal_amount)
-            .optional("status", &self.status)
-            .optional("externalId", &self.external_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Chargeback {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Chargeback {
-    const NAME: &'static str = "Chargeback";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "reversalAmount" => {
-                    rt::object::nullable(&mut map, &mut out.reversal_amount)
-                }
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "externalId" => rt::object::nullable(&mut map, &mut out.external_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Chargeback { "id" id : nullable optional, "createdDate" created_date : nullable
+    optional, "updatedDate" updated_date : nullable optional, "amount" amount : nullable
+    optional, "reversalAmount" reversal_amount : nullable optional, "status" status :
+    nullable optional, "externalId" external_id : nullable optional, }
 }
 
 /// The `ChargebackCreated` object.
@@ -5027,53 +3088,10 @@ pub struct ChargebackCreated {
     /// The `paymentDetails` field.
     pub payment_details: Option<RegularPayment>,
 }
-
-impl Serialize for ChargebackCreated {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ChargebackCreated",
-                usize::from(self.payment_id.is_some())
-                    + usize::from(self.chargeback_id.is_some())
-                    + usize::from(self.amount.is_some())
-                    + usize::from(self.payment_details.is_some()),
-            )
-            .optional("paymentId", &self.payment_id)
-            .optional("chargebackId", &self.chargeback_id)
-            .optional("amount", &self.amount)
-            .optional("paymentDetails", &self.payment_details)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ChargebackCreated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ChargebackCreated {
-    const NAME: &'static str = "ChargebackCreated";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
-                "chargebackId" => rt::object::nullable(&mut map, &mut out.chargeback_id),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "paymentDetails" => {
-                    rt::object::nullable(&mut map, &mut out.payment_details)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ChargebackCreated { "paymentId" payment_id : nullable optional, "chargebackId"
+    chargeback_id : nullable optional, "amount" amount : nullable optional,
+    "paymentDetails" payment_details : nullable optional, }
 }
 
 /// The `ChargebackReversed` object.
@@ -5090,58 +3108,11 @@ pub struct ChargebackReversed {
     /// The `paymentDetails` field.
     pub payment_details: Option<RegularPayment>,
 }
-
-impl Serialize for ChargebackReversed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ChargebackReversed",
-                usize::from(self.payment_id.is_some())
-                    + usize::from(self.chargeback_id.is_some())
-                    + usize::from(self.amount.is_some())
-                    + usize::from(self.reversal_amount.is_some())
-                    + usize::from(self.payment_details.is_some()),
-            )
-            .optional("paymentId", &self.payment_id)
-            .optional("chargebackId", &self.chargeback_id)
-            .optional("amount", &self.amount)
-            .optional("reversalAmount", &self.reversal_amount)
-            .optional("paymentDetails", &self.payment_details)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ChargebackReversed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ChargebackReversed {
-    const NAME: &'static str = "ChargebackReversed";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
-                "chargebackId" => rt::object::nullable(&mut map, &mut out.chargeback_id),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "reversalAmount" => {
-                    rt::object::nullable(&mut map, &mut out.reversal_amount)
-                }
-                "paymentDetails" => {
-                    rt::object::nullable(&mut map, &mut out.payment_details)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ChargebackReversed { "paymentId" payment_id : nullable optional, "chargebackId"
+    chargeback_id : nullable optional, "amount" amount : nullable optional,
+    "reversalAmount" reversal_amount : nullable optional, "paymentDetails"
+    payment_details : nullable optional, }
 }
 
 /// - `APPROVED`: Chargeback was approved.
@@ -5201,44 +3172,8 @@ pub struct ChargedBy {
     /// Full name - name of the user who initiated the payment
     pub full_name: Option<String>,
 }
-
-impl Serialize for ChargedBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ChargedBy",
-                usize::from(self.id.is_some()) + usize::from(self.full_name.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("fullName", &self.full_name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ChargedBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ChargedBy {
-    const NAME: &'static str = "ChargedBy";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "fullName" => rt::object::nullable(&mut map, &mut out.full_name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ChargedBy { "id" id : nullable optional, "fullName" full_name : nullable optional, }
 }
 
 /// At most one of `changedShippingInfo`, `shippingInfoRemoved` is set (a oneOf group).
@@ -5255,62 +3190,11 @@ pub struct CommittedDiffs {
     /// Added/updated/removed additional fee.
     pub additional_fees: Option<Vec<AdditionalFeeDelta>>,
 }
-
-impl Serialize for CommittedDiffs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommittedDiffs",
-                usize::from(self.changed_shipping_info.is_some())
-                    + usize::from(self.shipping_info_removed.is_some())
-                    + usize::from(self.line_items.is_some())
-                    + usize::from(self.applied_discounts.is_some())
-                    + usize::from(self.additional_fees.is_some()),
-            )
-            .optional("changedShippingInfo", &self.changed_shipping_info)
-            .optional("shippingInfoRemoved", &self.shipping_info_removed)
-            .optional("lineItems", &self.line_items)
-            .optional("appliedDiscounts", &self.applied_discounts)
-            .optional("additionalFees", &self.additional_fees)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CommittedDiffs {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CommittedDiffs {
-    const NAME: &'static str = "CommittedDiffs";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "changedShippingInfo" => {
-                    rt::object::nullable(&mut map, &mut out.changed_shipping_info)
-                }
-                "shippingInfoRemoved" => {
-                    rt::object::nullable(&mut map, &mut out.shipping_info_removed)
-                }
-                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
-                "appliedDiscounts" => {
-                    rt::object::nullable(&mut map, &mut out.applied_discounts)
-                }
-                "additionalFees" => {
-                    rt::object::nullable(&mut map, &mut out.additional_fees)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommittedDiffs { "changedShippingInfo" changed_shipping_info : nullable optional,
+    "shippingInfoRemoved" shipping_info_removed : nullable optional, "lineItems"
+    line_items : nullable optional, "appliedDiscounts" applied_discounts : nullable
+    optional, "additionalFees" additional_fees : nullable optional, }
 }
 
 /// Coupon
@@ -5325,50 +3209,9 @@ pub struct Coupon {
     /// The `amount` field.
     pub amount: Option<Price>,
 }
-
-impl Serialize for Coupon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Coupon",
-                usize::from(self.id.is_some()) + usize::from(self.code.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.amount.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("code", &self.code)
-            .optional("name", &self.name)
-            .optional("amount", &self.amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Coupon {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Coupon {
-    const NAME: &'static str = "Coupon";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "code" => rt::object::nullable(&mut map, &mut out.code),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Coupon { "id" id : nullable optional, "code" code : nullable optional, "name" name :
+    nullable optional, "amount" amount : nullable optional, }
 }
 
 /// The `CreateOrderRequest` object.
@@ -5379,48 +3222,9 @@ pub struct CreateOrderRequest {
     /// The `settings` field.
     pub settings: Option<OrderCreationSettings>,
 }
-
-impl Serialize for CreateOrderRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateOrderRequest",
-                1 + usize::from(self.settings.is_some()),
-            )
-            .field("order", &self.order)
-            .optional("settings", &self.settings)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateOrderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateOrderRequest {
-    const NAME: &'static str = "CreateOrderRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::value(&mut map, &mut f0),
-                "settings" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { order: f0, settings: f1 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "order")])),
-        }
-    }
+rt::object! {
+    CreateOrderRequest { "order" order : value field, "settings" settings : nullable
+    optional, } required { order "order" }
 }
 
 /// The `CreateOrderResponse` object.
@@ -5429,42 +3233,8 @@ pub struct CreateOrderResponse {
     /// The `order` field.
     pub order: Option<Order>,
 }
-
-impl Serialize for CreateOrderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateOrderResponse",
-                usize::from(self.order.is_some()),
-            )
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateOrderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateOrderResponse {
-    const NAME: &'static str = "CreateOrderResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateOrderResponse { "order" order : nullable optional, }
 }
 
 /// The `CreatePaymentGatewayOrderRequest` object.
@@ -5475,52 +3245,9 @@ pub struct CreatePaymentGatewayOrderRequest {
     /// The `chargedBy` field.
     pub charged_by: Option<ChargedBy>,
 }
-
-impl Serialize for CreatePaymentGatewayOrderRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreatePaymentGatewayOrderRequest",
-                1 + usize::from(self.charged_by.is_some()),
-            )
-            .field("ecomOrderId", &self.ecom_order_id)
-            .optional("chargedBy", &self.charged_by)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreatePaymentGatewayOrderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreatePaymentGatewayOrderRequest {
-    const NAME: &'static str = "CreatePaymentGatewayOrderRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "ecomOrderId" => rt::object::value(&mut map, &mut f0),
-                "chargedBy" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    ecom_order_id: f0,
-                    charged_by: f1,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "ecomOrderId")])),
-        }
+rt::object! {
+    CreatePaymentGatewayOrderRequest { "ecomOrderId" ecom_order_id : value field,
+    "chargedBy" charged_by : nullable optional, } required { ecom_order_id "ecomOrderId"
     }
 }
 
@@ -5530,44 +3257,9 @@ pub struct CreatePaymentGatewayOrderResponse {
     /// ID of the order created in the payment gateway
     pub payment_gateway_order_id: Option<String>,
 }
-
-impl Serialize for CreatePaymentGatewayOrderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreatePaymentGatewayOrderResponse",
-                usize::from(self.payment_gateway_order_id.is_some()),
-            )
-            .optional("paymentGatewayOrderId", &self.payment_gateway_order_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreatePaymentGatewayOrderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreatePaymentGatewayOrderResponse {
-    const NAME: &'static str = "CreatePaymentGatewayOrderResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paymentGatewayOrderId" => {
-                    rt::object::nullable(&mut map, &mut out.payment_gateway_order_id)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreatePaymentGatewayOrderResponse { "paymentGatewayOrderId" payment_gateway_order_id
+    : nullable optional, }
 }
 
 /// The `CreditCardDetails` object.
@@ -5578,47 +3270,9 @@ pub struct CreditCardDetails {
     /// Card issuer's brand.
     pub brand: Option<String>,
 }
-
-impl Serialize for CreditCardDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreditCardDetails",
-                usize::from(self.last_four_digits.is_some())
-                    + usize::from(self.brand.is_some()),
-            )
-            .optional("lastFourDigits", &self.last_four_digits)
-            .optional("brand", &self.brand)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreditCardDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreditCardDetails {
-    const NAME: &'static str = "CreditCardDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "lastFourDigits" => {
-                    rt::object::nullable(&mut map, &mut out.last_four_digits)
-                }
-                "brand" => rt::object::nullable(&mut map, &mut out.brand),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreditCardDetails { "lastFourDigits" last_four_digits : nullable optional, "brand"
+    brand : nullable optional, }
 }
 
 /// The `CreditCardPaymentMethodDetails` object.
@@ -5629,47 +3283,9 @@ pub struct CreditCardPaymentMethodDetails {
     /// Card issuer's brand.
     pub brand: Option<String>,
 }
-
-impl Serialize for CreditCardPaymentMethodDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreditCardPaymentMethodDetails",
-                usize::from(self.last_four_digits.is_some())
-                    + usize::from(self.brand.is_some()),
-            )
-            .optional("lastFourDigits", &self.last_four_digits)
-            .optional("brand", &self.brand)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreditCardPaymentMethodDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreditCardPaymentMethodDetails {
-    const NAME: &'static str = "CreditCardPaymentMethodDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "lastFourDigits" => {
-                    rt::object::nullable(&mut map, &mut out.last_four_digits)
-                }
-                "brand" => rt::object::nullable(&mut map, &mut out.brand),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreditCardPaymentMethodDetails { "lastFourDigits" last_four_digits : nullable
+    optional, "brand" brand : nullable optional, }
 }
 
 /// The `CurrencyConversionDetails` object.
@@ -5685,49 +3301,9 @@ pub struct CurrencyConversionDetails {
     /// This is the case for an order converted once at checkout.
     pub conversion_rate: Option<String>,
 }
-
-impl Serialize for CurrencyConversionDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CurrencyConversionDetails",
-                usize::from(self.original_currency.is_some())
-                    + usize::from(self.conversion_rate.is_some()),
-            )
-            .optional("originalCurrency", &self.original_currency)
-            .optional("conversionRate", &self.conversion_rate)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CurrencyConversionDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CurrencyConversionDetails {
-    const NAME: &'static str = "CurrencyConversionDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "originalCurrency" => {
-                    rt::object::nullable(&mut map, &mut out.original_currency)
-                }
-                "conversionRate" => {
-                    rt::object::nullable(&mut map, &mut out.conversion_rate)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CurrencyConversionDetails { "originalCurrency" original_currency : nullable optional,
+    "conversionRate" conversion_rate : nullable optional, }
 }
 
 /// At most one of `cursorPaging` is set (a oneOf group).
@@ -5744,48 +3320,9 @@ pub struct CursorSearch {
     /// Learn more about [sorting](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language#sorting).
     pub sort: Option<Vec<Sorting>>,
 }
-
-impl Serialize for CursorSearch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CursorSearch",
-                usize::from(self.cursor_paging.is_some())
-                    + usize::from(self.filter.is_some())
-                    + usize::from(self.sort.is_some()),
-            )
-            .optional("cursorPaging", &self.cursor_paging)
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CursorSearch {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CursorSearch {
-    const NAME: &'static str = "CursorSearch";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CursorSearch { "cursorPaging" cursor_paging : nullable optional, "filter" filter :
+    nullable optional, "sort" sort : nullable optional, }
 }
 
 /// The `CustomActivity` object.
@@ -5798,49 +3335,9 @@ pub struct CustomActivity {
     /// Additional data in key-value form. For example, `{ "Ticket number": "123456" }`.
     pub additional_data: Option<std::collections::BTreeMap<String, String>>,
 }
-
-impl Serialize for CustomActivity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CustomActivity",
-                usize::from(self.app_id.is_some()) + usize::from(self.r#type.is_some())
-                    + usize::from(self.additional_data.is_some()),
-            )
-            .optional("appId", &self.app_id)
-            .optional("type", &self.r#type)
-            .optional("additionalData", &self.additional_data)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomActivity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CustomActivity {
-    const NAME: &'static str = "CustomActivity";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "additionalData" => {
-                    rt::object::nullable(&mut map, &mut out.additional_data)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CustomActivity { "appId" app_id : nullable optional, "type" r#type : nullable
+    optional, "additionalData" additional_data : nullable optional, }
 }
 
 /// The `CustomField` object.
@@ -5853,49 +3350,9 @@ pub struct CustomField {
     /// Translated custom field title.
     pub translated_title: Option<String>,
 }
-
-impl Serialize for CustomField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CustomField",
-                usize::from(self.value.is_some()) + usize::from(self.title.is_some())
-                    + usize::from(self.translated_title.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("title", &self.title)
-            .optional("translatedTitle", &self.translated_title)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CustomField {
-    const NAME: &'static str = "CustomField";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "translatedTitle" => {
-                    rt::object::nullable(&mut map, &mut out.translated_title)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CustomField { "value" value : nullable optional, "title" title : nullable optional,
+    "translatedTitle" translated_title : nullable optional, }
 }
 
 /// Decimal-quantity metadata for a line item.
@@ -5927,53 +3384,10 @@ pub struct DecimalQuantity {
     /// The `description` field.
     pub description: Option<TranslatableString>,
 }
-
-impl Serialize for DecimalQuantity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DecimalQuantity",
-                usize::from(self.measurement_unit.is_some())
-                    + usize::from(self.other_unit.is_some())
-                    + usize::from(self.value.is_some())
-                    + usize::from(self.description.is_some()),
-            )
-            .optional("measurementUnit", &self.measurement_unit)
-            .optional("otherUnit", &self.other_unit)
-            .optional("value", &self.value)
-            .optional("description", &self.description)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DecimalQuantity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DecimalQuantity {
-    const NAME: &'static str = "DecimalQuantity";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "measurementUnit" => {
-                    rt::object::nullable(&mut map, &mut out.measurement_unit)
-                }
-                "otherUnit" => rt::object::nullable(&mut map, &mut out.other_unit),
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DecimalQuantity { "measurementUnit" measurement_unit : nullable optional, "otherUnit"
+    other_unit : nullable optional, "value" value : nullable optional, "description"
+    description : nullable optional, }
 }
 
 /// The `DelayedCaptureSettings` object.
@@ -5984,49 +3398,9 @@ pub struct DelayedCaptureSettings {
     /// The `delayDuration` field.
     pub delay_duration: Option<Duration>,
 }
-
-impl Serialize for DelayedCaptureSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DelayedCaptureSettings",
-                usize::from(self.scheduled_action.is_some())
-                    + usize::from(self.delay_duration.is_some()),
-            )
-            .optional("scheduledAction", &self.scheduled_action)
-            .optional("delayDuration", &self.delay_duration)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DelayedCaptureSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DelayedCaptureSettings {
-    const NAME: &'static str = "DelayedCaptureSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "scheduledAction" => {
-                    rt::object::nullable(&mut map, &mut out.scheduled_action)
-                }
-                "delayDuration" => {
-                    rt::object::nullable(&mut map, &mut out.delay_duration)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DelayedCaptureSettings { "scheduledAction" scheduled_action : nullable optional,
+    "delayDuration" delay_duration : nullable optional, }
 }
 
 /// The `DeleteActivityResponse` object.
@@ -6035,42 +3409,8 @@ pub struct DeleteActivityResponse {
     /// The `order` field.
     pub order: Option<Order>,
 }
-
-impl Serialize for DeleteActivityResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DeleteActivityResponse",
-                usize::from(self.order.is_some()),
-            )
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteActivityResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeleteActivityResponse {
-    const NAME: &'static str = "DeleteActivityResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeleteActivityResponse { "order" order : nullable optional, }
 }
 
 /// At most one of `shippingDestination`, `pickupDetails` is set (a oneOf group).
@@ -6091,65 +3431,12 @@ pub struct DeliveryLogistics {
     /// The `deliveryTimeSlot` field.
     pub delivery_time_slot: Option<DeliveryTimeSlot>,
 }
-
-impl Serialize for DeliveryLogistics {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DeliveryLogistics",
-                usize::from(self.shipping_destination.is_some())
-                    + usize::from(self.pickup_details.is_some())
-                    + usize::from(self.delivery_time.is_some())
-                    + usize::from(self.instructions.is_some())
-                    + usize::from(self.deliver_by_date.is_some())
-                    + usize::from(self.delivery_time_slot.is_some()),
-            )
-            .optional("shippingDestination", &self.shipping_destination)
-            .optional("pickupDetails", &self.pickup_details)
-            .optional("deliveryTime", &self.delivery_time)
-            .optional("instructions", &self.instructions)
-            .optional("deliverByDate", &self.deliver_by_date)
-            .optional("deliveryTimeSlot", &self.delivery_time_slot)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeliveryLogistics {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeliveryLogistics {
-    const NAME: &'static str = "DeliveryLogistics";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "shippingDestination" => {
-                    rt::object::nullable(&mut map, &mut out.shipping_destination)
-                }
-                "pickupDetails" => {
-                    rt::object::nullable(&mut map, &mut out.pickup_details)
-                }
-                "deliveryTime" => rt::object::nullable(&mut map, &mut out.delivery_time),
-                "instructions" => rt::object::nullable(&mut map, &mut out.instructions),
-                "deliverByDate" => {
-                    rt::object::nullable(&mut map, &mut out.deliver_by_date)
-                }
-                "deliveryTimeSlot" => {
-                    rt::object::nullable(&mut map, &mut out.delivery_time_slot)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeliveryLogistics { "shippingDestination" shipping_destination : nullable optional,
+    "pickupDetails" pickup_details : nullable optional, "deliveryTime" delivery_time :
+    nullable optional, "instructions" instructions : nullable optional, "deliverByDate"
+    deliver_by_date : nullable optional, "deliveryTimeSlot" delivery_time_slot : nullable
+    optional, }
 }
 
 /// The `DeliveryTimeSlot` object.
@@ -6160,44 +3447,8 @@ pub struct DeliveryTimeSlot {
     /// Delivery slot ending time.
     pub to: Option<wix_rest_runtime::Timestamp>,
 }
-
-impl Serialize for DeliveryTimeSlot {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DeliveryTimeSlot",
-                usize::from(self.from.is_some()) + usize::from(self.to.is_some()),
-            )
-            .optional("from", &self.from)
-            .optional("to", &self.to)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeliveryTimeSlot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeliveryTimeSlot {
-    const NAME: &'static str = "DeliveryTimeSlot";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "from" => rt::object::nullable(&mut map, &mut out.from),
-                "to" => rt::object::nullable(&mut map, &mut out.to),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeliveryTimeSlot { "from" from : nullable optional, "to" to : nullable optional, }
 }
 
 /// Type of selected payment option for catalog item
@@ -6261,49 +3512,9 @@ pub struct DigitalFile {
     /// Link expiration time and date.
     pub expiration_date: Option<wix_rest_runtime::Timestamp>,
 }
-
-impl Serialize for DigitalFile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DigitalFile",
-                usize::from(self.file_id.is_some()) + usize::from(self.link.is_some())
-                    + usize::from(self.expiration_date.is_some()),
-            )
-            .optional("fileId", &self.file_id)
-            .optional("link", &self.link)
-            .optional("expirationDate", &self.expiration_date)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DigitalFile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DigitalFile {
-    const NAME: &'static str = "DigitalFile";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fileId" => rt::object::nullable(&mut map, &mut out.file_id),
-                "link" => rt::object::nullable(&mut map, &mut out.link),
-                "expirationDate" => {
-                    rt::object::nullable(&mut map, &mut out.expiration_date)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DigitalFile { "fileId" file_id : nullable optional, "link" link : nullable optional,
+    "expirationDate" expiration_date : nullable optional, }
 }
 
 /// Predefined reason for the discount.
@@ -6372,47 +3583,9 @@ pub struct DiscountRule {
     /// The `amount` field.
     pub amount: Option<Price>,
 }
-
-impl Serialize for DiscountRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DiscountRule",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.amount.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("amount", &self.amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DiscountRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DiscountRule {
-    const NAME: &'static str = "DiscountRule";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DiscountRule { "id" id : nullable optional, "name" name : nullable optional, "amount"
+    amount : nullable optional, }
 }
 
 /// Type of discount.
@@ -6481,48 +3654,9 @@ pub struct DraftOrderChangesApplied {
     /// Changes applied to order.
     pub changes: Option<Vec<OrderChange>>,
 }
-
-impl Serialize for DraftOrderChangesApplied {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DraftOrderChangesApplied",
-                usize::from(self.draft_order_id.is_some())
-                    + usize::from(self.reason.is_some())
-                    + usize::from(self.changes.is_some()),
-            )
-            .optional("draftOrderId", &self.draft_order_id)
-            .optional("reason", &self.reason)
-            .optional("changes", &self.changes)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DraftOrderChangesApplied {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DraftOrderChangesApplied {
-    const NAME: &'static str = "DraftOrderChangesApplied";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "draftOrderId" => rt::object::nullable(&mut map, &mut out.draft_order_id),
-                "reason" => rt::object::nullable(&mut map, &mut out.reason),
-                "changes" => rt::object::nullable(&mut map, &mut out.changes),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DraftOrderChangesApplied { "draftOrderId" draft_order_id : nullable optional,
+    "reason" reason : nullable optional, "changes" changes : nullable optional, }
 }
 
 /// The `DraftOrderCommitSettings` object.
@@ -6539,76 +3673,13 @@ pub struct DraftOrderCommitSettings {
     /// Inventory changes to be applied. Either to restock, or decrease.
     pub inventory_updates: Option<Vec<InventoryUpdateDetails>>,
 }
-
-impl Serialize for DraftOrderCommitSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DraftOrderCommitSettings",
-                usize::from(self.send_notifications_to_buyer.is_some())
-                    + usize::from(self.send_notifications_to_business.is_some())
-                    + usize::from(self.add_activities_to_order.is_some())
-                    + usize::from(self.send_notifications_to_custom_fulfillers.is_some())
-                    + usize::from(self.inventory_updates.is_some()),
-            )
-            .optional("sendNotificationsToBuyer", &self.send_notifications_to_buyer)
-            .optional(
-                "sendNotificationsToBusiness",
-                &self.send_notifications_to_business,
-            )
-            .optional("addActivitiesToOrder", &self.add_activities_to_order)
-            .optional(
-                "sendNotificationsToCustomFulfillers",
-                &self.send_notifications_to_custom_fulfillers,
-            )
-            .optional("inventoryUpdates", &self.inventory_updates)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DraftOrderCommitSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DraftOrderCommitSettings {
-    const NAME: &'static str = "DraftOrderCommitSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "sendNotificationsToBuyer" => {
-                    rt::object::nullable(&mut map, &mut out.send_notifications_to_buyer)
-                }
-                "sendNotificationsToBusiness" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.send_notifications_to_business,
-                    )
-                }
-                "addActivitiesToOrder" => {
-                    rt::object::nullable(&mut map, &mut out.add_activities_to_order)
-                }
-                "sendNotificationsToCustomFulfillers" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.send_notifications_to_custom_fulfillers,
-                    )
-                }
-                "inventoryUpdates" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_updates)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DraftOrderCommitSettings { "sendNotificationsToBuyer" send_notifications_to_buyer :
+    nullable optional, "sendNotificationsToBusiness" send_notifications_to_business :
+    nullable optional, "addActivitiesToOrder" add_activities_to_order : nullable
+    optional, "sendNotificationsToCustomFulfillers"
+    send_notifications_to_custom_fulfillers : nullable optional, "inventoryUpdates"
+    inventory_updates : nullable optional, }
 }
 
 /// The `Duration` object.
@@ -6619,44 +3690,8 @@ pub struct Duration {
     /// The `unit` field.
     pub unit: Option<DurationUnit>,
 }
-
-impl Serialize for Duration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Duration",
-                usize::from(self.count.is_some()) + usize::from(self.unit.is_some()),
-            )
-            .optional("count", &self.count)
-            .optional("unit", &self.unit)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Duration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Duration {
-    const NAME: &'static str = "Duration";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                "unit" => rt::object::nullable(&mut map, &mut out.unit),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Duration { "count" count : nullable optional, "unit" unit : nullable optional, }
 }
 
 /// One of the `DurationUnit` values.
@@ -6719,47 +3754,9 @@ pub struct ExternalReceipt {
     /// Display number of receipt.
     pub display_number: Option<String>,
 }
-
-impl Serialize for ExternalReceipt {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ExternalReceipt",
-                usize::from(self.receipt_id.is_some())
-                    + usize::from(self.display_number.is_some()),
-            )
-            .optional("receiptId", &self.receipt_id)
-            .optional("displayNumber", &self.display_number)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ExternalReceipt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ExternalReceipt {
-    const NAME: &'static str = "ExternalReceipt";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "receiptId" => rt::object::nullable(&mut map, &mut out.receipt_id),
-                "displayNumber" => {
-                    rt::object::nullable(&mut map, &mut out.display_number)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ExternalReceipt { "receiptId" receipt_id : nullable optional, "displayNumber"
+    display_number : nullable optional, }
 }
 
 /// - `NOT_FULFILLED`: None of the order items are fulfilled or the order was manually marked as unfulfilled.
@@ -6828,55 +3825,11 @@ pub struct FulfillmentStatusUpdated {
     /// the action that caused this update
     pub action: Option<String>,
 }
-
-impl Serialize for FulfillmentStatusUpdated {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FulfillmentStatusUpdated",
-                usize::from(self.order.is_some())
-                    + usize::from(self.previous_fulfillment_status.is_some())
-                    + usize::from(self.new_fulfillment_status.is_some())
-                    + usize::from(self.action.is_some()),
-            )
-            .optional("order", &self.order)
-            .optional("previousFulfillmentStatus", &self.previous_fulfillment_status)
-            .optional("newFulfillmentStatus", &self.new_fulfillment_status)
-            .optional("action", &self.action)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for FulfillmentStatusUpdated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for FulfillmentStatusUpdated {
-    const NAME: &'static str = "FulfillmentStatusUpdated";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                "previousFulfillmentStatus" => {
-                    rt::object::nullable(&mut map, &mut out.previous_fulfillment_status)
-                }
-                "newFulfillmentStatus" => {
-                    rt::object::nullable(&mut map, &mut out.new_fulfillment_status)
-                }
-                "action" => rt::object::nullable(&mut map, &mut out.action),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FulfillmentStatusUpdated { "order" order : nullable optional,
+    "previousFulfillmentStatus" previous_fulfillment_status : nullable optional,
+    "newFulfillmentStatus" new_fulfillment_status : nullable optional, "action" action :
+    nullable optional, }
 }
 
 /// The `FutureMembershipDetails` object.
@@ -6887,45 +3840,9 @@ pub struct FutureMembershipDetails {
     /// ID of the benefit the future membership will grant.
     pub benefit_id: Option<String>,
 }
-
-impl Serialize for FutureMembershipDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FutureMembershipDetails",
-                usize::from(self.line_item_id.is_some())
-                    + usize::from(self.benefit_id.is_some()),
-            )
-            .optional("lineItemId", &self.line_item_id)
-            .optional("benefitId", &self.benefit_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for FutureMembershipDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for FutureMembershipDetails {
-    const NAME: &'static str = "FutureMembershipDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
-                "benefitId" => rt::object::nullable(&mut map, &mut out.benefit_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FutureMembershipDetails { "lineItemId" line_item_id : nullable optional, "benefitId"
+    benefit_id : nullable optional, }
 }
 
 /// The `GetOrderResponse` object.
@@ -6934,42 +3851,8 @@ pub struct GetOrderResponse {
     /// The `order` field.
     pub order: Option<Order>,
 }
-
-impl Serialize for GetOrderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetOrderResponse",
-                usize::from(self.order.is_some()),
-            )
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetOrderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetOrderResponse {
-    const NAME: &'static str = "GetOrderResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetOrderResponse { "order" order : nullable optional, }
 }
 
 /// The `GetPaymentCollectabilityStatusResponse` object.
@@ -6980,44 +3863,9 @@ pub struct GetPaymentCollectabilityStatusResponse {
     /// The `amount` field.
     pub amount: Option<Price>,
 }
-
-impl Serialize for GetPaymentCollectabilityStatusResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetPaymentCollectabilityStatusResponse",
-                usize::from(self.status.is_some()) + usize::from(self.amount.is_some()),
-            )
-            .optional("status", &self.status)
-            .optional("amount", &self.amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetPaymentCollectabilityStatusResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetPaymentCollectabilityStatusResponse {
-    const NAME: &'static str = "GetPaymentCollectabilityStatusResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetPaymentCollectabilityStatusResponse { "status" status : nullable optional,
+    "amount" amount : nullable optional, }
 }
 
 /// The `GetRefundabilityStatusResponse` object.
@@ -7030,49 +3878,9 @@ pub struct GetRefundabilityStatusResponse {
     /// Deprecated by Wix.
     pub refundable_per_item: Option<bool>,
 }
-
-impl Serialize for GetRefundabilityStatusResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetRefundabilityStatusResponse",
-                usize::from(self.refundabilities.is_some())
-                    + usize::from(self.refundable_per_item.is_some()),
-            )
-            .optional("refundabilities", &self.refundabilities)
-            .optional("refundablePerItem", &self.refundable_per_item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetRefundabilityStatusResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetRefundabilityStatusResponse {
-    const NAME: &'static str = "GetRefundabilityStatusResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "refundabilities" => {
-                    rt::object::nullable(&mut map, &mut out.refundabilities)
-                }
-                "refundablePerItem" => {
-                    rt::object::nullable(&mut map, &mut out.refundable_per_item)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetRefundabilityStatusResponse { "refundabilities" refundabilities : nullable
+    optional, "refundablePerItem" refundable_per_item : nullable optional, }
 }
 
 /// The `GiftCardPaymentDetails` object.
@@ -7089,55 +3897,10 @@ pub struct GiftCardPaymentDetails {
     /// Gift card code with all but the last four characters masked. For example, `************QXY1`.
     pub obfuscated_code: Option<String>,
 }
-
-impl Serialize for GiftCardPaymentDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GiftCardPaymentDetails",
-                usize::from(self.gift_card_payment_id.is_some())
-                    + usize::from(self.app_id.is_some())
-                    + usize::from(self.voided.is_some())
-                    + usize::from(self.obfuscated_code.is_some()),
-            )
-            .optional("giftCardPaymentId", &self.gift_card_payment_id)
-            .optional("appId", &self.app_id)
-            .optional("voided", &self.voided)
-            .optional("obfuscatedCode", &self.obfuscated_code)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GiftCardPaymentDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GiftCardPaymentDetails {
-    const NAME: &'static str = "GiftCardPaymentDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "giftCardPaymentId" => {
-                    rt::object::nullable(&mut map, &mut out.gift_card_payment_id)
-                }
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                "voided" => rt::object::nullable(&mut map, &mut out.voided),
-                "obfuscatedCode" => {
-                    rt::object::nullable(&mut map, &mut out.obfuscated_code)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GiftCardPaymentDetails { "giftCardPaymentId" gift_card_payment_id : nullable
+    optional, "appId" app_id : nullable optional, "voided" voided : nullable optional,
+    "obfuscatedCode" obfuscated_code : nullable optional, }
 }
 
 /// The `GiftCardPaymentRefund` object.
@@ -7148,47 +3911,9 @@ pub struct GiftCardPaymentRefund {
     /// The `amount` field.
     pub amount: Option<Price>,
 }
-
-impl Serialize for GiftCardPaymentRefund {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GiftCardPaymentRefund",
-                usize::from(self.gift_card_payment_id.is_some())
-                    + usize::from(self.amount.is_some()),
-            )
-            .optional("giftCardPaymentId", &self.gift_card_payment_id)
-            .optional("amount", &self.amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GiftCardPaymentRefund {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GiftCardPaymentRefund {
-    const NAME: &'static str = "GiftCardPaymentRefund";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "giftCardPaymentId" => {
-                    rt::object::nullable(&mut map, &mut out.gift_card_payment_id)
-                }
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GiftCardPaymentRefund { "giftCardPaymentId" gift_card_payment_id : nullable optional,
+    "amount" amount : nullable optional, }
 }
 
 /// The `Image` object.
@@ -7207,56 +3932,10 @@ pub struct Image {
     /// Image filename.
     pub filename: Option<String>,
 }
-
-impl Serialize for Image {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Image",
-                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.alt_text.is_some())
-                    + usize::from(self.filename.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("url", &self.url)
-            .optional("height", &self.height)
-            .optional("width", &self.width)
-            .optional("altText", &self.alt_text)
-            .optional("filename", &self.filename)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Image {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Image {
-    const NAME: &'static str = "Image";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                "filename" => rt::object::nullable(&mut map, &mut out.filename),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Image { "id" id : nullable optional, "url" url : nullable optional, "height" height :
+    nullable optional, "width" width : nullable optional, "altText" alt_text : nullable
+    optional, "filename" filename : nullable optional, }
 }
 
 /// The `ImportOrderRequest` object.
@@ -7265,41 +3944,8 @@ pub struct ImportOrderRequest {
     /// The `order` field.
     pub order: Order,
 }
-
-impl Serialize for ImportOrderRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "ImportOrderRequest", 1)
-            .field("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ImportOrderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ImportOrderRequest {
-    const NAME: &'static str = "ImportOrderRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { order: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "order")])),
-        }
-    }
+rt::object! {
+    ImportOrderRequest { "order" order : value field, } required { order "order" }
 }
 
 /// The `ImportOrderResponse` object.
@@ -7308,42 +3954,8 @@ pub struct ImportOrderResponse {
     /// The `order` field.
     pub order: Option<Order>,
 }
-
-impl Serialize for ImportOrderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ImportOrderResponse",
-                usize::from(self.order.is_some()),
-            )
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ImportOrderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ImportOrderResponse {
-    const NAME: &'static str = "ImportOrderResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ImportOrderResponse { "order" order : nullable optional, }
 }
 
 /// Triggered when an imported order is deleted with Bulk Delete Imported Orders. Fires once per deleted order.
@@ -7352,42 +3964,8 @@ pub struct ImportedOrderDeleted {
     /// The `order` field.
     pub order: Option<Order>,
 }
-
-impl Serialize for ImportedOrderDeleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ImportedOrderDeleted",
-                usize::from(self.order.is_some()),
-            )
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ImportedOrderDeleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ImportedOrderDeleted {
-    const NAME: &'static str = "ImportedOrderDeleted";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ImportedOrderDeleted { "order" order : nullable optional, }
 }
 
 /// - `RESTOCK`: Restock inventory
@@ -7449,50 +4027,10 @@ pub struct InventoryUpdateDetails {
     /// The amount to be increased or restocked
     pub quantity_change: Option<f64>,
 }
-
-impl Serialize for InventoryUpdateDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "InventoryUpdateDetails",
-                usize::from(self.action_type.is_some())
-                    + usize::from(self.line_item_id.is_some())
-                    + usize::from(self.quantity_change.is_some()),
-            )
-            .optional("actionType", &self.action_type)
-            .optional("lineItemId", &self.line_item_id)
-            .optional("quantityChange", &self.quantity_change)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InventoryUpdateDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for InventoryUpdateDetails {
-    const NAME: &'static str = "InventoryUpdateDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "actionType" => rt::object::nullable(&mut map, &mut out.action_type),
-                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
-                "quantityChange" => {
-                    rt::object::nullable(&mut map, &mut out.quantity_change)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    InventoryUpdateDetails { "actionType" action_type : nullable optional, "lineItemId"
+    line_item_id : nullable optional, "quantityChange" quantity_change : nullable
+    optional, }
 }
 
 /// The `ItemChangedDetails` object.
@@ -7505,60 +4043,10 @@ pub struct ItemChangedDetails {
     /// The `priceDescriptionBeforeChange` field.
     pub price_description_before_change: Option<PriceDescription>,
 }
-
-impl Serialize for ItemChangedDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemChangedDetails",
-                usize::from(self.quantity_before_change.is_some())
-                    + usize::from(self.price_before_change.is_some())
-                    + usize::from(self.price_description_before_change.is_some()),
-            )
-            .optional("quantityBeforeChange", &self.quantity_before_change)
-            .optional("priceBeforeChange", &self.price_before_change)
-            .optional(
-                "priceDescriptionBeforeChange",
-                &self.price_description_before_change,
-            )
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemChangedDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemChangedDetails {
-    const NAME: &'static str = "ItemChangedDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "quantityBeforeChange" => {
-                    rt::object::nullable(&mut map, &mut out.quantity_before_change)
-                }
-                "priceBeforeChange" => {
-                    rt::object::nullable(&mut map, &mut out.price_before_change)
-                }
-                "priceDescriptionBeforeChange" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.price_description_before_change,
-                    )
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemChangedDetails { "quantityBeforeChange" quantity_before_change : nullable
+    optional, "priceBeforeChange" price_before_change : nullable optional,
+    "priceDescriptionBeforeChange" price_description_before_change : nullable optional, }
 }
 
 /// The `ItemMetadata` object.
@@ -7573,53 +4061,9 @@ pub struct ItemMetadata {
     /// The `error` field.
     pub error: Option<ApplicationError>,
 }
-
-impl Serialize for ItemMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemMetadata",
-                usize::from(self.id.is_some())
-                    + usize::from(self.original_index.is_some())
-                    + usize::from(self.success.is_some())
-                    + usize::from(self.error.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("originalIndex", &self.original_index)
-            .optional("success", &self.success)
-            .optional("error", &self.error)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemMetadata {
-    const NAME: &'static str = "ItemMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "originalIndex" => {
-                    rt::object::nullable(&mut map, &mut out.original_index)
-                }
-                "success" => rt::object::nullable(&mut map, &mut out.success),
-                "error" => rt::object::nullable(&mut map, &mut out.error),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemMetadata { "id" id : nullable optional, "originalIndex" original_index : nullable
+    optional, "success" success : nullable optional, "error" error : nullable optional, }
 }
 
 /// The `ItemModifier` object.
@@ -7636,53 +4080,10 @@ pub struct ItemModifier {
     /// The `price` field.
     pub price: Option<Price>,
 }
-
-impl Serialize for ItemModifier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemModifier",
-                usize::from(self.id.is_some()) + usize::from(self.quantity.is_some())
-                    + usize::from(self.label.is_some())
-                    + usize::from(self.details.is_some())
-                    + usize::from(self.price.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("quantity", &self.quantity)
-            .optional("label", &self.label)
-            .optional("details", &self.details)
-            .optional("price", &self.price)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemModifier {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemModifier {
-    const NAME: &'static str = "ItemModifier";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "label" => rt::object::nullable(&mut map, &mut out.label),
-                "details" => rt::object::nullable(&mut map, &mut out.details),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemModifier { "id" id : nullable optional, "quantity" quantity : nullable optional,
+    "label" label : nullable optional, "details" details : nullable optional, "price"
+    price : nullable optional, }
 }
 
 /// The `ItemTaxFullDetails` object.
@@ -7695,50 +4096,9 @@ pub struct ItemTaxFullDetails {
     /// The `totalTax` field.
     pub total_tax: Option<Price>,
 }
-
-impl Serialize for ItemTaxFullDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemTaxFullDetails",
-                usize::from(self.taxable_amount.is_some())
-                    + usize::from(self.tax_rate.is_some())
-                    + usize::from(self.total_tax.is_some()),
-            )
-            .optional("taxableAmount", &self.taxable_amount)
-            .optional("taxRate", &self.tax_rate)
-            .optional("totalTax", &self.total_tax)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemTaxFullDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemTaxFullDetails {
-    const NAME: &'static str = "ItemTaxFullDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "taxableAmount" => {
-                    rt::object::nullable(&mut map, &mut out.taxable_amount)
-                }
-                "taxRate" => rt::object::nullable(&mut map, &mut out.tax_rate),
-                "totalTax" => rt::object::nullable(&mut map, &mut out.total_tax),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemTaxFullDetails { "taxableAmount" taxable_amount : nullable optional, "taxRate"
+    tax_rate : nullable optional, "totalTax" total_tax : nullable optional, }
 }
 
 /// The `LineItemAmount` object.
@@ -7751,47 +4111,9 @@ pub struct LineItemAmount {
     /// The `amount` field.
     pub amount: Option<Price>,
 }
-
-impl Serialize for LineItemAmount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LineItemAmount",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.amount.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("amount", &self.amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LineItemAmount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LineItemAmount {
-    const NAME: &'static str = "LineItemAmount";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LineItemAmount { "id" id : nullable optional, "name" name : nullable optional,
+    "amount" amount : nullable optional, }
 }
 
 /// The `LineItemChanges` object.
@@ -7806,50 +4128,9 @@ pub struct LineItemChanges {
     /// The `price` field.
     pub price: Option<LineItemPriceChange>,
 }
-
-impl Serialize for LineItemChanges {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LineItemChanges",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.quantity.is_some())
-                    + usize::from(self.price.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("quantity", &self.quantity)
-            .optional("price", &self.price)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LineItemChanges {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LineItemChanges {
-    const NAME: &'static str = "LineItemChanges";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LineItemChanges { "id" id : nullable optional, "name" name : nullable optional,
+    "quantity" quantity : nullable optional, "price" price : nullable optional, }
 }
 
 /// At most one of `lineItemAdded`, `changedDetails`, `lineItemRemoved` is set (a oneOf group).
@@ -7864,57 +4145,10 @@ pub struct LineItemDelta {
     /// Line item ID.
     pub line_item_id: Option<String>,
 }
-
-impl Serialize for LineItemDelta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LineItemDelta",
-                usize::from(self.line_item_added.is_some())
-                    + usize::from(self.changed_details.is_some())
-                    + usize::from(self.line_item_removed.is_some())
-                    + usize::from(self.line_item_id.is_some()),
-            )
-            .optional("lineItemAdded", &self.line_item_added)
-            .optional("changedDetails", &self.changed_details)
-            .optional("lineItemRemoved", &self.line_item_removed)
-            .optional("lineItemId", &self.line_item_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LineItemDelta {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LineItemDelta {
-    const NAME: &'static str = "LineItemDelta";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "lineItemAdded" => {
-                    rt::object::nullable(&mut map, &mut out.line_item_added)
-                }
-                "changedDetails" => {
-                    rt::object::nullable(&mut map, &mut out.changed_details)
-                }
-                "lineItemRemoved" => {
-                    rt::object::nullable(&mut map, &mut out.line_item_removed)
-                }
-                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LineItemDelta { "lineItemAdded" line_item_added : nullable optional, "changedDetails"
+    changed_details : nullable optional, "lineItemRemoved" line_item_removed : nullable
+    optional, "lineItemId" line_item_id : nullable optional, }
 }
 
 /// The `LineItemDiscount` object.
@@ -7925,47 +4159,9 @@ pub struct LineItemDiscount {
     /// The `totalDiscount` field.
     pub total_discount: Option<Price>,
 }
-
-impl Serialize for LineItemDiscount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LineItemDiscount",
-                usize::from(self.id.is_some())
-                    + usize::from(self.total_discount.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("totalDiscount", &self.total_discount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LineItemDiscount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LineItemDiscount {
-    const NAME: &'static str = "LineItemDiscount";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "totalDiscount" => {
-                    rt::object::nullable(&mut map, &mut out.total_discount)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LineItemDiscount { "id" id : nullable optional, "totalDiscount" total_discount :
+    nullable optional, }
 }
 
 /// The `LineItemPriceChange` object.
@@ -7976,47 +4172,9 @@ pub struct LineItemPriceChange {
     /// The `newPrice` field.
     pub new_price: Option<Price>,
 }
-
-impl Serialize for LineItemPriceChange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LineItemPriceChange",
-                usize::from(self.original_price.is_some())
-                    + usize::from(self.new_price.is_some()),
-            )
-            .optional("originalPrice", &self.original_price)
-            .optional("newPrice", &self.new_price)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LineItemPriceChange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LineItemPriceChange {
-    const NAME: &'static str = "LineItemPriceChange";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "originalPrice" => {
-                    rt::object::nullable(&mut map, &mut out.original_price)
-                }
-                "newPrice" => rt::object::nullable(&mut map, &mut out.new_price),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LineItemPriceChange { "originalPrice" original_price : nullable optional, "newPrice"
+    new_price : nullable optional, }
 }
 
 /// The `LineItemQuantityChange` object.
@@ -8031,53 +4189,10 @@ pub struct LineItemQuantityChange {
     /// The `deltaType` field.
     pub delta_type: Option<LineItemQuantityChangeType>,
 }
-
-impl Serialize for LineItemQuantityChange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LineItemQuantityChange",
-                usize::from(self.original_quantity.is_some())
-                    + usize::from(self.new_quantity.is_some())
-                    + usize::from(self.diff.is_some())
-                    + usize::from(self.delta_type.is_some()),
-            )
-            .optional("originalQuantity", &self.original_quantity)
-            .optional("newQuantity", &self.new_quantity)
-            .optional("diff", &self.diff)
-            .optional("deltaType", &self.delta_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LineItemQuantityChange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LineItemQuantityChange {
-    const NAME: &'static str = "LineItemQuantityChange";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "originalQuantity" => {
-                    rt::object::nullable(&mut map, &mut out.original_quantity)
-                }
-                "newQuantity" => rt::object::nullable(&mut map, &mut out.new_quantity),
-                "diff" => rt::object::nullable(&mut map, &mut out.diff),
-                "deltaType" => rt::object::nullable(&mut map, &mut out.delta_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LineItemQuantityChange { "originalQuantity" original_quantity : nullable optional,
+    "newQuantity" new_quantity : nullable optional, "diff" diff : nullable optional,
+    "deltaType" delta_type : nullable optional, }
 }
 
 /// - `QUANTITY_INCREASED`: Quantity increased.
@@ -8137,45 +4252,9 @@ pub struct LineItemRefund {
     /// Refund quantity.
     pub quantity: Option<f64>,
 }
-
-impl Serialize for LineItemRefund {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LineItemRefund",
-                usize::from(self.line_item_id.is_some())
-                    + usize::from(self.quantity.is_some()),
-            )
-            .optional("lineItemId", &self.line_item_id)
-            .optional("quantity", &self.quantity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LineItemRefund {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LineItemRefund {
-    const NAME: &'static str = "LineItemRefund";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LineItemRefund { "lineItemId" line_item_id : nullable optional, "quantity" quantity :
+    nullable optional, }
 }
 
 /// The `LineItemRefundSummary` object.
@@ -8186,47 +4265,9 @@ pub struct LineItemRefundSummary {
     /// The `totalRefundedAmount` field.
     pub total_refunded_amount: Option<Price>,
 }
-
-impl Serialize for LineItemRefundSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LineItemRefundSummary",
-                usize::from(self.line_item_id.is_some())
-                    + usize::from(self.total_refunded_amount.is_some()),
-            )
-            .optional("lineItemId", &self.line_item_id)
-            .optional("totalRefundedAmount", &self.total_refunded_amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LineItemRefundSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LineItemRefundSummary {
-    const NAME: &'static str = "LineItemRefundSummary";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
-                "totalRefundedAmount" => {
-                    rt::object::nullable(&mut map, &mut out.total_refunded_amount)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LineItemRefundSummary { "lineItemId" line_item_id : nullable optional,
+    "totalRefundedAmount" total_refunded_amount : nullable optional, }
 }
 
 /// TaxBreakdown represents tax information for a line item.
@@ -8251,69 +4292,12 @@ pub struct LineItemTaxBreakdown {
     /// The `taxableAmount` field.
     pub taxable_amount: Option<Price>,
 }
-
-impl Serialize for LineItemTaxBreakdown {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LineItemTaxBreakdown",
-                usize::from(self.jurisdiction.is_some())
-                    + usize::from(self.rate.is_some())
-                    + usize::from(self.tax_amount.is_some())
-                    + usize::from(self.tax_type.is_some())
-                    + usize::from(self.tax_name.is_some())
-                    + usize::from(self.jurisdiction_type.is_some())
-                    + usize::from(self.non_taxable_amount.is_some())
-                    + usize::from(self.taxable_amount.is_some()),
-            )
-            .optional("jurisdiction", &self.jurisdiction)
-            .optional("rate", &self.rate)
-            .optional("taxAmount", &self.tax_amount)
-            .optional("taxType", &self.tax_type)
-            .optional("taxName", &self.tax_name)
-            .optional("jurisdictionType", &self.jurisdiction_type)
-            .optional("nonTaxableAmount", &self.non_taxable_amount)
-            .optional("taxableAmount", &self.taxable_amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LineItemTaxBreakdown {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LineItemTaxBreakdown {
-    const NAME: &'static str = "LineItemTaxBreakdown";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jurisdiction" => rt::object::nullable(&mut map, &mut out.jurisdiction),
-                "rate" => rt::object::nullable(&mut map, &mut out.rate),
-                "taxAmount" => rt::object::nullable(&mut map, &mut out.tax_amount),
-                "taxType" => rt::object::nullable(&mut map, &mut out.tax_type),
-                "taxName" => rt::object::nullable(&mut map, &mut out.tax_name),
-                "jurisdictionType" => {
-                    rt::object::nullable(&mut map, &mut out.jurisdiction_type)
-                }
-                "nonTaxableAmount" => {
-                    rt::object::nullable(&mut map, &mut out.non_taxable_amount)
-                }
-                "taxableAmount" => {
-                    rt::object::nullable(&mut map, &mut out.taxable_amount)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LineItemTaxBreakdown { "jurisdiction" jurisdiction : nullable optional, "rate" rate :
+    nullable optional, "taxAmount" tax_amount : nullable optional, "taxType" tax_type :
+    nullable optional, "taxName" tax_name : nullable optional, "jurisdictionType"
+    jurisdiction_type : nullable optional, "nonTaxableAmount" non_taxable_amount :
+    nullable optional, "taxableAmount" taxable_amount : nullable optional, }
 }
 
 /// The `LineItemTaxInfo` object.
@@ -8332,61 +4316,12 @@ pub struct LineItemTaxInfo {
     /// Tax information for a line item.
     pub tax_breakdown: Option<Vec<LineItemTaxBreakdown>>,
 }
-
-impl Serialize for LineItemTaxInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LineItemTaxInfo",
-                usize::from(self.tax_amount.is_some())
-                    + usize::from(self.taxable_amount.is_some())
-                    + usize::from(self.tax_rate.is_some())
-                    + usize::from(self.tax_group_id.is_some())
-                    + usize::from(self.tax_included_in_price.is_some())
-                    + usize::from(self.tax_breakdown.is_some()),
-            )
-            .optional("taxAmount", &self.tax_amount)
-            .optional("taxableAmount", &self.taxable_amount)
-            .optional("taxRate", &self.tax_rate)
-            .optional("taxGroupId", &self.tax_group_id)
-            .optional("taxIncludedInPrice", &self.tax_included_in_price)
-            .optional("taxBreakdown", &self.tax_breakdown)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LineItemTaxInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LineItemTaxInfo {
-    const NAME: &'static str = "LineItemTaxInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "taxAmount" => rt::object::nullable(&mut map, &mut out.tax_amount),
-                "taxableAmount" => {
-                    rt::object::nullable(&mut map, &mut out.taxable_amount)
-                }
-                "taxRate" => rt::object::nullable(&mut map, &mut out.tax_rate),
-                "taxGroupId" => rt::object::nullable(&mut map, &mut out.tax_group_id),
-                "taxIncludedInPrice" => {
-                    rt::object::nullable(&mut map, &mut out.tax_included_in_price)
-                }
-                "taxBreakdown" => rt::object::nullable(&mut map, &mut out.tax_breakdown),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LineItemTaxInfo { "taxAmount" tax_amount : nullable optional, "taxableAmount"
+    taxable_amount : nullable optional, "taxRate" tax_rate : nullable optional,
+    "taxGroupId" tax_group_id : nullable optional, "taxIncludedInPrice"
+    tax_included_in_price : nullable optional, "taxBreakdown" tax_breakdown : nullable
+    optional, }
 }
 
 /// The `Location` object.
@@ -8398,44 +4333,8 @@ pub struct Location {
     /// Location name.
     pub name: Option<String>,
 }
-
-impl Serialize for Location {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Location",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Location {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Location {
-    const NAME: &'static str = "Location";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Location { "id" id : nullable optional, "name" name : nullable optional, }
 }
 
 /// The `LocationAndQuantity` object.
@@ -8452,50 +4351,9 @@ pub struct LocationAndQuantity {
     /// Location name.
     pub name: Option<String>,
 }
-
-impl Serialize for LocationAndQuantity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LocationAndQuantity",
-                usize::from(self.id.is_some()) + usize::from(self.app_id.is_some())
-                    + usize::from(self.quantity.is_some())
-                    + usize::from(self.name.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("appId", &self.app_id)
-            .optional("quantity", &self.quantity)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LocationAndQuantity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LocationAndQuantity {
-    const NAME: &'static str = "LocationAndQuantity";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LocationAndQuantity { "id" id : nullable optional, "appId" app_id : nullable
+    optional, "quantity" quantity : nullable optional, "name" name : nullable optional, }
 }
 
 /// The `ManagedAdditionalFee` object.
@@ -8510,52 +4368,10 @@ pub struct ManagedAdditionalFee {
     /// The `totalAmount` field.
     pub total_amount: Option<Price>,
 }
-
-impl Serialize for ManagedAdditionalFee {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ManagedAdditionalFee",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.affected_line_items.is_some())
-                    + usize::from(self.total_amount.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("affectedLineItems", &self.affected_line_items)
-            .optional("totalAmount", &self.total_amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ManagedAdditionalFee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ManagedAdditionalFee {
-    const NAME: &'static str = "ManagedAdditionalFee";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "affectedLineItems" => {
-                    rt::object::nullable(&mut map, &mut out.affected_line_items)
-                }
-                "totalAmount" => rt::object::nullable(&mut map, &mut out.total_amount),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ManagedAdditionalFee { "id" id : nullable optional, "name" name : nullable optional,
+    "affectedLineItems" affected_line_items : nullable optional, "totalAmount"
+    total_amount : nullable optional, }
 }
 
 /// The `ManagedDiscount` object.
@@ -8570,52 +4386,10 @@ pub struct ManagedDiscount {
     /// The `totalAmount` field.
     pub total_amount: Option<Price>,
 }
-
-impl Serialize for ManagedDiscount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ManagedDiscount",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.affected_line_items.is_some())
-                    + usize::from(self.total_amount.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("affectedLineItems", &self.affected_line_items)
-            .optional("totalAmount", &self.total_amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ManagedDiscount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ManagedDiscount {
-    const NAME: &'static str = "ManagedDiscount";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "affectedLineItems" => {
-                    rt::object::nullable(&mut map, &mut out.affected_line_items)
-                }
-                "totalAmount" => rt::object::nullable(&mut map, &mut out.total_amount),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ManagedDiscount { "id" id : nullable optional, "name" name : nullable optional,
+    "affectedLineItems" affected_line_items : nullable optional, "totalAmount"
+    total_amount : nullable optional, }
 }
 
 /// The `ManagedLineItem` object.
@@ -8628,47 +4402,9 @@ pub struct ManagedLineItem {
     /// Added or removed item quantity.
     pub quantity: Option<f64>,
 }
-
-impl Serialize for ManagedLineItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ManagedLineItem",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.quantity.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("quantity", &self.quantity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ManagedLineItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ManagedLineItem {
-    const NAME: &'static str = "ManagedLineItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ManagedLineItem { "id" id : nullable optional, "name" name : nullable optional,
+    "quantity" quantity : nullable optional, }
 }
 
 /// One of the `ManuallyRefundableReason` values.
@@ -8733,41 +4469,9 @@ pub struct MarkOrderAsPaidRequest {
     /// Ecom order ID.
     pub ecom_order_id: String,
 }
-
-impl Serialize for MarkOrderAsPaidRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "MarkOrderAsPaidRequest", 1)
-            .field("ecomOrderId", &self.ecom_order_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MarkOrderAsPaidRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MarkOrderAsPaidRequest {
-    const NAME: &'static str = "MarkOrderAsPaidRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "ecomOrderId" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { ecom_order_id: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "ecomOrderId")])),
-        }
-    }
+rt::object! {
+    MarkOrderAsPaidRequest { "ecomOrderId" ecom_order_id : value field, } required {
+    ecom_order_id "ecomOrderId" }
 }
 
 /// The `MarkOrderAsPaidResponse` object.
@@ -8776,42 +4480,8 @@ pub struct MarkOrderAsPaidResponse {
     /// The `order` field.
     pub order: Option<Order>,
 }
-
-impl Serialize for MarkOrderAsPaidResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MarkOrderAsPaidResponse",
-                usize::from(self.order.is_some()),
-            )
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MarkOrderAsPaidResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MarkOrderAsPaidResponse {
-    const NAME: &'static str = "MarkOrderAsPaidResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MarkOrderAsPaidResponse { "order" order : nullable optional, }
 }
 
 /// The `MaskedOrder` object.
@@ -8820,42 +4490,8 @@ pub struct MaskedOrder {
     /// The `order` field.
     pub order: Option<Order>,
 }
-
-impl Serialize for MaskedOrder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MaskedOrder",
-                usize::from(self.order.is_some()),
-            )
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MaskedOrder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MaskedOrder {
-    const NAME: &'static str = "MaskedOrder";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MaskedOrder { "order" order : nullable optional, }
 }
 
 /// The `MembershipChargeItem` object.
@@ -8880,73 +4516,13 @@ pub struct MembershipChargeItem {
     /// line item id of Checkout/Order line item
     pub line_item_id: Option<String>,
 }
-
-impl Serialize for MembershipChargeItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MembershipChargeItem",
-                usize::from(self.membership_id.is_some())
-                    + usize::from(self.app_id.is_some())
-                    + usize::from(self.membership_name.is_some())
-                    + usize::from(self.membership_additional_data.is_some())
-                    + usize::from(self.catalog_reference.is_some())
-                    + usize::from(self.service_properties.is_some())
-                    + usize::from(self.root_catalog_item_id.is_some())
-                    + usize::from(self.line_item_id.is_some()),
-            )
-            .optional("membershipId", &self.membership_id)
-            .optional("appId", &self.app_id)
-            .optional("membershipName", &self.membership_name)
-            .optional("membershipAdditionalData", &self.membership_additional_data)
-            .optional("catalogReference", &self.catalog_reference)
-            .optional("serviceProperties", &self.service_properties)
-            .optional("rootCatalogItemId", &self.root_catalog_item_id)
-            .optional("lineItemId", &self.line_item_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MembershipChargeItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MembershipChargeItem {
-    const NAME: &'static str = "MembershipChargeItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "membershipId" => rt::object::nullable(&mut map, &mut out.membership_id),
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                "membershipName" => {
-                    rt::object::nullable(&mut map, &mut out.membership_name)
-                }
-                "membershipAdditionalData" => {
-                    rt::object::nullable(&mut map, &mut out.membership_additional_data)
-                }
-                "catalogReference" => {
-                    rt::object::nullable(&mut map, &mut out.catalog_reference)
-                }
-                "serviceProperties" => {
-                    rt::object::nullable(&mut map, &mut out.service_properties)
-                }
-                "rootCatalogItemId" => {
-                    rt::object::nullable(&mut map, &mut out.root_catalog_item_id)
-                }
-                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MembershipChargeItem { "membershipId" membership_id : nullable optional, "appId"
+    app_id : nullable optional, "membershipName" membership_name : nullable optional,
+    "membershipAdditionalData" membership_additional_data : nullable optional,
+    "catalogReference" catalog_reference : nullable optional, "serviceProperties"
+    service_properties : nullable optional, "rootCatalogItemId" root_catalog_item_id :
+    nullable optional, "lineItemId" line_item_id : nullable optional, }
 }
 
 /// The `MembershipPaymentDetails` object.
@@ -8971,69 +4547,13 @@ pub struct MembershipPaymentDetails {
     /// The `futureMembership` field.
     pub future_membership: Option<FutureMembershipDetails>,
 }
-
-impl Serialize for MembershipPaymentDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MembershipPaymentDetails",
-                usize::from(self.membership_id.is_some())
-                    + usize::from(self.line_item_id.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.external_transaction_id.is_some())
-                    + usize::from(self.voided.is_some())
-                    + usize::from(self.provider_app_id.is_some())
-                    + usize::from(self.future_membership.is_some()),
-            )
-            .optional("membershipId", &self.membership_id)
-            .optional("lineItemId", &self.line_item_id)
-            .optional("status", &self.status)
-            .optional("name", &self.name)
-            .optional("externalTransactionId", &self.external_transaction_id)
-            .optional("voided", &self.voided)
-            .optional("providerAppId", &self.provider_app_id)
-            .optional("futureMembership", &self.future_membership)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MembershipPaymentDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MembershipPaymentDetails {
-    const NAME: &'static str = "MembershipPaymentDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "membershipId" => rt::object::nullable(&mut map, &mut out.membership_id),
-                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "externalTransactionId" => {
-                    rt::object::nullable(&mut map, &mut out.external_transaction_id)
-                }
-                "voided" => rt::object::nullable(&mut map, &mut out.voided),
-                "providerAppId" => {
-                    rt::object::nullable(&mut map, &mut out.provider_app_id)
-                }
-                "futureMembership" => {
-                    rt::object::nullable(&mut map, &mut out.future_membership)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MembershipPaymentDetails { "membershipId" membership_id : nullable optional,
+    "lineItemId" line_item_id : nullable optional, "status" status : nullable optional,
+    "name" name : nullable optional, "externalTransactionId" external_transaction_id :
+    nullable optional, "voided" voided : nullable optional, "providerAppId"
+    provider_app_id : nullable optional, "futureMembership" future_membership : nullable
+    optional, }
 }
 
 /// The `MembershipPaymentRefund` object.
@@ -9042,42 +4562,8 @@ pub struct MembershipPaymentRefund {
     /// Membership ID.
     pub membership_id: Option<String>,
 }
-
-impl Serialize for MembershipPaymentRefund {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MembershipPaymentRefund",
-                usize::from(self.membership_id.is_some()),
-            )
-            .optional("membershipId", &self.membership_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MembershipPaymentRefund {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MembershipPaymentRefund {
-    const NAME: &'static str = "MembershipPaymentRefund";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "membershipId" => rt::object::nullable(&mut map, &mut out.membership_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MembershipPaymentRefund { "membershipId" membership_id : nullable optional, }
 }
 
 /// - `CHARGED`: Payment was charged.
@@ -9145,42 +4631,8 @@ pub struct MerchantComment {
     /// Merchant comment message.
     pub message: Option<String>,
 }
-
-impl Serialize for MerchantComment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MerchantComment",
-                usize::from(self.message.is_some()),
-            )
-            .optional("message", &self.message)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MerchantComment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MerchantComment {
-    const NAME: &'static str = "MerchantComment";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "message" => rt::object::nullable(&mut map, &mut out.message),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MerchantComment { "message" message : nullable optional, }
 }
 
 /// Discount applied manually by the merchant through the dashboard.
@@ -9195,50 +4647,9 @@ pub struct MerchantDiscount {
     /// The `amount` field.
     pub amount: Option<Price>,
 }
-
-impl Serialize for MerchantDiscount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MerchantDiscount",
-                usize::from(self.discount_reason.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.amount.is_some()),
-            )
-            .optional("discountReason", &self.discount_reason)
-            .optional("description", &self.description)
-            .optional("amount", &self.amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MerchantDiscount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MerchantDiscount {
-    const NAME: &'static str = "MerchantDiscount";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "discountReason" => {
-                    rt::object::nullable(&mut map, &mut out.discount_reason)
-                }
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MerchantDiscount { "discountReason" discount_reason : nullable optional,
+    "description" description : nullable optional, "amount" amount : nullable optional, }
 }
 
 /// The `ModifierGroup` object.
@@ -9251,47 +4662,9 @@ pub struct ModifierGroup {
     /// List of modifiers in this group.
     pub modifiers: Option<Vec<ItemModifier>>,
 }
-
-impl Serialize for ModifierGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ModifierGroup",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.modifiers.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("modifiers", &self.modifiers)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ModifierGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ModifierGroup {
-    const NAME: &'static str = "ModifierGroup";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "modifiers" => rt::object::nullable(&mut map, &mut out.modifiers),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ModifierGroup { "id" id : nullable optional, "name" name : nullable optional,
+    "modifiers" modifiers : nullable optional, }
 }
 
 /// One of the `NonRefundableReason` values.
@@ -9494,195 +4867,33 @@ pub struct Order {
     /// Default: `false`
     pub imported: Option<bool>,
 }
-
-impl Serialize for Order {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Order",
-                usize::from(self.id.is_some()) + usize::from(self.number.is_some())
-                    + usize::from(self.created_date.is_some())
-                    + usize::from(self.updated_date.is_some())
-                    + usize::from(self.line_items.is_some())
-                    + usize::from(self.buyer_info.is_some())
-                    + usize::from(self.payment_status.is_some())
-                    + usize::from(self.fulfillment_status.is_some())
-                    + usize::from(self.buyer_language.is_some())
-                    + usize::from(self.weight_unit.is_some())
-                    + usize::from(self.currency.is_some())
-                    + usize::from(self.currency_conversion_details.is_some())
-                    + usize::from(self.tax_included_in_prices.is_some())
-                    + usize::from(self.site_language.is_some())
-                    + usize::from(self.price_summary.is_some())
-                    + usize::from(self.billing_info.is_some())
-                    + usize::from(self.shipping_info.is_some())
-                    + usize::from(self.buyer_note.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.archived.is_some())
-                    + usize::from(self.tax_summary.is_some())
-                    + usize::from(self.tax_info.is_some())
-                    + usize::from(self.applied_discounts.is_some())
-                    + usize::from(self.activities.is_some())
-                    + usize::from(self.attribution_source.is_some())
-                    + usize::from(self.created_by.is_some())
-                    + usize::from(self.channel_info.is_some())
-                    + usize::from(self.seen_by_a_human.is_some())
-                    + usize::from(self.checkout_id.is_some())
-                    + usize::from(self.custom_fields.is_some())
-                    + usize::from(self.balance_summary.is_some())
-                    + usize::from(self.additional_fees.is_some())
-                    + usize::from(self.extended_fields.is_some())
-                    + usize::from(self.purchase_flow_id.is_some())
-                    + usize::from(self.recipient_info.is_some())
-                    + usize::from(self.tags.is_some())
-                    + usize::from(self.purchased_date.is_some())
-                    + usize::from(self.business_location.is_some())
-                    + usize::from(self.pay_after_free_trial.is_some())
-                    + usize::from(self.platform_fee_summary.is_some())
-                    + usize::from(self.imported.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("number", &self.number)
-            .optional("createdDate", &self.created_date)
-            .optional("updatedDate", &self.updated_date)
-            .optional("lineItems", &self.line_items)
-            .optional("buyerInfo", &self.buyer_info)
-            .optional("paymentStatus", &self.payment_status)
-            .optional("fulfillmentStatus", &self.fulfillment_status)
-            .optional("buyerLanguage", &self.buyer_language)
-            .optional("weightUnit", &self.weight_unit)
-            .optional("currency", &self.currency)
-            .optional("currencyConversionDetails", &self.currency_conversion_details)
-            .optional("taxIncludedInPrices", &self.tax_included_in_prices)
-            .optional("siteLanguage", &self.site_language)
-            .optional("priceSummary", &self.price_summary)
-            .optional("billingInfo", &self.billing_info)
-            .optional("shippingInfo", &self.shipping_info)
-            .optional("buyerNote", &self.buyer_note)
-            .optional("status", &self.status)
-            .optional("archived", &self.archived)
-            .optional("taxSummary", &self.tax_summary)
-            .optional("taxInfo", &self.tax_info)
-            .optional("appliedDiscounts", &self.applied_discounts)
-            .optional("activities", &self.activities)
-            .optional("attributionSource", &self.attribution_source)
-            .optional("createdBy", &self.created_by)
-            .optional("channelInfo", &self.channel_info)
-            .optional("seenByAHuman", &self.seen_by_a_human)
-            .optional("checkoutId", &self.checkout_id)
-            .optional("customFields", &self.custom_fields)
-            .optional("balanceSummary", &self.balance_summary)
-            .optional("additionalFees", &self.additional_fees)
-            .optional("extendedFields", &self.extended_fields)
-            .optional("purchaseFlowId", &self.purchase_flow_id)
-            .optional("recipientInfo", &self.recipient_info)
-            .optional("tags", &self.tags)
-            .optional("purchasedDate", &self.purchased_date)
-            .optional("businessLocation", &self.business_location)
-            .optional("payAfterFreeTrial", &self.pay_after_free_trial)
-            .optional("platformFeeSummary", &self.platform_fee_summary)
-            .optional("imported", &self.imported)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Order {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Order {
-    const NAME: &'static str = "Order";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "number" => rt::object::nullable(&mut map, &mut out.number),
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
-                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
-                "buyerInfo" => rt::object::nullable(&mut map, &mut out.buyer_info),
-                "paymentStatus" => {
-                    rt::object::nullable(&mut map, &mut out.payment_status)
-                }
-                "fulfillmentStatus" => {
-                    rt::object::nullable(&mut map, &mut out.fulfillment_status)
-                }
-                "buyerLanguage" => {
-                    rt::object::nullable(&mut map, &mut out.buyer_language)
-                }
-                "weightUnit" => rt::object::nullable(&mut map, &mut out.weight_unit),
-                "currency" => rt::object::nullable(&mut map, &mut out.currency),
-                "currencyConversionDetails" => {
-                    rt::object::nullable(&mut map, &mut out.currency_conversion_details)
-                }
-                "taxIncludedInPrices" => {
-                    rt::object::nullable(&mut map, &mut out.tax_included_in_prices)
-                }
-                "siteLanguage" => rt::object::nullable(&mut map, &mut out.site_language),
-                "priceSummary" => rt::object::nullable(&mut map, &mut out.price_summary),
-                "billingInfo" => rt::object::nullable(&mut map, &mut out.billing_info),
-                "shippingInfo" => rt::object::nullable(&mut map, &mut out.shipping_info),
-                "buyerNote" => rt::object::nullable(&mut map, &mut out.buyer_note),
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "archived" => rt::object::nullable(&mut map, &mut out.archived),
-                "taxSummary" => rt::object::nullable(&mut map, &mut out.tax_summary),
-                "taxInfo" => rt::object::nullable(&mut map, &mut out.tax_info),
-                "appliedDiscounts" => {
-                    rt::object::nullable(&mut map, &mut out.applied_discounts)
-                }
-                "activities" => rt::object::nullable(&mut map, &mut out.activities),
-                "attributionSource" => {
-                    rt::object::nullable(&mut map, &mut out.attribution_source)
-                }
-                "createdBy" => rt::object::nullable(&mut map, &mut out.created_by),
-                "channelInfo" => rt::object::nullable(&mut map, &mut out.channel_info),
-                "seenByAHuman" => {
-                    rt::object::nullable(&mut map, &mut out.seen_by_a_human)
-                }
-                "checkoutId" => rt::object::nullable(&mut map, &mut out.checkout_id),
-                "customFields" => rt::object::nullable(&mut map, &mut out.custom_fields),
-                "balanceSummary" => {
-                    rt::object::nullable(&mut map, &mut out.balance_summary)
-                }
-                "additionalFees" => {
-                    rt::object::nullable(&mut map, &mut out.additional_fees)
-                }
-                "extendedFields" => {
-                    rt::object::nullable(&mut map, &mut out.extended_fields)
-                }
-                "purchaseFlowId" => {
-                    rt::object::nullable(&mut map, &mut out.purchase_flow_id)
-                }
-                "recipientInfo" => {
-                    rt::object::nullable(&mut map, &mut out.recipient_info)
-                }
-                "tags" => rt::object::nullable(&mut map, &mut out.tags),
-                "purchasedDate" => {
-                    rt::object::nullable(&mut map, &mut out.purchased_date)
-                }
-                "businessLocation" => {
-                    rt::object::nullable(&mut map, &mut out.business_location)
-                }
-                "payAfterFreeTrial" => {
-                    rt::object::nullable(&mut map, &mut out.pay_after_free_trial)
-                }
-                "platformFeeSummary" => {
-                    rt::object::nullable(&mut map, &mut out.platform_fee_summary)
-                }
-                "imported" => rt::object::nullable(&mut map, &mut out.imported),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Order { "id" id : nullable optional, "number" number : nullable optional,
+    "createdDate" created_date : nullable optional, "updatedDate" updated_date : nullable
+    optional, "lineItems" line_items : nullable optional, "buyerInfo" buyer_info :
+    nullable optional, "paymentStatus" payment_status : nullable optional,
+    "fulfillmentStatus" fulfillment_status : nullable optional, "buyerLanguage"
+    buyer_language : nullable optional, "weightUnit" weight_unit : nullable optional,
+    "currency" currency : nullable optional, "currencyConversionDetails"
+    currency_conversion_details : nullable optional, "taxIncludedInPrices"
+    tax_included_in_prices : nullable optional, "siteLanguage" site_language : nullable
+    optional, "priceSummary" price_summary : nullable optional, "billingInfo"
+    billing_info : nullable optional, "shippingInfo" shipping_info : nullable optional,
+    "buyerNote" buyer_note : nullable optional, "status" status : nullable optional,
+    "archived" archived : nullable optional, "taxSummary" tax_summary : nullable
+    optional, "taxInfo" tax_info : nullable optional, "appliedDiscounts"
+    applied_discounts : nullable optional, "activities" activities : nullable optional,
+    "attributionSource" attribution_source : nullable optional, "createdBy" created_by :
+    nullable optional, "channelInfo" channel_info : nullable optional, "seenByAHuman"
+    seen_by_a_human : nullable optional, "checkoutId" checkout_id : nullable optional,
+    "customFields" custom_fields : nullable optional, "balanceSummary" balance_summary :
+    nullable optional, "additionalFees" additional_fees : nullable optional,
+    "extendedFields" extended_fields : nullable optional, "purchaseFlowId"
+    purchase_flow_id : nullable optional, "recipientInfo" recipient_info : nullable
+    optional, "tags" tags : nullable optional, "purchasedDate" purchased_date : nullable
+    optional, "businessLocation" business_location : nullable optional,
+    "payAfterFreeTrial" pay_after_free_trial : nullable optional, "platformFeeSummary"
+    platform_fee_summary : nullable optional, "imported" imported : nullable optional, }
 }
 
 /// - `ORDER_PLACED`: New order was created and placed.
@@ -9974,42 +5185,8 @@ pub struct OrderApproved {
     /// The `order` field.
     pub order: Option<Order>,
 }
-
-impl Serialize for OrderApproved {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OrderApproved",
-                usize::from(self.order.is_some()),
-            )
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderApproved {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OrderApproved {
-    const NAME: &'static str = "OrderApproved";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OrderApproved { "order" order : nullable optional, }
 }
 
 /// The `OrderCanceledEventOrderCanceled` object.
@@ -10024,57 +5201,11 @@ pub struct OrderCanceledEventOrderCanceled {
     /// Personal note added to the email
     pub custom_message: Option<String>,
 }
-
-impl Serialize for OrderCanceledEventOrderCanceled {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OrderCanceledEventOrderCanceled",
-                usize::from(self.order.is_some())
-                    + usize::from(self.restock_all_items.is_some())
-                    + usize::from(self.send_order_canceled_email.is_some())
-                    + usize::from(self.custom_message.is_some()),
-            )
-            .optional("order", &self.order)
-            .optional("restockAllItems", &self.restock_all_items)
-            .optional("sendOrderCanceledEmail", &self.send_order_canceled_email)
-            .optional("customMessage", &self.custom_message)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderCanceledEventOrderCanceled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OrderCanceledEventOrderCanceled {
-    const NAME: &'static str = "OrderCanceledEventOrderCanceled";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                "restockAllItems" => {
-                    rt::object::nullable(&mut map, &mut out.restock_all_items)
-                }
-                "sendOrderCanceledEmail" => {
-                    rt::object::nullable(&mut map, &mut out.send_order_canceled_email)
-                }
-                "customMessage" => {
-                    rt::object::nullable(&mut map, &mut out.custom_message)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OrderCanceledEventOrderCanceled { "order" order : nullable optional,
+    "restockAllItems" restock_all_items : nullable optional, "sendOrderCanceledEmail"
+    send_order_canceled_email : nullable optional, "customMessage" custom_message :
+    nullable optional, }
 }
 
 /// At most one of `lineItemChanged`, `lineItemAdded`, `lineItemRemoved`, `discountAdded`, `discountRemoved`, `additionalFeeAdded`, `additionalFeeRemoved`, `totalPriceChanged`, `shippingInformationChanged` is set (a oneOf group).
@@ -10099,84 +5230,15 @@ pub struct OrderChange {
     /// The `shippingInformationChanged` field.
     pub shipping_information_changed: Option<ShippingInformationChange>,
 }
-
-impl Serialize for OrderChange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OrderChange",
-                usize::from(self.line_item_changed.is_some())
-                    + usize::from(self.line_item_added.is_some())
-                    + usize::from(self.line_item_removed.is_some())
-                    + usize::from(self.discount_added.is_some())
-                    + usize::from(self.discount_removed.is_some())
-                    + usize::from(self.additional_fee_added.is_some())
-                    + usize::from(self.additional_fee_removed.is_some())
-                    + usize::from(self.total_price_changed.is_some())
-                    + usize::from(self.shipping_information_changed.is_some()),
-            )
-            .optional("lineItemChanged", &self.line_item_changed)
-            .optional("lineItemAdded", &self.line_item_added)
-            .optional("lineItemRemoved", &self.line_item_removed)
-            .optional("discountAdded", &self.discount_added)
-            .optional("discountRemoved", &self.discount_removed)
-            .optional("additionalFeeAdded", &self.additional_fee_added)
-            .optional("additionalFeeRemoved", &self.additional_fee_removed)
-            .optional("totalPriceChanged", &self.total_price_changed)
-            .optional("shippingInformationChanged", &self.shipping_information_changed)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderChange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OrderChange {
-    const NAME: &'static str = "OrderChange";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "lineItemChanged" => {
-                    rt::object::nullable(&mut map, &mut out.line_item_changed)
-                }
-                "lineItemAdded" => {
-                    rt::object::nullable(&mut map, &mut out.line_item_added)
-                }
-                "lineItemRemoved" => {
-                    rt::object::nullable(&mut map, &mut out.line_item_removed)
-                }
-                "discountAdded" => {
-                    rt::object::nullable(&mut map, &mut out.discount_added)
-                }
-                "discountRemoved" => {
-                    rt::object::nullable(&mut map, &mut out.discount_removed)
-                }
-                "additionalFeeAdded" => {
-                    rt::object::nullable(&mut map, &mut out.additional_fee_added)
-                }
-                "additionalFeeRemoved" => {
-                    rt::object::nullable(&mut map, &mut out.additional_fee_removed)
-                }
-                "totalPriceChanged" => {
-                    rt::object::nullable(&mut map, &mut out.total_price_changed)
-                }
-                "shippingInformationChanged" => {
-                    rt::object::nullable(&mut map, &mut out.shipping_information_changed)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OrderChange { "lineItemChanged" line_item_changed : nullable optional,
+    "lineItemAdded" line_item_added : nullable optional, "lineItemRemoved"
+    line_item_removed : nullable optional, "discountAdded" discount_added : nullable
+    optional, "discountRemoved" discount_removed : nullable optional,
+    "additionalFeeAdded" additional_fee_added : nullable optional, "additionalFeeRemoved"
+    additional_fee_removed : nullable optional, "totalPriceChanged" total_price_changed :
+    nullable optional, "shippingInformationChanged" shipping_information_changed :
+    nullable optional, }
 }
 
 /// The `OrderCreateNotifications` object.
@@ -10191,55 +5253,10 @@ pub struct OrderCreateNotifications {
     /// Default: `true`
     pub send_notifications_to_business: Option<bool>,
 }
-
-impl Serialize for OrderCreateNotifications {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OrderCreateNotifications",
-                usize::from(self.send_notification_to_buyer.is_some())
-                    + usize::from(self.send_notifications_to_business.is_some()),
-            )
-            .optional("sendNotificationToBuyer", &self.send_notification_to_buyer)
-            .optional(
-                "sendNotificationsToBusiness",
-                &self.send_notifications_to_business,
-            )
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderCreateNotifications {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OrderCreateNotifications {
-    const NAME: &'static str = "OrderCreateNotifications";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "sendNotificationToBuyer" => {
-                    rt::object::nullable(&mut map, &mut out.send_notification_to_buyer)
-                }
-                "sendNotificationsToBusiness" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.send_notifications_to_business,
-                    )
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OrderCreateNotifications { "sendNotificationToBuyer" send_notification_to_buyer :
+    nullable optional, "sendNotificationsToBusiness" send_notifications_to_business :
+    nullable optional, }
 }
 
 /// At most one of `editableByEveryone`, `editableByOwnerApps` is set (a oneOf group).
@@ -10254,57 +5271,11 @@ pub struct OrderCreationSettings {
     /// The `notifications` field.
     pub notifications: Option<OrderCreateNotifications>,
 }
-
-impl Serialize for OrderCreationSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OrderCreationSettings",
-                usize::from(self.editable_by_everyone.is_some())
-                    + usize::from(self.editable_by_owner_apps.is_some())
-                    + usize::from(self.order_approval_strategy.is_some())
-                    + usize::from(self.notifications.is_some()),
-            )
-            .optional("editableByEveryone", &self.editable_by_everyone)
-            .optional("editableByOwnerApps", &self.editable_by_owner_apps)
-            .optional("orderApprovalStrategy", &self.order_approval_strategy)
-            .optional("notifications", &self.notifications)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderCreationSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OrderCreationSettings {
-    const NAME: &'static str = "OrderCreationSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "editableByEveryone" => {
-                    rt::object::nullable(&mut map, &mut out.editable_by_everyone)
-                }
-                "editableByOwnerApps" => {
-                    rt::object::nullable(&mut map, &mut out.editable_by_owner_apps)
-                }
-                "orderApprovalStrategy" => {
-                    rt::object::nullable(&mut map, &mut out.order_approval_strategy)
-                }
-                "notifications" => rt::object::nullable(&mut map, &mut out.notifications),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OrderCreationSettings { "editableByEveryone" editable_by_everyone : nullable
+    optional, "editableByOwnerApps" editable_by_owner_apps : nullable optional,
+    "orderApprovalStrategy" order_approval_strategy : nullable optional, "notifications"
+    notifications : nullable optional, }
 }
 
 /// Triggered when order is edited by draftOrders
@@ -10321,56 +5292,11 @@ pub struct OrderDeltasCommitted {
     /// Date and time when order deltas were committed.
     pub commit_date: Option<wix_rest_runtime::Timestamp>,
 }
-
-impl Serialize for OrderDeltasCommitted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OrderDeltasCommitted",
-                usize::from(self.order.is_some())
-                    + usize::from(self.draft_order_id.is_some())
-                    + usize::from(self.changes.is_some())
-                    + usize::from(self.commit_settings.is_some())
-                    + usize::from(self.commit_date.is_some()),
-            )
-            .optional("order", &self.order)
-            .optional("draftOrderId", &self.draft_order_id)
-            .optional("changes", &self.changes)
-            .optional("commitSettings", &self.commit_settings)
-            .optional("commitDate", &self.commit_date)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderDeltasCommitted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OrderDeltasCommitted {
-    const NAME: &'static str = "OrderDeltasCommitted";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                "draftOrderId" => rt::object::nullable(&mut map, &mut out.draft_order_id),
-                "changes" => rt::object::nullable(&mut map, &mut out.changes),
-                "commitSettings" => {
-                    rt::object::nullable(&mut map, &mut out.commit_settings)
-                }
-                "commitDate" => rt::object::nullable(&mut map, &mut out.commit_date),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OrderDeltasCommitted { "order" order : nullable optional, "draftOrderId"
+    draft_order_id : nullable optional, "changes" changes : nullable optional,
+    "commitSettings" commit_settings : nullable optional, "commitDate" commit_date :
+    nullable optional, }
 }
 
 /// Triggered when an order is imported with Import Order. Fires on both initial import and reimport (overwrite).
@@ -10379,42 +5305,8 @@ pub struct OrderImported {
     /// The `order` field.
     pub order: Option<Order>,
 }
-
-impl Serialize for OrderImported {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OrderImported",
-                usize::from(self.order.is_some()),
-            )
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderImported {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OrderImported {
-    const NAME: &'static str = "OrderImported";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OrderImported { "order" order : nullable optional, }
 }
 
 /// The `OrderLineItem` object.
@@ -10492,171 +5384,28 @@ pub struct OrderLineItem {
     /// Modifier groups that were added to the item.
     pub modifier_groups: Option<Vec<ModifierGroup>>,
 }
-
-impl Serialize for OrderLineItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OrderLineItem",
-                usize::from(self.id.is_some()) + usize::from(self.product_name.is_some())
-                    + usize::from(self.catalog_reference.is_some())
-                    + usize::from(self.quantity.is_some())
-                    + usize::from(self.total_discount.is_some())
-                    + usize::from(self.description_lines.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.physical_properties.is_some())
-                    + usize::from(self.item_type.is_some())
-                    + usize::from(self.fulfiller_id.is_some())
-                    + usize::from(self.refund_quantity.is_some())
-                    + usize::from(self.restock_quantity.is_some())
-                    + usize::from(self.price.is_some())
-                    + usize::from(self.price_before_discounts.is_some())
-                    + usize::from(self.total_price_before_tax.is_some())
-                    + usize::from(self.total_price_after_tax.is_some())
-                    + usize::from(self.payment_option.is_some())
-                    + usize::from(self.tax_details.is_some())
-                    + usize::from(self.tax_info.is_some())
-                    + usize::from(self.digital_file.is_some())
-                    + usize::from(self.subscription_info.is_some())
-                    + usize::from(self.price_description.is_some())
-                    + usize::from(self.deposit_amount.is_some())
-                    + usize::from(self.locations.is_some())
-                    + usize::from(self.line_item_price.is_some())
-                    + usize::from(self.taxable_address.is_some())
-                    + usize::from(self.price_undetermined.is_some())
-                    + usize::from(self.fixed_quantity.is_some())
-                    + usize::from(self.decimal_quantity.is_some())
-                    + usize::from(self.extended_fields.is_some())
-                    + usize::from(self.modifier_groups.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("productName", &self.product_name)
-            .optional("catalogReference", &self.catalog_reference)
-            .optional("quantity", &self.quantity)
-            .optional("totalDiscount", &self.total_discount)
-            .optional("descriptionLines", &self.description_lines)
-            .optional("image", &self.image)
-            .optional("physicalProperties", &self.physical_properties)
-            .optional("itemType", &self.item_type)
-            .optional("fulfillerId", &self.fulfiller_id)
-            .optional("refundQuantity", &self.refund_quantity)
-            .optional("restockQuantity", &self.restock_quantity)
-            .optional("price", &self.price)
-            .optional("priceBeforeDiscounts", &self.price_before_discounts)
-            .optional("totalPriceBeforeTax", &self.total_price_before_tax)
-            .optional("totalPriceAfterTax", &self.total_price_after_tax)
-            .optional("paymentOption", &self.payment_option)
-            .optional("taxDetails", &self.tax_details)
-            .optional("taxInfo", &self.tax_info)
-            .optional("digitalFile", &self.digital_file)
-            .optional("subscriptionInfo", &self.subscription_info)
-            .optional("priceDescription", &self.price_description)
-            .optional("depositAmount", &self.deposit_amount)
-            .optional("locations", &self.locations)
-            .optional("lineItemPrice", &self.line_item_price)
-            .optional("taxableAddress", &self.taxable_address)
-            .optional("priceUndetermined", &self.price_undetermined)
-            .optional("fixedQuantity", &self.fixed_quantity)
-            .optional("decimalQuantity", &self.decimal_quantity)
-            .optional("extendedFields", &self.extended_fields)
-            .optional("modifierGroups", &self.modifier_groups)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderLineItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OrderLineItem {
-    const NAME: &'static str = "OrderLineItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
-                "catalogReference" => {
-                    rt::object::nullable(&mut map, &mut out.catalog_reference)
-                }
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "totalDiscount" => {
-                    rt::object::nullable(&mut map, &mut out.total_discount)
-                }
-                "descriptionLines" => {
-                    rt::object::nullable(&mut map, &mut out.description_lines)
-                }
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "physicalProperties" => {
-                    rt::object::nullable(&mut map, &mut out.physical_properties)
-                }
-                "itemType" => rt::object::nullable(&mut map, &mut out.item_type),
-                "fulfillerId" => rt::object::nullable(&mut map, &mut out.fulfiller_id),
-                "refundQuantity" => {
-                    rt::object::nullable(&mut map, &mut out.refund_quantity)
-                }
-                "restockQuantity" => {
-                    rt::object::nullable(&mut map, &mut out.restock_quantity)
-                }
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "priceBeforeDiscounts" => {
-                    rt::object::nullable(&mut map, &mut out.price_before_discounts)
-                }
-                "totalPriceBeforeTax" => {
-                    rt::object::nullable(&mut map, &mut out.total_price_before_tax)
-                }
-                "totalPriceAfterTax" => {
-                    rt::object::nullable(&mut map, &mut out.total_price_after_tax)
-                }
-                "paymentOption" => {
-                    rt::object::nullable(&mut map, &mut out.payment_option)
-                }
-                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
-                "taxInfo" => rt::object::nullable(&mut map, &mut out.tax_info),
-                "digitalFile" => rt::object::nullable(&mut map, &mut out.digital_file),
-                "subscriptionInfo" => {
-                    rt::object::nullable(&mut map, &mut out.subscription_info)
-                }
-                "priceDescription" => {
-                    rt::object::nullable(&mut map, &mut out.price_description)
-                }
-                "depositAmount" => {
-                    rt::object::nullable(&mut map, &mut out.deposit_amount)
-                }
-                "locations" => rt::object::nullable(&mut map, &mut out.locations),
-                "lineItemPrice" => {
-                    rt::object::nullable(&mut map, &mut out.line_item_price)
-                }
-                "taxableAddress" => {
-                    rt::object::nullable(&mut map, &mut out.taxable_address)
-                }
-                "priceUndetermined" => {
-                    rt::object::nullable(&mut map, &mut out.price_undetermined)
-                }
-                "fixedQuantity" => {
-                    rt::object::nullable(&mut map, &mut out.fixed_quantity)
-                }
-                "decimalQuantity" => {
-                    rt::object::nullable(&mut map, &mut out.decimal_quantity)
-                }
-                "extendedFields" => {
-                    rt::object::nullable(&mut map, &mut out.extended_fields)
-                }
-                "modifierGroups" => {
-                    rt::object::nullable(&mut map, &mut out.modifier_groups)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OrderLineItem { "id" id : nullable optional, "productName" product_name : nullable
+    optional, "catalogReference" catalog_reference : nullable optional, "quantity"
+    quantity : nullable optional, "totalDiscount" total_discount : nullable optional,
+    "descriptionLines" description_lines : nullable optional, "image" image : nullable
+    optional, "physicalProperties" physical_properties : nullable optional, "itemType"
+    item_type : nullable optional, "fulfillerId" fulfiller_id : nullable optional,
+    "refundQuantity" refund_quantity : nullable optional, "restockQuantity"
+    restock_quantity : nullable optional, "price" price : nullable optional,
+    "priceBeforeDiscounts" price_before_discounts : nullable optional,
+    "totalPriceBeforeTax" total_price_before_tax : nullable optional,
+    "totalPriceAfterTax" total_price_after_tax : nullable optional, "paymentOption"
+    payment_option : nullable optional, "taxDetails" tax_details : nullable optional,
+    "taxInfo" tax_info : nullable optional, "digitalFile" digital_file : nullable
+    optional, "subscriptionInfo" subscription_info : nullable optional,
+    "priceDescription" price_description : nullable optional, "depositAmount"
+    deposit_amount : nullable optional, "locations" locations : nullable optional,
+    "lineItemPrice" line_item_price : nullable optional, "taxableAddress" taxable_address
+    : nullable optional, "priceUndetermined" price_undetermined : nullable optional,
+    "fixedQuantity" fixed_quantity : nullable optional, "decimalQuantity"
+    decimal_quantity : nullable optional, "extendedFields" extended_fields : nullable
+    optional, "modifierGroups" modifier_groups : nullable optional, }
 }
 
 /// The `OrderLineItemChangedDetails` object.
@@ -10706,123 +5455,21 @@ pub struct OrderLineItemChangedDetails {
     /// Modifier groups that were added to the item.
     pub modifier_groups: Option<Vec<ModifierGroup>>,
 }
-
-impl Serialize for OrderLineItemChangedDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OrderLineItemChangedDetails",
-                usize::from(self.product_name.is_some())
-                    + usize::from(self.catalog_reference.is_some())
-                    + usize::from(self.quantity.is_some())
-                    + usize::from(self.total_discount.is_some())
-                    + usize::from(self.description_lines.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.physical_properties.is_some())
-                    + usize::from(self.item_type.is_some())
-                    + usize::from(self.fulfiller_id.is_some())
-                    + usize::from(self.price.is_some())
-                    + usize::from(self.price_before_discounts.is_some())
-                    + usize::from(self.total_price_after_tax.is_some())
-                    + usize::from(self.payment_option.is_some())
-                    + usize::from(self.tax_details.is_some())
-                    + usize::from(self.price_description.is_some())
-                    + usize::from(self.line_item_price.is_some())
-                    + usize::from(self.total_price_before_tax.is_some())
-                    + usize::from(self.locations.is_some())
-                    + usize::from(self.subscription_info.is_some())
-                    + usize::from(self.modifier_groups.is_some()),
-            )
-            .optional("productName", &self.product_name)
-            .optional("catalogReference", &self.catalog_reference)
-            .optional("quantity", &self.quantity)
-            .optional("totalDiscount", &self.total_discount)
-            .optional("descriptionLines", &self.description_lines)
-            .optional("image", &self.image)
-            .optional("physicalProperties", &self.physical_properties)
-            .optional("itemType", &self.item_type)
-            .optional("fulfillerId", &self.fulfiller_id)
-            .optional("price", &self.price)
-            .optional("priceBeforeDiscounts", &self.price_before_discounts)
-            .optional("totalPriceAfterTax", &self.total_price_after_tax)
-            .optional("paymentOption", &self.payment_option)
-            .optional("taxDetails", &self.tax_details)
-            .optional("priceDescription", &self.price_description)
-            .optional("lineItemPrice", &self.line_item_price)
-            .optional("totalPriceBeforeTax", &self.total_price_before_tax)
-            .optional("locations", &self.locations)
-            .optional("subscriptionInfo", &self.subscription_info)
-            .optional("modifierGroups", &self.modifier_groups)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderLineItemChangedDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OrderLineItemChangedDetails {
-    const NAME: &'static str = "OrderLineItemChangedDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
-                "catalogReference" => {
-                    rt::object::nullable(&mut map, &mut out.catalog_reference)
-                }
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "totalDiscount" => {
-                    rt::object::nullable(&mut map, &mut out.total_discount)
-                }
-                "descriptionLines" => {
-                    rt::object::nullable(&mut map, &mut out.description_lines)
-                }
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "physicalProperties" => {
-                    rt::object::nullable(&mut map, &mut out.physical_properties)
-                }
-                "itemType" => rt::object::nullable(&mut map, &mut out.item_type),
-                "fulfillerId" => rt::object::nullable(&mut map, &mut out.fulfiller_id),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "priceBeforeDiscounts" => {
-                    rt::object::nullable(&mut map, &mut out.price_before_discounts)
-                }
-                "totalPriceAfterTax" => {
-                    rt::object::nullable(&mut map, &mut out.total_price_after_tax)
-                }
-                "paymentOption" => {
-                    rt::object::nullable(&mut map, &mut out.payment_option)
-                }
-                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
-                "priceDescription" => {
-                    rt::object::nullable(&mut map, &mut out.price_description)
-                }
-                "lineItemPrice" => {
-                    rt::object::nullable(&mut map, &mut out.line_item_price)
-                }
-                "totalPriceBeforeTax" => {
-                    rt::object::nullable(&mut map, &mut out.total_price_before_tax)
-                }
-                "locations" => rt::object::nullable(&mut map, &mut out.locations),
-                "subscriptionInfo" => {
-                    rt::object::nullable(&mut map, &mut out.subscription_info)
-                }
-                "modifierGroups" => {
-                    rt::object::nullable(&mut map, &mut out.modifier_groups)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OrderLineItemChangedDetails { "productName" product_name : nullable optional,
+    "catalogReference" catalog_reference : nullable optional, "quantity" quantity :
+    nullable optional, "totalDiscount" total_discount : nullable optional,
+    "descriptionLines" description_lines : nullable optional, "image" image : nullable
+    optional, "physicalProperties" physical_properties : nullable optional, "itemType"
+    item_type : nullable optional, "fulfillerId" fulfiller_id : nullable optional,
+    "price" price : nullable optional, "priceBeforeDiscounts" price_before_discounts :
+    nullable optional, "totalPriceAfterTax" total_price_after_tax : nullable optional,
+    "paymentOption" payment_option : nullable optional, "taxDetails" tax_details :
+    nullable optional, "priceDescription" price_description : nullable optional,
+    "lineItemPrice" line_item_price : nullable optional, "totalPriceBeforeTax"
+    total_price_before_tax : nullable optional, "locations" locations : nullable
+    optional, "subscriptionInfo" subscription_info : nullable optional, "modifierGroups"
+    modifier_groups : nullable optional, }
 }
 
 /// The `OrderRefunded` object.
@@ -10835,47 +5482,9 @@ pub struct OrderRefunded {
     /// Reason for refund.
     pub reason: Option<String>,
 }
-
-impl Serialize for OrderRefunded {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OrderRefunded",
-                usize::from(self.manual.is_some()) + usize::from(self.amount.is_some())
-                    + usize::from(self.reason.is_some()),
-            )
-            .optional("manual", &self.manual)
-            .optional("amount", &self.amount)
-            .optional("reason", &self.reason)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderRefunded {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OrderRefunded {
-    const NAME: &'static str = "OrderRefunded";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "manual" => rt::object::nullable(&mut map, &mut out.manual),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "reason" => rt::object::nullable(&mut map, &mut out.reason),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OrderRefunded { "manual" manual : nullable optional, "amount" amount : nullable
+    optional, "reason" reason : nullable optional, }
 }
 
 /// The summary of the tax breakdown for all the line items. It will hold for each tax name, the aggregated tax amount paid for it and the tax rate.
@@ -10895,61 +5504,11 @@ pub struct OrderTaxBreakdown {
     /// The `aggregatedTaxAmount` field.
     pub aggregated_tax_amount: Option<Price>,
 }
-
-impl Serialize for OrderTaxBreakdown {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OrderTaxBreakdown",
-                usize::from(self.tax_name.is_some())
-                    + usize::from(self.tax_type.is_some())
-                    + usize::from(self.jurisdiction.is_some())
-                    + usize::from(self.jurisdiction_type.is_some())
-                    + usize::from(self.rate.is_some())
-                    + usize::from(self.aggregated_tax_amount.is_some()),
-            )
-            .optional("taxName", &self.tax_name)
-            .optional("taxType", &self.tax_type)
-            .optional("jurisdiction", &self.jurisdiction)
-            .optional("jurisdictionType", &self.jurisdiction_type)
-            .optional("rate", &self.rate)
-            .optional("aggregatedTaxAmount", &self.aggregated_tax_amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderTaxBreakdown {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OrderTaxBreakdown {
-    const NAME: &'static str = "OrderTaxBreakdown";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "taxName" => rt::object::nullable(&mut map, &mut out.tax_name),
-                "taxType" => rt::object::nullable(&mut map, &mut out.tax_type),
-                "jurisdiction" => rt::object::nullable(&mut map, &mut out.jurisdiction),
-                "jurisdictionType" => {
-                    rt::object::nullable(&mut map, &mut out.jurisdiction_type)
-                }
-                "rate" => rt::object::nullable(&mut map, &mut out.rate),
-                "aggregatedTaxAmount" => {
-                    rt::object::nullable(&mut map, &mut out.aggregated_tax_amount)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OrderTaxBreakdown { "taxName" tax_name : nullable optional, "taxType" tax_type :
+    nullable optional, "jurisdiction" jurisdiction : nullable optional,
+    "jurisdictionType" jurisdiction_type : nullable optional, "rate" rate : nullable
+    optional, "aggregatedTaxAmount" aggregated_tax_amount : nullable optional, }
 }
 
 /// The `OrderTaxInfo` object.
@@ -10964,48 +5523,9 @@ pub struct OrderTaxInfo {
     /// Default: `false`
     pub tax_exempt: Option<bool>,
 }
-
-impl Serialize for OrderTaxInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OrderTaxInfo",
-                usize::from(self.total_tax.is_some())
-                    + usize::from(self.tax_breakdown.is_some())
-                    + usize::from(self.tax_exempt.is_some()),
-            )
-            .optional("totalTax", &self.total_tax)
-            .optional("taxBreakdown", &self.tax_breakdown)
-            .optional("taxExempt", &self.tax_exempt)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderTaxInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OrderTaxInfo {
-    const NAME: &'static str = "OrderTaxInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "totalTax" => rt::object::nullable(&mut map, &mut out.total_tax),
-                "taxBreakdown" => rt::object::nullable(&mut map, &mut out.tax_breakdown),
-                "taxExempt" => rt::object::nullable(&mut map, &mut out.tax_exempt),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OrderTaxInfo { "totalTax" total_tax : nullable optional, "taxBreakdown" tax_breakdown
+    : nullable optional, "taxExempt" tax_exempt : nullable optional, }
 }
 
 /// A record of all payments and refunds associated with an order.
@@ -11020,48 +5540,9 @@ pub struct OrderTransactions {
     /// Record of refunds made to the buyer.
     pub refunds: Option<Vec<Refund>>,
 }
-
-impl Serialize for OrderTransactions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OrderTransactions",
-                usize::from(self.order_id.is_some())
-                    + usize::from(self.payments.is_some())
-                    + usize::from(self.refunds.is_some()),
-            )
-            .optional("orderId", &self.order_id)
-            .optional("payments", &self.payments)
-            .optional("refunds", &self.refunds)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderTransactions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OrderTransactions {
-    const NAME: &'static str = "OrderTransactions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderId" => rt::object::nullable(&mut map, &mut out.order_id),
-                "payments" => rt::object::nullable(&mut map, &mut out.payments),
-                "refunds" => rt::object::nullable(&mut map, &mut out.refunds),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OrderTransactions { "orderId" order_id : nullable optional, "payments" payments :
+    nullable optional, "refunds" refunds : nullable optional, }
 }
 
 /// The `OwnerApps` object.
@@ -11070,42 +5551,8 @@ pub struct OwnerApps {
     /// IDs of the owning apps for this order.
     pub app_ids: Option<Vec<String>>,
 }
-
-impl Serialize for OwnerApps {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OwnerApps",
-                usize::from(self.app_ids.is_some()),
-            )
-            .optional("appIds", &self.app_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OwnerApps {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OwnerApps {
-    const NAME: &'static str = "OwnerApps";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "appIds" => rt::object::nullable(&mut map, &mut out.app_ids),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OwnerApps { "appIds" app_ids : nullable optional, }
 }
 
 /// At most one of `regularPaymentDetails`, `giftcardPaymentDetails`, `membershipPaymentDetails` is set (a oneOf group).
@@ -11140,87 +5587,16 @@ pub struct Payment {
     /// ID linking this payment to the charge request that created it. Matches the `idempotencyKey` sent in the Charge Order request.
     pub charge_correlation_id: Option<String>,
 }
-
-impl Serialize for Payment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Payment",
-                usize::from(self.regular_payment_details.is_some())
-                    + usize::from(self.giftcard_payment_details.is_some())
-                    + usize::from(self.membership_payment_details.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.created_date.is_some())
-                    + usize::from(self.updated_date.is_some())
-                    + usize::from(self.amount.is_some())
-                    + usize::from(self.refund_disabled.is_some())
-                    + usize::from(self.support_receipt_generation.is_some())
-                    + usize::from(self.cash_rounding.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.charge_correlation_id.is_some()),
-            )
-            .optional("regularPaymentDetails", &self.regular_payment_details)
-            .optional("giftcardPaymentDetails", &self.giftcard_payment_details)
-            .optional("membershipPaymentDetails", &self.membership_payment_details)
-            .optional("id", &self.id)
-            .optional("createdDate", &self.created_date)
-            .optional("updatedDate", &self.updated_date)
-            .optional("amount", &self.amount)
-            .optional("refundDisabled", &self.refund_disabled)
-            .optional("supportReceiptGeneration", &self.support_receipt_generation)
-            .optional("cashRounding", &self.cash_rounding)
-            .optional("status", &self.status)
-            .optional("chargeCorrelationId", &self.charge_correlation_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Payment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Payment {
-    const NAME: &'static str = "Payment";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "regularPaymentDetails" => {
-                    rt::object::nullable(&mut map, &mut out.regular_payment_details)
-                }
-                "giftcardPaymentDetails" => {
-                    rt::object::nullable(&mut map, &mut out.giftcard_payment_details)
-                }
-                "membershipPaymentDetails" => {
-                    rt::object::nullable(&mut map, &mut out.membership_payment_details)
-                }
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "refundDisabled" => {
-                    rt::object::nullable(&mut map, &mut out.refund_disabled)
-                }
-                "supportReceiptGeneration" => {
-                    rt::object::nullable(&mut map, &mut out.support_receipt_generation)
-                }
-                "cashRounding" => rt::object::nullable(&mut map, &mut out.cash_rounding),
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "chargeCorrelationId" => {
-                    rt::object::nullable(&mut map, &mut out.charge_correlation_id)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Payment { "regularPaymentDetails" regular_payment_details : nullable optional,
+    "giftcardPaymentDetails" giftcard_payment_details : nullable optional,
+    "membershipPaymentDetails" membership_payment_details : nullable optional, "id" id :
+    nullable optional, "createdDate" created_date : nullable optional, "updatedDate"
+    updated_date : nullable optional, "amount" amount : nullable optional,
+    "refundDisabled" refund_disabled : nullable optional, "supportReceiptGeneration"
+    support_receipt_generation : nullable optional, "cashRounding" cash_rounding :
+    nullable optional, "status" status : nullable optional, "chargeCorrelationId"
+    charge_correlation_id : nullable optional, }
 }
 
 /// At most one of `regular` is set (a oneOf group).
@@ -11231,45 +5607,9 @@ pub struct PaymentCanceled {
     /// Payment ID of payment associated with this activity.
     pub payment_id: Option<String>,
 }
-
-impl Serialize for PaymentCanceled {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PaymentCanceled",
-                usize::from(self.regular.is_some())
-                    + usize::from(self.payment_id.is_some()),
-            )
-            .optional("regular", &self.regular)
-            .optional("paymentId", &self.payment_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentCanceled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PaymentCanceled {
-    const NAME: &'static str = "PaymentCanceled";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "regular" => rt::object::nullable(&mut map, &mut out.regular),
-                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PaymentCanceled { "regular" regular : nullable optional, "paymentId" payment_id :
+    nullable optional, }
 }
 
 /// The `PaymentCapture` object.
@@ -11280,45 +5620,9 @@ pub struct PaymentCapture {
     /// The `amount` field.
     pub amount: Option<Price>,
 }
-
-impl Serialize for PaymentCapture {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PaymentCapture",
-                usize::from(self.payment_id.is_some())
-                    + usize::from(self.amount.is_some()),
-            )
-            .optional("paymentId", &self.payment_id)
-            .optional("amount", &self.amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentCapture {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PaymentCapture {
-    const NAME: &'static str = "PaymentCapture";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PaymentCapture { "paymentId" payment_id : nullable optional, "amount" amount :
+    nullable optional, }
 }
 
 /// One of the `PaymentCollectabilityStatus` values.
@@ -11449,45 +5753,9 @@ pub struct PaymentDeclined {
     /// Payment ID of payment associated with this activity.
     pub payment_id: Option<String>,
 }
-
-impl Serialize for PaymentDeclined {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PaymentDeclined",
-                usize::from(self.regular.is_some())
-                    + usize::from(self.payment_id.is_some()),
-            )
-            .optional("regular", &self.regular)
-            .optional("paymentId", &self.payment_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentDeclined {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PaymentDeclined {
-    const NAME: &'static str = "PaymentDeclined";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "regular" => rt::object::nullable(&mut map, &mut out.regular),
-                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PaymentDeclined { "regular" regular : nullable optional, "paymentId" payment_id :
+    nullable optional, }
 }
 
 /// The `PaymentMethodName` object.
@@ -11500,54 +5768,10 @@ pub struct PaymentMethodName {
     /// The `userDefinedName` field.
     pub user_defined_name: Option<UserDefinedPaymentMethodName>,
 }
-
-impl Serialize for PaymentMethodName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PaymentMethodName",
-                usize::from(self.buyer_language_name.is_some())
-                    + usize::from(self.site_language_name.is_some())
-                    + usize::from(self.user_defined_name.is_some()),
-            )
-            .optional("buyerLanguageName", &self.buyer_language_name)
-            .optional("siteLanguageName", &self.site_language_name)
-            .optional("userDefinedName", &self.user_defined_name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentMethodName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PaymentMethodName {
-    const NAME: &'static str = "PaymentMethodName";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "buyerLanguageName" => {
-                    rt::object::nullable(&mut map, &mut out.buyer_language_name)
-                }
-                "siteLanguageName" => {
-                    rt::object::nullable(&mut map, &mut out.site_language_name)
-                }
-                "userDefinedName" => {
-                    rt::object::nullable(&mut map, &mut out.user_defined_name)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PaymentMethodName { "buyerLanguageName" buyer_language_name : nullable optional,
+    "siteLanguageName" site_language_name : nullable optional, "userDefinedName"
+    user_defined_name : nullable optional, }
 }
 
 /// At most one of `regular` is set (a oneOf group).
@@ -11558,45 +5782,9 @@ pub struct PaymentPending {
     /// Payment ID of payment associated with this activity.
     pub payment_id: Option<String>,
 }
-
-impl Serialize for PaymentPending {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PaymentPending",
-                usize::from(self.regular.is_some())
-                    + usize::from(self.payment_id.is_some()),
-            )
-            .optional("regular", &self.regular)
-            .optional("paymentId", &self.payment_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentPending {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PaymentPending {
-    const NAME: &'static str = "PaymentPending";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "regular" => rt::object::nullable(&mut map, &mut out.regular),
-                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PaymentPending { "regular" regular : nullable optional, "paymentId" payment_id :
+    nullable optional, }
 }
 
 /// The `PaymentRefund` object.
@@ -11611,50 +5799,9 @@ pub struct PaymentRefund {
     /// When true, the payment will only be *marked* as refunded, and no actual refund will be performed.
     pub external_refund: Option<bool>,
 }
-
-impl Serialize for PaymentRefund {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PaymentRefund",
-                usize::from(self.payment_id.is_some())
-                    + usize::from(self.amount.is_some())
-                    + usize::from(self.external_refund.is_some()),
-            )
-            .optional("paymentId", &self.payment_id)
-            .optional("amount", &self.amount)
-            .optional("externalRefund", &self.external_refund)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentRefund {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PaymentRefund {
-    const NAME: &'static str = "PaymentRefund";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "externalRefund" => {
-                    rt::object::nullable(&mut map, &mut out.external_refund)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PaymentRefund { "paymentId" payment_id : nullable optional, "amount" amount :
+    nullable optional, "externalRefund" external_refund : nullable optional, }
 }
 
 /// The `PaymentRefundFailed` object.
@@ -11665,45 +5812,9 @@ pub struct PaymentRefundFailed {
     /// The `payment` field.
     pub payment: Option<RefundedPayment>,
 }
-
-impl Serialize for PaymentRefundFailed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PaymentRefundFailed",
-                usize::from(self.refund_id.is_some())
-                    + usize::from(self.payment.is_some()),
-            )
-            .optional("refundId", &self.refund_id)
-            .optional("payment", &self.payment)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentRefundFailed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PaymentRefundFailed {
-    const NAME: &'static str = "PaymentRefundFailed";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "refundId" => rt::object::nullable(&mut map, &mut out.refund_id),
-                "payment" => rt::object::nullable(&mut map, &mut out.payment),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PaymentRefundFailed { "refundId" refund_id : nullable optional, "payment" payment :
+    nullable optional, }
 }
 
 /// The `PaymentRefunded` object.
@@ -11714,45 +5825,9 @@ pub struct PaymentRefunded {
     /// The `payment` field.
     pub payment: Option<RefundedPayment>,
 }
-
-impl Serialize for PaymentRefunded {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PaymentRefunded",
-                usize::from(self.refund_id.is_some())
-                    + usize::from(self.payment.is_some()),
-            )
-            .optional("refundId", &self.refund_id)
-            .optional("payment", &self.payment)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentRefunded {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PaymentRefunded {
-    const NAME: &'static str = "PaymentRefunded";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "refundId" => rt::object::nullable(&mut map, &mut out.refund_id),
-                "payment" => rt::object::nullable(&mut map, &mut out.payment),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PaymentRefunded { "refundId" refund_id : nullable optional, "payment" payment :
+    nullable optional, }
 }
 
 /// - `APPROVED`: Payment was charged successfully.
@@ -11935,47 +6010,9 @@ pub struct PaymentStatusUpdated {
     /// The `previousPaymentStatus` field.
     pub previous_payment_status: Option<PaymentStatusEnumPaymentStatus>,
 }
-
-impl Serialize for PaymentStatusUpdated {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PaymentStatusUpdated",
-                usize::from(self.order.is_some())
-                    + usize::from(self.previous_payment_status.is_some()),
-            )
-            .optional("order", &self.order)
-            .optional("previousPaymentStatus", &self.previous_payment_status)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PaymentStatusUpdated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PaymentStatusUpdated {
-    const NAME: &'static str = "PaymentStatusUpdated";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                "previousPaymentStatus" => {
-                    rt::object::nullable(&mut map, &mut out.previous_payment_status)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PaymentStatusUpdated { "order" order : nullable optional, "previousPaymentStatus"
+    previous_payment_status : nullable optional, }
 }
 
 /// The `PhysicalProperties` object.
@@ -11988,47 +6025,9 @@ pub struct PhysicalProperties {
     /// Whether this line item is shippable.
     pub shippable: Option<bool>,
 }
-
-impl Serialize for PhysicalProperties {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PhysicalProperties",
-                usize::from(self.weight.is_some()) + usize::from(self.sku.is_some())
-                    + usize::from(self.shippable.is_some()),
-            )
-            .optional("weight", &self.weight)
-            .optional("sku", &self.sku)
-            .optional("shippable", &self.shippable)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PhysicalProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PhysicalProperties {
-    const NAME: &'static str = "PhysicalProperties";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "weight" => rt::object::nullable(&mut map, &mut out.weight),
-                "sku" => rt::object::nullable(&mut map, &mut out.sku),
-                "shippable" => rt::object::nullable(&mut map, &mut out.shippable),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PhysicalProperties { "weight" weight : nullable optional, "sku" sku : nullable
+    optional, "shippable" shippable : nullable optional, }
 }
 
 /// Physical address
@@ -12053,72 +6052,13 @@ pub struct PickupAddress {
     /// Subdivision full-name.
     pub subdivision_fullname: Option<String>,
 }
-
-impl Serialize for PickupAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PickupAddress",
-                usize::from(self.country.is_some())
-                    + usize::from(self.subdivision.is_some())
-                    + usize::from(self.city.is_some())
-                    + usize::from(self.postal_code.is_some())
-                    + usize::from(self.street_address.is_some())
-                    + usize::from(self.address_line.is_some())
-                    + usize::from(self.address_line2.is_some())
-                    + usize::from(self.country_fullname.is_some())
-                    + usize::from(self.subdivision_fullname.is_some()),
-            )
-            .optional("country", &self.country)
-            .optional("subdivision", &self.subdivision)
-            .optional("city", &self.city)
-            .optional("postalCode", &self.postal_code)
-            .optional("streetAddress", &self.street_address)
-            .optional("addressLine", &self.address_line)
-            .optional("addressLine2", &self.address_line2)
-            .optional("countryFullname", &self.country_fullname)
-            .optional("subdivisionFullname", &self.subdivision_fullname)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PickupAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PickupAddress {
-    const NAME: &'static str = "PickupAddress";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "country" => rt::object::nullable(&mut map, &mut out.country),
-                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
-                "city" => rt::object::nullable(&mut map, &mut out.city),
-                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
-                "streetAddress" => {
-                    rt::object::nullable(&mut map, &mut out.street_address)
-                }
-                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
-                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
-                "countryFullname" => {
-                    rt::object::nullable(&mut map, &mut out.country_fullname)
-                }
-                "subdivisionFullname" => {
-                    rt::object::nullable(&mut map, &mut out.subdivision_fullname)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PickupAddress { "country" country : nullable optional, "subdivision" subdivision :
+    nullable optional, "city" city : nullable optional, "postalCode" postal_code :
+    nullable optional, "streetAddress" street_address : nullable optional, "addressLine"
+    address_line : nullable optional, "addressLine2" address_line2 : nullable optional,
+    "countryFullname" country_fullname : nullable optional, "subdivisionFullname"
+    subdivision_fullname : nullable optional, }
 }
 
 /// The `PickupDetails` object.
@@ -12129,45 +6069,9 @@ pub struct PickupDetails {
     /// The `pickupMethod` field.
     pub pickup_method: Option<PickupMethod>,
 }
-
-impl Serialize for PickupDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PickupDetails",
-                usize::from(self.address.is_some())
-                    + usize::from(self.pickup_method.is_some()),
-            )
-            .optional("address", &self.address)
-            .optional("pickupMethod", &self.pickup_method)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PickupDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PickupDetails {
-    const NAME: &'static str = "PickupDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "address" => rt::object::nullable(&mut map, &mut out.address),
-                "pickupMethod" => rt::object::nullable(&mut map, &mut out.pickup_method),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PickupDetails { "address" address : nullable optional, "pickupMethod" pickup_method :
+    nullable optional, }
 }
 
 /// The `PlatformFee` object.
@@ -12185,55 +6089,10 @@ pub struct PlatformFee {
     /// The fee rate percentage expressed as a decimal fraction between 0 and 1. For example, `0.05` for 5%.
     pub percentage_rate: Option<String>,
 }
-
-impl Serialize for PlatformFee {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PlatformFee",
-                usize::from(self.name.is_some()) + usize::from(self.amount.is_some())
-                    + usize::from(self.line_item_id.is_some())
-                    + usize::from(self.charge_type.is_some())
-                    + usize::from(self.percentage_rate.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("amount", &self.amount)
-            .optional("lineItemId", &self.line_item_id)
-            .optional("chargeType", &self.charge_type)
-            .optional("percentageRate", &self.percentage_rate)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PlatformFee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PlatformFee {
-    const NAME: &'static str = "PlatformFee";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
-                "chargeType" => rt::object::nullable(&mut map, &mut out.charge_type),
-                "percentageRate" => {
-                    rt::object::nullable(&mut map, &mut out.percentage_rate)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PlatformFee { "name" name : nullable optional, "amount" amount : nullable optional,
+    "lineItemId" line_item_id : nullable optional, "chargeType" charge_type : nullable
+    optional, "percentageRate" percentage_rate : nullable optional, }
 }
 
 /// The `PlatformFeeSummary` object.
@@ -12248,53 +6107,10 @@ pub struct PlatformFeeSummary {
     /// Specific information about each platform fee.
     pub fees: Option<Vec<PlatformFee>>,
 }
-
-impl Serialize for PlatformFeeSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PlatformFeeSummary",
-                usize::from(self.total.is_some())
-                    + usize::from(self.total_pass_on.is_some())
-                    + usize::from(self.total_absorbed.is_some())
-                    + usize::from(self.fees.is_some()),
-            )
-            .optional("total", &self.total)
-            .optional("totalPassOn", &self.total_pass_on)
-            .optional("totalAbsorbed", &self.total_absorbed)
-            .optional("fees", &self.fees)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PlatformFeeSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PlatformFeeSummary {
-    const NAME: &'static str = "PlatformFeeSummary";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "total" => rt::object::nullable(&mut map, &mut out.total),
-                "totalPassOn" => rt::object::nullable(&mut map, &mut out.total_pass_on),
-                "totalAbsorbed" => {
-                    rt::object::nullable(&mut map, &mut out.total_absorbed)
-                }
-                "fees" => rt::object::nullable(&mut map, &mut out.fees),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PlatformFeeSummary { "total" total : nullable optional, "totalPassOn" total_pass_on :
+    nullable optional, "totalAbsorbed" total_absorbed : nullable optional, "fees" fees :
+    nullable optional, }
 }
 
 /// Predefined payment method types for offline/manual payments.
@@ -12372,73 +6188,12 @@ pub struct PreparePaymentCollectionRequest {
     /// The `delayedCaptureSettings` field.
     pub delayed_capture_settings: Option<DelayedCaptureSettings>,
 }
-
-impl Serialize for PreparePaymentCollectionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PreparePaymentCollectionRequest",
-                2 + usize::from(self.payment_gateway_order_id.is_some())
-                    + usize::from(self.delayed_capture.is_some())
-                    + usize::from(self.delayed_capture_settings.is_some()),
-            )
-            .field("ecomOrderId", &self.ecom_order_id)
-            .field("amount", &self.amount)
-            .optional("paymentGatewayOrderId", &self.payment_gateway_order_id)
-            .optional("delayedCapture", &self.delayed_capture)
-            .optional("delayedCaptureSettings", &self.delayed_capture_settings)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PreparePaymentCollectionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PreparePaymentCollectionRequest {
-    const NAME: &'static str = "PreparePaymentCollectionRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "ecomOrderId" => rt::object::value(&mut map, &mut f0),
-                "amount" => rt::object::value(&mut map, &mut f1),
-                "paymentGatewayOrderId" => rt::object::nullable(&mut map, &mut f2),
-                "delayedCapture" => rt::object::nullable(&mut map, &mut f3),
-                "delayedCaptureSettings" => rt::object::nullable(&mut map, &mut f4),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    ecom_order_id: f0,
-                    amount: f1,
-                    payment_gateway_order_id: f2,
-                    delayed_capture: f3,
-                    delayed_capture_settings: f4,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "ecomOrderId"), (f1.is_none(), "amount")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    PreparePaymentCollectionRequest { "ecomOrderId" ecom_order_id : value field, "amount"
+    amount : value field, "paymentGatewayOrderId" payment_gateway_order_id : nullable
+    optional, "delayedCapture" delayed_capture : nullable optional,
+    "delayedCaptureSettings" delayed_capture_settings : nullable optional, } required {
+    ecom_order_id "ecomOrderId" amount "amount" }
 }
 
 /// The `PreparePaymentCollectionResponse` object.
@@ -12447,44 +6202,9 @@ pub struct PreparePaymentCollectionResponse {
     /// Payment gateway order id which is associated with given payment
     pub payment_gateway_order_id: Option<String>,
 }
-
-impl Serialize for PreparePaymentCollectionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PreparePaymentCollectionResponse",
-                usize::from(self.payment_gateway_order_id.is_some()),
-            )
-            .optional("paymentGatewayOrderId", &self.payment_gateway_order_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PreparePaymentCollectionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PreparePaymentCollectionResponse {
-    const NAME: &'static str = "PreparePaymentCollectionResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paymentGatewayOrderId" => {
-                    rt::object::nullable(&mut map, &mut out.payment_gateway_order_id)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PreparePaymentCollectionResponse { "paymentGatewayOrderId" payment_gateway_order_id :
+    nullable optional, }
 }
 
 /// The `PriceSummary` object.
@@ -12503,59 +6223,11 @@ pub struct PriceSummary {
     /// The `totalAdditionalFees` field.
     pub total_additional_fees: Option<Price>,
 }
-
-impl Serialize for PriceSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PriceSummary",
-                usize::from(self.subtotal.is_some())
-                    + usize::from(self.shipping.is_some())
-                    + usize::from(self.tax.is_some())
-                    + usize::from(self.discount.is_some())
-                    + usize::from(self.total.is_some())
-                    + usize::from(self.total_additional_fees.is_some()),
-            )
-            .optional("subtotal", &self.subtotal)
-            .optional("shipping", &self.shipping)
-            .optional("tax", &self.tax)
-            .optional("discount", &self.discount)
-            .optional("total", &self.total)
-            .optional("totalAdditionalFees", &self.total_additional_fees)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PriceSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PriceSummary {
-    const NAME: &'static str = "PriceSummary";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "subtotal" => rt::object::nullable(&mut map, &mut out.subtotal),
-                "shipping" => rt::object::nullable(&mut map, &mut out.shipping),
-                "tax" => rt::object::nullable(&mut map, &mut out.tax),
-                "discount" => rt::object::nullable(&mut map, &mut out.discount),
-                "total" => rt::object::nullable(&mut map, &mut out.total),
-                "totalAdditionalFees" => {
-                    rt::object::nullable(&mut map, &mut out.total_additional_fees)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PriceSummary { "subtotal" subtotal : nullable optional, "shipping" shipping :
+    nullable optional, "tax" tax : nullable optional, "discount" discount : nullable
+    optional, "total" total : nullable optional, "totalAdditionalFees"
+    total_additional_fees : nullable optional, }
 }
 
 /// At most one of `customActivity`, `merchantComment` is set (a oneOf group).
@@ -12566,49 +6238,9 @@ pub struct PublicActivity {
     /// The `merchantComment` field.
     pub merchant_comment: Option<MerchantComment>,
 }
-
-impl Serialize for PublicActivity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PublicActivity",
-                usize::from(self.custom_activity.is_some())
-                    + usize::from(self.merchant_comment.is_some()),
-            )
-            .optional("customActivity", &self.custom_activity)
-            .optional("merchantComment", &self.merchant_comment)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PublicActivity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PublicActivity {
-    const NAME: &'static str = "PublicActivity";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "customActivity" => {
-                    rt::object::nullable(&mut map, &mut out.custom_activity)
-                }
-                "merchantComment" => {
-                    rt::object::nullable(&mut map, &mut out.merchant_comment)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PublicActivity { "customActivity" custom_activity : nullable optional,
+    "merchantComment" merchant_comment : nullable optional, }
 }
 
 /// Reason the authorization was voided.
@@ -12672,50 +6304,9 @@ pub struct ReceiptCreated {
     /// Payment ID of payment associated with this activity.
     pub payment_id: Option<String>,
 }
-
-impl Serialize for ReceiptCreated {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ReceiptCreated",
-                usize::from(self.wix_receipt.is_some())
-                    + usize::from(self.external_receipt.is_some())
-                    + usize::from(self.payment_id.is_some()),
-            )
-            .optional("wixReceipt", &self.wix_receipt)
-            .optional("externalReceipt", &self.external_receipt)
-            .optional("paymentId", &self.payment_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ReceiptCreated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ReceiptCreated {
-    const NAME: &'static str = "ReceiptCreated";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "wixReceipt" => rt::object::nullable(&mut map, &mut out.wix_receipt),
-                "externalReceipt" => {
-                    rt::object::nullable(&mut map, &mut out.external_receipt)
-                }
-                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ReceiptCreated { "wixReceipt" wix_receipt : nullable optional, "externalReceipt"
+    external_receipt : nullable optional, "paymentId" payment_id : nullable optional, }
 }
 
 /// At most one of `wixReceipt`, `externalReceipt` is set (a oneOf group).
@@ -12728,50 +6319,9 @@ pub struct ReceiptSent {
     /// Payment ID of payment associated with this activity.
     pub payment_id: Option<String>,
 }
-
-impl Serialize for ReceiptSent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ReceiptSent",
-                usize::from(self.wix_receipt.is_some())
-                    + usize::from(self.external_receipt.is_some())
-                    + usize::from(self.payment_id.is_some()),
-            )
-            .optional("wixReceipt", &self.wix_receipt)
-            .optional("externalReceipt", &self.external_receipt)
-            .optional("paymentId", &self.payment_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ReceiptSent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ReceiptSent {
-    const NAME: &'static str = "ReceiptSent";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "wixReceipt" => rt::object::nullable(&mut map, &mut out.wix_receipt),
-                "externalReceipt" => {
-                    rt::object::nullable(&mut map, &mut out.external_receipt)
-                }
-                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ReceiptSent { "wixReceipt" wix_receipt : nullable optional, "externalReceipt"
+    external_receipt : nullable optional, "paymentId" payment_id : nullable optional, }
 }
 
 /// The `RecordManuallyCollectedPaymentRequest` object.
@@ -12782,54 +6332,9 @@ pub struct RecordManuallyCollectedPaymentRequest {
     /// The `amount` field.
     pub amount: Price,
 }
-
-impl Serialize for RecordManuallyCollectedPaymentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RecordManuallyCollectedPaymentRequest",
-                2,
-            )
-            .field("orderId", &self.order_id)
-            .field("amount", &self.amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RecordManuallyCollectedPaymentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RecordManuallyCollectedPaymentRequest {
-    const NAME: &'static str = "RecordManuallyCollectedPaymentRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderId" => rt::object::value(&mut map, &mut f0),
-                "amount" => rt::object::value(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => Ok(Self { order_id: f0, amount: f1 }),
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "orderId"), (f1.is_none(), "amount")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    RecordManuallyCollectedPaymentRequest { "orderId" order_id : value field, "amount"
+    amount : value field, } required { order_id "orderId" amount "amount" }
 }
 
 /// The `RecordManuallyCollectedPaymentResponse` object.
@@ -12839,33 +6344,8 @@ pub struct RecordManuallyCollectedPaymentResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for RecordManuallyCollectedPaymentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for RecordManuallyCollectedPaymentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RecordManuallyCollectedPaymentResponse {
-    const NAME: &'static str = "RecordManuallyCollectedPaymentResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RecordManuallyCollectedPaymentResponse {} unknown unknown_fields
 }
 
 /// The `Refund` object.
@@ -12884,58 +6364,11 @@ pub struct Refund {
     /// ID of the app that initiated this refund.
     pub requesting_service_app_id: Option<String>,
 }
-
-impl Serialize for Refund {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Refund",
-                usize::from(self.id.is_some()) + usize::from(self.transactions.is_some())
-                    + usize::from(self.details.is_some())
-                    + usize::from(self.created_date.is_some())
-                    + usize::from(self.summary.is_some())
-                    + usize::from(self.requesting_service_app_id.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("transactions", &self.transactions)
-            .optional("details", &self.details)
-            .optional("createdDate", &self.created_date)
-            .optional("summary", &self.summary)
-            .optional("requestingServiceAppId", &self.requesting_service_app_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Refund {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Refund {
-    const NAME: &'static str = "Refund";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "transactions" => rt::object::nullable(&mut map, &mut out.transactions),
-                "details" => rt::object::nullable(&mut map, &mut out.details),
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "summary" => rt::object::nullable(&mut map, &mut out.summary),
-                "requestingServiceAppId" => {
-                    rt::object::nullable(&mut map, &mut out.requesting_service_app_id)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Refund { "id" id : nullable optional, "transactions" transactions : nullable
+    optional, "details" details : nullable optional, "createdDate" created_date :
+    nullable optional, "summary" summary : nullable optional, "requestingServiceAppId"
+    requesting_service_app_id : nullable optional, }
 }
 
 /// Business model of a refund request
@@ -12954,61 +6387,11 @@ pub struct RefundDetails {
     /// The `shipping` field.
     pub shipping: Option<ShippingRefund>,
 }
-
-impl Serialize for RefundDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RefundDetails",
-                usize::from(self.items.is_some())
-                    + usize::from(self.shipping_included.is_some())
-                    + usize::from(self.reason.is_some())
-                    + usize::from(self.line_items.is_some())
-                    + usize::from(self.additional_fees.is_some())
-                    + usize::from(self.shipping.is_some()),
-            )
-            .optional("items", &self.items)
-            .optional("shippingIncluded", &self.shipping_included)
-            .optional("reason", &self.reason)
-            .optional("lineItems", &self.line_items)
-            .optional("additionalFees", &self.additional_fees)
-            .optional("shipping", &self.shipping)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RefundDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RefundDetails {
-    const NAME: &'static str = "RefundDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                "shippingIncluded" => {
-                    rt::object::nullable(&mut map, &mut out.shipping_included)
-                }
-                "reason" => rt::object::nullable(&mut map, &mut out.reason),
-                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
-                "additionalFees" => {
-                    rt::object::nullable(&mut map, &mut out.additional_fees)
-                }
-                "shipping" => rt::object::nullable(&mut map, &mut out.shipping),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RefundDetails { "items" items : nullable optional, "shippingIncluded"
+    shipping_included : nullable optional, "reason" reason : nullable optional,
+    "lineItems" line_items : nullable optional, "additionalFees" additional_fees :
+    nullable optional, "shipping" shipping : nullable optional, }
 }
 
 /// The `RefundInitiated` object.
@@ -13023,51 +6406,10 @@ pub struct RefundInitiated {
     /// Reason for refund.
     pub reason: Option<String>,
 }
-
-impl Serialize for RefundInitiated {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RefundInitiated",
-                usize::from(self.refund_id.is_some())
-                    + usize::from(self.amount.is_some())
-                    + usize::from(self.payments.is_some())
-                    + usize::from(self.reason.is_some()),
-            )
-            .optional("refundId", &self.refund_id)
-            .optional("amount", &self.amount)
-            .optional("payments", &self.payments)
-            .optional("reason", &self.reason)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RefundInitiated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RefundInitiated {
-    const NAME: &'static str = "RefundInitiated";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "refundId" => rt::object::nullable(&mut map, &mut out.refund_id),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "payments" => rt::object::nullable(&mut map, &mut out.payments),
-                "reason" => rt::object::nullable(&mut map, &mut out.reason),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RefundInitiated { "refundId" refund_id : nullable optional, "amount" amount :
+    nullable optional, "payments" payments : nullable optional, "reason" reason :
+    nullable optional, }
 }
 
 /// The `RefundItem` object.
@@ -13078,45 +6420,9 @@ pub struct RefundItem {
     /// Line item quantity refunded.
     pub quantity: Option<f64>,
 }
-
-impl Serialize for RefundItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RefundItem",
-                usize::from(self.line_item_id.is_some())
-                    + usize::from(self.quantity.is_some()),
-            )
-            .optional("lineItemId", &self.line_item_id)
-            .optional("quantity", &self.quantity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RefundItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RefundItem {
-    const NAME: &'static str = "RefundItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RefundItem { "lineItemId" line_item_id : nullable optional, "quantity" quantity :
+    nullable optional, }
 }
 
 /// The `RefundItemsBreakdown` object.
@@ -13125,42 +6431,8 @@ pub struct RefundItemsBreakdown {
     /// Refunded line items and the amount refunded for each.
     pub line_items: Option<Vec<LineItemRefundSummary>>,
 }
-
-impl Serialize for RefundItemsBreakdown {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RefundItemsBreakdown",
-                usize::from(self.line_items.is_some()),
-            )
-            .optional("lineItems", &self.line_items)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RefundItemsBreakdown {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RefundItemsBreakdown {
-    const NAME: &'static str = "RefundItemsBreakdown";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RefundItemsBreakdown { "lineItems" line_items : nullable optional, }
 }
 
 /// The `RefundSideEffects` object.
@@ -13173,52 +6445,10 @@ pub struct RefundSideEffects {
     /// Custom message added to the refund confirmation email.
     pub custom_message: Option<String>,
 }
-
-impl Serialize for RefundSideEffects {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RefundSideEffects",
-                usize::from(self.restock_info.is_some())
-                    + usize::from(self.send_order_refunded_email.is_some())
-                    + usize::from(self.custom_message.is_some()),
-            )
-            .optional("restockInfo", &self.restock_info)
-            .optional("sendOrderRefundedEmail", &self.send_order_refunded_email)
-            .optional("customMessage", &self.custom_message)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RefundSideEffects {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RefundSideEffects {
-    const NAME: &'static str = "RefundSideEffects";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "restockInfo" => rt::object::nullable(&mut map, &mut out.restock_info),
-                "sendOrderRefundedEmail" => {
-                    rt::object::nullable(&mut map, &mut out.send_order_refunded_email)
-                }
-                "customMessage" => {
-                    rt::object::nullable(&mut map, &mut out.custom_message)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RefundSideEffects { "restockInfo" restock_info : nullable optional,
+    "sendOrderRefundedEmail" send_order_refunded_email : nullable optional,
+    "customMessage" custom_message : nullable optional, }
 }
 
 /// Refund transaction status.
@@ -13297,47 +6527,9 @@ pub struct RefundStatusInfo {
     /// Free text explanation of current refund status.
     pub description: Option<String>,
 }
-
-impl Serialize for RefundStatusInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RefundStatusInfo",
-                usize::from(self.payment_gateway_reason_code.is_some())
-                    + usize::from(self.description.is_some()),
-            )
-            .optional("paymentGatewayReasonCode", &self.payment_gateway_reason_code)
-            .optional("description", &self.description)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RefundStatusInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RefundStatusInfo {
-    const NAME: &'static str = "RefundStatusInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paymentGatewayReasonCode" => {
-                    rt::object::nullable(&mut map, &mut out.payment_gateway_reason_code)
-                }
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RefundStatusInfo { "paymentGatewayReasonCode" payment_gateway_reason_code : nullable
+    optional, "description" description : nullable optional, }
 }
 
 /// The `RefundTransaction` object.
@@ -13359,68 +6551,12 @@ pub struct RefundTransaction {
     /// Whether refund was made externally and manually on the payment provider's side.
     pub external_refund: Option<bool>,
 }
-
-impl Serialize for RefundTransaction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RefundTransaction",
-                usize::from(self.payment_id.is_some())
-                    + usize::from(self.amount.is_some())
-                    + usize::from(self.refund_status.is_some())
-                    + usize::from(self.refund_status_info.is_some())
-                    + usize::from(self.gateway_refund_id.is_some())
-                    + usize::from(self.provider_refund_id.is_some())
-                    + usize::from(self.external_refund.is_some()),
-            )
-            .optional("paymentId", &self.payment_id)
-            .optional("amount", &self.amount)
-            .optional("refundStatus", &self.refund_status)
-            .optional("refundStatusInfo", &self.refund_status_info)
-            .optional("gatewayRefundId", &self.gateway_refund_id)
-            .optional("providerRefundId", &self.provider_refund_id)
-            .optional("externalRefund", &self.external_refund)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RefundTransaction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RefundTransaction {
-    const NAME: &'static str = "RefundTransaction";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "refundStatus" => rt::object::nullable(&mut map, &mut out.refund_status),
-                "refundStatusInfo" => {
-                    rt::object::nullable(&mut map, &mut out.refund_status_info)
-                }
-                "gatewayRefundId" => {
-                    rt::object::nullable(&mut map, &mut out.gateway_refund_id)
-                }
-                "providerRefundId" => {
-                    rt::object::nullable(&mut map, &mut out.provider_refund_id)
-                }
-                "externalRefund" => {
-                    rt::object::nullable(&mut map, &mut out.external_refund)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RefundTransaction { "paymentId" payment_id : nullable optional, "amount" amount :
+    nullable optional, "refundStatus" refund_status : nullable optional,
+    "refundStatusInfo" refund_status_info : nullable optional, "gatewayRefundId"
+    gateway_refund_id : nullable optional, "providerRefundId" provider_refund_id :
+    nullable optional, "externalRefund" external_refund : nullable optional, }
 }
 
 /// At most one of `nonRefundableReason`, `manuallyRefundableReason` is set (a oneOf group).
@@ -13437,60 +6573,12 @@ pub struct Refundability {
     /// Link to payment provider dashboard.
     pub provider_link: Option<String>,
 }
-
-impl Serialize for Refundability {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Refundability",
-                usize::from(self.non_refundable_reason.is_some())
-                    + usize::from(self.manually_refundable_reason.is_some())
-                    + usize::from(self.payment_id.is_some())
-                    + usize::from(self.refundability_status.is_some())
-                    + usize::from(self.provider_link.is_some()),
-            )
-            .optional("nonRefundableReason", &self.non_refundable_reason)
-            .optional("manuallyRefundableReason", &self.manually_refundable_reason)
-            .optional("paymentId", &self.payment_id)
-            .optional("refundabilityStatus", &self.refundability_status)
-            .optional("providerLink", &self.provider_link)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Refundability {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Refundability {
-    const NAME: &'static str = "Refundability";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "nonRefundableReason" => {
-                    rt::object::nullable(&mut map, &mut out.non_refundable_reason)
-                }
-                "manuallyRefundableReason" => {
-                    rt::object::nullable(&mut map, &mut out.manually_refundable_reason)
-                }
-                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
-                "refundabilityStatus" => {
-                    rt::object::nullable(&mut map, &mut out.refundability_status)
-                }
-                "providerLink" => rt::object::nullable(&mut map, &mut out.provider_link),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Refundability { "nonRefundableReason" non_refundable_reason : nullable optional,
+    "manuallyRefundableReason" manually_refundable_reason : nullable optional,
+    "paymentId" payment_id : nullable optional, "refundabilityStatus"
+    refundability_status : nullable optional, "providerLink" provider_link : nullable
+    optional, }
 }
 
 /// One of the `RefundableStatus` values.
@@ -13553,44 +6641,9 @@ pub struct RefundedAsStoreCredit {
     /// Reason for refund.
     pub reason: Option<String>,
 }
-
-impl Serialize for RefundedAsStoreCredit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RefundedAsStoreCredit",
-                usize::from(self.amount.is_some()) + usize::from(self.reason.is_some()),
-            )
-            .optional("amount", &self.amount)
-            .optional("reason", &self.reason)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RefundedAsStoreCredit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RefundedAsStoreCredit {
-    const NAME: &'static str = "RefundedAsStoreCredit";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "reason" => rt::object::nullable(&mut map, &mut out.reason),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RefundedAsStoreCredit { "amount" amount : nullable optional, "reason" reason :
+    nullable optional, }
 }
 
 /// At most one of `regular`, `giftCard`, `membership` is set (a oneOf group).
@@ -13607,55 +6660,10 @@ pub struct RefundedPayment {
     /// Whether refund was made externally and manually on the payment provider's side.
     pub external_refund: Option<bool>,
 }
-
-impl Serialize for RefundedPayment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RefundedPayment",
-                usize::from(self.regular.is_some())
-                    + usize::from(self.gift_card.is_some())
-                    + usize::from(self.membership.is_some())
-                    + usize::from(self.payment_id.is_some())
-                    + usize::from(self.external_refund.is_some()),
-            )
-            .optional("regular", &self.regular)
-            .optional("giftCard", &self.gift_card)
-            .optional("membership", &self.membership)
-            .optional("paymentId", &self.payment_id)
-            .optional("externalRefund", &self.external_refund)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RefundedPayment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RefundedPayment {
-    const NAME: &'static str = "RefundedPayment";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "regular" => rt::object::nullable(&mut map, &mut out.regular),
-                "giftCard" => rt::object::nullable(&mut map, &mut out.gift_card),
-                "membership" => rt::object::nullable(&mut map, &mut out.membership),
-                "paymentId" => rt::object::nullable(&mut map, &mut out.payment_id),
-                "externalRefund" => {
-                    rt::object::nullable(&mut map, &mut out.external_refund)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    RefundedPayment { "regular" regular : nullable optional, "giftCard" gift_card :
+    nullable optional, "membership" membership : nullable optional, "paymentId"
+    payment_id : nullable optional, "externalRefund" external_refund : nullable optional,
     }
 }
 
@@ -13667,47 +6675,9 @@ pub struct RegularPayment {
     /// The `amount` field.
     pub amount: Option<Price>,
 }
-
-impl Serialize for RegularPayment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RegularPayment",
-                usize::from(self.credit_card_details.is_some())
-                    + usize::from(self.amount.is_some()),
-            )
-            .optional("creditCardDetails", &self.credit_card_details)
-            .optional("amount", &self.amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RegularPayment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RegularPayment {
-    const NAME: &'static str = "RegularPayment";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "creditCardDetails" => {
-                    rt::object::nullable(&mut map, &mut out.credit_card_details)
-                }
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RegularPayment { "creditCardDetails" credit_card_details : nullable optional,
+    "amount" amount : nullable optional, }
 }
 
 /// At most one of `creditCardDetails` is set (a oneOf group).
@@ -13744,93 +6714,16 @@ pub struct RegularPaymentDetails {
     /// The `paymentMethodName` field.
     pub payment_method_name: Option<PaymentMethodName>,
 }
-
-impl Serialize for RegularPaymentDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RegularPaymentDetails",
-                usize::from(self.credit_card_details.is_some())
-                    + usize::from(self.payment_order_id.is_some())
-                    + usize::from(self.gateway_transaction_id.is_some())
-                    + usize::from(self.payment_method.is_some())
-                    + usize::from(self.provider_transaction_id.is_some())
-                    + usize::from(self.offline_payment.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.saved_payment_method.is_some())
-                    + usize::from(self.authorization_details.is_some())
-                    + usize::from(self.chargebacks.is_some())
-                    + usize::from(self.platform_fee.is_some())
-                    + usize::from(self.payment_method_name.is_some()),
-            )
-            .optional("creditCardDetails", &self.credit_card_details)
-            .optional("paymentOrderId", &self.payment_order_id)
-            .optional("gatewayTransactionId", &self.gateway_transaction_id)
-            .optional("paymentMethod", &self.payment_method)
-            .optional("providerTransactionId", &self.provider_transaction_id)
-            .optional("offlinePayment", &self.offline_payment)
-            .optional("status", &self.status)
-            .optional("savedPaymentMethod", &self.saved_payment_method)
-            .optional("authorizationDetails", &self.authorization_details)
-            .optional("chargebacks", &self.chargebacks)
-            .optional("platformFee", &self.platform_fee)
-            .optional("paymentMethodName", &self.payment_method_name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RegularPaymentDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RegularPaymentDetails {
-    const NAME: &'static str = "RegularPaymentDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "creditCardDetails" => {
-                    rt::object::nullable(&mut map, &mut out.credit_card_details)
-                }
-                "paymentOrderId" => {
-                    rt::object::nullable(&mut map, &mut out.payment_order_id)
-                }
-                "gatewayTransactionId" => {
-                    rt::object::nullable(&mut map, &mut out.gateway_transaction_id)
-                }
-                "paymentMethod" => {
-                    rt::object::nullable(&mut map, &mut out.payment_method)
-                }
-                "providerTransactionId" => {
-                    rt::object::nullable(&mut map, &mut out.provider_transaction_id)
-                }
-                "offlinePayment" => {
-                    rt::object::nullable(&mut map, &mut out.offline_payment)
-                }
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "savedPaymentMethod" => {
-                    rt::object::nullable(&mut map, &mut out.saved_payment_method)
-                }
-                "authorizationDetails" => {
-                    rt::object::nullable(&mut map, &mut out.authorization_details)
-                }
-                "chargebacks" => rt::object::nullable(&mut map, &mut out.chargebacks),
-                "platformFee" => rt::object::nullable(&mut map, &mut out.platform_fee),
-                "paymentMethodName" => {
-                    rt::object::nullable(&mut map, &mut out.payment_method_name)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RegularPaymentDetails { "creditCardDetails" credit_card_details : nullable optional,
+    "paymentOrderId" payment_order_id : nullable optional, "gatewayTransactionId"
+    gateway_transaction_id : nullable optional, "paymentMethod" payment_method : nullable
+    optional, "providerTransactionId" provider_transaction_id : nullable optional,
+    "offlinePayment" offline_payment : nullable optional, "status" status : nullable
+    optional, "savedPaymentMethod" saved_payment_method : nullable optional,
+    "authorizationDetails" authorization_details : nullable optional, "chargebacks"
+    chargebacks : nullable optional, "platformFee" platform_fee : nullable optional,
+    "paymentMethodName" payment_method_name : nullable optional, }
 }
 
 /// The `RegularPaymentRefund` object.
@@ -13843,50 +6736,9 @@ pub struct RegularPaymentRefund {
     /// Card issuer's brand.
     pub brand: Option<String>,
 }
-
-impl Serialize for RegularPaymentRefund {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RegularPaymentRefund",
-                usize::from(self.amount.is_some())
-                    + usize::from(self.last_four_digits.is_some())
-                    + usize::from(self.brand.is_some()),
-            )
-            .optional("amount", &self.amount)
-            .optional("lastFourDigits", &self.last_four_digits)
-            .optional("brand", &self.brand)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RegularPaymentRefund {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RegularPaymentRefund {
-    const NAME: &'static str = "RegularPaymentRefund";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "lastFourDigits" => {
-                    rt::object::nullable(&mut map, &mut out.last_four_digits)
-                }
-                "brand" => rt::object::nullable(&mut map, &mut out.brand),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RegularPaymentRefund { "amount" amount : nullable optional, "lastFourDigits"
+    last_four_digits : nullable optional, "brand" brand : nullable optional, }
 }
 
 /// The `RestockInfo` object.
@@ -13897,44 +6749,8 @@ pub struct RestockInfo {
     /// Restocked line items and quantities. Only relevant for `{"type": "SOME_ITEMS"}`.
     pub items: Option<Vec<RestockItem>>,
 }
-
-impl Serialize for RestockInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RestockInfo",
-                usize::from(self.r#type.is_some()) + usize::from(self.items.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("items", &self.items)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RestockInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RestockInfo {
-    const NAME: &'static str = "RestockInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RestockInfo { "type" r#type : nullable optional, "items" items : nullable optional, }
 }
 
 /// The `RestockItem` object.
@@ -13945,45 +6761,9 @@ pub struct RestockItem {
     /// Line item quantity being restocked.
     pub quantity: Option<f64>,
 }
-
-impl Serialize for RestockItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RestockItem",
-                usize::from(self.line_item_id.is_some())
-                    + usize::from(self.quantity.is_some()),
-            )
-            .optional("lineItemId", &self.line_item_id)
-            .optional("quantity", &self.quantity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RestockItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RestockItem {
-    const NAME: &'static str = "RestockItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "lineItemId" => rt::object::nullable(&mut map, &mut out.line_item_id),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RestockItem { "lineItemId" line_item_id : nullable optional, "quantity" quantity :
+    nullable optional, }
 }
 
 /// One of the `RestockType` values.
@@ -14046,45 +6826,9 @@ pub struct SavedPaymentMethod {
     /// Payment method description.
     pub description: Option<String>,
 }
-
-impl Serialize for SavedPaymentMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SavedPaymentMethod",
-                usize::from(self.name.is_some())
-                    + usize::from(self.description.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("description", &self.description)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SavedPaymentMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SavedPaymentMethod {
-    const NAME: &'static str = "SavedPaymentMethod";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SavedPaymentMethod { "name" name : nullable optional, "description" description :
+    nullable optional, }
 }
 
 /// - `VOID`: Whether payment will be auto-voided when duration passes
@@ -14142,42 +6886,8 @@ pub struct SearchOrdersRequest {
     /// The `search` field.
     pub search: Option<CursorSearch>,
 }
-
-impl Serialize for SearchOrdersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SearchOrdersRequest",
-                usize::from(self.search.is_some()),
-            )
-            .optional("search", &self.search)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SearchOrdersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SearchOrdersRequest {
-    const NAME: &'static str = "SearchOrdersRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "search" => rt::object::nullable(&mut map, &mut out.search),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SearchOrdersRequest { "search" search : nullable optional, }
 }
 
 /// The `SearchOrdersResponse` object.
@@ -14188,44 +6898,9 @@ pub struct SearchOrdersResponse {
     /// The `metadata` field.
     pub metadata: Option<CursorPagingMetadata>,
 }
-
-impl Serialize for SearchOrdersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SearchOrdersResponse",
-                usize::from(self.orders.is_some()) + usize::from(self.metadata.is_some()),
-            )
-            .optional("orders", &self.orders)
-            .optional("metadata", &self.metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SearchOrdersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SearchOrdersResponse {
-    const NAME: &'static str = "SearchOrdersResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orders" => rt::object::nullable(&mut map, &mut out.orders),
-                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SearchOrdersResponse { "orders" orders : nullable optional, "metadata" metadata :
+    nullable optional, }
 }
 
 /// The `SetOrderNumberCounterRequest` object.
@@ -14238,53 +6913,9 @@ pub struct SetOrderNumberCounterRequest {
     /// Default: `false`
     pub allow_lower_counter: Option<bool>,
 }
-
-impl Serialize for SetOrderNumberCounterRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SetOrderNumberCounterRequest",
-                1 + usize::from(self.allow_lower_counter.is_some()),
-            )
-            .field("counter", &self.counter)
-            .optional("allowLowerCounter", &self.allow_lower_counter)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SetOrderNumberCounterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SetOrderNumberCounterRequest {
-    const NAME: &'static str = "SetOrderNumberCounterRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "counter" => rt::object::value(&mut map, &mut f0),
-                "allowLowerCounter" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    counter: f0,
-                    allow_lower_counter: f1,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "counter")])),
-        }
-    }
+rt::object! {
+    SetOrderNumberCounterRequest { "counter" counter : value field, "allowLowerCounter"
+    allow_lower_counter : nullable optional, } required { counter "counter" }
 }
 
 /// The `SetOrderNumberCounterResponse` object.
@@ -14295,45 +6926,9 @@ pub struct SetOrderNumberCounterResponse {
     /// Order number counter after the update.
     pub new_counter: Option<String>,
 }
-
-impl Serialize for SetOrderNumberCounterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SetOrderNumberCounterResponse",
-                usize::from(self.old_counter.is_some())
-                    + usize::from(self.new_counter.is_some()),
-            )
-            .optional("oldCounter", &self.old_counter)
-            .optional("newCounter", &self.new_counter)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SetOrderNumberCounterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SetOrderNumberCounterResponse {
-    const NAME: &'static str = "SetOrderNumberCounterResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "oldCounter" => rt::object::nullable(&mut map, &mut out.old_counter),
-                "newCounter" => rt::object::nullable(&mut map, &mut out.new_counter),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SetOrderNumberCounterResponse { "oldCounter" old_counter : nullable optional,
+    "newCounter" new_counter : nullable optional, }
 }
 
 /// The `ShippingInformation` object.
@@ -14344,47 +6939,9 @@ pub struct ShippingInformation {
     /// Order’s shipping title.
     pub shipping_title: Option<String>,
 }
-
-impl Serialize for ShippingInformation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ShippingInformation",
-                usize::from(self.total.is_some())
-                    + usize::from(self.shipping_title.is_some()),
-            )
-            .optional("total", &self.total)
-            .optional("shippingTitle", &self.shipping_title)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ShippingInformation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ShippingInformation {
-    const NAME: &'static str = "ShippingInformation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "total" => rt::object::nullable(&mut map, &mut out.total),
-                "shippingTitle" => {
-                    rt::object::nullable(&mut map, &mut out.shipping_title)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ShippingInformation { "total" total : nullable optional, "shippingTitle"
+    shipping_title : nullable optional, }
 }
 
 /// The `ShippingInformationChange` object.
@@ -14395,49 +6952,9 @@ pub struct ShippingInformationChange {
     /// The `newShippingInfo` field.
     pub new_shipping_info: Option<ShippingInformation>,
 }
-
-impl Serialize for ShippingInformationChange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ShippingInformationChange",
-                usize::from(self.original_shipping_info.is_some())
-                    + usize::from(self.new_shipping_info.is_some()),
-            )
-            .optional("originalShippingInfo", &self.original_shipping_info)
-            .optional("newShippingInfo", &self.new_shipping_info)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ShippingInformationChange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ShippingInformationChange {
-    const NAME: &'static str = "ShippingInformationChange";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "originalShippingInfo" => {
-                    rt::object::nullable(&mut map, &mut out.original_shipping_info)
-                }
-                "newShippingInfo" => {
-                    rt::object::nullable(&mut map, &mut out.new_shipping_info)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ShippingInformationChange { "originalShippingInfo" original_shipping_info : nullable
+    optional, "newShippingInfo" new_shipping_info : nullable optional, }
 }
 
 /// The `ShippingPrice` object.
@@ -14456,61 +6973,12 @@ pub struct ShippingPrice {
     /// The `discount` field.
     pub discount: Option<Price>,
 }
-
-impl Serialize for ShippingPrice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ShippingPrice",
-                usize::from(self.price.is_some())
-                    + usize::from(self.total_price_before_tax.is_some())
-                    + usize::from(self.total_price_after_tax.is_some())
-                    + usize::from(self.tax_details.is_some())
-                    + usize::from(self.tax_info.is_some())
-                    + usize::from(self.discount.is_some()),
-            )
-            .optional("price", &self.price)
-            .optional("totalPriceBeforeTax", &self.total_price_before_tax)
-            .optional("totalPriceAfterTax", &self.total_price_after_tax)
-            .optional("taxDetails", &self.tax_details)
-            .optional("taxInfo", &self.tax_info)
-            .optional("discount", &self.discount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ShippingPrice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ShippingPrice {
-    const NAME: &'static str = "ShippingPrice";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "totalPriceBeforeTax" => {
-                    rt::object::nullable(&mut map, &mut out.total_price_before_tax)
-                }
-                "totalPriceAfterTax" => {
-                    rt::object::nullable(&mut map, &mut out.total_price_after_tax)
-                }
-                "taxDetails" => rt::object::nullable(&mut map, &mut out.tax_details),
-                "taxInfo" => rt::object::nullable(&mut map, &mut out.tax_info),
-                "discount" => rt::object::nullable(&mut map, &mut out.discount),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ShippingPrice { "price" price : nullable optional, "totalPriceBeforeTax"
+    total_price_before_tax : nullable optional, "totalPriceAfterTax"
+    total_price_after_tax : nullable optional, "taxDetails" tax_details : nullable
+    optional, "taxInfo" tax_info : nullable optional, "discount" discount : nullable
+    optional, }
 }
 
 /// The `ShippingRefund` object.
@@ -14519,42 +6987,8 @@ pub struct ShippingRefund {
     /// The `amount` field.
     pub amount: Option<Price>,
 }
-
-impl Serialize for ShippingRefund {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ShippingRefund",
-                usize::from(self.amount.is_some()),
-            )
-            .optional("amount", &self.amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ShippingRefund {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ShippingRefund {
-    const NAME: &'static str = "ShippingRefund";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ShippingRefund { "amount" amount : nullable optional, }
 }
 
 /// The `ShippingRegion` object.
@@ -14563,42 +6997,8 @@ pub struct ShippingRegion {
     /// Name of shipping region. For example, `"Metropolitan London"`, or `"Outer Melbourne suburbs"`.
     pub name: Option<String>,
 }
-
-impl Serialize for ShippingRegion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ShippingRegion",
-                usize::from(self.name.is_some()),
-            )
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ShippingRegion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ShippingRegion {
-    const NAME: &'static str = "ShippingRegion";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ShippingRegion { "name" name : nullable optional, }
 }
 
 /// The `Sorting` object.
@@ -14611,48 +7011,9 @@ pub struct Sorting {
     /// The `origin` field.
     pub origin: Option<AddressLocation>,
 }
-
-impl Serialize for Sorting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Sorting",
-                usize::from(self.field_name.is_some())
-                    + usize::from(self.order.is_some())
-                    + usize::from(self.origin.is_some()),
-            )
-            .optional("fieldName", &self.field_name)
-            .optional("order", &self.order)
-            .optional("origin", &self.origin)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Sorting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Sorting {
-    const NAME: &'static str = "Sorting";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                "origin" => rt::object::nullable(&mut map, &mut out.origin),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
+    optional, "origin" origin : nullable optional, }
 }
 
 /// The `StreetAddress` object.
@@ -14663,43 +7024,8 @@ pub struct StreetAddress {
     /// Street name.
     pub name: Option<String>,
 }
-
-impl Serialize for StreetAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "StreetAddress",
-                usize::from(self.number.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("number", &self.number)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for StreetAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for StreetAddress {
-    const NAME: &'static str = "StreetAddress";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "number" => rt::object::nullable(&mut map, &mut out.number),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    StreetAddress { "number" number : nullable optional, "name" name : nullable optional,
     }
 }
 
@@ -14723,70 +7049,12 @@ pub struct SubscriptionInfo {
     /// Description of the charges that will be applied for subscription.
     pub charges_description: Option<String>,
 }
-
-impl Serialize for SubscriptionInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SubscriptionInfo",
-                usize::from(self.id.is_some()) + usize::from(self.cycle_number.is_some())
-                    + usize::from(self.subscription_option_title.is_some())
-                    + usize::from(self.subscription_option_description.is_some())
-                    + usize::from(self.subscription_settings.is_some())
-                    + usize::from(self.charges_description.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("cycleNumber", &self.cycle_number)
-            .optional("subscriptionOptionTitle", &self.subscription_option_title)
-            .optional(
-                "subscriptionOptionDescription",
-                &self.subscription_option_description,
-            )
-            .optional("subscriptionSettings", &self.subscription_settings)
-            .optional("chargesDescription", &self.charges_description)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SubscriptionInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SubscriptionInfo {
-    const NAME: &'static str = "SubscriptionInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "cycleNumber" => rt::object::nullable(&mut map, &mut out.cycle_number),
-                "subscriptionOptionTitle" => {
-                    rt::object::nullable(&mut map, &mut out.subscription_option_title)
-                }
-                "subscriptionOptionDescription" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.subscription_option_description,
-                    )
-                }
-                "subscriptionSettings" => {
-                    rt::object::nullable(&mut map, &mut out.subscription_settings)
-                }
-                "chargesDescription" => {
-                    rt::object::nullable(&mut map, &mut out.charges_description)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SubscriptionInfo { "id" id : nullable optional, "cycleNumber" cycle_number : nullable
+    optional, "subscriptionOptionTitle" subscription_option_title : nullable optional,
+    "subscriptionOptionDescription" subscription_option_description : nullable optional,
+    "subscriptionSettings" subscription_settings : nullable optional,
+    "chargesDescription" charges_description : nullable optional, }
 }
 
 /// Common object for tags.
@@ -14817,45 +7085,9 @@ pub struct Tags {
     /// The `tags` field.
     pub tags: Option<TagList>,
 }
-
-impl Serialize for Tags {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Tags",
-                usize::from(self.private_tags.is_some())
-                    + usize::from(self.tags.is_some()),
-            )
-            .optional("privateTags", &self.private_tags)
-            .optional("tags", &self.tags)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Tags {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Tags {
-    const NAME: &'static str = "Tags";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "privateTags" => rt::object::nullable(&mut map, &mut out.private_tags),
-                "tags" => rt::object::nullable(&mut map, &mut out.tags),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Tags { "privateTags" private_tags : nullable optional, "tags" tags : nullable
+    optional, }
 }
 
 /// The `TagsTagList` object.
@@ -14864,42 +7096,8 @@ pub struct TagsTagList {
     /// List of tag IDs
     pub tag_ids: Option<Vec<String>>,
 }
-
-impl Serialize for TagsTagList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TagsTagList",
-                usize::from(self.tag_ids.is_some()),
-            )
-            .optional("tagIds", &self.tag_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TagsTagList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TagsTagList {
-    const NAME: &'static str = "TagsTagList";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "tagIds" => rt::object::nullable(&mut map, &mut out.tag_ids),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TagsTagList { "tagIds" tag_ids : nullable optional, }
 }
 
 /// Common object for tags.
@@ -14929,45 +7127,9 @@ pub struct TagsTags {
     /// The `tags` field.
     pub tags: Option<TagsTagList>,
 }
-
-impl Serialize for TagsTags {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TagsTags",
-                usize::from(self.private_tags.is_some())
-                    + usize::from(self.tags.is_some()),
-            )
-            .optional("privateTags", &self.private_tags)
-            .optional("tags", &self.tags)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TagsTags {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TagsTags {
-    const NAME: &'static str = "TagsTags";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "privateTags" => rt::object::nullable(&mut map, &mut out.private_tags),
-                "tags" => rt::object::nullable(&mut map, &mut out.tags),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TagsTags { "privateTags" private_tags : nullable optional, "tags" tags : nullable
+    optional, }
 }
 
 /// The `TaxSummary` object.
@@ -14976,42 +7138,8 @@ pub struct TaxSummary {
     /// The `totalTax` field.
     pub total_tax: Option<Price>,
 }
-
-impl Serialize for TaxSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TaxSummary",
-                usize::from(self.total_tax.is_some()),
-            )
-            .optional("totalTax", &self.total_tax)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TaxSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TaxSummary {
-    const NAME: &'static str = "TaxSummary";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "totalTax" => rt::object::nullable(&mut map, &mut out.total_tax),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TaxSummary { "totalTax" total_tax : nullable optional, }
 }
 
 /// At most one of `addressType` is set (a oneOf group).
@@ -15020,42 +7148,8 @@ pub struct TaxableAddress {
     /// The `addressType` field.
     pub address_type: Option<TaxableAddressType>,
 }
-
-impl Serialize for TaxableAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TaxableAddress",
-                usize::from(self.address_type.is_some()),
-            )
-            .optional("addressType", &self.address_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TaxableAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TaxableAddress {
-    const NAME: &'static str = "TaxableAddress";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "addressType" => rt::object::nullable(&mut map, &mut out.address_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TaxableAddress { "addressType" address_type : nullable optional, }
 }
 
 /// One of the `TaxableAddressType` values.
@@ -15118,47 +7212,9 @@ pub struct TotalPriceChange {
     /// The `newTotal` field.
     pub new_total: Option<Price>,
 }
-
-impl Serialize for TotalPriceChange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TotalPriceChange",
-                usize::from(self.original_total.is_some())
-                    + usize::from(self.new_total.is_some()),
-            )
-            .optional("originalTotal", &self.original_total)
-            .optional("newTotal", &self.new_total)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TotalPriceChange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TotalPriceChange {
-    const NAME: &'static str = "TotalPriceChange";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "originalTotal" => {
-                    rt::object::nullable(&mut map, &mut out.original_total)
-                }
-                "newTotal" => rt::object::nullable(&mut map, &mut out.new_total),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TotalPriceChange { "originalTotal" original_total : nullable optional, "newTotal"
+    new_total : nullable optional, }
 }
 
 /// One of the `TransactionStatus` values.
@@ -15249,45 +7305,9 @@ pub struct TranslatedValue {
     /// Translated value.
     pub translated: Option<String>,
 }
-
-impl Serialize for TranslatedValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TranslatedValue",
-                usize::from(self.original.is_some())
-                    + usize::from(self.translated.is_some()),
-            )
-            .optional("original", &self.original)
-            .optional("translated", &self.translated)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TranslatedValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TranslatedValue {
-    const NAME: &'static str = "TranslatedValue";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "original" => rt::object::nullable(&mut map, &mut out.original),
-                "translated" => rt::object::nullable(&mut map, &mut out.translated),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TranslatedValue { "original" original : nullable optional, "translated" translated :
+    nullable optional, }
 }
 
 /// The `TriggerRefundRequest` object.
@@ -15302,68 +7322,10 @@ pub struct TriggerRefundRequest {
     /// The `sideEffects` field.
     pub side_effects: Option<RefundSideEffects>,
 }
-
-impl Serialize for TriggerRefundRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TriggerRefundRequest",
-                2 + usize::from(self.details.is_some())
-                    + usize::from(self.side_effects.is_some()),
-            )
-            .field("ecomOrderId", &self.ecom_order_id)
-            .field("payments", &self.payments)
-            .optional("details", &self.details)
-            .optional("sideEffects", &self.side_effects)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TriggerRefundRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TriggerRefundRequest {
-    const NAME: &'static str = "TriggerRefundRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "ecomOrderId" => rt::object::value(&mut map, &mut f0),
-                "payments" => rt::object::value(&mut map, &mut f1),
-                "details" => rt::object::nullable(&mut map, &mut f2),
-                "sideEffects" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    ecom_order_id: f0,
-                    payments: f1,
-                    details: f2,
-                    side_effects: f3,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "ecomOrderId"), (f1.is_none(), "payments")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    TriggerRefundRequest { "ecomOrderId" ecom_order_id : value field, "payments" payments
+    : value field, "details" details : nullable optional, "sideEffects" side_effects :
+    nullable optional, } required { ecom_order_id "ecomOrderId" payments "payments" }
 }
 
 /// The `TriggerRefundResponse` object.
@@ -15376,52 +7338,10 @@ pub struct TriggerRefundResponse {
     /// Payment ID's that the refund execution had failed for
     pub failed_payment_ids: Option<Vec<ItemMetadata>>,
 }
-
-impl Serialize for TriggerRefundResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TriggerRefundResponse",
-                usize::from(self.order_transactions.is_some())
-                    + usize::from(self.refund_id.is_some())
-                    + usize::from(self.failed_payment_ids.is_some()),
-            )
-            .optional("orderTransactions", &self.order_transactions)
-            .optional("refundId", &self.refund_id)
-            .optional("failedPaymentIds", &self.failed_payment_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TriggerRefundResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TriggerRefundResponse {
-    const NAME: &'static str = "TriggerRefundResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderTransactions" => {
-                    rt::object::nullable(&mut map, &mut out.order_transactions)
-                }
-                "refundId" => rt::object::nullable(&mut map, &mut out.refund_id),
-                "failedPaymentIds" => {
-                    rt::object::nullable(&mut map, &mut out.failed_payment_ids)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TriggerRefundResponse { "orderTransactions" order_transactions : nullable optional,
+    "refundId" refund_id : nullable optional, "failedPaymentIds" failed_payment_ids :
+    nullable optional, }
 }
 
 /// The `UpdateActivityRequest` object.
@@ -15434,63 +7354,10 @@ pub struct UpdateActivityRequest {
     /// The `activity` field.
     pub activity: PublicActivity,
 }
-
-impl Serialize for UpdateActivityRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "UpdateActivityRequest", 3)
-            .field("id", &self.id)
-            .field("activityId", &self.activity_id)
-            .field("activity", &self.activity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateActivityRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateActivityRequest {
-    const NAME: &'static str = "UpdateActivityRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "activityId" => rt::object::value(&mut map, &mut f1),
-                "activity" => rt::object::value(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1, f2) {
-            (Some(f0), Some(f1), Some(f2)) => {
-                Ok(Self {
-                    id: f0,
-                    activity_id: f1,
-                    activity: f2,
-                })
-            }
-            (f0, f1, f2) => {
-                Err(
-                    rt::object::missing(
-                        &[
-                            (f0.is_none(), "id"),
-                            (f1.is_none(), "activityId"),
-                            (f2.is_none(), "activity"),
-                        ],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    UpdateActivityRequest { "id" id : value field, "activityId" activity_id : value
+    field, "activity" activity : value field, } required { id "id" activity_id
+    "activityId" activity "activity" }
 }
 
 /// The `UpdateActivityResponse` object.
@@ -15499,42 +7366,8 @@ pub struct UpdateActivityResponse {
     /// The `order` field.
     pub order: Option<Order>,
 }
-
-impl Serialize for UpdateActivityResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateActivityResponse",
-                usize::from(self.order.is_some()),
-            )
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateActivityResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateActivityResponse {
-    const NAME: &'static str = "UpdateActivityResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateActivityResponse { "order" order : nullable optional, }
 }
 
 /// The `UpdateOrderLineItemRequest` object.
@@ -15545,50 +7378,9 @@ pub struct UpdateOrderLineItemRequest {
     /// The `lineItem` field.
     pub line_item: OrderLineItem,
 }
-
-impl Serialize for UpdateOrderLineItemRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "UpdateOrderLineItemRequest", 2)
-            .field("id", &self.id)
-            .field("lineItem", &self.line_item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateOrderLineItemRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateOrderLineItemRequest {
-    const NAME: &'static str = "UpdateOrderLineItemRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "lineItem" => rt::object::value(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => Ok(Self { id: f0, line_item: f1 }),
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "id"), (f1.is_none(), "lineItem")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    UpdateOrderLineItemRequest { "id" id : value field, "lineItem" line_item : value
+    field, } required { id "id" line_item "lineItem" }
 }
 
 /// The `UpdateOrderLineItemResponse` object.
@@ -15597,42 +7389,8 @@ pub struct UpdateOrderLineItemResponse {
     /// The `order` field.
     pub order: Option<Order>,
 }
-
-impl Serialize for UpdateOrderLineItemResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateOrderLineItemResponse",
-                usize::from(self.order.is_some()),
-            )
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateOrderLineItemResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateOrderLineItemResponse {
-    const NAME: &'static str = "UpdateOrderLineItemResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateOrderLineItemResponse { "order" order : nullable optional, }
 }
 
 /// The `UpdateOrderRequest` object.
@@ -15641,41 +7399,8 @@ pub struct UpdateOrderRequest {
     /// The `order` field.
     pub order: Order,
 }
-
-impl Serialize for UpdateOrderRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "UpdateOrderRequest", 1)
-            .field("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateOrderRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateOrderRequest {
-    const NAME: &'static str = "UpdateOrderRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { order: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "order")])),
-        }
-    }
+rt::object! {
+    UpdateOrderRequest { "order" order : value field, } required { order "order" }
 }
 
 /// The `UpdateOrderResponse` object.
@@ -15684,42 +7409,8 @@ pub struct UpdateOrderResponse {
     /// The `order` field.
     pub order: Option<Order>,
 }
-
-impl Serialize for UpdateOrderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateOrderResponse",
-                usize::from(self.order.is_some()),
-            )
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateOrderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateOrderResponse {
-    const NAME: &'static str = "UpdateOrderResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateOrderResponse { "order" order : nullable optional, }
 }
 
 /// The `UpdateOrderStatusRequest` object.
@@ -15730,50 +7421,9 @@ pub struct UpdateOrderStatusRequest {
     /// The `status` field.
     pub status: OrderStatus,
 }
-
-impl Serialize for UpdateOrderStatusRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "UpdateOrderStatusRequest", 2)
-            .field("orderId", &self.order_id)
-            .field("status", &self.status)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateOrderStatusRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateOrderStatusRequest {
-    const NAME: &'static str = "UpdateOrderStatusRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderId" => rt::object::value(&mut map, &mut f0),
-                "status" => rt::object::value(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => Ok(Self { order_id: f0, status: f1 }),
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "orderId"), (f1.is_none(), "status")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    UpdateOrderStatusRequest { "orderId" order_id : value field, "status" status : value
+    field, } required { order_id "orderId" status "status" }
 }
 
 /// The `UpdateOrderStatusResponse` object.
@@ -15782,42 +7432,8 @@ pub struct UpdateOrderStatusResponse {
     /// The `order` field.
     pub order: Option<Order>,
 }
-
-impl Serialize for UpdateOrderStatusResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateOrderStatusResponse",
-                usize::from(self.order.is_some()),
-            )
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateOrderStatusResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateOrderStatusResponse {
-    const NAME: &'static str = "UpdateOrderStatusResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateOrderStatusResponse { "order" order : nullable optional, }
 }
 
 /// User-defined payment method name.
@@ -15833,45 +7449,9 @@ pub struct UserDefinedPaymentMethodName {
     /// For example, `"Wire transfer"`, `"Money order"`, `"Venmo"` or any other custom name.
     pub custom: Option<String>,
 }
-
-impl Serialize for UserDefinedPaymentMethodName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UserDefinedPaymentMethodName",
-                usize::from(self.predefined.is_some())
-                    + usize::from(self.custom.is_some()),
-            )
-            .optional("predefined", &self.predefined)
-            .optional("custom", &self.custom)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UserDefinedPaymentMethodName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UserDefinedPaymentMethodName {
-    const NAME: &'static str = "UserDefinedPaymentMethodName";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "predefined" => rt::object::nullable(&mut map, &mut out.predefined),
-                "custom" => rt::object::nullable(&mut map, &mut out.custom),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UserDefinedPaymentMethodName { "predefined" predefined : nullable optional, "custom"
+    custom : nullable optional, }
 }
 
 /// The `V1ScheduledAction` object.
@@ -15882,47 +7462,9 @@ pub struct V1ScheduledAction {
     /// The date and time of the action.
     pub execution_date: Option<wix_rest_runtime::Timestamp>,
 }
-
-impl Serialize for V1ScheduledAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V1ScheduledAction",
-                usize::from(self.action_type.is_some())
-                    + usize::from(self.execution_date.is_some()),
-            )
-            .optional("actionType", &self.action_type)
-            .optional("executionDate", &self.execution_date)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V1ScheduledAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V1ScheduledAction {
-    const NAME: &'static str = "V1ScheduledAction";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "actionType" => rt::object::nullable(&mut map, &mut out.action_type),
-                "executionDate" => {
-                    rt::object::nullable(&mut map, &mut out.execution_date)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V1ScheduledAction { "actionType" action_type : nullable optional, "executionDate"
+    execution_date : nullable optional, }
 }
 
 /// The `V1ShippingInformation` object.
@@ -15942,56 +7484,11 @@ pub struct V1ShippingInformation {
     /// The `region` field.
     pub region: Option<ShippingRegion>,
 }
-
-impl Serialize for V1ShippingInformation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V1ShippingInformation",
-                usize::from(self.carrier_id.is_some()) + usize::from(self.code.is_some())
-                    + usize::from(self.title.is_some())
-                    + usize::from(self.logistics.is_some())
-                    + usize::from(self.cost.is_some())
-                    + usize::from(self.region.is_some()),
-            )
-            .optional("carrierId", &self.carrier_id)
-            .optional("code", &self.code)
-            .optional("title", &self.title)
-            .optional("logistics", &self.logistics)
-            .optional("cost", &self.cost)
-            .optional("region", &self.region)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V1ShippingInformation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V1ShippingInformation {
-    const NAME: &'static str = "V1ShippingInformation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "carrierId" => rt::object::nullable(&mut map, &mut out.carrier_id),
-                "code" => rt::object::nullable(&mut map, &mut out.code),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "logistics" => rt::object::nullable(&mut map, &mut out.logistics),
-                "cost" => rt::object::nullable(&mut map, &mut out.cost),
-                "region" => rt::object::nullable(&mut map, &mut out.region),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V1ShippingInformation { "carrierId" carrier_id : nullable optional, "code" code :
+    nullable optional, "title" title : nullable optional, "logistics" logistics :
+    nullable optional, "cost" cost : nullable optional, "region" region : nullable
+    optional, }
 }
 
 /// The `VoidAuthorizedPaymentsRequest` object.
@@ -16002,55 +7499,10 @@ pub struct VoidAuthorizedPaymentsRequest {
     /// Payment IDs
     pub payment_ids: Vec<String>,
 }
-
-impl Serialize for VoidAuthorizedPaymentsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "VoidAuthorizedPaymentsRequest", 2)
-            .field("ecomOrderId", &self.ecom_order_id)
-            .field("paymentIds", &self.payment_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VoidAuthorizedPaymentsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VoidAuthorizedPaymentsRequest {
-    const NAME: &'static str = "VoidAuthorizedPaymentsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "ecomOrderId" => rt::object::value(&mut map, &mut f0),
-                "paymentIds" => rt::object::value(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    ecom_order_id: f0,
-                    payment_ids: f1,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "ecomOrderId"), (f1.is_none(), "paymentIds")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    VoidAuthorizedPaymentsRequest { "ecomOrderId" ecom_order_id : value field,
+    "paymentIds" payment_ids : value field, } required { ecom_order_id "ecomOrderId"
+    payment_ids "paymentIds" }
 }
 
 /// The `VoidAuthorizedPaymentsResponse` object.
@@ -16059,44 +7511,9 @@ pub struct VoidAuthorizedPaymentsResponse {
     /// The `orderTransactions` field.
     pub order_transactions: Option<OrderTransactions>,
 }
-
-impl Serialize for VoidAuthorizedPaymentsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VoidAuthorizedPaymentsResponse",
-                usize::from(self.order_transactions.is_some()),
-            )
-            .optional("orderTransactions", &self.order_transactions)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VoidAuthorizedPaymentsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VoidAuthorizedPaymentsResponse {
-    const NAME: &'static str = "VoidAuthorizedPaymentsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderTransactions" => {
-                    rt::object::nullable(&mut map, &mut out.order_transactions)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VoidAuthorizedPaymentsResponse { "orderTransactions" order_transactions : nullable
+    optional, }
 }
 
 /// The `WixReceipt` object.
@@ -16107,47 +7524,9 @@ pub struct WixReceipt {
     /// Display number of receipt.
     pub display_number: Option<String>,
 }
-
-impl Serialize for WixReceipt {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "WixReceipt",
-                usize::from(self.receipt_id.is_some())
-                    + usize::from(self.display_number.is_some()),
-            )
-            .optional("receiptId", &self.receipt_id)
-            .optional("displayNumber", &self.display_number)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for WixReceipt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for WixReceipt {
-    const NAME: &'static str = "WixReceipt";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "receiptId" => rt::object::nullable(&mut map, &mut out.receipt_id),
-                "displayNumber" => {
-                    rt::object::nullable(&mut map, &mut out.display_number)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    WixReceipt { "receiptId" receipt_id : nullable optional, "displayNumber"
+    display_number : nullable optional, }
 }
 
 /// A webhook event of eCommerce Orders V1.

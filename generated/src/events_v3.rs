@@ -1384,62 +1384,12 @@ pub struct Address {
     /// Secondary address information (suite or apartment number and room number).
     pub address_line2: Option<String>,
 }
-
-impl Serialize for Address {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Address",
-                usize::from(self.street_address.is_some())
-                    + usize::from(self.address_line.is_some())
-                    + usize::from(self.country.is_some())
-                    + usize::from(self.subdivision.is_some())
-                    + usize::from(self.city.is_some())
-                    + usize::from(self.postal_code.is_some())
-                    + usize::from(self.address_line2.is_some()),
-            )
-            .optional("streetAddress", &self.street_address)
-            .optional("addressLine", &self.address_line)
-            .optional("country", &self.country)
-            .optional("subdivision", &self.subdivision)
-            .optional("city", &self.city)
-            .optional("postalCode", &self.postal_code)
-            .optional("addressLine2", &self.address_line2)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Address {
-    const NAME: &'static str = "Address";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "streetAddress" => {
-                    rt::object::nullable(&mut map, &mut out.street_address)
-                }
-                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
-                "country" => rt::object::nullable(&mut map, &mut out.country),
-                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
-                "city" => rt::object::nullable(&mut map, &mut out.city),
-                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
-                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Address { "streetAddress" street_address : nullable optional, "addressLine"
+    address_line : nullable optional, "country" country : nullable optional,
+    "subdivision" subdivision : nullable optional, "city" city : nullable optional,
+    "postalCode" postal_code : nullable optional, "addressLine2" address_line2 : nullable
+    optional, }
 }
 
 /// The `AgendaSettings` object.
@@ -1450,45 +1400,9 @@ pub struct AgendaSettings {
     /// The `pageUrl` field.
     pub page_url: Option<PageUrl>,
 }
-
-impl Serialize for AgendaSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AgendaSettings",
-                usize::from(self.enabled.is_some())
-                    + usize::from(self.page_url.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("pageUrl", &self.page_url)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AgendaSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AgendaSettings {
-    const NAME: &'static str = "AgendaSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
-                "pageUrl" => rt::object::nullable(&mut map, &mut out.page_url),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AgendaSettings { "enabled" enabled : nullable optional, "pageUrl" page_url : nullable
+    optional, }
 }
 
 /// The `Animation` object.
@@ -1505,55 +1419,10 @@ pub struct Animation {
     /// How quickly the node settles toward the pointer, in milliseconds (POINTER).
     pub transition_duration: Option<f64>,
 }
-
-impl Serialize for Animation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Animation",
-                usize::from(self.r#type.is_some()) + usize::from(self.entrance.is_some())
-                    + usize::from(self.r#loop.is_some())
-                    + usize::from(self.effect.is_some())
-                    + usize::from(self.transition_duration.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("entrance", &self.entrance)
-            .optional("loop", &self.r#loop)
-            .optional("effect", &self.effect)
-            .optional("transitionDuration", &self.transition_duration)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Animation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Animation {
-    const NAME: &'static str = "Animation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "entrance" => rt::object::nullable(&mut map, &mut out.entrance),
-                "loop" => rt::object::nullable(&mut map, &mut out.r#loop),
-                "effect" => rt::object::nullable(&mut map, &mut out.effect),
-                "transitionDuration" => {
-                    rt::object::nullable(&mut map, &mut out.transition_duration)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Animation { "type" r#type : nullable optional, "entrance" entrance : nullable
+    optional, "loop" r#loop : nullable optional, "effect" effect : nullable optional,
+    "transitionDuration" transition_duration : nullable optional, }
 }
 
 /// - `VIEW`: Animations that play while the node is in view.
@@ -1659,114 +1528,21 @@ pub struct AppEmbedData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for AppEmbedData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AppEmbedData",
-                usize::from(self.booking_data.is_some())
-                    + usize::from(self.event_data.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.item_id.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.image_src.is_some())
-                    + usize::from(self.url.is_some()) + usize::from(self.image.is_some())
-                    + usize::from(self.hide_image.is_some())
-                    + usize::from(self.hide_title.is_some())
-                    + usize::from(self.hide_price.is_some())
-                    + usize::from(self.hide_description.is_some())
-                    + usize::from(self.hide_date_time.is_some())
-                    + usize::from(self.hide_location.is_some())
-                    + usize::from(self.hide_duration.is_some())
-                    + usize::from(self.hide_button.is_some())
-                    + usize::from(self.hide_ribbon.is_some())
-                    + usize::from(self.button_styles.is_some())
-                    + usize::from(self.image_styles.is_some())
-                    + usize::from(self.ribbon_styles.is_some())
-                    + usize::from(self.card_styles.is_some())
-                    + usize::from(self.container_data.is_some())
-                    + usize::from(self.pricing_data.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("bookingData", &self.booking_data)
-            .optional("eventData", &self.event_data)
-            .optional("type", &self.r#type)
-            .optional("itemId", &self.item_id)
-            .optional("name", &self.name)
-            .optional("imageSrc", &self.image_src)
-            .optional("url", &self.url)
-            .optional("image", &self.image)
-            .optional("hideImage", &self.hide_image)
-            .optional("hideTitle", &self.hide_title)
-            .optional("hidePrice", &self.hide_price)
-            .optional("hideDescription", &self.hide_description)
-            .optional("hideDateTime", &self.hide_date_time)
-            .optional("hideLocation", &self.hide_location)
-            .optional("hideDuration", &self.hide_duration)
-            .optional("hideButton", &self.hide_button)
-            .optional("hideRibbon", &self.hide_ribbon)
-            .optional("buttonStyles", &self.button_styles)
-            .optional("imageStyles", &self.image_styles)
-            .optional("ribbonStyles", &self.ribbon_styles)
-            .optional("cardStyles", &self.card_styles)
-            .optional("containerData", &self.container_data)
-            .optional("pricingData", &self.pricing_data)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AppEmbedData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AppEmbedData {
-    const NAME: &'static str = "AppEmbedData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookingData" => rt::object::nullable(&mut map, &mut out.booking_data),
-                "eventData" => rt::object::nullable(&mut map, &mut out.event_data),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "itemId" => rt::object::nullable(&mut map, &mut out.item_id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "imageSrc" => rt::object::nullable(&mut map, &mut out.image_src),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "hideImage" => rt::object::nullable(&mut map, &mut out.hide_image),
-                "hideTitle" => rt::object::nullable(&mut map, &mut out.hide_title),
-                "hidePrice" => rt::object::nullable(&mut map, &mut out.hide_price),
-                "hideDescription" => {
-                    rt::object::nullable(&mut map, &mut out.hide_description)
-                }
-                "hideDateTime" => rt::object::nullable(&mut map, &mut out.hide_date_time),
-                "hideLocation" => rt::object::nullable(&mut map, &mut out.hide_location),
-                "hideDuration" => rt::object::nullable(&mut map, &mut out.hide_duration),
-                "hideButton" => rt::object::nullable(&mut map, &mut out.hide_button),
-                "hideRibbon" => rt::object::nullable(&mut map, &mut out.hide_ribbon),
-                "buttonStyles" => rt::object::nullable(&mut map, &mut out.button_styles),
-                "imageStyles" => rt::object::nullable(&mut map, &mut out.image_styles),
-                "ribbonStyles" => rt::object::nullable(&mut map, &mut out.ribbon_styles),
-                "cardStyles" => rt::object::nullable(&mut map, &mut out.card_styles),
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "pricingData" => rt::object::nullable(&mut map, &mut out.pricing_data),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AppEmbedData { "bookingData" booking_data : nullable optional, "eventData" event_data
+    : nullable optional, "type" r#type : nullable optional, "itemId" item_id : nullable
+    optional, "name" name : nullable optional, "imageSrc" image_src : nullable optional,
+    "url" url : nullable optional, "image" image : nullable optional, "hideImage"
+    hide_image : nullable optional, "hideTitle" hide_title : nullable optional,
+    "hidePrice" hide_price : nullable optional, "hideDescription" hide_description :
+    nullable optional, "hideDateTime" hide_date_time : nullable optional, "hideLocation"
+    hide_location : nullable optional, "hideDuration" hide_duration : nullable optional,
+    "hideButton" hide_button : nullable optional, "hideRibbon" hide_ribbon : nullable
+    optional, "buttonStyles" button_styles : nullable optional, "imageStyles"
+    image_styles : nullable optional, "ribbonStyles" ribbon_styles : nullable optional,
+    "cardStyles" card_styles : nullable optional, "containerData" container_data :
+    nullable optional, "pricingData" pricing_data : nullable optional, "animation"
+    animation : nullable optional, }
 }
 
 /// The `AudioData` object.
@@ -1789,67 +1565,12 @@ pub struct AudioData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for AudioData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AudioData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.audio.is_some())
-                    + usize::from(self.disable_download.is_some())
-                    + usize::from(self.cover_image.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.author_name.is_some())
-                    + usize::from(self.html.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("audio", &self.audio)
-            .optional("disableDownload", &self.disable_download)
-            .optional("coverImage", &self.cover_image)
-            .optional("name", &self.name)
-            .optional("authorName", &self.author_name)
-            .optional("html", &self.html)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AudioData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AudioData {
-    const NAME: &'static str = "AudioData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "audio" => rt::object::nullable(&mut map, &mut out.audio),
-                "disableDownload" => {
-                    rt::object::nullable(&mut map, &mut out.disable_download)
-                }
-                "coverImage" => rt::object::nullable(&mut map, &mut out.cover_image),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "authorName" => rt::object::nullable(&mut map, &mut out.author_name),
-                "html" => rt::object::nullable(&mut map, &mut out.html),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AudioData { "containerData" container_data : nullable optional, "audio" audio :
+    nullable optional, "disableDownload" disable_download : nullable optional,
+    "coverImage" cover_image : nullable optional, "name" name : nullable optional,
+    "authorName" author_name : nullable optional, "html" html : nullable optional,
+    "animation" animation : nullable optional, }
 }
 
 /// The `BackgroundImage` object.
@@ -1870,56 +1591,10 @@ pub struct BackgroundImage {
     /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
     pub blur: Option<f64>,
 }
-
-impl Serialize for BackgroundImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BackgroundImage",
-                usize::from(self.media.is_some()) + usize::from(self.opacity.is_some())
-                    + usize::from(self.scaling.is_some())
-                    + usize::from(self.position.is_some())
-                    + usize::from(self.overlay.is_some())
-                    + usize::from(self.blur.is_some()),
-            )
-            .optional("media", &self.media)
-            .optional("opacity", &self.opacity)
-            .optional("scaling", &self.scaling)
-            .optional("position", &self.position)
-            .optional("overlay", &self.overlay)
-            .optional("blur", &self.blur)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BackgroundImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BackgroundImage {
-    const NAME: &'static str = "BackgroundImage";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "opacity" => rt::object::nullable(&mut map, &mut out.opacity),
-                "scaling" => rt::object::nullable(&mut map, &mut out.scaling),
-                "position" => rt::object::nullable(&mut map, &mut out.position),
-                "overlay" => rt::object::nullable(&mut map, &mut out.overlay),
-                "blur" => rt::object::nullable(&mut map, &mut out.blur),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BackgroundImage { "media" media : nullable optional, "opacity" opacity : nullable
+    optional, "scaling" scaling : nullable optional, "position" position : nullable
+    optional, "overlay" overlay : nullable optional, "blur" blur : nullable optional, }
 }
 
 /// The `BlockquoteData` object.
@@ -1930,45 +1605,9 @@ pub struct BlockquoteData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for BlockquoteData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BlockquoteData",
-                usize::from(self.indentation.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("indentation", &self.indentation)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BlockquoteData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BlockquoteData {
-    const NAME: &'static str = "BlockquoteData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BlockquoteData { "indentation" indentation : nullable optional, "animation" animation
+    : nullable optional, }
 }
 
 /// The `BulkCancelEventsByFilterRequest` object.
@@ -1977,42 +1616,8 @@ pub struct BulkCancelEventsByFilterRequest {
     /// The `filter` field.
     pub filter: Option<CommonQueryV2>,
 }
-
-impl Serialize for BulkCancelEventsByFilterRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkCancelEventsByFilterRequest",
-                usize::from(self.filter.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCancelEventsByFilterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCancelEventsByFilterRequest {
-    const NAME: &'static str = "BulkCancelEventsByFilterRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkCancelEventsByFilterRequest { "filter" filter : nullable optional, }
 }
 
 /// The `BulkCancelEventsByFilterResponse` object.
@@ -2022,33 +1627,8 @@ pub struct BulkCancelEventsByFilterResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for BulkCancelEventsByFilterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCancelEventsByFilterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCancelEventsByFilterResponse {
-    const NAME: &'static str = "BulkCancelEventsByFilterResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkCancelEventsByFilterResponse {} unknown unknown_fields
 }
 
 /// The `BulkDeleteEventsByFilterRequest` object.
@@ -2057,42 +1637,8 @@ pub struct BulkDeleteEventsByFilterRequest {
     /// The `filter` field.
     pub filter: Option<CommonQueryV2>,
 }
-
-impl Serialize for BulkDeleteEventsByFilterRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkDeleteEventsByFilterRequest",
-                usize::from(self.filter.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDeleteEventsByFilterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDeleteEventsByFilterRequest {
-    const NAME: &'static str = "BulkDeleteEventsByFilterRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkDeleteEventsByFilterRequest { "filter" filter : nullable optional, }
 }
 
 /// The `BulkDeleteEventsByFilterResponse` object.
@@ -2102,33 +1648,8 @@ pub struct BulkDeleteEventsByFilterResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for BulkDeleteEventsByFilterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDeleteEventsByFilterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDeleteEventsByFilterResponse {
-    const NAME: &'static str = "BulkDeleteEventsByFilterResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkDeleteEventsByFilterResponse {} unknown unknown_fields
 }
 
 /// The `BulletedListData` object.
@@ -2141,48 +1662,9 @@ pub struct BulletedListData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for BulletedListData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulletedListData",
-                usize::from(self.indentation.is_some())
-                    + usize::from(self.offset.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("indentation", &self.indentation)
-            .optional("offset", &self.offset)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulletedListData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulletedListData {
-    const NAME: &'static str = "BulletedListData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulletedListData { "indentation" indentation : nullable optional, "offset" offset :
+    nullable optional, "animation" animation : nullable optional, }
 }
 
 /// The `ButtonData` object.
@@ -2201,57 +1683,10 @@ pub struct ButtonData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for ButtonData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ButtonData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.styles.is_some())
-                    + usize::from(self.text.is_some()) + usize::from(self.link.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("type", &self.r#type)
-            .optional("styles", &self.styles)
-            .optional("text", &self.text)
-            .optional("link", &self.link)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ButtonData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ButtonData {
-    const NAME: &'static str = "ButtonData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "styles" => rt::object::nullable(&mut map, &mut out.styles),
-                "text" => rt::object::nullable(&mut map, &mut out.text),
-                "link" => rt::object::nullable(&mut map, &mut out.link),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    ButtonData { "containerData" container_data : nullable optional, "type" r#type :
+    nullable optional, "styles" styles : nullable optional, "text" text : nullable
+    optional, "link" link : nullable optional, "animation" animation : nullable optional,
     }
 }
 
@@ -2263,44 +1698,8 @@ pub struct CalendarUrls {
     /// "Download ICS calendar file" URL.
     pub ics: Option<String>,
 }
-
-impl Serialize for CalendarUrls {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CalendarUrls",
-                usize::from(self.google.is_some()) + usize::from(self.ics.is_some()),
-            )
-            .optional("google", &self.google)
-            .optional("ics", &self.ics)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CalendarUrls {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CalendarUrls {
-    const NAME: &'static str = "CalendarUrls";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "google" => rt::object::nullable(&mut map, &mut out.google),
-                "ics" => rt::object::nullable(&mut map, &mut out.ics),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CalendarUrls { "google" google : nullable optional, "ics" ics : nullable optional, }
 }
 
 /// The `CancelEventRequest` object.
@@ -2311,48 +1710,9 @@ pub struct CancelEventRequest {
     /// Predefined sets of fields to return.
     pub fields: Option<Vec<RequestedFields>>,
 }
-
-impl Serialize for CancelEventRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CancelEventRequest",
-                1 + usize::from(self.fields.is_some()),
-            )
-            .field("eventId", &self.event_id)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CancelEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CancelEventRequest {
-    const NAME: &'static str = "CancelEventRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "eventId" => rt::object::value(&mut map, &mut f0),
-                "fields" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { event_id: f0, fields: f1 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "eventId")])),
-        }
-    }
+rt::object! {
+    CancelEventRequest { "eventId" event_id : value field, "fields" fields : nullable
+    optional, } required { event_id "eventId" }
 }
 
 /// The `CancelEventResponse` object.
@@ -2361,42 +1721,8 @@ pub struct CancelEventResponse {
     /// The `event` field.
     pub event: Option<WixEvent>,
 }
-
-impl Serialize for CancelEventResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CancelEventResponse",
-                usize::from(self.event.is_some()),
-            )
-            .optional("event", &self.event)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CancelEventResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CancelEventResponse {
-    const NAME: &'static str = "CancelEventResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "event" => rt::object::nullable(&mut map, &mut out.event),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CancelEventResponse { "event" event : nullable optional, }
 }
 
 /// Who cancelled the event and when. Returned only for cancelled events; carries PII.
@@ -2411,51 +1737,10 @@ pub struct Cancellation {
     /// Email of the canceller. Set only for user cancellations.
     pub actor_email: Option<String>,
 }
-
-impl Serialize for Cancellation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Cancellation",
-                usize::from(self.canceled_date.is_some())
-                    + usize::from(self.actor_type.is_some())
-                    + usize::from(self.actor_name.is_some())
-                    + usize::from(self.actor_email.is_some()),
-            )
-            .optional("canceledDate", &self.canceled_date)
-            .optional("actorType", &self.actor_type)
-            .optional("actorName", &self.actor_name)
-            .optional("actorEmail", &self.actor_email)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Cancellation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Cancellation {
-    const NAME: &'static str = "Cancellation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "canceledDate" => rt::object::nullable(&mut map, &mut out.canceled_date),
-                "actorType" => rt::object::nullable(&mut map, &mut out.actor_type),
-                "actorName" => rt::object::nullable(&mut map, &mut out.actor_name),
-                "actorEmail" => rt::object::nullable(&mut map, &mut out.actor_email),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Cancellation { "canceledDate" canceled_date : nullable optional, "actorType"
+    actor_type : nullable optional, "actorName" actor_name : nullable optional,
+    "actorEmail" actor_email : nullable optional, }
 }
 
 /// The `CardData` object.
@@ -2466,47 +1751,9 @@ pub struct CardData {
     /// The `backgroundImage` field.
     pub background_image: Option<BackgroundImage>,
 }
-
-impl Serialize for CardData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CardData",
-                usize::from(self.background.is_some())
-                    + usize::from(self.background_image.is_some()),
-            )
-            .optional("background", &self.background)
-            .optional("backgroundImage", &self.background_image)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CardData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CardData {
-    const NAME: &'static str = "CardData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "background" => rt::object::nullable(&mut map, &mut out.background),
-                "backgroundImage" => {
-                    rt::object::nullable(&mut map, &mut out.background_image)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CardData { "background" background : nullable optional, "backgroundImage"
+    background_image : nullable optional, }
 }
 
 /// The `CheckboxListData` object.
@@ -2519,48 +1766,9 @@ pub struct CheckboxListData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for CheckboxListData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CheckboxListData",
-                usize::from(self.indentation.is_some())
-                    + usize::from(self.offset.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("indentation", &self.indentation)
-            .optional("offset", &self.offset)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CheckboxListData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CheckboxListData {
-    const NAME: &'static str = "CheckboxListData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CheckboxListData { "indentation" indentation : nullable optional, "offset" offset :
+    nullable optional, "animation" animation : nullable optional, }
 }
 
 /// The `CheckoutFormMessages` object.
@@ -2573,50 +1781,10 @@ pub struct CheckoutFormMessages {
     /// The `confirmation` field.
     pub confirmation: Option<ResponseConfirmation>,
 }
-
-impl Serialize for CheckoutFormMessages {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CheckoutFormMessages",
-                usize::from(self.title.is_some())
-                    + usize::from(self.submit_action_label.is_some())
-                    + usize::from(self.confirmation.is_some()),
-            )
-            .optional("title", &self.title)
-            .optional("submitActionLabel", &self.submit_action_label)
-            .optional("confirmation", &self.confirmation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CheckoutFormMessages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CheckoutFormMessages {
-    const NAME: &'static str = "CheckoutFormMessages";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "submitActionLabel" => {
-                    rt::object::nullable(&mut map, &mut out.submit_action_label)
-                }
-                "confirmation" => rt::object::nullable(&mut map, &mut out.confirmation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CheckoutFormMessages { "title" title : nullable optional, "submitActionLabel"
+    submit_action_label : nullable optional, "confirmation" confirmation : nullable
+    optional, }
 }
 
 /// The `CloneEventRequest` object.
@@ -2631,62 +1799,10 @@ pub struct CloneEventRequest {
     /// Predefined sets of fields to return.
     pub fields: Option<Vec<RequestedFields>>,
 }
-
-impl Serialize for CloneEventRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CloneEventRequest",
-                1 + usize::from(self.event.is_some()) + usize::from(self.draft.is_some())
-                    + usize::from(self.fields.is_some()),
-            )
-            .field("eventId", &self.event_id)
-            .optional("event", &self.event)
-            .optional("draft", &self.draft)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CloneEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CloneEventRequest {
-    const NAME: &'static str = "CloneEventRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "eventId" => rt::object::value(&mut map, &mut f0),
-                "event" => rt::object::nullable(&mut map, &mut f1),
-                "draft" => rt::object::nullable(&mut map, &mut f2),
-                "fields" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    event_id: f0,
-                    event: f1,
-                    draft: f2,
-                    fields: f3,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "eventId")])),
-        }
-    }
+rt::object! {
+    CloneEventRequest { "eventId" event_id : value field, "event" event : nullable
+    optional, "draft" draft : nullable optional, "fields" fields : nullable optional, }
+    required { event_id "eventId" }
 }
 
 /// The `CloneEventResponse` object.
@@ -2695,42 +1811,8 @@ pub struct CloneEventResponse {
     /// The `event` field.
     pub event: Option<WixEvent>,
 }
-
-impl Serialize for CloneEventResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CloneEventResponse",
-                usize::from(self.event.is_some()),
-            )
-            .optional("event", &self.event)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CloneEventResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CloneEventResponse {
-    const NAME: &'static str = "CloneEventResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "event" => rt::object::nullable(&mut map, &mut out.event),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CloneEventResponse { "event" event : nullable optional, }
 }
 
 /// The `CodeBlockData` object.
@@ -2741,45 +1823,9 @@ pub struct CodeBlockData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for CodeBlockData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CodeBlockData",
-                usize::from(self.text_style.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("textStyle", &self.text_style)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CodeBlockData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CodeBlockData {
-    const NAME: &'static str = "CodeBlockData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CodeBlockData { "textStyle" text_style : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// The `CollapsibleListData` object.
@@ -2798,63 +1844,12 @@ pub struct CollapsibleListData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for CollapsibleListData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CollapsibleListData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.expand_only_one.is_some())
-                    + usize::from(self.initial_expanded_items.is_some())
-                    + usize::from(self.direction.is_some())
-                    + usize::from(self.is_qapage_data.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("expandOnlyOne", &self.expand_only_one)
-            .optional("initialExpandedItems", &self.initial_expanded_items)
-            .optional("direction", &self.direction)
-            .optional("isQapageData", &self.is_qapage_data)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CollapsibleListData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CollapsibleListData {
-    const NAME: &'static str = "CollapsibleListData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "expandOnlyOne" => {
-                    rt::object::nullable(&mut map, &mut out.expand_only_one)
-                }
-                "initialExpandedItems" => {
-                    rt::object::nullable(&mut map, &mut out.initial_expanded_items)
-                }
-                "direction" => rt::object::nullable(&mut map, &mut out.direction),
-                "isQapageData" => rt::object::nullable(&mut map, &mut out.is_qapage_data),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CollapsibleListData { "containerData" container_data : nullable optional,
+    "expandOnlyOne" expand_only_one : nullable optional, "initialExpandedItems"
+    initial_expanded_items : nullable optional, "direction" direction : nullable
+    optional, "isQapageData" is_qapage_data : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// At most one of `paging` is set (a oneOf group).
@@ -2872,47 +1867,9 @@ pub struct CommonQueryV2 {
     /// `[{"fieldName":"sortField1","order":"ASC"},{"fieldName":"sortField2","order":"DESC"}]`
     pub sort: Option<Vec<CommonSorting>>,
 }
-
-impl Serialize for CommonQueryV2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonQueryV2",
-                usize::from(self.paging.is_some()) + usize::from(self.filter.is_some())
-                    + usize::from(self.sort.is_some()),
-            )
-            .optional("paging", &self.paging)
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CommonQueryV2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CommonQueryV2 {
-    const NAME: &'static str = "CommonQueryV2";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paging" => rt::object::nullable(&mut map, &mut out.paging),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonQueryV2 { "paging" paging : nullable optional, "filter" filter : nullable
+    optional, "sort" sort : nullable optional, }
 }
 
 /// - `MEETING`: Guests can do some actions during the conference, for example talk, turn on their camera and show their screen.
@@ -2975,49 +1932,9 @@ pub struct CountEventsByStatusRequest {
     /// **Note:** This parameter requires the `WIX_EVENTS.READ_DRAFT_EVENTS` permission.
     pub include_drafts: Option<bool>,
 }
-
-impl Serialize for CountEventsByStatusRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CountEventsByStatusRequest",
-                usize::from(self.filter.is_some()) + usize::from(self.facet.is_some())
-                    + usize::from(self.include_drafts.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .optional("facet", &self.facet)
-            .optional("includeDrafts", &self.include_drafts)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CountEventsByStatusRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CountEventsByStatusRequest {
-    const NAME: &'static str = "CountEventsByStatusRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "facet" => rt::object::nullable(&mut map, &mut out.facet),
-                "includeDrafts" => {
-                    rt::object::nullable(&mut map, &mut out.include_drafts)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CountEventsByStatusRequest { "filter" filter : nullable optional, "facet" facet :
+    nullable optional, "includeDrafts" include_drafts : nullable optional, }
 }
 
 /// The `CountEventsByStatusResponse` object.
@@ -3028,47 +1945,9 @@ pub struct CountEventsByStatusResponse {
     /// Filter facets.
     pub facets: Option<std::collections::BTreeMap<String, FacetCounts>>,
 }
-
-impl Serialize for CountEventsByStatusResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CountEventsByStatusResponse",
-                usize::from(self.paging_metadata.is_some())
-                    + usize::from(self.facets.is_some()),
-            )
-            .optional("pagingMetadata", &self.paging_metadata)
-            .optional("facets", &self.facets)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CountEventsByStatusResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CountEventsByStatusResponse {
-    const NAME: &'static str = "CountEventsByStatusResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "pagingMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.paging_metadata)
-                }
-                "facets" => rt::object::nullable(&mut map, &mut out.facets),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CountEventsByStatusResponse { "pagingMetadata" paging_metadata : nullable optional,
+    "facets" facets : nullable optional, }
 }
 
 /// The `CreateEventRequest` object.
@@ -3081,58 +1960,9 @@ pub struct CreateEventRequest {
     /// Predefined sets of fields to return.
     pub fields: Option<Vec<RequestedFields>>,
 }
-
-impl Serialize for CreateEventRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateEventRequest",
-                1 + usize::from(self.draft.is_some())
-                    + usize::from(self.fields.is_some()),
-            )
-            .field("event", &self.event)
-            .optional("draft", &self.draft)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateEventRequest {
-    const NAME: &'static str = "CreateEventRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "event" => rt::object::value(&mut map, &mut f0),
-                "draft" => rt::object::nullable(&mut map, &mut f1),
-                "fields" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    event: f0,
-                    draft: f1,
-                    fields: f2,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "event")])),
-        }
-    }
+rt::object! {
+    CreateEventRequest { "event" event : value field, "draft" draft : nullable optional,
+    "fields" fields : nullable optional, } required { event "event" }
 }
 
 /// The `CreateEventResponse` object.
@@ -3141,42 +1971,8 @@ pub struct CreateEventResponse {
     /// The `event` field.
     pub event: Option<WixEvent>,
 }
-
-impl Serialize for CreateEventResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateEventResponse",
-                usize::from(self.event.is_some()),
-            )
-            .optional("event", &self.event)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateEventResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateEventResponse {
-    const NAME: &'static str = "CreateEventResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "event" => rt::object::nullable(&mut map, &mut out.event),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateEventResponse { "event" event : nullable optional, }
 }
 
 /// The `DateAndTimeSettings` object.
@@ -3211,77 +2007,14 @@ pub struct DateAndTimeSettings {
     /// The `formatted` field.
     pub formatted: Option<Formatted>,
 }
-
-impl Serialize for DateAndTimeSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DateAndTimeSettings",
-                usize::from(self.date_and_time_tbd.is_some())
-                    + usize::from(self.date_and_time_tbd_message.is_some())
-                    + usize::from(self.start_date.is_some())
-                    + usize::from(self.end_date.is_some())
-                    + usize::from(self.time_zone_id.is_some())
-                    + usize::from(self.hide_end_date.is_some())
-                    + usize::from(self.show_time_zone.is_some())
-                    + usize::from(self.recurrence_status.is_some())
-                    + usize::from(self.recurring_events.is_some())
-                    + usize::from(self.formatted.is_some()),
-            )
-            .optional("dateAndTimeTbd", &self.date_and_time_tbd)
-            .optional("dateAndTimeTbdMessage", &self.date_and_time_tbd_message)
-            .optional("startDate", &self.start_date)
-            .optional("endDate", &self.end_date)
-            .optional("timeZoneId", &self.time_zone_id)
-            .optional("hideEndDate", &self.hide_end_date)
-            .optional("showTimeZone", &self.show_time_zone)
-            .optional("recurrenceStatus", &self.recurrence_status)
-            .optional("recurringEvents", &self.recurring_events)
-            .optional("formatted", &self.formatted)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DateAndTimeSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DateAndTimeSettings {
-    const NAME: &'static str = "DateAndTimeSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "dateAndTimeTbd" => {
-                    rt::object::nullable(&mut map, &mut out.date_and_time_tbd)
-                }
-                "dateAndTimeTbdMessage" => {
-                    rt::object::nullable(&mut map, &mut out.date_and_time_tbd_message)
-                }
-                "startDate" => rt::object::nullable(&mut map, &mut out.start_date),
-                "endDate" => rt::object::nullable(&mut map, &mut out.end_date),
-                "timeZoneId" => rt::object::nullable(&mut map, &mut out.time_zone_id),
-                "hideEndDate" => rt::object::nullable(&mut map, &mut out.hide_end_date),
-                "showTimeZone" => rt::object::nullable(&mut map, &mut out.show_time_zone),
-                "recurrenceStatus" => {
-                    rt::object::nullable(&mut map, &mut out.recurrence_status)
-                }
-                "recurringEvents" => {
-                    rt::object::nullable(&mut map, &mut out.recurring_events)
-                }
-                "formatted" => rt::object::nullable(&mut map, &mut out.formatted),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DateAndTimeSettings { "dateAndTimeTbd" date_and_time_tbd : nullable optional,
+    "dateAndTimeTbdMessage" date_and_time_tbd_message : nullable optional, "startDate"
+    start_date : nullable optional, "endDate" end_date : nullable optional, "timeZoneId"
+    time_zone_id : nullable optional, "hideEndDate" hide_end_date : nullable optional,
+    "showTimeZone" show_time_zone : nullable optional, "recurrenceStatus"
+    recurrence_status : nullable optional, "recurringEvents" recurring_events : nullable
+    optional, "formatted" formatted : nullable optional, }
 }
 
 /// Adds appearence changes to text
@@ -3320,96 +2053,17 @@ pub struct Decoration {
     /// The `type` field.
     pub r#type: Option<DecorationType>,
 }
-
-impl Serialize for Decoration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Decoration",
-                usize::from(self.anchor_data.is_some())
-                    + usize::from(self.color_data.is_some())
-                    + usize::from(self.link_data.is_some())
-                    + usize::from(self.mention_data.is_some())
-                    + usize::from(self.font_size_data.is_some())
-                    + usize::from(self.font_weight_value.is_some())
-                    + usize::from(self.italic_data.is_some())
-                    + usize::from(self.underline_data.is_some())
-                    + usize::from(self.spoiler_data.is_some())
-                    + usize::from(self.strikethrough_data.is_some())
-                    + usize::from(self.superscript_data.is_some())
-                    + usize::from(self.subscript_data.is_some())
-                    + usize::from(self.font_family_data.is_some())
-                    + usize::from(self.sketch_data.is_some())
-                    + usize::from(self.r#type.is_some()),
-            )
-            .optional("anchorData", &self.anchor_data)
-            .optional("colorData", &self.color_data)
-            .optional("linkData", &self.link_data)
-            .optional("mentionData", &self.mention_data)
-            .optional("fontSizeData", &self.font_size_data)
-            .optional("fontWeightValue", &self.font_weight_value)
-            .optional("italicData", &self.italic_data)
-            .optional("underlineData", &self.underline_data)
-            .optional("spoilerData", &self.spoiler_data)
-            .optional("strikethroughData", &self.strikethrough_data)
-            .optional("superscriptData", &self.superscript_data)
-            .optional("subscriptData", &self.subscript_data)
-            .optional("fontFamilyData", &self.font_family_data)
-            .optional("sketchData", &self.sketch_data)
-            .optional("type", &self.r#type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Decoration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Decoration {
-    const NAME: &'static str = "Decoration";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "anchorData" => rt::object::nullable(&mut map, &mut out.anchor_data),
-                "colorData" => rt::object::nullable(&mut map, &mut out.color_data),
-                "linkData" => rt::object::nullable(&mut map, &mut out.link_data),
-                "mentionData" => rt::object::nullable(&mut map, &mut out.mention_data),
-                "fontSizeData" => rt::object::nullable(&mut map, &mut out.font_size_data),
-                "fontWeightValue" => {
-                    rt::object::nullable(&mut map, &mut out.font_weight_value)
-                }
-                "italicData" => rt::object::nullable(&mut map, &mut out.italic_data),
-                "underlineData" => {
-                    rt::object::nullable(&mut map, &mut out.underline_data)
-                }
-                "spoilerData" => rt::object::nullable(&mut map, &mut out.spoiler_data),
-                "strikethroughData" => {
-                    rt::object::nullable(&mut map, &mut out.strikethrough_data)
-                }
-                "superscriptData" => {
-                    rt::object::nullable(&mut map, &mut out.superscript_data)
-                }
-                "subscriptData" => {
-                    rt::object::nullable(&mut map, &mut out.subscript_data)
-                }
-                "fontFamilyData" => {
-                    rt::object::nullable(&mut map, &mut out.font_family_data)
-                }
-                "sketchData" => rt::object::nullable(&mut map, &mut out.sketch_data),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Decoration { "anchorData" anchor_data : nullable optional, "colorData" color_data :
+    nullable optional, "linkData" link_data : nullable optional, "mentionData"
+    mention_data : nullable optional, "fontSizeData" font_size_data : nullable optional,
+    "fontWeightValue" font_weight_value : nullable optional, "italicData" italic_data :
+    nullable optional, "underlineData" underline_data : nullable optional, "spoilerData"
+    spoiler_data : nullable optional, "strikethroughData" strikethrough_data : nullable
+    optional, "superscriptData" superscript_data : nullable optional, "subscriptData"
+    subscript_data : nullable optional, "fontFamilyData" font_family_data : nullable
+    optional, "sketchData" sketch_data : nullable optional, "type" r#type : nullable
+    optional, }
 }
 
 /// The `DeleteEventResponse` object.
@@ -3418,42 +2072,8 @@ pub struct DeleteEventResponse {
     /// Deleted event ID.
     pub event_id: Option<String>,
 }
-
-impl Serialize for DeleteEventResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DeleteEventResponse",
-                usize::from(self.event_id.is_some()),
-            )
-            .optional("eventId", &self.event_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteEventResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeleteEventResponse {
-    const NAME: &'static str = "DeleteEventResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeleteEventResponse { "eventId" event_id : nullable optional, }
 }
 
 /// The `Design` object.
@@ -3464,44 +2084,8 @@ pub struct Design {
     /// The `options` field.
     pub options: Option<OptionDesign>,
 }
-
-impl Serialize for Design {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Design",
-                usize::from(self.poll.is_some()) + usize::from(self.options.is_some()),
-            )
-            .optional("poll", &self.poll)
-            .optional("options", &self.options)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Design {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Design {
-    const NAME: &'static str = "Design";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "poll" => rt::object::nullable(&mut map, &mut out.poll),
-                "options" => rt::object::nullable(&mut map, &mut out.options),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Design { "poll" poll : nullable optional, "options" options : nullable optional, }
 }
 
 /// The `Dimensions` object.
@@ -3514,50 +2098,9 @@ pub struct Dimensions {
     /// An array representing the minimum width of each column in pixels.
     pub cols_min_width: Option<Vec<f64>>,
 }
-
-impl Serialize for Dimensions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Dimensions",
-                usize::from(self.cols_width_ratio.is_some())
-                    + usize::from(self.rows_height.is_some())
-                    + usize::from(self.cols_min_width.is_some()),
-            )
-            .optional("colsWidthRatio", &self.cols_width_ratio)
-            .optional("rowsHeight", &self.rows_height)
-            .optional("colsMinWidth", &self.cols_min_width)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Dimensions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Dimensions {
-    const NAME: &'static str = "Dimensions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "colsWidthRatio" => {
-                    rt::object::nullable(&mut map, &mut out.cols_width_ratio)
-                }
-                "rowsHeight" => rt::object::nullable(&mut map, &mut out.rows_height),
-                "colsMinWidth" => rt::object::nullable(&mut map, &mut out.cols_min_width),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Dimensions { "colsWidthRatio" cols_width_ratio : nullable optional, "rowsHeight"
+    rows_height : nullable optional, "colsMinWidth" cols_min_width : nullable optional, }
 }
 
 /// The `DividerData` object.
@@ -3576,59 +2119,11 @@ pub struct DividerData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for DividerData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DividerData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.line_style.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.alignment.is_some())
-                    + usize::from(self.styles.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("lineStyle", &self.line_style)
-            .optional("width", &self.width)
-            .optional("alignment", &self.alignment)
-            .optional("styles", &self.styles)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DividerData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DividerData {
-    const NAME: &'static str = "DividerData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "lineStyle" => rt::object::nullable(&mut map, &mut out.line_style),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "alignment" => rt::object::nullable(&mut map, &mut out.alignment),
-                "styles" => rt::object::nullable(&mut map, &mut out.styles),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DividerData { "containerData" container_data : nullable optional, "lineStyle"
+    line_style : nullable optional, "width" width : nullable optional, "alignment"
+    alignment : nullable optional, "styles" styles : nullable optional, "animation"
+    animation : nullable optional, }
 }
 
 /// The `DocumentStyle` object.
@@ -3653,66 +2148,13 @@ pub struct DocumentStyle {
     /// The `codeBlock` field.
     pub code_block: Option<TextNodeStyle>,
 }
-
-impl Serialize for DocumentStyle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DocumentStyle",
-                usize::from(self.header_one.is_some())
-                    + usize::from(self.header_two.is_some())
-                    + usize::from(self.header_three.is_some())
-                    + usize::from(self.header_four.is_some())
-                    + usize::from(self.header_five.is_some())
-                    + usize::from(self.header_six.is_some())
-                    + usize::from(self.paragraph.is_some())
-                    + usize::from(self.blockquote.is_some())
-                    + usize::from(self.code_block.is_some()),
-            )
-            .optional("headerOne", &self.header_one)
-            .optional("headerTwo", &self.header_two)
-            .optional("headerThree", &self.header_three)
-            .optional("headerFour", &self.header_four)
-            .optional("headerFive", &self.header_five)
-            .optional("headerSix", &self.header_six)
-            .optional("paragraph", &self.paragraph)
-            .optional("blockquote", &self.blockquote)
-            .optional("codeBlock", &self.code_block)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DocumentStyle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DocumentStyle {
-    const NAME: &'static str = "DocumentStyle";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "headerOne" => rt::object::nullable(&mut map, &mut out.header_one),
-                "headerTwo" => rt::object::nullable(&mut map, &mut out.header_two),
-                "headerThree" => rt::object::nullable(&mut map, &mut out.header_three),
-                "headerFour" => rt::object::nullable(&mut map, &mut out.header_four),
-                "headerFive" => rt::object::nullable(&mut map, &mut out.header_five),
-                "headerSix" => rt::object::nullable(&mut map, &mut out.header_six),
-                "paragraph" => rt::object::nullable(&mut map, &mut out.paragraph),
-                "blockquote" => rt::object::nullable(&mut map, &mut out.blockquote),
-                "codeBlock" => rt::object::nullable(&mut map, &mut out.code_block),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DocumentStyle { "headerOne" header_one : nullable optional, "headerTwo" header_two :
+    nullable optional, "headerThree" header_three : nullable optional, "headerFour"
+    header_four : nullable optional, "headerFive" header_five : nullable optional,
+    "headerSix" header_six : nullable optional, "paragraph" paragraph : nullable
+    optional, "blockquote" blockquote : nullable optional, "codeBlock" code_block :
+    nullable optional, }
 }
 
 /// The `EmbedData` object.
@@ -3727,53 +2169,10 @@ pub struct EmbedData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for EmbedData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "EmbedData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.oembed.is_some())
-                    + usize::from(self.src.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("oembed", &self.oembed)
-            .optional("src", &self.src)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EmbedData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for EmbedData {
-    const NAME: &'static str = "EmbedData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "oembed" => rt::object::nullable(&mut map, &mut out.oembed),
-                "src" => rt::object::nullable(&mut map, &mut out.src),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    EmbedData { "containerData" container_data : nullable optional, "oembed" oembed :
+    nullable optional, "src" src : nullable optional, "animation" animation : nullable
+    optional, }
 }
 
 /// The `EventCanceled` object.
@@ -3790,54 +2189,10 @@ pub struct EventCanceled {
     /// Whether at least 1 guest is registered to the event with any attendance status.
     pub has_guests: Option<bool>,
 }
-
-impl Serialize for EventCanceled {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "EventCanceled",
-                usize::from(self.timestamp.is_some())
-                    + usize::from(self.event_id.is_some())
-                    + usize::from(self.title.is_some())
-                    + usize::from(self.user_id.is_some())
-                    + usize::from(self.has_guests.is_some()),
-            )
-            .optional("timestamp", &self.timestamp)
-            .optional("eventId", &self.event_id)
-            .optional("title", &self.title)
-            .optional("userId", &self.user_id)
-            .optional("hasGuests", &self.has_guests)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EventCanceled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for EventCanceled {
-    const NAME: &'static str = "EventCanceled";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "timestamp" => rt::object::nullable(&mut map, &mut out.timestamp),
-                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "userId" => rt::object::nullable(&mut map, &mut out.user_id),
-                "hasGuests" => rt::object::nullable(&mut map, &mut out.has_guests),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    EventCanceled { "timestamp" timestamp : nullable optional, "eventId" event_id :
+    nullable optional, "title" title : nullable optional, "userId" user_id : nullable
+    optional, "hasGuests" has_guests : nullable optional, }
 }
 
 /// The `EventCloned` object.
@@ -3866,77 +2221,14 @@ pub struct EventCloned {
     /// Value represents ticket definition ID in the newly event.
     pub ticket_definitions: Option<std::collections::BTreeMap<String, String>>,
 }
-
-impl Serialize for EventCloned {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "EventCloned",
-                usize::from(self.timestamp.is_some())
-                    + usize::from(self.event_id.is_some())
-                    + usize::from(self.location.is_some())
-                    + usize::from(self.date_and_time_settings.is_some())
-                    + usize::from(self.title.is_some())
-                    + usize::from(self.user_id.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.derived_from_instance_id.is_some())
-                    + usize::from(self.derived_from_event_id.is_some())
-                    + usize::from(self.ticket_definitions.is_some()),
-            )
-            .optional("timestamp", &self.timestamp)
-            .optional("eventId", &self.event_id)
-            .optional("location", &self.location)
-            .optional("dateAndTimeSettings", &self.date_and_time_settings)
-            .optional("title", &self.title)
-            .optional("userId", &self.user_id)
-            .optional("status", &self.status)
-            .optional("derivedFromInstanceId", &self.derived_from_instance_id)
-            .optional("derivedFromEventId", &self.derived_from_event_id)
-            .optional("ticketDefinitions", &self.ticket_definitions)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EventCloned {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for EventCloned {
-    const NAME: &'static str = "EventCloned";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "timestamp" => rt::object::nullable(&mut map, &mut out.timestamp),
-                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
-                "location" => rt::object::nullable(&mut map, &mut out.location),
-                "dateAndTimeSettings" => {
-                    rt::object::nullable(&mut map, &mut out.date_and_time_settings)
-                }
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "userId" => rt::object::nullable(&mut map, &mut out.user_id),
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "derivedFromInstanceId" => {
-                    rt::object::nullable(&mut map, &mut out.derived_from_instance_id)
-                }
-                "derivedFromEventId" => {
-                    rt::object::nullable(&mut map, &mut out.derived_from_event_id)
-                }
-                "ticketDefinitions" => {
-                    rt::object::nullable(&mut map, &mut out.ticket_definitions)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    EventCloned { "timestamp" timestamp : nullable optional, "eventId" event_id :
+    nullable optional, "location" location : nullable optional, "dateAndTimeSettings"
+    date_and_time_settings : nullable optional, "title" title : nullable optional,
+    "userId" user_id : nullable optional, "status" status : nullable optional,
+    "derivedFromInstanceId" derived_from_instance_id : nullable optional,
+    "derivedFromEventId" derived_from_event_id : nullable optional, "ticketDefinitions"
+    ticket_definitions : nullable optional, }
 }
 
 /// Kept as it came: the event carries no entity.
@@ -3946,33 +2238,8 @@ pub struct EventDeletedPayload {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for EventDeletedPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for EventDeletedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for EventDeletedPayload {
-    const NAME: &'static str = "EventDeletedPayload";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    EventDeletedPayload {} unknown unknown_fields
 }
 
 /// The `EventDisplaySettings` object.
@@ -3983,49 +2250,9 @@ pub struct EventDisplaySettings {
     /// Disables event details page visibility. If event has an external registration configured visitors will be redirected from this page.
     pub hide_event_details_page: Option<bool>,
 }
-
-impl Serialize for EventDisplaySettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "EventDisplaySettings",
-                usize::from(self.hide_event_details_button.is_some())
-                    + usize::from(self.hide_event_details_page.is_some()),
-            )
-            .optional("hideEventDetailsButton", &self.hide_event_details_button)
-            .optional("hideEventDetailsPage", &self.hide_event_details_page)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EventDisplaySettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for EventDisplaySettings {
-    const NAME: &'static str = "EventDisplaySettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "hideEventDetailsButton" => {
-                    rt::object::nullable(&mut map, &mut out.hide_event_details_button)
-                }
-                "hideEventDetailsPage" => {
-                    rt::object::nullable(&mut map, &mut out.hide_event_details_page)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    EventDisplaySettings { "hideEventDetailsButton" hide_event_details_button : nullable
+    optional, "hideEventDetailsPage" hide_event_details_page : nullable optional, }
 }
 
 /// The `EventEnded` object.
@@ -4038,48 +2265,9 @@ pub struct EventEnded {
     /// Whether at least 1 guest is registered to the event with any attendance status.
     pub has_guests: Option<bool>,
 }
-
-impl Serialize for EventEnded {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "EventEnded",
-                usize::from(self.timestamp.is_some())
-                    + usize::from(self.event_id.is_some())
-                    + usize::from(self.has_guests.is_some()),
-            )
-            .optional("timestamp", &self.timestamp)
-            .optional("eventId", &self.event_id)
-            .optional("hasGuests", &self.has_guests)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EventEnded {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for EventEnded {
-    const NAME: &'static str = "EventEnded";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "timestamp" => rt::object::nullable(&mut map, &mut out.timestamp),
-                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
-                "hasGuests" => rt::object::nullable(&mut map, &mut out.has_guests),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    EventEnded { "timestamp" timestamp : nullable optional, "eventId" event_id : nullable
+    optional, "hasGuests" has_guests : nullable optional, }
 }
 
 /// The `EventPublished` object.
@@ -4107,75 +2295,14 @@ pub struct EventPublished {
     /// The `registration` field.
     pub registration: Option<Registration>,
 }
-
-impl Serialize for EventPublished {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "EventPublished",
-                usize::from(self.timestamp.is_some())
-                    + usize::from(self.event_id.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.derived_from_event_id.is_some())
-                    + usize::from(self.title.is_some())
-                    + usize::from(self.short_description.is_some())
-                    + usize::from(self.location.is_some())
-                    + usize::from(self.date_and_time_settings.is_some())
-                    + usize::from(self.event_page_url.is_some())
-                    + usize::from(self.registration.is_some()),
-            )
-            .optional("timestamp", &self.timestamp)
-            .optional("eventId", &self.event_id)
-            .optional("status", &self.status)
-            .optional("derivedFromEventId", &self.derived_from_event_id)
-            .optional("title", &self.title)
-            .optional("shortDescription", &self.short_description)
-            .optional("location", &self.location)
-            .optional("dateAndTimeSettings", &self.date_and_time_settings)
-            .optional("eventPageUrl", &self.event_page_url)
-            .optional("registration", &self.registration)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EventPublished {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for EventPublished {
-    const NAME: &'static str = "EventPublished";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "timestamp" => rt::object::nullable(&mut map, &mut out.timestamp),
-                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "derivedFromEventId" => {
-                    rt::object::nullable(&mut map, &mut out.derived_from_event_id)
-                }
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "shortDescription" => {
-                    rt::object::nullable(&mut map, &mut out.short_description)
-                }
-                "location" => rt::object::nullable(&mut map, &mut out.location),
-                "dateAndTimeSettings" => {
-                    rt::object::nullable(&mut map, &mut out.date_and_time_settings)
-                }
-                "eventPageUrl" => rt::object::nullable(&mut map, &mut out.event_page_url),
-                "registration" => rt::object::nullable(&mut map, &mut out.registration),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    EventPublished { "timestamp" timestamp : nullable optional, "eventId" event_id :
+    nullable optional, "status" status : nullable optional, "derivedFromEventId"
+    derived_from_event_id : nullable optional, "title" title : nullable optional,
+    "shortDescription" short_description : nullable optional, "location" location :
+    nullable optional, "dateAndTimeSettings" date_and_time_settings : nullable optional,
+    "eventPageUrl" event_page_url : nullable optional, "registration" registration :
+    nullable optional, }
 }
 
 /// The `EventReminder` object.
@@ -4198,65 +2325,12 @@ pub struct EventReminder {
     /// Whether at least 1 guest is registered to the event with any attendance status.
     pub has_guests: Option<bool>,
 }
-
-impl Serialize for EventReminder {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "EventReminder",
-                usize::from(self.timestamp.is_some())
-                    + usize::from(self.event_id.is_some())
-                    + usize::from(self.location.is_some())
-                    + usize::from(self.date_and_time_settings.is_some())
-                    + usize::from(self.title.is_some())
-                    + usize::from(self.user_id.is_some())
-                    + usize::from(self.starts_in.is_some())
-                    + usize::from(self.has_guests.is_some()),
-            )
-            .optional("timestamp", &self.timestamp)
-            .optional("eventId", &self.event_id)
-            .optional("location", &self.location)
-            .optional("dateAndTimeSettings", &self.date_and_time_settings)
-            .optional("title", &self.title)
-            .optional("userId", &self.user_id)
-            .optional("startsIn", &self.starts_in)
-            .optional("hasGuests", &self.has_guests)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EventReminder {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for EventReminder {
-    const NAME: &'static str = "EventReminder";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "timestamp" => rt::object::nullable(&mut map, &mut out.timestamp),
-                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
-                "location" => rt::object::nullable(&mut map, &mut out.location),
-                "dateAndTimeSettings" => {
-                    rt::object::nullable(&mut map, &mut out.date_and_time_settings)
-                }
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "userId" => rt::object::nullable(&mut map, &mut out.user_id),
-                "startsIn" => rt::object::nullable(&mut map, &mut out.starts_in),
-                "hasGuests" => rt::object::nullable(&mut map, &mut out.has_guests),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    EventReminder { "timestamp" timestamp : nullable optional, "eventId" event_id :
+    nullable optional, "location" location : nullable optional, "dateAndTimeSettings"
+    date_and_time_settings : nullable optional, "title" title : nullable optional,
+    "userId" user_id : nullable optional, "startsIn" starts_in : nullable optional,
+    "hasGuests" has_guests : nullable optional, }
 }
 
 /// The `EventStarted` object.
@@ -4269,48 +2343,9 @@ pub struct EventStarted {
     /// Whether at least 1 guest is registered to the event with any attendance status.
     pub has_guests: Option<bool>,
 }
-
-impl Serialize for EventStarted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "EventStarted",
-                usize::from(self.timestamp.is_some())
-                    + usize::from(self.event_id.is_some())
-                    + usize::from(self.has_guests.is_some()),
-            )
-            .optional("timestamp", &self.timestamp)
-            .optional("eventId", &self.event_id)
-            .optional("hasGuests", &self.has_guests)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EventStarted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for EventStarted {
-    const NAME: &'static str = "EventStarted";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "timestamp" => rt::object::nullable(&mut map, &mut out.timestamp),
-                "eventId" => rt::object::nullable(&mut map, &mut out.event_id),
-                "hasGuests" => rt::object::nullable(&mut map, &mut out.has_guests),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    EventStarted { "timestamp" timestamp : nullable optional, "eventId" event_id :
+    nullable optional, "hasGuests" has_guests : nullable optional, }
 }
 
 /// The `EventsMoney` object.
@@ -4325,47 +2360,9 @@ pub struct EventsMoney {
     /// Monetary amount. Decimal string with a period as a decimal separator (e.g., 3.99). Optionally, starts with a single (-), to indicate that the amount is negative.
     pub value: Option<String>,
 }
-
-impl Serialize for EventsMoney {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "EventsMoney",
-                usize::from(self.amount.is_some()) + usize::from(self.currency.is_some())
-                    + usize::from(self.value.is_some()),
-            )
-            .optional("amount", &self.amount)
-            .optional("currency", &self.currency)
-            .optional("value", &self.value)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EventsMoney {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for EventsMoney {
-    const NAME: &'static str = "EventsMoney";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "currency" => rt::object::nullable(&mut map, &mut out.currency),
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    EventsMoney { "amount" amount : nullable optional, "currency" currency : nullable
+    optional, "value" value : nullable optional, }
 }
 
 /// The `ExternalRegistration` object.
@@ -4374,42 +2371,8 @@ pub struct ExternalRegistration {
     /// External event registration URL.
     pub url: Option<String>,
 }
-
-impl Serialize for ExternalRegistration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ExternalRegistration",
-                usize::from(self.url.is_some()),
-            )
-            .optional("url", &self.url)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ExternalRegistration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ExternalRegistration {
-    const NAME: &'static str = "ExternalRegistration";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ExternalRegistration { "url" url : nullable optional, }
 }
 
 /// The `FacetCounts` object.
@@ -4418,42 +2381,8 @@ pub struct FacetCounts {
     /// Facet counts aggregated per value
     pub counts: Option<std::collections::BTreeMap<String, f64>>,
 }
-
-impl Serialize for FacetCounts {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FacetCounts",
-                usize::from(self.counts.is_some()),
-            )
-            .optional("counts", &self.counts)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for FacetCounts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for FacetCounts {
-    const NAME: &'static str = "FacetCounts";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "counts" => rt::object::nullable(&mut map, &mut out.counts),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FacetCounts { "counts" counts : nullable optional, }
 }
 
 /// The `FileData` object.
@@ -4482,70 +2411,12 @@ pub struct FileData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for FileData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FileData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.src.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.size.is_some())
-                    + usize::from(self.pdf_settings.is_some())
-                    + usize::from(self.mime_type.is_some())
-                    + usize::from(self.path.is_some())
-                    + usize::from(self.size_in_kb.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("src", &self.src)
-            .optional("name", &self.name)
-            .optional("type", &self.r#type)
-            .optional("size", &self.size)
-            .optional("pdfSettings", &self.pdf_settings)
-            .optional("mimeType", &self.mime_type)
-            .optional("path", &self.path)
-            .optional("sizeInKb", &self.size_in_kb)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for FileData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for FileData {
-    const NAME: &'static str = "FileData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "src" => rt::object::nullable(&mut map, &mut out.src),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "size" => rt::object::nullable(&mut map, &mut out.size),
-                "pdfSettings" => rt::object::nullable(&mut map, &mut out.pdf_settings),
-                "mimeType" => rt::object::nullable(&mut map, &mut out.mime_type),
-                "path" => rt::object::nullable(&mut map, &mut out.path),
-                "sizeInKb" => rt::object::nullable(&mut map, &mut out.size_in_kb),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FileData { "containerData" container_data : nullable optional, "src" src : nullable
+    optional, "name" name : nullable optional, "type" r#type : nullable optional, "size"
+    size : nullable optional, "pdfSettings" pdf_settings : nullable optional, "mimeType"
+    mime_type : nullable optional, "path" path : nullable optional, "sizeInKb" size_in_kb
+    : nullable optional, "animation" animation : nullable optional, }
 }
 
 /// The form defines which elements are displayed to a site visitor during the registration process (RSVP or checkout).
@@ -4565,45 +2436,9 @@ pub struct Form {
     /// The `messages` field.
     pub messages: Option<FormMessages>,
 }
-
-impl Serialize for Form {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Form",
-                usize::from(self.controls.is_some())
-                    + usize::from(self.messages.is_some()),
-            )
-            .optional("controls", &self.controls)
-            .optional("messages", &self.messages)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Form {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Form {
-    const NAME: &'static str = "Form";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "controls" => rt::object::nullable(&mut map, &mut out.controls),
-                "messages" => rt::object::nullable(&mut map, &mut out.messages),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Form { "controls" controls : nullable optional, "messages" messages : nullable
+    optional, }
 }
 
 /// Defines form messages shown in UI before, during, and after registration flow.
@@ -4619,54 +2454,10 @@ pub struct FormMessages {
     /// The `ticketsUnavailable` field.
     pub tickets_unavailable: Option<TicketsUnavailableMessages>,
 }
-
-impl Serialize for FormMessages {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FormMessages",
-                usize::from(self.rsvp.is_some()) + usize::from(self.checkout.is_some())
-                    + usize::from(self.registration_closed.is_some())
-                    + usize::from(self.tickets_unavailable.is_some()),
-            )
-            .optional("rsvp", &self.rsvp)
-            .optional("checkout", &self.checkout)
-            .optional("registrationClosed", &self.registration_closed)
-            .optional("ticketsUnavailable", &self.tickets_unavailable)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for FormMessages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for FormMessages {
-    const NAME: &'static str = "FormMessages";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "rsvp" => rt::object::nullable(&mut map, &mut out.rsvp),
-                "checkout" => rt::object::nullable(&mut map, &mut out.checkout),
-                "registrationClosed" => {
-                    rt::object::nullable(&mut map, &mut out.registration_closed)
-                }
-                "ticketsUnavailable" => {
-                    rt::object::nullable(&mut map, &mut out.tickets_unavailable)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FormMessages { "rsvp" rsvp : nullable optional, "checkout" checkout : nullable
+    optional, "registrationClosed" registration_closed : nullable optional,
+    "ticketsUnavailable" tickets_unavailable : nullable optional, }
 }
 
 /// The `Formatted` object.
@@ -4685,54 +2476,10 @@ pub struct Formatted {
     /// Formatted end time of the event. Empty for TBD schedules or when the end date is hidden.
     pub end_time: Option<String>,
 }
-
-impl Serialize for Formatted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Formatted",
-                usize::from(self.date_and_time.is_some())
-                    + usize::from(self.start_date.is_some())
-                    + usize::from(self.start_time.is_some())
-                    + usize::from(self.end_date.is_some())
-                    + usize::from(self.end_time.is_some()),
-            )
-            .optional("dateAndTime", &self.date_and_time)
-            .optional("startDate", &self.start_date)
-            .optional("startTime", &self.start_time)
-            .optional("endDate", &self.end_date)
-            .optional("endTime", &self.end_time)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Formatted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Formatted {
-    const NAME: &'static str = "Formatted";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "dateAndTime" => rt::object::nullable(&mut map, &mut out.date_and_time),
-                "startDate" => rt::object::nullable(&mut map, &mut out.start_date),
-                "startTime" => rt::object::nullable(&mut map, &mut out.start_time),
-                "endDate" => rt::object::nullable(&mut map, &mut out.end_date),
-                "endTime" => rt::object::nullable(&mut map, &mut out.end_time),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Formatted { "dateAndTime" date_and_time : nullable optional, "startDate" start_date :
+    nullable optional, "startTime" start_time : nullable optional, "endDate" end_date :
+    nullable optional, "endTime" end_time : nullable optional, }
 }
 
 /// The `GalleryData` object.
@@ -4751,63 +2498,11 @@ pub struct GalleryData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for GalleryData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GalleryData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.items.is_some())
-                    + usize::from(self.options.is_some())
-                    + usize::from(self.disable_expand.is_some())
-                    + usize::from(self.disable_download.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("items", &self.items)
-            .optional("options", &self.options)
-            .optional("disableExpand", &self.disable_expand)
-            .optional("disableDownload", &self.disable_download)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GalleryData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GalleryData {
-    const NAME: &'static str = "GalleryData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                "options" => rt::object::nullable(&mut map, &mut out.options),
-                "disableExpand" => {
-                    rt::object::nullable(&mut map, &mut out.disable_expand)
-                }
-                "disableDownload" => {
-                    rt::object::nullable(&mut map, &mut out.disable_download)
-                }
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GalleryData { "containerData" container_data : nullable optional, "items" items :
+    nullable optional, "options" options : nullable optional, "disableExpand"
+    disable_expand : nullable optional, "disableDownload" disable_download : nullable
+    optional, "animation" animation : nullable optional, }
 }
 
 /// The `GetEventBySlugResponse` object.
@@ -4816,42 +2511,8 @@ pub struct GetEventBySlugResponse {
     /// The `event` field.
     pub event: Option<WixEvent>,
 }
-
-impl Serialize for GetEventBySlugResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetEventBySlugResponse",
-                usize::from(self.event.is_some()),
-            )
-            .optional("event", &self.event)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetEventBySlugResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetEventBySlugResponse {
-    const NAME: &'static str = "GetEventBySlugResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "event" => rt::object::nullable(&mut map, &mut out.event),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetEventBySlugResponse { "event" event : nullable optional, }
 }
 
 /// The `GetEventResponse` object.
@@ -4860,42 +2521,8 @@ pub struct GetEventResponse {
     /// The `event` field.
     pub event: Option<WixEvent>,
 }
-
-impl Serialize for GetEventResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetEventResponse",
-                usize::from(self.event.is_some()),
-            )
-            .optional("event", &self.event)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetEventResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetEventResponse {
-    const NAME: &'static str = "GetEventResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "event" => rt::object::nullable(&mut map, &mut out.event),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetEventResponse { "event" event : nullable optional, }
 }
 
 /// The `GifData` object.
@@ -4916,62 +2543,11 @@ pub struct GifData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for GifData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GifData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.original.is_some())
-                    + usize::from(self.downsized.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.gif_type.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("original", &self.original)
-            .optional("downsized", &self.downsized)
-            .optional("height", &self.height)
-            .optional("width", &self.width)
-            .optional("gifType", &self.gif_type)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GifData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GifData {
-    const NAME: &'static str = "GifData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "original" => rt::object::nullable(&mut map, &mut out.original),
-                "downsized" => rt::object::nullable(&mut map, &mut out.downsized),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "gifType" => rt::object::nullable(&mut map, &mut out.gif_type),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GifData { "containerData" container_data : nullable optional, "original" original :
+    nullable optional, "downsized" downsized : nullable optional, "height" height :
+    nullable optional, "width" width : nullable optional, "gifType" gif_type : nullable
+    optional, "animation" animation : nullable optional, }
 }
 
 /// The `GuestListSettings` object.
@@ -4980,44 +2556,8 @@ pub struct GuestListSettings {
     /// Whether the guest list is displayed publicly to all guests.
     pub displayed_publicly: Option<bool>,
 }
-
-impl Serialize for GuestListSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GuestListSettings",
-                usize::from(self.displayed_publicly.is_some()),
-            )
-            .optional("displayedPublicly", &self.displayed_publicly)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GuestListSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GuestListSettings {
-    const NAME: &'static str = "GuestListSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "displayedPublicly" => {
-                    rt::object::nullable(&mut map, &mut out.displayed_publicly)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GuestListSettings { "displayedPublicly" displayed_publicly : nullable optional, }
 }
 
 /// - `VISITOR_OR_MEMBER`: All site visitors can RSVP to the event.
@@ -5083,56 +2623,10 @@ pub struct HeadingData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for HeadingData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "HeadingData",
-                usize::from(self.level.is_some())
-                    + usize::from(self.text_style.is_some())
-                    + usize::from(self.indentation.is_some())
-                    + usize::from(self.rendered_level.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("level", &self.level)
-            .optional("textStyle", &self.text_style)
-            .optional("indentation", &self.indentation)
-            .optional("renderedLevel", &self.rendered_level)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for HeadingData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for HeadingData {
-    const NAME: &'static str = "HeadingData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "level" => rt::object::nullable(&mut map, &mut out.level),
-                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "renderedLevel" => {
-                    rt::object::nullable(&mut map, &mut out.rendered_level)
-                }
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    HeadingData { "level" level : nullable optional, "textStyle" text_style : nullable
+    optional, "indentation" indentation : nullable optional, "renderedLevel"
+    rendered_level : nullable optional, "animation" animation : nullable optional, }
 }
 
 /// At most one of `url`, `html`, `isAdsense`, `widgetId` is set (a oneOf group).
@@ -5157,64 +2651,12 @@ pub struct HtmlData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for HtmlData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "HtmlData",
-                usize::from(self.url.is_some()) + usize::from(self.html.is_some())
-                    + usize::from(self.is_adsense.is_some())
-                    + usize::from(self.widget_id.is_some())
-                    + usize::from(self.container_data.is_some())
-                    + usize::from(self.source.is_some())
-                    + usize::from(self.auto_height.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("url", &self.url)
-            .optional("html", &self.html)
-            .optional("isAdsense", &self.is_adsense)
-            .optional("widgetId", &self.widget_id)
-            .optional("containerData", &self.container_data)
-            .optional("source", &self.source)
-            .optional("autoHeight", &self.auto_height)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for HtmlData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for HtmlData {
-    const NAME: &'static str = "HtmlData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "html" => rt::object::nullable(&mut map, &mut out.html),
-                "isAdsense" => rt::object::nullable(&mut map, &mut out.is_adsense),
-                "widgetId" => rt::object::nullable(&mut map, &mut out.widget_id),
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "source" => rt::object::nullable(&mut map, &mut out.source),
-                "autoHeight" => rt::object::nullable(&mut map, &mut out.auto_height),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    HtmlData { "url" url : nullable optional, "html" html : nullable optional,
+    "isAdsense" is_adsense : nullable optional, "widgetId" widget_id : nullable optional,
+    "containerData" container_data : nullable optional, "source" source : nullable
+    optional, "autoHeight" auto_height : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// The `Image` object.
@@ -5235,53 +2677,10 @@ pub struct Image {
     /// Image alt text.
     pub alt_text: Option<String>,
 }
-
-impl Serialize for Image {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Image",
-                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.alt_text.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("url", &self.url)
-            .optional("height", &self.height)
-            .optional("width", &self.width)
-            .optional("altText", &self.alt_text)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Image {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Image {
-    const NAME: &'static str = "Image";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Image { "id" id : nullable optional, "url" url : nullable optional, "height" height :
+    nullable optional, "width" width : nullable optional, "altText" alt_text : nullable
+    optional, }
 }
 
 /// The `ImageData` object.
@@ -5314,81 +2713,14 @@ pub struct ImageData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for ImageData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ImageData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.link.is_some())
-                    + usize::from(self.disable_expand.is_some())
-                    + usize::from(self.alt_text.is_some())
-                    + usize::from(self.caption.is_some())
-                    + usize::from(self.disable_download.is_some())
-                    + usize::from(self.decorative.is_some())
-                    + usize::from(self.styles.is_some())
-                    + usize::from(self.crop.is_some())
-                    + usize::from(self.crop_shape.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("image", &self.image)
-            .optional("link", &self.link)
-            .optional("disableExpand", &self.disable_expand)
-            .optional("altText", &self.alt_text)
-            .optional("caption", &self.caption)
-            .optional("disableDownload", &self.disable_download)
-            .optional("decorative", &self.decorative)
-            .optional("styles", &self.styles)
-            .optional("crop", &self.crop)
-            .optional("cropShape", &self.crop_shape)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ImageData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ImageData {
-    const NAME: &'static str = "ImageData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "link" => rt::object::nullable(&mut map, &mut out.link),
-                "disableExpand" => {
-                    rt::object::nullable(&mut map, &mut out.disable_expand)
-                }
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                "caption" => rt::object::nullable(&mut map, &mut out.caption),
-                "disableDownload" => {
-                    rt::object::nullable(&mut map, &mut out.disable_download)
-                }
-                "decorative" => rt::object::nullable(&mut map, &mut out.decorative),
-                "styles" => rt::object::nullable(&mut map, &mut out.styles),
-                "crop" => rt::object::nullable(&mut map, &mut out.crop),
-                "cropShape" => rt::object::nullable(&mut map, &mut out.crop_shape),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ImageData { "containerData" container_data : nullable optional, "image" image :
+    nullable optional, "link" link : nullable optional, "disableExpand" disable_expand :
+    nullable optional, "altText" alt_text : nullable optional, "caption" caption :
+    nullable optional, "disableDownload" disable_download : nullable optional,
+    "decorative" decorative : nullable optional, "styles" styles : nullable optional,
+    "crop" crop : nullable optional, "cropShape" crop_shape : nullable optional,
+    "animation" animation : nullable optional, }
 }
 
 /// The `ImageStyles` object.
@@ -5409,62 +2741,12 @@ pub struct ImageStyles {
     /// Image border radius in pixels.
     pub border_radius: Option<f64>,
 }
-
-impl Serialize for ImageStyles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ImageStyles",
-                usize::from(self.hide_image.is_some())
-                    + usize::from(self.image_position.is_some())
-                    + usize::from(self.aspect_ratio.is_some())
-                    + usize::from(self.resizing.is_some())
-                    + usize::from(self.border_color.is_some())
-                    + usize::from(self.border_width.is_some())
-                    + usize::from(self.border_radius.is_some()),
-            )
-            .optional("hideImage", &self.hide_image)
-            .optional("imagePosition", &self.image_position)
-            .optional("aspectRatio", &self.aspect_ratio)
-            .optional("resizing", &self.resizing)
-            .optional("borderColor", &self.border_color)
-            .optional("borderWidth", &self.border_width)
-            .optional("borderRadius", &self.border_radius)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ImageStyles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ImageStyles {
-    const NAME: &'static str = "ImageStyles";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "hideImage" => rt::object::nullable(&mut map, &mut out.hide_image),
-                "imagePosition" => {
-                    rt::object::nullable(&mut map, &mut out.image_position)
-                }
-                "aspectRatio" => rt::object::nullable(&mut map, &mut out.aspect_ratio),
-                "resizing" => rt::object::nullable(&mut map, &mut out.resizing),
-                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
-                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ImageStyles { "hideImage" hide_image : nullable optional, "imagePosition"
+    image_position : nullable optional, "aspectRatio" aspect_ratio : nullable optional,
+    "resizing" resizing : nullable optional, "borderColor" border_color : nullable
+    optional, "borderWidth" border_width : nullable optional, "borderRadius"
+    border_radius : nullable optional, }
 }
 
 /// - `RSVP`: Guests register by RSVPing to the event.
@@ -5546,75 +2828,13 @@ pub struct Input {
     /// Additional labels for multi-valued fields, such as address.
     pub labels: Option<Vec<Label>>,
 }
-
-impl Serialize for Input {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Input",
-                usize::from(self.name.is_some()) + usize::from(self.array.is_some())
-                    + usize::from(self.label.is_some())
-                    + usize::from(self.additional_labels.is_some())
-                    + usize::from(self.options.is_some())
-                    + usize::from(self.mandatory.is_some())
-                    + usize::from(self.max_length.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.max_size.is_some())
-                    + usize::from(self.default_option_selection.is_some())
-                    + usize::from(self.labels.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("array", &self.array)
-            .optional("label", &self.label)
-            .optional("additionalLabels", &self.additional_labels)
-            .optional("options", &self.options)
-            .optional("mandatory", &self.mandatory)
-            .optional("maxLength", &self.max_length)
-            .optional("type", &self.r#type)
-            .optional("maxSize", &self.max_size)
-            .optional("defaultOptionSelection", &self.default_option_selection)
-            .optional("labels", &self.labels)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Input {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Input {
-    const NAME: &'static str = "Input";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "array" => rt::object::nullable(&mut map, &mut out.array),
-                "label" => rt::object::nullable(&mut map, &mut out.label),
-                "additionalLabels" => {
-                    rt::object::nullable(&mut map, &mut out.additional_labels)
-                }
-                "options" => rt::object::nullable(&mut map, &mut out.options),
-                "mandatory" => rt::object::nullable(&mut map, &mut out.mandatory),
-                "maxLength" => rt::object::nullable(&mut map, &mut out.max_length),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "maxSize" => rt::object::nullable(&mut map, &mut out.max_size),
-                "defaultOptionSelection" => {
-                    rt::object::nullable(&mut map, &mut out.default_option_selection)
-                }
-                "labels" => rt::object::nullable(&mut map, &mut out.labels),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Input { "name" name : nullable optional, "array" array : nullable optional, "label"
+    label : nullable optional, "additionalLabels" additional_labels : nullable optional,
+    "options" options : nullable optional, "mandatory" mandatory : nullable optional,
+    "maxLength" max_length : nullable optional, "type" r#type : nullable optional,
+    "maxSize" max_size : nullable optional, "defaultOptionSelection"
+    default_option_selection : nullable optional, "labels" labels : nullable optional, }
 }
 
 /// A block of nested fields.
@@ -5642,62 +2862,11 @@ pub struct InputControl {
     /// Whether the input control is deleted.
     pub deleted: Option<bool>,
 }
-
-impl Serialize for InputControl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "InputControl",
-                usize::from(self.r#type.is_some()) + usize::from(self.system.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.inputs.is_some())
-                    + usize::from(self.label.is_some())
-                    + usize::from(self.order_index.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.deleted.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("system", &self.system)
-            .optional("name", &self.name)
-            .optional("inputs", &self.inputs)
-            .optional("label", &self.label)
-            .optional("orderIndex", &self.order_index)
-            .optional("id", &self.id)
-            .optional("deleted", &self.deleted)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InputControl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for InputControl {
-    const NAME: &'static str = "InputControl";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "system" => rt::object::nullable(&mut map, &mut out.system),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "inputs" => rt::object::nullable(&mut map, &mut out.inputs),
-                "label" => rt::object::nullable(&mut map, &mut out.label),
-                "orderIndex" => rt::object::nullable(&mut map, &mut out.order_index),
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "deleted" => rt::object::nullable(&mut map, &mut out.deleted),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    InputControl { "type" r#type : nullable optional, "system" system : nullable
+    optional, "name" name : nullable optional, "inputs" inputs : nullable optional,
+    "label" label : nullable optional, "orderIndex" order_index : nullable optional, "id"
+    id : nullable optional, "deleted" deleted : nullable optional, }
 }
 
 /// - `INPUT`: Single text value field.
@@ -5801,50 +2970,9 @@ pub struct Item {
     /// Item's alternative text.
     pub alt_text: Option<String>,
 }
-
-impl Serialize for Item {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Item",
-                usize::from(self.image.is_some()) + usize::from(self.video.is_some())
-                    + usize::from(self.title.is_some())
-                    + usize::from(self.alt_text.is_some()),
-            )
-            .optional("image", &self.image)
-            .optional("video", &self.video)
-            .optional("title", &self.title)
-            .optional("altText", &self.alt_text)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Item {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Item {
-    const NAME: &'static str = "Item";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "video" => rt::object::nullable(&mut map, &mut out.video),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Item { "image" image : nullable optional, "video" video : nullable optional, "title"
+    title : nullable optional, "altText" alt_text : nullable optional, }
 }
 
 /// The `ItemImage` object.
@@ -5855,44 +2983,8 @@ pub struct ItemImage {
     /// The `link` field.
     pub link: Option<Link>,
 }
-
-impl Serialize for ItemImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemImage",
-                usize::from(self.media.is_some()) + usize::from(self.link.is_some()),
-            )
-            .optional("media", &self.media)
-            .optional("link", &self.link)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemImage {
-    const NAME: &'static str = "ItemImage";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "link" => rt::object::nullable(&mut map, &mut out.link),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemImage { "media" media : nullable optional, "link" link : nullable optional, }
 }
 
 /// The `Label` object.
@@ -5903,44 +2995,8 @@ pub struct Label {
     /// Field label.
     pub label: Option<String>,
 }
-
-impl Serialize for Label {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Label",
-                usize::from(self.name.is_some()) + usize::from(self.label.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("label", &self.label)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Label {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Label {
-    const NAME: &'static str = "Label";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "label" => rt::object::nullable(&mut map, &mut out.label),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Label { "name" name : nullable optional, "label" label : nullable optional, }
 }
 
 /// The `LayoutData` object.
@@ -5995,126 +3051,22 @@ pub struct LayoutData {
     /// The `bottomDivider` field.
     pub bottom_divider: Option<SectionDivider>,
 }
-
-impl Serialize for LayoutData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LayoutData",
-                usize::from(self.background_color.is_some())
-                    + usize::from(self.background_image.is_some())
-                    + usize::from(self.border_color.is_some())
-                    + usize::from(self.border_width.is_some())
-                    + usize::from(self.border_radius.is_some())
-                    + usize::from(self.backdrop_color.is_some())
-                    + usize::from(self.backdrop_image.is_some())
-                    + usize::from(self.backdrop_padding_top.is_some())
-                    + usize::from(self.backdrop_padding_bottom.is_some())
-                    + usize::from(self.gap.is_some())
-                    + usize::from(self.cell_padding.is_some())
-                    + usize::from(self.cell_vertical_alignment.is_some())
-                    + usize::from(self.responsiveness_behaviour.is_some())
-                    + usize::from(self.responsiveness_breakpoint.is_some())
-                    + usize::from(self.container_data.is_some())
-                    + usize::from(self.design_target.is_some())
-                    + usize::from(self.banner.is_some())
-                    + usize::from(self.background.is_some())
-                    + usize::from(self.backdrop.is_some())
-                    + usize::from(self.animation.is_some())
-                    + usize::from(self.top_divider.is_some())
-                    + usize::from(self.bottom_divider.is_some()),
-            )
-            .optional("backgroundColor", &self.background_color)
-            .optional("backgroundImage", &self.background_image)
-            .optional("borderColor", &self.border_color)
-            .optional("borderWidth", &self.border_width)
-            .optional("borderRadius", &self.border_radius)
-            .optional("backdropColor", &self.backdrop_color)
-            .optional("backdropImage", &self.backdrop_image)
-            .optional("backdropPaddingTop", &self.backdrop_padding_top)
-            .optional("backdropPaddingBottom", &self.backdrop_padding_bottom)
-            .optional("gap", &self.gap)
-            .optional("cellPadding", &self.cell_padding)
-            .optional("cellVerticalAlignment", &self.cell_vertical_alignment)
-            .optional("responsivenessBehaviour", &self.responsiveness_behaviour)
-            .optional("responsivenessBreakpoint", &self.responsiveness_breakpoint)
-            .optional("containerData", &self.container_data)
-            .optional("designTarget", &self.design_target)
-            .optional("banner", &self.banner)
-            .optional("background", &self.background)
-            .optional("backdrop", &self.backdrop)
-            .optional("animation", &self.animation)
-            .optional("topDivider", &self.top_divider)
-            .optional("bottomDivider", &self.bottom_divider)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LayoutData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LayoutData {
-    const NAME: &'static str = "LayoutData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "backgroundColor" => {
-                    rt::object::nullable(&mut map, &mut out.background_color)
-                }
-                "backgroundImage" => {
-                    rt::object::nullable(&mut map, &mut out.background_image)
-                }
-                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
-                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                "backdropColor" => {
-                    rt::object::nullable(&mut map, &mut out.backdrop_color)
-                }
-                "backdropImage" => {
-                    rt::object::nullable(&mut map, &mut out.backdrop_image)
-                }
-                "backdropPaddingTop" => {
-                    rt::object::nullable(&mut map, &mut out.backdrop_padding_top)
-                }
-                "backdropPaddingBottom" => {
-                    rt::object::nullable(&mut map, &mut out.backdrop_padding_bottom)
-                }
-                "gap" => rt::object::nullable(&mut map, &mut out.gap),
-                "cellPadding" => rt::object::nullable(&mut map, &mut out.cell_padding),
-                "cellVerticalAlignment" => {
-                    rt::object::nullable(&mut map, &mut out.cell_vertical_alignment)
-                }
-                "responsivenessBehaviour" => {
-                    rt::object::nullable(&mut map, &mut out.responsiveness_behaviour)
-                }
-                "responsivenessBreakpoint" => {
-                    rt::object::nullable(&mut map, &mut out.responsiveness_breakpoint)
-                }
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "designTarget" => rt::object::nullable(&mut map, &mut out.design_target),
-                "banner" => rt::object::nullable(&mut map, &mut out.banner),
-                "background" => rt::object::nullable(&mut map, &mut out.background),
-                "backdrop" => rt::object::nullable(&mut map, &mut out.backdrop),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                "topDivider" => rt::object::nullable(&mut map, &mut out.top_divider),
-                "bottomDivider" => {
-                    rt::object::nullable(&mut map, &mut out.bottom_divider)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    LayoutData { "backgroundColor" background_color : nullable optional,
+    "backgroundImage" background_image : nullable optional, "borderColor" border_color :
+    nullable optional, "borderWidth" border_width : nullable optional, "borderRadius"
+    border_radius : nullable optional, "backdropColor" backdrop_color : nullable
+    optional, "backdropImage" backdrop_image : nullable optional, "backdropPaddingTop"
+    backdrop_padding_top : nullable optional, "backdropPaddingBottom"
+    backdrop_padding_bottom : nullable optional, "gap" gap : nullable optional,
+    "cellPadding" cell_padding : nullable optional, "cellVerticalAlignment"
+    cell_vertical_alignment : nullable optional, "responsivenessBehaviour"
+    responsiveness_behaviour : nullable optional, "responsivenessBreakpoint"
+    responsiveness_breakpoint : nullable optional, "containerData" container_data :
+    nullable optional, "designTarget" design_target : nullable optional, "banner" banner
+    : nullable optional, "background" background : nullable optional, "backdrop" backdrop
+    : nullable optional, "animation" animation : nullable optional, "topDivider"
+    top_divider : nullable optional, "bottomDivider" bottom_divider : nullable optional,
     }
 }
 
@@ -6136,56 +3088,11 @@ pub struct LayoutDataBackgroundImage {
     /// The `overlay` field.
     pub overlay: Option<LayoutDataBackground>,
 }
-
-impl Serialize for LayoutDataBackgroundImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LayoutDataBackgroundImage",
-                usize::from(self.media.is_some()) + usize::from(self.opacity.is_some())
-                    + usize::from(self.scaling.is_some())
-                    + usize::from(self.position.is_some())
-                    + usize::from(self.blur.is_some())
-                    + usize::from(self.overlay.is_some()),
-            )
-            .optional("media", &self.media)
-            .optional("opacity", &self.opacity)
-            .optional("scaling", &self.scaling)
-            .optional("position", &self.position)
-            .optional("blur", &self.blur)
-            .optional("overlay", &self.overlay)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LayoutDataBackgroundImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LayoutDataBackgroundImage {
-    const NAME: &'static str = "LayoutDataBackgroundImage";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "opacity" => rt::object::nullable(&mut map, &mut out.opacity),
-                "scaling" => rt::object::nullable(&mut map, &mut out.scaling),
-                "position" => rt::object::nullable(&mut map, &mut out.position),
-                "blur" => rt::object::nullable(&mut map, &mut out.blur),
-                "overlay" => rt::object::nullable(&mut map, &mut out.overlay),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LayoutDataBackgroundImage { "media" media : nullable optional, "opacity" opacity :
+    nullable optional, "scaling" scaling : nullable optional, "position" position :
+    nullable optional, "blur" blur : nullable optional, "overlay" overlay : nullable
+    optional, }
 }
 
 /// At most one of `url`, `anchor` is set (a oneOf group).
@@ -6202,53 +3109,10 @@ pub struct Link {
     /// A serialized object used for a custom or external link panel.
     pub custom_data: Option<String>,
 }
-
-impl Serialize for Link {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Link",
-                usize::from(self.url.is_some()) + usize::from(self.anchor.is_some())
-                    + usize::from(self.target.is_some())
-                    + usize::from(self.rel.is_some())
-                    + usize::from(self.custom_data.is_some()),
-            )
-            .optional("url", &self.url)
-            .optional("anchor", &self.anchor)
-            .optional("target", &self.target)
-            .optional("rel", &self.rel)
-            .optional("customData", &self.custom_data)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Link {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Link {
-    const NAME: &'static str = "Link";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "anchor" => rt::object::nullable(&mut map, &mut out.anchor),
-                "target" => rt::object::nullable(&mut map, &mut out.target),
-                "rel" => rt::object::nullable(&mut map, &mut out.rel),
-                "customData" => rt::object::nullable(&mut map, &mut out.custom_data),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Link { "url" url : nullable optional, "anchor" anchor : nullable optional, "target"
+    target : nullable optional, "rel" rel : nullable optional, "customData" custom_data :
+    nullable optional, }
 }
 
 /// The `LinkData` object.
@@ -6257,42 +3121,8 @@ pub struct LinkData {
     /// The `link` field.
     pub link: Option<Link>,
 }
-
-impl Serialize for LinkData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LinkData",
-                usize::from(self.link.is_some()),
-            )
-            .optional("link", &self.link)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LinkData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LinkData {
-    const NAME: &'static str = "LinkData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "link" => rt::object::nullable(&mut map, &mut out.link),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LinkData { "link" link : nullable optional, }
 }
 
 /// The `LinkPreviewData` object.
@@ -6315,65 +3145,12 @@ pub struct LinkPreviewData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for LinkPreviewData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LinkPreviewData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.link.is_some())
-                    + usize::from(self.title.is_some())
-                    + usize::from(self.thumbnail_url.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.html.is_some())
-                    + usize::from(self.styles.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("link", &self.link)
-            .optional("title", &self.title)
-            .optional("thumbnailUrl", &self.thumbnail_url)
-            .optional("description", &self.description)
-            .optional("html", &self.html)
-            .optional("styles", &self.styles)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LinkPreviewData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LinkPreviewData {
-    const NAME: &'static str = "LinkPreviewData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "link" => rt::object::nullable(&mut map, &mut out.link),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "thumbnailUrl" => rt::object::nullable(&mut map, &mut out.thumbnail_url),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "html" => rt::object::nullable(&mut map, &mut out.html),
-                "styles" => rt::object::nullable(&mut map, &mut out.styles),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LinkPreviewData { "containerData" container_data : nullable optional, "link" link :
+    nullable optional, "title" title : nullable optional, "thumbnailUrl" thumbnail_url :
+    nullable optional, "description" description : nullable optional, "html" html :
+    nullable optional, "styles" styles : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// The `ListEventsByCategoryResponse` object.
@@ -6384,47 +3161,9 @@ pub struct ListEventsByCategoryResponse {
     /// List of events.
     pub events: Option<Vec<WixEvent>>,
 }
-
-impl Serialize for ListEventsByCategoryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ListEventsByCategoryResponse",
-                usize::from(self.paging_metadata.is_some())
-                    + usize::from(self.events.is_some()),
-            )
-            .optional("pagingMetadata", &self.paging_metadata)
-            .optional("events", &self.events)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListEventsByCategoryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListEventsByCategoryResponse {
-    const NAME: &'static str = "ListEventsByCategoryResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "pagingMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.paging_metadata)
-                }
-                "events" => rt::object::nullable(&mut map, &mut out.events),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ListEventsByCategoryResponse { "pagingMetadata" paging_metadata : nullable optional,
+    "events" events : nullable optional, }
 }
 
 /// The `ListItemNodeData` object.
@@ -6435,45 +3174,9 @@ pub struct ListItemNodeData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for ListItemNodeData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ListItemNodeData",
-                usize::from(self.checked.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("checked", &self.checked)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListItemNodeData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListItemNodeData {
-    const NAME: &'static str = "ListItemNodeData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checked" => rt::object::nullable(&mut map, &mut out.checked),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ListItemNodeData { "checked" checked : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// The `Location` object.
@@ -6488,50 +3191,10 @@ pub struct Location {
     /// Whether the event location is TBD.
     pub location_tbd: Option<bool>,
 }
-
-impl Serialize for Location {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Location",
-                usize::from(self.name.is_some()) + usize::from(self.r#type.is_some())
-                    + usize::from(self.address.is_some())
-                    + usize::from(self.location_tbd.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("type", &self.r#type)
-            .optional("address", &self.address)
-            .optional("locationTbd", &self.location_tbd)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Location {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Location {
-    const NAME: &'static str = "Location";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "address" => rt::object::nullable(&mut map, &mut out.address),
-                "locationTbd" => rt::object::nullable(&mut map, &mut out.location_tbd),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Location { "name" name : nullable optional, "type" r#type : nullable optional,
+    "address" address : nullable optional, "locationTbd" location_tbd : nullable
+    optional, }
 }
 
 /// - `VENUE`: Event is on-site at a specific physical location.
@@ -6595,50 +3258,9 @@ pub struct Media {
     /// Media duration in seconds. Only relevant for audio and video files.
     pub duration: Option<f64>,
 }
-
-impl Serialize for Media {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Media",
-                usize::from(self.src.is_some()) + usize::from(self.width.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.duration.is_some()),
-            )
-            .optional("src", &self.src)
-            .optional("width", &self.width)
-            .optional("height", &self.height)
-            .optional("duration", &self.duration)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Media {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Media {
-    const NAME: &'static str = "Media";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "src" => rt::object::nullable(&mut map, &mut out.src),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "duration" => rt::object::nullable(&mut map, &mut out.duration),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Media { "src" src : nullable optional, "width" width : nullable optional, "height"
+    height : nullable optional, "duration" duration : nullable optional, }
 }
 
 /// A set of messages shown during registration with negative response
@@ -6649,45 +3271,9 @@ pub struct Negative {
     /// The `confirmation` field.
     pub confirmation: Option<RsvpFormMessagesNegativeResponseConfirmation>,
 }
-
-impl Serialize for Negative {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Negative",
-                usize::from(self.title.is_some())
-                    + usize::from(self.confirmation.is_some()),
-            )
-            .optional("title", &self.title)
-            .optional("confirmation", &self.confirmation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Negative {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Negative {
-    const NAME: &'static str = "Negative";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "confirmation" => rt::object::nullable(&mut map, &mut out.confirmation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Negative { "title" title : nullable optional, "confirmation" confirmation : nullable
+    optional, }
 }
 
 /// At most one of `buttonData`, `codeBlockData`, `dividerData`, `fileData`, `galleryData`, `gifData`, `headingData`, `htmlData`, `imageData`, `linkPreviewData`, `mapData`, `paragraphData`, `pollData`, `textData`, `appEmbedData`, `videoData`, `embedData`, `collapsibleListData`, `tableData`, `tableCellData`, `externalData`, `audioData`, `orderedListData`, `bulletedListData`, `blockquoteData`, `captionData`, `layoutData`, `layoutCellData`, `shapeData`, `cardData`, `tocData`, `smartBlockData`, `smartBlockCellData`, `checkboxListData`, `listItemData` is set (a oneOf group).
@@ -6772,179 +3358,30 @@ pub struct Node {
     /// The `style` field.
     pub style: Option<NodeStyle>,
 }
-
-impl Serialize for Node {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Node",
-                usize::from(self.button_data.is_some())
-                    + usize::from(self.code_block_data.is_some())
-                    + usize::from(self.divider_data.is_some())
-                    + usize::from(self.file_data.is_some())
-                    + usize::from(self.gallery_data.is_some())
-                    + usize::from(self.gif_data.is_some())
-                    + usize::from(self.heading_data.is_some())
-                    + usize::from(self.html_data.is_some())
-                    + usize::from(self.image_data.is_some())
-                    + usize::from(self.link_preview_data.is_some())
-                    + usize::from(self.map_data.is_some())
-                    + usize::from(self.paragraph_data.is_some())
-                    + usize::from(self.poll_data.is_some())
-                    + usize::from(self.text_data.is_some())
-                    + usize::from(self.app_embed_data.is_some())
-                    + usize::from(self.video_data.is_some())
-                    + usize::from(self.embed_data.is_some())
-                    + usize::from(self.collapsible_list_data.is_some())
-                    + usize::from(self.table_data.is_some())
-                    + usize::from(self.table_cell_data.is_some())
-                    + usize::from(self.external_data.is_some())
-                    + usize::from(self.audio_data.is_some())
-                    + usize::from(self.ordered_list_data.is_some())
-                    + usize::from(self.bulleted_list_data.is_some())
-                    + usize::from(self.blockquote_data.is_some())
-                    + usize::from(self.caption_data.is_some())
-                    + usize::from(self.layout_data.is_some())
-                    + usize::from(self.layout_cell_data.is_some())
-                    + usize::from(self.shape_data.is_some())
-                    + usize::from(self.card_data.is_some())
-                    + usize::from(self.toc_data.is_some())
-                    + usize::from(self.smart_block_data.is_some())
-                    + usize::from(self.smart_block_cell_data.is_some())
-                    + usize::from(self.checkbox_list_data.is_some())
-                    + usize::from(self.list_item_data.is_some())
-                    + usize::from(self.r#type.is_some()) + usize::from(self.id.is_some())
-                    + usize::from(self.nodes.is_some())
-                    + usize::from(self.style.is_some()),
-            )
-            .optional("buttonData", &self.button_data)
-            .optional("codeBlockData", &self.code_block_data)
-            .optional("dividerData", &self.divider_data)
-            .optional("fileData", &self.file_data)
-            .optional("galleryData", &self.gallery_data)
-            .optional("gifData", &self.gif_data)
-            .optional("headingData", &self.heading_data)
-            .optional("htmlData", &self.html_data)
-            .optional("imageData", &self.image_data)
-            .optional("linkPreviewData", &self.link_preview_data)
-            .optional("mapData", &self.map_data)
-            .optional("paragraphData", &self.paragraph_data)
-            .optional("pollData", &self.poll_data)
-            .optional("textData", &self.text_data)
-            .optional("appEmbedData", &self.app_embed_data)
-            .optional("videoData", &self.video_data)
-            .optional("embedData", &self.embed_data)
-            .optional("collapsibleListData", &self.collapsible_list_data)
-            .optional("tableData", &self.table_data)
-            .optional("tableCellData", &self.table_cell_data)
-            .optional("externalData", &self.external_data)
-            .optional("audioData", &self.audio_data)
-            .optional("orderedListData", &self.ordered_list_data)
-            .optional("bulletedListData", &self.bulleted_list_data)
-            .optional("blockquoteData", &self.blockquote_data)
-            .optional("captionData", &self.caption_data)
-            .optional("layoutData", &self.layout_data)
-            .optional("layoutCellData", &self.layout_cell_data)
-            .optional("shapeData", &self.shape_data)
-            .optional("cardData", &self.card_data)
-            .optional("tocData", &self.toc_data)
-            .optional("smartBlockData", &self.smart_block_data)
-            .optional("smartBlockCellData", &self.smart_block_cell_data)
-            .optional("checkboxListData", &self.checkbox_list_data)
-            .optional("listItemData", &self.list_item_data)
-            .optional("type", &self.r#type)
-            .optional("id", &self.id)
-            .optional("nodes", &self.nodes)
-            .optional("style", &self.style)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Node {
-    const NAME: &'static str = "Node";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "buttonData" => rt::object::nullable(&mut map, &mut out.button_data),
-                "codeBlockData" => {
-                    rt::object::nullable(&mut map, &mut out.code_block_data)
-                }
-                "dividerData" => rt::object::nullable(&mut map, &mut out.divider_data),
-                "fileData" => rt::object::nullable(&mut map, &mut out.file_data),
-                "galleryData" => rt::object::nullable(&mut map, &mut out.gallery_data),
-                "gifData" => rt::object::nullable(&mut map, &mut out.gif_data),
-                "headingData" => rt::object::nullable(&mut map, &mut out.heading_data),
-                "htmlData" => rt::object::nullable(&mut map, &mut out.html_data),
-                "imageData" => rt::object::nullable(&mut map, &mut out.image_data),
-                "linkPreviewData" => {
-                    rt::object::nullable(&mut map, &mut out.link_preview_data)
-                }
-                "mapData" => rt::object::nullable(&mut map, &mut out.map_data),
-                "paragraphData" => {
-                    rt::object::nullable(&mut map, &mut out.paragraph_data)
-                }
-                "pollData" => rt::object::nullable(&mut map, &mut out.poll_data),
-                "textData" => rt::object::nullable(&mut map, &mut out.text_data),
-                "appEmbedData" => rt::object::nullable(&mut map, &mut out.app_embed_data),
-                "videoData" => rt::object::nullable(&mut map, &mut out.video_data),
-                "embedData" => rt::object::nullable(&mut map, &mut out.embed_data),
-                "collapsibleListData" => {
-                    rt::object::nullable(&mut map, &mut out.collapsible_list_data)
-                }
-                "tableData" => rt::object::nullable(&mut map, &mut out.table_data),
-                "tableCellData" => {
-                    rt::object::nullable(&mut map, &mut out.table_cell_data)
-                }
-                "externalData" => rt::object::nullable(&mut map, &mut out.external_data),
-                "audioData" => rt::object::nullable(&mut map, &mut out.audio_data),
-                "orderedListData" => {
-                    rt::object::nullable(&mut map, &mut out.ordered_list_data)
-                }
-                "bulletedListData" => {
-                    rt::object::nullable(&mut map, &mut out.bulleted_list_data)
-                }
-                "blockquoteData" => {
-                    rt::object::nullable(&mut map, &mut out.blockquote_data)
-                }
-                "captionData" => rt::object::nullable(&mut map, &mut out.caption_data),
-                "layoutData" => rt::object::nullable(&mut map, &mut out.layout_data),
-                "layoutCellData" => {
-                    rt::object::nullable(&mut map, &mut out.layout_cell_data)
-                }
-                "shapeData" => rt::object::nullable(&mut map, &mut out.shape_data),
-                "cardData" => rt::object::nullable(&mut map, &mut out.card_data),
-                "tocData" => rt::object::nullable(&mut map, &mut out.toc_data),
-                "smartBlockData" => {
-                    rt::object::nullable(&mut map, &mut out.smart_block_data)
-                }
-                "smartBlockCellData" => {
-                    rt::object::nullable(&mut map, &mut out.smart_block_cell_data)
-                }
-                "checkboxListData" => {
-                    rt::object::nullable(&mut map, &mut out.checkbox_list_data)
-                }
-                "listItemData" => rt::object::nullable(&mut map, &mut out.list_item_data),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "nodes" => rt::object::nullable(&mut map, &mut out.nodes),
-                "style" => rt::object::nullable(&mut map, &mut out.style),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Node { "buttonData" button_data : nullable optional, "codeBlockData" code_block_data
+    : nullable optional, "dividerData" divider_data : nullable optional, "fileData"
+    file_data : nullable optional, "galleryData" gallery_data : nullable optional,
+    "gifData" gif_data : nullable optional, "headingData" heading_data : nullable
+    optional, "htmlData" html_data : nullable optional, "imageData" image_data : nullable
+    optional, "linkPreviewData" link_preview_data : nullable optional, "mapData" map_data
+    : nullable optional, "paragraphData" paragraph_data : nullable optional, "pollData"
+    poll_data : nullable optional, "textData" text_data : nullable optional,
+    "appEmbedData" app_embed_data : nullable optional, "videoData" video_data : nullable
+    optional, "embedData" embed_data : nullable optional, "collapsibleListData"
+    collapsible_list_data : nullable optional, "tableData" table_data : nullable
+    optional, "tableCellData" table_cell_data : nullable optional, "externalData"
+    external_data : nullable optional, "audioData" audio_data : nullable optional,
+    "orderedListData" ordered_list_data : nullable optional, "bulletedListData"
+    bulleted_list_data : nullable optional, "blockquoteData" blockquote_data : nullable
+    optional, "captionData" caption_data : nullable optional, "layoutData" layout_data :
+    nullable optional, "layoutCellData" layout_cell_data : nullable optional, "shapeData"
+    shape_data : nullable optional, "cardData" card_data : nullable optional, "tocData"
+    toc_data : nullable optional, "smartBlockData" smart_block_data : nullable optional,
+    "smartBlockCellData" smart_block_cell_data : nullable optional, "checkboxListData"
+    checkbox_list_data : nullable optional, "listItemData" list_item_data : nullable
+    optional, "type" r#type : nullable optional, "id" id : nullable optional, "nodes"
+    nodes : nullable optional, "style" style : nullable optional, }
 }
 
 /// The `Occurrence` object.
@@ -6959,51 +3396,10 @@ pub struct Occurrence {
     /// Whether the time zone is displayed in a formatted schedule.
     pub show_time_zone: Option<bool>,
 }
-
-impl Serialize for Occurrence {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Occurrence",
-                usize::from(self.start_date.is_some())
-                    + usize::from(self.end_date.is_some())
-                    + usize::from(self.time_zone_id.is_some())
-                    + usize::from(self.show_time_zone.is_some()),
-            )
-            .optional("startDate", &self.start_date)
-            .optional("endDate", &self.end_date)
-            .optional("timeZoneId", &self.time_zone_id)
-            .optional("showTimeZone", &self.show_time_zone)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Occurrence {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Occurrence {
-    const NAME: &'static str = "Occurrence";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "startDate" => rt::object::nullable(&mut map, &mut out.start_date),
-                "endDate" => rt::object::nullable(&mut map, &mut out.end_date),
-                "timeZoneId" => rt::object::nullable(&mut map, &mut out.time_zone_id),
-                "showTimeZone" => rt::object::nullable(&mut map, &mut out.show_time_zone),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Occurrence { "startDate" start_date : nullable optional, "endDate" end_date :
+    nullable optional, "timeZoneId" time_zone_id : nullable optional, "showTimeZone"
+    show_time_zone : nullable optional, }
 }
 
 /// The `OnlineConferencing` object.
@@ -7018,51 +3414,10 @@ pub struct OnlineConferencing {
     /// The `session` field.
     pub session: Option<OnlineConferencingSession>,
 }
-
-impl Serialize for OnlineConferencing {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OnlineConferencing",
-                usize::from(self.enabled.is_some())
-                    + usize::from(self.provider_id.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.session.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("providerId", &self.provider_id)
-            .optional("type", &self.r#type)
-            .optional("session", &self.session)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OnlineConferencing {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OnlineConferencing {
-    const NAME: &'static str = "OnlineConferencing";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
-                "providerId" => rt::object::nullable(&mut map, &mut out.provider_id),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "session" => rt::object::nullable(&mut map, &mut out.session),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OnlineConferencing { "enabled" enabled : nullable optional, "providerId" provider_id
+    : nullable optional, "type" r#type : nullable optional, "session" session : nullable
+    optional, }
 }
 
 /// The `OnlineConferencingSession` object.
@@ -7079,56 +3434,11 @@ pub struct OnlineConferencingSession {
     /// Unique session ID.
     pub session_id: Option<String>,
 }
-
-impl Serialize for OnlineConferencingSession {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OnlineConferencingSession",
-                usize::from(self.host_link.is_some())
-                    + usize::from(self.guest_link.is_some())
-                    + usize::from(self.password.is_some())
-                    + usize::from(self.session_created.is_some())
-                    + usize::from(self.session_id.is_some()),
-            )
-            .optional("hostLink", &self.host_link)
-            .optional("guestLink", &self.guest_link)
-            .optional("password", &self.password)
-            .optional("sessionCreated", &self.session_created)
-            .optional("sessionId", &self.session_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OnlineConferencingSession {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OnlineConferencingSession {
-    const NAME: &'static str = "OnlineConferencingSession";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "hostLink" => rt::object::nullable(&mut map, &mut out.host_link),
-                "guestLink" => rt::object::nullable(&mut map, &mut out.guest_link),
-                "password" => rt::object::nullable(&mut map, &mut out.password),
-                "sessionCreated" => {
-                    rt::object::nullable(&mut map, &mut out.session_created)
-                }
-                "sessionId" => rt::object::nullable(&mut map, &mut out.session_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OnlineConferencingSession { "hostLink" host_link : nullable optional, "guestLink"
+    guest_link : nullable optional, "password" password : nullable optional,
+    "sessionCreated" session_created : nullable optional, "sessionId" session_id :
+    nullable optional, }
 }
 
 /// Describes initially selected option when an input has multiple choices.
@@ -7143,47 +3453,9 @@ pub struct OptionSelection {
     /// Considered an empty choice.
     pub placeholder_text: Option<String>,
 }
-
-impl Serialize for OptionSelection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OptionSelection",
-                usize::from(self.option_index.is_some())
-                    + usize::from(self.placeholder_text.is_some()),
-            )
-            .optional("optionIndex", &self.option_index)
-            .optional("placeholderText", &self.placeholder_text)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OptionSelection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OptionSelection {
-    const NAME: &'static str = "OptionSelection";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "optionIndex" => rt::object::nullable(&mut map, &mut out.option_index),
-                "placeholderText" => {
-                    rt::object::nullable(&mut map, &mut out.placeholder_text)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OptionSelection { "optionIndex" option_index : nullable optional, "placeholderText"
+    placeholder_text : nullable optional, }
 }
 
 /// The `OrderedListData` object.
@@ -7198,51 +3470,10 @@ pub struct OrderedListData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for OrderedListData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OrderedListData",
-                usize::from(self.indentation.is_some())
-                    + usize::from(self.offset.is_some())
-                    + usize::from(self.start.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("indentation", &self.indentation)
-            .optional("offset", &self.offset)
-            .optional("start", &self.start)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderedListData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OrderedListData {
-    const NAME: &'static str = "OrderedListData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                "start" => rt::object::nullable(&mut map, &mut out.start),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OrderedListData { "indentation" indentation : nullable optional, "offset" offset :
+    nullable optional, "start" start : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// The `ParagraphData` object.
@@ -7257,51 +3488,10 @@ pub struct ParagraphData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for ParagraphData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ParagraphData",
-                usize::from(self.text_style.is_some())
-                    + usize::from(self.indentation.is_some())
-                    + usize::from(self.level.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("textStyle", &self.text_style)
-            .optional("indentation", &self.indentation)
-            .optional("level", &self.level)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ParagraphData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ParagraphData {
-    const NAME: &'static str = "ParagraphData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "level" => rt::object::nullable(&mut map, &mut out.level),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ParagraphData { "textStyle" text_style : nullable optional, "indentation" indentation
+    : nullable optional, "level" level : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// The `Poll` object.
@@ -7320,56 +3510,10 @@ pub struct Poll {
     /// The `settings` field.
     pub settings: Option<PollSettings>,
 }
-
-impl Serialize for Poll {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Poll",
-                usize::from(self.id.is_some()) + usize::from(self.title.is_some())
-                    + usize::from(self.creator_id.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.options.is_some())
-                    + usize::from(self.settings.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("title", &self.title)
-            .optional("creatorId", &self.creator_id)
-            .optional("image", &self.image)
-            .optional("options", &self.options)
-            .optional("settings", &self.settings)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Poll {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Poll {
-    const NAME: &'static str = "Poll";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "creatorId" => rt::object::nullable(&mut map, &mut out.creator_id),
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "options" => rt::object::nullable(&mut map, &mut out.options),
-                "settings" => rt::object::nullable(&mut map, &mut out.settings),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Poll { "id" id : nullable optional, "title" title : nullable optional, "creatorId"
+    creator_id : nullable optional, "image" image : nullable optional, "options" options
+    : nullable optional, "settings" settings : nullable optional, }
 }
 
 /// The `PollData` object.
@@ -7386,56 +3530,10 @@ pub struct PollData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for PollData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PollData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.poll.is_some())
-                    + usize::from(self.layout.is_some())
-                    + usize::from(self.design.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("poll", &self.poll)
-            .optional("layout", &self.layout)
-            .optional("design", &self.design)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PollData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PollData {
-    const NAME: &'static str = "PollData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "poll" => rt::object::nullable(&mut map, &mut out.poll),
-                "layout" => rt::object::nullable(&mut map, &mut out.layout),
-                "design" => rt::object::nullable(&mut map, &mut out.design),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PollData { "containerData" container_data : nullable optional, "poll" poll : nullable
+    optional, "layout" layout : nullable optional, "design" design : nullable optional,
+    "animation" animation : nullable optional, }
 }
 
 /// The `PollDesign` object.
@@ -7446,45 +3544,9 @@ pub struct PollDesign {
     /// Border radius in pixels.
     pub border_radius: Option<f64>,
 }
-
-impl Serialize for PollDesign {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PollDesign",
-                usize::from(self.background.is_some())
-                    + usize::from(self.border_radius.is_some()),
-            )
-            .optional("background", &self.background)
-            .optional("borderRadius", &self.border_radius)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PollDesign {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PollDesign {
-    const NAME: &'static str = "PollDesign";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "background" => rt::object::nullable(&mut map, &mut out.background),
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PollDesign { "background" background : nullable optional, "borderRadius"
+    border_radius : nullable optional, }
 }
 
 /// At most one of `color`, `image`, `gradient` is set (a oneOf group).
@@ -7499,49 +3561,9 @@ pub struct PollDesignBackground {
     /// The `type` field.
     pub r#type: Option<PollDesignBackgroundType>,
 }
-
-impl Serialize for PollDesignBackground {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PollDesignBackground",
-                usize::from(self.color.is_some()) + usize::from(self.image.is_some())
-                    + usize::from(self.gradient.is_some())
-                    + usize::from(self.r#type.is_some()),
-            )
-            .optional("color", &self.color)
-            .optional("image", &self.image)
-            .optional("gradient", &self.gradient)
-            .optional("type", &self.r#type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PollDesignBackground {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PollDesignBackground {
-    const NAME: &'static str = "PollDesignBackground";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "color" => rt::object::nullable(&mut map, &mut out.color),
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "gradient" => rt::object::nullable(&mut map, &mut out.gradient),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    PollDesignBackground { "color" color : nullable optional, "image" image : nullable
+    optional, "gradient" gradient : nullable optional, "type" r#type : nullable optional,
     }
 }
 
@@ -7607,45 +3629,9 @@ pub struct Positive {
     /// The `confirmation` field.
     pub confirmation: Option<RsvpFormMessagesPositiveResponseConfirmation>,
 }
-
-impl Serialize for Positive {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Positive",
-                usize::from(self.title.is_some())
-                    + usize::from(self.confirmation.is_some()),
-            )
-            .optional("title", &self.title)
-            .optional("confirmation", &self.confirmation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Positive {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Positive {
-    const NAME: &'static str = "Positive";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "confirmation" => rt::object::nullable(&mut map, &mut out.confirmation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Positive { "title" title : nullable optional, "confirmation" confirmation : nullable
+    optional, }
 }
 
 /// The `PublishDraftEventRequest` object.
@@ -7656,48 +3642,9 @@ pub struct PublishDraftEventRequest {
     /// Predefined sets of fields to return.
     pub fields: Option<Vec<RequestedFields>>,
 }
-
-impl Serialize for PublishDraftEventRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PublishDraftEventRequest",
-                1 + usize::from(self.fields.is_some()),
-            )
-            .field("eventId", &self.event_id)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PublishDraftEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PublishDraftEventRequest {
-    const NAME: &'static str = "PublishDraftEventRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "eventId" => rt::object::value(&mut map, &mut f0),
-                "fields" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { event_id: f0, fields: f1 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "eventId")])),
-        }
-    }
+rt::object! {
+    PublishDraftEventRequest { "eventId" event_id : value field, "fields" fields :
+    nullable optional, } required { event_id "eventId" }
 }
 
 /// The `PublishDraftEventResponse` object.
@@ -7706,42 +3653,8 @@ pub struct PublishDraftEventResponse {
     /// The `event` field.
     pub event: Option<WixEvent>,
 }
-
-impl Serialize for PublishDraftEventResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PublishDraftEventResponse",
-                usize::from(self.event.is_some()),
-            )
-            .optional("event", &self.event)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PublishDraftEventResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PublishDraftEventResponse {
-    const NAME: &'static str = "PublishDraftEventResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "event" => rt::object::nullable(&mut map, &mut out.event),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PublishDraftEventResponse { "event" event : nullable optional, }
 }
 
 /// The `QueryEventsRequest` object.
@@ -7755,49 +3668,9 @@ pub struct QueryEventsRequest {
     /// **Note:** This parameter requires the `WIX_EVENTS.READ_DRAFT_EVENTS` permission.
     pub include_drafts: Option<bool>,
 }
-
-impl Serialize for QueryEventsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryEventsRequest",
-                usize::from(self.query.is_some()) + usize::from(self.fields.is_some())
-                    + usize::from(self.include_drafts.is_some()),
-            )
-            .optional("query", &self.query)
-            .optional("fields", &self.fields)
-            .optional("includeDrafts", &self.include_drafts)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryEventsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryEventsRequest {
-    const NAME: &'static str = "QueryEventsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "query" => rt::object::nullable(&mut map, &mut out.query),
-                "fields" => rt::object::nullable(&mut map, &mut out.fields),
-                "includeDrafts" => {
-                    rt::object::nullable(&mut map, &mut out.include_drafts)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryEventsRequest { "query" query : nullable optional, "fields" fields : nullable
+    optional, "includeDrafts" include_drafts : nullable optional, }
 }
 
 /// The `QueryEventsResponse` object.
@@ -7808,47 +3681,9 @@ pub struct QueryEventsResponse {
     /// List of events.
     pub events: Option<Vec<WixEvent>>,
 }
-
-impl Serialize for QueryEventsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryEventsResponse",
-                usize::from(self.paging_metadata.is_some())
-                    + usize::from(self.events.is_some()),
-            )
-            .optional("pagingMetadata", &self.paging_metadata)
-            .optional("events", &self.events)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryEventsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryEventsResponse {
-    const NAME: &'static str = "QueryEventsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "pagingMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.paging_metadata)
-                }
-                "events" => rt::object::nullable(&mut map, &mut out.events),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryEventsResponse { "pagingMetadata" paging_metadata : nullable optional, "events"
+    events : nullable optional, }
 }
 
 /// - `ONE_TIME`: Event happens only once and can last multiple days.
@@ -7933,47 +3768,9 @@ pub struct Recurrences {
     /// This read-only field is automatically generated and shared by all events in a recurring series. Use this ID to query and retrieve all occurrences of a recurring event.
     pub category_id: Option<String>,
 }
-
-impl Serialize for Recurrences {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Recurrences",
-                usize::from(self.individual_event_dates.is_some())
-                    + usize::from(self.category_id.is_some()),
-            )
-            .optional("individualEventDates", &self.individual_event_dates)
-            .optional("categoryId", &self.category_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Recurrences {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Recurrences {
-    const NAME: &'static str = "Recurrences";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "individualEventDates" => {
-                    rt::object::nullable(&mut map, &mut out.individual_event_dates)
-                }
-                "categoryId" => rt::object::nullable(&mut map, &mut out.category_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Recurrences { "individualEventDates" individual_event_dates : nullable optional,
+    "categoryId" category_id : nullable optional, }
 }
 
 /// The `Registration` object.
@@ -7998,71 +3795,13 @@ pub struct Registration {
     /// Whether the registration is disabled.
     pub registration_disabled: Option<bool>,
 }
-
-impl Serialize for Registration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Registration",
-                usize::from(self.r#type.is_some()) + usize::from(self.status.is_some())
-                    + usize::from(self.rsvp.is_some())
-                    + usize::from(self.tickets.is_some())
-                    + usize::from(self.external.is_some())
-                    + usize::from(self.allowed_guest_types.is_some())
-                    + usize::from(self.initial_type.is_some())
-                    + usize::from(self.registration_paused.is_some())
-                    + usize::from(self.registration_disabled.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("status", &self.status)
-            .optional("rsvp", &self.rsvp)
-            .optional("tickets", &self.tickets)
-            .optional("external", &self.external)
-            .optional("allowedGuestTypes", &self.allowed_guest_types)
-            .optional("initialType", &self.initial_type)
-            .optional("registrationPaused", &self.registration_paused)
-            .optional("registrationDisabled", &self.registration_disabled)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Registration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Registration {
-    const NAME: &'static str = "Registration";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "rsvp" => rt::object::nullable(&mut map, &mut out.rsvp),
-                "tickets" => rt::object::nullable(&mut map, &mut out.tickets),
-                "external" => rt::object::nullable(&mut map, &mut out.external),
-                "allowedGuestTypes" => {
-                    rt::object::nullable(&mut map, &mut out.allowed_guest_types)
-                }
-                "initialType" => rt::object::nullable(&mut map, &mut out.initial_type),
-                "registrationPaused" => {
-                    rt::object::nullable(&mut map, &mut out.registration_paused)
-                }
-                "registrationDisabled" => {
-                    rt::object::nullable(&mut map, &mut out.registration_disabled)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Registration { "type" r#type : nullable optional, "status" status : nullable
+    optional, "rsvp" rsvp : nullable optional, "tickets" tickets : nullable optional,
+    "external" external : nullable optional, "allowedGuestTypes" allowed_guest_types :
+    nullable optional, "initialType" initial_type : nullable optional,
+    "registrationPaused" registration_paused : nullable optional, "registrationDisabled"
+    registration_disabled : nullable optional, }
 }
 
 /// The `RegistrationClosedMessages` object.
@@ -8073,47 +3812,9 @@ pub struct RegistrationClosedMessages {
     /// "Explore other events" call-to-action label text.
     pub explore_events_action_label: Option<String>,
 }
-
-impl Serialize for RegistrationClosedMessages {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RegistrationClosedMessages",
-                usize::from(self.message.is_some())
-                    + usize::from(self.explore_events_action_label.is_some()),
-            )
-            .optional("message", &self.message)
-            .optional("exploreEventsActionLabel", &self.explore_events_action_label)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RegistrationClosedMessages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RegistrationClosedMessages {
-    const NAME: &'static str = "RegistrationClosedMessages";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "message" => rt::object::nullable(&mut map, &mut out.message),
-                "exploreEventsActionLabel" => {
-                    rt::object::nullable(&mut map, &mut out.explore_events_action_label)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RegistrationClosedMessages { "message" message : nullable optional,
+    "exploreEventsActionLabel" explore_events_action_label : nullable optional, }
 }
 
 /// - `UNKNOWN_REGISTRATION_STATUS`: Registration status isn't applicable.
@@ -8362,59 +4063,11 @@ pub struct ResponseConfirmation {
     /// "Share event" call-to-action label text.
     pub share_event_label: Option<String>,
 }
-
-impl Serialize for ResponseConfirmation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ResponseConfirmation",
-                usize::from(self.title.is_some()) + usize::from(self.message.is_some())
-                    + usize::from(self.download_tickets_label.is_some())
-                    + usize::from(self.add_to_calendar_label.is_some())
-                    + usize::from(self.share_event_label.is_some()),
-            )
-            .optional("title", &self.title)
-            .optional("message", &self.message)
-            .optional("downloadTicketsLabel", &self.download_tickets_label)
-            .optional("addToCalendarLabel", &self.add_to_calendar_label)
-            .optional("shareEventLabel", &self.share_event_label)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ResponseConfirmation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ResponseConfirmation {
-    const NAME: &'static str = "ResponseConfirmation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "message" => rt::object::nullable(&mut map, &mut out.message),
-                "downloadTicketsLabel" => {
-                    rt::object::nullable(&mut map, &mut out.download_tickets_label)
-                }
-                "addToCalendarLabel" => {
-                    rt::object::nullable(&mut map, &mut out.add_to_calendar_label)
-                }
-                "shareEventLabel" => {
-                    rt::object::nullable(&mut map, &mut out.share_event_label)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ResponseConfirmation { "title" title : nullable optional, "message" message :
+    nullable optional, "downloadTicketsLabel" download_tickets_label : nullable optional,
+    "addToCalendarLabel" add_to_calendar_label : nullable optional, "shareEventLabel"
+    share_event_label : nullable optional, }
 }
 
 /// - `YES_ONLY`: Only a **Yes** answer is available to select when RSVP'ing to an event.
@@ -8476,49 +4129,9 @@ pub struct RichContent {
     /// The `documentStyle` field.
     pub document_style: Option<DocumentStyle>,
 }
-
-impl Serialize for RichContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RichContent",
-                usize::from(self.nodes.is_some()) + usize::from(self.metadata.is_some())
-                    + usize::from(self.document_style.is_some()),
-            )
-            .optional("nodes", &self.nodes)
-            .optional("metadata", &self.metadata)
-            .optional("documentStyle", &self.document_style)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RichContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RichContent {
-    const NAME: &'static str = "RichContent";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "nodes" => rt::object::nullable(&mut map, &mut out.nodes),
-                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
-                "documentStyle" => {
-                    rt::object::nullable(&mut map, &mut out.document_style)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RichContent { "nodes" nodes : nullable optional, "metadata" metadata : nullable
+    optional, "documentStyle" document_style : nullable optional, }
 }
 
 /// The `RsvpFormMessages` object.
@@ -8537,67 +4150,12 @@ pub struct RsvpFormMessages {
     /// "Submit form" call-to-action label text.
     pub submit_action_label: Option<String>,
 }
-
-impl Serialize for RsvpFormMessages {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RsvpFormMessages",
-                usize::from(self.rsvp_yes_option.is_some())
-                    + usize::from(self.rsvp_no_option.is_some())
-                    + usize::from(self.positive_messages.is_some())
-                    + usize::from(self.waitlist_messages.is_some())
-                    + usize::from(self.negative_messages.is_some())
-                    + usize::from(self.submit_action_label.is_some()),
-            )
-            .optional("rsvpYesOption", &self.rsvp_yes_option)
-            .optional("rsvpNoOption", &self.rsvp_no_option)
-            .optional("positiveMessages", &self.positive_messages)
-            .optional("waitlistMessages", &self.waitlist_messages)
-            .optional("negativeMessages", &self.negative_messages)
-            .optional("submitActionLabel", &self.submit_action_label)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RsvpFormMessages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RsvpFormMessages {
-    const NAME: &'static str = "RsvpFormMessages";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "rsvpYesOption" => {
-                    rt::object::nullable(&mut map, &mut out.rsvp_yes_option)
-                }
-                "rsvpNoOption" => rt::object::nullable(&mut map, &mut out.rsvp_no_option),
-                "positiveMessages" => {
-                    rt::object::nullable(&mut map, &mut out.positive_messages)
-                }
-                "waitlistMessages" => {
-                    rt::object::nullable(&mut map, &mut out.waitlist_messages)
-                }
-                "negativeMessages" => {
-                    rt::object::nullable(&mut map, &mut out.negative_messages)
-                }
-                "submitActionLabel" => {
-                    rt::object::nullable(&mut map, &mut out.submit_action_label)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RsvpFormMessages { "rsvpYesOption" rsvp_yes_option : nullable optional,
+    "rsvpNoOption" rsvp_no_option : nullable optional, "positiveMessages"
+    positive_messages : nullable optional, "waitlistMessages" waitlist_messages :
+    nullable optional, "negativeMessages" negative_messages : nullable optional,
+    "submitActionLabel" submit_action_label : nullable optional, }
 }
 
 /// Confirmation messages shown after registration.
@@ -8608,47 +4166,9 @@ pub struct RsvpFormMessagesNegativeResponseConfirmation {
     /// "Share event" call-to-action label text.
     pub share_action_label: Option<String>,
 }
-
-impl Serialize for RsvpFormMessagesNegativeResponseConfirmation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RsvpFormMessagesNegativeResponseConfirmation",
-                usize::from(self.title.is_some())
-                    + usize::from(self.share_action_label.is_some()),
-            )
-            .optional("title", &self.title)
-            .optional("shareActionLabel", &self.share_action_label)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RsvpFormMessagesNegativeResponseConfirmation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RsvpFormMessagesNegativeResponseConfirmation {
-    const NAME: &'static str = "RsvpFormMessagesNegativeResponseConfirmation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "shareActionLabel" => {
-                    rt::object::nullable(&mut map, &mut out.share_action_label)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RsvpFormMessagesNegativeResponseConfirmation { "title" title : nullable optional,
+    "shareActionLabel" share_action_label : nullable optional, }
 }
 
 /// Confirmation messages shown after registration.
@@ -8663,54 +4183,11 @@ pub struct RsvpFormMessagesPositiveResponseConfirmation {
     /// "Share event" call-to-action label text.
     pub share_action_label: Option<String>,
 }
-
-impl Serialize for RsvpFormMessagesPositiveResponseConfirmation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RsvpFormMessagesPositiveResponseConfirmation",
-                usize::from(self.title.is_some()) + usize::from(self.message.is_some())
-                    + usize::from(self.add_to_calendar_action_label.is_some())
-                    + usize::from(self.share_action_label.is_some()),
-            )
-            .optional("title", &self.title)
-            .optional("message", &self.message)
-            .optional("addToCalendarActionLabel", &self.add_to_calendar_action_label)
-            .optional("shareActionLabel", &self.share_action_label)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RsvpFormMessagesPositiveResponseConfirmation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RsvpFormMessagesPositiveResponseConfirmation {
-    const NAME: &'static str = "RsvpFormMessagesPositiveResponseConfirmation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "message" => rt::object::nullable(&mut map, &mut out.message),
-                "addToCalendarActionLabel" => {
-                    rt::object::nullable(&mut map, &mut out.add_to_calendar_action_label)
-                }
-                "shareActionLabel" => {
-                    rt::object::nullable(&mut map, &mut out.share_action_label)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RsvpFormMessagesPositiveResponseConfirmation { "title" title : nullable optional,
+    "message" message : nullable optional, "addToCalendarActionLabel"
+    add_to_calendar_action_label : nullable optional, "shareActionLabel"
+    share_action_label : nullable optional, }
 }
 
 /// The `RsvpRegistration` object.
@@ -8727,56 +4204,10 @@ pub struct RsvpRegistration {
     /// Registration end date.
     pub end_date: Option<wix_rest_runtime::Timestamp>,
 }
-
-impl Serialize for RsvpRegistration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RsvpRegistration",
-                usize::from(self.response_type.is_some())
-                    + usize::from(self.limit.is_some())
-                    + usize::from(self.waitlist_enabled.is_some())
-                    + usize::from(self.start_date.is_some())
-                    + usize::from(self.end_date.is_some()),
-            )
-            .optional("responseType", &self.response_type)
-            .optional("limit", &self.limit)
-            .optional("waitlistEnabled", &self.waitlist_enabled)
-            .optional("startDate", &self.start_date)
-            .optional("endDate", &self.end_date)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RsvpRegistration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RsvpRegistration {
-    const NAME: &'static str = "RsvpRegistration";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "responseType" => rt::object::nullable(&mut map, &mut out.response_type),
-                "limit" => rt::object::nullable(&mut map, &mut out.limit),
-                "waitlistEnabled" => {
-                    rt::object::nullable(&mut map, &mut out.waitlist_enabled)
-                }
-                "startDate" => rt::object::nullable(&mut map, &mut out.start_date),
-                "endDate" => rt::object::nullable(&mut map, &mut out.end_date),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RsvpRegistration { "responseType" response_type : nullable optional, "limit" limit :
+    nullable optional, "waitlistEnabled" waitlist_enabled : nullable optional,
+    "startDate" start_date : nullable optional, "endDate" end_date : nullable optional, }
 }
 
 /// The `Rsvps` object.
@@ -8791,53 +4222,10 @@ pub struct Rsvps {
     /// Number of RSVPs in a waitlist.
     pub waitlist_count: Option<f64>,
 }
-
-impl Serialize for Rsvps {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Rsvps",
-                usize::from(self.total_count.is_some())
-                    + usize::from(self.yes_count.is_some())
-                    + usize::from(self.no_count.is_some())
-                    + usize::from(self.waitlist_count.is_some()),
-            )
-            .optional("totalCount", &self.total_count)
-            .optional("yesCount", &self.yes_count)
-            .optional("noCount", &self.no_count)
-            .optional("waitlistCount", &self.waitlist_count)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Rsvps {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Rsvps {
-    const NAME: &'static str = "Rsvps";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "totalCount" => rt::object::nullable(&mut map, &mut out.total_count),
-                "yesCount" => rt::object::nullable(&mut map, &mut out.yes_count),
-                "noCount" => rt::object::nullable(&mut map, &mut out.no_count),
-                "waitlistCount" => {
-                    rt::object::nullable(&mut map, &mut out.waitlist_count)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Rsvps { "totalCount" total_count : nullable optional, "yesCount" yes_count : nullable
+    optional, "noCount" no_count : nullable optional, "waitlistCount" waitlist_count :
+    nullable optional, }
 }
 
 /// The `SeoSettings` object.
@@ -8850,50 +4238,9 @@ pub struct SeoSettings {
     /// Whether the slug is hidden from the SEO sitemap.
     pub hidden: Option<bool>,
 }
-
-impl Serialize for SeoSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SeoSettings",
-                usize::from(self.slug.is_some())
-                    + usize::from(self.advanced_seo_data.is_some())
-                    + usize::from(self.hidden.is_some()),
-            )
-            .optional("slug", &self.slug)
-            .optional("advancedSeoData", &self.advanced_seo_data)
-            .optional("hidden", &self.hidden)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SeoSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SeoSettings {
-    const NAME: &'static str = "SeoSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "slug" => rt::object::nullable(&mut map, &mut out.slug),
-                "advancedSeoData" => {
-                    rt::object::nullable(&mut map, &mut out.advanced_seo_data)
-                }
-                "hidden" => rt::object::nullable(&mut map, &mut out.hidden),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SeoSettings { "slug" slug : nullable optional, "advancedSeoData" advanced_seo_data :
+    nullable optional, "hidden" hidden : nullable optional, }
 }
 
 /// The `ShapeData` object.
@@ -8912,59 +4259,11 @@ pub struct ShapeData {
     /// Alternate text describing the link's purpose for accessibility. Applies only when `link` is set.
     pub alt_text: Option<String>,
 }
-
-impl Serialize for ShapeData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ShapeData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.shape.is_some())
-                    + usize::from(self.styles.is_some())
-                    + usize::from(self.animation.is_some())
-                    + usize::from(self.link.is_some())
-                    + usize::from(self.alt_text.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("shape", &self.shape)
-            .optional("styles", &self.styles)
-            .optional("animation", &self.animation)
-            .optional("link", &self.link)
-            .optional("altText", &self.alt_text)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ShapeData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ShapeData {
-    const NAME: &'static str = "ShapeData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "shape" => rt::object::nullable(&mut map, &mut out.shape),
-                "styles" => rt::object::nullable(&mut map, &mut out.styles),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                "link" => rt::object::nullable(&mut map, &mut out.link),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ShapeData { "containerData" container_data : nullable optional, "shape" shape :
+    nullable optional, "styles" styles : nullable optional, "animation" animation :
+    nullable optional, "link" link : nullable optional, "altText" alt_text : nullable
+    optional, }
 }
 
 /// The `SketchData` object.
@@ -8977,47 +4276,9 @@ pub struct SketchData {
     /// Whether the annotation animates on first paint. Defaults to `true`.
     pub animate: Option<bool>,
 }
-
-impl Serialize for SketchData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SketchData",
-                usize::from(self.variant.is_some()) + usize::from(self.color.is_some())
-                    + usize::from(self.animate.is_some()),
-            )
-            .optional("variant", &self.variant)
-            .optional("color", &self.color)
-            .optional("animate", &self.animate)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SketchData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SketchData {
-    const NAME: &'static str = "SketchData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "variant" => rt::object::nullable(&mut map, &mut out.variant),
-                "color" => rt::object::nullable(&mut map, &mut out.color),
-                "animate" => rt::object::nullable(&mut map, &mut out.animate),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SketchData { "variant" variant : nullable optional, "color" color : nullable
+    optional, "animate" animate : nullable optional, }
 }
 
 /// Data for a smart block cell node.
@@ -9042,67 +4303,13 @@ pub struct SmartBlockCellData {
     /// Shape fill color as a hexadecimal value.
     pub shape_color: Option<String>,
 }
-
-impl Serialize for SmartBlockCellData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SmartBlockCellData",
-                usize::from(self.label.is_some()) + usize::from(self.shape.is_some())
-                    + usize::from(self.border_color.is_some())
-                    + usize::from(self.border_width.is_some())
-                    + usize::from(self.border_radius.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.accent_color.is_some())
-                    + usize::from(self.background_color.is_some())
-                    + usize::from(self.shape_color.is_some()),
-            )
-            .optional("label", &self.label)
-            .optional("shape", &self.shape)
-            .optional("borderColor", &self.border_color)
-            .optional("borderWidth", &self.border_width)
-            .optional("borderRadius", &self.border_radius)
-            .optional("type", &self.r#type)
-            .optional("accentColor", &self.accent_color)
-            .optional("backgroundColor", &self.background_color)
-            .optional("shapeColor", &self.shape_color)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SmartBlockCellData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SmartBlockCellData {
-    const NAME: &'static str = "SmartBlockCellData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "label" => rt::object::nullable(&mut map, &mut out.label),
-                "shape" => rt::object::nullable(&mut map, &mut out.shape),
-                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
-                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "accentColor" => rt::object::nullable(&mut map, &mut out.accent_color),
-                "backgroundColor" => {
-                    rt::object::nullable(&mut map, &mut out.background_color)
-                }
-                "shapeColor" => rt::object::nullable(&mut map, &mut out.shape_color),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SmartBlockCellData { "label" label : nullable optional, "shape" shape : nullable
+    optional, "borderColor" border_color : nullable optional, "borderWidth" border_width
+    : nullable optional, "borderRadius" border_radius : nullable optional, "type" r#type
+    : nullable optional, "accentColor" accent_color : nullable optional,
+    "backgroundColor" background_color : nullable optional, "shapeColor" shape_color :
+    nullable optional, }
 }
 
 /// Data for a smart block node.
@@ -9123,60 +4330,12 @@ pub struct SmartBlockData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for SmartBlockData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SmartBlockData",
-                usize::from(self.r#type.is_some())
-                    + usize::from(self.orientation.is_some())
-                    + usize::from(self.column_size.is_some())
-                    + usize::from(self.border_color.is_some())
-                    + usize::from(self.border_width.is_some())
-                    + usize::from(self.border_radius.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("orientation", &self.orientation)
-            .optional("columnSize", &self.column_size)
-            .optional("borderColor", &self.border_color)
-            .optional("borderWidth", &self.border_width)
-            .optional("borderRadius", &self.border_radius)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SmartBlockData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SmartBlockData {
-    const NAME: &'static str = "SmartBlockData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "orientation" => rt::object::nullable(&mut map, &mut out.orientation),
-                "columnSize" => rt::object::nullable(&mut map, &mut out.column_size),
-                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
-                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SmartBlockData { "type" r#type : nullable optional, "orientation" orientation :
+    nullable optional, "columnSize" column_size : nullable optional, "borderColor"
+    border_color : nullable optional, "borderWidth" border_width : nullable optional,
+    "borderRadius" border_radius : nullable optional, "animation" animation : nullable
+    optional, }
 }
 
 /// - `UPCOMING`: Event is published and scheduled to start.
@@ -9251,43 +4410,8 @@ pub struct StreetAddress {
     /// Street name.
     pub name: Option<String>,
 }
-
-impl Serialize for StreetAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "StreetAddress",
-                usize::from(self.number.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("number", &self.number)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for StreetAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for StreetAddress {
-    const NAME: &'static str = "StreetAddress";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "number" => rt::object::nullable(&mut map, &mut out.number),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    StreetAddress { "number" number : nullable optional, "name" name : nullable optional,
     }
 }
 
@@ -9301,47 +4425,9 @@ pub struct Summaries {
     /// The `cancellation` field.
     pub cancellation: Option<Cancellation>,
 }
-
-impl Serialize for Summaries {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Summaries",
-                usize::from(self.rsvps.is_some()) + usize::from(self.tickets.is_some())
-                    + usize::from(self.cancellation.is_some()),
-            )
-            .optional("rsvps", &self.rsvps)
-            .optional("tickets", &self.tickets)
-            .optional("cancellation", &self.cancellation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Summaries {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Summaries {
-    const NAME: &'static str = "Summaries";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "rsvps" => rt::object::nullable(&mut map, &mut out.rsvps),
-                "tickets" => rt::object::nullable(&mut map, &mut out.tickets),
-                "cancellation" => rt::object::nullable(&mut map, &mut out.cancellation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Summaries { "rsvps" rsvps : nullable optional, "tickets" tickets : nullable optional,
+    "cancellation" cancellation : nullable optional, }
 }
 
 /// The `TableData` object.
@@ -9368,68 +4454,13 @@ pub struct TableData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for TableData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TableData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.dimensions.is_some())
-                    + usize::from(self.header.is_some())
-                    + usize::from(self.row_header.is_some())
-                    + usize::from(self.column_header.is_some())
-                    + usize::from(self.cell_spacing.is_some())
-                    + usize::from(self.cell_padding.is_some())
-                    + usize::from(self.alt_text.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("dimensions", &self.dimensions)
-            .optional("header", &self.header)
-            .optional("rowHeader", &self.row_header)
-            .optional("columnHeader", &self.column_header)
-            .optional("cellSpacing", &self.cell_spacing)
-            .optional("cellPadding", &self.cell_padding)
-            .optional("altText", &self.alt_text)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TableData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TableData {
-    const NAME: &'static str = "TableData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "dimensions" => rt::object::nullable(&mut map, &mut out.dimensions),
-                "header" => rt::object::nullable(&mut map, &mut out.header),
-                "rowHeader" => rt::object::nullable(&mut map, &mut out.row_header),
-                "columnHeader" => rt::object::nullable(&mut map, &mut out.column_header),
-                "cellSpacing" => rt::object::nullable(&mut map, &mut out.cell_spacing),
-                "cellPadding" => rt::object::nullable(&mut map, &mut out.cell_padding),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TableData { "containerData" container_data : nullable optional, "dimensions"
+    dimensions : nullable optional, "header" header : nullable optional, "rowHeader"
+    row_header : nullable optional, "columnHeader" column_header : nullable optional,
+    "cellSpacing" cell_spacing : nullable optional, "cellPadding" cell_padding : nullable
+    optional, "altText" alt_text : nullable optional, "animation" animation : nullable
+    optional, }
 }
 
 /// - `SELF`: Opens the linked document in the same frame as it was clicked (this is default)
@@ -9503,52 +4534,10 @@ pub struct TaxSettings {
     /// Apply tax to donations.
     pub applied_to_donations: Option<bool>,
 }
-
-impl Serialize for TaxSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TaxSettings",
-                usize::from(self.r#type.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.rate.is_some())
-                    + usize::from(self.applied_to_donations.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("name", &self.name)
-            .optional("rate", &self.rate)
-            .optional("appliedToDonations", &self.applied_to_donations)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TaxSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TaxSettings {
-    const NAME: &'static str = "TaxSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "rate" => rt::object::nullable(&mut map, &mut out.rate),
-                "appliedToDonations" => {
-                    rt::object::nullable(&mut map, &mut out.applied_to_donations)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TaxSettings { "type" r#type : nullable optional, "name" name : nullable optional,
+    "rate" rate : nullable optional, "appliedToDonations" applied_to_donations : nullable
+    optional, }
 }
 
 /// Tax application settings.
@@ -9610,45 +4599,9 @@ pub struct TextData {
     /// The decorations to apply.
     pub decorations: Option<Vec<Decoration>>,
 }
-
-impl Serialize for TextData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TextData",
-                usize::from(self.text.is_some())
-                    + usize::from(self.decorations.is_some()),
-            )
-            .optional("text", &self.text)
-            .optional("decorations", &self.decorations)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TextData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TextData {
-    const NAME: &'static str = "TextData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "text" => rt::object::nullable(&mut map, &mut out.text),
-                "decorations" => rt::object::nullable(&mut map, &mut out.decorations),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TextData { "text" text : nullable optional, "decorations" decorations : nullable
+    optional, }
 }
 
 /// The `TextNodeStyle` object.
@@ -9661,48 +4614,9 @@ pub struct TextNodeStyle {
     /// Line height for text in the node.
     pub line_height: Option<String>,
 }
-
-impl Serialize for TextNodeStyle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TextNodeStyle",
-                usize::from(self.decorations.is_some())
-                    + usize::from(self.node_style.is_some())
-                    + usize::from(self.line_height.is_some()),
-            )
-            .optional("decorations", &self.decorations)
-            .optional("nodeStyle", &self.node_style)
-            .optional("lineHeight", &self.line_height)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TextNodeStyle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TextNodeStyle {
-    const NAME: &'static str = "TextNodeStyle";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "decorations" => rt::object::nullable(&mut map, &mut out.decorations),
-                "nodeStyle" => rt::object::nullable(&mut map, &mut out.node_style),
-                "lineHeight" => rt::object::nullable(&mut map, &mut out.line_height),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TextNodeStyle { "decorations" decorations : nullable optional, "nodeStyle" node_style
+    : nullable optional, "lineHeight" line_height : nullable optional, }
 }
 
 /// The `Tickets` object.
@@ -9719,56 +4633,11 @@ pub struct Tickets {
     /// The `totalSales` field.
     pub total_sales: Option<EventsMoney>,
 }
-
-impl Serialize for Tickets {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Tickets",
-                usize::from(self.tickets_sold.is_some())
-                    + usize::from(self.revenue.is_some())
-                    + usize::from(self.currency_locked.is_some())
-                    + usize::from(self.total_orders.is_some())
-                    + usize::from(self.total_sales.is_some()),
-            )
-            .optional("ticketsSold", &self.tickets_sold)
-            .optional("revenue", &self.revenue)
-            .optional("currencyLocked", &self.currency_locked)
-            .optional("totalOrders", &self.total_orders)
-            .optional("totalSales", &self.total_sales)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Tickets {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Tickets {
-    const NAME: &'static str = "Tickets";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "ticketsSold" => rt::object::nullable(&mut map, &mut out.tickets_sold),
-                "revenue" => rt::object::nullable(&mut map, &mut out.revenue),
-                "currencyLocked" => {
-                    rt::object::nullable(&mut map, &mut out.currency_locked)
-                }
-                "totalOrders" => rt::object::nullable(&mut map, &mut out.total_orders),
-                "totalSales" => rt::object::nullable(&mut map, &mut out.total_sales),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Tickets { "ticketsSold" tickets_sold : nullable optional, "revenue" revenue :
+    nullable optional, "currencyLocked" currency_locked : nullable optional,
+    "totalOrders" total_orders : nullable optional, "totalSales" total_sales : nullable
+    optional, }
 }
 
 /// The `TicketsRegistration` object.
@@ -9792,75 +4661,13 @@ pub struct TicketsRegistration {
     /// Reservation duration in minutes.
     pub reservation_duration_in_minutes: Option<f64>,
 }
-
-impl Serialize for TicketsRegistration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TicketsRegistration",
-                usize::from(self.guests_assigned_separately.is_some())
-                    + usize::from(self.ticket_limit_per_order.is_some())
-                    + usize::from(self.currency.is_some())
-                    + usize::from(self.lowest_price.is_some())
-                    + usize::from(self.highest_price.is_some())
-                    + usize::from(self.sold_out.is_some())
-                    + usize::from(self.tax_settings.is_some())
-                    + usize::from(self.reservation_duration_in_minutes.is_some()),
-            )
-            .optional("guestsAssignedSeparately", &self.guests_assigned_separately)
-            .optional("ticketLimitPerOrder", &self.ticket_limit_per_order)
-            .optional("currency", &self.currency)
-            .optional("lowestPrice", &self.lowest_price)
-            .optional("highestPrice", &self.highest_price)
-            .optional("soldOut", &self.sold_out)
-            .optional("taxSettings", &self.tax_settings)
-            .optional(
-                "reservationDurationInMinutes",
-                &self.reservation_duration_in_minutes,
-            )
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TicketsRegistration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TicketsRegistration {
-    const NAME: &'static str = "TicketsRegistration";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "guestsAssignedSeparately" => {
-                    rt::object::nullable(&mut map, &mut out.guests_assigned_separately)
-                }
-                "ticketLimitPerOrder" => {
-                    rt::object::nullable(&mut map, &mut out.ticket_limit_per_order)
-                }
-                "currency" => rt::object::nullable(&mut map, &mut out.currency),
-                "lowestPrice" => rt::object::nullable(&mut map, &mut out.lowest_price),
-                "highestPrice" => rt::object::nullable(&mut map, &mut out.highest_price),
-                "soldOut" => rt::object::nullable(&mut map, &mut out.sold_out),
-                "taxSettings" => rt::object::nullable(&mut map, &mut out.tax_settings),
-                "reservationDurationInMinutes" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.reservation_duration_in_minutes,
-                    )
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TicketsRegistration { "guestsAssignedSeparately" guests_assigned_separately :
+    nullable optional, "ticketLimitPerOrder" ticket_limit_per_order : nullable optional,
+    "currency" currency : nullable optional, "lowestPrice" lowest_price : nullable
+    optional, "highestPrice" highest_price : nullable optional, "soldOut" sold_out :
+    nullable optional, "taxSettings" tax_settings : nullable optional,
+    "reservationDurationInMinutes" reservation_duration_in_minutes : nullable optional, }
 }
 
 /// The `TicketsUnavailableMessages` object.
@@ -9871,47 +4678,9 @@ pub struct TicketsUnavailableMessages {
     /// "Explore other events" call-to-action label text.
     pub explore_events_action_label: Option<String>,
 }
-
-impl Serialize for TicketsUnavailableMessages {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TicketsUnavailableMessages",
-                usize::from(self.message.is_some())
-                    + usize::from(self.explore_events_action_label.is_some()),
-            )
-            .optional("message", &self.message)
-            .optional("exploreEventsActionLabel", &self.explore_events_action_label)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TicketsUnavailableMessages {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TicketsUnavailableMessages {
-    const NAME: &'static str = "TicketsUnavailableMessages";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "message" => rt::object::nullable(&mut map, &mut out.message),
-                "exploreEventsActionLabel" => {
-                    rt::object::nullable(&mut map, &mut out.explore_events_action_label)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TicketsUnavailableMessages { "message" message : nullable optional,
+    "exploreEventsActionLabel" explore_events_action_label : nullable optional, }
 }
 
 /// A coarse-grained representation of time duration divided into whole constituting components of days, hours, and minutes.
@@ -9925,47 +4694,9 @@ pub struct TimeDuration {
     /// Number of minutes.
     pub minutes: Option<f64>,
 }
-
-impl Serialize for TimeDuration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TimeDuration",
-                usize::from(self.days.is_some()) + usize::from(self.hours.is_some())
-                    + usize::from(self.minutes.is_some()),
-            )
-            .optional("days", &self.days)
-            .optional("hours", &self.hours)
-            .optional("minutes", &self.minutes)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TimeDuration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TimeDuration {
-    const NAME: &'static str = "TimeDuration";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "days" => rt::object::nullable(&mut map, &mut out.days),
-                "hours" => rt::object::nullable(&mut map, &mut out.hours),
-                "minutes" => rt::object::nullable(&mut map, &mut out.minutes),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TimeDuration { "days" days : nullable optional, "hours" hours : nullable optional,
+    "minutes" minutes : nullable optional, }
 }
 
 /// The `TocData` object.
@@ -9986,62 +4717,12 @@ pub struct TocData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for TocData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TocData",
-                usize::from(self.included_headings.is_some())
-                    + usize::from(self.list_style.is_some())
-                    + usize::from(self.font_size.is_some())
-                    + usize::from(self.item_spacing.is_some())
-                    + usize::from(self.color.is_some())
-                    + usize::from(self.indentation.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("includedHeadings", &self.included_headings)
-            .optional("listStyle", &self.list_style)
-            .optional("fontSize", &self.font_size)
-            .optional("itemSpacing", &self.item_spacing)
-            .optional("color", &self.color)
-            .optional("indentation", &self.indentation)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TocData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TocData {
-    const NAME: &'static str = "TocData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "includedHeadings" => {
-                    rt::object::nullable(&mut map, &mut out.included_headings)
-                }
-                "listStyle" => rt::object::nullable(&mut map, &mut out.list_style),
-                "fontSize" => rt::object::nullable(&mut map, &mut out.font_size),
-                "itemSpacing" => rt::object::nullable(&mut map, &mut out.item_spacing),
-                "color" => rt::object::nullable(&mut map, &mut out.color),
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TocData { "includedHeadings" included_headings : nullable optional, "listStyle"
+    list_style : nullable optional, "fontSize" font_size : nullable optional,
+    "itemSpacing" item_spacing : nullable optional, "color" color : nullable optional,
+    "indentation" indentation : nullable optional, "animation" animation : nullable
+    optional, }
 }
 
 /// The `UpdateEventRequest` object.
@@ -10052,44 +4733,9 @@ pub struct UpdateEventRequest {
     /// Predefined sets of fields to return.
     pub fields: Option<Vec<RequestedFields>>,
 }
-
-impl Serialize for UpdateEventRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateEventRequest",
-                usize::from(self.event.is_some()) + usize::from(self.fields.is_some()),
-            )
-            .optional("event", &self.event)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateEventRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateEventRequest {
-    const NAME: &'static str = "UpdateEventRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "event" => rt::object::nullable(&mut map, &mut out.event),
-                "fields" => rt::object::nullable(&mut map, &mut out.fields),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateEventRequest { "event" event : nullable optional, "fields" fields : nullable
+    optional, }
 }
 
 /// The `UpdateEventResponse` object.
@@ -10098,42 +4744,8 @@ pub struct UpdateEventResponse {
     /// The `event` field.
     pub event: Option<WixEvent>,
 }
-
-impl Serialize for UpdateEventResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateEventResponse",
-                usize::from(self.event.is_some()),
-            )
-            .optional("event", &self.event)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateEventResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateEventResponse {
-    const NAME: &'static str = "UpdateEventResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "event" => rt::object::nullable(&mut map, &mut out.event),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateEventResponse { "event" event : nullable optional, }
 }
 
 /// One of the `ValueType` values.
@@ -10268,43 +4880,8 @@ pub struct Video {
     /// The `thumbnail` field.
     pub thumbnail: Option<Media>,
 }
-
-impl Serialize for Video {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Video",
-                usize::from(self.media.is_some()) + usize::from(self.thumbnail.is_some()),
-            )
-            .optional("media", &self.media)
-            .optional("thumbnail", &self.thumbnail)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Video {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Video {
-    const NAME: &'static str = "Video";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "thumbnail" => rt::object::nullable(&mut map, &mut out.thumbnail),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    Video { "media" media : nullable optional, "thumbnail" thumbnail : nullable optional,
     }
 }
 
@@ -10326,64 +4903,11 @@ pub struct VideoData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for VideoData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VideoData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.video.is_some())
-                    + usize::from(self.thumbnail.is_some())
-                    + usize::from(self.disable_download.is_some())
-                    + usize::from(self.title.is_some())
-                    + usize::from(self.options.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("video", &self.video)
-            .optional("thumbnail", &self.thumbnail)
-            .optional("disableDownload", &self.disable_download)
-            .optional("title", &self.title)
-            .optional("options", &self.options)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VideoData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VideoData {
-    const NAME: &'static str = "VideoData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "video" => rt::object::nullable(&mut map, &mut out.video),
-                "thumbnail" => rt::object::nullable(&mut map, &mut out.thumbnail),
-                "disableDownload" => {
-                    rt::object::nullable(&mut map, &mut out.disable_download)
-                }
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "options" => rt::object::nullable(&mut map, &mut out.options),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VideoData { "containerData" container_data : nullable optional, "video" video :
+    nullable optional, "thumbnail" thumbnail : nullable optional, "disableDownload"
+    disable_download : nullable optional, "title" title : nullable optional, "options"
+    options : nullable optional, "animation" animation : nullable optional, }
 }
 
 /// An Event is a structured record of a scheduled gathering, including its title, location, date and time, registration settings, status, and related URLs.
@@ -10450,132 +4974,23 @@ pub struct WixEvent {
     /// Event publish timestamp.
     pub published_date: Option<wix_rest_runtime::Timestamp>,
 }
-
-impl Serialize for WixEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "WixEvent",
-                usize::from(self.id.is_some()) + usize::from(self.location.is_some())
-                    + usize::from(self.date_and_time_settings.is_some())
-                    + usize::from(self.title.is_some())
-                    + usize::from(self.short_description.is_some())
-                    + usize::from(self.detailed_description.is_some())
-                    + usize::from(self.main_image.is_some())
-                    + usize::from(self.slug.is_some())
-                    + usize::from(self.created_date.is_some())
-                    + usize::from(self.updated_date.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.registration.is_some())
-                    + usize::from(self.calendar_urls.is_some())
-                    + usize::from(self.event_page_url.is_some())
-                    + usize::from(self.form.is_some())
-                    + usize::from(self.summaries.is_some())
-                    + usize::from(self.instance_id.is_some())
-                    + usize::from(self.guest_list_settings.is_some())
-                    + usize::from(self.user_id.is_some())
-                    + usize::from(self.online_conferencing.is_some())
-                    + usize::from(self.seo_settings.is_some())
-                    + usize::from(self.contact_label.is_some())
-                    + usize::from(self.agenda_settings.is_some())
-                    + usize::from(self.event_display_settings.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.published_date.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("location", &self.location)
-            .optional("dateAndTimeSettings", &self.date_and_time_settings)
-            .optional("title", &self.title)
-            .optional("shortDescription", &self.short_description)
-            .optional("detailedDescription", &self.detailed_description)
-            .optional("mainImage", &self.main_image)
-            .optional("slug", &self.slug)
-            .optional("createdDate", &self.created_date)
-            .optional("updatedDate", &self.updated_date)
-            .optional("status", &self.status)
-            .optional("registration", &self.registration)
-            .optional("calendarUrls", &self.calendar_urls)
-            .optional("eventPageUrl", &self.event_page_url)
-            .optional("form", &self.form)
-            .optional("summaries", &self.summaries)
-            .optional("instanceId", &self.instance_id)
-            .optional("guestListSettings", &self.guest_list_settings)
-            .optional("userId", &self.user_id)
-            .optional("onlineConferencing", &self.online_conferencing)
-            .optional("seoSettings", &self.seo_settings)
-            .optional("contactLabel", &self.contact_label)
-            .optional("agendaSettings", &self.agenda_settings)
-            .optional("eventDisplaySettings", &self.event_display_settings)
-            .optional("description", &self.description)
-            .optional("publishedDate", &self.published_date)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for WixEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for WixEvent {
-    const NAME: &'static str = "WixEvent";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "location" => rt::object::nullable(&mut map, &mut out.location),
-                "dateAndTimeSettings" => {
-                    rt::object::nullable(&mut map, &mut out.date_and_time_settings)
-                }
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "shortDescription" => {
-                    rt::object::nullable(&mut map, &mut out.short_description)
-                }
-                "detailedDescription" => {
-                    rt::object::nullable(&mut map, &mut out.detailed_description)
-                }
-                "mainImage" => rt::object::nullable(&mut map, &mut out.main_image),
-                "slug" => rt::object::nullable(&mut map, &mut out.slug),
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "registration" => rt::object::nullable(&mut map, &mut out.registration),
-                "calendarUrls" => rt::object::nullable(&mut map, &mut out.calendar_urls),
-                "eventPageUrl" => rt::object::nullable(&mut map, &mut out.event_page_url),
-                "form" => rt::object::nullable(&mut map, &mut out.form),
-                "summaries" => rt::object::nullable(&mut map, &mut out.summaries),
-                "instanceId" => rt::object::nullable(&mut map, &mut out.instance_id),
-                "guestListSettings" => {
-                    rt::object::nullable(&mut map, &mut out.guest_list_settings)
-                }
-                "userId" => rt::object::nullable(&mut map, &mut out.user_id),
-                "onlineConferencing" => {
-                    rt::object::nullable(&mut map, &mut out.online_conferencing)
-                }
-                "seoSettings" => rt::object::nullable(&mut map, &mut out.seo_settings),
-                "contactLabel" => rt::object::nullable(&mut map, &mut out.contact_label),
-                "agendaSettings" => {
-                    rt::object::nullable(&mut map, &mut out.agenda_settings)
-                }
-                "eventDisplaySettings" => {
-                    rt::object::nullable(&mut map, &mut out.event_display_settings)
-                }
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "publishedDate" => {
-                    rt::object::nullable(&mut map, &mut out.published_date)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    WixEvent { "id" id : nullable optional, "location" location : nullable optional,
+    "dateAndTimeSettings" date_and_time_settings : nullable optional, "title" title :
+    nullable optional, "shortDescription" short_description : nullable optional,
+    "detailedDescription" detailed_description : nullable optional, "mainImage"
+    main_image : nullable optional, "slug" slug : nullable optional, "createdDate"
+    created_date : nullable optional, "updatedDate" updated_date : nullable optional,
+    "status" status : nullable optional, "registration" registration : nullable optional,
+    "calendarUrls" calendar_urls : nullable optional, "eventPageUrl" event_page_url :
+    nullable optional, "form" form : nullable optional, "summaries" summaries : nullable
+    optional, "instanceId" instance_id : nullable optional, "guestListSettings"
+    guest_list_settings : nullable optional, "userId" user_id : nullable optional,
+    "onlineConferencing" online_conferencing : nullable optional, "seoSettings"
+    seo_settings : nullable optional, "contactLabel" contact_label : nullable optional,
+    "agendaSettings" agenda_settings : nullable optional, "eventDisplaySettings"
+    event_display_settings : nullable optional, "description" description : nullable
+    optional, "publishedDate" published_date : nullable optional, }
 }
 
 /// The `WixOption` object.
@@ -10588,47 +5003,9 @@ pub struct WixOption {
     /// The `image` field.
     pub image: Option<Media>,
 }
-
-impl Serialize for WixOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "WixOption",
-                usize::from(self.id.is_some()) + usize::from(self.title.is_some())
-                    + usize::from(self.image.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("title", &self.title)
-            .optional("image", &self.image)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for WixOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for WixOption {
-    const NAME: &'static str = "WixOption";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    WixOption { "id" id : nullable optional, "title" title : nullable optional, "image"
+    image : nullable optional, }
 }
 
 /// A webhook event of Events V3.

@@ -1656,65 +1656,12 @@ pub struct Address {
     /// Postal code.
     pub postal_code: Option<String>,
 }
-
-impl Serialize for Address {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Address",
-                usize::from(self.street_address.is_some())
-                    + usize::from(self.address_line.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.address_line2.is_some())
-                    + usize::from(self.city.is_some())
-                    + usize::from(self.subdivision.is_some())
-                    + usize::from(self.country.is_some())
-                    + usize::from(self.postal_code.is_some()),
-            )
-            .optional("streetAddress", &self.street_address)
-            .optional("addressLine", &self.address_line)
-            .optional("id", &self.id)
-            .optional("addressLine2", &self.address_line2)
-            .optional("city", &self.city)
-            .optional("subdivision", &self.subdivision)
-            .optional("country", &self.country)
-            .optional("postalCode", &self.postal_code)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Address {
-    const NAME: &'static str = "Address";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "streetAddress" => {
-                    rt::object::nullable(&mut map, &mut out.street_address)
-                }
-                "addressLine" => rt::object::nullable(&mut map, &mut out.address_line),
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
-                "city" => rt::object::nullable(&mut map, &mut out.city),
-                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
-                "country" => rt::object::nullable(&mut map, &mut out.country),
-                "postalCode" => rt::object::nullable(&mut map, &mut out.postal_code),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Address { "streetAddress" street_address : nullable optional, "addressLine"
+    address_line : nullable optional, "id" id : nullable optional, "addressLine2"
+    address_line2 : nullable optional, "city" city : nullable optional, "subdivision"
+    subdivision : nullable optional, "country" country : nullable optional, "postalCode"
+    postal_code : nullable optional, }
 }
 
 /// The `ApproveMemberRequest` object.
@@ -1723,41 +1670,8 @@ pub struct ApproveMemberRequest {
     /// ID of the member to approve.
     pub id: String,
 }
-
-impl Serialize for ApproveMemberRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "ApproveMemberRequest", 1)
-            .field("id", &self.id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ApproveMemberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ApproveMemberRequest {
-    const NAME: &'static str = "ApproveMemberRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { id: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    ApproveMemberRequest { "id" id : value field, } required { id "id" }
 }
 
 /// The `ApproveMemberResponse` object.
@@ -1766,42 +1680,8 @@ pub struct ApproveMemberResponse {
     /// The `member` field.
     pub member: Option<Member>,
 }
-
-impl Serialize for ApproveMemberResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ApproveMemberResponse",
-                usize::from(self.member.is_some()),
-            )
-            .optional("member", &self.member)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ApproveMemberResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ApproveMemberResponse {
-    const NAME: &'static str = "ApproveMemberResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "member" => rt::object::nullable(&mut map, &mut out.member),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ApproveMemberResponse { "member" member : nullable optional, }
 }
 
 /// The `BlockMemberRequest` object.
@@ -1810,41 +1690,8 @@ pub struct BlockMemberRequest {
     /// ID of a member to block.
     pub id: String,
 }
-
-impl Serialize for BlockMemberRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "BlockMemberRequest", 1)
-            .field("id", &self.id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BlockMemberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BlockMemberRequest {
-    const NAME: &'static str = "BlockMemberRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { id: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    BlockMemberRequest { "id" id : value field, } required { id "id" }
 }
 
 /// The `BlockMemberResponse` object.
@@ -1853,42 +1700,8 @@ pub struct BlockMemberResponse {
     /// The `member` field.
     pub member: Option<Member>,
 }
-
-impl Serialize for BlockMemberResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BlockMemberResponse",
-                usize::from(self.member.is_some()),
-            )
-            .optional("member", &self.member)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BlockMemberResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BlockMemberResponse {
-    const NAME: &'static str = "BlockMemberResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "member" => rt::object::nullable(&mut map, &mut out.member),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BlockMemberResponse { "member" member : nullable optional, }
 }
 
 /// The `BulkApproveMembersRequest` object.
@@ -1897,41 +1710,9 @@ pub struct BulkApproveMembersRequest {
     /// Query options. See [API Query Language](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language) for more details.
     pub filter: serde_json::Value,
 }
-
-impl Serialize for BulkApproveMembersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "BulkApproveMembersRequest", 1)
-            .field("filter", &self.filter)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkApproveMembersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkApproveMembersRequest {
-    const NAME: &'static str = "BulkApproveMembersRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { filter: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "filter")])),
-        }
-    }
+rt::object! {
+    BulkApproveMembersRequest { "filter" filter : value field, } required { filter
+    "filter" }
 }
 
 /// The `BulkApproveMembersResponse` object.
@@ -1941,42 +1722,8 @@ pub struct BulkApproveMembersResponse {
     /// Specify this ID when calling [Get Async Job](https://dev.wix.com/docs/rest/business-management/async-job/introduction) to retrieve job details and metadata.
     pub job_id: Option<String>,
 }
-
-impl Serialize for BulkApproveMembersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkApproveMembersResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkApproveMembersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkApproveMembersResponse {
-    const NAME: &'static str = "BulkApproveMembersResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkApproveMembersResponse { "jobId" job_id : nullable optional, }
 }
 
 /// The `BulkBlockMembersRequest` object.
@@ -1985,40 +1732,8 @@ pub struct BulkBlockMembersRequest {
     /// Query options. See [API Query Language](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language) for more details.
     pub filter: serde_json::Value,
 }
-
-impl Serialize for BulkBlockMembersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "BulkBlockMembersRequest", 1)
-            .field("filter", &self.filter)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkBlockMembersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkBlockMembersRequest {
-    const NAME: &'static str = "BulkBlockMembersRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { filter: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "filter")])),
-        }
+rt::object! {
+    BulkBlockMembersRequest { "filter" filter : value field, } required { filter "filter"
     }
 }
 
@@ -2029,42 +1744,8 @@ pub struct BulkBlockMembersResponse {
     /// Specify this ID when calling [Get Async Job](https://dev.wix.com/docs/rest/business-management/async-job/introduction) to retrieve job details and metadata.
     pub job_id: Option<String>,
 }
-
-impl Serialize for BulkBlockMembersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkBlockMembersResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkBlockMembersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkBlockMembersResponse {
-    const NAME: &'static str = "BulkBlockMembersResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkBlockMembersResponse { "jobId" job_id : nullable optional, }
 }
 
 /// The `BulkDeleteMembersByFilterRequest` object.
@@ -2077,58 +1758,10 @@ pub struct BulkDeleteMembersByFilterRequest {
     /// The `search` field.
     pub search: Option<Search>,
 }
-
-impl Serialize for BulkDeleteMembersByFilterRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkDeleteMembersByFilterRequest",
-                1 + usize::from(self.content_assignee_id.is_some())
-                    + usize::from(self.search.is_some()),
-            )
-            .field("filter", &self.filter)
-            .optional("contentAssigneeId", &self.content_assignee_id)
-            .optional("search", &self.search)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDeleteMembersByFilterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDeleteMembersByFilterRequest {
-    const NAME: &'static str = "BulkDeleteMembersByFilterRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::value(&mut map, &mut f0),
-                "contentAssigneeId" => rt::object::nullable(&mut map, &mut f1),
-                "search" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    filter: f0,
-                    content_assignee_id: f1,
-                    search: f2,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "filter")])),
-        }
-    }
+rt::object! {
+    BulkDeleteMembersByFilterRequest { "filter" filter : value field, "contentAssigneeId"
+    content_assignee_id : nullable optional, "search" search : nullable optional, }
+    required { filter "filter" }
 }
 
 /// The `BulkDeleteMembersByFilterResponse` object.
@@ -2138,42 +1771,8 @@ pub struct BulkDeleteMembersByFilterResponse {
     /// Specify this ID when calling [Get Async Job](https://dev.wix.com/docs/rest/business-management/async-job/introduction) to retrieve job details and metadata.
     pub job_id: Option<String>,
 }
-
-impl Serialize for BulkDeleteMembersByFilterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkDeleteMembersByFilterResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDeleteMembersByFilterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDeleteMembersByFilterResponse {
-    const NAME: &'static str = "BulkDeleteMembersByFilterResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkDeleteMembersByFilterResponse { "jobId" job_id : nullable optional, }
 }
 
 /// The `BulkDeleteMembersRequest` object.
@@ -2182,41 +1781,9 @@ pub struct BulkDeleteMembersRequest {
     /// IDs of members to be deleted.
     pub member_ids: Vec<String>,
 }
-
-impl Serialize for BulkDeleteMembersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "BulkDeleteMembersRequest", 1)
-            .field("memberIds", &self.member_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDeleteMembersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDeleteMembersRequest {
-    const NAME: &'static str = "BulkDeleteMembersRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "memberIds" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { member_ids: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "memberIds")])),
-        }
-    }
+rt::object! {
+    BulkDeleteMembersRequest { "memberIds" member_ids : value field, } required {
+    member_ids "memberIds" }
 }
 
 /// The `BulkDeleteMembersResponse` object.
@@ -2227,47 +1794,9 @@ pub struct BulkDeleteMembersResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkDeleteMembersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkDeleteMembersResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDeleteMembersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDeleteMembersResponse {
-    const NAME: &'static str = "BulkDeleteMembersResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkDeleteMembersResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkMemberResult` object.
@@ -2276,42 +1805,8 @@ pub struct BulkMemberResult {
     /// The `itemMetadata` field.
     pub item_metadata: Option<ItemMetadata>,
 }
-
-impl Serialize for BulkMemberResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkMemberResult",
-                usize::from(self.item_metadata.is_some()),
-            )
-            .optional("itemMetadata", &self.item_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkMemberResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkMemberResult {
-    const NAME: &'static str = "BulkMemberResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkMemberResult { "itemMetadata" item_metadata : nullable optional, }
 }
 
 /// Contact info associated with the member.
@@ -2340,66 +1835,12 @@ pub struct Contact {
     /// and each value is the field's value for the member.
     pub custom_fields: Option<std::collections::BTreeMap<String, CustomField>>,
 }
-
-impl Serialize for Contact {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Contact",
-                usize::from(self.first_name.is_some())
-                    + usize::from(self.last_name.is_some())
-                    + usize::from(self.phones.is_some())
-                    + usize::from(self.emails.is_some())
-                    + usize::from(self.addresses.is_some())
-                    + usize::from(self.birthdate.is_some())
-                    + usize::from(self.company.is_some())
-                    + usize::from(self.job_title.is_some())
-                    + usize::from(self.custom_fields.is_some()),
-            )
-            .optional("firstName", &self.first_name)
-            .optional("lastName", &self.last_name)
-            .optional("phones", &self.phones)
-            .optional("emails", &self.emails)
-            .optional("addresses", &self.addresses)
-            .optional("birthdate", &self.birthdate)
-            .optional("company", &self.company)
-            .optional("jobTitle", &self.job_title)
-            .optional("customFields", &self.custom_fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Contact {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Contact {
-    const NAME: &'static str = "Contact";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "firstName" => rt::object::nullable(&mut map, &mut out.first_name),
-                "lastName" => rt::object::nullable(&mut map, &mut out.last_name),
-                "phones" => rt::object::nullable(&mut map, &mut out.phones),
-                "emails" => rt::object::nullable(&mut map, &mut out.emails),
-                "addresses" => rt::object::nullable(&mut map, &mut out.addresses),
-                "birthdate" => rt::object::nullable(&mut map, &mut out.birthdate),
-                "company" => rt::object::nullable(&mut map, &mut out.company),
-                "jobTitle" => rt::object::nullable(&mut map, &mut out.job_title),
-                "customFields" => rt::object::nullable(&mut map, &mut out.custom_fields),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Contact { "firstName" first_name : nullable optional, "lastName" last_name : nullable
+    optional, "phones" phones : nullable optional, "emails" emails : nullable optional,
+    "addresses" addresses : nullable optional, "birthdate" birthdate : nullable optional,
+    "company" company : nullable optional, "jobTitle" job_title : nullable optional,
+    "customFields" custom_fields : nullable optional, }
 }
 
 /// The `CreateMemberRequest` object.
@@ -2408,42 +1849,8 @@ pub struct CreateMemberRequest {
     /// The `member` field.
     pub member: Option<Member>,
 }
-
-impl Serialize for CreateMemberRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateMemberRequest",
-                usize::from(self.member.is_some()),
-            )
-            .optional("member", &self.member)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateMemberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateMemberRequest {
-    const NAME: &'static str = "CreateMemberRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "member" => rt::object::nullable(&mut map, &mut out.member),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateMemberRequest { "member" member : nullable optional, }
 }
 
 /// The `CreateMemberResponse` object.
@@ -2452,42 +1859,8 @@ pub struct CreateMemberResponse {
     /// The `member` field.
     pub member: Option<Member>,
 }
-
-impl Serialize for CreateMemberResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateMemberResponse",
-                usize::from(self.member.is_some()),
-            )
-            .optional("member", &self.member)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateMemberResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateMemberResponse {
-    const NAME: &'static str = "CreateMemberResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "member" => rt::object::nullable(&mut map, &mut out.member),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateMemberResponse { "member" member : nullable optional, }
 }
 
 /// The `CustomField` object.
@@ -2498,44 +1871,8 @@ pub struct CustomField {
     /// Custom field value.
     pub value: Option<serde_json::Value>,
 }
-
-impl Serialize for CustomField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CustomField",
-                usize::from(self.name.is_some()) + usize::from(self.value.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("value", &self.value)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CustomField {
-    const NAME: &'static str = "CustomField";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CustomField { "name" name : nullable optional, "value" value : nullable optional, }
 }
 
 /// The `DeleteMemberAddressesResponse` object.
@@ -2544,42 +1881,8 @@ pub struct DeleteMemberAddressesResponse {
     /// The `member` field.
     pub member: Option<Member>,
 }
-
-impl Serialize for DeleteMemberAddressesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DeleteMemberAddressesResponse",
-                usize::from(self.member.is_some()),
-            )
-            .optional("member", &self.member)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteMemberAddressesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeleteMemberAddressesResponse {
-    const NAME: &'static str = "DeleteMemberAddressesResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "member" => rt::object::nullable(&mut map, &mut out.member),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeleteMemberAddressesResponse { "member" member : nullable optional, }
 }
 
 /// The `DeleteMemberEmailsResponse` object.
@@ -2588,42 +1891,8 @@ pub struct DeleteMemberEmailsResponse {
     /// The `member` field.
     pub member: Option<Member>,
 }
-
-impl Serialize for DeleteMemberEmailsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DeleteMemberEmailsResponse",
-                usize::from(self.member.is_some()),
-            )
-            .optional("member", &self.member)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteMemberEmailsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeleteMemberEmailsResponse {
-    const NAME: &'static str = "DeleteMemberEmailsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "member" => rt::object::nullable(&mut map, &mut out.member),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeleteMemberEmailsResponse { "member" member : nullable optional, }
 }
 
 /// The `DeleteMemberPhonesResponse` object.
@@ -2632,42 +1901,8 @@ pub struct DeleteMemberPhonesResponse {
     /// The `member` field.
     pub member: Option<Member>,
 }
-
-impl Serialize for DeleteMemberPhonesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DeleteMemberPhonesResponse",
-                usize::from(self.member.is_some()),
-            )
-            .optional("member", &self.member)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteMemberPhonesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeleteMemberPhonesResponse {
-    const NAME: &'static str = "DeleteMemberPhonesResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "member" => rt::object::nullable(&mut map, &mut out.member),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeleteMemberPhonesResponse { "member" member : nullable optional, }
 }
 
 /// The `DeleteMemberResponse` object.
@@ -2677,33 +1912,8 @@ pub struct DeleteMemberResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for DeleteMemberResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteMemberResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeleteMemberResponse {
-    const NAME: &'static str = "DeleteMemberResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeleteMemberResponse {} unknown unknown_fields
 }
 
 /// The `DeleteMyMemberResponse` object.
@@ -2713,33 +1923,8 @@ pub struct DeleteMyMemberResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for DeleteMyMemberResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteMyMemberResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeleteMyMemberResponse {
-    const NAME: &'static str = "DeleteMyMemberResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeleteMyMemberResponse {} unknown unknown_fields
 }
 
 /// The `DisconnectMemberRequest` object.
@@ -2748,41 +1933,8 @@ pub struct DisconnectMemberRequest {
     /// ID of a member to disconnect.
     pub id: String,
 }
-
-impl Serialize for DisconnectMemberRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "DisconnectMemberRequest", 1)
-            .field("id", &self.id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DisconnectMemberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DisconnectMemberRequest {
-    const NAME: &'static str = "DisconnectMemberRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { id: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    DisconnectMemberRequest { "id" id : value field, } required { id "id" }
 }
 
 /// The `DisconnectMemberResponse` object.
@@ -2791,42 +1943,8 @@ pub struct DisconnectMemberResponse {
     /// The `member` field.
     pub member: Option<Member>,
 }
-
-impl Serialize for DisconnectMemberResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DisconnectMemberResponse",
-                usize::from(self.member.is_some()),
-            )
-            .optional("member", &self.member)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DisconnectMemberResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DisconnectMemberResponse {
-    const NAME: &'static str = "DisconnectMemberResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "member" => rt::object::nullable(&mut map, &mut out.member),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DisconnectMemberResponse { "member" member : nullable optional, }
 }
 
 /// The `GetMemberResponse` object.
@@ -2835,42 +1953,8 @@ pub struct GetMemberResponse {
     /// The `member` field.
     pub member: Option<Member>,
 }
-
-impl Serialize for GetMemberResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetMemberResponse",
-                usize::from(self.member.is_some()),
-            )
-            .optional("member", &self.member)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetMemberResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetMemberResponse {
-    const NAME: &'static str = "GetMemberResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "member" => rt::object::nullable(&mut map, &mut out.member),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetMemberResponse { "member" member : nullable optional, }
 }
 
 /// Member profile.
@@ -2879,42 +1963,8 @@ pub struct GetMyMemberResponse {
     /// The `member` field.
     pub member: Option<Member>,
 }
-
-impl Serialize for GetMyMemberResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetMyMemberResponse",
-                usize::from(self.member.is_some()),
-            )
-            .optional("member", &self.member)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetMyMemberResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetMyMemberResponse {
-    const NAME: &'static str = "GetMyMemberResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "member" => rt::object::nullable(&mut map, &mut out.member),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetMyMemberResponse { "member" member : nullable optional, }
 }
 
 /// The `Image` object.
@@ -2938,56 +1988,10 @@ pub struct Image {
     /// Default: `0`.
     pub offset_y: Option<f64>,
 }
-
-impl Serialize for Image {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Image",
-                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.offset_x.is_some())
-                    + usize::from(self.offset_y.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("url", &self.url)
-            .optional("height", &self.height)
-            .optional("width", &self.width)
-            .optional("offsetX", &self.offset_x)
-            .optional("offsetY", &self.offset_y)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Image {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Image {
-    const NAME: &'static str = "Image";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "offsetX" => rt::object::nullable(&mut map, &mut out.offset_x),
-                "offsetY" => rt::object::nullable(&mut map, &mut out.offset_y),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Image { "id" id : nullable optional, "url" url : nullable optional, "height" height :
+    nullable optional, "width" width : nullable optional, "offsetX" offset_x : nullable
+    optional, "offsetY" offset_y : nullable optional, }
 }
 
 /// The `ItemMetadata` object.
@@ -3002,53 +2006,9 @@ pub struct ItemMetadata {
     /// The `error` field.
     pub error: Option<ApplicationError>,
 }
-
-impl Serialize for ItemMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemMetadata",
-                usize::from(self.id.is_some())
-                    + usize::from(self.original_index.is_some())
-                    + usize::from(self.success.is_some())
-                    + usize::from(self.error.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("originalIndex", &self.original_index)
-            .optional("success", &self.success)
-            .optional("error", &self.error)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemMetadata {
-    const NAME: &'static str = "ItemMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "originalIndex" => {
-                    rt::object::nullable(&mut map, &mut out.original_index)
-                }
-                "success" => rt::object::nullable(&mut map, &mut out.success),
-                "error" => rt::object::nullable(&mut map, &mut out.error),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemMetadata { "id" id : nullable optional, "originalIndex" original_index : nullable
+    optional, "success" success : nullable optional, "error" error : nullable optional, }
 }
 
 /// The `JoinCommunityRequest` object.
@@ -3058,33 +2018,8 @@ pub struct JoinCommunityRequest {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for JoinCommunityRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for JoinCommunityRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for JoinCommunityRequest {
-    const NAME: &'static str = "JoinCommunityRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    JoinCommunityRequest {} unknown unknown_fields
 }
 
 /// Member profile.
@@ -3093,42 +2028,8 @@ pub struct JoinCommunityResponse {
     /// The `member` field.
     pub member: Option<Member>,
 }
-
-impl Serialize for JoinCommunityResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "JoinCommunityResponse",
-                usize::from(self.member.is_some()),
-            )
-            .optional("member", &self.member)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for JoinCommunityResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for JoinCommunityResponse {
-    const NAME: &'static str = "JoinCommunityResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "member" => rt::object::nullable(&mut map, &mut out.member),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    JoinCommunityResponse { "member" member : nullable optional, }
 }
 
 /// The `LeaveCommunityRequest` object.
@@ -3138,33 +2039,8 @@ pub struct LeaveCommunityRequest {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for LeaveCommunityRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for LeaveCommunityRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LeaveCommunityRequest {
-    const NAME: &'static str = "LeaveCommunityRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LeaveCommunityRequest {} unknown unknown_fields
 }
 
 /// Member profile.
@@ -3173,42 +2049,8 @@ pub struct LeaveCommunityResponse {
     /// The `member` field.
     pub member: Option<Member>,
 }
-
-impl Serialize for LeaveCommunityResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LeaveCommunityResponse",
-                usize::from(self.member.is_some()),
-            )
-            .optional("member", &self.member)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LeaveCommunityResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LeaveCommunityResponse {
-    const NAME: &'static str = "LeaveCommunityResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "member" => rt::object::nullable(&mut map, &mut out.member),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LeaveCommunityResponse { "member" member : nullable optional, }
 }
 
 /// The `ListMembersResponse` object.
@@ -3219,45 +2061,9 @@ pub struct ListMembersResponse {
     /// The `metadata` field.
     pub metadata: Option<PagingMetadata>,
 }
-
-impl Serialize for ListMembersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ListMembersResponse",
-                usize::from(self.members.is_some())
-                    + usize::from(self.metadata.is_some()),
-            )
-            .optional("members", &self.members)
-            .optional("metadata", &self.metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListMembersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListMembersResponse {
-    const NAME: &'static str = "ListMembersResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "members" => rt::object::nullable(&mut map, &mut out.members),
-                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ListMembersResponse { "members" members : nullable optional, "metadata" metadata :
+    nullable optional, }
 }
 
 /// A registered user of a Wix site who can log in, access member-only content, and participate in site activities.
@@ -3289,82 +2095,14 @@ pub struct Member {
     /// Date and time when the member last logged in to the site.
     pub last_login_date: Option<wix_rest_runtime::Timestamp>,
 }
-
-impl Serialize for Member {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Member",
-                usize::from(self.id.is_some()) + usize::from(self.login_email.is_some())
-                    + usize::from(self.login_email_verified.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.contact_id.is_some())
-                    + usize::from(self.contact.is_some())
-                    + usize::from(self.profile.is_some())
-                    + usize::from(self.privacy_status.is_some())
-                    + usize::from(self.activity_status.is_some())
-                    + usize::from(self.created_date.is_some())
-                    + usize::from(self.updated_date.is_some())
-                    + usize::from(self.last_login_date.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("loginEmail", &self.login_email)
-            .optional("loginEmailVerified", &self.login_email_verified)
-            .optional("status", &self.status)
-            .optional("contactId", &self.contact_id)
-            .optional("contact", &self.contact)
-            .optional("profile", &self.profile)
-            .optional("privacyStatus", &self.privacy_status)
-            .optional("activityStatus", &self.activity_status)
-            .optional("createdDate", &self.created_date)
-            .optional("updatedDate", &self.updated_date)
-            .optional("lastLoginDate", &self.last_login_date)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Member {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Member {
-    const NAME: &'static str = "Member";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "loginEmail" => rt::object::nullable(&mut map, &mut out.login_email),
-                "loginEmailVerified" => {
-                    rt::object::nullable(&mut map, &mut out.login_email_verified)
-                }
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "contactId" => rt::object::nullable(&mut map, &mut out.contact_id),
-                "contact" => rt::object::nullable(&mut map, &mut out.contact),
-                "profile" => rt::object::nullable(&mut map, &mut out.profile),
-                "privacyStatus" => {
-                    rt::object::nullable(&mut map, &mut out.privacy_status)
-                }
-                "activityStatus" => {
-                    rt::object::nullable(&mut map, &mut out.activity_status)
-                }
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
-                "lastLoginDate" => {
-                    rt::object::nullable(&mut map, &mut out.last_login_date)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Member { "id" id : nullable optional, "loginEmail" login_email : nullable optional,
+    "loginEmailVerified" login_email_verified : nullable optional, "status" status :
+    nullable optional, "contactId" contact_id : nullable optional, "contact" contact :
+    nullable optional, "profile" profile : nullable optional, "privacyStatus"
+    privacy_status : nullable optional, "activityStatus" activity_status : nullable
+    optional, "createdDate" created_date : nullable optional, "updatedDate" updated_date
+    : nullable optional, "lastLoginDate" last_login_date : nullable optional, }
 }
 
 /// Kept as it came: the event carries no entity.
@@ -3374,33 +2112,8 @@ pub struct MemberDeletedPayload {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for MemberDeletedPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for MemberDeletedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MemberDeletedPayload {
-    const NAME: &'static str = "MemberDeletedPayload";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MemberDeletedPayload {} unknown unknown_fields
 }
 
 /// The `MuteMemberRequest` object.
@@ -3409,41 +2122,8 @@ pub struct MuteMemberRequest {
     /// ID of the member to mute.
     pub id: String,
 }
-
-impl Serialize for MuteMemberRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "MuteMemberRequest", 1)
-            .field("id", &self.id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MuteMemberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MuteMemberRequest {
-    const NAME: &'static str = "MuteMemberRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { id: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    MuteMemberRequest { "id" id : value field, } required { id "id" }
 }
 
 /// The `MuteMemberResponse` object.
@@ -3452,42 +2132,8 @@ pub struct MuteMemberResponse {
     /// The `member` field.
     pub member: Option<Member>,
 }
-
-impl Serialize for MuteMemberResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MuteMemberResponse",
-                usize::from(self.member.is_some()),
-            )
-            .optional("member", &self.member)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MuteMemberResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MuteMemberResponse {
-    const NAME: &'static str = "MuteMemberResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "member" => rt::object::nullable(&mut map, &mut out.member),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MuteMemberResponse { "member" member : nullable optional, }
 }
 
 /// The `PagingMetadata` object.
@@ -3502,52 +2148,10 @@ pub struct PagingMetadata {
     /// Flag that indicates the server failed to calculate the `total` field.
     pub too_many_to_count: Option<bool>,
 }
-
-impl Serialize for PagingMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PagingMetadata",
-                usize::from(self.count.is_some()) + usize::from(self.offset.is_some())
-                    + usize::from(self.total.is_some())
-                    + usize::from(self.too_many_to_count.is_some()),
-            )
-            .optional("count", &self.count)
-            .optional("offset", &self.offset)
-            .optional("total", &self.total)
-            .optional("tooManyToCount", &self.too_many_to_count)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PagingMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PagingMetadata {
-    const NAME: &'static str = "PagingMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                "total" => rt::object::nullable(&mut map, &mut out.total),
-                "tooManyToCount" => {
-                    rt::object::nullable(&mut map, &mut out.too_many_to_count)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PagingMetadata { "count" count : nullable optional, "offset" offset : nullable
+    optional, "total" total : nullable optional, "tooManyToCount" too_many_to_count :
+    nullable optional, }
 }
 
 /// - `UNKNOWN`: Insufficient permissions to get the status.
@@ -3620,53 +2224,10 @@ pub struct Profile {
     /// Member title.
     pub title: Option<String>,
 }
-
-impl Serialize for Profile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Profile",
-                usize::from(self.nickname.is_some()) + usize::from(self.slug.is_some())
-                    + usize::from(self.photo.is_some())
-                    + usize::from(self.cover.is_some())
-                    + usize::from(self.title.is_some()),
-            )
-            .optional("nickname", &self.nickname)
-            .optional("slug", &self.slug)
-            .optional("photo", &self.photo)
-            .optional("cover", &self.cover)
-            .optional("title", &self.title)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Profile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Profile {
-    const NAME: &'static str = "Profile";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "nickname" => rt::object::nullable(&mut map, &mut out.nickname),
-                "slug" => rt::object::nullable(&mut map, &mut out.slug),
-                "photo" => rt::object::nullable(&mut map, &mut out.photo),
-                "cover" => rt::object::nullable(&mut map, &mut out.cover),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Profile { "nickname" nickname : nullable optional, "slug" slug : nullable optional,
+    "photo" photo : nullable optional, "cover" cover : nullable optional, "title" title :
+    nullable optional, }
 }
 
 /// The `Query` object.
@@ -3679,47 +2240,9 @@ pub struct Query {
     /// Sort the results
     pub sorting: Option<Vec<Sorting>>,
 }
-
-impl Serialize for Query {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Query",
-                usize::from(self.filter.is_some()) + usize::from(self.paging.is_some())
-                    + usize::from(self.sorting.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .optional("paging", &self.paging)
-            .optional("sorting", &self.sorting)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Query {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Query {
-    const NAME: &'static str = "Query";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "paging" => rt::object::nullable(&mut map, &mut out.paging),
-                "sorting" => rt::object::nullable(&mut map, &mut out.sorting),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Query { "filter" filter : nullable optional, "paging" paging : nullable optional,
+    "sorting" sorting : nullable optional, }
 }
 
 /// The `QueryMembersRequest` object.
@@ -3734,47 +2257,9 @@ pub struct QueryMembersRequest {
     /// The `search` field.
     pub search: Option<Search>,
 }
-
-impl Serialize for QueryMembersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryMembersRequest",
-                usize::from(self.query.is_some()) + usize::from(self.fieldsets.is_some())
-                    + usize::from(self.search.is_some()),
-            )
-            .optional("query", &self.query)
-            .optional("fieldsets", &self.fieldsets)
-            .optional("search", &self.search)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryMembersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryMembersRequest {
-    const NAME: &'static str = "QueryMembersRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "query" => rt::object::nullable(&mut map, &mut out.query),
-                "fieldsets" => rt::object::nullable(&mut map, &mut out.fieldsets),
-                "search" => rt::object::nullable(&mut map, &mut out.search),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryMembersRequest { "query" query : nullable optional, "fieldsets" fieldsets :
+    nullable optional, "search" search : nullable optional, }
 }
 
 /// The `QueryMembersResponse` object.
@@ -3785,45 +2270,9 @@ pub struct QueryMembersResponse {
     /// The `metadata` field.
     pub metadata: Option<PagingMetadata>,
 }
-
-impl Serialize for QueryMembersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryMembersResponse",
-                usize::from(self.members.is_some())
-                    + usize::from(self.metadata.is_some()),
-            )
-            .optional("members", &self.members)
-            .optional("metadata", &self.metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryMembersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryMembersResponse {
-    const NAME: &'static str = "QueryMembersResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "members" => rt::object::nullable(&mut map, &mut out.members),
-                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryMembersResponse { "members" members : nullable optional, "metadata" metadata :
+    nullable optional, }
 }
 
 /// Free text to match in searchable fields
@@ -3843,45 +2292,9 @@ pub struct Search {
     /// Default: `profile.nickname`.
     pub fields: Option<Vec<String>>,
 }
-
-impl Serialize for Search {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Search",
-                usize::from(self.expression.is_some())
-                    + usize::from(self.fields.is_some()),
-            )
-            .optional("expression", &self.expression)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Search {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Search {
-    const NAME: &'static str = "Search";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "expression" => rt::object::nullable(&mut map, &mut out.expression),
-                "fields" => rt::object::nullable(&mut map, &mut out.fields),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Search { "expression" expression : nullable optional, "fields" fields : nullable
+    optional, }
 }
 
 /// - `PUBLIC`: Includes `id`, `contactId`, `createdDate`, `updatedDate` and the `profile` object. `status`, `privacyStatus`, and `activityStatus` are returned as `UNKNOWN`.
@@ -3948,48 +2361,9 @@ pub struct Sorting {
     /// The `origin` field.
     pub origin: Option<AddressLocation>,
 }
-
-impl Serialize for Sorting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Sorting",
-                usize::from(self.field_name.is_some())
-                    + usize::from(self.order.is_some())
-                    + usize::from(self.origin.is_some()),
-            )
-            .optional("fieldName", &self.field_name)
-            .optional("order", &self.order)
-            .optional("origin", &self.origin)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Sorting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Sorting {
-    const NAME: &'static str = "Sorting";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                "origin" => rt::object::nullable(&mut map, &mut out.origin),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
+    optional, "origin" origin : nullable optional, }
 }
 
 /// - `UNKNOWN`: Insufficient permissions to get the status.
@@ -4064,43 +2438,8 @@ pub struct StreetAddress {
     /// Street name.
     pub name: Option<String>,
 }
-
-impl Serialize for StreetAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "StreetAddress",
-                usize::from(self.number.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("number", &self.number)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for StreetAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for StreetAddress {
-    const NAME: &'static str = "StreetAddress";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "number" => rt::object::nullable(&mut map, &mut out.number),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    StreetAddress { "number" number : nullable optional, "name" name : nullable optional,
     }
 }
 
@@ -4110,41 +2449,8 @@ pub struct UnmuteMemberRequest {
     /// ID of the member to unmute.
     pub id: String,
 }
-
-impl Serialize for UnmuteMemberRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "UnmuteMemberRequest", 1)
-            .field("id", &self.id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UnmuteMemberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UnmuteMemberRequest {
-    const NAME: &'static str = "UnmuteMemberRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { id: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    UnmuteMemberRequest { "id" id : value field, } required { id "id" }
 }
 
 /// The `UnmuteMemberResponse` object.
@@ -4153,42 +2459,8 @@ pub struct UnmuteMemberResponse {
     /// The `member` field.
     pub member: Option<Member>,
 }
-
-impl Serialize for UnmuteMemberResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UnmuteMemberResponse",
-                usize::from(self.member.is_some()),
-            )
-            .optional("member", &self.member)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UnmuteMemberResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UnmuteMemberResponse {
-    const NAME: &'static str = "UnmuteMemberResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "member" => rt::object::nullable(&mut map, &mut out.member),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UnmuteMemberResponse { "member" member : nullable optional, }
 }
 
 /// The `UpdateMemberRequest` object.
@@ -4197,42 +2469,8 @@ pub struct UpdateMemberRequest {
     /// The `member` field.
     pub member: Option<Member>,
 }
-
-impl Serialize for UpdateMemberRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateMemberRequest",
-                usize::from(self.member.is_some()),
-            )
-            .optional("member", &self.member)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateMemberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateMemberRequest {
-    const NAME: &'static str = "UpdateMemberRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "member" => rt::object::nullable(&mut map, &mut out.member),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateMemberRequest { "member" member : nullable optional, }
 }
 
 /// The `UpdateMemberResponse` object.
@@ -4241,42 +2479,8 @@ pub struct UpdateMemberResponse {
     /// The `member` field.
     pub member: Option<Member>,
 }
-
-impl Serialize for UpdateMemberResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateMemberResponse",
-                usize::from(self.member.is_some()),
-            )
-            .optional("member", &self.member)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateMemberResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateMemberResponse {
-    const NAME: &'static str = "UpdateMemberResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "member" => rt::object::nullable(&mut map, &mut out.member),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateMemberResponse { "member" member : nullable optional, }
 }
 
 /// The `UpdateMemberSlugRequest` object.
@@ -4287,46 +2491,9 @@ pub struct UpdateMemberSlugRequest {
     /// New slug.
     pub slug: String,
 }
-
-impl Serialize for UpdateMemberSlugRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "UpdateMemberSlugRequest", 2)
-            .field("id", &self.id)
-            .field("slug", &self.slug)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateMemberSlugRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateMemberSlugRequest {
-    const NAME: &'static str = "UpdateMemberSlugRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "slug" => rt::object::value(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => Ok(Self { id: f0, slug: f1 }),
-            (f0, f1) => {
-                Err(rt::object::missing(&[(f0.is_none(), "id"), (f1.is_none(), "slug")]))
-            }
-        }
-    }
+rt::object! {
+    UpdateMemberSlugRequest { "id" id : value field, "slug" slug : value field, }
+    required { id "id" slug "slug" }
 }
 
 /// The `UpdateMemberSlugResponse` object.
@@ -4335,42 +2502,8 @@ pub struct UpdateMemberSlugResponse {
     /// The `member` field.
     pub member: Option<Member>,
 }
-
-impl Serialize for UpdateMemberSlugResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateMemberSlugResponse",
-                usize::from(self.member.is_some()),
-            )
-            .optional("member", &self.member)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateMemberSlugResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateMemberSlugResponse {
-    const NAME: &'static str = "UpdateMemberSlugResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "member" => rt::object::nullable(&mut map, &mut out.member),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateMemberSlugResponse { "member" member : nullable optional, }
 }
 
 /// The `UpdateMySlugRequest` object.
@@ -4379,41 +2512,8 @@ pub struct UpdateMySlugRequest {
     /// New slug.
     pub slug: String,
 }
-
-impl Serialize for UpdateMySlugRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "UpdateMySlugRequest", 1)
-            .field("slug", &self.slug)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateMySlugRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateMySlugRequest {
-    const NAME: &'static str = "UpdateMySlugRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "slug" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { slug: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "slug")])),
-        }
-    }
+rt::object! {
+    UpdateMySlugRequest { "slug" slug : value field, } required { slug "slug" }
 }
 
 /// The `UpdateMySlugResponse` object.
@@ -4422,42 +2522,8 @@ pub struct UpdateMySlugResponse {
     /// The `member` field.
     pub member: Option<Member>,
 }
-
-impl Serialize for UpdateMySlugResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateMySlugResponse",
-                usize::from(self.member.is_some()),
-            )
-            .optional("member", &self.member)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateMySlugResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateMySlugResponse {
-    const NAME: &'static str = "UpdateMySlugResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "member" => rt::object::nullable(&mut map, &mut out.member),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateMySlugResponse { "member" member : nullable optional, }
 }
 
 /// A webhook event of Members V1.

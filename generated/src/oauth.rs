@@ -127,42 +127,9 @@ pub struct AppInstalled {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for AppInstalled {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("appId", &self.app_id)
-            .optional("originInstanceId", &self.origin_instance_id)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for AppInstalled {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AppInstalled {
-    const NAME: &'static str = "AppInstalled";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                "originInstanceId" => {
-                    rt::object::nullable(&mut map, &mut out.origin_instance_id)
-                }
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AppInstalled { "appId" app_id : nullable optional, "originInstanceId"
+    origin_instance_id : nullable optional, } unknown unknown_fields
 }
 
 /// Request body of Create Access Token (snake_case on the wire).
@@ -177,68 +144,11 @@ pub struct CreateAccessTokenRequest {
     /// The app instance ID of the site to get a token for (the `instanceId` of the App Installed webhook).
     pub instance_id: String,
 }
-
-impl Serialize for CreateAccessTokenRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "CreateAccessTokenRequest", 4)
-            .field("grant_type", &self.grant_type)
-            .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret)
-            .field("instance_id", &self.instance_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateAccessTokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateAccessTokenRequest {
-    const NAME: &'static str = "CreateAccessTokenRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "grant_type" => rt::object::value(&mut map, &mut f0),
-                "client_id" => rt::object::value(&mut map, &mut f1),
-                "client_secret" => rt::object::value(&mut map, &mut f2),
-                "instance_id" => rt::object::value(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1, f2, f3) {
-            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                Ok(Self {
-                    grant_type: f0,
-                    client_id: f1,
-                    client_secret: f2,
-                    instance_id: f3,
-                })
-            }
-            (f0, f1, f2, f3) => {
-                Err(
-                    rt::object::missing(
-                        &[
-                            (f0.is_none(), "grant_type"),
-                            (f1.is_none(), "client_id"),
-                            (f2.is_none(), "client_secret"),
-                            (f3.is_none(), "instance_id"),
-                        ],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    CreateAccessTokenRequest { "grant_type" grant_type : value field, "client_id"
+    client_id : value field, "client_secret" client_secret : value field, "instance_id"
+    instance_id : value field, } required { grant_type "grant_type" client_id "client_id"
+    client_secret "client_secret" instance_id "instance_id" }
 }
 
 /// Response of Create Access Token (snake_case on the wire).
@@ -251,58 +161,10 @@ pub struct CreateAccessTokenResponse {
     /// Seconds until the token expires (14400, 4 hours).
     pub expires_in: Option<i32>,
 }
-
-impl Serialize for CreateAccessTokenResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateAccessTokenResponse",
-                1 + usize::from(self.token_type.is_some())
-                    + usize::from(self.expires_in.is_some()),
-            )
-            .field("access_token", &self.access_token)
-            .optional("token_type", &self.token_type)
-            .optional("expires_in", &self.expires_in)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateAccessTokenResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateAccessTokenResponse {
-    const NAME: &'static str = "CreateAccessTokenResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "access_token" => rt::object::value(&mut map, &mut f0),
-                "token_type" => rt::object::nullable(&mut map, &mut f1),
-                "expires_in" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    access_token: f0,
-                    token_type: f1,
-                    expires_in: f2,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "access_token")])),
-        }
-    }
+rt::object! {
+    CreateAccessTokenResponse { "access_token" access_token : value field, "token_type"
+    token_type : nullable optional, "expires_in" expires_in : nullable optional, }
+    required { access_token "access_token" }
 }
 
 /// The OAuth grant type. Installed apps use `client_credentials`; a value not listed here is kept as is.

@@ -211,56 +211,11 @@ pub struct AbandonedCart {
     /// History activities
     pub activities: Option<Vec<Activity>>,
 }
-
-impl Serialize for AbandonedCart {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AbandonedCart",
-                usize::from(self.id.is_some()) + usize::from(self.status.is_some())
-                    + usize::from(self.abandon_time.is_some())
-                    + usize::from(self.buyer_info.is_some())
-                    + usize::from(self.total.is_some())
-                    + usize::from(self.activities.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("status", &self.status)
-            .optional("abandonTime", &self.abandon_time)
-            .optional("buyerInfo", &self.buyer_info)
-            .optional("total", &self.total)
-            .optional("activities", &self.activities)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AbandonedCart {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AbandonedCart {
-    const NAME: &'static str = "AbandonedCart";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "abandonTime" => rt::object::nullable(&mut map, &mut out.abandon_time),
-                "buyerInfo" => rt::object::nullable(&mut map, &mut out.buyer_info),
-                "total" => rt::object::nullable(&mut map, &mut out.total),
-                "activities" => rt::object::nullable(&mut map, &mut out.activities),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AbandonedCart { "id" id : nullable optional, "status" status : nullable optional,
+    "abandonTime" abandon_time : nullable optional, "buyerInfo" buyer_info : nullable
+    optional, "total" total : nullable optional, "activities" activities : nullable
+    optional, }
 }
 
 /// The `Activity` object.
@@ -275,51 +230,10 @@ pub struct Activity {
     /// The `customData` field.
     pub custom_data: Option<CustomData>,
 }
-
-impl Serialize for Activity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Activity",
-                usize::from(self.activity_type.is_some())
-                    + usize::from(self.message.is_some())
-                    + usize::from(self.timestamp.is_some())
-                    + usize::from(self.custom_data.is_some()),
-            )
-            .optional("activityType", &self.activity_type)
-            .optional("message", &self.message)
-            .optional("timestamp", &self.timestamp)
-            .optional("customData", &self.custom_data)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Activity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Activity {
-    const NAME: &'static str = "Activity";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "activityType" => rt::object::nullable(&mut map, &mut out.activity_type),
-                "message" => rt::object::nullable(&mut map, &mut out.message),
-                "timestamp" => rt::object::nullable(&mut map, &mut out.timestamp),
-                "customData" => rt::object::nullable(&mut map, &mut out.custom_data),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Activity { "activityType" activity_type : nullable optional, "message" message :
+    nullable optional, "timestamp" timestamp : nullable optional, "customData"
+    custom_data : nullable optional, }
 }
 
 /// One of the `ActivityType` values.
@@ -406,56 +320,10 @@ pub struct BuyerInfo {
     /// Customer's last name
     pub last_name: Option<String>,
 }
-
-impl Serialize for BuyerInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BuyerInfo",
-                usize::from(self.id.is_some())
-                    + usize::from(self.identity_type.is_some())
-                    + usize::from(self.email.is_some())
-                    + usize::from(self.phone.is_some())
-                    + usize::from(self.first_name.is_some())
-                    + usize::from(self.last_name.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("identityType", &self.identity_type)
-            .optional("email", &self.email)
-            .optional("phone", &self.phone)
-            .optional("firstName", &self.first_name)
-            .optional("lastName", &self.last_name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BuyerInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BuyerInfo {
-    const NAME: &'static str = "BuyerInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "identityType" => rt::object::nullable(&mut map, &mut out.identity_type),
-                "email" => rt::object::nullable(&mut map, &mut out.email),
-                "phone" => rt::object::nullable(&mut map, &mut out.phone),
-                "firstName" => rt::object::nullable(&mut map, &mut out.first_name),
-                "lastName" => rt::object::nullable(&mut map, &mut out.last_name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    BuyerInfo { "id" id : nullable optional, "identityType" identity_type : nullable
+    optional, "email" email : nullable optional, "phone" phone : nullable optional,
+    "firstName" first_name : nullable optional, "lastName" last_name : nullable optional,
     }
 }
 
@@ -479,63 +347,12 @@ pub struct CartAbandonedEvent {
     /// Checkout URL - checkout with the abandoned cart details
     pub checkout_url: Option<String>,
 }
-
-impl Serialize for CartAbandonedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CartAbandonedEvent",
-                usize::from(self.cart_id.is_some())
-                    + usize::from(self.creation_time.is_some())
-                    + usize::from(self.abandon_time.is_some())
-                    + usize::from(self.buyer_info.is_some())
-                    + usize::from(self.items_count.is_some())
-                    + usize::from(self.coupon_id.is_some())
-                    + usize::from(self.totals.is_some())
-                    + usize::from(self.checkout_url.is_some()),
-            )
-            .optional("cartId", &self.cart_id)
-            .optional("creationTime", &self.creation_time)
-            .optional("abandonTime", &self.abandon_time)
-            .optional("buyerInfo", &self.buyer_info)
-            .optional("itemsCount", &self.items_count)
-            .optional("couponId", &self.coupon_id)
-            .optional("totals", &self.totals)
-            .optional("checkoutUrl", &self.checkout_url)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CartAbandonedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CartAbandonedEvent {
-    const NAME: &'static str = "CartAbandonedEvent";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cartId" => rt::object::nullable(&mut map, &mut out.cart_id),
-                "creationTime" => rt::object::nullable(&mut map, &mut out.creation_time),
-                "abandonTime" => rt::object::nullable(&mut map, &mut out.abandon_time),
-                "buyerInfo" => rt::object::nullable(&mut map, &mut out.buyer_info),
-                "itemsCount" => rt::object::nullable(&mut map, &mut out.items_count),
-                "couponId" => rt::object::nullable(&mut map, &mut out.coupon_id),
-                "totals" => rt::object::nullable(&mut map, &mut out.totals),
-                "checkoutUrl" => rt::object::nullable(&mut map, &mut out.checkout_url),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CartAbandonedEvent { "cartId" cart_id : nullable optional, "creationTime"
+    creation_time : nullable optional, "abandonTime" abandon_time : nullable optional,
+    "buyerInfo" buyer_info : nullable optional, "itemsCount" items_count : nullable
+    optional, "couponId" coupon_id : nullable optional, "totals" totals : nullable
+    optional, "checkoutUrl" checkout_url : nullable optional, }
 }
 
 /// The `CartRecoveredEvent` object.
@@ -550,55 +367,10 @@ pub struct CartRecoveredEvent {
     /// Time the cart was abandoned
     pub abandoned_time: Option<wix_rest_runtime::Timestamp>,
 }
-
-impl Serialize for CartRecoveredEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CartRecoveredEvent",
-                usize::from(self.cart_id.is_some())
-                    + usize::from(self.recovered_time.is_some())
-                    + usize::from(self.creation_time.is_some())
-                    + usize::from(self.abandoned_time.is_some()),
-            )
-            .optional("cartId", &self.cart_id)
-            .optional("recoveredTime", &self.recovered_time)
-            .optional("creationTime", &self.creation_time)
-            .optional("abandonedTime", &self.abandoned_time)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CartRecoveredEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CartRecoveredEvent {
-    const NAME: &'static str = "CartRecoveredEvent";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cartId" => rt::object::nullable(&mut map, &mut out.cart_id),
-                "recoveredTime" => {
-                    rt::object::nullable(&mut map, &mut out.recovered_time)
-                }
-                "creationTime" => rt::object::nullable(&mut map, &mut out.creation_time),
-                "abandonedTime" => {
-                    rt::object::nullable(&mut map, &mut out.abandoned_time)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CartRecoveredEvent { "cartId" cart_id : nullable optional, "recoveredTime"
+    recovered_time : nullable optional, "creationTime" creation_time : nullable optional,
+    "abandonedTime" abandoned_time : nullable optional, }
 }
 
 /// The `CustomData` object.
@@ -609,45 +381,9 @@ pub struct CustomData {
     /// Custom json field for any desired data
     pub custom_value: Option<serde_json::Value>,
 }
-
-impl Serialize for CustomData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CustomData",
-                usize::from(self.namespace.is_some())
-                    + usize::from(self.custom_value.is_some()),
-            )
-            .optional("namespace", &self.namespace)
-            .optional("customValue", &self.custom_value)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CustomData {
-    const NAME: &'static str = "CustomData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "namespace" => rt::object::nullable(&mut map, &mut out.namespace),
-                "customValue" => rt::object::nullable(&mut map, &mut out.custom_value),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CustomData { "namespace" namespace : nullable optional, "customValue" custom_value :
+    nullable optional, }
 }
 
 /// The `GetAbandonedCartResponse` object.
@@ -656,44 +392,8 @@ pub struct GetAbandonedCartResponse {
     /// The `abandonedCart` field.
     pub abandoned_cart: Option<AbandonedCart>,
 }
-
-impl Serialize for GetAbandonedCartResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetAbandonedCartResponse",
-                usize::from(self.abandoned_cart.is_some()),
-            )
-            .optional("abandonedCart", &self.abandoned_cart)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetAbandonedCartResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetAbandonedCartResponse {
-    const NAME: &'static str = "GetAbandonedCartResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "abandonedCart" => {
-                    rt::object::nullable(&mut map, &mut out.abandoned_cart)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetAbandonedCartResponse { "abandonedCart" abandoned_cart : nullable optional, }
 }
 
 /// - `ADMIN`: Customer is the site owner
@@ -765,47 +465,9 @@ pub struct Query {
     /// Sort string, for more information see the intro section
     pub sort: Option<String>,
 }
-
-impl Serialize for Query {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Query",
-                usize::from(self.paging.is_some()) + usize::from(self.filter.is_some())
-                    + usize::from(self.sort.is_some()),
-            )
-            .optional("paging", &self.paging)
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Query {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Query {
-    const NAME: &'static str = "Query";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paging" => rt::object::nullable(&mut map, &mut out.paging),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Query { "paging" paging : nullable optional, "filter" filter : nullable optional,
+    "sort" sort : nullable optional, }
 }
 
 /// The `QueryAbandonedCartsRequest` object.
@@ -814,42 +476,8 @@ pub struct QueryAbandonedCartsRequest {
     /// The `query` field.
     pub query: Option<Query>,
 }
-
-impl Serialize for QueryAbandonedCartsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryAbandonedCartsRequest",
-                usize::from(self.query.is_some()),
-            )
-            .optional("query", &self.query)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryAbandonedCartsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryAbandonedCartsRequest {
-    const NAME: &'static str = "QueryAbandonedCartsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "query" => rt::object::nullable(&mut map, &mut out.query),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryAbandonedCartsRequest { "query" query : nullable optional, }
 }
 
 /// The `QueryAbandonedCartsResponse` object.
@@ -860,47 +488,9 @@ pub struct QueryAbandonedCartsResponse {
     /// Total number of carts
     pub total_results: Option<f64>,
 }
-
-impl Serialize for QueryAbandonedCartsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryAbandonedCartsResponse",
-                usize::from(self.abandoned_carts.is_some())
-                    + usize::from(self.total_results.is_some()),
-            )
-            .optional("abandonedCarts", &self.abandoned_carts)
-            .optional("totalResults", &self.total_results)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryAbandonedCartsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryAbandonedCartsResponse {
-    const NAME: &'static str = "QueryAbandonedCartsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "abandonedCarts" => {
-                    rt::object::nullable(&mut map, &mut out.abandoned_carts)
-                }
-                "totalResults" => rt::object::nullable(&mut map, &mut out.total_results),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryAbandonedCartsResponse { "abandonedCarts" abandoned_carts : nullable optional,
+    "totalResults" total_results : nullable optional, }
 }
 
 /// One of the `Status` values.
@@ -961,49 +551,9 @@ pub struct Totals {
     /// Formatted total cart price includes currency symbol
     pub formatted_total: Option<String>,
 }
-
-impl Serialize for Totals {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Totals",
-                usize::from(self.subtotal.is_some()) + usize::from(self.total.is_some())
-                    + usize::from(self.formatted_total.is_some()),
-            )
-            .optional("subtotal", &self.subtotal)
-            .optional("total", &self.total)
-            .optional("formattedTotal", &self.formatted_total)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Totals {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Totals {
-    const NAME: &'static str = "Totals";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "subtotal" => rt::object::nullable(&mut map, &mut out.subtotal),
-                "total" => rt::object::nullable(&mut map, &mut out.total),
-                "formattedTotal" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_total)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Totals { "subtotal" subtotal : nullable optional, "total" total : nullable optional,
+    "formattedTotal" formatted_total : nullable optional, }
 }
 
 /// A webhook event of Stores Abandoned Carts.

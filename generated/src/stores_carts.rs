@@ -165,33 +165,8 @@ pub struct AppliedCoupon {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for AppliedCoupon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for AppliedCoupon {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AppliedCoupon {
-    const NAME: &'static str = "AppliedCoupon";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AppliedCoupon {} unknown unknown_fields
 }
 
 /// The customer's identity and contact details. Other fields Wix sends are kept.
@@ -213,48 +188,11 @@ pub struct BuyerInfo {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for BuyerInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("id", &self.id)
-            .optional("identityType", &self.identity_type)
-            .optional("email", &self.email)
-            .optional("phone", &self.phone)
-            .optional("firstName", &self.first_name)
-            .optional("lastName", &self.last_name)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for BuyerInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BuyerInfo {
-    const NAME: &'static str = "BuyerInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "identityType" => rt::object::nullable(&mut map, &mut out.identity_type),
-                "email" => rt::object::nullable(&mut map, &mut out.email),
-                "phone" => rt::object::nullable(&mut map, &mut out.phone),
-                "firstName" => rt::object::nullable(&mut map, &mut out.first_name),
-                "lastName" => rt::object::nullable(&mut map, &mut out.last_name),
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BuyerInfo { "id" id : nullable optional, "identityType" identity_type : nullable
+    optional, "email" email : nullable optional, "phone" phone : nullable optional,
+    "firstName" first_name : nullable optional, "lastName" last_name : nullable optional,
+    } unknown unknown_fields
 }
 
 /// Customer's identity type: ADMIN (the site owner), MEMBER (logged in), VISITOR (not logged in) or CONTACT (a contact was created for the customer).
@@ -342,62 +280,14 @@ pub struct Cart {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for Cart {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("id", &self.id)
-            .optional("status", &self.status)
-            .optional("lineItems", &self.line_items)
-            .optional("billingAddress", &self.billing_address)
-            .optional("shippingInfo", &self.shipping_info)
-            .optional("weightUnit", &self.weight_unit)
-            .optional("buyerNote", &self.buyer_note)
-            .optional("buyerInfo", &self.buyer_info)
-            .optional("currency", &self.currency)
-            .optional("appliedCoupon", &self.applied_coupon)
-            .optional("totals", &self.totals)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for Cart {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Cart {
-    const NAME: &'static str = "Cart";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "status" => rt::object::nullable(&mut map, &mut out.status),
-                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
-                "billingAddress" => {
-                    rt::object::nullable(&mut map, &mut out.billing_address)
-                }
-                "shippingInfo" => rt::object::nullable(&mut map, &mut out.shipping_info),
-                "weightUnit" => rt::object::nullable(&mut map, &mut out.weight_unit),
-                "buyerNote" => rt::object::nullable(&mut map, &mut out.buyer_note),
-                "buyerInfo" => rt::object::nullable(&mut map, &mut out.buyer_info),
-                "currency" => rt::object::nullable(&mut map, &mut out.currency),
-                "appliedCoupon" => {
-                    rt::object::nullable(&mut map, &mut out.applied_coupon)
-                }
-                "totals" => rt::object::nullable(&mut map, &mut out.totals),
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Cart { "id" id : nullable optional, "status" status : nullable optional, "lineItems"
+    line_items : nullable optional, "billingAddress" billing_address : nullable optional,
+    "shippingInfo" shipping_info : nullable optional, "weightUnit" weight_unit : nullable
+    optional, "buyerNote" buyer_note : nullable optional, "buyerInfo" buyer_info :
+    nullable optional, "currency" currency : nullable optional, "appliedCoupon"
+    applied_coupon : nullable optional, "totals" totals : nullable optional, } unknown
+    unknown_fields
 }
 
 /// A billing address of a cart. Its fields are not modelled; all fields Wix sends are kept.
@@ -407,33 +297,8 @@ pub struct CartAddress {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for CartAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for CartAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CartAddress {
-    const NAME: &'static str = "CartAddress";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CartAddress {} unknown unknown_fields
 }
 
 /// An ordered line item of a cart. Its fields are not modelled; all fields Wix sends are kept.
@@ -443,33 +308,8 @@ pub struct CartLineItem {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for CartLineItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for CartLineItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CartLineItem {
-    const NAME: &'static str = "CartLineItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CartLineItem {} unknown unknown_fields
 }
 
 /// Shipping information of a cart. Its fields are not modelled; all fields Wix sends are kept.
@@ -479,33 +319,8 @@ pub struct CartShippingInfo {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for CartShippingInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for CartShippingInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CartShippingInfo {
-    const NAME: &'static str = "CartShippingInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CartShippingInfo {} unknown unknown_fields
 }
 
 /// Cart status.
@@ -563,33 +378,8 @@ pub struct CartTotals {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for CartTotals {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for CartTotals {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CartTotals {
-    const NAME: &'static str = "CartTotals";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CartTotals {} unknown unknown_fields
 }
 
 /// The store's pricing currency. Its fields are not modelled; all fields Wix sends are kept.
@@ -599,33 +389,8 @@ pub struct Currency {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for Currency {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for Currency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Currency {
-    const NAME: &'static str = "Currency";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Currency {} unknown unknown_fields
 }
 
 /// Response of Get Cart Checkout Url.
@@ -634,42 +399,8 @@ pub struct GetCartCheckoutUrlResponse {
     /// The cart's checkout URL.
     pub url: Option<String>,
 }
-
-impl Serialize for GetCartCheckoutUrlResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetCartCheckoutUrlResponse",
-                usize::from(self.url.is_some()),
-            )
-            .optional("url", &self.url)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetCartCheckoutUrlResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetCartCheckoutUrlResponse {
-    const NAME: &'static str = "GetCartCheckoutUrlResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetCartCheckoutUrlResponse { "url" url : nullable optional, }
 }
 
 /// Response of Get Cart.
@@ -678,42 +409,8 @@ pub struct GetCartResponse {
     /// Cart details.
     pub cart: Option<Cart>,
 }
-
-impl Serialize for GetCartResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetCartResponse",
-                usize::from(self.cart.is_some()),
-            )
-            .optional("cart", &self.cart)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetCartResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetCartResponse {
-    const NAME: &'static str = "GetCartResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cart" => rt::object::nullable(&mut map, &mut out.cart),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetCartResponse { "cart" cart : nullable optional, }
 }
 
 /// Weight unit used in the store.

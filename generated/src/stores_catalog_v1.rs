@@ -2092,48 +2092,9 @@ pub struct AddProductMediaRequest {
     /// Sources of media items already uploaded to the Wix site.
     pub media: Option<Vec<MediaDataForWrite>>,
 }
-
-impl Serialize for AddProductMediaRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddProductMediaRequest",
-                1 + usize::from(self.media.is_some()),
-            )
-            .field("id", &self.id)
-            .optional("media", &self.media)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddProductMediaRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddProductMediaRequest {
-    const NAME: &'static str = "AddProductMediaRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "media" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { id: f0, media: f1 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    AddProductMediaRequest { "id" id : value field, "media" media : nullable optional, }
+    required { id "id" }
 }
 
 /// The `AddProductMediaResponse` object.
@@ -2143,33 +2104,8 @@ pub struct AddProductMediaResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for AddProductMediaResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for AddProductMediaResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddProductMediaResponse {
-    const NAME: &'static str = "AddProductMediaResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AddProductMediaResponse {} unknown unknown_fields
 }
 
 /// The `AddProductMediaToChoicesRequest` object.
@@ -2180,48 +2116,9 @@ pub struct AddProductMediaToChoicesRequest {
     /// Product media items and the choices to add the media to.
     pub media: Option<Vec<MediaAssignmentToChoice>>,
 }
-
-impl Serialize for AddProductMediaToChoicesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddProductMediaToChoicesRequest",
-                1 + usize::from(self.media.is_some()),
-            )
-            .field("id", &self.id)
-            .optional("media", &self.media)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddProductMediaToChoicesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddProductMediaToChoicesRequest {
-    const NAME: &'static str = "AddProductMediaToChoicesRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "media" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { id: f0, media: f1 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    AddProductMediaToChoicesRequest { "id" id : value field, "media" media : nullable
+    optional, } required { id "id" }
 }
 
 /// The `AddProductMediaToChoicesResponse` object.
@@ -2231,33 +2128,8 @@ pub struct AddProductMediaToChoicesResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for AddProductMediaToChoicesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for AddProductMediaToChoicesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddProductMediaToChoicesResponse {
-    const NAME: &'static str = "AddProductMediaToChoicesResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AddProductMediaToChoicesResponse {} unknown unknown_fields
 }
 
 /// The `AddProductsToCollectionRequest` object.
@@ -2268,48 +2140,9 @@ pub struct AddProductsToCollectionRequest {
     /// IDs of the products to add to the collection, separated by commas.
     pub product_ids: Option<Vec<String>>,
 }
-
-impl Serialize for AddProductsToCollectionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AddProductsToCollectionRequest",
-                1 + usize::from(self.product_ids.is_some()),
-            )
-            .field("id", &self.id)
-            .optional("productIds", &self.product_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AddProductsToCollectionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddProductsToCollectionRequest {
-    const NAME: &'static str = "AddProductsToCollectionRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "productIds" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { id: f0, product_ids: f1 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    AddProductsToCollectionRequest { "id" id : value field, "productIds" product_ids :
+    nullable optional, } required { id "id" }
 }
 
 /// The `AddProductsToCollectionResponse` object.
@@ -2319,33 +2152,8 @@ pub struct AddProductsToCollectionResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for AddProductsToCollectionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for AddProductsToCollectionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AddProductsToCollectionResponse {
-    const NAME: &'static str = "AddProductsToCollectionResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AddProductsToCollectionResponse {} unknown unknown_fields
 }
 
 /// The `AdditionalInfoSection` object.
@@ -2356,45 +2164,9 @@ pub struct AdditionalInfoSection {
     /// Product info section description
     pub description: Option<String>,
 }
-
-impl Serialize for AdditionalInfoSection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AdditionalInfoSection",
-                usize::from(self.title.is_some())
-                    + usize::from(self.description.is_some()),
-            )
-            .optional("title", &self.title)
-            .optional("description", &self.description)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AdditionalInfoSection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AdditionalInfoSection {
-    const NAME: &'static str = "AdditionalInfoSection";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AdditionalInfoSection { "title" title : nullable optional, "description" description
+    : nullable optional, }
 }
 
 /// At most one of `price`, `cost`, `weight` is set (a oneOf group).
@@ -2407,47 +2179,9 @@ pub struct AdjustValue {
     /// The `weight` field.
     pub weight: Option<PropertyAdjustmentData>,
 }
-
-impl Serialize for AdjustValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AdjustValue",
-                usize::from(self.price.is_some()) + usize::from(self.cost.is_some())
-                    + usize::from(self.weight.is_some()),
-            )
-            .optional("price", &self.price)
-            .optional("cost", &self.cost)
-            .optional("weight", &self.weight)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AdjustValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AdjustValue {
-    const NAME: &'static str = "AdjustValue";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "cost" => rt::object::nullable(&mut map, &mut out.cost),
-                "weight" => rt::object::nullable(&mut map, &mut out.weight),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AdjustValue { "price" price : nullable optional, "cost" cost : nullable optional,
+    "weight" weight : nullable optional, }
 }
 
 /// The `BulkAdjustProductPropertiesRequest` object.
@@ -2458,48 +2192,9 @@ pub struct BulkAdjustProductPropertiesRequest {
     /// The `adjust` field.
     pub adjust: Option<AdjustValue>,
 }
-
-impl Serialize for BulkAdjustProductPropertiesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkAdjustProductPropertiesRequest",
-                1 + usize::from(self.adjust.is_some()),
-            )
-            .field("ids", &self.ids)
-            .optional("adjust", &self.adjust)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkAdjustProductPropertiesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkAdjustProductPropertiesRequest {
-    const NAME: &'static str = "BulkAdjustProductPropertiesRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "ids" => rt::object::value(&mut map, &mut f0),
-                "adjust" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { ids: f0, adjust: f1 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "ids")])),
-        }
-    }
+rt::object! {
+    BulkAdjustProductPropertiesRequest { "ids" ids : value field, "adjust" adjust :
+    nullable optional, } required { ids "ids" }
 }
 
 /// The `BulkAdjustProductPropertiesResponse` object.
@@ -2510,47 +2205,9 @@ pub struct BulkAdjustProductPropertiesResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkAdjustProductPropertiesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkAdjustProductPropertiesResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkAdjustProductPropertiesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkAdjustProductPropertiesResponse {
-    const NAME: &'static str = "BulkAdjustProductPropertiesResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkAdjustProductPropertiesResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkProductResult` object.
@@ -2559,42 +2216,8 @@ pub struct BulkProductResult {
     /// The `itemMetadata` field.
     pub item_metadata: Option<ItemMetadata>,
 }
-
-impl Serialize for BulkProductResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkProductResult",
-                usize::from(self.item_metadata.is_some()),
-            )
-            .optional("itemMetadata", &self.item_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkProductResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkProductResult {
-    const NAME: &'static str = "BulkProductResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkProductResult { "itemMetadata" item_metadata : nullable optional, }
 }
 
 /// The `BulkUpdateProductsRequest` object.
@@ -2605,48 +2228,9 @@ pub struct BulkUpdateProductsRequest {
     /// The `set` field.
     pub set: Option<SetValue>,
 }
-
-impl Serialize for BulkUpdateProductsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateProductsRequest",
-                1 + usize::from(self.set.is_some()),
-            )
-            .field("ids", &self.ids)
-            .optional("set", &self.set)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateProductsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateProductsRequest {
-    const NAME: &'static str = "BulkUpdateProductsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "ids" => rt::object::value(&mut map, &mut f0),
-                "set" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { ids: f0, set: f1 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "ids")])),
-        }
-    }
+rt::object! {
+    BulkUpdateProductsRequest { "ids" ids : value field, "set" set : nullable optional, }
+    required { ids "ids" }
 }
 
 /// The `BulkUpdateProductsResponse` object.
@@ -2657,47 +2241,9 @@ pub struct BulkUpdateProductsResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkUpdateProductsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateProductsResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateProductsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateProductsResponse {
-    const NAME: &'static str = "BulkUpdateProductsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkUpdateProductsResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `Choice` object.
@@ -2714,54 +2260,10 @@ pub struct Choice {
     /// Based on the customer’s choices, which (if any) variants that include the selected choices are visible
     pub visible: Option<bool>,
 }
-
-impl Serialize for Choice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Choice",
-                usize::from(self.value.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.media.is_some())
-                    + usize::from(self.in_stock.is_some())
-                    + usize::from(self.visible.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("description", &self.description)
-            .optional("media", &self.media)
-            .optional("inStock", &self.in_stock)
-            .optional("visible", &self.visible)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Choice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Choice {
-    const NAME: &'static str = "Choice";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
-                "visible" => rt::object::nullable(&mut map, &mut out.visible),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Choice { "value" value : nullable optional, "description" description : nullable
+    optional, "media" media : nullable optional, "inStock" in_stock : nullable optional,
+    "visible" visible : nullable optional, }
 }
 
 /// The `Collection` object.
@@ -2782,61 +2284,11 @@ pub struct Collection {
     /// Collection visibility. Only impacts dynamic pages, no impact on static pages. Default: `true`.
     pub visible: Option<bool>,
 }
-
-impl Serialize for Collection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Collection",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.media.is_some())
-                    + usize::from(self.number_of_products.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.slug.is_some())
-                    + usize::from(self.visible.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("media", &self.media)
-            .optional("numberOfProducts", &self.number_of_products)
-            .optional("description", &self.description)
-            .optional("slug", &self.slug)
-            .optional("visible", &self.visible)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Collection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Collection {
-    const NAME: &'static str = "Collection";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "numberOfProducts" => {
-                    rt::object::nullable(&mut map, &mut out.number_of_products)
-                }
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "slug" => rt::object::nullable(&mut map, &mut out.slug),
-                "visible" => rt::object::nullable(&mut map, &mut out.visible),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Collection { "id" id : nullable optional, "name" name : nullable optional, "media"
+    media : nullable optional, "numberOfProducts" number_of_products : nullable optional,
+    "description" description : nullable optional, "slug" slug : nullable optional,
+    "visible" visible : nullable optional, }
 }
 
 /// The `CollectionChanged` object.
@@ -2849,52 +2301,10 @@ pub struct CollectionChanged {
     /// The `originatedFromVersion` field.
     pub originated_from_version: Option<Version>,
 }
-
-impl Serialize for CollectionChanged {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CollectionChanged",
-                usize::from(self.collection_id.is_some())
-                    + usize::from(self.changed_fields.is_some())
-                    + usize::from(self.originated_from_version.is_some()),
-            )
-            .optional("collection_Id", &self.collection_id)
-            .optional("changedFields", &self.changed_fields)
-            .optional("originatedFromVersion", &self.originated_from_version)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CollectionChanged {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CollectionChanged {
-    const NAME: &'static str = "CollectionChanged";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "collection_Id" => rt::object::nullable(&mut map, &mut out.collection_id),
-                "changedFields" => {
-                    rt::object::nullable(&mut map, &mut out.changed_fields)
-                }
-                "originatedFromVersion" => {
-                    rt::object::nullable(&mut map, &mut out.originated_from_version)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CollectionChanged { "collection_Id" collection_id : nullable optional,
+    "changedFields" changed_fields : nullable optional, "originatedFromVersion"
+    originated_from_version : nullable optional, }
 }
 
 /// The `CollectionCreated` object.
@@ -2913,59 +2323,11 @@ pub struct CollectionCreated {
     /// The `originatedFromVersion` field.
     pub originated_from_version: Option<Version>,
 }
-
-impl Serialize for CollectionCreated {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CollectionCreated",
-                usize::from(self.collection_id.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.media.is_some())
-                    + usize::from(self.slug.is_some())
-                    + usize::from(self.visible.is_some())
-                    + usize::from(self.originated_from_version.is_some()),
-            )
-            .optional("collection_Id", &self.collection_id)
-            .optional("name", &self.name)
-            .optional("media", &self.media)
-            .optional("slug", &self.slug)
-            .optional("visible", &self.visible)
-            .optional("originatedFromVersion", &self.originated_from_version)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CollectionCreated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CollectionCreated {
-    const NAME: &'static str = "CollectionCreated";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "collection_Id" => rt::object::nullable(&mut map, &mut out.collection_id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "slug" => rt::object::nullable(&mut map, &mut out.slug),
-                "visible" => rt::object::nullable(&mut map, &mut out.visible),
-                "originatedFromVersion" => {
-                    rt::object::nullable(&mut map, &mut out.originated_from_version)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CollectionCreated { "collection_Id" collection_id : nullable optional, "name" name :
+    nullable optional, "media" media : nullable optional, "slug" slug : nullable
+    optional, "visible" visible : nullable optional, "originatedFromVersion"
+    originated_from_version : nullable optional, }
 }
 
 /// The `CollectionDeleted` object.
@@ -2976,47 +2338,9 @@ pub struct CollectionDeleted {
     /// The `originatedFromVersion` field.
     pub originated_from_version: Option<Version>,
 }
-
-impl Serialize for CollectionDeleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CollectionDeleted",
-                usize::from(self.collection_id.is_some())
-                    + usize::from(self.originated_from_version.is_some()),
-            )
-            .optional("collection_Id", &self.collection_id)
-            .optional("originatedFromVersion", &self.originated_from_version)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CollectionDeleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CollectionDeleted {
-    const NAME: &'static str = "CollectionDeleted";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "collection_Id" => rt::object::nullable(&mut map, &mut out.collection_id),
-                "originatedFromVersion" => {
-                    rt::object::nullable(&mut map, &mut out.originated_from_version)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CollectionDeleted { "collection_Id" collection_id : nullable optional,
+    "originatedFromVersion" originated_from_version : nullable optional, }
 }
 
 /// The `CostAndProfitData` object.
@@ -3034,58 +2358,11 @@ pub struct CostAndProfitData {
     /// The result is rounded to 4 decimal places.
     pub profit_margin: Option<f64>,
 }
-
-impl Serialize for CostAndProfitData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CostAndProfitData",
-                usize::from(self.item_cost.is_some())
-                    + usize::from(self.formatted_item_cost.is_some())
-                    + usize::from(self.profit.is_some())
-                    + usize::from(self.formatted_profit.is_some())
-                    + usize::from(self.profit_margin.is_some()),
-            )
-            .optional("itemCost", &self.item_cost)
-            .optional("formattedItemCost", &self.formatted_item_cost)
-            .optional("profit", &self.profit)
-            .optional("formattedProfit", &self.formatted_profit)
-            .optional("profitMargin", &self.profit_margin)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CostAndProfitData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CostAndProfitData {
-    const NAME: &'static str = "CostAndProfitData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "itemCost" => rt::object::nullable(&mut map, &mut out.item_cost),
-                "formattedItemCost" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_item_cost)
-                }
-                "profit" => rt::object::nullable(&mut map, &mut out.profit),
-                "formattedProfit" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_profit)
-                }
-                "profitMargin" => rt::object::nullable(&mut map, &mut out.profit_margin),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CostAndProfitData { "itemCost" item_cost : nullable optional, "formattedItemCost"
+    formatted_item_cost : nullable optional, "profit" profit : nullable optional,
+    "formattedProfit" formatted_profit : nullable optional, "profitMargin" profit_margin
+    : nullable optional, }
 }
 
 /// The `CreateCollectionRequest` object.
@@ -3094,41 +2371,9 @@ pub struct CreateCollectionRequest {
     /// The `collection` field.
     pub collection: Collection,
 }
-
-impl Serialize for CreateCollectionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "CreateCollectionRequest", 1)
-            .field("collection", &self.collection)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateCollectionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateCollectionRequest {
-    const NAME: &'static str = "CreateCollectionRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "collection" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { collection: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "collection")])),
-        }
-    }
+rt::object! {
+    CreateCollectionRequest { "collection" collection : value field, } required {
+    collection "collection" }
 }
 
 /// The `CreateCollectionResponse` object.
@@ -3137,42 +2382,8 @@ pub struct CreateCollectionResponse {
     /// The `collection` field.
     pub collection: Option<Collection>,
 }
-
-impl Serialize for CreateCollectionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateCollectionResponse",
-                usize::from(self.collection.is_some()),
-            )
-            .optional("collection", &self.collection)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateCollectionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateCollectionResponse {
-    const NAME: &'static str = "CreateCollectionResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "collection" => rt::object::nullable(&mut map, &mut out.collection),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateCollectionResponse { "collection" collection : nullable optional, }
 }
 
 /// The `CreateProductRequest` object.
@@ -3181,42 +2392,8 @@ pub struct CreateProductRequest {
     /// The `product` field.
     pub product: Option<Product>,
 }
-
-impl Serialize for CreateProductRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateProductRequest",
-                usize::from(self.product.is_some()),
-            )
-            .optional("product", &self.product)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateProductRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateProductRequest {
-    const NAME: &'static str = "CreateProductRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "product" => rt::object::nullable(&mut map, &mut out.product),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateProductRequest { "product" product : nullable optional, }
 }
 
 /// The `CreateProductResponse` object.
@@ -3225,42 +2402,8 @@ pub struct CreateProductResponse {
     /// The `product` field.
     pub product: Option<Product>,
 }
-
-impl Serialize for CreateProductResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateProductResponse",
-                usize::from(self.product.is_some()),
-            )
-            .optional("product", &self.product)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateProductResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateProductResponse {
-    const NAME: &'static str = "CreateProductResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "product" => rt::object::nullable(&mut map, &mut out.product),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateProductResponse { "product" product : nullable optional, }
 }
 
 /// The `CustomTextField` object.
@@ -3273,48 +2416,9 @@ pub struct CustomTextField {
     /// Whether this text box is mandatory
     pub mandatory: Option<bool>,
 }
-
-impl Serialize for CustomTextField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CustomTextField",
-                usize::from(self.title.is_some())
-                    + usize::from(self.max_length.is_some())
-                    + usize::from(self.mandatory.is_some()),
-            )
-            .optional("title", &self.title)
-            .optional("maxLength", &self.max_length)
-            .optional("mandatory", &self.mandatory)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomTextField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CustomTextField {
-    const NAME: &'static str = "CustomTextField";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "maxLength" => rt::object::nullable(&mut map, &mut out.max_length),
-                "mandatory" => rt::object::nullable(&mut map, &mut out.mandatory),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CustomTextField { "title" title : nullable optional, "maxLength" max_length :
+    nullable optional, "mandatory" mandatory : nullable optional, }
 }
 
 /// The `DeleteCollectionResponse` object.
@@ -3324,33 +2428,8 @@ pub struct DeleteCollectionResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for DeleteCollectionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteCollectionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeleteCollectionResponse {
-    const NAME: &'static str = "DeleteCollectionResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeleteCollectionResponse {} unknown unknown_fields
 }
 
 /// The `DeleteProductOptionsResponse` object.
@@ -3360,33 +2439,8 @@ pub struct DeleteProductOptionsResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for DeleteProductOptionsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteProductOptionsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeleteProductOptionsResponse {
-    const NAME: &'static str = "DeleteProductOptionsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeleteProductOptionsResponse {} unknown unknown_fields
 }
 
 /// The `DeleteProductResponse` object.
@@ -3396,33 +2450,8 @@ pub struct DeleteProductResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for DeleteProductResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteProductResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeleteProductResponse {
-    const NAME: &'static str = "DeleteProductResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeleteProductResponse {} unknown unknown_fields
 }
 
 /// The `Dimensions` object.
@@ -3437,50 +2466,9 @@ pub struct Dimensions {
     /// The `unit` field.
     pub unit: Option<DimensionsUnit>,
 }
-
-impl Serialize for Dimensions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Dimensions",
-                usize::from(self.length.is_some()) + usize::from(self.width.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.unit.is_some()),
-            )
-            .optional("length", &self.length)
-            .optional("width", &self.width)
-            .optional("height", &self.height)
-            .optional("unit", &self.unit)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Dimensions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Dimensions {
-    const NAME: &'static str = "Dimensions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "length" => rt::object::nullable(&mut map, &mut out.length),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "unit" => rt::object::nullable(&mut map, &mut out.unit),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Dimensions { "length" length : nullable optional, "width" width : nullable optional,
+    "height" height : nullable optional, "unit" unit : nullable optional, }
 }
 
 /// The `Discount` object.
@@ -3491,44 +2479,8 @@ pub struct Discount {
     /// Discount value
     pub value: Option<f64>,
 }
-
-impl Serialize for Discount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Discount",
-                usize::from(self.r#type.is_some()) + usize::from(self.value.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("value", &self.value)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Discount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Discount {
-    const NAME: &'static str = "Discount";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Discount { "type" r#type : nullable optional, "value" value : nullable optional, }
 }
 
 /// - `NONE`: No discount
@@ -3599,50 +2551,10 @@ pub struct FormattedPrice {
     /// Price per unit
     pub price_per_unit: Option<String>,
 }
-
-impl Serialize for FormattedPrice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FormattedPrice",
-                usize::from(self.price.is_some())
-                    + usize::from(self.discounted_price.is_some())
-                    + usize::from(self.price_per_unit.is_some()),
-            )
-            .optional("price", &self.price)
-            .optional("discountedPrice", &self.discounted_price)
-            .optional("pricePerUnit", &self.price_per_unit)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for FormattedPrice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for FormattedPrice {
-    const NAME: &'static str = "FormattedPrice";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "discountedPrice" => {
-                    rt::object::nullable(&mut map, &mut out.discounted_price)
-                }
-                "pricePerUnit" => rt::object::nullable(&mut map, &mut out.price_per_unit),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FormattedPrice { "price" price : nullable optional, "discountedPrice"
+    discounted_price : nullable optional, "pricePerUnit" price_per_unit : nullable
+    optional, }
 }
 
 /// The `GetCollectionBySlugResponse` object.
@@ -3651,42 +2563,8 @@ pub struct GetCollectionBySlugResponse {
     /// The `collection` field.
     pub collection: Option<Collection>,
 }
-
-impl Serialize for GetCollectionBySlugResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetCollectionBySlugResponse",
-                usize::from(self.collection.is_some()),
-            )
-            .optional("collection", &self.collection)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetCollectionBySlugResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetCollectionBySlugResponse {
-    const NAME: &'static str = "GetCollectionBySlugResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "collection" => rt::object::nullable(&mut map, &mut out.collection),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetCollectionBySlugResponse { "collection" collection : nullable optional, }
 }
 
 /// The `GetProductResponse` object.
@@ -3695,42 +2573,8 @@ pub struct GetProductResponse {
     /// The `product` field.
     pub product: Option<Product>,
 }
-
-impl Serialize for GetProductResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetProductResponse",
-                usize::from(self.product.is_some()),
-            )
-            .optional("product", &self.product)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetProductResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetProductResponse {
-    const NAME: &'static str = "GetProductResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "product" => rt::object::nullable(&mut map, &mut out.product),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetProductResponse { "product" product : nullable optional, }
 }
 
 /// The `GetStoreVariantResponse` object.
@@ -3739,42 +2583,8 @@ pub struct GetStoreVariantResponse {
     /// The `variant` field.
     pub variant: Option<StoreVariant>,
 }
-
-impl Serialize for GetStoreVariantResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetStoreVariantResponse",
-                usize::from(self.variant.is_some()),
-            )
-            .optional("variant", &self.variant)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetStoreVariantResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetStoreVariantResponse {
-    const NAME: &'static str = "GetStoreVariantResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "variant" => rt::object::nullable(&mut map, &mut out.variant),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetStoreVariantResponse { "variant" variant : nullable optional, }
 }
 
 /// The `Image` object.
@@ -3793,56 +2603,10 @@ pub struct Image {
     /// Image filename.
     pub filename: Option<String>,
 }
-
-impl Serialize for Image {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Image",
-                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.alt_text.is_some())
-                    + usize::from(self.filename.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("url", &self.url)
-            .optional("height", &self.height)
-            .optional("width", &self.width)
-            .optional("altText", &self.alt_text)
-            .optional("filename", &self.filename)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Image {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Image {
-    const NAME: &'static str = "Image";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                "filename" => rt::object::nullable(&mut map, &mut out.filename),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Image { "id" id : nullable optional, "url" url : nullable optional, "height" height :
+    nullable optional, "width" width : nullable optional, "altText" alt_text : nullable
+    optional, "filename" filename : nullable optional, }
 }
 
 /// - `IN_STOCK`: In stock
@@ -3911,53 +2675,9 @@ pub struct ItemMetadata {
     /// The `error` field.
     pub error: Option<ApplicationError>,
 }
-
-impl Serialize for ItemMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemMetadata",
-                usize::from(self.id.is_some())
-                    + usize::from(self.original_index.is_some())
-                    + usize::from(self.success.is_some())
-                    + usize::from(self.error.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("originalIndex", &self.original_index)
-            .optional("success", &self.success)
-            .optional("error", &self.error)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemMetadata {
-    const NAME: &'static str = "ItemMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "originalIndex" => {
-                    rt::object::nullable(&mut map, &mut out.original_index)
-                }
-                "success" => rt::object::nullable(&mut map, &mut out.success),
-                "error" => rt::object::nullable(&mut map, &mut out.error),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemMetadata { "id" id : nullable optional, "originalIndex" original_index : nullable
+    optional, "success" success : nullable optional, "error" error : nullable optional, }
 }
 
 /// The `Media` object.
@@ -3968,45 +2688,9 @@ pub struct Media {
     /// Media (images, videos etc) associated with this product.
     pub items: Option<Vec<MediaItem>>,
 }
-
-impl Serialize for Media {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Media",
-                usize::from(self.main_media.is_some())
-                    + usize::from(self.items.is_some()),
-            )
-            .optional("mainMedia", &self.main_media)
-            .optional("items", &self.items)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Media {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Media {
-    const NAME: &'static str = "Media";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "mainMedia" => rt::object::nullable(&mut map, &mut out.main_media),
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Media { "mainMedia" main_media : nullable optional, "items" items : nullable
+    optional, }
 }
 
 /// The `MediaAssignmentToChoice` object.
@@ -4019,47 +2703,9 @@ pub struct MediaAssignmentToChoice {
     /// Media IDs (available via the Query Product endpoint).
     pub media_ids: Option<Vec<String>>,
 }
-
-impl Serialize for MediaAssignmentToChoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MediaAssignmentToChoice",
-                usize::from(self.option.is_some()) + usize::from(self.choice.is_some())
-                    + usize::from(self.media_ids.is_some()),
-            )
-            .optional("option", &self.option)
-            .optional("choice", &self.choice)
-            .optional("mediaIds", &self.media_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MediaAssignmentToChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MediaAssignmentToChoice {
-    const NAME: &'static str = "MediaAssignmentToChoice";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "option" => rt::object::nullable(&mut map, &mut out.option),
-                "choice" => rt::object::nullable(&mut map, &mut out.choice),
-                "mediaIds" => rt::object::nullable(&mut map, &mut out.media_ids),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MediaAssignmentToChoice { "option" option : nullable optional, "choice" choice :
+    nullable optional, "mediaIds" media_ids : nullable optional, }
 }
 
 /// At most one of `mediaId`, `url` is set (a oneOf group).
@@ -4072,47 +2718,9 @@ pub struct MediaDataForWrite {
     /// The `choice` field.
     pub choice: Option<OptionAndChoice>,
 }
-
-impl Serialize for MediaDataForWrite {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MediaDataForWrite",
-                usize::from(self.media_id.is_some()) + usize::from(self.url.is_some())
-                    + usize::from(self.choice.is_some()),
-            )
-            .optional("mediaId", &self.media_id)
-            .optional("url", &self.url)
-            .optional("choice", &self.choice)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MediaDataForWrite {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MediaDataForWrite {
-    const NAME: &'static str = "MediaDataForWrite";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "mediaId" => rt::object::nullable(&mut map, &mut out.media_id),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "choice" => rt::object::nullable(&mut map, &mut out.choice),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MediaDataForWrite { "mediaId" media_id : nullable optional, "url" url : nullable
+    optional, "choice" choice : nullable optional, }
 }
 
 /// At most one of `image`, `video` is set (a oneOf group).
@@ -4131,55 +2739,10 @@ pub struct MediaItem {
     /// Media ID (for example, `"nsplsh_306d666a123a4a74306459~mv2_d_4517_2992_s_4_2.jpg"`).
     pub id: Option<String>,
 }
-
-impl Serialize for MediaItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MediaItem",
-                usize::from(self.image.is_some()) + usize::from(self.video.is_some())
-                    + usize::from(self.thumbnail.is_some())
-                    + usize::from(self.media_type.is_some())
-                    + usize::from(self.title.is_some()) + usize::from(self.id.is_some()),
-            )
-            .optional("image", &self.image)
-            .optional("video", &self.video)
-            .optional("thumbnail", &self.thumbnail)
-            .optional("mediaType", &self.media_type)
-            .optional("title", &self.title)
-            .optional("id", &self.id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MediaItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MediaItem {
-    const NAME: &'static str = "MediaItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "video" => rt::object::nullable(&mut map, &mut out.video),
-                "thumbnail" => rt::object::nullable(&mut map, &mut out.thumbnail),
-                "mediaType" => rt::object::nullable(&mut map, &mut out.media_type),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MediaItem { "image" image : nullable optional, "video" video : nullable optional,
+    "thumbnail" thumbnail : nullable optional, "mediaType" media_type : nullable
+    optional, "title" title : nullable optional, "id" id : nullable optional, }
 }
 
 /// The `NumericPropertyRange` object.
@@ -4190,45 +2753,9 @@ pub struct NumericPropertyRange {
     /// Maximum value.
     pub max_value: Option<f64>,
 }
-
-impl Serialize for NumericPropertyRange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "NumericPropertyRange",
-                usize::from(self.min_value.is_some())
-                    + usize::from(self.max_value.is_some()),
-            )
-            .optional("minValue", &self.min_value)
-            .optional("maxValue", &self.max_value)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for NumericPropertyRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for NumericPropertyRange {
-    const NAME: &'static str = "NumericPropertyRange";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "minValue" => rt::object::nullable(&mut map, &mut out.min_value),
-                "maxValue" => rt::object::nullable(&mut map, &mut out.max_value),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    NumericPropertyRange { "minValue" min_value : nullable optional, "maxValue" max_value
+    : nullable optional, }
 }
 
 /// The `OptionAndChoice` object.
@@ -4239,44 +2766,9 @@ pub struct OptionAndChoice {
     /// Choice to add the media to.
     pub choice: Option<String>,
 }
-
-impl Serialize for OptionAndChoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OptionAndChoice",
-                usize::from(self.option.is_some()) + usize::from(self.choice.is_some()),
-            )
-            .optional("option", &self.option)
-            .optional("choice", &self.choice)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OptionAndChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OptionAndChoice {
-    const NAME: &'static str = "OptionAndChoice";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "option" => rt::object::nullable(&mut map, &mut out.option),
-                "choice" => rt::object::nullable(&mut map, &mut out.choice),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OptionAndChoice { "option" option : nullable optional, "choice" choice : nullable
+    optional, }
 }
 
 /// - `unspecified_option_type`: Unspecified option type.
@@ -4341,44 +2833,9 @@ pub struct PagingMetadata {
     /// Number of items to skip in the display (relevant for all pages after the first)
     pub offset: Option<f64>,
 }
-
-impl Serialize for PagingMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PagingMetadata",
-                usize::from(self.items.is_some()) + usize::from(self.offset.is_some()),
-            )
-            .optional("items", &self.items)
-            .optional("offset", &self.offset)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PagingMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PagingMetadata {
-    const NAME: &'static str = "PagingMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PagingMetadata { "items" items : nullable optional, "offset" offset : nullable
+    optional, }
 }
 
 /// The `PercentageData` object.
@@ -4395,45 +2852,9 @@ pub struct PercentageData {
     /// + Pass `-50` to decrease value by 50% (original value is halved).
     pub rate: Option<f64>,
 }
-
-impl Serialize for PercentageData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PercentageData",
-                usize::from(self.round_to_int.is_some())
-                    + usize::from(self.rate.is_some()),
-            )
-            .optional("roundToInt", &self.round_to_int)
-            .optional("rate", &self.rate)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PercentageData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PercentageData {
-    const NAME: &'static str = "PercentageData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "roundToInt" => rt::object::nullable(&mut map, &mut out.round_to_int),
-                "rate" => rt::object::nullable(&mut map, &mut out.rate),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PercentageData { "roundToInt" round_to_int : nullable optional, "rate" rate :
+    nullable optional, }
 }
 
 /// At most one of `image`, `video` is set (a oneOf group).
@@ -4444,43 +2865,8 @@ pub struct PlatformMedia {
     /// The `video` field.
     pub video: Option<VideoV2>,
 }
-
-impl Serialize for PlatformMedia {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PlatformMedia",
-                usize::from(self.image.is_some()) + usize::from(self.video.is_some()),
-            )
-            .optional("image", &self.image)
-            .optional("video", &self.video)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PlatformMedia {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PlatformMedia {
-    const NAME: &'static str = "PlatformMedia";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "video" => rt::object::nullable(&mut map, &mut out.video),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    PlatformMedia { "image" image : nullable optional, "video" video : nullable optional,
     }
 }
 
@@ -4496,51 +2882,10 @@ pub struct PlatformQuery {
     /// Sorting options. For example, `[{"fieldName":"sortField1"},{"fieldName":"sortField2","direction":"DESC"}]`.
     pub sort: Option<Vec<Sorting>>,
 }
-
-impl Serialize for PlatformQuery {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PlatformQuery",
-                usize::from(self.paging.is_some())
-                    + usize::from(self.cursor_paging.is_some())
-                    + usize::from(self.filter.is_some())
-                    + usize::from(self.sort.is_some()),
-            )
-            .optional("paging", &self.paging)
-            .optional("cursorPaging", &self.cursor_paging)
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PlatformQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PlatformQuery {
-    const NAME: &'static str = "PlatformQuery";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paging" => rt::object::nullable(&mut map, &mut out.paging),
-                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PlatformQuery { "paging" paging : nullable optional, "cursorPaging" cursor_paging :
+    nullable optional, "filter" filter : nullable optional, "sort" sort : nullable
+    optional, }
 }
 
 /// The `PreorderInfo` object.
@@ -4553,47 +2898,9 @@ pub struct PreorderInfo {
     /// Number of products that can be preordered after stock reaches zero.
     pub limit: Option<f64>,
 }
-
-impl Serialize for PreorderInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PreorderInfo",
-                usize::from(self.enabled.is_some()) + usize::from(self.message.is_some())
-                    + usize::from(self.limit.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("message", &self.message)
-            .optional("limit", &self.limit)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PreorderInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PreorderInfo {
-    const NAME: &'static str = "PreorderInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
-                "message" => rt::object::nullable(&mut map, &mut out.message),
-                "limit" => rt::object::nullable(&mut map, &mut out.limit),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PreorderInfo { "enabled" enabled : nullable optional, "message" message : nullable
+    optional, "limit" limit : nullable optional, }
 }
 
 /// The `PriceData` object.
@@ -4610,55 +2917,10 @@ pub struct PriceData {
     /// Price per unit
     pub price_per_unit: Option<f64>,
 }
-
-impl Serialize for PriceData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PriceData",
-                usize::from(self.currency.is_some()) + usize::from(self.price.is_some())
-                    + usize::from(self.discounted_price.is_some())
-                    + usize::from(self.formatted.is_some())
-                    + usize::from(self.price_per_unit.is_some()),
-            )
-            .optional("currency", &self.currency)
-            .optional("price", &self.price)
-            .optional("discountedPrice", &self.discounted_price)
-            .optional("formatted", &self.formatted)
-            .optional("pricePerUnit", &self.price_per_unit)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PriceData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PriceData {
-    const NAME: &'static str = "PriceData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "currency" => rt::object::nullable(&mut map, &mut out.currency),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "discountedPrice" => {
-                    rt::object::nullable(&mut map, &mut out.discounted_price)
-                }
-                "formatted" => rt::object::nullable(&mut map, &mut out.formatted),
-                "pricePerUnit" => rt::object::nullable(&mut map, &mut out.price_per_unit),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PriceData { "currency" currency : nullable optional, "price" price : nullable
+    optional, "discountedPrice" discounted_price : nullable optional, "formatted"
+    formatted : nullable optional, "pricePerUnit" price_per_unit : nullable optional, }
 }
 
 /// The `PricePerUnitData` object.
@@ -4673,57 +2935,11 @@ pub struct PricePerUnitData {
     /// The `baseMeasurementUnit` field.
     pub base_measurement_unit: Option<MeasurementUnit>,
 }
-
-impl Serialize for PricePerUnitData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PricePerUnitData",
-                usize::from(self.total_quantity.is_some())
-                    + usize::from(self.total_measurement_unit.is_some())
-                    + usize::from(self.base_quantity.is_some())
-                    + usize::from(self.base_measurement_unit.is_some()),
-            )
-            .optional("totalQuantity", &self.total_quantity)
-            .optional("totalMeasurementUnit", &self.total_measurement_unit)
-            .optional("baseQuantity", &self.base_quantity)
-            .optional("baseMeasurementUnit", &self.base_measurement_unit)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PricePerUnitData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PricePerUnitData {
-    const NAME: &'static str = "PricePerUnitData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "totalQuantity" => {
-                    rt::object::nullable(&mut map, &mut out.total_quantity)
-                }
-                "totalMeasurementUnit" => {
-                    rt::object::nullable(&mut map, &mut out.total_measurement_unit)
-                }
-                "baseQuantity" => rt::object::nullable(&mut map, &mut out.base_quantity),
-                "baseMeasurementUnit" => {
-                    rt::object::nullable(&mut map, &mut out.base_measurement_unit)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PricePerUnitData { "totalQuantity" total_quantity : nullable optional,
+    "totalMeasurementUnit" total_measurement_unit : nullable optional, "baseQuantity"
+    base_quantity : nullable optional, "baseMeasurementUnit" base_measurement_unit :
+    nullable optional, }
 }
 
 /// The `Product` object.
@@ -4820,170 +3036,28 @@ pub struct Product {
     /// Product brand. Including a brand name can help improve site and product [visibility on search engines](https://support.wix.com/en/article/adding-brand-names-to-boost-product-page-seo-in-wix-stores).
     pub brand: Option<String>,
 }
-
-impl Serialize for Product {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Product",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.slug.is_some())
-                    + usize::from(self.visible.is_some())
-                    + usize::from(self.product_type.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.sku.is_some())
-                    + usize::from(self.weight.is_some())
-                    + usize::from(self.weight_range.is_some())
-                    + usize::from(self.product_dimensions.is_some())
-                    + usize::from(self.package_dimensions.is_some())
-                    + usize::from(self.stock.is_some())
-                    + usize::from(self.price.is_some())
-                    + usize::from(self.price_data.is_some())
-                    + usize::from(self.converted_price_data.is_some())
-                    + usize::from(self.price_range.is_some())
-                    + usize::from(self.cost_and_profit_data.is_some())
-                    + usize::from(self.cost_range.is_some())
-                    + usize::from(self.price_per_unit_data.is_some())
-                    + usize::from(self.additional_info_sections.is_some())
-                    + usize::from(self.ribbons.is_some())
-                    + usize::from(self.media.is_some())
-                    + usize::from(self.custom_text_fields.is_some())
-                    + usize::from(self.manage_variants.is_some())
-                    + usize::from(self.product_options.is_some())
-                    + usize::from(self.product_page_url.is_some())
-                    + usize::from(self.numeric_id.is_some())
-                    + usize::from(self.inventory_item_id.is_some())
-                    + usize::from(self.discount.is_some())
-                    + usize::from(self.collection_ids.is_some())
-                    + usize::from(self.variants.is_some())
-                    + usize::from(self.last_updated.is_some())
-                    + usize::from(self.created_date.is_some())
-                    + usize::from(self.seo_data.is_some())
-                    + usize::from(self.ribbon.is_some())
-                    + usize::from(self.brand.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("slug", &self.slug)
-            .optional("visible", &self.visible)
-            .optional("productType", &self.product_type)
-            .optional("description", &self.description)
-            .optional("sku", &self.sku)
-            .optional("weight", &self.weight)
-            .optional("weightRange", &self.weight_range)
-            .optional("productDimensions", &self.product_dimensions)
-            .optional("packageDimensions", &self.package_dimensions)
-            .optional("stock", &self.stock)
-            .optional("price", &self.price)
-            .optional("priceData", &self.price_data)
-            .optional("convertedPriceData", &self.converted_price_data)
-            .optional("priceRange", &self.price_range)
-            .optional("costAndProfitData", &self.cost_and_profit_data)
-            .optional("costRange", &self.cost_range)
-            .optional("pricePerUnitData", &self.price_per_unit_data)
-            .optional("additionalInfoSections", &self.additional_info_sections)
-            .optional("ribbons", &self.ribbons)
-            .optional("media", &self.media)
-            .optional("customTextFields", &self.custom_text_fields)
-            .optional("manageVariants", &self.manage_variants)
-            .optional("productOptions", &self.product_options)
-            .optional("productPageUrl", &self.product_page_url)
-            .optional("numericId", &self.numeric_id)
-            .optional("inventoryItemId", &self.inventory_item_id)
-            .optional("discount", &self.discount)
-            .optional("collectionIds", &self.collection_ids)
-            .optional("variants", &self.variants)
-            .optional("lastUpdated", &self.last_updated)
-            .optional("createdDate", &self.created_date)
-            .optional("seoData", &self.seo_data)
-            .optional("ribbon", &self.ribbon)
-            .optional("brand", &self.brand)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Product {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Product {
-    const NAME: &'static str = "Product";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "slug" => rt::object::nullable(&mut map, &mut out.slug),
-                "visible" => rt::object::nullable(&mut map, &mut out.visible),
-                "productType" => rt::object::nullable(&mut map, &mut out.product_type),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "sku" => rt::object::nullable(&mut map, &mut out.sku),
-                "weight" => rt::object::nullable(&mut map, &mut out.weight),
-                "weightRange" => rt::object::nullable(&mut map, &mut out.weight_range),
-                "productDimensions" => {
-                    rt::object::nullable(&mut map, &mut out.product_dimensions)
-                }
-                "packageDimensions" => {
-                    rt::object::nullable(&mut map, &mut out.package_dimensions)
-                }
-                "stock" => rt::object::nullable(&mut map, &mut out.stock),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "priceData" => rt::object::nullable(&mut map, &mut out.price_data),
-                "convertedPriceData" => {
-                    rt::object::nullable(&mut map, &mut out.converted_price_data)
-                }
-                "priceRange" => rt::object::nullable(&mut map, &mut out.price_range),
-                "costAndProfitData" => {
-                    rt::object::nullable(&mut map, &mut out.cost_and_profit_data)
-                }
-                "costRange" => rt::object::nullable(&mut map, &mut out.cost_range),
-                "pricePerUnitData" => {
-                    rt::object::nullable(&mut map, &mut out.price_per_unit_data)
-                }
-                "additionalInfoSections" => {
-                    rt::object::nullable(&mut map, &mut out.additional_info_sections)
-                }
-                "ribbons" => rt::object::nullable(&mut map, &mut out.ribbons),
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "customTextFields" => {
-                    rt::object::nullable(&mut map, &mut out.custom_text_fields)
-                }
-                "manageVariants" => {
-                    rt::object::nullable(&mut map, &mut out.manage_variants)
-                }
-                "productOptions" => {
-                    rt::object::nullable(&mut map, &mut out.product_options)
-                }
-                "productPageUrl" => {
-                    rt::object::nullable(&mut map, &mut out.product_page_url)
-                }
-                "numericId" => rt::object::nullable(&mut map, &mut out.numeric_id),
-                "inventoryItemId" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_item_id)
-                }
-                "discount" => rt::object::nullable(&mut map, &mut out.discount),
-                "collectionIds" => {
-                    rt::object::nullable(&mut map, &mut out.collection_ids)
-                }
-                "variants" => rt::object::nullable(&mut map, &mut out.variants),
-                "lastUpdated" => rt::object::nullable(&mut map, &mut out.last_updated),
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "seoData" => rt::object::nullable(&mut map, &mut out.seo_data),
-                "ribbon" => rt::object::nullable(&mut map, &mut out.ribbon),
-                "brand" => rt::object::nullable(&mut map, &mut out.brand),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Product { "id" id : nullable optional, "name" name : nullable optional, "slug" slug :
+    nullable optional, "visible" visible : nullable optional, "productType" product_type
+    : nullable optional, "description" description : nullable optional, "sku" sku :
+    nullable optional, "weight" weight : nullable optional, "weightRange" weight_range :
+    nullable optional, "productDimensions" product_dimensions : nullable optional,
+    "packageDimensions" package_dimensions : nullable optional, "stock" stock : nullable
+    optional, "price" price : nullable optional, "priceData" price_data : nullable
+    optional, "convertedPriceData" converted_price_data : nullable optional, "priceRange"
+    price_range : nullable optional, "costAndProfitData" cost_and_profit_data : nullable
+    optional, "costRange" cost_range : nullable optional, "pricePerUnitData"
+    price_per_unit_data : nullable optional, "additionalInfoSections"
+    additional_info_sections : nullable optional, "ribbons" ribbons : nullable optional,
+    "media" media : nullable optional, "customTextFields" custom_text_fields : nullable
+    optional, "manageVariants" manage_variants : nullable optional, "productOptions"
+    product_options : nullable optional, "productPageUrl" product_page_url : nullable
+    optional, "numericId" numeric_id : nullable optional, "inventoryItemId"
+    inventory_item_id : nullable optional, "discount" discount : nullable optional,
+    "collectionIds" collection_ids : nullable optional, "variants" variants : nullable
+    optional, "lastUpdated" last_updated : nullable optional, "createdDate" created_date
+    : nullable optional, "seoData" seo_data : nullable optional, "ribbon" ribbon :
+    nullable optional, "brand" brand : nullable optional, }
 }
 
 /// The `ProductChanged` object.
@@ -4996,52 +3070,10 @@ pub struct ProductChanged {
     /// The `originatedFromVersion` field.
     pub originated_from_version: Option<Version>,
 }
-
-impl Serialize for ProductChanged {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ProductChanged",
-                usize::from(self.product_id.is_some())
-                    + usize::from(self.changed_fields.is_some())
-                    + usize::from(self.originated_from_version.is_some()),
-            )
-            .optional("productId", &self.product_id)
-            .optional("changedFields", &self.changed_fields)
-            .optional("originatedFromVersion", &self.originated_from_version)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ProductChanged {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ProductChanged {
-    const NAME: &'static str = "ProductChanged";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
-                "changedFields" => {
-                    rt::object::nullable(&mut map, &mut out.changed_fields)
-                }
-                "originatedFromVersion" => {
-                    rt::object::nullable(&mut map, &mut out.originated_from_version)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ProductChanged { "productId" product_id : nullable optional, "changedFields"
+    changed_fields : nullable optional, "originatedFromVersion" originated_from_version :
+    nullable optional, }
 }
 
 /// The `ProductCreated` object.
@@ -5070,76 +3102,13 @@ pub struct ProductCreated {
     /// Event slug. A human readable identifier of the event.
     pub slug: Option<String>,
 }
-
-impl Serialize for ProductCreated {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ProductCreated",
-                usize::from(self.product_id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.price.is_some())
-                    + usize::from(self.visible.is_some())
-                    + usize::from(self.media.is_some()) + usize::from(self.sku.is_some())
-                    + usize::from(self.product_page_url.is_some())
-                    + usize::from(self.brand.is_some())
-                    + usize::from(self.cost_and_profit_data.is_some())
-                    + usize::from(self.originated_from_version.is_some())
-                    + usize::from(self.slug.is_some()),
-            )
-            .optional("productId", &self.product_id)
-            .optional("name", &self.name)
-            .optional("price", &self.price)
-            .optional("visible", &self.visible)
-            .optional("media", &self.media)
-            .optional("sku", &self.sku)
-            .optional("productPageUrl", &self.product_page_url)
-            .optional("brand", &self.brand)
-            .optional("costAndProfitData", &self.cost_and_profit_data)
-            .optional("originatedFromVersion", &self.originated_from_version)
-            .optional("slug", &self.slug)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ProductCreated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ProductCreated {
-    const NAME: &'static str = "ProductCreated";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "visible" => rt::object::nullable(&mut map, &mut out.visible),
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "sku" => rt::object::nullable(&mut map, &mut out.sku),
-                "productPageUrl" => {
-                    rt::object::nullable(&mut map, &mut out.product_page_url)
-                }
-                "brand" => rt::object::nullable(&mut map, &mut out.brand),
-                "costAndProfitData" => {
-                    rt::object::nullable(&mut map, &mut out.cost_and_profit_data)
-                }
-                "originatedFromVersion" => {
-                    rt::object::nullable(&mut map, &mut out.originated_from_version)
-                }
-                "slug" => rt::object::nullable(&mut map, &mut out.slug),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ProductCreated { "productId" product_id : nullable optional, "name" name : nullable
+    optional, "price" price : nullable optional, "visible" visible : nullable optional,
+    "media" media : nullable optional, "sku" sku : nullable optional, "productPageUrl"
+    product_page_url : nullable optional, "brand" brand : nullable optional,
+    "costAndProfitData" cost_and_profit_data : nullable optional, "originatedFromVersion"
+    originated_from_version : nullable optional, "slug" slug : nullable optional, }
 }
 
 /// The `ProductDeleted` object.
@@ -5150,47 +3119,9 @@ pub struct ProductDeleted {
     /// The `originatedFromVersion` field.
     pub originated_from_version: Option<Version>,
 }
-
-impl Serialize for ProductDeleted {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ProductDeleted",
-                usize::from(self.product_id.is_some())
-                    + usize::from(self.originated_from_version.is_some()),
-            )
-            .optional("productId", &self.product_id)
-            .optional("originatedFromVersion", &self.originated_from_version)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ProductDeleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ProductDeleted {
-    const NAME: &'static str = "ProductDeleted";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
-                "originatedFromVersion" => {
-                    rt::object::nullable(&mut map, &mut out.originated_from_version)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ProductDeleted { "productId" product_id : nullable optional, "originatedFromVersion"
+    originated_from_version : nullable optional, }
 }
 
 /// The `ProductOption` object.
@@ -5203,48 +3134,9 @@ pub struct ProductOption {
     /// Choices available for this option.
     pub choices: Option<Vec<Choice>>,
 }
-
-impl Serialize for ProductOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ProductOption",
-                usize::from(self.option_type.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.choices.is_some()),
-            )
-            .optional("optionType", &self.option_type)
-            .optional("name", &self.name)
-            .optional("choices", &self.choices)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ProductOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ProductOption {
-    const NAME: &'static str = "ProductOption";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "optionType" => rt::object::nullable(&mut map, &mut out.option_type),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "choices" => rt::object::nullable(&mut map, &mut out.choices),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ProductOption { "optionType" option_type : nullable optional, "name" name : nullable
+    optional, "choices" choices : nullable optional, }
 }
 
 /// The `ProductOptionsAvailabilityRequest` object.
@@ -5255,48 +3147,9 @@ pub struct ProductOptionsAvailabilityRequest {
     /// Array containing the selected options. For example, `{"color": "Blue", "size": "Large"}`.
     pub options: Option<std::collections::BTreeMap<String, String>>,
 }
-
-impl Serialize for ProductOptionsAvailabilityRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ProductOptionsAvailabilityRequest",
-                1 + usize::from(self.options.is_some()),
-            )
-            .field("id", &self.id)
-            .optional("options", &self.options)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ProductOptionsAvailabilityRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ProductOptionsAvailabilityRequest {
-    const NAME: &'static str = "ProductOptionsAvailabilityRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "options" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { id: f0, options: f1 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    ProductOptionsAvailabilityRequest { "id" id : value field, "options" options :
+    nullable optional, } required { id "id" }
 }
 
 /// The `ProductOptionsAvailabilityResponse` object.
@@ -5311,56 +3164,10 @@ pub struct ProductOptionsAvailabilityResponse {
     /// Whether all the selected choices result in a visible, in-stock variant.
     pub available_for_purchase: Option<bool>,
 }
-
-impl Serialize for ProductOptionsAvailabilityResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ProductOptionsAvailabilityResponse",
-                usize::from(self.selected_variant.is_some())
-                    + usize::from(self.media.is_some())
-                    + usize::from(self.product_options.is_some())
-                    + usize::from(self.available_for_purchase.is_some()),
-            )
-            .optional("selectedVariant", &self.selected_variant)
-            .optional("media", &self.media)
-            .optional("productOptions", &self.product_options)
-            .optional("availableForPurchase", &self.available_for_purchase)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ProductOptionsAvailabilityResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ProductOptionsAvailabilityResponse {
-    const NAME: &'static str = "ProductOptionsAvailabilityResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "selectedVariant" => {
-                    rt::object::nullable(&mut map, &mut out.selected_variant)
-                }
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "productOptions" => {
-                    rt::object::nullable(&mut map, &mut out.product_options)
-                }
-                "availableForPurchase" => {
-                    rt::object::nullable(&mut map, &mut out.available_for_purchase)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    ProductOptionsAvailabilityResponse { "selectedVariant" selected_variant : nullable
+    optional, "media" media : nullable optional, "productOptions" product_options :
+    nullable optional, "availableForPurchase" available_for_purchase : nullable optional,
     }
 }
 
@@ -5424,45 +3231,9 @@ pub struct PropertyAdjustmentData {
     /// Adjust by amount.
     pub amount: Option<f64>,
 }
-
-impl Serialize for PropertyAdjustmentData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PropertyAdjustmentData",
-                usize::from(self.percentage.is_some())
-                    + usize::from(self.amount.is_some()),
-            )
-            .optional("percentage", &self.percentage)
-            .optional("amount", &self.amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PropertyAdjustmentData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PropertyAdjustmentData {
-    const NAME: &'static str = "PropertyAdjustmentData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "percentage" => rt::object::nullable(&mut map, &mut out.percentage),
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PropertyAdjustmentData { "percentage" percentage : nullable optional, "amount" amount
+    : nullable optional, }
 }
 
 /// The `QueryProductVariantsRequest` object.
@@ -5480,71 +3251,11 @@ pub struct QueryProductVariantsRequest {
     /// Whether merchant specific data should be included in the response. Requires permissions to manage products.
     pub include_merchant_specific_data: Option<bool>,
 }
-
-impl Serialize for QueryProductVariantsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryProductVariantsRequest",
-                1 + usize::from(self.choices.is_some())
-                    + usize::from(self.variant_ids.is_some())
-                    + usize::from(self.paging.is_some())
-                    + usize::from(self.include_merchant_specific_data.is_some()),
-            )
-            .field("id", &self.id)
-            .optional("choices", &self.choices)
-            .optional("variantIds", &self.variant_ids)
-            .optional("paging", &self.paging)
-            .optional(
-                "includeMerchantSpecificData",
-                &self.include_merchant_specific_data,
-            )
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryProductVariantsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryProductVariantsRequest {
-    const NAME: &'static str = "QueryProductVariantsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "choices" => rt::object::nullable(&mut map, &mut f1),
-                "variantIds" => rt::object::nullable(&mut map, &mut f2),
-                "paging" => rt::object::nullable(&mut map, &mut f3),
-                "includeMerchantSpecificData" => rt::object::nullable(&mut map, &mut f4),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    id: f0,
-                    choices: f1,
-                    variant_ids: f2,
-                    paging: f3,
-                    include_merchant_specific_data: f4,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    QueryProductVariantsRequest { "id" id : value field, "choices" choices : nullable
+    optional, "variantIds" variant_ids : nullable optional, "paging" paging : nullable
+    optional, "includeMerchantSpecificData" include_merchant_specific_data : nullable
+    optional, } required { id "id" }
 }
 
 /// The `QueryProductVariantsResponse` object.
@@ -5557,48 +3268,9 @@ pub struct QueryProductVariantsResponse {
     /// The `totalResults` field.
     pub total_results: Option<f64>,
 }
-
-impl Serialize for QueryProductVariantsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryProductVariantsResponse",
-                usize::from(self.variants.is_some())
-                    + usize::from(self.metadata.is_some())
-                    + usize::from(self.total_results.is_some()),
-            )
-            .optional("variants", &self.variants)
-            .optional("metadata", &self.metadata)
-            .optional("totalResults", &self.total_results)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryProductVariantsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryProductVariantsResponse {
-    const NAME: &'static str = "QueryProductVariantsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "variants" => rt::object::nullable(&mut map, &mut out.variants),
-                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
-                "totalResults" => rt::object::nullable(&mut map, &mut out.total_results),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryProductVariantsResponse { "variants" variants : nullable optional, "metadata"
+    metadata : nullable optional, "totalResults" total_results : nullable optional, }
 }
 
 /// The `QueryProductsPlatformizedRequest` object.
@@ -5607,42 +3279,8 @@ pub struct QueryProductsPlatformizedRequest {
     /// The `query` field.
     pub query: Option<PlatformQuery>,
 }
-
-impl Serialize for QueryProductsPlatformizedRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryProductsPlatformizedRequest",
-                usize::from(self.query.is_some()),
-            )
-            .optional("query", &self.query)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryProductsPlatformizedRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryProductsPlatformizedRequest {
-    const NAME: &'static str = "QueryProductsPlatformizedRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "query" => rt::object::nullable(&mut map, &mut out.query),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryProductsPlatformizedRequest { "query" query : nullable optional, }
 }
 
 /// The `QueryProductsPlatformizedResponse` object.
@@ -5653,45 +3291,9 @@ pub struct QueryProductsPlatformizedResponse {
     /// The `metadata` field.
     pub metadata: Option<PlatformPagingMetadata>,
 }
-
-impl Serialize for QueryProductsPlatformizedResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryProductsPlatformizedResponse",
-                usize::from(self.products.is_some())
-                    + usize::from(self.metadata.is_some()),
-            )
-            .optional("products", &self.products)
-            .optional("metadata", &self.metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryProductsPlatformizedResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryProductsPlatformizedResponse {
-    const NAME: &'static str = "QueryProductsPlatformizedResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "products" => rt::object::nullable(&mut map, &mut out.products),
-                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryProductsPlatformizedResponse { "products" products : nullable optional,
+    "metadata" metadata : nullable optional, }
 }
 
 /// The `QueryStoreVariantsRequest` object.
@@ -5700,42 +3302,8 @@ pub struct QueryStoreVariantsRequest {
     /// The `query` field.
     pub query: Option<PlatformQuery>,
 }
-
-impl Serialize for QueryStoreVariantsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryStoreVariantsRequest",
-                usize::from(self.query.is_some()),
-            )
-            .optional("query", &self.query)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryStoreVariantsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryStoreVariantsRequest {
-    const NAME: &'static str = "QueryStoreVariantsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "query" => rt::object::nullable(&mut map, &mut out.query),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryStoreVariantsRequest { "query" query : nullable optional, }
 }
 
 /// The `QueryStoreVariantsResponse` object.
@@ -5746,45 +3314,9 @@ pub struct QueryStoreVariantsResponse {
     /// The `metadata` field.
     pub metadata: Option<PlatformPagingMetadata>,
 }
-
-impl Serialize for QueryStoreVariantsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryStoreVariantsResponse",
-                usize::from(self.variants.is_some())
-                    + usize::from(self.metadata.is_some()),
-            )
-            .optional("variants", &self.variants)
-            .optional("metadata", &self.metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryStoreVariantsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryStoreVariantsResponse {
-    const NAME: &'static str = "QueryStoreVariantsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "variants" => rt::object::nullable(&mut map, &mut out.variants),
-                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryStoreVariantsResponse { "variants" variants : nullable optional, "metadata"
+    metadata : nullable optional, }
 }
 
 /// The `RemoveProductBrandRequest` object.
@@ -5793,41 +3325,8 @@ pub struct RemoveProductBrandRequest {
     /// Product ID.
     pub id: String,
 }
-
-impl Serialize for RemoveProductBrandRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "RemoveProductBrandRequest", 1)
-            .field("id", &self.id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveProductBrandRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveProductBrandRequest {
-    const NAME: &'static str = "RemoveProductBrandRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { id: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    RemoveProductBrandRequest { "id" id : value field, } required { id "id" }
 }
 
 /// The `RemoveProductBrandResponse` object.
@@ -5837,33 +3336,8 @@ pub struct RemoveProductBrandResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for RemoveProductBrandResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveProductBrandResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveProductBrandResponse {
-    const NAME: &'static str = "RemoveProductBrandResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RemoveProductBrandResponse {} unknown unknown_fields
 }
 
 /// The `RemoveProductMediaFromChoicesRequest` object.
@@ -5874,48 +3348,9 @@ pub struct RemoveProductMediaFromChoicesRequest {
     /// Media to remove from choices.
     pub media: Option<Vec<MediaAssignmentToChoice>>,
 }
-
-impl Serialize for RemoveProductMediaFromChoicesRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RemoveProductMediaFromChoicesRequest",
-                1 + usize::from(self.media.is_some()),
-            )
-            .field("id", &self.id)
-            .optional("media", &self.media)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveProductMediaFromChoicesRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveProductMediaFromChoicesRequest {
-    const NAME: &'static str = "RemoveProductMediaFromChoicesRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "media" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { id: f0, media: f1 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    RemoveProductMediaFromChoicesRequest { "id" id : value field, "media" media :
+    nullable optional, } required { id "id" }
 }
 
 /// The `RemoveProductMediaFromChoicesResponse` object.
@@ -5925,33 +3360,8 @@ pub struct RemoveProductMediaFromChoicesResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for RemoveProductMediaFromChoicesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveProductMediaFromChoicesResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveProductMediaFromChoicesResponse {
-    const NAME: &'static str = "RemoveProductMediaFromChoicesResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RemoveProductMediaFromChoicesResponse {} unknown unknown_fields
 }
 
 /// The `RemoveProductMediaRequest` object.
@@ -5962,48 +3372,9 @@ pub struct RemoveProductMediaRequest {
     /// List of media IDs to remove. Pass an empty array to delete all media items for the product.
     pub media_ids: Option<Vec<String>>,
 }
-
-impl Serialize for RemoveProductMediaRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RemoveProductMediaRequest",
-                1 + usize::from(self.media_ids.is_some()),
-            )
-            .field("id", &self.id)
-            .optional("mediaIds", &self.media_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveProductMediaRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveProductMediaRequest {
-    const NAME: &'static str = "RemoveProductMediaRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "mediaIds" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { id: f0, media_ids: f1 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    RemoveProductMediaRequest { "id" id : value field, "mediaIds" media_ids : nullable
+    optional, } required { id "id" }
 }
 
 /// The `RemoveProductMediaResponse` object.
@@ -6013,33 +3384,8 @@ pub struct RemoveProductMediaResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for RemoveProductMediaResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveProductMediaResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveProductMediaResponse {
-    const NAME: &'static str = "RemoveProductMediaResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RemoveProductMediaResponse {} unknown unknown_fields
 }
 
 /// The `RemoveProductRibbonRequest` object.
@@ -6048,41 +3394,8 @@ pub struct RemoveProductRibbonRequest {
     /// Product ID.
     pub id: String,
 }
-
-impl Serialize for RemoveProductRibbonRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "RemoveProductRibbonRequest", 1)
-            .field("id", &self.id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveProductRibbonRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveProductRibbonRequest {
-    const NAME: &'static str = "RemoveProductRibbonRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { id: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    RemoveProductRibbonRequest { "id" id : value field, } required { id "id" }
 }
 
 /// The `RemoveProductRibbonResponse` object.
@@ -6092,33 +3405,8 @@ pub struct RemoveProductRibbonResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for RemoveProductRibbonResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveProductRibbonResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveProductRibbonResponse {
-    const NAME: &'static str = "RemoveProductRibbonResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RemoveProductRibbonResponse {} unknown unknown_fields
 }
 
 /// The `RemoveProductsFromCollectionRequest` object.
@@ -6129,54 +3417,9 @@ pub struct RemoveProductsFromCollectionRequest {
     /// IDs of the products to remove from the collection.
     pub product_ids: Vec<String>,
 }
-
-impl Serialize for RemoveProductsFromCollectionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RemoveProductsFromCollectionRequest",
-                2,
-            )
-            .field("id", &self.id)
-            .field("productIds", &self.product_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveProductsFromCollectionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveProductsFromCollectionRequest {
-    const NAME: &'static str = "RemoveProductsFromCollectionRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "productIds" => rt::object::value(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => Ok(Self { id: f0, product_ids: f1 }),
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "id"), (f1.is_none(), "productIds")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    RemoveProductsFromCollectionRequest { "id" id : value field, "productIds" product_ids
+    : value field, } required { id "id" product_ids "productIds" }
 }
 
 /// The `RemoveProductsFromCollectionResponse` object.
@@ -6186,33 +3429,8 @@ pub struct RemoveProductsFromCollectionResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for RemoveProductsFromCollectionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for RemoveProductsFromCollectionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RemoveProductsFromCollectionResponse {
-    const NAME: &'static str = "RemoveProductsFromCollectionResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RemoveProductsFromCollectionResponse {} unknown unknown_fields
 }
 
 /// The `ResetAllVariantDataRequest` object.
@@ -6221,41 +3439,8 @@ pub struct ResetAllVariantDataRequest {
     /// Product ID.
     pub id: String,
 }
-
-impl Serialize for ResetAllVariantDataRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "ResetAllVariantDataRequest", 1)
-            .field("id", &self.id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ResetAllVariantDataRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ResetAllVariantDataRequest {
-    const NAME: &'static str = "ResetAllVariantDataRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { id: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    ResetAllVariantDataRequest { "id" id : value field, } required { id "id" }
 }
 
 /// The `ResetAllVariantDataResponse` object.
@@ -6265,33 +3450,8 @@ pub struct ResetAllVariantDataResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for ResetAllVariantDataResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for ResetAllVariantDataResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ResetAllVariantDataResponse {
-    const NAME: &'static str = "ResetAllVariantDataResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ResetAllVariantDataResponse {} unknown unknown_fields
 }
 
 /// The `Ribbon` object.
@@ -6300,42 +3460,8 @@ pub struct Ribbon {
     /// Ribbon text
     pub text: Option<String>,
 }
-
-impl Serialize for Ribbon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Ribbon",
-                usize::from(self.text.is_some()),
-            )
-            .optional("text", &self.text)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Ribbon {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Ribbon {
-    const NAME: &'static str = "Ribbon";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "text" => rt::object::nullable(&mut map, &mut out.text),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Ribbon { "text" text : nullable optional, }
 }
 
 /// At most one of `price`, `cost`, `weight`, `ribbon`, `brand` is set (a oneOf group).
@@ -6359,53 +3485,10 @@ pub struct SetValue {
     /// Set product brand. Pass empty string to remove existing brand.
     pub brand: Option<String>,
 }
-
-impl Serialize for SetValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SetValue",
-                usize::from(self.price.is_some()) + usize::from(self.cost.is_some())
-                    + usize::from(self.weight.is_some())
-                    + usize::from(self.ribbon.is_some())
-                    + usize::from(self.brand.is_some()),
-            )
-            .optional("price", &self.price)
-            .optional("cost", &self.cost)
-            .optional("weight", &self.weight)
-            .optional("ribbon", &self.ribbon)
-            .optional("brand", &self.brand)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SetValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SetValue {
-    const NAME: &'static str = "SetValue";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "cost" => rt::object::nullable(&mut map, &mut out.cost),
-                "weight" => rt::object::nullable(&mut map, &mut out.weight),
-                "ribbon" => rt::object::nullable(&mut map, &mut out.ribbon),
-                "brand" => rt::object::nullable(&mut map, &mut out.brand),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SetValue { "price" price : nullable optional, "cost" cost : nullable optional,
+    "weight" weight : nullable optional, "ribbon" ribbon : nullable optional, "brand"
+    brand : nullable optional, }
 }
 
 /// The `Sorting` object.
@@ -6418,48 +3501,9 @@ pub struct Sorting {
     /// The `origin` field.
     pub origin: Option<AddressLocation>,
 }
-
-impl Serialize for Sorting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Sorting",
-                usize::from(self.field_name.is_some())
-                    + usize::from(self.order.is_some())
-                    + usize::from(self.origin.is_some()),
-            )
-            .optional("fieldName", &self.field_name)
-            .optional("order", &self.order)
-            .optional("origin", &self.origin)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Sorting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Sorting {
-    const NAME: &'static str = "Sorting";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                "origin" => rt::object::nullable(&mut map, &mut out.origin),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
+    optional, "origin" origin : nullable optional, }
 }
 
 /// The `Stock` object.
@@ -6477,55 +3521,10 @@ pub struct Stock {
     /// The `inventoryStatus` field.
     pub inventory_status: Option<InventoryStatus>,
 }
-
-impl Serialize for Stock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Stock",
-                usize::from(self.track_inventory.is_some())
-                    + usize::from(self.quantity.is_some())
-                    + usize::from(self.in_stock.is_some())
-                    + usize::from(self.inventory_status.is_some()),
-            )
-            .optional("trackInventory", &self.track_inventory)
-            .optional("quantity", &self.quantity)
-            .optional("inStock", &self.in_stock)
-            .optional("inventoryStatus", &self.inventory_status)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Stock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Stock {
-    const NAME: &'static str = "Stock";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "trackInventory" => {
-                    rt::object::nullable(&mut map, &mut out.track_inventory)
-                }
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
-                "inventoryStatus" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_status)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Stock { "trackInventory" track_inventory : nullable optional, "quantity" quantity :
+    nullable optional, "inStock" in_stock : nullable optional, "inventoryStatus"
+    inventory_status : nullable optional, }
 }
 
 /// The `StoreVariant` object.
@@ -6556,77 +3555,14 @@ pub struct StoreVariant {
     /// The `preorderInfo` field.
     pub preorder_info: Option<PreorderInfo>,
 }
-
-impl Serialize for StoreVariant {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "StoreVariant",
-                usize::from(self.id.is_some()) + usize::from(self.variant_id.is_some())
-                    + usize::from(self.product_id.is_some())
-                    + usize::from(self.variant_name.is_some())
-                    + usize::from(self.product_name.is_some())
-                    + usize::from(self.managed_variant.is_some())
-                    + usize::from(self.sku.is_some()) + usize::from(self.stock.is_some())
-                    + usize::from(self.choices.is_some())
-                    + usize::from(self.collection_ids.is_some())
-                    + usize::from(self.media.is_some())
-                    + usize::from(self.preorder_info.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("variantId", &self.variant_id)
-            .optional("productId", &self.product_id)
-            .optional("variantName", &self.variant_name)
-            .optional("productName", &self.product_name)
-            .optional("managedVariant", &self.managed_variant)
-            .optional("sku", &self.sku)
-            .optional("stock", &self.stock)
-            .optional("choices", &self.choices)
-            .optional("collectionIds", &self.collection_ids)
-            .optional("media", &self.media)
-            .optional("preorderInfo", &self.preorder_info)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for StoreVariant {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for StoreVariant {
-    const NAME: &'static str = "StoreVariant";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "variantId" => rt::object::nullable(&mut map, &mut out.variant_id),
-                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
-                "variantName" => rt::object::nullable(&mut map, &mut out.variant_name),
-                "productName" => rt::object::nullable(&mut map, &mut out.product_name),
-                "managedVariant" => {
-                    rt::object::nullable(&mut map, &mut out.managed_variant)
-                }
-                "sku" => rt::object::nullable(&mut map, &mut out.sku),
-                "stock" => rt::object::nullable(&mut map, &mut out.stock),
-                "choices" => rt::object::nullable(&mut map, &mut out.choices),
-                "collectionIds" => {
-                    rt::object::nullable(&mut map, &mut out.collection_ids)
-                }
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "preorderInfo" => rt::object::nullable(&mut map, &mut out.preorder_info),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    StoreVariant { "id" id : nullable optional, "variantId" variant_id : nullable
+    optional, "productId" product_id : nullable optional, "variantName" variant_name :
+    nullable optional, "productName" product_name : nullable optional, "managedVariant"
+    managed_variant : nullable optional, "sku" sku : nullable optional, "stock" stock :
+    nullable optional, "choices" choices : nullable optional, "collectionIds"
+    collection_ids : nullable optional, "media" media : nullable optional, "preorderInfo"
+    preorder_info : nullable optional, }
 }
 
 /// The `UpdateCollectionRequest` object.
@@ -6635,41 +3571,9 @@ pub struct UpdateCollectionRequest {
     /// The `collection` field.
     pub collection: Collection,
 }
-
-impl Serialize for UpdateCollectionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "UpdateCollectionRequest", 1)
-            .field("collection", &self.collection)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateCollectionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateCollectionRequest {
-    const NAME: &'static str = "UpdateCollectionRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "collection" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { collection: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "collection")])),
-        }
-    }
+rt::object! {
+    UpdateCollectionRequest { "collection" collection : value field, } required {
+    collection "collection" }
 }
 
 /// The `UpdateCollectionResponse` object.
@@ -6678,42 +3582,8 @@ pub struct UpdateCollectionResponse {
     /// The `collection` field.
     pub collection: Option<Collection>,
 }
-
-impl Serialize for UpdateCollectionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateCollectionResponse",
-                usize::from(self.collection.is_some()),
-            )
-            .optional("collection", &self.collection)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateCollectionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateCollectionResponse {
-    const NAME: &'static str = "UpdateCollectionResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "collection" => rt::object::nullable(&mut map, &mut out.collection),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateCollectionResponse { "collection" collection : nullable optional, }
 }
 
 /// The `UpdateProductRequest` object.
@@ -6722,41 +3592,9 @@ pub struct UpdateProductRequest {
     /// The `product` field.
     pub product: Product,
 }
-
-impl Serialize for UpdateProductRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "UpdateProductRequest", 1)
-            .field("product", &self.product)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateProductRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateProductRequest {
-    const NAME: &'static str = "UpdateProductRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "product" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { product: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "product")])),
-        }
-    }
+rt::object! {
+    UpdateProductRequest { "product" product : value field, } required { product
+    "product" }
 }
 
 /// The `UpdateProductResponse` object.
@@ -6765,42 +3603,8 @@ pub struct UpdateProductResponse {
     /// The `product` field.
     pub product: Option<Product>,
 }
-
-impl Serialize for UpdateProductResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateProductResponse",
-                usize::from(self.product.is_some()),
-            )
-            .optional("product", &self.product)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateProductResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateProductResponse {
-    const NAME: &'static str = "UpdateProductResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "product" => rt::object::nullable(&mut map, &mut out.product),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateProductResponse { "product" product : nullable optional, }
 }
 
 /// The `UpdateVariantsRequest` object.
@@ -6811,48 +3615,9 @@ pub struct UpdateVariantsRequest {
     /// Variant info to update.
     pub variants: Option<Vec<VariantOverride>>,
 }
-
-impl Serialize for UpdateVariantsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateVariantsRequest",
-                1 + usize::from(self.variants.is_some()),
-            )
-            .field("id", &self.id)
-            .optional("variants", &self.variants)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateVariantsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateVariantsRequest {
-    const NAME: &'static str = "UpdateVariantsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "variants" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { id: f0, variants: f1 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    UpdateVariantsRequest { "id" id : value field, "variants" variants : nullable
+    optional, } required { id "id" }
 }
 
 /// The `UpdateVariantsResponse` object.
@@ -6861,42 +3626,8 @@ pub struct UpdateVariantsResponse {
     /// List of the product's variants.
     pub variants: Option<Vec<Variant>>,
 }
-
-impl Serialize for UpdateVariantsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateVariantsResponse",
-                usize::from(self.variants.is_some()),
-            )
-            .optional("variants", &self.variants)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateVariantsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateVariantsResponse {
-    const NAME: &'static str = "UpdateVariantsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "variants" => rt::object::nullable(&mut map, &mut out.variants),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateVariantsResponse { "variants" variants : nullable optional, }
 }
 
 /// The `Variant` object.
@@ -6911,50 +3642,9 @@ pub struct Variant {
     /// The `stock` field.
     pub stock: Option<VariantStock>,
 }
-
-impl Serialize for Variant {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Variant",
-                usize::from(self.id.is_some()) + usize::from(self.choices.is_some())
-                    + usize::from(self.variant.is_some())
-                    + usize::from(self.stock.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("choices", &self.choices)
-            .optional("variant", &self.variant)
-            .optional("stock", &self.stock)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Variant {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Variant {
-    const NAME: &'static str = "Variant";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "choices" => rt::object::nullable(&mut map, &mut out.choices),
-                "variant" => rt::object::nullable(&mut map, &mut out.variant),
-                "stock" => rt::object::nullable(&mut map, &mut out.stock),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Variant { "id" id : nullable optional, "choices" choices : nullable optional,
+    "variant" variant : nullable optional, "stock" stock : nullable optional, }
 }
 
 /// The `VariantChanged` object.
@@ -6969,55 +3659,10 @@ pub struct VariantChanged {
     /// The `originatedFromVersion` field.
     pub originated_from_version: Option<Version>,
 }
-
-impl Serialize for VariantChanged {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VariantChanged",
-                usize::from(self.variant_id.is_some())
-                    + usize::from(self.choices.is_some())
-                    + usize::from(self.changed_fields.is_some())
-                    + usize::from(self.originated_from_version.is_some()),
-            )
-            .optional("variantId", &self.variant_id)
-            .optional("choices", &self.choices)
-            .optional("changedFields", &self.changed_fields)
-            .optional("originatedFromVersion", &self.originated_from_version)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VariantChanged {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VariantChanged {
-    const NAME: &'static str = "VariantChanged";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "variantId" => rt::object::nullable(&mut map, &mut out.variant_id),
-                "choices" => rt::object::nullable(&mut map, &mut out.choices),
-                "changedFields" => {
-                    rt::object::nullable(&mut map, &mut out.changed_fields)
-                }
-                "originatedFromVersion" => {
-                    rt::object::nullable(&mut map, &mut out.originated_from_version)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VariantChanged { "variantId" variant_id : nullable optional, "choices" choices :
+    nullable optional, "changedFields" changed_fields : nullable optional,
+    "originatedFromVersion" originated_from_version : nullable optional, }
 }
 
 /// The `VariantData` object.
@@ -7042,72 +3687,13 @@ pub struct VariantData {
     /// The `packageDimensions` field.
     pub package_dimensions: Option<Dimensions>,
 }
-
-impl Serialize for VariantData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VariantData",
-                usize::from(self.price.is_some())
-                    + usize::from(self.converted_price_data.is_some())
-                    + usize::from(self.weight.is_some())
-                    + usize::from(self.sku.is_some())
-                    + usize::from(self.quantity.is_some())
-                    + usize::from(self.in_stock.is_some())
-                    + usize::from(self.visible.is_some())
-                    + usize::from(self.product_dimensions.is_some())
-                    + usize::from(self.package_dimensions.is_some()),
-            )
-            .optional("price", &self.price)
-            .optional("convertedPriceData", &self.converted_price_data)
-            .optional("weight", &self.weight)
-            .optional("sku", &self.sku)
-            .optional("quantity", &self.quantity)
-            .optional("inStock", &self.in_stock)
-            .optional("visible", &self.visible)
-            .optional("productDimensions", &self.product_dimensions)
-            .optional("packageDimensions", &self.package_dimensions)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VariantData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VariantData {
-    const NAME: &'static str = "VariantData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "convertedPriceData" => {
-                    rt::object::nullable(&mut map, &mut out.converted_price_data)
-                }
-                "weight" => rt::object::nullable(&mut map, &mut out.weight),
-                "sku" => rt::object::nullable(&mut map, &mut out.sku),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
-                "visible" => rt::object::nullable(&mut map, &mut out.visible),
-                "productDimensions" => {
-                    rt::object::nullable(&mut map, &mut out.product_dimensions)
-                }
-                "packageDimensions" => {
-                    rt::object::nullable(&mut map, &mut out.package_dimensions)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VariantData { "price" price : nullable optional, "convertedPriceData"
+    converted_price_data : nullable optional, "weight" weight : nullable optional, "sku"
+    sku : nullable optional, "quantity" quantity : nullable optional, "inStock" in_stock
+    : nullable optional, "visible" visible : nullable optional, "productDimensions"
+    product_dimensions : nullable optional, "packageDimensions" package_dimensions :
+    nullable optional, }
 }
 
 /// The `VariantDataWithNoStock` object.
@@ -7130,71 +3716,13 @@ pub struct VariantDataWithNoStock {
     /// The `packageDimensions` field.
     pub package_dimensions: Option<Dimensions>,
 }
-
-impl Serialize for VariantDataWithNoStock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VariantDataWithNoStock",
-                usize::from(self.price_data.is_some())
-                    + usize::from(self.converted_price_data.is_some())
-                    + usize::from(self.cost_and_profit_data.is_some())
-                    + usize::from(self.weight.is_some())
-                    + usize::from(self.sku.is_some())
-                    + usize::from(self.visible.is_some())
-                    + usize::from(self.product_dimensions.is_some())
-                    + usize::from(self.package_dimensions.is_some()),
-            )
-            .optional("priceData", &self.price_data)
-            .optional("convertedPriceData", &self.converted_price_data)
-            .optional("costAndProfitData", &self.cost_and_profit_data)
-            .optional("weight", &self.weight)
-            .optional("sku", &self.sku)
-            .optional("visible", &self.visible)
-            .optional("productDimensions", &self.product_dimensions)
-            .optional("packageDimensions", &self.package_dimensions)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VariantDataWithNoStock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VariantDataWithNoStock {
-    const NAME: &'static str = "VariantDataWithNoStock";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "priceData" => rt::object::nullable(&mut map, &mut out.price_data),
-                "convertedPriceData" => {
-                    rt::object::nullable(&mut map, &mut out.converted_price_data)
-                }
-                "costAndProfitData" => {
-                    rt::object::nullable(&mut map, &mut out.cost_and_profit_data)
-                }
-                "weight" => rt::object::nullable(&mut map, &mut out.weight),
-                "sku" => rt::object::nullable(&mut map, &mut out.sku),
-                "visible" => rt::object::nullable(&mut map, &mut out.visible),
-                "productDimensions" => {
-                    rt::object::nullable(&mut map, &mut out.product_dimensions)
-                }
-                "packageDimensions" => {
-                    rt::object::nullable(&mut map, &mut out.package_dimensions)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VariantDataWithNoStock { "priceData" price_data : nullable optional,
+    "convertedPriceData" converted_price_data : nullable optional, "costAndProfitData"
+    cost_and_profit_data : nullable optional, "weight" weight : nullable optional, "sku"
+    sku : nullable optional, "visible" visible : nullable optional, "productDimensions"
+    product_dimensions : nullable optional, "packageDimensions" package_dimensions :
+    nullable optional, }
 }
 
 /// The `VariantOverride` object.
@@ -7220,70 +3748,12 @@ pub struct VariantOverride {
     /// The `packageDimensions` field.
     pub package_dimensions: Option<Dimensions>,
 }
-
-impl Serialize for VariantOverride {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VariantOverride",
-                usize::from(self.choices.is_some())
-                    + usize::from(self.variant_ids.is_some())
-                    + usize::from(self.price.is_some())
-                    + usize::from(self.cost.is_some())
-                    + usize::from(self.weight.is_some())
-                    + usize::from(self.sku.is_some())
-                    + usize::from(self.visible.is_some())
-                    + usize::from(self.product_dimensions.is_some())
-                    + usize::from(self.package_dimensions.is_some()),
-            )
-            .optional("choices", &self.choices)
-            .optional("variantIds", &self.variant_ids)
-            .optional("price", &self.price)
-            .optional("cost", &self.cost)
-            .optional("weight", &self.weight)
-            .optional("sku", &self.sku)
-            .optional("visible", &self.visible)
-            .optional("productDimensions", &self.product_dimensions)
-            .optional("packageDimensions", &self.package_dimensions)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VariantOverride {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VariantOverride {
-    const NAME: &'static str = "VariantOverride";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "choices" => rt::object::nullable(&mut map, &mut out.choices),
-                "variantIds" => rt::object::nullable(&mut map, &mut out.variant_ids),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "cost" => rt::object::nullable(&mut map, &mut out.cost),
-                "weight" => rt::object::nullable(&mut map, &mut out.weight),
-                "sku" => rt::object::nullable(&mut map, &mut out.sku),
-                "visible" => rt::object::nullable(&mut map, &mut out.visible),
-                "productDimensions" => {
-                    rt::object::nullable(&mut map, &mut out.product_dimensions)
-                }
-                "packageDimensions" => {
-                    rt::object::nullable(&mut map, &mut out.package_dimensions)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VariantOverride { "choices" choices : nullable optional, "variantIds" variant_ids :
+    nullable optional, "price" price : nullable optional, "cost" cost : nullable
+    optional, "weight" weight : nullable optional, "sku" sku : nullable optional,
+    "visible" visible : nullable optional, "productDimensions" product_dimensions :
+    nullable optional, "packageDimensions" package_dimensions : nullable optional, }
 }
 
 /// The `VariantStock` object.
@@ -7296,50 +3766,9 @@ pub struct VariantStock {
     /// Whether the product is currently in stock (relevant only when tracking manually).
     pub in_stock: Option<bool>,
 }
-
-impl Serialize for VariantStock {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VariantStock",
-                usize::from(self.track_quantity.is_some())
-                    + usize::from(self.quantity.is_some())
-                    + usize::from(self.in_stock.is_some()),
-            )
-            .optional("trackQuantity", &self.track_quantity)
-            .optional("quantity", &self.quantity)
-            .optional("inStock", &self.in_stock)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VariantStock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VariantStock {
-    const NAME: &'static str = "VariantStock";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "trackQuantity" => {
-                    rt::object::nullable(&mut map, &mut out.track_quantity)
-                }
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VariantStock { "trackQuantity" track_quantity : nullable optional, "quantity"
+    quantity : nullable optional, "inStock" in_stock : nullable optional, }
 }
 
 /// The `VariantsChanged` object.
@@ -7352,50 +3781,10 @@ pub struct VariantsChanged {
     /// The `originatedFromVersion` field.
     pub originated_from_version: Option<Version>,
 }
-
-impl Serialize for VariantsChanged {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VariantsChanged",
-                usize::from(self.product_id.is_some())
-                    + usize::from(self.variants.is_some())
-                    + usize::from(self.originated_from_version.is_some()),
-            )
-            .optional("productId", &self.product_id)
-            .optional("variants", &self.variants)
-            .optional("originatedFromVersion", &self.originated_from_version)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VariantsChanged {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VariantsChanged {
-    const NAME: &'static str = "VariantsChanged";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
-                "variants" => rt::object::nullable(&mut map, &mut out.variants),
-                "originatedFromVersion" => {
-                    rt::object::nullable(&mut map, &mut out.originated_from_version)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VariantsChanged { "productId" product_id : nullable optional, "variants" variants :
+    nullable optional, "originatedFromVersion" originated_from_version : nullable
+    optional, }
 }
 
 /// - `V1_CATALOG`: Version 1 of the catalog.
@@ -7464,50 +3853,9 @@ pub struct VideoResolution {
     /// Video format for example, mp4, hls.
     pub format: Option<String>,
 }
-
-impl Serialize for VideoResolution {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VideoResolution",
-                usize::from(self.url.is_some()) + usize::from(self.height.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.format.is_some()),
-            )
-            .optional("url", &self.url)
-            .optional("height", &self.height)
-            .optional("width", &self.width)
-            .optional("format", &self.format)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VideoResolution {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VideoResolution {
-    const NAME: &'static str = "VideoResolution";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "format" => rt::object::nullable(&mut map, &mut out.format),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VideoResolution { "url" url : nullable optional, "height" height : nullable optional,
+    "width" width : nullable optional, "format" format : nullable optional, }
 }
 
 /// The `VideoV2` object.
@@ -7520,47 +3868,9 @@ pub struct VideoV2 {
     /// Video filename.
     pub filename: Option<String>,
 }
-
-impl Serialize for VideoV2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VideoV2",
-                usize::from(self.id.is_some()) + usize::from(self.resolutions.is_some())
-                    + usize::from(self.filename.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("resolutions", &self.resolutions)
-            .optional("filename", &self.filename)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VideoV2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VideoV2 {
-    const NAME: &'static str = "VideoV2";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "resolutions" => rt::object::nullable(&mut map, &mut out.resolutions),
-                "filename" => rt::object::nullable(&mut map, &mut out.filename),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VideoV2 { "id" id : nullable optional, "resolutions" resolutions : nullable optional,
+    "filename" filename : nullable optional, }
 }
 
 /// A webhook event of Stores Catalog V1.

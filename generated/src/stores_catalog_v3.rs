@@ -2329,69 +2329,12 @@ pub struct AggregationDataAggregationResults {
     /// Field to aggregate by. Use dot notation to specify a JSON path. For example, `order.address.streetName`.
     pub field_path: Option<String>,
 }
-
-impl Serialize for AggregationDataAggregationResults {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AggregationDataAggregationResults",
-                usize::from(self.values.is_some()) + usize::from(self.ranges.is_some())
-                    + usize::from(self.scalar.is_some())
-                    + usize::from(self.grouped_by_value.is_some())
-                    + usize::from(self.date_histogram.is_some())
-                    + usize::from(self.nested.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.field_path.is_some()),
-            )
-            .optional("values", &self.values)
-            .optional("ranges", &self.ranges)
-            .optional("scalar", &self.scalar)
-            .optional("groupedByValue", &self.grouped_by_value)
-            .optional("dateHistogram", &self.date_histogram)
-            .optional("nested", &self.nested)
-            .optional("name", &self.name)
-            .optional("type", &self.r#type)
-            .optional("fieldPath", &self.field_path)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AggregationDataAggregationResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AggregationDataAggregationResults {
-    const NAME: &'static str = "AggregationDataAggregationResults";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "values" => rt::object::nullable(&mut map, &mut out.values),
-                "ranges" => rt::object::nullable(&mut map, &mut out.ranges),
-                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
-                "groupedByValue" => {
-                    rt::object::nullable(&mut map, &mut out.grouped_by_value)
-                }
-                "dateHistogram" => {
-                    rt::object::nullable(&mut map, &mut out.date_histogram)
-                }
-                "nested" => rt::object::nullable(&mut map, &mut out.nested),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AggregationDataAggregationResults { "values" values : nullable optional, "ranges"
+    ranges : nullable optional, "scalar" scalar : nullable optional, "groupedByValue"
+    grouped_by_value : nullable optional, "dateHistogram" date_histogram : nullable
+    optional, "nested" nested : nullable optional, "name" name : nullable optional,
+    "type" r#type : nullable optional, "fieldPath" field_path : nullable optional, }
 }
 
 /// The `AggregationDataAggregationResultsScalarResult` object.
@@ -2402,44 +2345,9 @@ pub struct AggregationDataAggregationResultsScalarResult {
     /// Value of the scalar aggregation.
     pub value: Option<f64>,
 }
-
-impl Serialize for AggregationDataAggregationResultsScalarResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AggregationDataAggregationResultsScalarResult",
-                usize::from(self.r#type.is_some()) + usize::from(self.value.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("value", &self.value)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AggregationDataAggregationResultsScalarResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AggregationDataAggregationResultsScalarResult {
-    const NAME: &'static str = "AggregationDataAggregationResultsScalarResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AggregationDataAggregationResultsScalarResult { "type" r#type : nullable optional,
+    "value" value : nullable optional, }
 }
 
 /// - `YEAR`: Yearly interval
@@ -2534,61 +2442,11 @@ pub struct AggregationNestedAggregationNestedAggregationItem {
     /// Field to aggregate by. Use dot notation to specify a JSON path. For example, `order.address.streetName`.
     pub field_path: Option<String>,
 }
-
-impl Serialize for AggregationNestedAggregationNestedAggregationItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AggregationNestedAggregationNestedAggregationItem",
-                usize::from(self.value.is_some()) + usize::from(self.range.is_some())
-                    + usize::from(self.scalar.is_some())
-                    + usize::from(self.date_histogram.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.field_path.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("range", &self.range)
-            .optional("scalar", &self.scalar)
-            .optional("dateHistogram", &self.date_histogram)
-            .optional("name", &self.name)
-            .optional("type", &self.r#type)
-            .optional("fieldPath", &self.field_path)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AggregationNestedAggregationNestedAggregationItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AggregationNestedAggregationNestedAggregationItem {
-    const NAME: &'static str = "AggregationNestedAggregationNestedAggregationItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "range" => rt::object::nullable(&mut map, &mut out.range),
-                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
-                "dateHistogram" => {
-                    rt::object::nullable(&mut map, &mut out.date_histogram)
-                }
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AggregationNestedAggregationNestedAggregationItem { "value" value : nullable
+    optional, "range" range : nullable optional, "scalar" scalar : nullable optional,
+    "dateHistogram" date_histogram : nullable optional, "name" name : nullable optional,
+    "type" r#type : nullable optional, "fieldPath" field_path : nullable optional, }
 }
 
 /// - `VALUE`: Calculates the distribution of a specific field's values within a dataset, providing insights into the overall distribution and key statistics of those values.
@@ -2658,44 +2516,9 @@ pub struct AggregationRangeAggregationRangeBucket {
     /// Exclusive upper bound of the range. Required if `from` is not provided.
     pub to: Option<f64>,
 }
-
-impl Serialize for AggregationRangeAggregationRangeBucket {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AggregationRangeAggregationRangeBucket",
-                usize::from(self.from.is_some()) + usize::from(self.to.is_some()),
-            )
-            .optional("from", &self.from)
-            .optional("to", &self.to)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AggregationRangeAggregationRangeBucket {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AggregationRangeAggregationRangeBucket {
-    const NAME: &'static str = "AggregationRangeAggregationRangeBucket";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "from" => rt::object::nullable(&mut map, &mut out.from),
-                "to" => rt::object::nullable(&mut map, &mut out.to),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AggregationRangeAggregationRangeBucket { "from" from : nullable optional, "to" to :
+    nullable optional, }
 }
 
 /// The `AggregationResultsDateHistogramResults` object.
@@ -2704,42 +2527,8 @@ pub struct AggregationResultsDateHistogramResults {
     /// List of date histogram aggregations.
     pub results: Option<Vec<DateHistogramResultsDateHistogramResult>>,
 }
-
-impl Serialize for AggregationResultsDateHistogramResults {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AggregationResultsDateHistogramResults",
-                usize::from(self.results.is_some()),
-            )
-            .optional("results", &self.results)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AggregationResultsDateHistogramResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AggregationResultsDateHistogramResults {
-    const NAME: &'static str = "AggregationResultsDateHistogramResults";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AggregationResultsDateHistogramResults { "results" results : nullable optional, }
 }
 
 /// The `AggregationResultsGroupByValueResults` object.
@@ -2748,42 +2537,8 @@ pub struct AggregationResultsGroupByValueResults {
     /// List of value aggregations.
     pub results: Option<Vec<GroupByValueResultsNestedValueAggregationResult>>,
 }
-
-impl Serialize for AggregationResultsGroupByValueResults {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AggregationResultsGroupByValueResults",
-                usize::from(self.results.is_some()),
-            )
-            .optional("results", &self.results)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AggregationResultsGroupByValueResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AggregationResultsGroupByValueResults {
-    const NAME: &'static str = "AggregationResultsGroupByValueResults";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AggregationResultsGroupByValueResults { "results" results : nullable optional, }
 }
 
 /// At most one of `values`, `ranges`, `scalar` is set (a oneOf group).
@@ -2802,56 +2557,11 @@ pub struct AggregationResultsNestedAggregationResults {
     /// Field which the data was aggregated by.
     pub field_path: Option<String>,
 }
-
-impl Serialize for AggregationResultsNestedAggregationResults {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AggregationResultsNestedAggregationResults",
-                usize::from(self.values.is_some()) + usize::from(self.ranges.is_some())
-                    + usize::from(self.scalar.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.field_path.is_some()),
-            )
-            .optional("values", &self.values)
-            .optional("ranges", &self.ranges)
-            .optional("scalar", &self.scalar)
-            .optional("name", &self.name)
-            .optional("type", &self.r#type)
-            .optional("fieldPath", &self.field_path)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AggregationResultsNestedAggregationResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AggregationResultsNestedAggregationResults {
-    const NAME: &'static str = "AggregationResultsNestedAggregationResults";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "values" => rt::object::nullable(&mut map, &mut out.values),
-                "ranges" => rt::object::nullable(&mut map, &mut out.ranges),
-                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AggregationResultsNestedAggregationResults { "values" values : nullable optional,
+    "ranges" ranges : nullable optional, "scalar" scalar : nullable optional, "name" name
+    : nullable optional, "type" r#type : nullable optional, "fieldPath" field_path :
+    nullable optional, }
 }
 
 /// Results of `NESTED` aggregation type in a flattened array, identifiable by the requested aggregation `name`.
@@ -2860,42 +2570,8 @@ pub struct AggregationResultsNestedResults {
     /// List of nested aggregations.
     pub results: Option<Vec<NestedResultsResults>>,
 }
-
-impl Serialize for AggregationResultsNestedResults {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AggregationResultsNestedResults",
-                usize::from(self.results.is_some()),
-            )
-            .optional("results", &self.results)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AggregationResultsNestedResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AggregationResultsNestedResults {
-    const NAME: &'static str = "AggregationResultsNestedResults";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AggregationResultsNestedResults { "results" results : nullable optional, }
 }
 
 /// The `AggregationResultsRangeResults` object.
@@ -2904,42 +2580,8 @@ pub struct AggregationResultsRangeResults {
     /// List of ranges returned in same order as requested.
     pub results: Option<Vec<RangeResultsRangeAggregationResult>>,
 }
-
-impl Serialize for AggregationResultsRangeResults {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AggregationResultsRangeResults",
-                usize::from(self.results.is_some()),
-            )
-            .optional("results", &self.results)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AggregationResultsRangeResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AggregationResultsRangeResults {
-    const NAME: &'static str = "AggregationResultsRangeResults";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AggregationResultsRangeResults { "results" results : nullable optional, }
 }
 
 /// The `AggregationResultsValueResults` object.
@@ -2948,42 +2590,8 @@ pub struct AggregationResultsValueResults {
     /// List of value aggregations.
     pub results: Option<Vec<ValueResultsValueAggregationResult>>,
 }
-
-impl Serialize for AggregationResultsValueResults {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AggregationResultsValueResults",
-                usize::from(self.results.is_some()),
-            )
-            .optional("results", &self.results)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AggregationResultsValueResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AggregationResultsValueResults {
-    const NAME: &'static str = "AggregationResultsValueResults";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AggregationResultsValueResults { "results" results : nullable optional, }
 }
 
 /// The `AggregationValueAggregationIncludeMissingValuesOptions` object.
@@ -2992,42 +2600,9 @@ pub struct AggregationValueAggregationIncludeMissingValuesOptions {
     /// Specify a custom name for the bucket containing the missing values. Defaults are `"N/A"` for strings, `0` for integers, and `false` for booleans.
     pub add_to_bucket: Option<String>,
 }
-
-impl Serialize for AggregationValueAggregationIncludeMissingValuesOptions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AggregationValueAggregationIncludeMissingValuesOptions",
-                usize::from(self.add_to_bucket.is_some()),
-            )
-            .optional("addToBucket", &self.add_to_bucket)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AggregationValueAggregationIncludeMissingValuesOptions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AggregationValueAggregationIncludeMissingValuesOptions {
-    const NAME: &'static str = "AggregationValueAggregationIncludeMissingValuesOptions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "addToBucket" => rt::object::nullable(&mut map, &mut out.add_to_bucket),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AggregationValueAggregationIncludeMissingValuesOptions { "addToBucket" add_to_bucket
+    : nullable optional, }
 }
 
 /// - `EXCLUDE`: Exclude missing values from the aggregation results.
@@ -3191,55 +2766,10 @@ pub struct Animation {
     /// How quickly the node settles toward the pointer, in milliseconds (POINTER).
     pub transition_duration: Option<f64>,
 }
-
-impl Serialize for Animation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Animation",
-                usize::from(self.r#type.is_some()) + usize::from(self.entrance.is_some())
-                    + usize::from(self.r#loop.is_some())
-                    + usize::from(self.effect.is_some())
-                    + usize::from(self.transition_duration.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("entrance", &self.entrance)
-            .optional("loop", &self.r#loop)
-            .optional("effect", &self.effect)
-            .optional("transitionDuration", &self.transition_duration)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Animation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Animation {
-    const NAME: &'static str = "Animation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "entrance" => rt::object::nullable(&mut map, &mut out.entrance),
-                "loop" => rt::object::nullable(&mut map, &mut out.r#loop),
-                "effect" => rt::object::nullable(&mut map, &mut out.effect),
-                "transitionDuration" => {
-                    rt::object::nullable(&mut map, &mut out.transition_duration)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Animation { "type" r#type : nullable optional, "entrance" entrance : nullable
+    optional, "loop" r#loop : nullable optional, "effect" effect : nullable optional,
+    "transitionDuration" transition_duration : nullable optional, }
 }
 
 /// At most one of `bookingData`, `eventData` is set (a oneOf group).
@@ -3296,114 +2826,21 @@ pub struct AppEmbedData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for AppEmbedData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AppEmbedData",
-                usize::from(self.booking_data.is_some())
-                    + usize::from(self.event_data.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.item_id.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.image_src.is_some())
-                    + usize::from(self.url.is_some()) + usize::from(self.image.is_some())
-                    + usize::from(self.hide_image.is_some())
-                    + usize::from(self.hide_title.is_some())
-                    + usize::from(self.hide_price.is_some())
-                    + usize::from(self.hide_description.is_some())
-                    + usize::from(self.hide_date_time.is_some())
-                    + usize::from(self.hide_location.is_some())
-                    + usize::from(self.hide_duration.is_some())
-                    + usize::from(self.hide_button.is_some())
-                    + usize::from(self.hide_ribbon.is_some())
-                    + usize::from(self.button_styles.is_some())
-                    + usize::from(self.image_styles.is_some())
-                    + usize::from(self.ribbon_styles.is_some())
-                    + usize::from(self.card_styles.is_some())
-                    + usize::from(self.container_data.is_some())
-                    + usize::from(self.pricing_data.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("bookingData", &self.booking_data)
-            .optional("eventData", &self.event_data)
-            .optional("type", &self.r#type)
-            .optional("itemId", &self.item_id)
-            .optional("name", &self.name)
-            .optional("imageSrc", &self.image_src)
-            .optional("url", &self.url)
-            .optional("image", &self.image)
-            .optional("hideImage", &self.hide_image)
-            .optional("hideTitle", &self.hide_title)
-            .optional("hidePrice", &self.hide_price)
-            .optional("hideDescription", &self.hide_description)
-            .optional("hideDateTime", &self.hide_date_time)
-            .optional("hideLocation", &self.hide_location)
-            .optional("hideDuration", &self.hide_duration)
-            .optional("hideButton", &self.hide_button)
-            .optional("hideRibbon", &self.hide_ribbon)
-            .optional("buttonStyles", &self.button_styles)
-            .optional("imageStyles", &self.image_styles)
-            .optional("ribbonStyles", &self.ribbon_styles)
-            .optional("cardStyles", &self.card_styles)
-            .optional("containerData", &self.container_data)
-            .optional("pricingData", &self.pricing_data)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AppEmbedData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AppEmbedData {
-    const NAME: &'static str = "AppEmbedData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "bookingData" => rt::object::nullable(&mut map, &mut out.booking_data),
-                "eventData" => rt::object::nullable(&mut map, &mut out.event_data),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "itemId" => rt::object::nullable(&mut map, &mut out.item_id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "imageSrc" => rt::object::nullable(&mut map, &mut out.image_src),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "hideImage" => rt::object::nullable(&mut map, &mut out.hide_image),
-                "hideTitle" => rt::object::nullable(&mut map, &mut out.hide_title),
-                "hidePrice" => rt::object::nullable(&mut map, &mut out.hide_price),
-                "hideDescription" => {
-                    rt::object::nullable(&mut map, &mut out.hide_description)
-                }
-                "hideDateTime" => rt::object::nullable(&mut map, &mut out.hide_date_time),
-                "hideLocation" => rt::object::nullable(&mut map, &mut out.hide_location),
-                "hideDuration" => rt::object::nullable(&mut map, &mut out.hide_duration),
-                "hideButton" => rt::object::nullable(&mut map, &mut out.hide_button),
-                "hideRibbon" => rt::object::nullable(&mut map, &mut out.hide_ribbon),
-                "buttonStyles" => rt::object::nullable(&mut map, &mut out.button_styles),
-                "imageStyles" => rt::object::nullable(&mut map, &mut out.image_styles),
-                "ribbonStyles" => rt::object::nullable(&mut map, &mut out.ribbon_styles),
-                "cardStyles" => rt::object::nullable(&mut map, &mut out.card_styles),
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "pricingData" => rt::object::nullable(&mut map, &mut out.pricing_data),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AppEmbedData { "bookingData" booking_data : nullable optional, "eventData" event_data
+    : nullable optional, "type" r#type : nullable optional, "itemId" item_id : nullable
+    optional, "name" name : nullable optional, "imageSrc" image_src : nullable optional,
+    "url" url : nullable optional, "image" image : nullable optional, "hideImage"
+    hide_image : nullable optional, "hideTitle" hide_title : nullable optional,
+    "hidePrice" hide_price : nullable optional, "hideDescription" hide_description :
+    nullable optional, "hideDateTime" hide_date_time : nullable optional, "hideLocation"
+    hide_location : nullable optional, "hideDuration" hide_duration : nullable optional,
+    "hideButton" hide_button : nullable optional, "hideRibbon" hide_ribbon : nullable
+    optional, "buttonStyles" button_styles : nullable optional, "imageStyles"
+    image_styles : nullable optional, "ribbonStyles" ribbon_styles : nullable optional,
+    "cardStyles" card_styles : nullable optional, "containerData" container_data :
+    nullable optional, "pricingData" pricing_data : nullable optional, "animation"
+    animation : nullable optional, }
 }
 
 /// The `AudioData` object.
@@ -3426,67 +2863,12 @@ pub struct AudioData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for AudioData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AudioData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.audio.is_some())
-                    + usize::from(self.disable_download.is_some())
-                    + usize::from(self.cover_image.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.author_name.is_some())
-                    + usize::from(self.html.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("audio", &self.audio)
-            .optional("disableDownload", &self.disable_download)
-            .optional("coverImage", &self.cover_image)
-            .optional("name", &self.name)
-            .optional("authorName", &self.author_name)
-            .optional("html", &self.html)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AudioData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AudioData {
-    const NAME: &'static str = "AudioData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "audio" => rt::object::nullable(&mut map, &mut out.audio),
-                "disableDownload" => {
-                    rt::object::nullable(&mut map, &mut out.disable_download)
-                }
-                "coverImage" => rt::object::nullable(&mut map, &mut out.cover_image),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "authorName" => rt::object::nullable(&mut map, &mut out.author_name),
-                "html" => rt::object::nullable(&mut map, &mut out.html),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AudioData { "containerData" container_data : nullable optional, "audio" audio :
+    nullable optional, "disableDownload" disable_download : nullable optional,
+    "coverImage" cover_image : nullable optional, "name" name : nullable optional,
+    "authorName" author_name : nullable optional, "html" html : nullable optional,
+    "animation" animation : nullable optional, }
 }
 
 /// The `BackgroundImage` object.
@@ -3507,56 +2889,10 @@ pub struct BackgroundImage {
     /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
     pub blur: Option<f64>,
 }
-
-impl Serialize for BackgroundImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BackgroundImage",
-                usize::from(self.media.is_some()) + usize::from(self.opacity.is_some())
-                    + usize::from(self.scaling.is_some())
-                    + usize::from(self.position.is_some())
-                    + usize::from(self.overlay.is_some())
-                    + usize::from(self.blur.is_some()),
-            )
-            .optional("media", &self.media)
-            .optional("opacity", &self.opacity)
-            .optional("scaling", &self.scaling)
-            .optional("position", &self.position)
-            .optional("overlay", &self.overlay)
-            .optional("blur", &self.blur)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BackgroundImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BackgroundImage {
-    const NAME: &'static str = "BackgroundImage";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "opacity" => rt::object::nullable(&mut map, &mut out.opacity),
-                "scaling" => rt::object::nullable(&mut map, &mut out.scaling),
-                "position" => rt::object::nullable(&mut map, &mut out.position),
-                "overlay" => rt::object::nullable(&mut map, &mut out.overlay),
-                "blur" => rt::object::nullable(&mut map, &mut out.blur),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BackgroundImage { "media" media : nullable optional, "opacity" opacity : nullable
+    optional, "scaling" scaling : nullable optional, "position" position : nullable
+    optional, "overlay" overlay : nullable optional, "blur" blur : nullable optional, }
 }
 
 /// The `BlockquoteData` object.
@@ -3567,45 +2903,9 @@ pub struct BlockquoteData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for BlockquoteData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BlockquoteData",
-                usize::from(self.indentation.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("indentation", &self.indentation)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BlockquoteData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BlockquoteData {
-    const NAME: &'static str = "BlockquoteData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BlockquoteData { "indentation" indentation : nullable optional, "animation" animation
+    : nullable optional, }
 }
 
 /// The `BreadCrumb` object.
@@ -3618,47 +2918,9 @@ pub struct BreadCrumb {
     /// Category slug.
     pub category_slug: Option<String>,
 }
-
-impl Serialize for BreadCrumb {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BreadCrumb",
-                usize::from(self.category_id.is_some())
-                    + usize::from(self.category_name.is_some())
-                    + usize::from(self.category_slug.is_some()),
-            )
-            .optional("categoryId", &self.category_id)
-            .optional("categoryName", &self.category_name)
-            .optional("categorySlug", &self.category_slug)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BreadCrumb {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BreadCrumb {
-    const NAME: &'static str = "BreadCrumb";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "categoryId" => rt::object::nullable(&mut map, &mut out.category_id),
-                "categoryName" => rt::object::nullable(&mut map, &mut out.category_name),
-                "categorySlug" => rt::object::nullable(&mut map, &mut out.category_slug),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    BreadCrumb { "categoryId" category_id : nullable optional, "categoryName"
+    category_name : nullable optional, "categorySlug" category_slug : nullable optional,
     }
 }
 
@@ -3668,42 +2930,8 @@ pub struct BreadcrumbsInfo {
     /// Breadcrumbs.
     pub breadcrumbs: Option<Vec<BreadCrumb>>,
 }
-
-impl Serialize for BreadcrumbsInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BreadcrumbsInfo",
-                usize::from(self.breadcrumbs.is_some()),
-            )
-            .optional("breadcrumbs", &self.breadcrumbs)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BreadcrumbsInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BreadcrumbsInfo {
-    const NAME: &'static str = "BreadcrumbsInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "breadcrumbs" => rt::object::nullable(&mut map, &mut out.breadcrumbs),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BreadcrumbsInfo { "breadcrumbs" breadcrumbs : nullable optional, }
 }
 
 /// The `BulkAddProductsToCategoriesByFilterRequest` object.
@@ -3716,58 +2944,10 @@ pub struct BulkAddProductsToCategoriesByFilterRequest {
     /// The `search` field.
     pub search: Option<WixCommonSearchDetails>,
 }
-
-impl Serialize for BulkAddProductsToCategoriesByFilterRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkAddProductsToCategoriesByFilterRequest",
-                1 + usize::from(self.filter.is_some())
-                    + usize::from(self.search.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .field("categoryIds", &self.category_ids)
-            .optional("search", &self.search)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkAddProductsToCategoriesByFilterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkAddProductsToCategoriesByFilterRequest {
-    const NAME: &'static str = "BulkAddProductsToCategoriesByFilterRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut f0),
-                "categoryIds" => rt::object::value(&mut map, &mut f1),
-                "search" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f1,) {
-            (Some(f1),) => {
-                Ok(Self {
-                    filter: f0,
-                    category_ids: f1,
-                    search: f2,
-                })
-            }
-            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "categoryIds")])),
-        }
-    }
+rt::object! {
+    BulkAddProductsToCategoriesByFilterRequest { "filter" filter : nullable optional,
+    "categoryIds" category_ids : value field, "search" search : nullable optional, }
+    required { category_ids "categoryIds" }
 }
 
 /// The `BulkAddProductsToCategoriesByFilterResponse` object.
@@ -3778,42 +2958,8 @@ pub struct BulkAddProductsToCategoriesByFilterResponse {
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
     pub job_id: Option<String>,
 }
-
-impl Serialize for BulkAddProductsToCategoriesByFilterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkAddProductsToCategoriesByFilterResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkAddProductsToCategoriesByFilterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkAddProductsToCategoriesByFilterResponse {
-    const NAME: &'static str = "BulkAddProductsToCategoriesByFilterResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkAddProductsToCategoriesByFilterResponse { "jobId" job_id : nullable optional, }
 }
 
 /// - `NO_ROUNDING`: Calculated prices will be saved without rounding to keep max possible precision. It's still good idea to round numbers before displaying them. Example: input $3.5555 -> saved value $3.5555
@@ -3882,58 +3028,10 @@ pub struct BulkCreateProductsRequest {
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
 }
-
-impl Serialize for BulkCreateProductsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkCreateProductsRequest",
-                1 + usize::from(self.return_entity.is_some())
-                    + usize::from(self.fields.is_some()),
-            )
-            .field("products", &self.products)
-            .optional("returnEntity", &self.return_entity)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCreateProductsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCreateProductsRequest {
-    const NAME: &'static str = "BulkCreateProductsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "products" => rt::object::value(&mut map, &mut f0),
-                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
-                "fields" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    products: f0,
-                    return_entity: f1,
-                    fields: f2,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "products")])),
-        }
-    }
+rt::object! {
+    BulkCreateProductsRequest { "products" products : value field, "returnEntity"
+    return_entity : nullable optional, "fields" fields : nullable optional, } required {
+    products "products" }
 }
 
 /// The `BulkCreateProductsResponse` object.
@@ -3944,47 +3042,9 @@ pub struct BulkCreateProductsResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
 }
-
-impl Serialize for BulkCreateProductsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkCreateProductsResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCreateProductsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCreateProductsResponse {
-    const NAME: &'static str = "BulkCreateProductsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkCreateProductsResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkCreateProductsWithInventoryRequest` object.
@@ -3999,58 +3059,10 @@ pub struct BulkCreateProductsWithInventoryRequest {
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
 }
-
-impl Serialize for BulkCreateProductsWithInventoryRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkCreateProductsWithInventoryRequest",
-                1 + usize::from(self.return_entity.is_some())
-                    + usize::from(self.fields.is_some()),
-            )
-            .field("products", &self.products)
-            .optional("returnEntity", &self.return_entity)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCreateProductsWithInventoryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCreateProductsWithInventoryRequest {
-    const NAME: &'static str = "BulkCreateProductsWithInventoryRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "products" => rt::object::value(&mut map, &mut f0),
-                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
-                "fields" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    products: f0,
-                    return_entity: f1,
-                    fields: f2,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "products")])),
-        }
-    }
+rt::object! {
+    BulkCreateProductsWithInventoryRequest { "products" products : value field,
+    "returnEntity" return_entity : nullable optional, "fields" fields : nullable
+    optional, } required { products "products" }
 }
 
 /// The `BulkCreateProductsWithInventoryResponse` object.
@@ -4061,49 +3073,9 @@ pub struct BulkCreateProductsWithInventoryResponse {
     /// The `inventoryResults` field.
     pub inventory_results: Option<BulkInventoryItemResults>,
 }
-
-impl Serialize for BulkCreateProductsWithInventoryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkCreateProductsWithInventoryResponse",
-                usize::from(self.product_results.is_some())
-                    + usize::from(self.inventory_results.is_some()),
-            )
-            .optional("productResults", &self.product_results)
-            .optional("inventoryResults", &self.inventory_results)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCreateProductsWithInventoryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCreateProductsWithInventoryResponse {
-    const NAME: &'static str = "BulkCreateProductsWithInventoryResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "productResults" => {
-                    rt::object::nullable(&mut map, &mut out.product_results)
-                }
-                "inventoryResults" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_results)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkCreateProductsWithInventoryResponse { "productResults" product_results : nullable
+    optional, "inventoryResults" inventory_results : nullable optional, }
 }
 
 /// The `BulkDeleteProductsResponseBulkProductResult` object.
@@ -4112,42 +3084,9 @@ pub struct BulkDeleteProductsResponseBulkProductResult {
     /// The `itemMetadata` field.
     pub item_metadata: Option<WixCommonItemMetadata>,
 }
-
-impl Serialize for BulkDeleteProductsResponseBulkProductResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkDeleteProductsResponseBulkProductResult",
-                usize::from(self.item_metadata.is_some()),
-            )
-            .optional("itemMetadata", &self.item_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDeleteProductsResponseBulkProductResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDeleteProductsResponseBulkProductResult {
-    const NAME: &'static str = "BulkDeleteProductsResponseBulkProductResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkDeleteProductsResponseBulkProductResult { "itemMetadata" item_metadata : nullable
+    optional, }
 }
 
 /// The `BulkInventoryItemResult` object.
@@ -4158,45 +3097,9 @@ pub struct BulkInventoryItemResult {
     /// The `item` field.
     pub item: Option<InventoryItem>,
 }
-
-impl Serialize for BulkInventoryItemResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkInventoryItemResult",
-                usize::from(self.item_metadata.is_some())
-                    + usize::from(self.item.is_some()),
-            )
-            .optional("itemMetadata", &self.item_metadata)
-            .optional("item", &self.item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkInventoryItemResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkInventoryItemResult {
-    const NAME: &'static str = "BulkInventoryItemResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
-                "item" => rt::object::nullable(&mut map, &mut out.item),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkInventoryItemResult { "itemMetadata" item_metadata : nullable optional, "item"
+    item : nullable optional, }
 }
 
 /// The `BulkInventoryItemResults` object.
@@ -4209,50 +3112,10 @@ pub struct BulkInventoryItemResults {
     /// The `error` field.
     pub error: Option<ApplicationError>,
 }
-
-impl Serialize for BulkInventoryItemResults {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkInventoryItemResults",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some())
-                    + usize::from(self.error.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .optional("error", &self.error)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkInventoryItemResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkInventoryItemResults {
-    const NAME: &'static str = "BulkInventoryItemResults";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                "error" => rt::object::nullable(&mut map, &mut out.error),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkInventoryItemResults { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, "error" error :
+    nullable optional, }
 }
 
 /// The `BulkProductResults` object.
@@ -4263,47 +3126,9 @@ pub struct BulkProductResults {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
 }
-
-impl Serialize for BulkProductResults {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkProductResults",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkProductResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkProductResults {
-    const NAME: &'static str = "BulkProductResults";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkProductResults { "results" results : nullable optional, "bulkActionMetadata"
+    bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkRemoveProductsFromCategoriesByFilterRequest` object.
@@ -4316,58 +3141,10 @@ pub struct BulkRemoveProductsFromCategoriesByFilterRequest {
     /// The `search` field.
     pub search: Option<WixCommonSearchDetails>,
 }
-
-impl Serialize for BulkRemoveProductsFromCategoriesByFilterRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkRemoveProductsFromCategoriesByFilterRequest",
-                1 + usize::from(self.filter.is_some())
-                    + usize::from(self.search.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .field("categoryIds", &self.category_ids)
-            .optional("search", &self.search)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkRemoveProductsFromCategoriesByFilterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkRemoveProductsFromCategoriesByFilterRequest {
-    const NAME: &'static str = "BulkRemoveProductsFromCategoriesByFilterRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut f0),
-                "categoryIds" => rt::object::value(&mut map, &mut f1),
-                "search" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f1,) {
-            (Some(f1),) => {
-                Ok(Self {
-                    filter: f0,
-                    category_ids: f1,
-                    search: f2,
-                })
-            }
-            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "categoryIds")])),
-        }
-    }
+rt::object! {
+    BulkRemoveProductsFromCategoriesByFilterRequest { "filter" filter : nullable
+    optional, "categoryIds" category_ids : value field, "search" search : nullable
+    optional, } required { category_ids "categoryIds" }
 }
 
 /// The `BulkRemoveProductsFromCategoriesByFilterResponse` object.
@@ -4378,42 +3155,9 @@ pub struct BulkRemoveProductsFromCategoriesByFilterResponse {
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
     pub job_id: Option<String>,
 }
-
-impl Serialize for BulkRemoveProductsFromCategoriesByFilterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkRemoveProductsFromCategoriesByFilterResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkRemoveProductsFromCategoriesByFilterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkRemoveProductsFromCategoriesByFilterResponse {
-    const NAME: &'static str = "BulkRemoveProductsFromCategoriesByFilterResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkRemoveProductsFromCategoriesByFilterResponse { "jobId" job_id : nullable
+    optional, }
 }
 
 /// The `BulkUpdateProductTagsResponseBulkUpdateProductTagsResult` object.
@@ -4422,42 +3166,9 @@ pub struct BulkUpdateProductTagsResponseBulkUpdateProductTagsResult {
     /// The `itemMetadata` field.
     pub item_metadata: Option<WixCommonItemMetadata>,
 }
-
-impl Serialize for BulkUpdateProductTagsResponseBulkUpdateProductTagsResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateProductTagsResponseBulkUpdateProductTagsResult",
-                usize::from(self.item_metadata.is_some()),
-            )
-            .optional("itemMetadata", &self.item_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateProductTagsResponseBulkUpdateProductTagsResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateProductTagsResponseBulkUpdateProductTagsResult {
-    const NAME: &'static str = "BulkUpdateProductTagsResponseBulkUpdateProductTagsResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkUpdateProductTagsResponseBulkUpdateProductTagsResult { "itemMetadata"
+    item_metadata : nullable optional, }
 }
 
 /// The `BulkUpdateProductVariantsByFilterRequest` object.
@@ -4470,58 +3181,10 @@ pub struct BulkUpdateProductVariantsByFilterRequest {
     /// The `search` field.
     pub search: Option<WixCommonSearchDetails>,
 }
-
-impl Serialize for BulkUpdateProductVariantsByFilterRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateProductVariantsByFilterRequest",
-                1 + usize::from(self.filter.is_some())
-                    + usize::from(self.search.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .field("variant", &self.variant)
-            .optional("search", &self.search)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateProductVariantsByFilterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateProductVariantsByFilterRequest {
-    const NAME: &'static str = "BulkUpdateProductVariantsByFilterRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut f0),
-                "variant" => rt::object::value(&mut map, &mut f1),
-                "search" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f1,) {
-            (Some(f1),) => {
-                Ok(Self {
-                    filter: f0,
-                    variant: f1,
-                    search: f2,
-                })
-            }
-            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "variant")])),
-        }
-    }
+rt::object! {
+    BulkUpdateProductVariantsByFilterRequest { "filter" filter : nullable optional,
+    "variant" variant : value field, "search" search : nullable optional, } required {
+    variant "variant" }
 }
 
 /// The `BulkUpdateProductVariantsByFilterResponse` object.
@@ -4532,42 +3195,8 @@ pub struct BulkUpdateProductVariantsByFilterResponse {
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
     pub job_id: Option<String>,
 }
-
-impl Serialize for BulkUpdateProductVariantsByFilterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateProductVariantsByFilterResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateProductVariantsByFilterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateProductVariantsByFilterResponse {
-    const NAME: &'static str = "BulkUpdateProductVariantsByFilterResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkUpdateProductVariantsByFilterResponse { "jobId" job_id : nullable optional, }
 }
 
 /// The `BulkUpdateProductsRequest` object.
@@ -4582,58 +3211,10 @@ pub struct BulkUpdateProductsRequest {
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
 }
-
-impl Serialize for BulkUpdateProductsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateProductsRequest",
-                1 + usize::from(self.return_entity.is_some())
-                    + usize::from(self.fields.is_some()),
-            )
-            .field("products", &self.products)
-            .optional("returnEntity", &self.return_entity)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateProductsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateProductsRequest {
-    const NAME: &'static str = "BulkUpdateProductsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "products" => rt::object::value(&mut map, &mut f0),
-                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
-                "fields" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    products: f0,
-                    return_entity: f1,
-                    fields: f2,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "products")])),
-        }
-    }
+rt::object! {
+    BulkUpdateProductsRequest { "products" products : value field, "returnEntity"
+    return_entity : nullable optional, "fields" fields : nullable optional, } required {
+    products "products" }
 }
 
 /// The `BulkUpdateProductsResponse` object.
@@ -4644,47 +3225,9 @@ pub struct BulkUpdateProductsResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
 }
-
-impl Serialize for BulkUpdateProductsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateProductsResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateProductsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateProductsResponse {
-    const NAME: &'static str = "BulkUpdateProductsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkUpdateProductsResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkUpdateProductsWithInventoryRequest` object.
@@ -4699,58 +3242,10 @@ pub struct BulkUpdateProductsWithInventoryRequest {
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
 }
-
-impl Serialize for BulkUpdateProductsWithInventoryRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateProductsWithInventoryRequest",
-                1 + usize::from(self.return_entity.is_some())
-                    + usize::from(self.fields.is_some()),
-            )
-            .field("products", &self.products)
-            .optional("returnEntity", &self.return_entity)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateProductsWithInventoryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateProductsWithInventoryRequest {
-    const NAME: &'static str = "BulkUpdateProductsWithInventoryRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "products" => rt::object::value(&mut map, &mut f0),
-                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
-                "fields" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    products: f0,
-                    return_entity: f1,
-                    fields: f2,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "products")])),
-        }
-    }
+rt::object! {
+    BulkUpdateProductsWithInventoryRequest { "products" products : value field,
+    "returnEntity" return_entity : nullable optional, "fields" fields : nullable
+    optional, } required { products "products" }
 }
 
 /// The `BulkUpdateProductsWithInventoryResponse` object.
@@ -4761,49 +3256,9 @@ pub struct BulkUpdateProductsWithInventoryResponse {
     /// The `inventoryResults` field.
     pub inventory_results: Option<BulkInventoryItemResults>,
 }
-
-impl Serialize for BulkUpdateProductsWithInventoryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateProductsWithInventoryResponse",
-                usize::from(self.product_results.is_some())
-                    + usize::from(self.inventory_results.is_some()),
-            )
-            .optional("productResults", &self.product_results)
-            .optional("inventoryResults", &self.inventory_results)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateProductsWithInventoryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateProductsWithInventoryResponse {
-    const NAME: &'static str = "BulkUpdateProductsWithInventoryResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "productResults" => {
-                    rt::object::nullable(&mut map, &mut out.product_results)
-                }
-                "inventoryResults" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_results)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkUpdateProductsWithInventoryResponse { "productResults" product_results : nullable
+    optional, "inventoryResults" inventory_results : nullable optional, }
 }
 
 /// The `BulletedListData` object.
@@ -4816,48 +3271,9 @@ pub struct BulletedListData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for BulletedListData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulletedListData",
-                usize::from(self.indentation.is_some())
-                    + usize::from(self.offset.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("indentation", &self.indentation)
-            .optional("offset", &self.offset)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulletedListData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulletedListData {
-    const NAME: &'static str = "BulletedListData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulletedListData { "indentation" indentation : nullable optional, "offset" offset :
+    nullable optional, "animation" animation : nullable optional, }
 }
 
 /// The `ButtonData` object.
@@ -4876,57 +3292,10 @@ pub struct ButtonData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for ButtonData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ButtonData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.styles.is_some())
-                    + usize::from(self.text.is_some()) + usize::from(self.link.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("type", &self.r#type)
-            .optional("styles", &self.styles)
-            .optional("text", &self.text)
-            .optional("link", &self.link)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ButtonData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ButtonData {
-    const NAME: &'static str = "ButtonData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "styles" => rt::object::nullable(&mut map, &mut out.styles),
-                "text" => rt::object::nullable(&mut map, &mut out.text),
-                "link" => rt::object::nullable(&mut map, &mut out.link),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    ButtonData { "containerData" container_data : nullable optional, "type" r#type :
+    nullable optional, "styles" styles : nullable optional, "text" text : nullable
+    optional, "link" link : nullable optional, "animation" animation : nullable optional,
     }
 }
 
@@ -4938,47 +3307,9 @@ pub struct CardData {
     /// The `backgroundImage` field.
     pub background_image: Option<BackgroundImage>,
 }
-
-impl Serialize for CardData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CardData",
-                usize::from(self.background.is_some())
-                    + usize::from(self.background_image.is_some()),
-            )
-            .optional("background", &self.background)
-            .optional("backgroundImage", &self.background_image)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CardData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CardData {
-    const NAME: &'static str = "CardData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "background" => rt::object::nullable(&mut map, &mut out.background),
-                "backgroundImage" => {
-                    rt::object::nullable(&mut map, &mut out.background_image)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CardData { "background" background : nullable optional, "backgroundImage"
+    background_image : nullable optional, }
 }
 
 /// The `CatalogV3BulkProductResult` object.
@@ -4989,45 +3320,9 @@ pub struct CatalogV3BulkProductResult {
     /// The `item` field.
     pub item: Option<V3Product>,
 }
-
-impl Serialize for CatalogV3BulkProductResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CatalogV3BulkProductResult",
-                usize::from(self.item_metadata.is_some())
-                    + usize::from(self.item.is_some()),
-            )
-            .optional("itemMetadata", &self.item_metadata)
-            .optional("item", &self.item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CatalogV3BulkProductResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CatalogV3BulkProductResult {
-    const NAME: &'static str = "CatalogV3BulkProductResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
-                "item" => rt::object::nullable(&mut map, &mut out.item),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CatalogV3BulkProductResult { "itemMetadata" item_metadata : nullable optional, "item"
+    item : nullable optional, }
 }
 
 /// The `CheckboxListData` object.
@@ -5040,48 +3335,9 @@ pub struct CheckboxListData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for CheckboxListData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CheckboxListData",
-                usize::from(self.indentation.is_some())
-                    + usize::from(self.offset.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("indentation", &self.indentation)
-            .optional("offset", &self.offset)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CheckboxListData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CheckboxListData {
-    const NAME: &'static str = "CheckboxListData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CheckboxListData { "indentation" indentation : nullable optional, "offset" offset :
+    nullable optional, "animation" animation : nullable optional, }
 }
 
 /// - `CHOICE_TEXT`: Text choice.
@@ -5139,42 +3395,8 @@ pub struct ChoicesSettings {
     /// List of available choices for the option.
     pub choices: Option<Vec<ConnectedOptionChoice>>,
 }
-
-impl Serialize for ChoicesSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ChoicesSettings",
-                usize::from(self.choices.is_some()),
-            )
-            .optional("choices", &self.choices)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ChoicesSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ChoicesSettings {
-    const NAME: &'static str = "ChoicesSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "choices" => rt::object::nullable(&mut map, &mut out.choices),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ChoicesSettings { "choices" choices : nullable optional, }
 }
 
 /// The `CodeBlockData` object.
@@ -5185,45 +3407,9 @@ pub struct CodeBlockData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for CodeBlockData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CodeBlockData",
-                usize::from(self.text_style.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("textStyle", &self.text_style)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CodeBlockData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CodeBlockData {
-    const NAME: &'static str = "CodeBlockData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CodeBlockData { "textStyle" text_style : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// The `CollapsibleListData` object.
@@ -5242,63 +3428,12 @@ pub struct CollapsibleListData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for CollapsibleListData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CollapsibleListData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.expand_only_one.is_some())
-                    + usize::from(self.initial_expanded_items.is_some())
-                    + usize::from(self.direction.is_some())
-                    + usize::from(self.is_qapage_data.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("expandOnlyOne", &self.expand_only_one)
-            .optional("initialExpandedItems", &self.initial_expanded_items)
-            .optional("direction", &self.direction)
-            .optional("isQapageData", &self.is_qapage_data)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CollapsibleListData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CollapsibleListData {
-    const NAME: &'static str = "CollapsibleListData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "expandOnlyOne" => {
-                    rt::object::nullable(&mut map, &mut out.expand_only_one)
-                }
-                "initialExpandedItems" => {
-                    rt::object::nullable(&mut map, &mut out.initial_expanded_items)
-                }
-                "direction" => rt::object::nullable(&mut map, &mut out.direction),
-                "isQapageData" => rt::object::nullable(&mut map, &mut out.is_qapage_data),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CollapsibleListData { "containerData" container_data : nullable optional,
+    "expandOnlyOne" expand_only_one : nullable optional, "initialExpandedItems"
+    initial_expanded_items : nullable optional, "direction" direction : nullable
+    optional, "isQapageData" is_qapage_data : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// The `CommonAggregationData` object.
@@ -5307,42 +3442,8 @@ pub struct CommonAggregationData {
     /// List of the aggregated data results.
     pub results: Option<Vec<AggregationDataAggregationResults>>,
 }
-
-impl Serialize for CommonAggregationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonAggregationData",
-                usize::from(self.results.is_some()),
-            )
-            .optional("results", &self.results)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CommonAggregationData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CommonAggregationData {
-    const NAME: &'static str = "CommonAggregationData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonAggregationData { "results" results : nullable optional, }
 }
 
 /// The `CommonAggregationDateHistogramAggregation` object.
@@ -5351,41 +3452,8 @@ pub struct CommonAggregationDateHistogramAggregation {
     /// The `interval` field.
     pub interval: Option<AggregationDateHistogramAggregationInterval>,
 }
-
-impl Serialize for CommonAggregationDateHistogramAggregation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonAggregationDateHistogramAggregation",
-                usize::from(self.interval.is_some()),
-            )
-            .optional("interval", &self.interval)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CommonAggregationDateHistogramAggregation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CommonAggregationDateHistogramAggregation {
-    const NAME: &'static str = "CommonAggregationDateHistogramAggregation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "interval" => rt::object::nullable(&mut map, &mut out.interval),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    CommonAggregationDateHistogramAggregation { "interval" interval : nullable optional,
     }
 }
 
@@ -5397,44 +3465,9 @@ pub struct CommonAggregationNestedAggregation {
         Vec<AggregationNestedAggregationNestedAggregationItem>,
     >,
 }
-
-impl Serialize for CommonAggregationNestedAggregation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonAggregationNestedAggregation",
-                usize::from(self.nested_aggregations.is_some()),
-            )
-            .optional("nestedAggregations", &self.nested_aggregations)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CommonAggregationNestedAggregation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CommonAggregationNestedAggregation {
-    const NAME: &'static str = "CommonAggregationNestedAggregation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "nestedAggregations" => {
-                    rt::object::nullable(&mut map, &mut out.nested_aggregations)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonAggregationNestedAggregation { "nestedAggregations" nested_aggregations :
+    nullable optional, }
 }
 
 /// The `CommonAggregationRangeAggregation` object.
@@ -5443,42 +3476,8 @@ pub struct CommonAggregationRangeAggregation {
     /// List of range buckets. During aggregation each entity is placed in the first bucket its value falls into, based on the provided range bounds.
     pub buckets: Option<Vec<AggregationRangeAggregationRangeBucket>>,
 }
-
-impl Serialize for CommonAggregationRangeAggregation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonAggregationRangeAggregation",
-                usize::from(self.buckets.is_some()),
-            )
-            .optional("buckets", &self.buckets)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CommonAggregationRangeAggregation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CommonAggregationRangeAggregation {
-    const NAME: &'static str = "CommonAggregationRangeAggregation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "buckets" => rt::object::nullable(&mut map, &mut out.buckets),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonAggregationRangeAggregation { "buckets" buckets : nullable optional, }
 }
 
 /// The `CommonAggregationScalarAggregation` object.
@@ -5487,42 +3486,8 @@ pub struct CommonAggregationScalarAggregation {
     /// The `type` field.
     pub r#type: Option<WixCommonScalarType>,
 }
-
-impl Serialize for CommonAggregationScalarAggregation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonAggregationScalarAggregation",
-                usize::from(self.r#type.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CommonAggregationScalarAggregation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CommonAggregationScalarAggregation {
-    const NAME: &'static str = "CommonAggregationScalarAggregation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonAggregationScalarAggregation { "type" r#type : nullable optional, }
 }
 
 /// At most one of `includeOptions` is set (a oneOf group).
@@ -5542,60 +3507,11 @@ pub struct CommonAggregationValueAggregation {
     /// The `missingValues` field.
     pub missing_values: Option<AggregationValueAggregationMissingValues>,
 }
-
-impl Serialize for CommonAggregationValueAggregation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonAggregationValueAggregation",
-                usize::from(self.include_options.is_some())
-                    + usize::from(self.sort_type.is_some())
-                    + usize::from(self.sort_direction.is_some())
-                    + usize::from(self.limit.is_some())
-                    + usize::from(self.missing_values.is_some()),
-            )
-            .optional("includeOptions", &self.include_options)
-            .optional("sortType", &self.sort_type)
-            .optional("sortDirection", &self.sort_direction)
-            .optional("limit", &self.limit)
-            .optional("missingValues", &self.missing_values)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CommonAggregationValueAggregation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CommonAggregationValueAggregation {
-    const NAME: &'static str = "CommonAggregationValueAggregation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "includeOptions" => {
-                    rt::object::nullable(&mut map, &mut out.include_options)
-                }
-                "sortType" => rt::object::nullable(&mut map, &mut out.sort_type),
-                "sortDirection" => {
-                    rt::object::nullable(&mut map, &mut out.sort_direction)
-                }
-                "limit" => rt::object::nullable(&mut map, &mut out.limit),
-                "missingValues" => {
-                    rt::object::nullable(&mut map, &mut out.missing_values)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonAggregationValueAggregation { "includeOptions" include_options : nullable
+    optional, "sortType" sort_type : nullable optional, "sortDirection" sort_direction :
+    nullable optional, "limit" limit : nullable optional, "missingValues" missing_values
+    : nullable optional, }
 }
 
 /// The `CommonBulkActionMetadata` object.
@@ -5608,54 +3524,10 @@ pub struct CommonBulkActionMetadata {
     /// Number of failures without details because detailed failure threshold was exceeded.
     pub undetailed_failures: Option<f64>,
 }
-
-impl Serialize for CommonBulkActionMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonBulkActionMetadata",
-                usize::from(self.total_successes.is_some())
-                    + usize::from(self.total_failures.is_some())
-                    + usize::from(self.undetailed_failures.is_some()),
-            )
-            .optional("totalSuccesses", &self.total_successes)
-            .optional("totalFailures", &self.total_failures)
-            .optional("undetailedFailures", &self.undetailed_failures)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CommonBulkActionMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CommonBulkActionMetadata {
-    const NAME: &'static str = "CommonBulkActionMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "totalSuccesses" => {
-                    rt::object::nullable(&mut map, &mut out.total_successes)
-                }
-                "totalFailures" => {
-                    rt::object::nullable(&mut map, &mut out.total_failures)
-                }
-                "undetailedFailures" => {
-                    rt::object::nullable(&mut map, &mut out.undetailed_failures)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonBulkActionMetadata { "totalSuccesses" total_successes : nullable optional,
+    "totalFailures" total_failures : nullable optional, "undetailedFailures"
+    undetailed_failures : nullable optional, }
 }
 
 /// The `CommonCursorPagingMetadata` object.
@@ -5671,47 +3543,9 @@ pub struct CommonCursorPagingMetadata {
     /// + `false`: This is the last page.
     pub has_next: Option<bool>,
 }
-
-impl Serialize for CommonCursorPagingMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonCursorPagingMetadata",
-                usize::from(self.count.is_some()) + usize::from(self.cursors.is_some())
-                    + usize::from(self.has_next.is_some()),
-            )
-            .optional("count", &self.count)
-            .optional("cursors", &self.cursors)
-            .optional("hasNext", &self.has_next)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CommonCursorPagingMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CommonCursorPagingMetadata {
-    const NAME: &'static str = "CommonCursorPagingMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
-                "hasNext" => rt::object::nullable(&mut map, &mut out.has_next),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonCursorPagingMetadata { "count" count : nullable optional, "cursors" cursors :
+    nullable optional, "hasNext" has_next : nullable optional, }
 }
 
 /// At most one of `cursorPaging` is set (a oneOf group).
@@ -5728,48 +3562,9 @@ pub struct CommonCursorQuery {
     /// Learn more about [sorting](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language#sorting).
     pub sort: Option<Vec<WixCommonSorting>>,
 }
-
-impl Serialize for CommonCursorQuery {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonCursorQuery",
-                usize::from(self.cursor_paging.is_some())
-                    + usize::from(self.filter.is_some())
-                    + usize::from(self.sort.is_some()),
-            )
-            .optional("cursorPaging", &self.cursor_paging)
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CommonCursorQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CommonCursorQuery {
-    const NAME: &'static str = "CommonCursorQuery";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonCursorQuery { "cursorPaging" cursor_paging : nullable optional, "filter" filter
+    : nullable optional, "sort" sort : nullable optional, }
 }
 
 /// At most one of `cursorPaging` is set (a oneOf group).
@@ -5793,57 +3588,11 @@ pub struct CommonCursorSearch {
     /// Applies to all relevant filters and aggregations, unless overridden by providing timestamps including time zone. For example, "2023-12-20T10:52:34.795Z".
     pub time_zone: Option<String>,
 }
-
-impl Serialize for CommonCursorSearch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CommonCursorSearch",
-                usize::from(self.cursor_paging.is_some())
-                    + usize::from(self.filter.is_some())
-                    + usize::from(self.sort.is_some())
-                    + usize::from(self.aggregations.is_some())
-                    + usize::from(self.search.is_some())
-                    + usize::from(self.time_zone.is_some()),
-            )
-            .optional("cursorPaging", &self.cursor_paging)
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .optional("aggregations", &self.aggregations)
-            .optional("search", &self.search)
-            .optional("timeZone", &self.time_zone)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CommonCursorSearch {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CommonCursorSearch {
-    const NAME: &'static str = "CommonCursorSearch";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                "aggregations" => rt::object::nullable(&mut map, &mut out.aggregations),
-                "search" => rt::object::nullable(&mut map, &mut out.search),
-                "timeZone" => rt::object::nullable(&mut map, &mut out.time_zone),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CommonCursorSearch { "cursorPaging" cursor_paging : nullable optional, "filter"
+    filter : nullable optional, "sort" sort : nullable optional, "aggregations"
+    aggregations : nullable optional, "search" search : nullable optional, "timeZone"
+    time_zone : nullable optional, }
 }
 
 /// - `OR`: Any of the search terms must be present
@@ -5919,70 +3668,12 @@ pub struct ConnectedModifier {
     /// Whether customer input is required for this modifier.
     pub mandatory: Option<bool>,
 }
-
-impl Serialize for ConnectedModifier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ConnectedModifier",
-                usize::from(self.free_text_settings.is_some())
-                    + usize::from(self.choices_settings.is_some())
-                    + usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.modifier_render_type.is_some())
-                    + usize::from(self.to_be_removed_mandatory.is_some())
-                    + usize::from(self.key.is_some())
-                    + usize::from(self.mandatory.is_some()),
-            )
-            .optional("freeTextSettings", &self.free_text_settings)
-            .optional("choicesSettings", &self.choices_settings)
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("modifierRenderType", &self.modifier_render_type)
-            .optional("toBeRemovedMandatory", &self.to_be_removed_mandatory)
-            .optional("key", &self.key)
-            .optional("mandatory", &self.mandatory)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ConnectedModifier {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ConnectedModifier {
-    const NAME: &'static str = "ConnectedModifier";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "freeTextSettings" => {
-                    rt::object::nullable(&mut map, &mut out.free_text_settings)
-                }
-                "choicesSettings" => {
-                    rt::object::nullable(&mut map, &mut out.choices_settings)
-                }
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "modifierRenderType" => {
-                    rt::object::nullable(&mut map, &mut out.modifier_render_type)
-                }
-                "toBeRemovedMandatory" => {
-                    rt::object::nullable(&mut map, &mut out.to_be_removed_mandatory)
-                }
-                "key" => rt::object::nullable(&mut map, &mut out.key),
-                "mandatory" => rt::object::nullable(&mut map, &mut out.mandatory),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ConnectedModifier { "freeTextSettings" free_text_settings : nullable optional,
+    "choicesSettings" choices_settings : nullable optional, "id" id : nullable optional,
+    "name" name : nullable optional, "modifierRenderType" modifier_render_type : nullable
+    optional, "toBeRemovedMandatory" to_be_removed_mandatory : nullable optional, "key"
+    key : nullable optional, "mandatory" mandatory : nullable optional, }
 }
 
 /// At most one of `colorCode` is set (a oneOf group).
@@ -6011,64 +3702,12 @@ pub struct ConnectedModifierChoice {
     /// The `media` field.
     pub media: Option<MediaReferences>,
 }
-
-impl Serialize for ConnectedModifierChoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ConnectedModifierChoice",
-                usize::from(self.color_code.is_some())
-                    + usize::from(self.choice_id.is_some())
-                    + usize::from(self.linked_media.is_some())
-                    + usize::from(self.choice_type.is_some())
-                    + usize::from(self.key.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.added_price.is_some())
-                    + usize::from(self.display_image.is_some())
-                    + usize::from(self.media.is_some()),
-            )
-            .optional("colorCode", &self.color_code)
-            .optional("choiceId", &self.choice_id)
-            .optional("linkedMedia", &self.linked_media)
-            .optional("choiceType", &self.choice_type)
-            .optional("key", &self.key)
-            .optional("name", &self.name)
-            .optional("addedPrice", &self.added_price)
-            .optional("displayImage", &self.display_image)
-            .optional("media", &self.media)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ConnectedModifierChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ConnectedModifierChoice {
-    const NAME: &'static str = "ConnectedModifierChoice";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "colorCode" => rt::object::nullable(&mut map, &mut out.color_code),
-                "choiceId" => rt::object::nullable(&mut map, &mut out.choice_id),
-                "linkedMedia" => rt::object::nullable(&mut map, &mut out.linked_media),
-                "choiceType" => rt::object::nullable(&mut map, &mut out.choice_type),
-                "key" => rt::object::nullable(&mut map, &mut out.key),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "addedPrice" => rt::object::nullable(&mut map, &mut out.added_price),
-                "displayImage" => rt::object::nullable(&mut map, &mut out.display_image),
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    ConnectedModifierChoice { "colorCode" color_code : nullable optional, "choiceId"
+    choice_id : nullable optional, "linkedMedia" linked_media : nullable optional,
+    "choiceType" choice_type : nullable optional, "key" key : nullable optional, "name"
+    name : nullable optional, "addedPrice" added_price : nullable optional,
+    "displayImage" display_image : nullable optional, "media" media : nullable optional,
     }
 }
 
@@ -6088,57 +3727,10 @@ pub struct ConnectedOption {
     /// Use `key` in the `catalogReference.options` object when [integrating Catalog V3 with eCommerce APIs](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration).
     pub key: Option<String>,
 }
-
-impl Serialize for ConnectedOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ConnectedOption",
-                usize::from(self.choices_settings.is_some())
-                    + usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.option_render_type.is_some())
-                    + usize::from(self.key.is_some()),
-            )
-            .optional("choicesSettings", &self.choices_settings)
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("optionRenderType", &self.option_render_type)
-            .optional("key", &self.key)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ConnectedOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ConnectedOption {
-    const NAME: &'static str = "ConnectedOption";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "choicesSettings" => {
-                    rt::object::nullable(&mut map, &mut out.choices_settings)
-                }
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "optionRenderType" => {
-                    rt::object::nullable(&mut map, &mut out.option_render_type)
-                }
-                "key" => rt::object::nullable(&mut map, &mut out.key),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ConnectedOption { "choicesSettings" choices_settings : nullable optional, "id" id :
+    nullable optional, "name" name : nullable optional, "optionRenderType"
+    option_render_type : nullable optional, "key" key : nullable optional, }
 }
 
 /// At most one of `colorCode` is set (a oneOf group).
@@ -6177,68 +3769,13 @@ pub struct ConnectedOptionChoice {
     /// The `media` field.
     pub media: Option<MediaReferences>,
 }
-
-impl Serialize for ConnectedOptionChoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ConnectedOptionChoice",
-                usize::from(self.color_code.is_some())
-                    + usize::from(self.choice_id.is_some())
-                    + usize::from(self.linked_media.is_some())
-                    + usize::from(self.choice_type.is_some())
-                    + usize::from(self.key.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.in_stock.is_some())
-                    + usize::from(self.visible.is_some())
-                    + usize::from(self.display_image.is_some())
-                    + usize::from(self.media.is_some()),
-            )
-            .optional("colorCode", &self.color_code)
-            .optional("choiceId", &self.choice_id)
-            .optional("linkedMedia", &self.linked_media)
-            .optional("choiceType", &self.choice_type)
-            .optional("key", &self.key)
-            .optional("name", &self.name)
-            .optional("inStock", &self.in_stock)
-            .optional("visible", &self.visible)
-            .optional("displayImage", &self.display_image)
-            .optional("media", &self.media)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ConnectedOptionChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ConnectedOptionChoice {
-    const NAME: &'static str = "ConnectedOptionChoice";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "colorCode" => rt::object::nullable(&mut map, &mut out.color_code),
-                "choiceId" => rt::object::nullable(&mut map, &mut out.choice_id),
-                "linkedMedia" => rt::object::nullable(&mut map, &mut out.linked_media),
-                "choiceType" => rt::object::nullable(&mut map, &mut out.choice_type),
-                "key" => rt::object::nullable(&mut map, &mut out.key),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
-                "visible" => rt::object::nullable(&mut map, &mut out.visible),
-                "displayImage" => rt::object::nullable(&mut map, &mut out.display_image),
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ConnectedOptionChoice { "colorCode" color_code : nullable optional, "choiceId"
+    choice_id : nullable optional, "linkedMedia" linked_media : nullable optional,
+    "choiceType" choice_type : nullable optional, "key" key : nullable optional, "name"
+    name : nullable optional, "inStock" in_stock : nullable optional, "visible" visible :
+    nullable optional, "displayImage" display_image : nullable optional, "media" media :
+    nullable optional, }
 }
 
 /// The `CreateProductRequest` object.
@@ -6249,48 +3786,9 @@ pub struct CreateProductRequest {
     /// Fields to include in the response.
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
 }
-
-impl Serialize for CreateProductRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateProductRequest",
-                1 + usize::from(self.fields.is_some()),
-            )
-            .field("product", &self.product)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateProductRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateProductRequest {
-    const NAME: &'static str = "CreateProductRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "product" => rt::object::value(&mut map, &mut f0),
-                "fields" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { product: f0, fields: f1 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "product")])),
-        }
-    }
+rt::object! {
+    CreateProductRequest { "product" product : value field, "fields" fields : nullable
+    optional, } required { product "product" }
 }
 
 /// The `CreateProductResponse` object.
@@ -6299,42 +3797,8 @@ pub struct CreateProductResponse {
     /// The `product` field.
     pub product: Option<V3Product>,
 }
-
-impl Serialize for CreateProductResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateProductResponse",
-                usize::from(self.product.is_some()),
-            )
-            .optional("product", &self.product)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateProductResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateProductResponse {
-    const NAME: &'static str = "CreateProductResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "product" => rt::object::nullable(&mut map, &mut out.product),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateProductResponse { "product" product : nullable optional, }
 }
 
 /// The `CreateProductWithInventoryRequest` object.
@@ -6349,58 +3813,10 @@ pub struct CreateProductWithInventoryRequest {
     /// Fields to include in the response.
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
 }
-
-impl Serialize for CreateProductWithInventoryRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateProductWithInventoryRequest",
-                1 + usize::from(self.return_entity.is_some())
-                    + usize::from(self.fields.is_some()),
-            )
-            .field("product", &self.product)
-            .optional("returnEntity", &self.return_entity)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateProductWithInventoryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateProductWithInventoryRequest {
-    const NAME: &'static str = "CreateProductWithInventoryRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "product" => rt::object::value(&mut map, &mut f0),
-                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
-                "fields" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    product: f0,
-                    return_entity: f1,
-                    fields: f2,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "product")])),
-        }
-    }
+rt::object! {
+    CreateProductWithInventoryRequest { "product" product : value field, "returnEntity"
+    return_entity : nullable optional, "fields" fields : nullable optional, } required {
+    product "product" }
 }
 
 /// The `CreateProductWithInventoryResponse` object.
@@ -6411,47 +3827,9 @@ pub struct CreateProductWithInventoryResponse {
     /// The `inventoryResults` field.
     pub inventory_results: Option<BulkInventoryItemResults>,
 }
-
-impl Serialize for CreateProductWithInventoryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateProductWithInventoryResponse",
-                usize::from(self.product.is_some())
-                    + usize::from(self.inventory_results.is_some()),
-            )
-            .optional("product", &self.product)
-            .optional("inventoryResults", &self.inventory_results)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateProductWithInventoryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateProductWithInventoryResponse {
-    const NAME: &'static str = "CreateProductWithInventoryResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "product" => rt::object::nullable(&mut map, &mut out.product),
-                "inventoryResults" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_results)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateProductWithInventoryResponse { "product" product : nullable optional,
+    "inventoryResults" inventory_results : nullable optional, }
 }
 
 /// The `DateHistogramResultsDateHistogramResult` object.
@@ -6462,44 +3840,9 @@ pub struct DateHistogramResultsDateHistogramResult {
     /// Number of entities in the bucket.
     pub count: Option<f64>,
 }
-
-impl Serialize for DateHistogramResultsDateHistogramResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DateHistogramResultsDateHistogramResult",
-                usize::from(self.value.is_some()) + usize::from(self.count.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("count", &self.count)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DateHistogramResultsDateHistogramResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DateHistogramResultsDateHistogramResult {
-    const NAME: &'static str = "DateHistogramResultsDateHistogramResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DateHistogramResultsDateHistogramResult { "value" value : nullable optional, "count"
+    count : nullable optional, }
 }
 
 /// Adds appearence changes to text
@@ -6538,96 +3881,17 @@ pub struct Decoration {
     /// The `type` field.
     pub r#type: Option<DecorationType>,
 }
-
-impl Serialize for Decoration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Decoration",
-                usize::from(self.anchor_data.is_some())
-                    + usize::from(self.color_data.is_some())
-                    + usize::from(self.link_data.is_some())
-                    + usize::from(self.mention_data.is_some())
-                    + usize::from(self.font_size_data.is_some())
-                    + usize::from(self.font_weight_value.is_some())
-                    + usize::from(self.italic_data.is_some())
-                    + usize::from(self.underline_data.is_some())
-                    + usize::from(self.spoiler_data.is_some())
-                    + usize::from(self.strikethrough_data.is_some())
-                    + usize::from(self.superscript_data.is_some())
-                    + usize::from(self.subscript_data.is_some())
-                    + usize::from(self.font_family_data.is_some())
-                    + usize::from(self.sketch_data.is_some())
-                    + usize::from(self.r#type.is_some()),
-            )
-            .optional("anchorData", &self.anchor_data)
-            .optional("colorData", &self.color_data)
-            .optional("linkData", &self.link_data)
-            .optional("mentionData", &self.mention_data)
-            .optional("fontSizeData", &self.font_size_data)
-            .optional("fontWeightValue", &self.font_weight_value)
-            .optional("italicData", &self.italic_data)
-            .optional("underlineData", &self.underline_data)
-            .optional("spoilerData", &self.spoiler_data)
-            .optional("strikethroughData", &self.strikethrough_data)
-            .optional("superscriptData", &self.superscript_data)
-            .optional("subscriptData", &self.subscript_data)
-            .optional("fontFamilyData", &self.font_family_data)
-            .optional("sketchData", &self.sketch_data)
-            .optional("type", &self.r#type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Decoration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Decoration {
-    const NAME: &'static str = "Decoration";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "anchorData" => rt::object::nullable(&mut map, &mut out.anchor_data),
-                "colorData" => rt::object::nullable(&mut map, &mut out.color_data),
-                "linkData" => rt::object::nullable(&mut map, &mut out.link_data),
-                "mentionData" => rt::object::nullable(&mut map, &mut out.mention_data),
-                "fontSizeData" => rt::object::nullable(&mut map, &mut out.font_size_data),
-                "fontWeightValue" => {
-                    rt::object::nullable(&mut map, &mut out.font_weight_value)
-                }
-                "italicData" => rt::object::nullable(&mut map, &mut out.italic_data),
-                "underlineData" => {
-                    rt::object::nullable(&mut map, &mut out.underline_data)
-                }
-                "spoilerData" => rt::object::nullable(&mut map, &mut out.spoiler_data),
-                "strikethroughData" => {
-                    rt::object::nullable(&mut map, &mut out.strikethrough_data)
-                }
-                "superscriptData" => {
-                    rt::object::nullable(&mut map, &mut out.superscript_data)
-                }
-                "subscriptData" => {
-                    rt::object::nullable(&mut map, &mut out.subscript_data)
-                }
-                "fontFamilyData" => {
-                    rt::object::nullable(&mut map, &mut out.font_family_data)
-                }
-                "sketchData" => rt::object::nullable(&mut map, &mut out.sketch_data),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Decoration { "anchorData" anchor_data : nullable optional, "colorData" color_data :
+    nullable optional, "linkData" link_data : nullable optional, "mentionData"
+    mention_data : nullable optional, "fontSizeData" font_size_data : nullable optional,
+    "fontWeightValue" font_weight_value : nullable optional, "italicData" italic_data :
+    nullable optional, "underlineData" underline_data : nullable optional, "spoilerData"
+    spoiler_data : nullable optional, "strikethroughData" strikethrough_data : nullable
+    optional, "superscriptData" superscript_data : nullable optional, "subscriptData"
+    subscript_data : nullable optional, "fontFamilyData" font_family_data : nullable
+    optional, "sketchData" sketch_data : nullable optional, "type" r#type : nullable
+    optional, }
 }
 
 /// The `Design` object.
@@ -6638,44 +3902,8 @@ pub struct Design {
     /// The `options` field.
     pub options: Option<OptionDesign>,
 }
-
-impl Serialize for Design {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Design",
-                usize::from(self.poll.is_some()) + usize::from(self.options.is_some()),
-            )
-            .optional("poll", &self.poll)
-            .optional("options", &self.options)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Design {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Design {
-    const NAME: &'static str = "Design";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "poll" => rt::object::nullable(&mut map, &mut out.poll),
-                "options" => rt::object::nullable(&mut map, &mut out.options),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Design { "poll" poll : nullable optional, "options" options : nullable optional, }
 }
 
 /// The `Dimensions` object.
@@ -6690,50 +3918,9 @@ pub struct Dimensions {
     /// The `unit` field.
     pub unit: Option<DimensionsUnit>,
 }
-
-impl Serialize for Dimensions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Dimensions",
-                usize::from(self.length.is_some()) + usize::from(self.width.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.unit.is_some()),
-            )
-            .optional("length", &self.length)
-            .optional("width", &self.width)
-            .optional("height", &self.height)
-            .optional("unit", &self.unit)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Dimensions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Dimensions {
-    const NAME: &'static str = "Dimensions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "length" => rt::object::nullable(&mut map, &mut out.length),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "unit" => rt::object::nullable(&mut map, &mut out.unit),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Dimensions { "length" length : nullable optional, "width" width : nullable optional,
+    "height" height : nullable optional, "unit" unit : nullable optional, }
 }
 
 /// - `AMOUNT`: Discount by a specific amount.
@@ -6801,59 +3988,11 @@ pub struct DividerData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for DividerData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DividerData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.line_style.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.alignment.is_some())
-                    + usize::from(self.styles.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("lineStyle", &self.line_style)
-            .optional("width", &self.width)
-            .optional("alignment", &self.alignment)
-            .optional("styles", &self.styles)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DividerData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DividerData {
-    const NAME: &'static str = "DividerData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "lineStyle" => rt::object::nullable(&mut map, &mut out.line_style),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "alignment" => rt::object::nullable(&mut map, &mut out.alignment),
-                "styles" => rt::object::nullable(&mut map, &mut out.styles),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DividerData { "containerData" container_data : nullable optional, "lineStyle"
+    line_style : nullable optional, "width" width : nullable optional, "alignment"
+    alignment : nullable optional, "styles" styles : nullable optional, "animation"
+    animation : nullable optional, }
 }
 
 /// The `DocumentStyle` object.
@@ -6878,66 +4017,13 @@ pub struct DocumentStyle {
     /// The `codeBlock` field.
     pub code_block: Option<TextNodeStyle>,
 }
-
-impl Serialize for DocumentStyle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DocumentStyle",
-                usize::from(self.header_one.is_some())
-                    + usize::from(self.header_two.is_some())
-                    + usize::from(self.header_three.is_some())
-                    + usize::from(self.header_four.is_some())
-                    + usize::from(self.header_five.is_some())
-                    + usize::from(self.header_six.is_some())
-                    + usize::from(self.paragraph.is_some())
-                    + usize::from(self.blockquote.is_some())
-                    + usize::from(self.code_block.is_some()),
-            )
-            .optional("headerOne", &self.header_one)
-            .optional("headerTwo", &self.header_two)
-            .optional("headerThree", &self.header_three)
-            .optional("headerFour", &self.header_four)
-            .optional("headerFive", &self.header_five)
-            .optional("headerSix", &self.header_six)
-            .optional("paragraph", &self.paragraph)
-            .optional("blockquote", &self.blockquote)
-            .optional("codeBlock", &self.code_block)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DocumentStyle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DocumentStyle {
-    const NAME: &'static str = "DocumentStyle";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "headerOne" => rt::object::nullable(&mut map, &mut out.header_one),
-                "headerTwo" => rt::object::nullable(&mut map, &mut out.header_two),
-                "headerThree" => rt::object::nullable(&mut map, &mut out.header_three),
-                "headerFour" => rt::object::nullable(&mut map, &mut out.header_four),
-                "headerFive" => rt::object::nullable(&mut map, &mut out.header_five),
-                "headerSix" => rt::object::nullable(&mut map, &mut out.header_six),
-                "paragraph" => rt::object::nullable(&mut map, &mut out.paragraph),
-                "blockquote" => rt::object::nullable(&mut map, &mut out.blockquote),
-                "codeBlock" => rt::object::nullable(&mut map, &mut out.code_block),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DocumentStyle { "headerOne" header_one : nullable optional, "headerTwo" header_two :
+    nullable optional, "headerThree" header_three : nullable optional, "headerFour"
+    header_four : nullable optional, "headerFive" header_five : nullable optional,
+    "headerSix" header_six : nullable optional, "paragraph" paragraph : nullable
+    optional, "blockquote" blockquote : nullable optional, "codeBlock" code_block :
+    nullable optional, }
 }
 
 /// The `EmbedData` object.
@@ -6952,53 +4038,10 @@ pub struct EmbedData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for EmbedData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "EmbedData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.oembed.is_some())
-                    + usize::from(self.src.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("oembed", &self.oembed)
-            .optional("src", &self.src)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EmbedData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for EmbedData {
-    const NAME: &'static str = "EmbedData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "oembed" => rt::object::nullable(&mut map, &mut out.oembed),
-                "src" => rt::object::nullable(&mut map, &mut out.src),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    EmbedData { "containerData" container_data : nullable optional, "oembed" oembed :
+    nullable optional, "src" src : nullable optional, "animation" animation : nullable
+    optional, }
 }
 
 /// The `FileData` object.
@@ -7027,70 +4070,12 @@ pub struct FileData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for FileData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FileData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.src.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.size.is_some())
-                    + usize::from(self.pdf_settings.is_some())
-                    + usize::from(self.mime_type.is_some())
-                    + usize::from(self.path.is_some())
-                    + usize::from(self.size_in_kb.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("src", &self.src)
-            .optional("name", &self.name)
-            .optional("type", &self.r#type)
-            .optional("size", &self.size)
-            .optional("pdfSettings", &self.pdf_settings)
-            .optional("mimeType", &self.mime_type)
-            .optional("path", &self.path)
-            .optional("sizeInKb", &self.size_in_kb)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for FileData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for FileData {
-    const NAME: &'static str = "FileData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "src" => rt::object::nullable(&mut map, &mut out.src),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "size" => rt::object::nullable(&mut map, &mut out.size),
-                "pdfSettings" => rt::object::nullable(&mut map, &mut out.pdf_settings),
-                "mimeType" => rt::object::nullable(&mut map, &mut out.mime_type),
-                "path" => rt::object::nullable(&mut map, &mut out.path),
-                "sizeInKb" => rt::object::nullable(&mut map, &mut out.size_in_kb),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FileData { "containerData" container_data : nullable optional, "src" src : nullable
+    optional, "name" name : nullable optional, "type" r#type : nullable optional, "size"
+    size : nullable optional, "pdfSettings" pdf_settings : nullable optional, "mimeType"
+    mime_type : nullable optional, "path" path : nullable optional, "sizeInKb" size_in_kb
+    : nullable optional, "animation" animation : nullable optional, }
 }
 
 /// - `UNSPECIFIED`: Unspecified file type.
@@ -7176,47 +4161,9 @@ pub struct FixedMonetaryAmount {
     /// > **Note:** Returned only when you pass `"CURRENCY"` to the `fields` array in Products API requests.
     pub formatted_amount: Option<String>,
 }
-
-impl Serialize for FixedMonetaryAmount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FixedMonetaryAmount",
-                usize::from(self.amount.is_some())
-                    + usize::from(self.formatted_amount.is_some()),
-            )
-            .optional("amount", &self.amount)
-            .optional("formattedAmount", &self.formatted_amount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for FixedMonetaryAmount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for FixedMonetaryAmount {
-    const NAME: &'static str = "FixedMonetaryAmount";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "formattedAmount" => {
-                    rt::object::nullable(&mut map, &mut out.formatted_amount)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FixedMonetaryAmount { "amount" amount : nullable optional, "formattedAmount"
+    formatted_amount : nullable optional, }
 }
 
 /// The `FreeTextSettings` object.
@@ -7235,54 +4182,10 @@ pub struct FreeTextSettings {
     /// Use `key` in the `catalogReference.options` object when [integrating Catalog V3 with eCommerce APIs](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration).
     pub key: Option<String>,
 }
-
-impl Serialize for FreeTextSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "FreeTextSettings",
-                usize::from(self.min_char_count.is_some())
-                    + usize::from(self.max_char_count.is_some())
-                    + usize::from(self.default_added_price.is_some())
-                    + usize::from(self.title.is_some()) + usize::from(self.key.is_some()),
-            )
-            .optional("minCharCount", &self.min_char_count)
-            .optional("maxCharCount", &self.max_char_count)
-            .optional("defaultAddedPrice", &self.default_added_price)
-            .optional("title", &self.title)
-            .optional("key", &self.key)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for FreeTextSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for FreeTextSettings {
-    const NAME: &'static str = "FreeTextSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "minCharCount" => rt::object::nullable(&mut map, &mut out.min_char_count),
-                "maxCharCount" => rt::object::nullable(&mut map, &mut out.max_char_count),
-                "defaultAddedPrice" => {
-                    rt::object::nullable(&mut map, &mut out.default_added_price)
-                }
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "key" => rt::object::nullable(&mut map, &mut out.key),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    FreeTextSettings { "minCharCount" min_char_count : nullable optional, "maxCharCount"
+    max_char_count : nullable optional, "defaultAddedPrice" default_added_price :
+    nullable optional, "title" title : nullable optional, "key" key : nullable optional,
     }
 }
 
@@ -7302,63 +4205,11 @@ pub struct GalleryData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for GalleryData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GalleryData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.items.is_some())
-                    + usize::from(self.options.is_some())
-                    + usize::from(self.disable_expand.is_some())
-                    + usize::from(self.disable_download.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("items", &self.items)
-            .optional("options", &self.options)
-            .optional("disableExpand", &self.disable_expand)
-            .optional("disableDownload", &self.disable_download)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GalleryData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GalleryData {
-    const NAME: &'static str = "GalleryData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                "options" => rt::object::nullable(&mut map, &mut out.options),
-                "disableExpand" => {
-                    rt::object::nullable(&mut map, &mut out.disable_expand)
-                }
-                "disableDownload" => {
-                    rt::object::nullable(&mut map, &mut out.disable_download)
-                }
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GalleryData { "containerData" container_data : nullable optional, "items" items :
+    nullable optional, "options" options : nullable optional, "disableExpand"
+    disable_expand : nullable optional, "disableDownload" disable_download : nullable
+    optional, "animation" animation : nullable optional, }
 }
 
 /// The `GetAllProductsCategoryResponse` object.
@@ -7369,47 +4220,9 @@ pub struct GetAllProductsCategoryResponse {
     /// The `treeReference` field.
     pub tree_reference: Option<TreeReference>,
 }
-
-impl Serialize for GetAllProductsCategoryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetAllProductsCategoryResponse",
-                usize::from(self.category_id.is_some())
-                    + usize::from(self.tree_reference.is_some()),
-            )
-            .optional("categoryId", &self.category_id)
-            .optional("treeReference", &self.tree_reference)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetAllProductsCategoryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetAllProductsCategoryResponse {
-    const NAME: &'static str = "GetAllProductsCategoryResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "categoryId" => rt::object::nullable(&mut map, &mut out.category_id),
-                "treeReference" => {
-                    rt::object::nullable(&mut map, &mut out.tree_reference)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetAllProductsCategoryResponse { "categoryId" category_id : nullable optional,
+    "treeReference" tree_reference : nullable optional, }
 }
 
 /// The `GifData` object.
@@ -7430,62 +4243,11 @@ pub struct GifData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for GifData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GifData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.original.is_some())
-                    + usize::from(self.downsized.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.gif_type.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("original", &self.original)
-            .optional("downsized", &self.downsized)
-            .optional("height", &self.height)
-            .optional("width", &self.width)
-            .optional("gifType", &self.gif_type)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GifData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GifData {
-    const NAME: &'static str = "GifData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "original" => rt::object::nullable(&mut map, &mut out.original),
-                "downsized" => rt::object::nullable(&mut map, &mut out.downsized),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "gifType" => rt::object::nullable(&mut map, &mut out.gif_type),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GifData { "containerData" container_data : nullable optional, "original" original :
+    nullable optional, "downsized" downsized : nullable optional, "height" height :
+    nullable optional, "width" width : nullable optional, "gifType" gif_type : nullable
+    optional, "animation" animation : nullable optional, }
 }
 
 /// The `GroupByValueResultsNestedValueAggregationResult` object.
@@ -7496,47 +4258,9 @@ pub struct GroupByValueResultsNestedValueAggregationResult {
     /// The `nestedResults` field.
     pub nested_results: Option<AggregationResultsNestedAggregationResults>,
 }
-
-impl Serialize for GroupByValueResultsNestedValueAggregationResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GroupByValueResultsNestedValueAggregationResult",
-                usize::from(self.value.is_some())
-                    + usize::from(self.nested_results.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("nestedResults", &self.nested_results)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GroupByValueResultsNestedValueAggregationResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GroupByValueResultsNestedValueAggregationResult {
-    const NAME: &'static str = "GroupByValueResultsNestedValueAggregationResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "nestedResults" => {
-                    rt::object::nullable(&mut map, &mut out.nested_results)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GroupByValueResultsNestedValueAggregationResult { "value" value : nullable optional,
+    "nestedResults" nested_results : nullable optional, }
 }
 
 /// The `HeadingData` object.
@@ -7553,56 +4277,10 @@ pub struct HeadingData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for HeadingData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "HeadingData",
-                usize::from(self.level.is_some())
-                    + usize::from(self.text_style.is_some())
-                    + usize::from(self.indentation.is_some())
-                    + usize::from(self.rendered_level.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("level", &self.level)
-            .optional("textStyle", &self.text_style)
-            .optional("indentation", &self.indentation)
-            .optional("renderedLevel", &self.rendered_level)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for HeadingData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for HeadingData {
-    const NAME: &'static str = "HeadingData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "level" => rt::object::nullable(&mut map, &mut out.level),
-                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "renderedLevel" => {
-                    rt::object::nullable(&mut map, &mut out.rendered_level)
-                }
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    HeadingData { "level" level : nullable optional, "textStyle" text_style : nullable
+    optional, "indentation" indentation : nullable optional, "renderedLevel"
+    rendered_level : nullable optional, "animation" animation : nullable optional, }
 }
 
 /// At most one of `url`, `html`, `isAdsense`, `widgetId` is set (a oneOf group).
@@ -7627,64 +4305,12 @@ pub struct HtmlData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for HtmlData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "HtmlData",
-                usize::from(self.url.is_some()) + usize::from(self.html.is_some())
-                    + usize::from(self.is_adsense.is_some())
-                    + usize::from(self.widget_id.is_some())
-                    + usize::from(self.container_data.is_some())
-                    + usize::from(self.source.is_some())
-                    + usize::from(self.auto_height.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("url", &self.url)
-            .optional("html", &self.html)
-            .optional("isAdsense", &self.is_adsense)
-            .optional("widgetId", &self.widget_id)
-            .optional("containerData", &self.container_data)
-            .optional("source", &self.source)
-            .optional("autoHeight", &self.auto_height)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for HtmlData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for HtmlData {
-    const NAME: &'static str = "HtmlData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "html" => rt::object::nullable(&mut map, &mut out.html),
-                "isAdsense" => rt::object::nullable(&mut map, &mut out.is_adsense),
-                "widgetId" => rt::object::nullable(&mut map, &mut out.widget_id),
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "source" => rt::object::nullable(&mut map, &mut out.source),
-                "autoHeight" => rt::object::nullable(&mut map, &mut out.auto_height),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    HtmlData { "url" url : nullable optional, "html" html : nullable optional,
+    "isAdsense" is_adsense : nullable optional, "widgetId" widget_id : nullable optional,
+    "containerData" container_data : nullable optional, "source" source : nullable
+    optional, "autoHeight" auto_height : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// The `Image` object.
@@ -7703,56 +4329,10 @@ pub struct Image {
     /// Image filename.
     pub filename: Option<String>,
 }
-
-impl Serialize for Image {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Image",
-                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.alt_text.is_some())
-                    + usize::from(self.filename.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("url", &self.url)
-            .optional("height", &self.height)
-            .optional("width", &self.width)
-            .optional("altText", &self.alt_text)
-            .optional("filename", &self.filename)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Image {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Image {
-    const NAME: &'static str = "Image";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                "filename" => rt::object::nullable(&mut map, &mut out.filename),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Image { "id" id : nullable optional, "url" url : nullable optional, "height" height :
+    nullable optional, "width" width : nullable optional, "altText" alt_text : nullable
+    optional, "filename" filename : nullable optional, }
 }
 
 /// The `ImageData` object.
@@ -7785,81 +4365,14 @@ pub struct ImageData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for ImageData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ImageData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.link.is_some())
-                    + usize::from(self.disable_expand.is_some())
-                    + usize::from(self.alt_text.is_some())
-                    + usize::from(self.caption.is_some())
-                    + usize::from(self.disable_download.is_some())
-                    + usize::from(self.decorative.is_some())
-                    + usize::from(self.styles.is_some())
-                    + usize::from(self.crop.is_some())
-                    + usize::from(self.crop_shape.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("image", &self.image)
-            .optional("link", &self.link)
-            .optional("disableExpand", &self.disable_expand)
-            .optional("altText", &self.alt_text)
-            .optional("caption", &self.caption)
-            .optional("disableDownload", &self.disable_download)
-            .optional("decorative", &self.decorative)
-            .optional("styles", &self.styles)
-            .optional("crop", &self.crop)
-            .optional("cropShape", &self.crop_shape)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ImageData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ImageData {
-    const NAME: &'static str = "ImageData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "link" => rt::object::nullable(&mut map, &mut out.link),
-                "disableExpand" => {
-                    rt::object::nullable(&mut map, &mut out.disable_expand)
-                }
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                "caption" => rt::object::nullable(&mut map, &mut out.caption),
-                "disableDownload" => {
-                    rt::object::nullable(&mut map, &mut out.disable_download)
-                }
-                "decorative" => rt::object::nullable(&mut map, &mut out.decorative),
-                "styles" => rt::object::nullable(&mut map, &mut out.styles),
-                "crop" => rt::object::nullable(&mut map, &mut out.crop),
-                "cropShape" => rt::object::nullable(&mut map, &mut out.crop_shape),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ImageData { "containerData" container_data : nullable optional, "image" image :
+    nullable optional, "link" link : nullable optional, "disableExpand" disable_expand :
+    nullable optional, "altText" alt_text : nullable optional, "caption" caption :
+    nullable optional, "disableDownload" disable_download : nullable optional,
+    "decorative" decorative : nullable optional, "styles" styles : nullable optional,
+    "crop" crop : nullable optional, "cropShape" crop_shape : nullable optional,
+    "animation" animation : nullable optional, }
 }
 
 /// The `ImageStyles` object.
@@ -7880,62 +4393,12 @@ pub struct ImageStyles {
     /// Image border radius in pixels.
     pub border_radius: Option<f64>,
 }
-
-impl Serialize for ImageStyles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ImageStyles",
-                usize::from(self.hide_image.is_some())
-                    + usize::from(self.image_position.is_some())
-                    + usize::from(self.aspect_ratio.is_some())
-                    + usize::from(self.resizing.is_some())
-                    + usize::from(self.border_color.is_some())
-                    + usize::from(self.border_width.is_some())
-                    + usize::from(self.border_radius.is_some()),
-            )
-            .optional("hideImage", &self.hide_image)
-            .optional("imagePosition", &self.image_position)
-            .optional("aspectRatio", &self.aspect_ratio)
-            .optional("resizing", &self.resizing)
-            .optional("borderColor", &self.border_color)
-            .optional("borderWidth", &self.border_width)
-            .optional("borderRadius", &self.border_radius)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ImageStyles {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ImageStyles {
-    const NAME: &'static str = "ImageStyles";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "hideImage" => rt::object::nullable(&mut map, &mut out.hide_image),
-                "imagePosition" => {
-                    rt::object::nullable(&mut map, &mut out.image_position)
-                }
-                "aspectRatio" => rt::object::nullable(&mut map, &mut out.aspect_ratio),
-                "resizing" => rt::object::nullable(&mut map, &mut out.resizing),
-                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
-                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ImageStyles { "hideImage" hide_image : nullable optional, "imagePosition"
+    image_position : nullable optional, "aspectRatio" aspect_ratio : nullable optional,
+    "resizing" resizing : nullable optional, "borderColor" border_color : nullable
+    optional, "borderWidth" border_width : nullable optional, "borderRadius"
+    border_radius : nullable optional, }
 }
 
 /// The `InfoSection` object.
@@ -7958,55 +4421,10 @@ pub struct InfoSection {
     /// > **Note:** Returned only when you pass `"INFO_SECTION_PLAIN_DESCRIPTION"` to the `fields` array in Products API requests.
     pub plain_description: Option<String>,
 }
-
-impl Serialize for InfoSection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "InfoSection",
-                usize::from(self.id.is_some()) + usize::from(self.unique_name.is_some())
-                    + usize::from(self.title.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.plain_description.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("uniqueName", &self.unique_name)
-            .optional("title", &self.title)
-            .optional("description", &self.description)
-            .optional("plainDescription", &self.plain_description)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InfoSection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for InfoSection {
-    const NAME: &'static str = "InfoSection";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "uniqueName" => rt::object::nullable(&mut map, &mut out.unique_name),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "plainDescription" => {
-                    rt::object::nullable(&mut map, &mut out.plain_description)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    InfoSection { "id" id : nullable optional, "uniqueName" unique_name : nullable
+    optional, "title" title : nullable optional, "description" description : nullable
+    optional, "plainDescription" plain_description : nullable optional, }
 }
 
 /// The `Inventory` object.
@@ -8019,54 +4437,10 @@ pub struct Inventory {
     /// The `preorderAvailability` field.
     pub preorder_availability: Option<ProductPreorderAvailability>,
 }
-
-impl Serialize for Inventory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Inventory",
-                usize::from(self.availability_status.is_some())
-                    + usize::from(self.preorder_status.is_some())
-                    + usize::from(self.preorder_availability.is_some()),
-            )
-            .optional("availabilityStatus", &self.availability_status)
-            .optional("preorderStatus", &self.preorder_status)
-            .optional("preorderAvailability", &self.preorder_availability)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Inventory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Inventory {
-    const NAME: &'static str = "Inventory";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "availabilityStatus" => {
-                    rt::object::nullable(&mut map, &mut out.availability_status)
-                }
-                "preorderStatus" => {
-                    rt::object::nullable(&mut map, &mut out.preorder_status)
-                }
-                "preorderAvailability" => {
-                    rt::object::nullable(&mut map, &mut out.preorder_availability)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Inventory { "availabilityStatus" availability_status : nullable optional,
+    "preorderStatus" preorder_status : nullable optional, "preorderAvailability"
+    preorder_availability : nullable optional, }
 }
 
 /// - `IN_STOCK`: All variants are in stock and available for purchase.
@@ -8176,87 +4550,16 @@ pub struct InventoryItem {
     /// The `extendedFields` field.
     pub extended_fields: Option<ExtendedFields>,
 }
-
-impl Serialize for InventoryItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "InventoryItem",
-                usize::from(self.in_stock.is_some())
-                    + usize::from(self.quantity.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.revision.is_some())
-                    + usize::from(self.created_date.is_some())
-                    + usize::from(self.updated_date.is_some())
-                    + usize::from(self.variant_id.is_some())
-                    + usize::from(self.location_id.is_some())
-                    + usize::from(self.product_id.is_some())
-                    + usize::from(self.track_quantity.is_some())
-                    + usize::from(self.availability_status.is_some())
-                    + usize::from(self.preorder_info.is_some())
-                    + usize::from(self.product.is_some())
-                    + usize::from(self.extended_fields.is_some()),
-            )
-            .optional("inStock", &self.in_stock)
-            .optional("quantity", &self.quantity)
-            .optional("id", &self.id)
-            .optional("revision", &self.revision)
-            .optional("createdDate", &self.created_date)
-            .optional("updatedDate", &self.updated_date)
-            .optional("variantId", &self.variant_id)
-            .optional("locationId", &self.location_id)
-            .optional("productId", &self.product_id)
-            .optional("trackQuantity", &self.track_quantity)
-            .optional("availabilityStatus", &self.availability_status)
-            .optional("preorderInfo", &self.preorder_info)
-            .optional("product", &self.product)
-            .optional("extendedFields", &self.extended_fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InventoryItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for InventoryItem {
-    const NAME: &'static str = "InventoryItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "revision" => rt::object::nullable(&mut map, &mut out.revision),
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
-                "variantId" => rt::object::nullable(&mut map, &mut out.variant_id),
-                "locationId" => rt::object::nullable(&mut map, &mut out.location_id),
-                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
-                "trackQuantity" => {
-                    rt::object::nullable(&mut map, &mut out.track_quantity)
-                }
-                "availabilityStatus" => {
-                    rt::object::nullable(&mut map, &mut out.availability_status)
-                }
-                "preorderInfo" => rt::object::nullable(&mut map, &mut out.preorder_info),
-                "product" => rt::object::nullable(&mut map, &mut out.product),
-                "extendedFields" => {
-                    rt::object::nullable(&mut map, &mut out.extended_fields)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    InventoryItem { "inStock" in_stock : nullable optional, "quantity" quantity :
+    nullable optional, "id" id : nullable optional, "revision" revision : nullable
+    optional, "createdDate" created_date : nullable optional, "updatedDate" updated_date
+    : nullable optional, "variantId" variant_id : nullable optional, "locationId"
+    location_id : nullable optional, "productId" product_id : nullable optional,
+    "trackQuantity" track_quantity : nullable optional, "availabilityStatus"
+    availability_status : nullable optional, "preorderInfo" preorder_info : nullable
+    optional, "product" product : nullable optional, "extendedFields" extended_fields :
+    nullable optional, }
 }
 
 /// At most one of `inStock`, `quantity` is set (a oneOf group).
@@ -8279,54 +4582,10 @@ pub struct InventoryItemComposite {
     /// The `preorderInfo` field.
     pub preorder_info: Option<PreorderInfo>,
 }
-
-impl Serialize for InventoryItemComposite {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "InventoryItemComposite",
-                usize::from(self.in_stock.is_some())
-                    + usize::from(self.quantity.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.revision.is_some())
-                    + usize::from(self.preorder_info.is_some()),
-            )
-            .optional("inStock", &self.in_stock)
-            .optional("quantity", &self.quantity)
-            .optional("id", &self.id)
-            .optional("revision", &self.revision)
-            .optional("preorderInfo", &self.preorder_info)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InventoryItemComposite {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for InventoryItemComposite {
-    const NAME: &'static str = "InventoryItemComposite";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "revision" => rt::object::nullable(&mut map, &mut out.revision),
-                "preorderInfo" => rt::object::nullable(&mut map, &mut out.preorder_info),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    InventoryItemComposite { "inStock" in_stock : nullable optional, "quantity" quantity
+    : nullable optional, "id" id : nullable optional, "revision" revision : nullable
+    optional, "preorderInfo" preorder_info : nullable optional, }
 }
 
 /// The `InventoryStatus` object.
@@ -8337,47 +4596,9 @@ pub struct InventoryStatus {
     /// Whether preorder is enabled for this variant.
     pub preorder_enabled: Option<bool>,
 }
-
-impl Serialize for InventoryStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "InventoryStatus",
-                usize::from(self.in_stock.is_some())
-                    + usize::from(self.preorder_enabled.is_some()),
-            )
-            .optional("inStock", &self.in_stock)
-            .optional("preorderEnabled", &self.preorder_enabled)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InventoryStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for InventoryStatus {
-    const NAME: &'static str = "InventoryStatus";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
-                "preorderEnabled" => {
-                    rt::object::nullable(&mut map, &mut out.preorder_enabled)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    InventoryStatus { "inStock" in_stock : nullable optional, "preorderEnabled"
+    preorder_enabled : nullable optional, }
 }
 
 /// At most one of `image`, `video` is set (a oneOf group).
@@ -8392,50 +4613,9 @@ pub struct Item {
     /// Item's alternative text.
     pub alt_text: Option<String>,
 }
-
-impl Serialize for Item {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Item",
-                usize::from(self.image.is_some()) + usize::from(self.video.is_some())
-                    + usize::from(self.title.is_some())
-                    + usize::from(self.alt_text.is_some()),
-            )
-            .optional("image", &self.image)
-            .optional("video", &self.video)
-            .optional("title", &self.title)
-            .optional("altText", &self.alt_text)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Item {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Item {
-    const NAME: &'static str = "Item";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "video" => rt::object::nullable(&mut map, &mut out.video),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Item { "image" image : nullable optional, "video" video : nullable optional, "title"
+    title : nullable optional, "altText" alt_text : nullable optional, }
 }
 
 /// The `ItemImage` object.
@@ -8446,44 +4626,8 @@ pub struct ItemImage {
     /// The `link` field.
     pub link: Option<Link>,
 }
-
-impl Serialize for ItemImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemImage",
-                usize::from(self.media.is_some()) + usize::from(self.link.is_some()),
-            )
-            .optional("media", &self.media)
-            .optional("link", &self.link)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemImage {
-    const NAME: &'static str = "ItemImage";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "link" => rt::object::nullable(&mut map, &mut out.link),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemImage { "media" media : nullable optional, "link" link : nullable optional, }
 }
 
 /// The `ItemMetadata` object.
@@ -8498,53 +4642,9 @@ pub struct ItemMetadata {
     /// The `error` field.
     pub error: Option<ApplicationError>,
 }
-
-impl Serialize for ItemMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemMetadata",
-                usize::from(self.id.is_some())
-                    + usize::from(self.original_index.is_some())
-                    + usize::from(self.success.is_some())
-                    + usize::from(self.error.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("originalIndex", &self.original_index)
-            .optional("success", &self.success)
-            .optional("error", &self.error)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemMetadata {
-    const NAME: &'static str = "ItemMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "originalIndex" => {
-                    rt::object::nullable(&mut map, &mut out.original_index)
-                }
-                "success" => rt::object::nullable(&mut map, &mut out.success),
-                "error" => rt::object::nullable(&mut map, &mut out.error),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemMetadata { "id" id : nullable optional, "originalIndex" original_index : nullable
+    optional, "success" success : nullable optional, "error" error : nullable optional, }
 }
 
 /// The `LayoutData` object.
@@ -8599,126 +4699,22 @@ pub struct LayoutData {
     /// The `bottomDivider` field.
     pub bottom_divider: Option<SectionDivider>,
 }
-
-impl Serialize for LayoutData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LayoutData",
-                usize::from(self.background_color.is_some())
-                    + usize::from(self.background_image.is_some())
-                    + usize::from(self.border_color.is_some())
-                    + usize::from(self.border_width.is_some())
-                    + usize::from(self.border_radius.is_some())
-                    + usize::from(self.backdrop_color.is_some())
-                    + usize::from(self.backdrop_image.is_some())
-                    + usize::from(self.backdrop_padding_top.is_some())
-                    + usize::from(self.backdrop_padding_bottom.is_some())
-                    + usize::from(self.gap.is_some())
-                    + usize::from(self.cell_padding.is_some())
-                    + usize::from(self.cell_vertical_alignment.is_some())
-                    + usize::from(self.responsiveness_behaviour.is_some())
-                    + usize::from(self.responsiveness_breakpoint.is_some())
-                    + usize::from(self.container_data.is_some())
-                    + usize::from(self.design_target.is_some())
-                    + usize::from(self.banner.is_some())
-                    + usize::from(self.background.is_some())
-                    + usize::from(self.backdrop.is_some())
-                    + usize::from(self.animation.is_some())
-                    + usize::from(self.top_divider.is_some())
-                    + usize::from(self.bottom_divider.is_some()),
-            )
-            .optional("backgroundColor", &self.background_color)
-            .optional("backgroundImage", &self.background_image)
-            .optional("borderColor", &self.border_color)
-            .optional("borderWidth", &self.border_width)
-            .optional("borderRadius", &self.border_radius)
-            .optional("backdropColor", &self.backdrop_color)
-            .optional("backdropImage", &self.backdrop_image)
-            .optional("backdropPaddingTop", &self.backdrop_padding_top)
-            .optional("backdropPaddingBottom", &self.backdrop_padding_bottom)
-            .optional("gap", &self.gap)
-            .optional("cellPadding", &self.cell_padding)
-            .optional("cellVerticalAlignment", &self.cell_vertical_alignment)
-            .optional("responsivenessBehaviour", &self.responsiveness_behaviour)
-            .optional("responsivenessBreakpoint", &self.responsiveness_breakpoint)
-            .optional("containerData", &self.container_data)
-            .optional("designTarget", &self.design_target)
-            .optional("banner", &self.banner)
-            .optional("background", &self.background)
-            .optional("backdrop", &self.backdrop)
-            .optional("animation", &self.animation)
-            .optional("topDivider", &self.top_divider)
-            .optional("bottomDivider", &self.bottom_divider)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LayoutData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LayoutData {
-    const NAME: &'static str = "LayoutData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "backgroundColor" => {
-                    rt::object::nullable(&mut map, &mut out.background_color)
-                }
-                "backgroundImage" => {
-                    rt::object::nullable(&mut map, &mut out.background_image)
-                }
-                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
-                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                "backdropColor" => {
-                    rt::object::nullable(&mut map, &mut out.backdrop_color)
-                }
-                "backdropImage" => {
-                    rt::object::nullable(&mut map, &mut out.backdrop_image)
-                }
-                "backdropPaddingTop" => {
-                    rt::object::nullable(&mut map, &mut out.backdrop_padding_top)
-                }
-                "backdropPaddingBottom" => {
-                    rt::object::nullable(&mut map, &mut out.backdrop_padding_bottom)
-                }
-                "gap" => rt::object::nullable(&mut map, &mut out.gap),
-                "cellPadding" => rt::object::nullable(&mut map, &mut out.cell_padding),
-                "cellVerticalAlignment" => {
-                    rt::object::nullable(&mut map, &mut out.cell_vertical_alignment)
-                }
-                "responsivenessBehaviour" => {
-                    rt::object::nullable(&mut map, &mut out.responsiveness_behaviour)
-                }
-                "responsivenessBreakpoint" => {
-                    rt::object::nullable(&mut map, &mut out.responsiveness_breakpoint)
-                }
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "designTarget" => rt::object::nullable(&mut map, &mut out.design_target),
-                "banner" => rt::object::nullable(&mut map, &mut out.banner),
-                "background" => rt::object::nullable(&mut map, &mut out.background),
-                "backdrop" => rt::object::nullable(&mut map, &mut out.backdrop),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                "topDivider" => rt::object::nullable(&mut map, &mut out.top_divider),
-                "bottomDivider" => {
-                    rt::object::nullable(&mut map, &mut out.bottom_divider)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    LayoutData { "backgroundColor" background_color : nullable optional,
+    "backgroundImage" background_image : nullable optional, "borderColor" border_color :
+    nullable optional, "borderWidth" border_width : nullable optional, "borderRadius"
+    border_radius : nullable optional, "backdropColor" backdrop_color : nullable
+    optional, "backdropImage" backdrop_image : nullable optional, "backdropPaddingTop"
+    backdrop_padding_top : nullable optional, "backdropPaddingBottom"
+    backdrop_padding_bottom : nullable optional, "gap" gap : nullable optional,
+    "cellPadding" cell_padding : nullable optional, "cellVerticalAlignment"
+    cell_vertical_alignment : nullable optional, "responsivenessBehaviour"
+    responsiveness_behaviour : nullable optional, "responsivenessBreakpoint"
+    responsiveness_breakpoint : nullable optional, "containerData" container_data :
+    nullable optional, "designTarget" design_target : nullable optional, "banner" banner
+    : nullable optional, "background" background : nullable optional, "backdrop" backdrop
+    : nullable optional, "animation" animation : nullable optional, "topDivider"
+    top_divider : nullable optional, "bottomDivider" bottom_divider : nullable optional,
     }
 }
 
@@ -8740,56 +4736,11 @@ pub struct LayoutDataBackgroundImage {
     /// The `overlay` field.
     pub overlay: Option<LayoutDataBackground>,
 }
-
-impl Serialize for LayoutDataBackgroundImage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LayoutDataBackgroundImage",
-                usize::from(self.media.is_some()) + usize::from(self.opacity.is_some())
-                    + usize::from(self.scaling.is_some())
-                    + usize::from(self.position.is_some())
-                    + usize::from(self.blur.is_some())
-                    + usize::from(self.overlay.is_some()),
-            )
-            .optional("media", &self.media)
-            .optional("opacity", &self.opacity)
-            .optional("scaling", &self.scaling)
-            .optional("position", &self.position)
-            .optional("blur", &self.blur)
-            .optional("overlay", &self.overlay)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LayoutDataBackgroundImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LayoutDataBackgroundImage {
-    const NAME: &'static str = "LayoutDataBackgroundImage";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "opacity" => rt::object::nullable(&mut map, &mut out.opacity),
-                "scaling" => rt::object::nullable(&mut map, &mut out.scaling),
-                "position" => rt::object::nullable(&mut map, &mut out.position),
-                "blur" => rt::object::nullable(&mut map, &mut out.blur),
-                "overlay" => rt::object::nullable(&mut map, &mut out.overlay),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LayoutDataBackgroundImage { "media" media : nullable optional, "opacity" opacity :
+    nullable optional, "scaling" scaling : nullable optional, "position" position :
+    nullable optional, "blur" blur : nullable optional, "overlay" overlay : nullable
+    optional, }
 }
 
 /// At most one of `url`, `anchor` is set (a oneOf group).
@@ -8806,53 +4757,10 @@ pub struct Link {
     /// A serialized object used for a custom or external link panel.
     pub custom_data: Option<String>,
 }
-
-impl Serialize for Link {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Link",
-                usize::from(self.url.is_some()) + usize::from(self.anchor.is_some())
-                    + usize::from(self.target.is_some())
-                    + usize::from(self.rel.is_some())
-                    + usize::from(self.custom_data.is_some()),
-            )
-            .optional("url", &self.url)
-            .optional("anchor", &self.anchor)
-            .optional("target", &self.target)
-            .optional("rel", &self.rel)
-            .optional("customData", &self.custom_data)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Link {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Link {
-    const NAME: &'static str = "Link";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "anchor" => rt::object::nullable(&mut map, &mut out.anchor),
-                "target" => rt::object::nullable(&mut map, &mut out.target),
-                "rel" => rt::object::nullable(&mut map, &mut out.rel),
-                "customData" => rt::object::nullable(&mut map, &mut out.custom_data),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Link { "url" url : nullable optional, "anchor" anchor : nullable optional, "target"
+    target : nullable optional, "rel" rel : nullable optional, "customData" custom_data :
+    nullable optional, }
 }
 
 /// The `LinkData` object.
@@ -8861,42 +4769,8 @@ pub struct LinkData {
     /// The `link` field.
     pub link: Option<Link>,
 }
-
-impl Serialize for LinkData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LinkData",
-                usize::from(self.link.is_some()),
-            )
-            .optional("link", &self.link)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LinkData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LinkData {
-    const NAME: &'static str = "LinkData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "link" => rt::object::nullable(&mut map, &mut out.link),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LinkData { "link" link : nullable optional, }
 }
 
 /// The `LinkPreviewData` object.
@@ -8919,65 +4793,12 @@ pub struct LinkPreviewData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for LinkPreviewData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "LinkPreviewData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.link.is_some())
-                    + usize::from(self.title.is_some())
-                    + usize::from(self.thumbnail_url.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.html.is_some())
-                    + usize::from(self.styles.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("link", &self.link)
-            .optional("title", &self.title)
-            .optional("thumbnailUrl", &self.thumbnail_url)
-            .optional("description", &self.description)
-            .optional("html", &self.html)
-            .optional("styles", &self.styles)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LinkPreviewData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LinkPreviewData {
-    const NAME: &'static str = "LinkPreviewData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "link" => rt::object::nullable(&mut map, &mut out.link),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "thumbnailUrl" => rt::object::nullable(&mut map, &mut out.thumbnail_url),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "html" => rt::object::nullable(&mut map, &mut out.html),
-                "styles" => rt::object::nullable(&mut map, &mut out.styles),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LinkPreviewData { "containerData" container_data : nullable optional, "link" link :
+    nullable optional, "title" title : nullable optional, "thumbnailUrl" thumbnail_url :
+    nullable optional, "description" description : nullable optional, "html" html :
+    nullable optional, "styles" styles : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// The `ListItemNodeData` object.
@@ -8988,45 +4809,9 @@ pub struct ListItemNodeData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for ListItemNodeData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ListItemNodeData",
-                usize::from(self.checked.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("checked", &self.checked)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListItemNodeData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListItemNodeData {
-    const NAME: &'static str = "ListItemNodeData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "checked" => rt::object::nullable(&mut map, &mut out.checked),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ListItemNodeData { "checked" checked : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// The `MaskedProductWithInventory` object.
@@ -9035,42 +4820,8 @@ pub struct MaskedProductWithInventory {
     /// The `product` field.
     pub product: Option<ProductWithInventory>,
 }
-
-impl Serialize for MaskedProductWithInventory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MaskedProductWithInventory",
-                usize::from(self.product.is_some()),
-            )
-            .optional("product", &self.product)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MaskedProductWithInventory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MaskedProductWithInventory {
-    const NAME: &'static str = "MaskedProductWithInventory";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "product" => rt::object::nullable(&mut map, &mut out.product),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MaskedProductWithInventory { "product" product : nullable optional, }
 }
 
 /// The `Media` object.
@@ -9081,43 +4832,8 @@ pub struct Media {
     /// The `itemsInfo` field.
     pub items_info: Option<MediaItemsInfo>,
 }
-
-impl Serialize for Media {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Media",
-                usize::from(self.main.is_some()) + usize::from(self.items_info.is_some()),
-            )
-            .optional("main", &self.main)
-            .optional("itemsInfo", &self.items_info)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Media {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Media {
-    const NAME: &'static str = "Media";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "main" => rt::object::nullable(&mut map, &mut out.main),
-                "itemsInfo" => rt::object::nullable(&mut map, &mut out.items_info),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    Media { "main" main : nullable optional, "itemsInfo" items_info : nullable optional,
     }
 }
 
@@ -9129,42 +4845,8 @@ pub struct MediaItemsInfo {
     /// The first item in the array is automatically set as the product's main media.
     pub items: Option<Vec<ProductMedia>>,
 }
-
-impl Serialize for MediaItemsInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MediaItemsInfo",
-                usize::from(self.items.is_some()),
-            )
-            .optional("items", &self.items)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MediaItemsInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MediaItemsInfo {
-    const NAME: &'static str = "MediaItemsInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MediaItemsInfo { "items" items : nullable optional, }
 }
 
 /// A reference to a product media item.
@@ -9179,44 +4861,9 @@ pub struct MediaReference {
     /// External media URL. Can be used only on write.
     pub url: Option<String>,
 }
-
-impl Serialize for MediaReference {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MediaReference",
-                usize::from(self.media_id.is_some()) + usize::from(self.url.is_some()),
-            )
-            .optional("mediaId", &self.media_id)
-            .optional("url", &self.url)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MediaReference {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MediaReference {
-    const NAME: &'static str = "MediaReference";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "mediaId" => rt::object::nullable(&mut map, &mut out.media_id),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MediaReference { "mediaId" media_id : nullable optional, "url" url : nullable
+    optional, }
 }
 
 /// A list of references to product media items.
@@ -9226,42 +4873,8 @@ pub struct MediaReferences {
     /// Each reference points to a media item by its ID or URL.
     pub items: Option<Vec<MediaReference>>,
 }
-
-impl Serialize for MediaReferences {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MediaReferences",
-                usize::from(self.items.is_some()),
-            )
-            .optional("items", &self.items)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MediaReferences {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MediaReferences {
-    const NAME: &'static str = "MediaReferences";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MediaReferences { "items" items : nullable optional, }
 }
 
 /// - `IMAGE`: Image media type.
@@ -9319,42 +4932,8 @@ pub struct ModifierChoicesSettings {
     /// List of modifier choices.
     pub choices: Option<Vec<ConnectedModifierChoice>>,
 }
-
-impl Serialize for ModifierChoicesSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ModifierChoicesSettings",
-                usize::from(self.choices.is_some()),
-            )
-            .optional("choices", &self.choices)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ModifierChoicesSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ModifierChoicesSettings {
-    const NAME: &'static str = "ModifierChoicesSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "choices" => rt::object::nullable(&mut map, &mut out.choices),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ModifierChoicesSettings { "choices" choices : nullable optional, }
 }
 
 /// - `FREE_TEXT`: Free text.
@@ -9423,52 +5002,10 @@ pub struct NestedResultsNestedResultValue {
     /// The `dateHistogram` field.
     pub date_histogram: Option<NestedResultsValueResult>,
 }
-
-impl Serialize for NestedResultsNestedResultValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "NestedResultsNestedResultValue",
-                usize::from(self.value.is_some()) + usize::from(self.range.is_some())
-                    + usize::from(self.scalar.is_some())
-                    + usize::from(self.date_histogram.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("range", &self.range)
-            .optional("scalar", &self.scalar)
-            .optional("dateHistogram", &self.date_histogram)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for NestedResultsNestedResultValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for NestedResultsNestedResultValue {
-    const NAME: &'static str = "NestedResultsNestedResultValue";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "range" => rt::object::nullable(&mut map, &mut out.range),
-                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
-                "dateHistogram" => {
-                    rt::object::nullable(&mut map, &mut out.date_histogram)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    NestedResultsNestedResultValue { "value" value : nullable optional, "range" range :
+    nullable optional, "scalar" scalar : nullable optional, "dateHistogram"
+    date_histogram : nullable optional, }
 }
 
 /// The `NestedResultsRangeResult` object.
@@ -9481,47 +5018,9 @@ pub struct NestedResultsRangeResult {
     /// Number of entities in this range.
     pub count: Option<f64>,
 }
-
-impl Serialize for NestedResultsRangeResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "NestedResultsRangeResult",
-                usize::from(self.from.is_some()) + usize::from(self.to.is_some())
-                    + usize::from(self.count.is_some()),
-            )
-            .optional("from", &self.from)
-            .optional("to", &self.to)
-            .optional("count", &self.count)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for NestedResultsRangeResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for NestedResultsRangeResult {
-    const NAME: &'static str = "NestedResultsRangeResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "from" => rt::object::nullable(&mut map, &mut out.from),
-                "to" => rt::object::nullable(&mut map, &mut out.to),
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    NestedResultsRangeResult { "from" from : nullable optional, "to" to : nullable
+    optional, "count" count : nullable optional, }
 }
 
 /// The `NestedResultsResults` object.
@@ -9532,42 +5031,8 @@ pub struct NestedResultsResults {
         std::collections::BTreeMap<String, NestedResultsNestedResultValue>,
     >,
 }
-
-impl Serialize for NestedResultsResults {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "NestedResultsResults",
-                usize::from(self.results.is_some()),
-            )
-            .optional("results", &self.results)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for NestedResultsResults {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for NestedResultsResults {
-    const NAME: &'static str = "NestedResultsResults";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    NestedResultsResults { "results" results : nullable optional, }
 }
 
 /// The `NestedResultsScalarResult` object.
@@ -9576,42 +5041,8 @@ pub struct NestedResultsScalarResult {
     /// Value of the scalar aggregation.
     pub value: Option<f64>,
 }
-
-impl Serialize for NestedResultsScalarResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "NestedResultsScalarResult",
-                usize::from(self.value.is_some()),
-            )
-            .optional("value", &self.value)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for NestedResultsScalarResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for NestedResultsScalarResult {
-    const NAME: &'static str = "NestedResultsScalarResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    NestedResultsScalarResult { "value" value : nullable optional, }
 }
 
 /// The `NestedResultsValueResult` object.
@@ -9622,44 +5053,9 @@ pub struct NestedResultsValueResult {
     /// Number of entities with this value.
     pub count: Option<f64>,
 }
-
-impl Serialize for NestedResultsValueResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "NestedResultsValueResult",
-                usize::from(self.value.is_some()) + usize::from(self.count.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("count", &self.count)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for NestedResultsValueResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for NestedResultsValueResult {
-    const NAME: &'static str = "NestedResultsValueResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    NestedResultsValueResult { "value" value : nullable optional, "count" count :
+    nullable optional, }
 }
 
 /// At most one of `buttonData`, `codeBlockData`, `dividerData`, `fileData`, `galleryData`, `gifData`, `headingData`, `htmlData`, `imageData`, `linkPreviewData`, `mapData`, `paragraphData`, `pollData`, `textData`, `appEmbedData`, `videoData`, `embedData`, `collapsibleListData`, `tableData`, `tableCellData`, `externalData`, `audioData`, `orderedListData`, `bulletedListData`, `blockquoteData`, `captionData`, `layoutData`, `layoutCellData`, `shapeData`, `cardData`, `tocData`, `smartBlockData`, `smartBlockCellData`, `checkboxListData`, `listItemData` is set (a oneOf group).
@@ -9744,179 +5140,30 @@ pub struct Node {
     /// The `style` field.
     pub style: Option<NodeStyle>,
 }
-
-impl Serialize for Node {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Node",
-                usize::from(self.button_data.is_some())
-                    + usize::from(self.code_block_data.is_some())
-                    + usize::from(self.divider_data.is_some())
-                    + usize::from(self.file_data.is_some())
-                    + usize::from(self.gallery_data.is_some())
-                    + usize::from(self.gif_data.is_some())
-                    + usize::from(self.heading_data.is_some())
-                    + usize::from(self.html_data.is_some())
-                    + usize::from(self.image_data.is_some())
-                    + usize::from(self.link_preview_data.is_some())
-                    + usize::from(self.map_data.is_some())
-                    + usize::from(self.paragraph_data.is_some())
-                    + usize::from(self.poll_data.is_some())
-                    + usize::from(self.text_data.is_some())
-                    + usize::from(self.app_embed_data.is_some())
-                    + usize::from(self.video_data.is_some())
-                    + usize::from(self.embed_data.is_some())
-                    + usize::from(self.collapsible_list_data.is_some())
-                    + usize::from(self.table_data.is_some())
-                    + usize::from(self.table_cell_data.is_some())
-                    + usize::from(self.external_data.is_some())
-                    + usize::from(self.audio_data.is_some())
-                    + usize::from(self.ordered_list_data.is_some())
-                    + usize::from(self.bulleted_list_data.is_some())
-                    + usize::from(self.blockquote_data.is_some())
-                    + usize::from(self.caption_data.is_some())
-                    + usize::from(self.layout_data.is_some())
-                    + usize::from(self.layout_cell_data.is_some())
-                    + usize::from(self.shape_data.is_some())
-                    + usize::from(self.card_data.is_some())
-                    + usize::from(self.toc_data.is_some())
-                    + usize::from(self.smart_block_data.is_some())
-                    + usize::from(self.smart_block_cell_data.is_some())
-                    + usize::from(self.checkbox_list_data.is_some())
-                    + usize::from(self.list_item_data.is_some())
-                    + usize::from(self.r#type.is_some()) + usize::from(self.id.is_some())
-                    + usize::from(self.nodes.is_some())
-                    + usize::from(self.style.is_some()),
-            )
-            .optional("buttonData", &self.button_data)
-            .optional("codeBlockData", &self.code_block_data)
-            .optional("dividerData", &self.divider_data)
-            .optional("fileData", &self.file_data)
-            .optional("galleryData", &self.gallery_data)
-            .optional("gifData", &self.gif_data)
-            .optional("headingData", &self.heading_data)
-            .optional("htmlData", &self.html_data)
-            .optional("imageData", &self.image_data)
-            .optional("linkPreviewData", &self.link_preview_data)
-            .optional("mapData", &self.map_data)
-            .optional("paragraphData", &self.paragraph_data)
-            .optional("pollData", &self.poll_data)
-            .optional("textData", &self.text_data)
-            .optional("appEmbedData", &self.app_embed_data)
-            .optional("videoData", &self.video_data)
-            .optional("embedData", &self.embed_data)
-            .optional("collapsibleListData", &self.collapsible_list_data)
-            .optional("tableData", &self.table_data)
-            .optional("tableCellData", &self.table_cell_data)
-            .optional("externalData", &self.external_data)
-            .optional("audioData", &self.audio_data)
-            .optional("orderedListData", &self.ordered_list_data)
-            .optional("bulletedListData", &self.bulleted_list_data)
-            .optional("blockquoteData", &self.blockquote_data)
-            .optional("captionData", &self.caption_data)
-            .optional("layoutData", &self.layout_data)
-            .optional("layoutCellData", &self.layout_cell_data)
-            .optional("shapeData", &self.shape_data)
-            .optional("cardData", &self.card_data)
-            .optional("tocData", &self.toc_data)
-            .optional("smartBlockData", &self.smart_block_data)
-            .optional("smartBlockCellData", &self.smart_block_cell_data)
-            .optional("checkboxListData", &self.checkbox_list_data)
-            .optional("listItemData", &self.list_item_data)
-            .optional("type", &self.r#type)
-            .optional("id", &self.id)
-            .optional("nodes", &self.nodes)
-            .optional("style", &self.style)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Node {
-    const NAME: &'static str = "Node";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "buttonData" => rt::object::nullable(&mut map, &mut out.button_data),
-                "codeBlockData" => {
-                    rt::object::nullable(&mut map, &mut out.code_block_data)
-                }
-                "dividerData" => rt::object::nullable(&mut map, &mut out.divider_data),
-                "fileData" => rt::object::nullable(&mut map, &mut out.file_data),
-                "galleryData" => rt::object::nullable(&mut map, &mut out.gallery_data),
-                "gifData" => rt::object::nullable(&mut map, &mut out.gif_data),
-                "headingData" => rt::object::nullable(&mut map, &mut out.heading_data),
-                "htmlData" => rt::object::nullable(&mut map, &mut out.html_data),
-                "imageData" => rt::object::nullable(&mut map, &mut out.image_data),
-                "linkPreviewData" => {
-                    rt::object::nullable(&mut map, &mut out.link_preview_data)
-                }
-                "mapData" => rt::object::nullable(&mut map, &mut out.map_data),
-                "paragraphData" => {
-                    rt::object::nullable(&mut map, &mut out.paragraph_data)
-                }
-                "pollData" => rt::object::nullable(&mut map, &mut out.poll_data),
-                "textData" => rt::object::nullable(&mut map, &mut out.text_data),
-                "appEmbedData" => rt::object::nullable(&mut map, &mut out.app_embed_data),
-                "videoData" => rt::object::nullable(&mut map, &mut out.video_data),
-                "embedData" => rt::object::nullable(&mut map, &mut out.embed_data),
-                "collapsibleListData" => {
-                    rt::object::nullable(&mut map, &mut out.collapsible_list_data)
-                }
-                "tableData" => rt::object::nullable(&mut map, &mut out.table_data),
-                "tableCellData" => {
-                    rt::object::nullable(&mut map, &mut out.table_cell_data)
-                }
-                "externalData" => rt::object::nullable(&mut map, &mut out.external_data),
-                "audioData" => rt::object::nullable(&mut map, &mut out.audio_data),
-                "orderedListData" => {
-                    rt::object::nullable(&mut map, &mut out.ordered_list_data)
-                }
-                "bulletedListData" => {
-                    rt::object::nullable(&mut map, &mut out.bulleted_list_data)
-                }
-                "blockquoteData" => {
-                    rt::object::nullable(&mut map, &mut out.blockquote_data)
-                }
-                "captionData" => rt::object::nullable(&mut map, &mut out.caption_data),
-                "layoutData" => rt::object::nullable(&mut map, &mut out.layout_data),
-                "layoutCellData" => {
-                    rt::object::nullable(&mut map, &mut out.layout_cell_data)
-                }
-                "shapeData" => rt::object::nullable(&mut map, &mut out.shape_data),
-                "cardData" => rt::object::nullable(&mut map, &mut out.card_data),
-                "tocData" => rt::object::nullable(&mut map, &mut out.toc_data),
-                "smartBlockData" => {
-                    rt::object::nullable(&mut map, &mut out.smart_block_data)
-                }
-                "smartBlockCellData" => {
-                    rt::object::nullable(&mut map, &mut out.smart_block_cell_data)
-                }
-                "checkboxListData" => {
-                    rt::object::nullable(&mut map, &mut out.checkbox_list_data)
-                }
-                "listItemData" => rt::object::nullable(&mut map, &mut out.list_item_data),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "nodes" => rt::object::nullable(&mut map, &mut out.nodes),
-                "style" => rt::object::nullable(&mut map, &mut out.style),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Node { "buttonData" button_data : nullable optional, "codeBlockData" code_block_data
+    : nullable optional, "dividerData" divider_data : nullable optional, "fileData"
+    file_data : nullable optional, "galleryData" gallery_data : nullable optional,
+    "gifData" gif_data : nullable optional, "headingData" heading_data : nullable
+    optional, "htmlData" html_data : nullable optional, "imageData" image_data : nullable
+    optional, "linkPreviewData" link_preview_data : nullable optional, "mapData" map_data
+    : nullable optional, "paragraphData" paragraph_data : nullable optional, "pollData"
+    poll_data : nullable optional, "textData" text_data : nullable optional,
+    "appEmbedData" app_embed_data : nullable optional, "videoData" video_data : nullable
+    optional, "embedData" embed_data : nullable optional, "collapsibleListData"
+    collapsible_list_data : nullable optional, "tableData" table_data : nullable
+    optional, "tableCellData" table_cell_data : nullable optional, "externalData"
+    external_data : nullable optional, "audioData" audio_data : nullable optional,
+    "orderedListData" ordered_list_data : nullable optional, "bulletedListData"
+    bulleted_list_data : nullable optional, "blockquoteData" blockquote_data : nullable
+    optional, "captionData" caption_data : nullable optional, "layoutData" layout_data :
+    nullable optional, "layoutCellData" layout_cell_data : nullable optional, "shapeData"
+    shape_data : nullable optional, "cardData" card_data : nullable optional, "tocData"
+    toc_data : nullable optional, "smartBlockData" smart_block_data : nullable optional,
+    "smartBlockCellData" smart_block_cell_data : nullable optional, "checkboxListData"
+    checkbox_list_data : nullable optional, "listItemData" list_item_data : nullable
+    optional, "type" r#type : nullable optional, "id" id : nullable optional, "nodes"
+    nodes : nullable optional, "style" style : nullable optional, }
 }
 
 /// The `OptionChoice` object.
@@ -9927,49 +5174,9 @@ pub struct OptionChoice {
     /// The `optionChoiceNames` field.
     pub option_choice_names: Option<OptionChoiceNames>,
 }
-
-impl Serialize for OptionChoice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OptionChoice",
-                usize::from(self.option_choice_ids.is_some())
-                    + usize::from(self.option_choice_names.is_some()),
-            )
-            .optional("optionChoiceIds", &self.option_choice_ids)
-            .optional("optionChoiceNames", &self.option_choice_names)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OptionChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OptionChoice {
-    const NAME: &'static str = "OptionChoice";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "optionChoiceIds" => {
-                    rt::object::nullable(&mut map, &mut out.option_choice_ids)
-                }
-                "optionChoiceNames" => {
-                    rt::object::nullable(&mut map, &mut out.option_choice_names)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OptionChoice { "optionChoiceIds" option_choice_ids : nullable optional,
+    "optionChoiceNames" option_choice_names : nullable optional, }
 }
 
 /// The `OptionChoiceIds` object.
@@ -9980,45 +5187,9 @@ pub struct OptionChoiceIds {
     /// Choice ID.
     pub choice_id: Option<String>,
 }
-
-impl Serialize for OptionChoiceIds {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OptionChoiceIds",
-                usize::from(self.option_id.is_some())
-                    + usize::from(self.choice_id.is_some()),
-            )
-            .optional("optionId", &self.option_id)
-            .optional("choiceId", &self.choice_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OptionChoiceIds {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OptionChoiceIds {
-    const NAME: &'static str = "OptionChoiceIds";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "optionId" => rt::object::nullable(&mut map, &mut out.option_id),
-                "choiceId" => rt::object::nullable(&mut map, &mut out.choice_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OptionChoiceIds { "optionId" option_id : nullable optional, "choiceId" choice_id :
+    nullable optional, }
 }
 
 /// The `OptionChoiceNames` object.
@@ -10031,48 +5202,9 @@ pub struct OptionChoiceNames {
     /// The `renderType` field.
     pub render_type: Option<ProductOptionRenderType>,
 }
-
-impl Serialize for OptionChoiceNames {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OptionChoiceNames",
-                usize::from(self.option_name.is_some())
-                    + usize::from(self.choice_name.is_some())
-                    + usize::from(self.render_type.is_some()),
-            )
-            .optional("optionName", &self.option_name)
-            .optional("choiceName", &self.choice_name)
-            .optional("renderType", &self.render_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OptionChoiceNames {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OptionChoiceNames {
-    const NAME: &'static str = "OptionChoiceNames";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "optionName" => rt::object::nullable(&mut map, &mut out.option_name),
-                "choiceName" => rt::object::nullable(&mut map, &mut out.choice_name),
-                "renderType" => rt::object::nullable(&mut map, &mut out.render_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OptionChoiceNames { "optionName" option_name : nullable optional, "choiceName"
+    choice_name : nullable optional, "renderType" render_type : nullable optional, }
 }
 
 /// The `OptionChoiceReferences` object.
@@ -10083,49 +5215,9 @@ pub struct OptionChoiceReferences {
     /// The `optionChoiceNames` field.
     pub option_choice_names: Option<V3OptionChoiceNames>,
 }
-
-impl Serialize for OptionChoiceReferences {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OptionChoiceReferences",
-                usize::from(self.option_choice_ids.is_some())
-                    + usize::from(self.option_choice_names.is_some()),
-            )
-            .optional("optionChoiceIds", &self.option_choice_ids)
-            .optional("optionChoiceNames", &self.option_choice_names)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OptionChoiceReferences {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OptionChoiceReferences {
-    const NAME: &'static str = "OptionChoiceReferences";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "optionChoiceIds" => {
-                    rt::object::nullable(&mut map, &mut out.option_choice_ids)
-                }
-                "optionChoiceNames" => {
-                    rt::object::nullable(&mut map, &mut out.option_choice_names)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OptionChoiceReferences { "optionChoiceIds" option_choice_ids : nullable optional,
+    "optionChoiceNames" option_choice_names : nullable optional, }
 }
 
 /// The `OrderedListData` object.
@@ -10140,51 +5232,10 @@ pub struct OrderedListData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for OrderedListData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "OrderedListData",
-                usize::from(self.indentation.is_some())
-                    + usize::from(self.offset.is_some())
-                    + usize::from(self.start.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("indentation", &self.indentation)
-            .optional("offset", &self.offset)
-            .optional("start", &self.start)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderedListData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OrderedListData {
-    const NAME: &'static str = "OrderedListData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                "start" => rt::object::nullable(&mut map, &mut out.start),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OrderedListData { "indentation" indentation : nullable optional, "offset" offset :
+    nullable optional, "start" start : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// The `ParagraphData` object.
@@ -10199,51 +5250,10 @@ pub struct ParagraphData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for ParagraphData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ParagraphData",
-                usize::from(self.text_style.is_some())
-                    + usize::from(self.indentation.is_some())
-                    + usize::from(self.level.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("textStyle", &self.text_style)
-            .optional("indentation", &self.indentation)
-            .optional("level", &self.level)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ParagraphData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ParagraphData {
-    const NAME: &'static str = "ParagraphData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "textStyle" => rt::object::nullable(&mut map, &mut out.text_style),
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "level" => rt::object::nullable(&mut map, &mut out.level),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ParagraphData { "textStyle" text_style : nullable optional, "indentation" indentation
+    : nullable optional, "level" level : nullable optional, "animation" animation :
+    nullable optional, }
 }
 
 /// The `PhysicalProperties` object.
@@ -10262,65 +5272,12 @@ pub struct PhysicalProperties {
     /// Delivery profile ID.
     pub delivery_profile_id: Option<String>,
 }
-
-impl Serialize for PhysicalProperties {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PhysicalProperties",
-                usize::from(self.price_per_unit.is_some())
-                    + usize::from(self.fulfiller_id.is_some())
-                    + usize::from(self.shipping_weight_range.is_some())
-                    + usize::from(self.price_per_unit_range.is_some())
-                    + usize::from(self.weight_measurement_unit_info.is_some())
-                    + usize::from(self.delivery_profile_id.is_some()),
-            )
-            .optional("pricePerUnit", &self.price_per_unit)
-            .optional("fulfillerId", &self.fulfiller_id)
-            .optional("shippingWeightRange", &self.shipping_weight_range)
-            .optional("pricePerUnitRange", &self.price_per_unit_range)
-            .optional("weightMeasurementUnitInfo", &self.weight_measurement_unit_info)
-            .optional("deliveryProfileId", &self.delivery_profile_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PhysicalProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PhysicalProperties {
-    const NAME: &'static str = "PhysicalProperties";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "pricePerUnit" => rt::object::nullable(&mut map, &mut out.price_per_unit),
-                "fulfillerId" => rt::object::nullable(&mut map, &mut out.fulfiller_id),
-                "shippingWeightRange" => {
-                    rt::object::nullable(&mut map, &mut out.shipping_weight_range)
-                }
-                "pricePerUnitRange" => {
-                    rt::object::nullable(&mut map, &mut out.price_per_unit_range)
-                }
-                "weightMeasurementUnitInfo" => {
-                    rt::object::nullable(&mut map, &mut out.weight_measurement_unit_info)
-                }
-                "deliveryProfileId" => {
-                    rt::object::nullable(&mut map, &mut out.delivery_profile_id)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PhysicalProperties { "pricePerUnit" price_per_unit : nullable optional, "fulfillerId"
+    fulfiller_id : nullable optional, "shippingWeightRange" shipping_weight_range :
+    nullable optional, "pricePerUnitRange" price_per_unit_range : nullable optional,
+    "weightMeasurementUnitInfo" weight_measurement_unit_info : nullable optional,
+    "deliveryProfileId" delivery_profile_id : nullable optional, }
 }
 
 /// The `Poll` object.
@@ -10339,56 +5296,10 @@ pub struct Poll {
     /// The `settings` field.
     pub settings: Option<PollSettings>,
 }
-
-impl Serialize for Poll {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Poll",
-                usize::from(self.id.is_some()) + usize::from(self.title.is_some())
-                    + usize::from(self.creator_id.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.options.is_some())
-                    + usize::from(self.settings.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("title", &self.title)
-            .optional("creatorId", &self.creator_id)
-            .optional("image", &self.image)
-            .optional("options", &self.options)
-            .optional("settings", &self.settings)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Poll {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Poll {
-    const NAME: &'static str = "Poll";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "creatorId" => rt::object::nullable(&mut map, &mut out.creator_id),
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "options" => rt::object::nullable(&mut map, &mut out.options),
-                "settings" => rt::object::nullable(&mut map, &mut out.settings),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Poll { "id" id : nullable optional, "title" title : nullable optional, "creatorId"
+    creator_id : nullable optional, "image" image : nullable optional, "options" options
+    : nullable optional, "settings" settings : nullable optional, }
 }
 
 /// The `PollData` object.
@@ -10405,56 +5316,10 @@ pub struct PollData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for PollData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PollData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.poll.is_some())
-                    + usize::from(self.layout.is_some())
-                    + usize::from(self.design.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("poll", &self.poll)
-            .optional("layout", &self.layout)
-            .optional("design", &self.design)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PollData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PollData {
-    const NAME: &'static str = "PollData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "poll" => rt::object::nullable(&mut map, &mut out.poll),
-                "layout" => rt::object::nullable(&mut map, &mut out.layout),
-                "design" => rt::object::nullable(&mut map, &mut out.design),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PollData { "containerData" container_data : nullable optional, "poll" poll : nullable
+    optional, "layout" layout : nullable optional, "design" design : nullable optional,
+    "animation" animation : nullable optional, }
 }
 
 /// The `PollDesign` object.
@@ -10465,45 +5330,9 @@ pub struct PollDesign {
     /// Border radius in pixels.
     pub border_radius: Option<f64>,
 }
-
-impl Serialize for PollDesign {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PollDesign",
-                usize::from(self.background.is_some())
-                    + usize::from(self.border_radius.is_some()),
-            )
-            .optional("background", &self.background)
-            .optional("borderRadius", &self.border_radius)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PollDesign {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PollDesign {
-    const NAME: &'static str = "PollDesign";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "background" => rt::object::nullable(&mut map, &mut out.background),
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PollDesign { "background" background : nullable optional, "borderRadius"
+    border_radius : nullable optional, }
 }
 
 /// At most one of `color`, `image`, `gradient` is set (a oneOf group).
@@ -10518,49 +5347,9 @@ pub struct PollDesignBackground {
     /// The `type` field.
     pub r#type: Option<PollDesignBackgroundType>,
 }
-
-impl Serialize for PollDesignBackground {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PollDesignBackground",
-                usize::from(self.color.is_some()) + usize::from(self.image.is_some())
-                    + usize::from(self.gradient.is_some())
-                    + usize::from(self.r#type.is_some()),
-            )
-            .optional("color", &self.color)
-            .optional("image", &self.image)
-            .optional("gradient", &self.gradient)
-            .optional("type", &self.r#type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PollDesignBackground {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PollDesignBackground {
-    const NAME: &'static str = "PollDesignBackground";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "color" => rt::object::nullable(&mut map, &mut out.color),
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "gradient" => rt::object::nullable(&mut map, &mut out.gradient),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    PollDesignBackground { "color" color : nullable optional, "image" image : nullable
+    optional, "gradient" gradient : nullable optional, "type" r#type : nullable optional,
     }
 }
 
@@ -10644,53 +5433,10 @@ pub struct PreorderInfo {
     /// Supported only for items with `trackQuantity` set to `true`.
     pub quantity: Option<f64>,
 }
-
-impl Serialize for PreorderInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PreorderInfo",
-                usize::from(self.enabled.is_some()) + usize::from(self.message.is_some())
-                    + usize::from(self.limit.is_some())
-                    + usize::from(self.counter.is_some())
-                    + usize::from(self.quantity.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("message", &self.message)
-            .optional("limit", &self.limit)
-            .optional("counter", &self.counter)
-            .optional("quantity", &self.quantity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PreorderInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PreorderInfo {
-    const NAME: &'static str = "PreorderInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
-                "message" => rt::object::nullable(&mut map, &mut out.message),
-                "limit" => rt::object::nullable(&mut map, &mut out.limit),
-                "counter" => rt::object::nullable(&mut map, &mut out.counter),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PreorderInfo { "enabled" enabled : nullable optional, "message" message : nullable
+    optional, "limit" limit : nullable optional, "counter" counter : nullable optional,
+    "quantity" quantity : nullable optional, }
 }
 
 /// - `ENABLED`: All variants are enabled for preorder.
@@ -10757,52 +5503,10 @@ pub struct PriceInfo {
     /// The `priceAfterDiscount` field.
     pub price_after_discount: Option<FixedMonetaryAmount>,
 }
-
-impl Serialize for PriceInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PriceInfo",
-                usize::from(self.actual_price.is_some())
-                    + usize::from(self.compare_at_price.is_some())
-                    + usize::from(self.price_after_discount.is_some()),
-            )
-            .optional("actualPrice", &self.actual_price)
-            .optional("compareAtPrice", &self.compare_at_price)
-            .optional("priceAfterDiscount", &self.price_after_discount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PriceInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PriceInfo {
-    const NAME: &'static str = "PriceInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "actualPrice" => rt::object::nullable(&mut map, &mut out.actual_price),
-                "compareAtPrice" => {
-                    rt::object::nullable(&mut map, &mut out.compare_at_price)
-                }
-                "priceAfterDiscount" => {
-                    rt::object::nullable(&mut map, &mut out.price_after_discount)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PriceInfo { "actualPrice" actual_price : nullable optional, "compareAtPrice"
+    compare_at_price : nullable optional, "priceAfterDiscount" price_after_discount :
+    nullable optional, }
 }
 
 /// The `PricePerUnit` object.
@@ -10819,52 +5523,10 @@ pub struct PricePerUnit {
     /// The `priceAfterDiscount` field.
     pub price_after_discount: Option<FixedMonetaryAmount>,
 }
-
-impl Serialize for PricePerUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PricePerUnit",
-                usize::from(self.settings.is_some()) + usize::from(self.value.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.price_after_discount.is_some()),
-            )
-            .optional("settings", &self.settings)
-            .optional("value", &self.value)
-            .optional("description", &self.description)
-            .optional("priceAfterDiscount", &self.price_after_discount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PricePerUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PricePerUnit {
-    const NAME: &'static str = "PricePerUnit";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "settings" => rt::object::nullable(&mut map, &mut out.settings),
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "priceAfterDiscount" => {
-                    rt::object::nullable(&mut map, &mut out.price_after_discount)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PricePerUnit { "settings" settings : nullable optional, "value" value : nullable
+    optional, "description" description : nullable optional, "priceAfterDiscount"
+    price_after_discount : nullable optional, }
 }
 
 /// The `PricePerUnitRange` object.
@@ -10875,45 +5537,9 @@ pub struct PricePerUnitRange {
     /// The `maxValue` field.
     pub max_value: Option<PricePerUnitRangePricePerUnit>,
 }
-
-impl Serialize for PricePerUnitRange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PricePerUnitRange",
-                usize::from(self.min_value.is_some())
-                    + usize::from(self.max_value.is_some()),
-            )
-            .optional("minValue", &self.min_value)
-            .optional("maxValue", &self.max_value)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PricePerUnitRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PricePerUnitRange {
-    const NAME: &'static str = "PricePerUnitRange";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "minValue" => rt::object::nullable(&mut map, &mut out.min_value),
-                "maxValue" => rt::object::nullable(&mut map, &mut out.max_value),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PricePerUnitRange { "minValue" min_value : nullable optional, "maxValue" max_value :
+    nullable optional, }
 }
 
 /// The `PricePerUnitRangePricePerUnit` object.
@@ -10926,45 +5552,9 @@ pub struct PricePerUnitRangePricePerUnit {
     /// > **Note:** This field is returned by the API only when you pass `fields: "CURRENCY"` in a request.
     pub description: Option<String>,
 }
-
-impl Serialize for PricePerUnitRangePricePerUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PricePerUnitRangePricePerUnit",
-                usize::from(self.value.is_some())
-                    + usize::from(self.description.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("description", &self.description)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PricePerUnitRangePricePerUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PricePerUnitRangePricePerUnit {
-    const NAME: &'static str = "PricePerUnitRangePricePerUnit";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PricePerUnitRangePricePerUnit { "value" value : nullable optional, "description"
+    description : nullable optional, }
 }
 
 /// The `PricePerUnitSettings` object.
@@ -10976,47 +5566,9 @@ pub struct PricePerUnitSettings {
     /// The `measurementUnit` field.
     pub measurement_unit: Option<MeasurementUnit>,
 }
-
-impl Serialize for PricePerUnitSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PricePerUnitSettings",
-                usize::from(self.quantity.is_some())
-                    + usize::from(self.measurement_unit.is_some()),
-            )
-            .optional("quantity", &self.quantity)
-            .optional("measurementUnit", &self.measurement_unit)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PricePerUnitSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PricePerUnitSettings {
-    const NAME: &'static str = "PricePerUnitSettings";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "measurementUnit" => {
-                    rt::object::nullable(&mut map, &mut out.measurement_unit)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PricePerUnitSettings { "quantity" quantity : nullable optional, "measurementUnit"
+    measurement_unit : nullable optional, }
 }
 
 /// The `PriceRange` object.
@@ -11027,45 +5579,9 @@ pub struct PriceRange {
     /// The `maxValue` field.
     pub max_value: Option<FixedMonetaryAmount>,
 }
-
-impl Serialize for PriceRange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PriceRange",
-                usize::from(self.min_value.is_some())
-                    + usize::from(self.max_value.is_some()),
-            )
-            .optional("minValue", &self.min_value)
-            .optional("maxValue", &self.max_value)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PriceRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PriceRange {
-    const NAME: &'static str = "PriceRange";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "minValue" => rt::object::nullable(&mut map, &mut out.min_value),
-                "maxValue" => rt::object::nullable(&mut map, &mut out.max_value),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PriceRange { "minValue" min_value : nullable optional, "maxValue" max_value :
+    nullable optional, }
 }
 
 /// The `Product` object.
@@ -11082,58 +5598,11 @@ pub struct Product {
     /// Whether the variant is visible in the store.
     pub variant_visible: Option<bool>,
 }
-
-impl Serialize for Product {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Product",
-                usize::from(self.name.is_some())
-                    + usize::from(self.direct_category_ids.is_some())
-                    + usize::from(self.variant_name.is_some())
-                    + usize::from(self.variant_sku.is_some())
-                    + usize::from(self.variant_visible.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("directCategoryIds", &self.direct_category_ids)
-            .optional("variantName", &self.variant_name)
-            .optional("variantSku", &self.variant_sku)
-            .optional("variantVisible", &self.variant_visible)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Product {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Product {
-    const NAME: &'static str = "Product";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "directCategoryIds" => {
-                    rt::object::nullable(&mut map, &mut out.direct_category_ids)
-                }
-                "variantName" => rt::object::nullable(&mut map, &mut out.variant_name),
-                "variantSku" => rt::object::nullable(&mut map, &mut out.variant_sku),
-                "variantVisible" => {
-                    rt::object::nullable(&mut map, &mut out.variant_visible)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Product { "name" name : nullable optional, "directCategoryIds" direct_category_ids :
+    nullable optional, "variantName" variant_name : nullable optional, "variantSku"
+    variant_sku : nullable optional, "variantVisible" variant_visible : nullable
+    optional, }
 }
 
 /// The `ProductCategoriesInfo` object.
@@ -11142,42 +5611,8 @@ pub struct ProductCategoriesInfo {
     /// A list of categories related to the product.
     pub categories: Option<Vec<ProductCategory>>,
 }
-
-impl Serialize for ProductCategoriesInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ProductCategoriesInfo",
-                usize::from(self.categories.is_some()),
-            )
-            .optional("categories", &self.categories)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ProductCategoriesInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ProductCategoriesInfo {
-    const NAME: &'static str = "ProductCategoriesInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "categories" => rt::object::nullable(&mut map, &mut out.categories),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ProductCategoriesInfo { "categories" categories : nullable optional, }
 }
 
 /// The `ProductCategory` object.
@@ -11188,44 +5623,8 @@ pub struct ProductCategory {
     /// Index location of the product within the category, used for sorting products in a specific category. You can manually arrange up to 100 products per category. For detailed instructions, refer to the [Add and arrange products in a category](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/products-v3/sample-use-cases-and-flows#add-and-arrange-products-in-a-category) sample flow.
     pub index: Option<f64>,
 }
-
-impl Serialize for ProductCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ProductCategory",
-                usize::from(self.id.is_some()) + usize::from(self.index.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("index", &self.index)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ProductCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ProductCategory {
-    const NAME: &'static str = "ProductCategory";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "index" => rt::object::nullable(&mut map, &mut out.index),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ProductCategory { "id" id : nullable optional, "index" index : nullable optional, }
 }
 
 /// At most one of `id`, `url` is set (a oneOf group).
@@ -11254,65 +5653,12 @@ pub struct ProductMedia {
     /// ID used to upload media to Wix Media Manager.
     pub upload_id: Option<String>,
 }
-
-impl Serialize for ProductMedia {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ProductMedia",
-                usize::from(self.id.is_some()) + usize::from(self.url.is_some())
-                    + usize::from(self.image.is_some())
-                    + usize::from(self.video.is_some())
-                    + usize::from(self.alt_text.is_some())
-                    + usize::from(self.display_name.is_some())
-                    + usize::from(self.media_type.is_some())
-                    + usize::from(self.thumbnail.is_some())
-                    + usize::from(self.upload_id.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("url", &self.url)
-            .optional("image", &self.image)
-            .optional("video", &self.video)
-            .optional("altText", &self.alt_text)
-            .optional("displayName", &self.display_name)
-            .optional("mediaType", &self.media_type)
-            .optional("thumbnail", &self.thumbnail)
-            .optional("uploadId", &self.upload_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ProductMedia {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ProductMedia {
-    const NAME: &'static str = "ProductMedia";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "video" => rt::object::nullable(&mut map, &mut out.video),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                "displayName" => rt::object::nullable(&mut map, &mut out.display_name),
-                "mediaType" => rt::object::nullable(&mut map, &mut out.media_type),
-                "thumbnail" => rt::object::nullable(&mut map, &mut out.thumbnail),
-                "uploadId" => rt::object::nullable(&mut map, &mut out.upload_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ProductMedia { "id" id : nullable optional, "url" url : nullable optional, "image"
+    image : nullable optional, "video" video : nullable optional, "altText" alt_text :
+    nullable optional, "displayName" display_name : nullable optional, "mediaType"
+    media_type : nullable optional, "thumbnail" thumbnail : nullable optional, "uploadId"
+    upload_id : nullable optional, }
 }
 
 /// - `TEXT_CHOICES`: Text choices.
@@ -11559,127 +5905,22 @@ pub struct ProductWithInventory {
     /// The `tags` field.
     pub tags: Option<Tags>,
 }
-
-impl Serialize for ProductWithInventory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ProductWithInventory",
-                usize::from(self.physical_properties.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.revision.is_some())
-                    + usize::from(self.name.is_some()) + usize::from(self.slug.is_some())
-                    + usize::from(self.plain_description.is_some())
-                    + usize::from(self.visible.is_some())
-                    + usize::from(self.visible_in_pos.is_some())
-                    + usize::from(self.media.is_some())
-                    + usize::from(self.seo_data.is_some())
-                    + usize::from(self.tax_group_id.is_some())
-                    + usize::from(self.options.is_some())
-                    + usize::from(self.modifiers.is_some())
-                    + usize::from(self.brand.is_some())
-                    + usize::from(self.info_sections.is_some())
-                    + usize::from(self.ribbon.is_some())
-                    + usize::from(self.additional_ribbons.is_some())
-                    + usize::from(self.main_category_id.is_some())
-                    + usize::from(self.product_type.is_some())
-                    + usize::from(self.handle.is_some())
-                    + usize::from(self.variants_info.is_some())
-                    + usize::from(self.subscription_details.is_some())
-                    + usize::from(self.purchase_eligibility.is_some())
-                    + usize::from(self.extended_fields.is_some())
-                    + usize::from(self.tags.is_some()),
-            )
-            .optional("physicalProperties", &self.physical_properties)
-            .optional("id", &self.id)
-            .optional("revision", &self.revision)
-            .optional("name", &self.name)
-            .optional("slug", &self.slug)
-            .optional("plainDescription", &self.plain_description)
-            .optional("visible", &self.visible)
-            .optional("visibleInPos", &self.visible_in_pos)
-            .optional("media", &self.media)
-            .optional("seoData", &self.seo_data)
-            .optional("taxGroupId", &self.tax_group_id)
-            .optional("options", &self.options)
-            .optional("modifiers", &self.modifiers)
-            .optional("brand", &self.brand)
-            .optional("infoSections", &self.info_sections)
-            .optional("ribbon", &self.ribbon)
-            .optional("additionalRibbons", &self.additional_ribbons)
-            .optional("mainCategoryId", &self.main_category_id)
-            .optional("productType", &self.product_type)
-            .optional("handle", &self.handle)
-            .optional("variantsInfo", &self.variants_info)
-            .optional("subscriptionDetails", &self.subscription_details)
-            .optional("purchaseEligibility", &self.purchase_eligibility)
-            .optional("extendedFields", &self.extended_fields)
-            .optional("tags", &self.tags)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ProductWithInventory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ProductWithInventory {
-    const NAME: &'static str = "ProductWithInventory";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "physicalProperties" => {
-                    rt::object::nullable(&mut map, &mut out.physical_properties)
-                }
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "revision" => rt::object::nullable(&mut map, &mut out.revision),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "slug" => rt::object::nullable(&mut map, &mut out.slug),
-                "plainDescription" => {
-                    rt::object::nullable(&mut map, &mut out.plain_description)
-                }
-                "visible" => rt::object::nullable(&mut map, &mut out.visible),
-                "visibleInPos" => rt::object::nullable(&mut map, &mut out.visible_in_pos),
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "seoData" => rt::object::nullable(&mut map, &mut out.seo_data),
-                "taxGroupId" => rt::object::nullable(&mut map, &mut out.tax_group_id),
-                "options" => rt::object::nullable(&mut map, &mut out.options),
-                "modifiers" => rt::object::nullable(&mut map, &mut out.modifiers),
-                "brand" => rt::object::nullable(&mut map, &mut out.brand),
-                "infoSections" => rt::object::nullable(&mut map, &mut out.info_sections),
-                "ribbon" => rt::object::nullable(&mut map, &mut out.ribbon),
-                "additionalRibbons" => {
-                    rt::object::nullable(&mut map, &mut out.additional_ribbons)
-                }
-                "mainCategoryId" => {
-                    rt::object::nullable(&mut map, &mut out.main_category_id)
-                }
-                "productType" => rt::object::nullable(&mut map, &mut out.product_type),
-                "handle" => rt::object::nullable(&mut map, &mut out.handle),
-                "variantsInfo" => rt::object::nullable(&mut map, &mut out.variants_info),
-                "subscriptionDetails" => {
-                    rt::object::nullable(&mut map, &mut out.subscription_details)
-                }
-                "purchaseEligibility" => {
-                    rt::object::nullable(&mut map, &mut out.purchase_eligibility)
-                }
-                "extendedFields" => {
-                    rt::object::nullable(&mut map, &mut out.extended_fields)
-                }
-                "tags" => rt::object::nullable(&mut map, &mut out.tags),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ProductWithInventory { "physicalProperties" physical_properties : nullable optional,
+    "id" id : nullable optional, "revision" revision : nullable optional, "name" name :
+    nullable optional, "slug" slug : nullable optional, "plainDescription"
+    plain_description : nullable optional, "visible" visible : nullable optional,
+    "visibleInPos" visible_in_pos : nullable optional, "media" media : nullable optional,
+    "seoData" seo_data : nullable optional, "taxGroupId" tax_group_id : nullable
+    optional, "options" options : nullable optional, "modifiers" modifiers : nullable
+    optional, "brand" brand : nullable optional, "infoSections" info_sections : nullable
+    optional, "ribbon" ribbon : nullable optional, "additionalRibbons" additional_ribbons
+    : nullable optional, "mainCategoryId" main_category_id : nullable optional,
+    "productType" product_type : nullable optional, "handle" handle : nullable optional,
+    "variantsInfo" variants_info : nullable optional, "subscriptionDetails"
+    subscription_details : nullable optional, "purchaseEligibility" purchase_eligibility
+    : nullable optional, "extendedFields" extended_fields : nullable optional, "tags"
+    tags : nullable optional, }
 }
 
 /// The `PurchaseEligibility` object.
@@ -11688,42 +5929,8 @@ pub struct PurchaseEligibility {
     /// The `userCriteria` field.
     pub user_criteria: Option<UserCriteria>,
 }
-
-impl Serialize for PurchaseEligibility {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PurchaseEligibility",
-                usize::from(self.user_criteria.is_some()),
-            )
-            .optional("userCriteria", &self.user_criteria)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PurchaseEligibility {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PurchaseEligibility {
-    const NAME: &'static str = "PurchaseEligibility";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "userCriteria" => rt::object::nullable(&mut map, &mut out.user_criteria),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PurchaseEligibility { "userCriteria" user_criteria : nullable optional, }
 }
 
 /// The `RangeResultsRangeAggregationResult` object.
@@ -11736,47 +5943,9 @@ pub struct RangeResultsRangeAggregationResult {
     /// Total number of entities in this range.
     pub count: Option<f64>,
 }
-
-impl Serialize for RangeResultsRangeAggregationResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RangeResultsRangeAggregationResult",
-                usize::from(self.from.is_some()) + usize::from(self.to.is_some())
-                    + usize::from(self.count.is_some()),
-            )
-            .optional("from", &self.from)
-            .optional("to", &self.to)
-            .optional("count", &self.count)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RangeResultsRangeAggregationResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RangeResultsRangeAggregationResult {
-    const NAME: &'static str = "RangeResultsRangeAggregationResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "from" => rt::object::nullable(&mut map, &mut out.from),
-                "to" => rt::object::nullable(&mut map, &mut out.to),
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RangeResultsRangeAggregationResult { "from" from : nullable optional, "to" to :
+    nullable optional, "count" count : nullable optional, }
 }
 
 /// - `URL`: The product's public storefront URL, including both relative path and full URL with base domain.
@@ -11929,47 +6098,9 @@ pub struct RevenueDetails {
     /// The result is rounded to 4 decimal places.
     pub profit_margin: Option<f64>,
 }
-
-impl Serialize for RevenueDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RevenueDetails",
-                usize::from(self.cost.is_some()) + usize::from(self.profit.is_some())
-                    + usize::from(self.profit_margin.is_some()),
-            )
-            .optional("cost", &self.cost)
-            .optional("profit", &self.profit)
-            .optional("profitMargin", &self.profit_margin)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RevenueDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RevenueDetails {
-    const NAME: &'static str = "RevenueDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cost" => rt::object::nullable(&mut map, &mut out.cost),
-                "profit" => rt::object::nullable(&mut map, &mut out.profit),
-                "profitMargin" => rt::object::nullable(&mut map, &mut out.profit_margin),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RevenueDetails { "cost" cost : nullable optional, "profit" profit : nullable
+    optional, "profitMargin" profit_margin : nullable optional, }
 }
 
 /// The `Ribbon` object.
@@ -11980,44 +6111,8 @@ pub struct Ribbon {
     /// Ribbon name.
     pub name: Option<String>,
 }
-
-impl Serialize for Ribbon {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Ribbon",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Ribbon {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Ribbon {
-    const NAME: &'static str = "Ribbon";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Ribbon { "id" id : nullable optional, "name" name : nullable optional, }
 }
 
 /// The `RichContent` object.
@@ -12030,49 +6125,9 @@ pub struct RichContent {
     /// The `documentStyle` field.
     pub document_style: Option<DocumentStyle>,
 }
-
-impl Serialize for RichContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "RichContent",
-                usize::from(self.nodes.is_some()) + usize::from(self.metadata.is_some())
-                    + usize::from(self.document_style.is_some()),
-            )
-            .optional("nodes", &self.nodes)
-            .optional("metadata", &self.metadata)
-            .optional("documentStyle", &self.document_style)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for RichContent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for RichContent {
-    const NAME: &'static str = "RichContent";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "nodes" => rt::object::nullable(&mut map, &mut out.nodes),
-                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
-                "documentStyle" => {
-                    rt::object::nullable(&mut map, &mut out.document_style)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    RichContent { "nodes" nodes : nullable optional, "metadata" metadata : nullable
+    optional, "documentStyle" document_style : nullable optional, }
 }
 
 /// The `SecuredMedia` object.
@@ -12087,50 +6142,9 @@ pub struct SecuredMedia {
     /// The `fileType` field.
     pub file_type: Option<FileType>,
 }
-
-impl Serialize for SecuredMedia {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SecuredMedia",
-                usize::from(self.id.is_some()) + usize::from(self.file_name.is_some())
-                    + usize::from(self.file_size.is_some())
-                    + usize::from(self.file_type.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("fileName", &self.file_name)
-            .optional("fileSize", &self.file_size)
-            .optional("fileType", &self.file_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SecuredMedia {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SecuredMedia {
-    const NAME: &'static str = "SecuredMedia";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "fileName" => rt::object::nullable(&mut map, &mut out.file_name),
-                "fileSize" => rt::object::nullable(&mut map, &mut out.file_size),
-                "fileType" => rt::object::nullable(&mut map, &mut out.file_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SecuredMedia { "id" id : nullable optional, "fileName" file_name : nullable optional,
+    "fileSize" file_size : nullable optional, "fileType" file_type : nullable optional, }
 }
 
 /// The `ShapeData` object.
@@ -12149,59 +6163,11 @@ pub struct ShapeData {
     /// Alternate text describing the link's purpose for accessibility. Applies only when `link` is set.
     pub alt_text: Option<String>,
 }
-
-impl Serialize for ShapeData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ShapeData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.shape.is_some())
-                    + usize::from(self.styles.is_some())
-                    + usize::from(self.animation.is_some())
-                    + usize::from(self.link.is_some())
-                    + usize::from(self.alt_text.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("shape", &self.shape)
-            .optional("styles", &self.styles)
-            .optional("animation", &self.animation)
-            .optional("link", &self.link)
-            .optional("altText", &self.alt_text)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ShapeData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ShapeData {
-    const NAME: &'static str = "ShapeData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "shape" => rt::object::nullable(&mut map, &mut out.shape),
-                "styles" => rt::object::nullable(&mut map, &mut out.styles),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                "link" => rt::object::nullable(&mut map, &mut out.link),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ShapeData { "containerData" container_data : nullable optional, "shape" shape :
+    nullable optional, "styles" styles : nullable optional, "animation" animation :
+    nullable optional, "link" link : nullable optional, "altText" alt_text : nullable
+    optional, }
 }
 
 /// - `URL`: The product's public storefront URL, including both relative path and full URL with base domain.
@@ -12348,47 +6314,9 @@ pub struct SketchData {
     /// Whether the annotation animates on first paint. Defaults to `true`.
     pub animate: Option<bool>,
 }
-
-impl Serialize for SketchData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SketchData",
-                usize::from(self.variant.is_some()) + usize::from(self.color.is_some())
-                    + usize::from(self.animate.is_some()),
-            )
-            .optional("variant", &self.variant)
-            .optional("color", &self.color)
-            .optional("animate", &self.animate)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SketchData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SketchData {
-    const NAME: &'static str = "SketchData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "variant" => rt::object::nullable(&mut map, &mut out.variant),
-                "color" => rt::object::nullable(&mut map, &mut out.color),
-                "animate" => rt::object::nullable(&mut map, &mut out.animate),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SketchData { "variant" variant : nullable optional, "color" color : nullable
+    optional, "animate" animate : nullable optional, }
 }
 
 /// One of the `SketchDataVariant` values.
@@ -12477,67 +6405,13 @@ pub struct SmartBlockCellData {
     /// Shape fill color as a hexadecimal value.
     pub shape_color: Option<String>,
 }
-
-impl Serialize for SmartBlockCellData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SmartBlockCellData",
-                usize::from(self.label.is_some()) + usize::from(self.shape.is_some())
-                    + usize::from(self.border_color.is_some())
-                    + usize::from(self.border_width.is_some())
-                    + usize::from(self.border_radius.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.accent_color.is_some())
-                    + usize::from(self.background_color.is_some())
-                    + usize::from(self.shape_color.is_some()),
-            )
-            .optional("label", &self.label)
-            .optional("shape", &self.shape)
-            .optional("borderColor", &self.border_color)
-            .optional("borderWidth", &self.border_width)
-            .optional("borderRadius", &self.border_radius)
-            .optional("type", &self.r#type)
-            .optional("accentColor", &self.accent_color)
-            .optional("backgroundColor", &self.background_color)
-            .optional("shapeColor", &self.shape_color)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SmartBlockCellData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SmartBlockCellData {
-    const NAME: &'static str = "SmartBlockCellData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "label" => rt::object::nullable(&mut map, &mut out.label),
-                "shape" => rt::object::nullable(&mut map, &mut out.shape),
-                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
-                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "accentColor" => rt::object::nullable(&mut map, &mut out.accent_color),
-                "backgroundColor" => {
-                    rt::object::nullable(&mut map, &mut out.background_color)
-                }
-                "shapeColor" => rt::object::nullable(&mut map, &mut out.shape_color),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SmartBlockCellData { "label" label : nullable optional, "shape" shape : nullable
+    optional, "borderColor" border_color : nullable optional, "borderWidth" border_width
+    : nullable optional, "borderRadius" border_radius : nullable optional, "type" r#type
+    : nullable optional, "accentColor" accent_color : nullable optional,
+    "backgroundColor" background_color : nullable optional, "shapeColor" shape_color :
+    nullable optional, }
 }
 
 /// Data for a smart block node.
@@ -12558,60 +6432,12 @@ pub struct SmartBlockData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for SmartBlockData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SmartBlockData",
-                usize::from(self.r#type.is_some())
-                    + usize::from(self.orientation.is_some())
-                    + usize::from(self.column_size.is_some())
-                    + usize::from(self.border_color.is_some())
-                    + usize::from(self.border_width.is_some())
-                    + usize::from(self.border_radius.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("type", &self.r#type)
-            .optional("orientation", &self.orientation)
-            .optional("columnSize", &self.column_size)
-            .optional("borderColor", &self.border_color)
-            .optional("borderWidth", &self.border_width)
-            .optional("borderRadius", &self.border_radius)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SmartBlockData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SmartBlockData {
-    const NAME: &'static str = "SmartBlockData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "orientation" => rt::object::nullable(&mut map, &mut out.orientation),
-                "columnSize" => rt::object::nullable(&mut map, &mut out.column_size),
-                "borderColor" => rt::object::nullable(&mut map, &mut out.border_color),
-                "borderWidth" => rt::object::nullable(&mut map, &mut out.border_width),
-                "borderRadius" => rt::object::nullable(&mut map, &mut out.border_radius),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SmartBlockData { "type" r#type : nullable optional, "orientation" orientation :
+    nullable optional, "columnSize" column_size : nullable optional, "borderColor"
+    border_color : nullable optional, "borderWidth" border_width : nullable optional,
+    "borderRadius" border_radius : nullable optional, "animation" animation : nullable
+    optional, }
 }
 
 /// At most one of `autoRenewal`, `billingCycles` is set (a oneOf group).
@@ -12638,67 +6464,12 @@ pub struct Subscription {
     /// The `discount` field.
     pub discount: Option<SubscriptionDiscount>,
 }
-
-impl Serialize for Subscription {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Subscription",
-                usize::from(self.auto_renewal.is_some())
-                    + usize::from(self.billing_cycles.is_some())
-                    + usize::from(self.id.is_some()) + usize::from(self.title.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.visible.is_some())
-                    + usize::from(self.frequency.is_some())
-                    + usize::from(self.interval.is_some())
-                    + usize::from(self.discount.is_some()),
-            )
-            .optional("autoRenewal", &self.auto_renewal)
-            .optional("billingCycles", &self.billing_cycles)
-            .optional("id", &self.id)
-            .optional("title", &self.title)
-            .optional("description", &self.description)
-            .optional("visible", &self.visible)
-            .optional("frequency", &self.frequency)
-            .optional("interval", &self.interval)
-            .optional("discount", &self.discount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Subscription {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Subscription {
-    const NAME: &'static str = "Subscription";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "autoRenewal" => rt::object::nullable(&mut map, &mut out.auto_renewal),
-                "billingCycles" => {
-                    rt::object::nullable(&mut map, &mut out.billing_cycles)
-                }
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "visible" => rt::object::nullable(&mut map, &mut out.visible),
-                "frequency" => rt::object::nullable(&mut map, &mut out.frequency),
-                "interval" => rt::object::nullable(&mut map, &mut out.interval),
-                "discount" => rt::object::nullable(&mut map, &mut out.discount),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Subscription { "autoRenewal" auto_renewal : nullable optional, "billingCycles"
+    billing_cycles : nullable optional, "id" id : nullable optional, "title" title :
+    nullable optional, "description" description : nullable optional, "visible" visible :
+    nullable optional, "frequency" frequency : nullable optional, "interval" interval :
+    nullable optional, "discount" discount : nullable optional, }
 }
 
 /// The `SubscriptionDetails` object.
@@ -12711,47 +6482,9 @@ pub struct SubscriptionDetails {
     /// Default: `false`
     pub allow_one_time_purchases: Option<bool>,
 }
-
-impl Serialize for SubscriptionDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SubscriptionDetails",
-                usize::from(self.subscriptions.is_some())
-                    + usize::from(self.allow_one_time_purchases.is_some()),
-            )
-            .optional("subscriptions", &self.subscriptions)
-            .optional("allowOneTimePurchases", &self.allow_one_time_purchases)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SubscriptionDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SubscriptionDetails {
-    const NAME: &'static str = "SubscriptionDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "subscriptions" => rt::object::nullable(&mut map, &mut out.subscriptions),
-                "allowOneTimePurchases" => {
-                    rt::object::nullable(&mut map, &mut out.allow_one_time_purchases)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SubscriptionDetails { "subscriptions" subscriptions : nullable optional,
+    "allowOneTimePurchases" allow_one_time_purchases : nullable optional, }
 }
 
 /// At most one of `amountOff`, `percentOff` is set (a oneOf group).
@@ -12764,48 +6497,9 @@ pub struct SubscriptionDiscount {
     /// The `type` field.
     pub r#type: Option<DiscountType>,
 }
-
-impl Serialize for SubscriptionDiscount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SubscriptionDiscount",
-                usize::from(self.amount_off.is_some())
-                    + usize::from(self.percent_off.is_some())
-                    + usize::from(self.r#type.is_some()),
-            )
-            .optional("amountOff", &self.amount_off)
-            .optional("percentOff", &self.percent_off)
-            .optional("type", &self.r#type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SubscriptionDiscount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SubscriptionDiscount {
-    const NAME: &'static str = "SubscriptionDiscount";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "amountOff" => rt::object::nullable(&mut map, &mut out.amount_off),
-                "percentOff" => rt::object::nullable(&mut map, &mut out.percent_off),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SubscriptionDiscount { "amountOff" amount_off : nullable optional, "percentOff"
+    percent_off : nullable optional, "type" r#type : nullable optional, }
 }
 
 /// The `SubscriptionPrice` object.
@@ -12820,55 +6514,10 @@ pub struct SubscriptionPrice {
     /// The `priceAfterDiscount` field.
     pub price_after_discount: Option<FixedMonetaryAmount>,
 }
-
-impl Serialize for SubscriptionPrice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SubscriptionPrice",
-                usize::from(self.subscription_id.is_some())
-                    + usize::from(self.price.is_some())
-                    + usize::from(self.price_per_unit.is_some())
-                    + usize::from(self.price_after_discount.is_some()),
-            )
-            .optional("subscriptionId", &self.subscription_id)
-            .optional("price", &self.price)
-            .optional("pricePerUnit", &self.price_per_unit)
-            .optional("priceAfterDiscount", &self.price_after_discount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SubscriptionPrice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SubscriptionPrice {
-    const NAME: &'static str = "SubscriptionPrice";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "subscriptionId" => {
-                    rt::object::nullable(&mut map, &mut out.subscription_id)
-                }
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "pricePerUnit" => rt::object::nullable(&mut map, &mut out.price_per_unit),
-                "priceAfterDiscount" => {
-                    rt::object::nullable(&mut map, &mut out.price_after_discount)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SubscriptionPrice { "subscriptionId" subscription_id : nullable optional, "price"
+    price : nullable optional, "pricePerUnit" price_per_unit : nullable optional,
+    "priceAfterDiscount" price_after_discount : nullable optional, }
 }
 
 /// The `SubscriptionPricePerUnit` object.
@@ -12882,50 +6531,10 @@ pub struct SubscriptionPricePerUnit {
     /// The `priceAfterDiscount` field.
     pub price_after_discount: Option<FixedMonetaryAmount>,
 }
-
-impl Serialize for SubscriptionPricePerUnit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SubscriptionPricePerUnit",
-                usize::from(self.value.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.price_after_discount.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("description", &self.description)
-            .optional("priceAfterDiscount", &self.price_after_discount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SubscriptionPricePerUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SubscriptionPricePerUnit {
-    const NAME: &'static str = "SubscriptionPricePerUnit";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "priceAfterDiscount" => {
-                    rt::object::nullable(&mut map, &mut out.price_after_discount)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SubscriptionPricePerUnit { "value" value : nullable optional, "description"
+    description : nullable optional, "priceAfterDiscount" price_after_discount : nullable
+    optional, }
 }
 
 /// The `SubscriptionPricesInfo` object.
@@ -12934,44 +6543,9 @@ pub struct SubscriptionPricesInfo {
     /// Subscription prices.
     pub subscription_prices: Option<Vec<SubscriptionPrice>>,
 }
-
-impl Serialize for SubscriptionPricesInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SubscriptionPricesInfo",
-                usize::from(self.subscription_prices.is_some()),
-            )
-            .optional("subscriptionPrices", &self.subscription_prices)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SubscriptionPricesInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SubscriptionPricesInfo {
-    const NAME: &'static str = "SubscriptionPricesInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "subscriptionPrices" => {
-                    rt::object::nullable(&mut map, &mut out.subscription_prices)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SubscriptionPricesInfo { "subscriptionPrices" subscription_prices : nullable
+    optional, }
 }
 
 /// The `TableData` object.
@@ -12998,68 +6572,13 @@ pub struct TableData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for TableData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TableData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.dimensions.is_some())
-                    + usize::from(self.header.is_some())
-                    + usize::from(self.row_header.is_some())
-                    + usize::from(self.column_header.is_some())
-                    + usize::from(self.cell_spacing.is_some())
-                    + usize::from(self.cell_padding.is_some())
-                    + usize::from(self.alt_text.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("dimensions", &self.dimensions)
-            .optional("header", &self.header)
-            .optional("rowHeader", &self.row_header)
-            .optional("columnHeader", &self.column_header)
-            .optional("cellSpacing", &self.cell_spacing)
-            .optional("cellPadding", &self.cell_padding)
-            .optional("altText", &self.alt_text)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TableData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TableData {
-    const NAME: &'static str = "TableData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "dimensions" => rt::object::nullable(&mut map, &mut out.dimensions),
-                "header" => rt::object::nullable(&mut map, &mut out.header),
-                "rowHeader" => rt::object::nullable(&mut map, &mut out.row_header),
-                "columnHeader" => rt::object::nullable(&mut map, &mut out.column_header),
-                "cellSpacing" => rt::object::nullable(&mut map, &mut out.cell_spacing),
-                "cellPadding" => rt::object::nullable(&mut map, &mut out.cell_padding),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TableData { "containerData" container_data : nullable optional, "dimensions"
+    dimensions : nullable optional, "header" header : nullable optional, "rowHeader"
+    row_header : nullable optional, "columnHeader" column_header : nullable optional,
+    "cellSpacing" cell_spacing : nullable optional, "cellPadding" cell_padding : nullable
+    optional, "altText" alt_text : nullable optional, "animation" animation : nullable
+    optional, }
 }
 
 /// The `TableDataDimensions` object.
@@ -13072,50 +6591,10 @@ pub struct TableDataDimensions {
     /// An array representing the minimum width of each column in pixels.
     pub cols_min_width: Option<Vec<f64>>,
 }
-
-impl Serialize for TableDataDimensions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TableDataDimensions",
-                usize::from(self.cols_width_ratio.is_some())
-                    + usize::from(self.rows_height.is_some())
-                    + usize::from(self.cols_min_width.is_some()),
-            )
-            .optional("colsWidthRatio", &self.cols_width_ratio)
-            .optional("rowsHeight", &self.rows_height)
-            .optional("colsMinWidth", &self.cols_min_width)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TableDataDimensions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TableDataDimensions {
-    const NAME: &'static str = "TableDataDimensions";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "colsWidthRatio" => {
-                    rt::object::nullable(&mut map, &mut out.cols_width_ratio)
-                }
-                "rowsHeight" => rt::object::nullable(&mut map, &mut out.rows_height),
-                "colsMinWidth" => rt::object::nullable(&mut map, &mut out.cols_min_width),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TableDataDimensions { "colsWidthRatio" cols_width_ratio : nullable optional,
+    "rowsHeight" rows_height : nullable optional, "colsMinWidth" cols_min_width :
+    nullable optional, }
 }
 
 /// Common object for tags.
@@ -13146,45 +6625,9 @@ pub struct Tags {
     /// The `publicTags` field.
     pub public_tags: Option<TagList>,
 }
-
-impl Serialize for Tags {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Tags",
-                usize::from(self.private_tags.is_some())
-                    + usize::from(self.public_tags.is_some()),
-            )
-            .optional("privateTags", &self.private_tags)
-            .optional("publicTags", &self.public_tags)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Tags {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Tags {
-    const NAME: &'static str = "Tags";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "privateTags" => rt::object::nullable(&mut map, &mut out.private_tags),
-                "publicTags" => rt::object::nullable(&mut map, &mut out.public_tags),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Tags { "privateTags" private_tags : nullable optional, "publicTags" public_tags :
+    nullable optional, }
 }
 
 /// - `SELF`: Opens the linked document in the same frame as it was clicked (this is default)
@@ -13254,45 +6697,9 @@ pub struct TextData {
     /// The decorations to apply.
     pub decorations: Option<Vec<Decoration>>,
 }
-
-impl Serialize for TextData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TextData",
-                usize::from(self.text.is_some())
-                    + usize::from(self.decorations.is_some()),
-            )
-            .optional("text", &self.text)
-            .optional("decorations", &self.decorations)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TextData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TextData {
-    const NAME: &'static str = "TextData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "text" => rt::object::nullable(&mut map, &mut out.text),
-                "decorations" => rt::object::nullable(&mut map, &mut out.decorations),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TextData { "text" text : nullable optional, "decorations" decorations : nullable
+    optional, }
 }
 
 /// The `TextNodeStyle` object.
@@ -13305,48 +6712,9 @@ pub struct TextNodeStyle {
     /// Line height for text in the node.
     pub line_height: Option<String>,
 }
-
-impl Serialize for TextNodeStyle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TextNodeStyle",
-                usize::from(self.decorations.is_some())
-                    + usize::from(self.node_style.is_some())
-                    + usize::from(self.line_height.is_some()),
-            )
-            .optional("decorations", &self.decorations)
-            .optional("nodeStyle", &self.node_style)
-            .optional("lineHeight", &self.line_height)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TextNodeStyle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TextNodeStyle {
-    const NAME: &'static str = "TextNodeStyle";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "decorations" => rt::object::nullable(&mut map, &mut out.decorations),
-                "nodeStyle" => rt::object::nullable(&mut map, &mut out.node_style),
-                "lineHeight" => rt::object::nullable(&mut map, &mut out.line_height),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TextNodeStyle { "decorations" decorations : nullable optional, "nodeStyle" node_style
+    : nullable optional, "lineHeight" line_height : nullable optional, }
 }
 
 /// The `Thumbnail` object.
@@ -13361,50 +6729,9 @@ pub struct Thumbnail {
     /// Thumbnail alt text.
     pub alt_text: Option<String>,
 }
-
-impl Serialize for Thumbnail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Thumbnail",
-                usize::from(self.url.is_some()) + usize::from(self.height.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.alt_text.is_some()),
-            )
-            .optional("url", &self.url)
-            .optional("height", &self.height)
-            .optional("width", &self.width)
-            .optional("altText", &self.alt_text)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Thumbnail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Thumbnail {
-    const NAME: &'static str = "Thumbnail";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "altText" => rt::object::nullable(&mut map, &mut out.alt_text),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Thumbnail { "url" url : nullable optional, "height" height : nullable optional,
+    "width" width : nullable optional, "altText" alt_text : nullable optional, }
 }
 
 /// The `TocData` object.
@@ -13425,62 +6752,12 @@ pub struct TocData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for TocData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "TocData",
-                usize::from(self.included_headings.is_some())
-                    + usize::from(self.list_style.is_some())
-                    + usize::from(self.font_size.is_some())
-                    + usize::from(self.item_spacing.is_some())
-                    + usize::from(self.color.is_some())
-                    + usize::from(self.indentation.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("includedHeadings", &self.included_headings)
-            .optional("listStyle", &self.list_style)
-            .optional("fontSize", &self.font_size)
-            .optional("itemSpacing", &self.item_spacing)
-            .optional("color", &self.color)
-            .optional("indentation", &self.indentation)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for TocData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TocData {
-    const NAME: &'static str = "TocData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "includedHeadings" => {
-                    rt::object::nullable(&mut map, &mut out.included_headings)
-                }
-                "listStyle" => rt::object::nullable(&mut map, &mut out.list_style),
-                "fontSize" => rt::object::nullable(&mut map, &mut out.font_size),
-                "itemSpacing" => rt::object::nullable(&mut map, &mut out.item_spacing),
-                "color" => rt::object::nullable(&mut map, &mut out.color),
-                "indentation" => rt::object::nullable(&mut map, &mut out.indentation),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TocData { "includedHeadings" included_headings : nullable optional, "listStyle"
+    list_style : nullable optional, "fontSize" font_size : nullable optional,
+    "itemSpacing" item_spacing : nullable optional, "color" color : nullable optional,
+    "indentation" indentation : nullable optional, "animation" animation : nullable
+    optional, }
 }
 
 /// The `UpdateProductRequest` object.
@@ -13491,48 +6768,9 @@ pub struct UpdateProductRequest {
     /// Fields to include in the response.
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
 }
-
-impl Serialize for UpdateProductRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateProductRequest",
-                1 + usize::from(self.fields.is_some()),
-            )
-            .field("product", &self.product)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateProductRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateProductRequest {
-    const NAME: &'static str = "UpdateProductRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "product" => rt::object::value(&mut map, &mut f0),
-                "fields" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { product: f0, fields: f1 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "product")])),
-        }
-    }
+rt::object! {
+    UpdateProductRequest { "product" product : value field, "fields" fields : nullable
+    optional, } required { product "product" }
 }
 
 /// The `UpdateProductResponse` object.
@@ -13541,42 +6779,8 @@ pub struct UpdateProductResponse {
     /// The `product` field.
     pub product: Option<V3Product>,
 }
-
-impl Serialize for UpdateProductResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateProductResponse",
-                usize::from(self.product.is_some()),
-            )
-            .optional("product", &self.product)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateProductResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateProductResponse {
-    const NAME: &'static str = "UpdateProductResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "product" => rt::object::nullable(&mut map, &mut out.product),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateProductResponse { "product" product : nullable optional, }
 }
 
 /// The `UpdateProductWithInventoryRequest` object.
@@ -13591,58 +6795,10 @@ pub struct UpdateProductWithInventoryRequest {
     /// Fields to include in the response.
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
 }
-
-impl Serialize for UpdateProductWithInventoryRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateProductWithInventoryRequest",
-                1 + usize::from(self.return_entity.is_some())
-                    + usize::from(self.fields.is_some()),
-            )
-            .field("product", &self.product)
-            .optional("returnEntity", &self.return_entity)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateProductWithInventoryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateProductWithInventoryRequest {
-    const NAME: &'static str = "UpdateProductWithInventoryRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "product" => rt::object::value(&mut map, &mut f0),
-                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
-                "fields" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    product: f0,
-                    return_entity: f1,
-                    fields: f2,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "product")])),
-        }
-    }
+rt::object! {
+    UpdateProductWithInventoryRequest { "product" product : value field, "returnEntity"
+    return_entity : nullable optional, "fields" fields : nullable optional, } required {
+    product "product" }
 }
 
 /// The `UpdateProductWithInventoryResponse` object.
@@ -13653,47 +6809,9 @@ pub struct UpdateProductWithInventoryResponse {
     /// The `inventoryResults` field.
     pub inventory_results: Option<BulkInventoryItemResults>,
 }
-
-impl Serialize for UpdateProductWithInventoryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateProductWithInventoryResponse",
-                usize::from(self.product.is_some())
-                    + usize::from(self.inventory_results.is_some()),
-            )
-            .optional("product", &self.product)
-            .optional("inventoryResults", &self.inventory_results)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateProductWithInventoryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateProductWithInventoryResponse {
-    const NAME: &'static str = "UpdateProductWithInventoryResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "product" => rt::object::nullable(&mut map, &mut out.product),
-                "inventoryResults" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_results)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateProductWithInventoryResponse { "product" product : nullable optional,
+    "inventoryResults" inventory_results : nullable optional, }
 }
 
 /// - `MEMBERS_ONLY`: Product is available only to members.
@@ -13752,50 +6870,9 @@ pub struct V1Media {
     /// Media duration in seconds. Only relevant for audio and video files.
     pub duration: Option<f64>,
 }
-
-impl Serialize for V1Media {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V1Media",
-                usize::from(self.src.is_some()) + usize::from(self.width.is_some())
-                    + usize::from(self.height.is_some())
-                    + usize::from(self.duration.is_some()),
-            )
-            .optional("src", &self.src)
-            .optional("width", &self.width)
-            .optional("height", &self.height)
-            .optional("duration", &self.duration)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V1Media {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V1Media {
-    const NAME: &'static str = "V1Media";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "src" => rt::object::nullable(&mut map, &mut out.src),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "duration" => rt::object::nullable(&mut map, &mut out.duration),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V1Media { "src" src : nullable optional, "width" width : nullable optional, "height"
+    height : nullable optional, "duration" duration : nullable optional, }
 }
 
 /// At most one of `amount`, `percentage` is set (a oneOf group).
@@ -13806,45 +6883,9 @@ pub struct V3AdjustValue {
     /// The percentage value to increase or reduce from the current value, can be negative.
     pub percentage: Option<f64>,
 }
-
-impl Serialize for V3AdjustValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3AdjustValue",
-                usize::from(self.amount.is_some())
-                    + usize::from(self.percentage.is_some()),
-            )
-            .optional("amount", &self.amount)
-            .optional("percentage", &self.percentage)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3AdjustValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3AdjustValue {
-    const NAME: &'static str = "V3AdjustValue";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "percentage" => rt::object::nullable(&mut map, &mut out.percentage),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3AdjustValue { "amount" amount : nullable optional, "percentage" percentage :
+    nullable optional, }
 }
 
 /// The `V3Brand` object.
@@ -13855,44 +6896,8 @@ pub struct V3Brand {
     /// Brand name.
     pub name: Option<String>,
 }
-
-impl Serialize for V3Brand {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3Brand",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3Brand {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3Brand {
-    const NAME: &'static str = "V3Brand";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3Brand { "id" id : nullable optional, "name" name : nullable optional, }
 }
 
 /// The `V3BulkAddInfoSectionsToProductsByFilterRequest` object.
@@ -13905,58 +6910,10 @@ pub struct V3BulkAddInfoSectionsToProductsByFilterRequest {
     /// The `search` field.
     pub search: Option<WixCommonSearchDetails>,
 }
-
-impl Serialize for V3BulkAddInfoSectionsToProductsByFilterRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkAddInfoSectionsToProductsByFilterRequest",
-                1 + usize::from(self.filter.is_some())
-                    + usize::from(self.search.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .field("infoSectionIds", &self.info_section_ids)
-            .optional("search", &self.search)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkAddInfoSectionsToProductsByFilterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkAddInfoSectionsToProductsByFilterRequest {
-    const NAME: &'static str = "V3BulkAddInfoSectionsToProductsByFilterRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut f0),
-                "infoSectionIds" => rt::object::value(&mut map, &mut f1),
-                "search" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f1,) {
-            (Some(f1),) => {
-                Ok(Self {
-                    filter: f0,
-                    info_section_ids: f1,
-                    search: f2,
-                })
-            }
-            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "infoSectionIds")])),
-        }
-    }
+rt::object! {
+    V3BulkAddInfoSectionsToProductsByFilterRequest { "filter" filter : nullable optional,
+    "infoSectionIds" info_section_ids : value field, "search" search : nullable optional,
+    } required { info_section_ids "infoSectionIds" }
 }
 
 /// The `V3BulkAddInfoSectionsToProductsByFilterResponse` object.
@@ -13967,41 +6924,8 @@ pub struct V3BulkAddInfoSectionsToProductsByFilterResponse {
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
     pub job_id: Option<String>,
 }
-
-impl Serialize for V3BulkAddInfoSectionsToProductsByFilterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkAddInfoSectionsToProductsByFilterResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkAddInfoSectionsToProductsByFilterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkAddInfoSectionsToProductsByFilterResponse {
-    const NAME: &'static str = "V3BulkAddInfoSectionsToProductsByFilterResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    V3BulkAddInfoSectionsToProductsByFilterResponse { "jobId" job_id : nullable optional,
     }
 }
 
@@ -14019,68 +6943,11 @@ pub struct V3BulkAddInfoSectionsToProductsRequest {
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
 }
-
-impl Serialize for V3BulkAddInfoSectionsToProductsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkAddInfoSectionsToProductsRequest",
-                2 + usize::from(self.return_entity.is_some())
-                    + usize::from(self.fields.is_some()),
-            )
-            .field("products", &self.products)
-            .field("infoSectionIds", &self.info_section_ids)
-            .optional("returnEntity", &self.return_entity)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkAddInfoSectionsToProductsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkAddInfoSectionsToProductsRequest {
-    const NAME: &'static str = "V3BulkAddInfoSectionsToProductsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "products" => rt::object::value(&mut map, &mut f0),
-                "infoSectionIds" => rt::object::value(&mut map, &mut f1),
-                "returnEntity" => rt::object::nullable(&mut map, &mut f2),
-                "fields" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    products: f0,
-                    info_section_ids: f1,
-                    return_entity: f2,
-                    fields: f3,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "products"), (f1.is_none(), "infoSectionIds")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    V3BulkAddInfoSectionsToProductsRequest { "products" products : value field,
+    "infoSectionIds" info_section_ids : value field, "returnEntity" return_entity :
+    nullable optional, "fields" fields : nullable optional, } required { products
+    "products" info_section_ids "infoSectionIds" }
 }
 
 /// The `V3BulkAddInfoSectionsToProductsResponse` object.
@@ -14091,47 +6958,9 @@ pub struct V3BulkAddInfoSectionsToProductsResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
 }
-
-impl Serialize for V3BulkAddInfoSectionsToProductsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkAddInfoSectionsToProductsResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkAddInfoSectionsToProductsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkAddInfoSectionsToProductsResponse {
-    const NAME: &'static str = "V3BulkAddInfoSectionsToProductsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3BulkAddInfoSectionsToProductsResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `V3BulkAdjustProductVariantsByFilterRequest` object.
@@ -14152,63 +6981,12 @@ pub struct V3BulkAdjustProductVariantsByFilterRequest {
     /// The `compareAtPriceDiscount` field.
     pub compare_at_price_discount: Option<V3UnsignedAdjustValue>,
 }
-
-impl Serialize for V3BulkAdjustProductVariantsByFilterRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkAdjustProductVariantsByFilterRequest",
-                usize::from(self.filter.is_some()) + usize::from(self.cost.is_some())
-                    + usize::from(self.rounding.is_some())
-                    + usize::from(self.search.is_some())
-                    + usize::from(self.actual_price.is_some())
-                    + usize::from(self.compare_at_price.is_some())
-                    + usize::from(self.compare_at_price_discount.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .optional("cost", &self.cost)
-            .optional("rounding", &self.rounding)
-            .optional("search", &self.search)
-            .optional("actualPrice", &self.actual_price)
-            .optional("compareAtPrice", &self.compare_at_price)
-            .optional("compareAtPriceDiscount", &self.compare_at_price_discount)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkAdjustProductVariantsByFilterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkAdjustProductVariantsByFilterRequest {
-    const NAME: &'static str = "V3BulkAdjustProductVariantsByFilterRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "cost" => rt::object::nullable(&mut map, &mut out.cost),
-                "rounding" => rt::object::nullable(&mut map, &mut out.rounding),
-                "search" => rt::object::nullable(&mut map, &mut out.search),
-                "actualPrice" => rt::object::nullable(&mut map, &mut out.actual_price),
-                "compareAtPrice" => {
-                    rt::object::nullable(&mut map, &mut out.compare_at_price)
-                }
-                "compareAtPriceDiscount" => {
-                    rt::object::nullable(&mut map, &mut out.compare_at_price_discount)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3BulkAdjustProductVariantsByFilterRequest { "filter" filter : nullable optional,
+    "cost" cost : nullable optional, "rounding" rounding : nullable optional, "search"
+    search : nullable optional, "actualPrice" actual_price : nullable optional,
+    "compareAtPrice" compare_at_price : nullable optional, "compareAtPriceDiscount"
+    compare_at_price_discount : nullable optional, }
 }
 
 /// The `V3BulkAdjustProductVariantsByFilterResponse` object.
@@ -14219,42 +6997,8 @@ pub struct V3BulkAdjustProductVariantsByFilterResponse {
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
     pub job_id: Option<String>,
 }
-
-impl Serialize for V3BulkAdjustProductVariantsByFilterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkAdjustProductVariantsByFilterResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkAdjustProductVariantsByFilterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkAdjustProductVariantsByFilterResponse {
-    const NAME: &'static str = "V3BulkAdjustProductVariantsByFilterResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3BulkAdjustProductVariantsByFilterResponse { "jobId" job_id : nullable optional, }
 }
 
 /// The `V3BulkDeleteProductsByFilterRequest` object.
@@ -14265,44 +7009,9 @@ pub struct V3BulkDeleteProductsByFilterRequest {
     /// The `search` field.
     pub search: Option<WixCommonSearchDetails>,
 }
-
-impl Serialize for V3BulkDeleteProductsByFilterRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkDeleteProductsByFilterRequest",
-                usize::from(self.filter.is_some()) + usize::from(self.search.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .optional("search", &self.search)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkDeleteProductsByFilterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkDeleteProductsByFilterRequest {
-    const NAME: &'static str = "V3BulkDeleteProductsByFilterRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "search" => rt::object::nullable(&mut map, &mut out.search),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3BulkDeleteProductsByFilterRequest { "filter" filter : nullable optional, "search"
+    search : nullable optional, }
 }
 
 /// The `V3BulkDeleteProductsByFilterResponse` object.
@@ -14313,42 +7022,8 @@ pub struct V3BulkDeleteProductsByFilterResponse {
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
     pub job_id: Option<String>,
 }
-
-impl Serialize for V3BulkDeleteProductsByFilterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkDeleteProductsByFilterResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkDeleteProductsByFilterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkDeleteProductsByFilterResponse {
-    const NAME: &'static str = "V3BulkDeleteProductsByFilterResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3BulkDeleteProductsByFilterResponse { "jobId" job_id : nullable optional, }
 }
 
 /// The `V3BulkDeleteProductsRequest` object.
@@ -14357,41 +7032,9 @@ pub struct V3BulkDeleteProductsRequest {
     /// IDs of products to delete.
     pub product_ids: Vec<String>,
 }
-
-impl Serialize for V3BulkDeleteProductsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "V3BulkDeleteProductsRequest", 1)
-            .field("productIds", &self.product_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkDeleteProductsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkDeleteProductsRequest {
-    const NAME: &'static str = "V3BulkDeleteProductsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "productIds" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { product_ids: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "productIds")])),
-        }
-    }
+rt::object! {
+    V3BulkDeleteProductsRequest { "productIds" product_ids : value field, } required {
+    product_ids "productIds" }
 }
 
 /// The `V3BulkDeleteProductsResponse` object.
@@ -14402,47 +7045,9 @@ pub struct V3BulkDeleteProductsResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
 }
-
-impl Serialize for V3BulkDeleteProductsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkDeleteProductsResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkDeleteProductsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkDeleteProductsResponse {
-    const NAME: &'static str = "V3BulkDeleteProductsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3BulkDeleteProductsResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `V3BulkRemoveInfoSectionsFromProductsByFilterRequest` object.
@@ -14455,58 +7060,10 @@ pub struct V3BulkRemoveInfoSectionsFromProductsByFilterRequest {
     /// The `search` field.
     pub search: Option<WixCommonSearchDetails>,
 }
-
-impl Serialize for V3BulkRemoveInfoSectionsFromProductsByFilterRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkRemoveInfoSectionsFromProductsByFilterRequest",
-                1 + usize::from(self.filter.is_some())
-                    + usize::from(self.search.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .field("infoSectionIds", &self.info_section_ids)
-            .optional("search", &self.search)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkRemoveInfoSectionsFromProductsByFilterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkRemoveInfoSectionsFromProductsByFilterRequest {
-    const NAME: &'static str = "V3BulkRemoveInfoSectionsFromProductsByFilterRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut f0),
-                "infoSectionIds" => rt::object::value(&mut map, &mut f1),
-                "search" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f1,) {
-            (Some(f1),) => {
-                Ok(Self {
-                    filter: f0,
-                    info_section_ids: f1,
-                    search: f2,
-                })
-            }
-            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "infoSectionIds")])),
-        }
-    }
+rt::object! {
+    V3BulkRemoveInfoSectionsFromProductsByFilterRequest { "filter" filter : nullable
+    optional, "infoSectionIds" info_section_ids : value field, "search" search : nullable
+    optional, } required { info_section_ids "infoSectionIds" }
 }
 
 /// The `V3BulkRemoveInfoSectionsFromProductsByFilterResponse` object.
@@ -14517,42 +7074,9 @@ pub struct V3BulkRemoveInfoSectionsFromProductsByFilterResponse {
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
     pub job_id: Option<String>,
 }
-
-impl Serialize for V3BulkRemoveInfoSectionsFromProductsByFilterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkRemoveInfoSectionsFromProductsByFilterResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkRemoveInfoSectionsFromProductsByFilterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkRemoveInfoSectionsFromProductsByFilterResponse {
-    const NAME: &'static str = "V3BulkRemoveInfoSectionsFromProductsByFilterResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3BulkRemoveInfoSectionsFromProductsByFilterResponse { "jobId" job_id : nullable
+    optional, }
 }
 
 /// The `V3BulkRemoveInfoSectionsFromProductsRequest` object.
@@ -14569,68 +7093,11 @@ pub struct V3BulkRemoveInfoSectionsFromProductsRequest {
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
 }
-
-impl Serialize for V3BulkRemoveInfoSectionsFromProductsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkRemoveInfoSectionsFromProductsRequest",
-                2 + usize::from(self.return_entity.is_some())
-                    + usize::from(self.fields.is_some()),
-            )
-            .field("products", &self.products)
-            .field("infoSectionIds", &self.info_section_ids)
-            .optional("returnEntity", &self.return_entity)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkRemoveInfoSectionsFromProductsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkRemoveInfoSectionsFromProductsRequest {
-    const NAME: &'static str = "V3BulkRemoveInfoSectionsFromProductsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "products" => rt::object::value(&mut map, &mut f0),
-                "infoSectionIds" => rt::object::value(&mut map, &mut f1),
-                "returnEntity" => rt::object::nullable(&mut map, &mut f2),
-                "fields" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    products: f0,
-                    info_section_ids: f1,
-                    return_entity: f2,
-                    fields: f3,
-                })
-            }
-            (f0, f1) => {
-                Err(
-                    rt::object::missing(
-                        &[(f0.is_none(), "products"), (f1.is_none(), "infoSectionIds")],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    V3BulkRemoveInfoSectionsFromProductsRequest { "products" products : value field,
+    "infoSectionIds" info_section_ids : value field, "returnEntity" return_entity :
+    nullable optional, "fields" fields : nullable optional, } required { products
+    "products" info_section_ids "infoSectionIds" }
 }
 
 /// The `V3BulkRemoveInfoSectionsFromProductsResponse` object.
@@ -14641,47 +7108,9 @@ pub struct V3BulkRemoveInfoSectionsFromProductsResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
 }
-
-impl Serialize for V3BulkRemoveInfoSectionsFromProductsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkRemoveInfoSectionsFromProductsResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkRemoveInfoSectionsFromProductsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkRemoveInfoSectionsFromProductsResponse {
-    const NAME: &'static str = "V3BulkRemoveInfoSectionsFromProductsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3BulkRemoveInfoSectionsFromProductsResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `V3BulkUpdateProductTagsByFilterRequest` object.
@@ -14696,48 +7125,10 @@ pub struct V3BulkUpdateProductTagsByFilterRequest {
     /// The `unassignTags` field.
     pub unassign_tags: Option<Tags>,
 }
-
-impl Serialize for V3BulkUpdateProductTagsByFilterRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkUpdateProductTagsByFilterRequest",
-                usize::from(self.filter.is_some())
-                    + usize::from(self.assign_tags.is_some())
-                    + usize::from(self.unassign_tags.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .optional("assignTags", &self.assign_tags)
-            .optional("unassignTags", &self.unassign_tags)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkUpdateProductTagsByFilterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkUpdateProductTagsByFilterRequest {
-    const NAME: &'static str = "V3BulkUpdateProductTagsByFilterRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "assignTags" => rt::object::nullable(&mut map, &mut out.assign_tags),
-                "unassignTags" => rt::object::nullable(&mut map, &mut out.unassign_tags),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3BulkUpdateProductTagsByFilterRequest { "filter" filter : nullable optional,
+    "assignTags" assign_tags : nullable optional, "unassignTags" unassign_tags : nullable
+    optional, }
 }
 
 /// The `V3BulkUpdateProductTagsByFilterResponse` object.
@@ -14746,42 +7137,8 @@ pub struct V3BulkUpdateProductTagsByFilterResponse {
     /// Job ID. Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/get-async-job) to retrieve the status of the asynchronous operation.
     pub job_id: Option<String>,
 }
-
-impl Serialize for V3BulkUpdateProductTagsByFilterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkUpdateProductTagsByFilterResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkUpdateProductTagsByFilterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkUpdateProductTagsByFilterResponse {
-    const NAME: &'static str = "V3BulkUpdateProductTagsByFilterResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3BulkUpdateProductTagsByFilterResponse { "jobId" job_id : nullable optional, }
 }
 
 /// The `V3BulkUpdateProductTagsRequest` object.
@@ -14794,58 +7151,10 @@ pub struct V3BulkUpdateProductTagsRequest {
     /// The `unassignTags` field.
     pub unassign_tags: Option<Tags>,
 }
-
-impl Serialize for V3BulkUpdateProductTagsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkUpdateProductTagsRequest",
-                1 + usize::from(self.assign_tags.is_some())
-                    + usize::from(self.unassign_tags.is_some()),
-            )
-            .field("productIds", &self.product_ids)
-            .optional("assignTags", &self.assign_tags)
-            .optional("unassignTags", &self.unassign_tags)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkUpdateProductTagsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkUpdateProductTagsRequest {
-    const NAME: &'static str = "V3BulkUpdateProductTagsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "productIds" => rt::object::value(&mut map, &mut f0),
-                "assignTags" => rt::object::nullable(&mut map, &mut f1),
-                "unassignTags" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    product_ids: f0,
-                    assign_tags: f1,
-                    unassign_tags: f2,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "productIds")])),
-        }
-    }
+rt::object! {
+    V3BulkUpdateProductTagsRequest { "productIds" product_ids : value field, "assignTags"
+    assign_tags : nullable optional, "unassignTags" unassign_tags : nullable optional, }
+    required { product_ids "productIds" }
 }
 
 /// The `V3BulkUpdateProductTagsResponse` object.
@@ -14856,47 +7165,9 @@ pub struct V3BulkUpdateProductTagsResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
 }
-
-impl Serialize for V3BulkUpdateProductTagsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkUpdateProductTagsResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkUpdateProductTagsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkUpdateProductTagsResponse {
-    const NAME: &'static str = "V3BulkUpdateProductTagsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3BulkUpdateProductTagsResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `V3BulkUpdateProductsByFilterRequest` object.
@@ -14909,58 +7180,10 @@ pub struct V3BulkUpdateProductsByFilterRequest {
     /// The `search` field.
     pub search: Option<WixCommonSearchDetails>,
 }
-
-impl Serialize for V3BulkUpdateProductsByFilterRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkUpdateProductsByFilterRequest",
-                1 + usize::from(self.filter.is_some())
-                    + usize::from(self.search.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .field("product", &self.product)
-            .optional("search", &self.search)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkUpdateProductsByFilterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkUpdateProductsByFilterRequest {
-    const NAME: &'static str = "V3BulkUpdateProductsByFilterRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut f0),
-                "product" => rt::object::value(&mut map, &mut f1),
-                "search" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f1,) {
-            (Some(f1),) => {
-                Ok(Self {
-                    filter: f0,
-                    product: f1,
-                    search: f2,
-                })
-            }
-            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "product")])),
-        }
-    }
+rt::object! {
+    V3BulkUpdateProductsByFilterRequest { "filter" filter : nullable optional, "product"
+    product : value field, "search" search : nullable optional, } required { product
+    "product" }
 }
 
 /// The `V3BulkUpdateProductsByFilterResponse` object.
@@ -14971,42 +7194,8 @@ pub struct V3BulkUpdateProductsByFilterResponse {
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
     pub job_id: Option<String>,
 }
-
-impl Serialize for V3BulkUpdateProductsByFilterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkUpdateProductsByFilterResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkUpdateProductsByFilterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkUpdateProductsByFilterResponse {
-    const NAME: &'static str = "V3BulkUpdateProductsByFilterResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3BulkUpdateProductsByFilterResponse { "jobId" job_id : nullable optional, }
 }
 
 /// The `V3CountProductsRequest` object.
@@ -15021,49 +7210,10 @@ pub struct V3CountProductsRequest {
     /// Default: `false`
     pub return_non_visible_products: Option<bool>,
 }
-
-impl Serialize for V3CountProductsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3CountProductsRequest",
-                usize::from(self.filter.is_some()) + usize::from(self.search.is_some())
-                    + usize::from(self.return_non_visible_products.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .optional("search", &self.search)
-            .optional("returnNonVisibleProducts", &self.return_non_visible_products)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3CountProductsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3CountProductsRequest {
-    const NAME: &'static str = "V3CountProductsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "search" => rt::object::nullable(&mut map, &mut out.search),
-                "returnNonVisibleProducts" => {
-                    rt::object::nullable(&mut map, &mut out.return_non_visible_products)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3CountProductsRequest { "filter" filter : nullable optional, "search" search :
+    nullable optional, "returnNonVisibleProducts" return_non_visible_products : nullable
+    optional, }
 }
 
 /// The `V3CountProductsResponse` object.
@@ -15072,42 +7222,8 @@ pub struct V3CountProductsResponse {
     /// Total number of products.
     pub count: Option<f64>,
 }
-
-impl Serialize for V3CountProductsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3CountProductsResponse",
-                usize::from(self.count.is_some()),
-            )
-            .optional("count", &self.count)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3CountProductsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3CountProductsResponse {
-    const NAME: &'static str = "V3CountProductsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3CountProductsResponse { "count" count : nullable optional, }
 }
 
 /// The `V3DeleteProductResponse` object.
@@ -15117,33 +7233,8 @@ pub struct V3DeleteProductResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for V3DeleteProductResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for V3DeleteProductResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3DeleteProductResponse {
-    const NAME: &'static str = "V3DeleteProductResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3DeleteProductResponse {} unknown unknown_fields
 }
 
 /// The `V3GetProductBySlugResponse` object.
@@ -15152,42 +7243,8 @@ pub struct V3GetProductBySlugResponse {
     /// The `product` field.
     pub product: Option<V3Product>,
 }
-
-impl Serialize for V3GetProductBySlugResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3GetProductBySlugResponse",
-                usize::from(self.product.is_some()),
-            )
-            .optional("product", &self.product)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3GetProductBySlugResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3GetProductBySlugResponse {
-    const NAME: &'static str = "V3GetProductBySlugResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "product" => rt::object::nullable(&mut map, &mut out.product),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3GetProductBySlugResponse { "product" product : nullable optional, }
 }
 
 /// The `V3GetProductResponse` object.
@@ -15196,42 +7253,8 @@ pub struct V3GetProductResponse {
     /// The `product` field.
     pub product: Option<V3Product>,
 }
-
-impl Serialize for V3GetProductResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3GetProductResponse",
-                usize::from(self.product.is_some()),
-            )
-            .optional("product", &self.product)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3GetProductResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3GetProductResponse {
-    const NAME: &'static str = "V3GetProductResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "product" => rt::object::nullable(&mut map, &mut out.product),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3GetProductResponse { "product" product : nullable optional, }
 }
 
 /// The `V3MaskedProduct` object.
@@ -15240,42 +7263,8 @@ pub struct V3MaskedProduct {
     /// The `product` field.
     pub product: Option<V3Product>,
 }
-
-impl Serialize for V3MaskedProduct {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3MaskedProduct",
-                usize::from(self.product.is_some()),
-            )
-            .optional("product", &self.product)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3MaskedProduct {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3MaskedProduct {
-    const NAME: &'static str = "V3MaskedProduct";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "product" => rt::object::nullable(&mut map, &mut out.product),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3MaskedProduct { "product" product : nullable optional, }
 }
 
 /// The `V3OptionChoiceIds` object.
@@ -15286,45 +7275,9 @@ pub struct V3OptionChoiceIds {
     /// Choice ID.
     pub choice_id: Option<String>,
 }
-
-impl Serialize for V3OptionChoiceIds {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3OptionChoiceIds",
-                usize::from(self.option_id.is_some())
-                    + usize::from(self.choice_id.is_some()),
-            )
-            .optional("optionId", &self.option_id)
-            .optional("choiceId", &self.choice_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3OptionChoiceIds {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3OptionChoiceIds {
-    const NAME: &'static str = "V3OptionChoiceIds";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "optionId" => rt::object::nullable(&mut map, &mut out.option_id),
-                "choiceId" => rt::object::nullable(&mut map, &mut out.choice_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3OptionChoiceIds { "optionId" option_id : nullable optional, "choiceId" choice_id :
+    nullable optional, }
 }
 
 /// The `V3OptionChoiceNames` object.
@@ -15337,48 +7290,9 @@ pub struct V3OptionChoiceNames {
     /// The `renderType` field.
     pub render_type: Option<ProductOptionRenderType>,
 }
-
-impl Serialize for V3OptionChoiceNames {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3OptionChoiceNames",
-                usize::from(self.option_name.is_some())
-                    + usize::from(self.choice_name.is_some())
-                    + usize::from(self.render_type.is_some()),
-            )
-            .optional("optionName", &self.option_name)
-            .optional("choiceName", &self.choice_name)
-            .optional("renderType", &self.render_type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3OptionChoiceNames {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3OptionChoiceNames {
-    const NAME: &'static str = "V3OptionChoiceNames";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "optionName" => rt::object::nullable(&mut map, &mut out.option_name),
-                "choiceName" => rt::object::nullable(&mut map, &mut out.choice_name),
-                "renderType" => rt::object::nullable(&mut map, &mut out.render_type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3OptionChoiceNames { "optionName" option_name : nullable optional, "choiceName"
+    choice_name : nullable optional, "renderType" render_type : nullable optional, }
 }
 
 /// A product in a Wix Stores catalog.
@@ -15512,178 +7426,30 @@ pub struct V3Product {
     /// The `variantSummary` field.
     pub variant_summary: Option<VariantSummary>,
 }
-
-impl Serialize for V3Product {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3Product",
-                usize::from(self.physical_properties.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.revision.is_some())
-                    + usize::from(self.created_date.is_some())
-                    + usize::from(self.updated_date.is_some())
-                    + usize::from(self.name.is_some()) + usize::from(self.slug.is_some())
-                    + usize::from(self.url.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.plain_description.is_some())
-                    + usize::from(self.visible.is_some())
-                    + usize::from(self.visible_in_pos.is_some())
-                    + usize::from(self.media.is_some())
-                    + usize::from(self.seo_data.is_some())
-                    + usize::from(self.tax_group_id.is_some())
-                    + usize::from(self.options.is_some())
-                    + usize::from(self.modifiers.is_some())
-                    + usize::from(self.brand.is_some())
-                    + usize::from(self.info_sections.is_some())
-                    + usize::from(self.ribbon.is_some())
-                    + usize::from(self.direct_categories_info.is_some())
-                    + usize::from(self.all_categories_info.is_some())
-                    + usize::from(self.main_category_id.is_some())
-                    + usize::from(self.cost_range.is_some())
-                    + usize::from(self.inventory.is_some())
-                    + usize::from(self.product_type.is_some())
-                    + usize::from(self.handle.is_some())
-                    + usize::from(self.currency.is_some())
-                    + usize::from(self.breadcrumbs_info.is_some())
-                    + usize::from(self.actual_price_range.is_some())
-                    + usize::from(self.compare_at_price_range.is_some())
-                    + usize::from(self.variants_info.is_some())
-                    + usize::from(self.purchase_eligibility.is_some())
-                    + usize::from(self.additional_ribbons.is_some())
-                    + usize::from(self.extended_fields.is_some())
-                    + usize::from(self.tags.is_some())
-                    + usize::from(self.subscription_details.is_some())
-                    + usize::from(self.variant_summary.is_some()),
-            )
-            .optional("physicalProperties", &self.physical_properties)
-            .optional("id", &self.id)
-            .optional("revision", &self.revision)
-            .optional("createdDate", &self.created_date)
-            .optional("updatedDate", &self.updated_date)
-            .optional("name", &self.name)
-            .optional("slug", &self.slug)
-            .optional("url", &self.url)
-            .optional("description", &self.description)
-            .optional("plainDescription", &self.plain_description)
-            .optional("visible", &self.visible)
-            .optional("visibleInPos", &self.visible_in_pos)
-            .optional("media", &self.media)
-            .optional("seoData", &self.seo_data)
-            .optional("taxGroupId", &self.tax_group_id)
-            .optional("options", &self.options)
-            .optional("modifiers", &self.modifiers)
-            .optional("brand", &self.brand)
-            .optional("infoSections", &self.info_sections)
-            .optional("ribbon", &self.ribbon)
-            .optional("directCategoriesInfo", &self.direct_categories_info)
-            .optional("allCategoriesInfo", &self.all_categories_info)
-            .optional("mainCategoryId", &self.main_category_id)
-            .optional("costRange", &self.cost_range)
-            .optional("inventory", &self.inventory)
-            .optional("productType", &self.product_type)
-            .optional("handle", &self.handle)
-            .optional("currency", &self.currency)
-            .optional("breadcrumbsInfo", &self.breadcrumbs_info)
-            .optional("actualPriceRange", &self.actual_price_range)
-            .optional("compareAtPriceRange", &self.compare_at_price_range)
-            .optional("variantsInfo", &self.variants_info)
-            .optional("purchaseEligibility", &self.purchase_eligibility)
-            .optional("additionalRibbons", &self.additional_ribbons)
-            .optional("extendedFields", &self.extended_fields)
-            .optional("tags", &self.tags)
-            .optional("subscriptionDetails", &self.subscription_details)
-            .optional("variantSummary", &self.variant_summary)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3Product {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3Product {
-    const NAME: &'static str = "V3Product";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "physicalProperties" => {
-                    rt::object::nullable(&mut map, &mut out.physical_properties)
-                }
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "revision" => rt::object::nullable(&mut map, &mut out.revision),
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "slug" => rt::object::nullable(&mut map, &mut out.slug),
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "plainDescription" => {
-                    rt::object::nullable(&mut map, &mut out.plain_description)
-                }
-                "visible" => rt::object::nullable(&mut map, &mut out.visible),
-                "visibleInPos" => rt::object::nullable(&mut map, &mut out.visible_in_pos),
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "seoData" => rt::object::nullable(&mut map, &mut out.seo_data),
-                "taxGroupId" => rt::object::nullable(&mut map, &mut out.tax_group_id),
-                "options" => rt::object::nullable(&mut map, &mut out.options),
-                "modifiers" => rt::object::nullable(&mut map, &mut out.modifiers),
-                "brand" => rt::object::nullable(&mut map, &mut out.brand),
-                "infoSections" => rt::object::nullable(&mut map, &mut out.info_sections),
-                "ribbon" => rt::object::nullable(&mut map, &mut out.ribbon),
-                "directCategoriesInfo" => {
-                    rt::object::nullable(&mut map, &mut out.direct_categories_info)
-                }
-                "allCategoriesInfo" => {
-                    rt::object::nullable(&mut map, &mut out.all_categories_info)
-                }
-                "mainCategoryId" => {
-                    rt::object::nullable(&mut map, &mut out.main_category_id)
-                }
-                "costRange" => rt::object::nullable(&mut map, &mut out.cost_range),
-                "inventory" => rt::object::nullable(&mut map, &mut out.inventory),
-                "productType" => rt::object::nullable(&mut map, &mut out.product_type),
-                "handle" => rt::object::nullable(&mut map, &mut out.handle),
-                "currency" => rt::object::nullable(&mut map, &mut out.currency),
-                "breadcrumbsInfo" => {
-                    rt::object::nullable(&mut map, &mut out.breadcrumbs_info)
-                }
-                "actualPriceRange" => {
-                    rt::object::nullable(&mut map, &mut out.actual_price_range)
-                }
-                "compareAtPriceRange" => {
-                    rt::object::nullable(&mut map, &mut out.compare_at_price_range)
-                }
-                "variantsInfo" => rt::object::nullable(&mut map, &mut out.variants_info),
-                "purchaseEligibility" => {
-                    rt::object::nullable(&mut map, &mut out.purchase_eligibility)
-                }
-                "additionalRibbons" => {
-                    rt::object::nullable(&mut map, &mut out.additional_ribbons)
-                }
-                "extendedFields" => {
-                    rt::object::nullable(&mut map, &mut out.extended_fields)
-                }
-                "tags" => rt::object::nullable(&mut map, &mut out.tags),
-                "subscriptionDetails" => {
-                    rt::object::nullable(&mut map, &mut out.subscription_details)
-                }
-                "variantSummary" => {
-                    rt::object::nullable(&mut map, &mut out.variant_summary)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3Product { "physicalProperties" physical_properties : nullable optional, "id" id :
+    nullable optional, "revision" revision : nullable optional, "createdDate"
+    created_date : nullable optional, "updatedDate" updated_date : nullable optional,
+    "name" name : nullable optional, "slug" slug : nullable optional, "url" url :
+    nullable optional, "description" description : nullable optional, "plainDescription"
+    plain_description : nullable optional, "visible" visible : nullable optional,
+    "visibleInPos" visible_in_pos : nullable optional, "media" media : nullable optional,
+    "seoData" seo_data : nullable optional, "taxGroupId" tax_group_id : nullable
+    optional, "options" options : nullable optional, "modifiers" modifiers : nullable
+    optional, "brand" brand : nullable optional, "infoSections" info_sections : nullable
+    optional, "ribbon" ribbon : nullable optional, "directCategoriesInfo"
+    direct_categories_info : nullable optional, "allCategoriesInfo" all_categories_info :
+    nullable optional, "mainCategoryId" main_category_id : nullable optional, "costRange"
+    cost_range : nullable optional, "inventory" inventory : nullable optional,
+    "productType" product_type : nullable optional, "handle" handle : nullable optional,
+    "currency" currency : nullable optional, "breadcrumbsInfo" breadcrumbs_info :
+    nullable optional, "actualPriceRange" actual_price_range : nullable optional,
+    "compareAtPriceRange" compare_at_price_range : nullable optional, "variantsInfo"
+    variants_info : nullable optional, "purchaseEligibility" purchase_eligibility :
+    nullable optional, "additionalRibbons" additional_ribbons : nullable optional,
+    "extendedFields" extended_fields : nullable optional, "tags" tags : nullable
+    optional, "subscriptionDetails" subscription_details : nullable optional,
+    "variantSummary" variant_summary : nullable optional, }
 }
 
 /// The `V3ProductIdWithRevision` object.
@@ -15696,45 +7462,9 @@ pub struct V3ProductIdWithRevision {
     /// the current revision must be passed when updating the product.
     pub revision: Option<String>,
 }
-
-impl Serialize for V3ProductIdWithRevision {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3ProductIdWithRevision",
-                usize::from(self.product_id.is_some())
-                    + usize::from(self.revision.is_some()),
-            )
-            .optional("productId", &self.product_id)
-            .optional("revision", &self.revision)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3ProductIdWithRevision {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3ProductIdWithRevision {
-    const NAME: &'static str = "V3ProductIdWithRevision";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
-                "revision" => rt::object::nullable(&mut map, &mut out.revision),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3ProductIdWithRevision { "productId" product_id : nullable optional, "revision"
+    revision : nullable optional, }
 }
 
 /// The `V3QueryProductsRequest` object.
@@ -15745,44 +7475,9 @@ pub struct V3QueryProductsRequest {
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
 }
-
-impl Serialize for V3QueryProductsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3QueryProductsRequest",
-                usize::from(self.query.is_some()) + usize::from(self.fields.is_some()),
-            )
-            .optional("query", &self.query)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3QueryProductsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3QueryProductsRequest {
-    const NAME: &'static str = "V3QueryProductsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "query" => rt::object::nullable(&mut map, &mut out.query),
-                "fields" => rt::object::nullable(&mut map, &mut out.fields),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3QueryProductsRequest { "query" query : nullable optional, "fields" fields :
+    nullable optional, }
 }
 
 /// The `V3QueryProductsResponse` object.
@@ -15793,47 +7488,9 @@ pub struct V3QueryProductsResponse {
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<CommonCursorPagingMetadata>,
 }
-
-impl Serialize for V3QueryProductsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3QueryProductsResponse",
-                usize::from(self.products.is_some())
-                    + usize::from(self.paging_metadata.is_some()),
-            )
-            .optional("products", &self.products)
-            .optional("pagingMetadata", &self.paging_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3QueryProductsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3QueryProductsResponse {
-    const NAME: &'static str = "V3QueryProductsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "products" => rt::object::nullable(&mut map, &mut out.products),
-                "pagingMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.paging_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3QueryProductsResponse { "products" products : nullable optional, "pagingMetadata"
+    paging_metadata : nullable optional, }
 }
 
 /// The `V3SearchProductsRequest` object.
@@ -15844,44 +7501,9 @@ pub struct V3SearchProductsRequest {
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
 }
-
-impl Serialize for V3SearchProductsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3SearchProductsRequest",
-                usize::from(self.search.is_some()) + usize::from(self.fields.is_some()),
-            )
-            .optional("search", &self.search)
-            .optional("fields", &self.fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3SearchProductsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3SearchProductsRequest {
-    const NAME: &'static str = "V3SearchProductsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "search" => rt::object::nullable(&mut map, &mut out.search),
-                "fields" => rt::object::nullable(&mut map, &mut out.fields),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3SearchProductsRequest { "search" search : nullable optional, "fields" fields :
+    nullable optional, }
 }
 
 /// The `V3SearchProductsResponse` object.
@@ -15894,52 +7516,10 @@ pub struct V3SearchProductsResponse {
     /// The `aggregationData` field.
     pub aggregation_data: Option<CommonAggregationData>,
 }
-
-impl Serialize for V3SearchProductsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3SearchProductsResponse",
-                usize::from(self.products.is_some())
-                    + usize::from(self.paging_metadata.is_some())
-                    + usize::from(self.aggregation_data.is_some()),
-            )
-            .optional("products", &self.products)
-            .optional("pagingMetadata", &self.paging_metadata)
-            .optional("aggregationData", &self.aggregation_data)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3SearchProductsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3SearchProductsResponse {
-    const NAME: &'static str = "V3SearchProductsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "products" => rt::object::nullable(&mut map, &mut out.products),
-                "pagingMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.paging_metadata)
-                }
-                "aggregationData" => {
-                    rt::object::nullable(&mut map, &mut out.aggregation_data)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3SearchProductsResponse { "products" products : nullable optional, "pagingMetadata"
+    paging_metadata : nullable optional, "aggregationData" aggregation_data : nullable
+    optional, }
 }
 
 /// At most one of `amount`, `percentage` is set (a oneOf group).
@@ -15950,45 +7530,9 @@ pub struct V3UnsignedAdjustValue {
     /// The percentage value to reduce from the original value.
     pub percentage: Option<f64>,
 }
-
-impl Serialize for V3UnsignedAdjustValue {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3UnsignedAdjustValue",
-                usize::from(self.amount.is_some())
-                    + usize::from(self.percentage.is_some()),
-            )
-            .optional("amount", &self.amount)
-            .optional("percentage", &self.percentage)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3UnsignedAdjustValue {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3UnsignedAdjustValue {
-    const NAME: &'static str = "V3UnsignedAdjustValue";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "amount" => rt::object::nullable(&mut map, &mut out.amount),
-                "percentage" => rt::object::nullable(&mut map, &mut out.percentage),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3UnsignedAdjustValue { "amount" amount : nullable optional, "percentage" percentage
+    : nullable optional, }
 }
 
 /// The `V3VariantsInfo` object.
@@ -15999,42 +7543,8 @@ pub struct V3VariantsInfo {
     /// If you want to update existing variant you must provide `id`, otherwise new variant with different id will be created which might break some integrations that rely on variant ids.
     pub variants: Option<Vec<VariantWithInventory>>,
 }
-
-impl Serialize for V3VariantsInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3VariantsInfo",
-                usize::from(self.variants.is_some()),
-            )
-            .optional("variants", &self.variants)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3VariantsInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3VariantsInfo {
-    const NAME: &'static str = "V3VariantsInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "variants" => rt::object::nullable(&mut map, &mut out.variants),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3VariantsInfo { "variants" variants : nullable optional, }
 }
 
 /// The `ValueResultsValueAggregationResult` object.
@@ -16045,44 +7555,9 @@ pub struct ValueResultsValueAggregationResult {
     /// Number of entities with this value.
     pub count: Option<f64>,
 }
-
-impl Serialize for ValueResultsValueAggregationResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ValueResultsValueAggregationResult",
-                usize::from(self.value.is_some()) + usize::from(self.count.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("count", &self.count)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ValueResultsValueAggregationResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ValueResultsValueAggregationResult {
-    const NAME: &'static str = "ValueResultsValueAggregationResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ValueResultsValueAggregationResult { "value" value : nullable optional, "count" count
+    : nullable optional, }
 }
 
 /// At most one of `physicalProperties`, `digitalProperties` is set (a oneOf group).
@@ -16123,85 +7598,14 @@ pub struct Variant {
     /// The `inventoryStatus` field.
     pub inventory_status: Option<InventoryStatus>,
 }
-
-impl Serialize for Variant {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Variant",
-                usize::from(self.physical_properties.is_some())
-                    + usize::from(self.digital_properties.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.visible.is_some())
-                    + usize::from(self.sku.is_some())
-                    + usize::from(self.barcode.is_some())
-                    + usize::from(self.choices.is_some())
-                    + usize::from(self.price.is_some())
-                    + usize::from(self.revenue_details.is_some())
-                    + usize::from(self.media.is_some())
-                    + usize::from(self.subscription_prices_info.is_some())
-                    + usize::from(self.inventory_status.is_some()),
-            )
-            .optional("physicalProperties", &self.physical_properties)
-            .optional("digitalProperties", &self.digital_properties)
-            .optional("id", &self.id)
-            .optional("visible", &self.visible)
-            .optional("sku", &self.sku)
-            .optional("barcode", &self.barcode)
-            .optional("choices", &self.choices)
-            .optional("price", &self.price)
-            .optional("revenueDetails", &self.revenue_details)
-            .optional("media", &self.media)
-            .optional("subscriptionPricesInfo", &self.subscription_prices_info)
-            .optional("inventoryStatus", &self.inventory_status)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Variant {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Variant {
-    const NAME: &'static str = "Variant";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "physicalProperties" => {
-                    rt::object::nullable(&mut map, &mut out.physical_properties)
-                }
-                "digitalProperties" => {
-                    rt::object::nullable(&mut map, &mut out.digital_properties)
-                }
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "visible" => rt::object::nullable(&mut map, &mut out.visible),
-                "sku" => rt::object::nullable(&mut map, &mut out.sku),
-                "barcode" => rt::object::nullable(&mut map, &mut out.barcode),
-                "choices" => rt::object::nullable(&mut map, &mut out.choices),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "revenueDetails" => {
-                    rt::object::nullable(&mut map, &mut out.revenue_details)
-                }
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "subscriptionPricesInfo" => {
-                    rt::object::nullable(&mut map, &mut out.subscription_prices_info)
-                }
-                "inventoryStatus" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_status)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Variant { "physicalProperties" physical_properties : nullable optional,
+    "digitalProperties" digital_properties : nullable optional, "id" id : nullable
+    optional, "visible" visible : nullable optional, "sku" sku : nullable optional,
+    "barcode" barcode : nullable optional, "choices" choices : nullable optional, "price"
+    price : nullable optional, "revenueDetails" revenue_details : nullable optional,
+    "media" media : nullable optional, "subscriptionPricesInfo" subscription_prices_info
+    : nullable optional, "inventoryStatus" inventory_status : nullable optional, }
 }
 
 /// The `VariantDigitalProperties` object.
@@ -16210,42 +7614,8 @@ pub struct VariantDigitalProperties {
     /// The `digitalFile` field.
     pub digital_file: Option<SecuredMedia>,
 }
-
-impl Serialize for VariantDigitalProperties {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VariantDigitalProperties",
-                usize::from(self.digital_file.is_some()),
-            )
-            .optional("digitalFile", &self.digital_file)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VariantDigitalProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VariantDigitalProperties {
-    const NAME: &'static str = "VariantDigitalProperties";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "digitalFile" => rt::object::nullable(&mut map, &mut out.digital_file),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VariantDigitalProperties { "digitalFile" digital_file : nullable optional, }
 }
 
 /// The `VariantPhysicalProperties` object.
@@ -16261,55 +7631,10 @@ pub struct VariantPhysicalProperties {
     /// The `packageDimensions` field.
     pub package_dimensions: Option<Dimensions>,
 }
-
-impl Serialize for VariantPhysicalProperties {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VariantPhysicalProperties",
-                usize::from(self.weight.is_some())
-                    + usize::from(self.price_per_unit.is_some())
-                    + usize::from(self.product_dimensions.is_some())
-                    + usize::from(self.package_dimensions.is_some()),
-            )
-            .optional("weight", &self.weight)
-            .optional("pricePerUnit", &self.price_per_unit)
-            .optional("productDimensions", &self.product_dimensions)
-            .optional("packageDimensions", &self.package_dimensions)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VariantPhysicalProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VariantPhysicalProperties {
-    const NAME: &'static str = "VariantPhysicalProperties";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "weight" => rt::object::nullable(&mut map, &mut out.weight),
-                "pricePerUnit" => rt::object::nullable(&mut map, &mut out.price_per_unit),
-                "productDimensions" => {
-                    rt::object::nullable(&mut map, &mut out.product_dimensions)
-                }
-                "packageDimensions" => {
-                    rt::object::nullable(&mut map, &mut out.package_dimensions)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VariantPhysicalProperties { "weight" weight : nullable optional, "pricePerUnit"
+    price_per_unit : nullable optional, "productDimensions" product_dimensions : nullable
+    optional, "packageDimensions" package_dimensions : nullable optional, }
 }
 
 /// The `VariantSummary` object.
@@ -16320,47 +7645,9 @@ pub struct VariantSummary {
     /// The `minPriceVariant` field.
     pub min_price_variant: Option<Variant>,
 }
-
-impl Serialize for VariantSummary {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VariantSummary",
-                usize::from(self.variant_count.is_some())
-                    + usize::from(self.min_price_variant.is_some()),
-            )
-            .optional("variantCount", &self.variant_count)
-            .optional("minPriceVariant", &self.min_price_variant)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VariantSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VariantSummary {
-    const NAME: &'static str = "VariantSummary";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "variantCount" => rt::object::nullable(&mut map, &mut out.variant_count),
-                "minPriceVariant" => {
-                    rt::object::nullable(&mut map, &mut out.min_price_variant)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VariantSummary { "variantCount" variant_count : nullable optional, "minPriceVariant"
+    min_price_variant : nullable optional, }
 }
 
 /// At most one of `physicalProperties`, `digitalProperties` is set (a oneOf group).
@@ -16389,77 +7676,13 @@ pub struct VariantWithInventory {
     /// List of choices.
     pub choices: Option<Vec<OptionChoiceReferences>>,
 }
-
-impl Serialize for VariantWithInventory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VariantWithInventory",
-                usize::from(self.physical_properties.is_some())
-                    + usize::from(self.digital_properties.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.visible.is_some())
-                    + usize::from(self.sku.is_some())
-                    + usize::from(self.barcode.is_some())
-                    + usize::from(self.price.is_some())
-                    + usize::from(self.revenue_details.is_some())
-                    + usize::from(self.inventory_item.is_some())
-                    + usize::from(self.choices.is_some()),
-            )
-            .optional("physicalProperties", &self.physical_properties)
-            .optional("digitalProperties", &self.digital_properties)
-            .optional("id", &self.id)
-            .optional("visible", &self.visible)
-            .optional("sku", &self.sku)
-            .optional("barcode", &self.barcode)
-            .optional("price", &self.price)
-            .optional("revenueDetails", &self.revenue_details)
-            .optional("inventoryItem", &self.inventory_item)
-            .optional("choices", &self.choices)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VariantWithInventory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VariantWithInventory {
-    const NAME: &'static str = "VariantWithInventory";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "physicalProperties" => {
-                    rt::object::nullable(&mut map, &mut out.physical_properties)
-                }
-                "digitalProperties" => {
-                    rt::object::nullable(&mut map, &mut out.digital_properties)
-                }
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "visible" => rt::object::nullable(&mut map, &mut out.visible),
-                "sku" => rt::object::nullable(&mut map, &mut out.sku),
-                "barcode" => rt::object::nullable(&mut map, &mut out.barcode),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "revenueDetails" => {
-                    rt::object::nullable(&mut map, &mut out.revenue_details)
-                }
-                "inventoryItem" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_item)
-                }
-                "choices" => rt::object::nullable(&mut map, &mut out.choices),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VariantWithInventory { "physicalProperties" physical_properties : nullable optional,
+    "digitalProperties" digital_properties : nullable optional, "id" id : nullable
+    optional, "visible" visible : nullable optional, "sku" sku : nullable optional,
+    "barcode" barcode : nullable optional, "price" price : nullable optional,
+    "revenueDetails" revenue_details : nullable optional, "inventoryItem" inventory_item
+    : nullable optional, "choices" choices : nullable optional, }
 }
 
 /// The `VariantsInfo` object.
@@ -16468,42 +7691,8 @@ pub struct VariantsInfo {
     /// List of related variants.
     pub variants: Option<Vec<Variant>>,
 }
-
-impl Serialize for VariantsInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VariantsInfo",
-                usize::from(self.variants.is_some()),
-            )
-            .optional("variants", &self.variants)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VariantsInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VariantsInfo {
-    const NAME: &'static str = "VariantsInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "variants" => rt::object::nullable(&mut map, &mut out.variants),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VariantsInfo { "variants" variants : nullable optional, }
 }
 
 /// The `Video` object.
@@ -16514,43 +7703,8 @@ pub struct Video {
     /// The `thumbnail` field.
     pub thumbnail: Option<V1Media>,
 }
-
-impl Serialize for Video {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Video",
-                usize::from(self.media.is_some()) + usize::from(self.thumbnail.is_some()),
-            )
-            .optional("media", &self.media)
-            .optional("thumbnail", &self.thumbnail)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Video {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Video {
-    const NAME: &'static str = "Video";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "thumbnail" => rt::object::nullable(&mut map, &mut out.thumbnail),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    Video { "media" media : nullable optional, "thumbnail" thumbnail : nullable optional,
     }
 }
 
@@ -16572,64 +7726,11 @@ pub struct VideoData {
     /// The `animation` field.
     pub animation: Option<Animation>,
 }
-
-impl Serialize for VideoData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VideoData",
-                usize::from(self.container_data.is_some())
-                    + usize::from(self.video.is_some())
-                    + usize::from(self.thumbnail.is_some())
-                    + usize::from(self.disable_download.is_some())
-                    + usize::from(self.title.is_some())
-                    + usize::from(self.options.is_some())
-                    + usize::from(self.animation.is_some()),
-            )
-            .optional("containerData", &self.container_data)
-            .optional("video", &self.video)
-            .optional("thumbnail", &self.thumbnail)
-            .optional("disableDownload", &self.disable_download)
-            .optional("title", &self.title)
-            .optional("options", &self.options)
-            .optional("animation", &self.animation)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VideoData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VideoData {
-    const NAME: &'static str = "VideoData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "containerData" => {
-                    rt::object::nullable(&mut map, &mut out.container_data)
-                }
-                "video" => rt::object::nullable(&mut map, &mut out.video),
-                "thumbnail" => rt::object::nullable(&mut map, &mut out.thumbnail),
-                "disableDownload" => {
-                    rt::object::nullable(&mut map, &mut out.disable_download)
-                }
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "options" => rt::object::nullable(&mut map, &mut out.options),
-                "animation" => rt::object::nullable(&mut map, &mut out.animation),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VideoData { "containerData" container_data : nullable optional, "video" video :
+    nullable optional, "thumbnail" thumbnail : nullable optional, "disableDownload"
+    disable_download : nullable optional, "title" title : nullable optional, "options"
+    options : nullable optional, "animation" animation : nullable optional, }
 }
 
 /// The `VideoResolution` object.
@@ -16644,50 +7745,9 @@ pub struct VideoResolution {
     /// Video format for example, mp4, hls.
     pub format: Option<String>,
 }
-
-impl Serialize for VideoResolution {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VideoResolution",
-                usize::from(self.url.is_some()) + usize::from(self.height.is_some())
-                    + usize::from(self.width.is_some())
-                    + usize::from(self.format.is_some()),
-            )
-            .optional("url", &self.url)
-            .optional("height", &self.height)
-            .optional("width", &self.width)
-            .optional("format", &self.format)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VideoResolution {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VideoResolution {
-    const NAME: &'static str = "VideoResolution";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "url" => rt::object::nullable(&mut map, &mut out.url),
-                "height" => rt::object::nullable(&mut map, &mut out.height),
-                "width" => rt::object::nullable(&mut map, &mut out.width),
-                "format" => rt::object::nullable(&mut map, &mut out.format),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VideoResolution { "url" url : nullable optional, "height" height : nullable optional,
+    "width" width : nullable optional, "format" format : nullable optional, }
 }
 
 /// The `VideoV2` object.
@@ -16700,47 +7760,9 @@ pub struct VideoV2 {
     /// Video filename.
     pub filename: Option<String>,
 }
-
-impl Serialize for VideoV2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "VideoV2",
-                usize::from(self.id.is_some()) + usize::from(self.resolutions.is_some())
-                    + usize::from(self.filename.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("resolutions", &self.resolutions)
-            .optional("filename", &self.filename)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for VideoV2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for VideoV2 {
-    const NAME: &'static str = "VideoV2";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "resolutions" => rt::object::nullable(&mut map, &mut out.resolutions),
-                "filename" => rt::object::nullable(&mut map, &mut out.filename),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    VideoV2 { "id" id : nullable optional, "resolutions" resolutions : nullable optional,
+    "filename" filename : nullable optional, }
 }
 
 /// The `WeightMeasurementUnitInfo` object.
@@ -16749,44 +7771,9 @@ pub struct WeightMeasurementUnitInfo {
     /// The `weightMeasurementUnit` field.
     pub weight_measurement_unit: Option<WeightUnit>,
 }
-
-impl Serialize for WeightMeasurementUnitInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "WeightMeasurementUnitInfo",
-                usize::from(self.weight_measurement_unit.is_some()),
-            )
-            .optional("weightMeasurementUnit", &self.weight_measurement_unit)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for WeightMeasurementUnitInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for WeightMeasurementUnitInfo {
-    const NAME: &'static str = "WeightMeasurementUnitInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "weightMeasurementUnit" => {
-                    rt::object::nullable(&mut map, &mut out.weight_measurement_unit)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    WeightMeasurementUnitInfo { "weightMeasurementUnit" weight_measurement_unit :
+    nullable optional, }
 }
 
 /// The `WeightRange` object.
@@ -16797,45 +7784,9 @@ pub struct WeightRange {
     /// Maximum weight across all variants associated with this product.
     pub max_value: Option<f64>,
 }
-
-impl Serialize for WeightRange {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "WeightRange",
-                usize::from(self.min_value.is_some())
-                    + usize::from(self.max_value.is_some()),
-            )
-            .optional("minValue", &self.min_value)
-            .optional("maxValue", &self.max_value)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for WeightRange {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for WeightRange {
-    const NAME: &'static str = "WeightRange";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "minValue" => rt::object::nullable(&mut map, &mut out.min_value),
-                "maxValue" => rt::object::nullable(&mut map, &mut out.max_value),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    WeightRange { "minValue" min_value : nullable optional, "maxValue" max_value :
+    nullable optional, }
 }
 
 /// At most one of `value`, `range`, `scalar`, `dateHistogram`, `nested` is set (a oneOf group).
@@ -16858,64 +7809,12 @@ pub struct WixCommonAggregation {
     /// Field to aggregate by. Use dot notation to specify a JSON path. For example, `order.address.streetName`.
     pub field_path: Option<String>,
 }
-
-impl Serialize for WixCommonAggregation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "WixCommonAggregation",
-                usize::from(self.value.is_some()) + usize::from(self.range.is_some())
-                    + usize::from(self.scalar.is_some())
-                    + usize::from(self.date_histogram.is_some())
-                    + usize::from(self.nested.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.field_path.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("range", &self.range)
-            .optional("scalar", &self.scalar)
-            .optional("dateHistogram", &self.date_histogram)
-            .optional("nested", &self.nested)
-            .optional("name", &self.name)
-            .optional("type", &self.r#type)
-            .optional("fieldPath", &self.field_path)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for WixCommonAggregation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for WixCommonAggregation {
-    const NAME: &'static str = "WixCommonAggregation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "range" => rt::object::nullable(&mut map, &mut out.range),
-                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
-                "dateHistogram" => {
-                    rt::object::nullable(&mut map, &mut out.date_histogram)
-                }
-                "nested" => rt::object::nullable(&mut map, &mut out.nested),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    WixCommonAggregation { "value" value : nullable optional, "range" range : nullable
+    optional, "scalar" scalar : nullable optional, "dateHistogram" date_histogram :
+    nullable optional, "nested" nested : nullable optional, "name" name : nullable
+    optional, "type" r#type : nullable optional, "fieldPath" field_path : nullable
+    optional, }
 }
 
 /// - `VALUE`: Calculates the distribution of a specific field's values within a dataset, providing insights into the overall distribution and key statistics of those values.
@@ -16994,53 +7893,10 @@ pub struct WixCommonItemMetadata {
     /// The `error` field.
     pub error: Option<ApplicationError>,
 }
-
-impl Serialize for WixCommonItemMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "WixCommonItemMetadata",
-                usize::from(self.id.is_some())
-                    + usize::from(self.original_index.is_some())
-                    + usize::from(self.success.is_some())
-                    + usize::from(self.error.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("originalIndex", &self.original_index)
-            .optional("success", &self.success)
-            .optional("error", &self.error)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for WixCommonItemMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for WixCommonItemMetadata {
-    const NAME: &'static str = "WixCommonItemMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "originalIndex" => {
-                    rt::object::nullable(&mut map, &mut out.original_index)
-                }
-                "success" => rt::object::nullable(&mut map, &mut out.success),
-                "error" => rt::object::nullable(&mut map, &mut out.error),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    WixCommonItemMetadata { "id" id : nullable optional, "originalIndex" original_index :
+    nullable optional, "success" success : nullable optional, "error" error : nullable
+    optional, }
 }
 
 /// - `COUNT_DISTINCT`: Total number of distinct values.
@@ -17109,50 +7965,10 @@ pub struct WixCommonSearchDetails {
     /// Whether to enable the search function to use an algorithm to automatically find results that are close to the search expression, such as typos and declensions.
     pub fuzzy: Option<bool>,
 }
-
-impl Serialize for WixCommonSearchDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "WixCommonSearchDetails",
-                usize::from(self.mode.is_some()) + usize::from(self.expression.is_some())
-                    + usize::from(self.fields.is_some())
-                    + usize::from(self.fuzzy.is_some()),
-            )
-            .optional("mode", &self.mode)
-            .optional("expression", &self.expression)
-            .optional("fields", &self.fields)
-            .optional("fuzzy", &self.fuzzy)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for WixCommonSearchDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for WixCommonSearchDetails {
-    const NAME: &'static str = "WixCommonSearchDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "mode" => rt::object::nullable(&mut map, &mut out.mode),
-                "expression" => rt::object::nullable(&mut map, &mut out.expression),
-                "fields" => rt::object::nullable(&mut map, &mut out.fields),
-                "fuzzy" => rt::object::nullable(&mut map, &mut out.fuzzy),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    WixCommonSearchDetails { "mode" mode : nullable optional, "expression" expression :
+    nullable optional, "fields" fields : nullable optional, "fuzzy" fuzzy : nullable
+    optional, }
 }
 
 /// One of the `WixCommonSortOrder` values.
@@ -17221,50 +8037,9 @@ pub struct WixCommonSorting {
     /// { fieldName: "nestedField.price", "select_items_by": [{"nestedField.region": "US"}] }
     pub select_items_by: Option<Vec<serde_json::Value>>,
 }
-
-impl Serialize for WixCommonSorting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "WixCommonSorting",
-                usize::from(self.field_name.is_some())
-                    + usize::from(self.order.is_some())
-                    + usize::from(self.select_items_by.is_some()),
-            )
-            .optional("fieldName", &self.field_name)
-            .optional("order", &self.order)
-            .optional("selectItemsBy", &self.select_items_by)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for WixCommonSorting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for WixCommonSorting {
-    const NAME: &'static str = "WixCommonSorting";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                "selectItemsBy" => {
-                    rt::object::nullable(&mut map, &mut out.select_items_by)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    WixCommonSorting { "fieldName" field_name : nullable optional, "order" order :
+    nullable optional, "selectItemsBy" select_items_by : nullable optional, }
 }
 
 /// The `WixOption` object.
@@ -17277,47 +8052,9 @@ pub struct WixOption {
     /// The `image` field.
     pub image: Option<V1Media>,
 }
-
-impl Serialize for WixOption {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "WixOption",
-                usize::from(self.id.is_some()) + usize::from(self.title.is_some())
-                    + usize::from(self.image.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("title", &self.title)
-            .optional("image", &self.image)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for WixOption {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for WixOption {
-    const NAME: &'static str = "WixOption";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    WixOption { "id" id : nullable optional, "title" title : nullable optional, "image"
+    image : nullable optional, }
 }
 
 /// A webhook event of Stores Catalog V3.

@@ -7,7 +7,6 @@
 //!
 //! Version track `v1`; host `https://www.wixapis.com`. Generated from `specs/stores-collections.yaml`.
 
-use serde::{Deserialize, Serialize};
 use wix_rest_runtime::__private as rt;
 use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
@@ -409,61 +408,11 @@ pub struct Collection {
     /// Collection visibility. Only impacts dynamic pages, no impact on static pages. Default: `true`.
     pub visible: Option<bool>,
 }
-
-impl Serialize for Collection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Collection",
-                usize::from(self.id.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.media.is_some())
-                    + usize::from(self.number_of_products.is_some())
-                    + usize::from(self.description.is_some())
-                    + usize::from(self.slug.is_some())
-                    + usize::from(self.visible.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("name", &self.name)
-            .optional("media", &self.media)
-            .optional("numberOfProducts", &self.number_of_products)
-            .optional("description", &self.description)
-            .optional("slug", &self.slug)
-            .optional("visible", &self.visible)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Collection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Collection {
-    const NAME: &'static str = "Collection";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "media" => rt::object::nullable(&mut map, &mut out.media),
-                "numberOfProducts" => {
-                    rt::object::nullable(&mut map, &mut out.number_of_products)
-                }
-                "description" => rt::object::nullable(&mut map, &mut out.description),
-                "slug" => rt::object::nullable(&mut map, &mut out.slug),
-                "visible" => rt::object::nullable(&mut map, &mut out.visible),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Collection { "id" id : nullable optional, "name" name : nullable optional, "media"
+    media : nullable optional, "numberOfProducts" number_of_products : nullable optional,
+    "description" description : nullable optional, "slug" slug : nullable optional,
+    "visible" visible : nullable optional, }
 }
 
 /// The `GetCollectionBySlugResponse` object.
@@ -472,42 +421,8 @@ pub struct GetCollectionBySlugResponse {
     /// The `collection` field.
     pub collection: Option<Collection>,
 }
-
-impl Serialize for GetCollectionBySlugResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetCollectionBySlugResponse",
-                usize::from(self.collection.is_some()),
-            )
-            .optional("collection", &self.collection)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetCollectionBySlugResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetCollectionBySlugResponse {
-    const NAME: &'static str = "GetCollectionBySlugResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "collection" => rt::object::nullable(&mut map, &mut out.collection),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetCollectionBySlugResponse { "collection" collection : nullable optional, }
 }
 
 /// The `GetCollectionResponse` object.
@@ -516,42 +431,8 @@ pub struct GetCollectionResponse {
     /// The `collection` field.
     pub collection: Option<Collection>,
 }
-
-impl Serialize for GetCollectionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetCollectionResponse",
-                usize::from(self.collection.is_some()),
-            )
-            .optional("collection", &self.collection)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetCollectionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetCollectionResponse {
-    const NAME: &'static str = "GetCollectionResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "collection" => rt::object::nullable(&mut map, &mut out.collection),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetCollectionResponse { "collection" collection : nullable optional, }
 }
 
 /// The `Media` object.
@@ -562,45 +443,9 @@ pub struct Media {
     /// Media (images, videos etc) associated with this product.
     pub items: Option<Vec<MediaItem>>,
 }
-
-impl Serialize for Media {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Media",
-                usize::from(self.main_media.is_some())
-                    + usize::from(self.items.is_some()),
-            )
-            .optional("mainMedia", &self.main_media)
-            .optional("items", &self.items)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Media {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Media {
-    const NAME: &'static str = "Media";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "mainMedia" => rt::object::nullable(&mut map, &mut out.main_media),
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Media { "mainMedia" main_media : nullable optional, "items" items : nullable
+    optional, }
 }
 
 /// At most one of `image`, `video` is set (a oneOf group).
@@ -619,55 +464,10 @@ pub struct MediaItem {
     /// Media ID (for example, `"nsplsh_306d666a123a4a74306459~mv2_d_4517_2992_s_4_2.jpg"`).
     pub id: Option<String>,
 }
-
-impl Serialize for MediaItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MediaItem",
-                usize::from(self.image.is_some()) + usize::from(self.video.is_some())
-                    + usize::from(self.thumbnail.is_some())
-                    + usize::from(self.media_type.is_some())
-                    + usize::from(self.title.is_some()) + usize::from(self.id.is_some()),
-            )
-            .optional("image", &self.image)
-            .optional("video", &self.video)
-            .optional("thumbnail", &self.thumbnail)
-            .optional("mediaType", &self.media_type)
-            .optional("title", &self.title)
-            .optional("id", &self.id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MediaItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MediaItem {
-    const NAME: &'static str = "MediaItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "image" => rt::object::nullable(&mut map, &mut out.image),
-                "video" => rt::object::nullable(&mut map, &mut out.video),
-                "thumbnail" => rt::object::nullable(&mut map, &mut out.thumbnail),
-                "mediaType" => rt::object::nullable(&mut map, &mut out.media_type),
-                "title" => rt::object::nullable(&mut map, &mut out.title),
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MediaItem { "image" image : nullable optional, "video" video : nullable optional,
+    "thumbnail" thumbnail : nullable optional, "mediaType" media_type : nullable
+    optional, "title" title : nullable optional, "id" id : nullable optional, }
 }
 
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
@@ -682,51 +482,10 @@ pub struct PlatformQuery {
     /// Sorting options. For example, `[{"fieldName":"sortField1"},{"fieldName":"sortField2","direction":"DESC"}]`.
     pub sort: Option<Vec<Sorting>>,
 }
-
-impl Serialize for PlatformQuery {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PlatformQuery",
-                usize::from(self.paging.is_some())
-                    + usize::from(self.cursor_paging.is_some())
-                    + usize::from(self.filter.is_some())
-                    + usize::from(self.sort.is_some()),
-            )
-            .optional("paging", &self.paging)
-            .optional("cursorPaging", &self.cursor_paging)
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PlatformQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PlatformQuery {
-    const NAME: &'static str = "PlatformQuery";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paging" => rt::object::nullable(&mut map, &mut out.paging),
-                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PlatformQuery { "paging" paging : nullable optional, "cursorPaging" cursor_paging :
+    nullable optional, "filter" filter : nullable optional, "sort" sort : nullable
+    optional, }
 }
 
 /// The `QueryCollectionsRequest` object.
@@ -735,42 +494,8 @@ pub struct QueryCollectionsRequest {
     /// The `query` field.
     pub query: Option<PlatformQuery>,
 }
-
-impl Serialize for QueryCollectionsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryCollectionsRequest",
-                usize::from(self.query.is_some()),
-            )
-            .optional("query", &self.query)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryCollectionsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryCollectionsRequest {
-    const NAME: &'static str = "QueryCollectionsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "query" => rt::object::nullable(&mut map, &mut out.query),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryCollectionsRequest { "query" query : nullable optional, }
 }
 
 /// The `QueryCollectionsResponse` object.
@@ -781,45 +506,9 @@ pub struct QueryCollectionsResponse {
     /// The `metadata` field.
     pub metadata: Option<PlatformPagingMetadata>,
 }
-
-impl Serialize for QueryCollectionsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryCollectionsResponse",
-                usize::from(self.collections.is_some())
-                    + usize::from(self.metadata.is_some()),
-            )
-            .optional("collections", &self.collections)
-            .optional("metadata", &self.metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryCollectionsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryCollectionsResponse {
-    const NAME: &'static str = "QueryCollectionsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "collections" => rt::object::nullable(&mut map, &mut out.collections),
-                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryCollectionsResponse { "collections" collections : nullable optional, "metadata"
+    metadata : nullable optional, }
 }
 
 /// The `Sorting` object.
@@ -832,46 +521,7 @@ pub struct Sorting {
     /// The `origin` field.
     pub origin: Option<AddressLocation>,
 }
-
-impl Serialize for Sorting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Sorting",
-                usize::from(self.field_name.is_some())
-                    + usize::from(self.order.is_some())
-                    + usize::from(self.origin.is_some()),
-            )
-            .optional("fieldName", &self.field_name)
-            .optional("order", &self.order)
-            .optional("origin", &self.origin)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Sorting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Sorting {
-    const NAME: &'static str = "Sorting";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                "origin" => rt::object::nullable(&mut map, &mut out.origin),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
+    optional, "origin" origin : nullable optional, }
 }

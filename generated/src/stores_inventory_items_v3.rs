@@ -2001,45 +2001,9 @@ pub struct AdjustInventoryAction {
     /// Quantity can be reduced until it reaches zero but not below. Attempting to further decrease an already negative inventory will fail.
     pub decrement_by: Option<f64>,
 }
-
-impl Serialize for AdjustInventoryAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "AdjustInventoryAction",
-                usize::from(self.increment_by.is_some())
-                    + usize::from(self.decrement_by.is_some()),
-            )
-            .optional("incrementBy", &self.increment_by)
-            .optional("decrementBy", &self.decrement_by)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for AdjustInventoryAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for AdjustInventoryAction {
-    const NAME: &'static str = "AdjustInventoryAction";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "incrementBy" => rt::object::nullable(&mut map, &mut out.increment_by),
-                "decrementBy" => rt::object::nullable(&mut map, &mut out.decrement_by),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    AdjustInventoryAction { "incrementBy" increment_by : nullable optional, "decrementBy"
+    decrement_by : nullable optional, }
 }
 
 /// At most one of `value`, `range`, `scalar`, `dateHistogram`, `nested` is set (a oneOf group).
@@ -2064,67 +2028,12 @@ pub struct Aggregation {
     /// The `groupBy` field.
     pub group_by: Option<GroupByAggregation>,
 }
-
-impl Serialize for Aggregation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Aggregation",
-                usize::from(self.value.is_some()) + usize::from(self.range.is_some())
-                    + usize::from(self.scalar.is_some())
-                    + usize::from(self.date_histogram.is_some())
-                    + usize::from(self.nested.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.r#type.is_some())
-                    + usize::from(self.field_path.is_some())
-                    + usize::from(self.group_by.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("range", &self.range)
-            .optional("scalar", &self.scalar)
-            .optional("dateHistogram", &self.date_histogram)
-            .optional("nested", &self.nested)
-            .optional("name", &self.name)
-            .optional("type", &self.r#type)
-            .optional("fieldPath", &self.field_path)
-            .optional("groupBy", &self.group_by)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Aggregation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Aggregation {
-    const NAME: &'static str = "Aggregation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "range" => rt::object::nullable(&mut map, &mut out.range),
-                "scalar" => rt::object::nullable(&mut map, &mut out.scalar),
-                "dateHistogram" => {
-                    rt::object::nullable(&mut map, &mut out.date_histogram)
-                }
-                "nested" => rt::object::nullable(&mut map, &mut out.nested),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
-                "groupBy" => rt::object::nullable(&mut map, &mut out.group_by),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Aggregation { "value" value : nullable optional, "range" range : nullable optional,
+    "scalar" scalar : nullable optional, "dateHistogram" date_histogram : nullable
+    optional, "nested" nested : nullable optional, "name" name : nullable optional,
+    "type" r#type : nullable optional, "fieldPath" field_path : nullable optional,
+    "groupBy" group_by : nullable optional, }
 }
 
 /// The `BulkAdjustInventoryItemsByFilterRequest` object.
@@ -2144,63 +2053,11 @@ pub struct BulkAdjustInventoryItemsByFilterRequest {
     /// If set to `true`, will set track method to track quantity. Default: `false`.
     pub track_quantity: Option<bool>,
 }
-
-impl Serialize for BulkAdjustInventoryItemsByFilterRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkAdjustInventoryItemsByFilterRequest",
-                1 + usize::from(self.filter.is_some())
-                    + usize::from(self.search.is_some())
-                    + usize::from(self.track_quantity.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .field("adjustment", &self.adjustment)
-            .optional("search", &self.search)
-            .optional("trackQuantity", &self.track_quantity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkAdjustInventoryItemsByFilterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkAdjustInventoryItemsByFilterRequest {
-    const NAME: &'static str = "BulkAdjustInventoryItemsByFilterRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut f0),
-                "adjustment" => rt::object::value(&mut map, &mut f1),
-                "search" => rt::object::nullable(&mut map, &mut f2),
-                "trackQuantity" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f1,) {
-            (Some(f1),) => {
-                Ok(Self {
-                    filter: f0,
-                    adjustment: f1,
-                    search: f2,
-                    track_quantity: f3,
-                })
-            }
-            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "adjustment")])),
-        }
-    }
+rt::object! {
+    BulkAdjustInventoryItemsByFilterRequest { "filter" filter : nullable optional,
+    "adjustment" adjustment : value field, "search" search : nullable optional,
+    "trackQuantity" track_quantity : nullable optional, } required { adjustment
+    "adjustment" }
 }
 
 /// The `BulkAdjustInventoryItemsByFilterResponse` object.
@@ -2211,42 +2068,8 @@ pub struct BulkAdjustInventoryItemsByFilterResponse {
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata.
     pub job_id: Option<String>,
 }
-
-impl Serialize for BulkAdjustInventoryItemsByFilterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkAdjustInventoryItemsByFilterResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkAdjustInventoryItemsByFilterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkAdjustInventoryItemsByFilterResponse {
-    const NAME: &'static str = "BulkAdjustInventoryItemsByFilterResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkAdjustInventoryItemsByFilterResponse { "jobId" job_id : nullable optional, }
 }
 
 /// The `BulkCreateInventoryItemsByVariantFilterRequest` object.
@@ -2263,63 +2086,11 @@ pub struct BulkCreateInventoryItemsByVariantFilterRequest {
     /// The `inventoryCreationData` field.
     pub inventory_creation_data: Option<InventoryCreationData>,
 }
-
-impl Serialize for BulkCreateInventoryItemsByVariantFilterRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkCreateInventoryItemsByVariantFilterRequest",
-                1 + usize::from(self.filter.is_some())
-                    + usize::from(self.search.is_some())
-                    + usize::from(self.inventory_creation_data.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .optional("search", &self.search)
-            .field("locationId", &self.location_id)
-            .optional("inventoryCreationData", &self.inventory_creation_data)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCreateInventoryItemsByVariantFilterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCreateInventoryItemsByVariantFilterRequest {
-    const NAME: &'static str = "BulkCreateInventoryItemsByVariantFilterRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut f0),
-                "search" => rt::object::nullable(&mut map, &mut f1),
-                "locationId" => rt::object::value(&mut map, &mut f2),
-                "inventoryCreationData" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f2,) {
-            (Some(f2),) => {
-                Ok(Self {
-                    filter: f0,
-                    search: f1,
-                    location_id: f2,
-                    inventory_creation_data: f3,
-                })
-            }
-            (f2,) => Err(rt::object::missing(&[(f2.is_none(), "locationId")])),
-        }
-    }
+rt::object! {
+    BulkCreateInventoryItemsByVariantFilterRequest { "filter" filter : nullable optional,
+    "search" search : nullable optional, "locationId" location_id : value field,
+    "inventoryCreationData" inventory_creation_data : nullable optional, } required {
+    location_id "locationId" }
 }
 
 /// The `BulkCreateInventoryItemsByVariantFilterResponse` object.
@@ -2330,41 +2101,8 @@ pub struct BulkCreateInventoryItemsByVariantFilterResponse {
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata.
     pub job_id: Option<String>,
 }
-
-impl Serialize for BulkCreateInventoryItemsByVariantFilterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkCreateInventoryItemsByVariantFilterResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCreateInventoryItemsByVariantFilterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCreateInventoryItemsByVariantFilterResponse {
-    const NAME: &'static str = "BulkCreateInventoryItemsByVariantFilterResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
+rt::object! {
+    BulkCreateInventoryItemsByVariantFilterResponse { "jobId" job_id : nullable optional,
     }
 }
 
@@ -2378,53 +2116,10 @@ pub struct BulkCreateInventoryItemsRequest {
     /// Default: `false`
     pub return_entity: Option<bool>,
 }
-
-impl Serialize for BulkCreateInventoryItemsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkCreateInventoryItemsRequest",
-                1 + usize::from(self.return_entity.is_some()),
-            )
-            .field("inventoryItems", &self.inventory_items)
-            .optional("returnEntity", &self.return_entity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCreateInventoryItemsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCreateInventoryItemsRequest {
-    const NAME: &'static str = "BulkCreateInventoryItemsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryItems" => rt::object::value(&mut map, &mut f0),
-                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    inventory_items: f0,
-                    return_entity: f1,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "inventoryItems")])),
-        }
-    }
+rt::object! {
+    BulkCreateInventoryItemsRequest { "inventoryItems" inventory_items : value field,
+    "returnEntity" return_entity : nullable optional, } required { inventory_items
+    "inventoryItems" }
 }
 
 /// The `BulkCreateInventoryItemsResponse` object.
@@ -2435,47 +2130,9 @@ pub struct BulkCreateInventoryItemsResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkCreateInventoryItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkCreateInventoryItemsResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkCreateInventoryItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkCreateInventoryItemsResponse {
-    const NAME: &'static str = "BulkCreateInventoryItemsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkCreateInventoryItemsResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkDecrementInventoryItemsByVariantAndLocationRequest` object.
@@ -2494,63 +2151,11 @@ pub struct BulkDecrementInventoryItemsByVariantAndLocationRequest {
     /// The `reason` field.
     pub reason: Option<ReasonType>,
 }
-
-impl Serialize for BulkDecrementInventoryItemsByVariantAndLocationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkDecrementInventoryItemsByVariantAndLocationRequest",
-                1 + usize::from(self.restrict_inventory.is_some())
-                    + usize::from(self.return_entity.is_some())
-                    + usize::from(self.reason.is_some()),
-            )
-            .field("decrementData", &self.decrement_data)
-            .optional("restrictInventory", &self.restrict_inventory)
-            .optional("returnEntity", &self.return_entity)
-            .optional("reason", &self.reason)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDecrementInventoryItemsByVariantAndLocationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDecrementInventoryItemsByVariantAndLocationRequest {
-    const NAME: &'static str = "BulkDecrementInventoryItemsByVariantAndLocationRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "decrementData" => rt::object::value(&mut map, &mut f0),
-                "restrictInventory" => rt::object::nullable(&mut map, &mut f1),
-                "returnEntity" => rt::object::nullable(&mut map, &mut f2),
-                "reason" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    decrement_data: f0,
-                    restrict_inventory: f1,
-                    return_entity: f2,
-                    reason: f3,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "decrementData")])),
-        }
-    }
+rt::object! {
+    BulkDecrementInventoryItemsByVariantAndLocationRequest { "decrementData"
+    decrement_data : value field, "restrictInventory" restrict_inventory : nullable
+    optional, "returnEntity" return_entity : nullable optional, "reason" reason :
+    nullable optional, } required { decrement_data "decrementData" }
 }
 
 /// The `BulkDecrementInventoryItemsByVariantAndLocationResponse` object.
@@ -2561,47 +2166,9 @@ pub struct BulkDecrementInventoryItemsByVariantAndLocationResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkDecrementInventoryItemsByVariantAndLocationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkDecrementInventoryItemsByVariantAndLocationResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDecrementInventoryItemsByVariantAndLocationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDecrementInventoryItemsByVariantAndLocationResponse {
-    const NAME: &'static str = "BulkDecrementInventoryItemsByVariantAndLocationResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkDecrementInventoryItemsByVariantAndLocationResponse { "results" results :
+    nullable optional, "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkDecrementInventoryItemsRequest` object.
@@ -2620,63 +2187,11 @@ pub struct BulkDecrementInventoryItemsRequest {
     /// The `reason` field.
     pub reason: Option<ReasonType>,
 }
-
-impl Serialize for BulkDecrementInventoryItemsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkDecrementInventoryItemsRequest",
-                1 + usize::from(self.restrict_inventory.is_some())
-                    + usize::from(self.return_entity.is_some())
-                    + usize::from(self.reason.is_some()),
-            )
-            .field("decrementData", &self.decrement_data)
-            .optional("restrictInventory", &self.restrict_inventory)
-            .optional("returnEntity", &self.return_entity)
-            .optional("reason", &self.reason)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDecrementInventoryItemsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDecrementInventoryItemsRequest {
-    const NAME: &'static str = "BulkDecrementInventoryItemsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "decrementData" => rt::object::value(&mut map, &mut f0),
-                "restrictInventory" => rt::object::nullable(&mut map, &mut f1),
-                "returnEntity" => rt::object::nullable(&mut map, &mut f2),
-                "reason" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    decrement_data: f0,
-                    restrict_inventory: f1,
-                    return_entity: f2,
-                    reason: f3,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "decrementData")])),
-        }
-    }
+rt::object! {
+    BulkDecrementInventoryItemsRequest { "decrementData" decrement_data : value field,
+    "restrictInventory" restrict_inventory : nullable optional, "returnEntity"
+    return_entity : nullable optional, "reason" reason : nullable optional, } required {
+    decrement_data "decrementData" }
 }
 
 /// The `BulkDecrementInventoryItemsResponse` object.
@@ -2687,47 +2202,9 @@ pub struct BulkDecrementInventoryItemsResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkDecrementInventoryItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkDecrementInventoryItemsResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDecrementInventoryItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDecrementInventoryItemsResponse {
-    const NAME: &'static str = "BulkDecrementInventoryItemsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkDecrementInventoryItemsResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkDeleteInventoryItemsByFilterRequest` object.
@@ -2743,44 +2220,9 @@ pub struct BulkDeleteInventoryItemsByFilterRequest {
     /// The `search` field.
     pub search: Option<SearchDetails>,
 }
-
-impl Serialize for BulkDeleteInventoryItemsByFilterRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkDeleteInventoryItemsByFilterRequest",
-                usize::from(self.filter.is_some()) + usize::from(self.search.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .optional("search", &self.search)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDeleteInventoryItemsByFilterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDeleteInventoryItemsByFilterRequest {
-    const NAME: &'static str = "BulkDeleteInventoryItemsByFilterRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "search" => rt::object::nullable(&mut map, &mut out.search),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkDeleteInventoryItemsByFilterRequest { "filter" filter : nullable optional,
+    "search" search : nullable optional, }
 }
 
 /// The `BulkDeleteInventoryItemsByFilterResponse` object.
@@ -2791,42 +2233,8 @@ pub struct BulkDeleteInventoryItemsByFilterResponse {
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata.
     pub job_id: Option<String>,
 }
-
-impl Serialize for BulkDeleteInventoryItemsByFilterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkDeleteInventoryItemsByFilterResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDeleteInventoryItemsByFilterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDeleteInventoryItemsByFilterResponse {
-    const NAME: &'static str = "BulkDeleteInventoryItemsByFilterResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkDeleteInventoryItemsByFilterResponse { "jobId" job_id : nullable optional, }
 }
 
 /// The `BulkDeleteInventoryItemsRequest` object.
@@ -2835,41 +2243,9 @@ pub struct BulkDeleteInventoryItemsRequest {
     /// IDs of inventory items to delete.
     pub inventory_item_ids: Vec<String>,
 }
-
-impl Serialize for BulkDeleteInventoryItemsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "BulkDeleteInventoryItemsRequest", 1)
-            .field("inventoryItemIds", &self.inventory_item_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDeleteInventoryItemsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDeleteInventoryItemsRequest {
-    const NAME: &'static str = "BulkDeleteInventoryItemsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryItemIds" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { inventory_item_ids: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "inventoryItemIds")])),
-        }
-    }
+rt::object! {
+    BulkDeleteInventoryItemsRequest { "inventoryItemIds" inventory_item_ids : value
+    field, } required { inventory_item_ids "inventoryItemIds" }
 }
 
 /// The `BulkDeleteInventoryItemsResponse` object.
@@ -2880,47 +2256,9 @@ pub struct BulkDeleteInventoryItemsResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkDeleteInventoryItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkDeleteInventoryItemsResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkDeleteInventoryItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkDeleteInventoryItemsResponse {
-    const NAME: &'static str = "BulkDeleteInventoryItemsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkDeleteInventoryItemsResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkIncrementInventoryItemsByVariantAndLocationRequest` object.
@@ -2935,58 +2273,10 @@ pub struct BulkIncrementInventoryItemsByVariantAndLocationRequest {
     /// The `reason` field.
     pub reason: Option<ReasonType>,
 }
-
-impl Serialize for BulkIncrementInventoryItemsByVariantAndLocationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkIncrementInventoryItemsByVariantAndLocationRequest",
-                1 + usize::from(self.return_entity.is_some())
-                    + usize::from(self.reason.is_some()),
-            )
-            .field("incrementData", &self.increment_data)
-            .optional("returnEntity", &self.return_entity)
-            .optional("reason", &self.reason)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkIncrementInventoryItemsByVariantAndLocationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkIncrementInventoryItemsByVariantAndLocationRequest {
-    const NAME: &'static str = "BulkIncrementInventoryItemsByVariantAndLocationRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "incrementData" => rt::object::value(&mut map, &mut f0),
-                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
-                "reason" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    increment_data: f0,
-                    return_entity: f1,
-                    reason: f2,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "incrementData")])),
-        }
-    }
+rt::object! {
+    BulkIncrementInventoryItemsByVariantAndLocationRequest { "incrementData"
+    increment_data : value field, "returnEntity" return_entity : nullable optional,
+    "reason" reason : nullable optional, } required { increment_data "incrementData" }
 }
 
 /// The `BulkIncrementInventoryItemsByVariantAndLocationResponse` object.
@@ -2997,47 +2287,9 @@ pub struct BulkIncrementInventoryItemsByVariantAndLocationResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkIncrementInventoryItemsByVariantAndLocationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkIncrementInventoryItemsByVariantAndLocationResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkIncrementInventoryItemsByVariantAndLocationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkIncrementInventoryItemsByVariantAndLocationResponse {
-    const NAME: &'static str = "BulkIncrementInventoryItemsByVariantAndLocationResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkIncrementInventoryItemsByVariantAndLocationResponse { "results" results :
+    nullable optional, "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkIncrementInventoryItemsRequest` object.
@@ -3052,58 +2304,10 @@ pub struct BulkIncrementInventoryItemsRequest {
     /// The `reason` field.
     pub reason: Option<ReasonType>,
 }
-
-impl Serialize for BulkIncrementInventoryItemsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkIncrementInventoryItemsRequest",
-                1 + usize::from(self.return_entity.is_some())
-                    + usize::from(self.reason.is_some()),
-            )
-            .field("incrementData", &self.increment_data)
-            .optional("returnEntity", &self.return_entity)
-            .optional("reason", &self.reason)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkIncrementInventoryItemsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkIncrementInventoryItemsRequest {
-    const NAME: &'static str = "BulkIncrementInventoryItemsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "incrementData" => rt::object::value(&mut map, &mut f0),
-                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
-                "reason" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    increment_data: f0,
-                    return_entity: f1,
-                    reason: f2,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "incrementData")])),
-        }
-    }
+rt::object! {
+    BulkIncrementInventoryItemsRequest { "incrementData" increment_data : value field,
+    "returnEntity" return_entity : nullable optional, "reason" reason : nullable
+    optional, } required { increment_data "incrementData" }
 }
 
 /// The `BulkIncrementInventoryItemsResponse` object.
@@ -3114,47 +2318,9 @@ pub struct BulkIncrementInventoryItemsResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkIncrementInventoryItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkIncrementInventoryItemsResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkIncrementInventoryItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkIncrementInventoryItemsResponse {
-    const NAME: &'static str = "BulkIncrementInventoryItemsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkIncrementInventoryItemsResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkInventoryItemResult` object.
@@ -3163,42 +2329,8 @@ pub struct BulkInventoryItemResult {
     /// The `itemMetadata` field.
     pub item_metadata: Option<ItemMetadata>,
 }
-
-impl Serialize for BulkInventoryItemResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkInventoryItemResult",
-                usize::from(self.item_metadata.is_some()),
-            )
-            .optional("itemMetadata", &self.item_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkInventoryItemResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkInventoryItemResult {
-    const NAME: &'static str = "BulkInventoryItemResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkInventoryItemResult { "itemMetadata" item_metadata : nullable optional, }
 }
 
 /// The `BulkSetOrAdjustInventoryItemsByFilterRequest` object.
@@ -3216,60 +2348,10 @@ pub struct BulkSetOrAdjustInventoryItemsByFilterRequest {
     /// The `search` field.
     pub search: Option<SearchDetails>,
 }
-
-impl Serialize for BulkSetOrAdjustInventoryItemsByFilterRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkSetOrAdjustInventoryItemsByFilterRequest",
-                1 + usize::from(self.filter.is_some())
-                    + usize::from(self.search.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .field("adjustedInventoryAction", &self.adjusted_inventory_action)
-            .optional("search", &self.search)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkSetOrAdjustInventoryItemsByFilterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkSetOrAdjustInventoryItemsByFilterRequest {
-    const NAME: &'static str = "BulkSetOrAdjustInventoryItemsByFilterRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut f0),
-                "adjustedInventoryAction" => rt::object::value(&mut map, &mut f1),
-                "search" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f1,) {
-            (Some(f1),) => {
-                Ok(Self {
-                    filter: f0,
-                    adjusted_inventory_action: f1,
-                    search: f2,
-                })
-            }
-            (f1,) => {
-                Err(rt::object::missing(&[(f1.is_none(), "adjustedInventoryAction")]))
-            }
-        }
-    }
+rt::object! {
+    BulkSetOrAdjustInventoryItemsByFilterRequest { "filter" filter : nullable optional,
+    "adjustedInventoryAction" adjusted_inventory_action : value field, "search" search :
+    nullable optional, } required { adjusted_inventory_action "adjustedInventoryAction" }
 }
 
 /// The `BulkSetOrAdjustInventoryItemsByFilterResponse` object.
@@ -3280,42 +2362,8 @@ pub struct BulkSetOrAdjustInventoryItemsByFilterResponse {
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata.
     pub job_id: Option<String>,
 }
-
-impl Serialize for BulkSetOrAdjustInventoryItemsByFilterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkSetOrAdjustInventoryItemsByFilterResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkSetOrAdjustInventoryItemsByFilterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkSetOrAdjustInventoryItemsByFilterResponse {
-    const NAME: &'static str = "BulkSetOrAdjustInventoryItemsByFilterResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkSetOrAdjustInventoryItemsByFilterResponse { "jobId" job_id : nullable optional, }
 }
 
 /// The `BulkUpdateInventoryItemsByFilterRequest` object.
@@ -3328,58 +2376,10 @@ pub struct BulkUpdateInventoryItemsByFilterRequest {
     /// The `search` field.
     pub search: Option<SearchDetails>,
 }
-
-impl Serialize for BulkUpdateInventoryItemsByFilterRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateInventoryItemsByFilterRequest",
-                1 + usize::from(self.filter.is_some())
-                    + usize::from(self.search.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .field("inventoryItem", &self.inventory_item)
-            .optional("search", &self.search)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateInventoryItemsByFilterRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateInventoryItemsByFilterRequest {
-    const NAME: &'static str = "BulkUpdateInventoryItemsByFilterRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut f0),
-                "inventoryItem" => rt::object::value(&mut map, &mut f1),
-                "search" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f1,) {
-            (Some(f1),) => {
-                Ok(Self {
-                    filter: f0,
-                    inventory_item: f1,
-                    search: f2,
-                })
-            }
-            (f1,) => Err(rt::object::missing(&[(f1.is_none(), "inventoryItem")])),
-        }
-    }
+rt::object! {
+    BulkUpdateInventoryItemsByFilterRequest { "filter" filter : nullable optional,
+    "inventoryItem" inventory_item : value field, "search" search : nullable optional, }
+    required { inventory_item "inventoryItem" }
 }
 
 /// The `BulkUpdateInventoryItemsByFilterResponse` object.
@@ -3390,42 +2390,8 @@ pub struct BulkUpdateInventoryItemsByFilterResponse {
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata.
     pub job_id: Option<String>,
 }
-
-impl Serialize for BulkUpdateInventoryItemsByFilterResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateInventoryItemsByFilterResponse",
-                usize::from(self.job_id.is_some()),
-            )
-            .optional("jobId", &self.job_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateInventoryItemsByFilterResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateInventoryItemsByFilterResponse {
-    const NAME: &'static str = "BulkUpdateInventoryItemsByFilterResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "jobId" => rt::object::nullable(&mut map, &mut out.job_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkUpdateInventoryItemsByFilterResponse { "jobId" job_id : nullable optional, }
 }
 
 /// The `BulkUpdateInventoryItemsRequest` object.
@@ -3440,58 +2406,10 @@ pub struct BulkUpdateInventoryItemsRequest {
     /// The `reason` field.
     pub reason: Option<ReasonType>,
 }
-
-impl Serialize for BulkUpdateInventoryItemsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateInventoryItemsRequest",
-                1 + usize::from(self.return_entity.is_some())
-                    + usize::from(self.reason.is_some()),
-            )
-            .field("inventoryItems", &self.inventory_items)
-            .optional("returnEntity", &self.return_entity)
-            .optional("reason", &self.reason)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateInventoryItemsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateInventoryItemsRequest {
-    const NAME: &'static str = "BulkUpdateInventoryItemsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryItems" => rt::object::value(&mut map, &mut f0),
-                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
-                "reason" => rt::object::nullable(&mut map, &mut f2),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    inventory_items: f0,
-                    return_entity: f1,
-                    reason: f2,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "inventoryItems")])),
-        }
-    }
+rt::object! {
+    BulkUpdateInventoryItemsRequest { "inventoryItems" inventory_items : value field,
+    "returnEntity" return_entity : nullable optional, "reason" reason : nullable
+    optional, } required { inventory_items "inventoryItems" }
 }
 
 /// The `BulkUpdateInventoryItemsResponse` object.
@@ -3502,47 +2420,9 @@ pub struct BulkUpdateInventoryItemsResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkUpdateInventoryItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpdateInventoryItemsResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpdateInventoryItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpdateInventoryItemsResponse {
-    const NAME: &'static str = "BulkUpdateInventoryItemsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkUpdateInventoryItemsResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `BulkUpsertInventoryItemResult` object.
@@ -3553,45 +2433,9 @@ pub struct BulkUpsertInventoryItemResult {
     /// The `item` field.
     pub item: Option<InventoryItem>,
 }
-
-impl Serialize for BulkUpsertInventoryItemResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpsertInventoryItemResult",
-                usize::from(self.item_metadata.is_some())
-                    + usize::from(self.item.is_some()),
-            )
-            .optional("itemMetadata", &self.item_metadata)
-            .optional("item", &self.item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpsertInventoryItemResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpsertInventoryItemResult {
-    const NAME: &'static str = "BulkUpsertInventoryItemResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
-                "item" => rt::object::nullable(&mut map, &mut out.item),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkUpsertInventoryItemResult { "itemMetadata" item_metadata : nullable optional,
+    "item" item : nullable optional, }
 }
 
 /// The `BulkUpsertInventoryItemsRequest` object.
@@ -3604,53 +2448,10 @@ pub struct BulkUpsertInventoryItemsRequest {
     /// Default: `false`
     pub return_entity: Option<bool>,
 }
-
-impl Serialize for BulkUpsertInventoryItemsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpsertInventoryItemsRequest",
-                1 + usize::from(self.return_entity.is_some()),
-            )
-            .field("inventoryItems", &self.inventory_items)
-            .optional("returnEntity", &self.return_entity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpsertInventoryItemsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpsertInventoryItemsRequest {
-    const NAME: &'static str = "BulkUpsertInventoryItemsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryItems" => rt::object::value(&mut map, &mut f0),
-                "returnEntity" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    inventory_items: f0,
-                    return_entity: f1,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "inventoryItems")])),
-        }
-    }
+rt::object! {
+    BulkUpsertInventoryItemsRequest { "inventoryItems" inventory_items : value field,
+    "returnEntity" return_entity : nullable optional, } required { inventory_items
+    "inventoryItems" }
 }
 
 /// The `BulkUpsertInventoryItemsResponse` object.
@@ -3661,47 +2462,9 @@ pub struct BulkUpsertInventoryItemsResponse {
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
 }
-
-impl Serialize for BulkUpsertInventoryItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "BulkUpsertInventoryItemsResponse",
-                usize::from(self.results.is_some())
-                    + usize::from(self.bulk_action_metadata.is_some()),
-            )
-            .optional("results", &self.results)
-            .optional("bulkActionMetadata", &self.bulk_action_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for BulkUpsertInventoryItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BulkUpsertInventoryItemsResponse {
-    const NAME: &'static str = "BulkUpsertInventoryItemsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "results" => rt::object::nullable(&mut map, &mut out.results),
-                "bulkActionMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.bulk_action_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BulkUpsertInventoryItemsResponse { "results" results : nullable optional,
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
 }
 
 /// The `CountInventoryItemsRequest` object.
@@ -3714,44 +2477,9 @@ pub struct CountInventoryItemsRequest {
     /// The `search` field.
     pub search: Option<SearchDetails>,
 }
-
-impl Serialize for CountInventoryItemsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CountInventoryItemsRequest",
-                usize::from(self.filter.is_some()) + usize::from(self.search.is_some()),
-            )
-            .optional("filter", &self.filter)
-            .optional("search", &self.search)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CountInventoryItemsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CountInventoryItemsRequest {
-    const NAME: &'static str = "CountInventoryItemsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "search" => rt::object::nullable(&mut map, &mut out.search),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CountInventoryItemsRequest { "filter" filter : nullable optional, "search" search :
+    nullable optional, }
 }
 
 /// The `CountInventoryItemsResponse` object.
@@ -3760,42 +2488,8 @@ pub struct CountInventoryItemsResponse {
     /// Total number of inventory items which satisfy the given filter and/or search.
     pub count: Option<f64>,
 }
-
-impl Serialize for CountInventoryItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CountInventoryItemsResponse",
-                usize::from(self.count.is_some()),
-            )
-            .optional("count", &self.count)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CountInventoryItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CountInventoryItemsResponse {
-    const NAME: &'static str = "CountInventoryItemsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CountInventoryItemsResponse { "count" count : nullable optional, }
 }
 
 /// The `CreateInventoryItemRequest` object.
@@ -3804,41 +2498,9 @@ pub struct CreateInventoryItemRequest {
     /// The `inventoryItem` field.
     pub inventory_item: InventoryItem,
 }
-
-impl Serialize for CreateInventoryItemRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "CreateInventoryItemRequest", 1)
-            .field("inventoryItem", &self.inventory_item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateInventoryItemRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateInventoryItemRequest {
-    const NAME: &'static str = "CreateInventoryItemRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryItem" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { inventory_item: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "inventoryItem")])),
-        }
-    }
+rt::object! {
+    CreateInventoryItemRequest { "inventoryItem" inventory_item : value field, } required
+    { inventory_item "inventoryItem" }
 }
 
 /// The `CreateInventoryItemResponse` object.
@@ -3847,44 +2509,8 @@ pub struct CreateInventoryItemResponse {
     /// The `inventoryItem` field.
     pub inventory_item: Option<InventoryItem>,
 }
-
-impl Serialize for CreateInventoryItemResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateInventoryItemResponse",
-                usize::from(self.inventory_item.is_some()),
-            )
-            .optional("inventoryItem", &self.inventory_item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateInventoryItemResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateInventoryItemResponse {
-    const NAME: &'static str = "CreateInventoryItemResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryItem" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_item)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateInventoryItemResponse { "inventoryItem" inventory_item : nullable optional, }
 }
 
 /// At most one of `cursorPaging` is set (a oneOf group).
@@ -3908,57 +2534,11 @@ pub struct CursorSearch {
     /// Applies to all relevant filters and aggregations, unless overridden by providing timestamps including time zone. For example, "2023-12-20T10:52:34.795Z".
     pub time_zone: Option<String>,
 }
-
-impl Serialize for CursorSearch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CursorSearch",
-                usize::from(self.cursor_paging.is_some())
-                    + usize::from(self.filter.is_some())
-                    + usize::from(self.sort.is_some())
-                    + usize::from(self.aggregations.is_some())
-                    + usize::from(self.search.is_some())
-                    + usize::from(self.time_zone.is_some()),
-            )
-            .optional("cursorPaging", &self.cursor_paging)
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .optional("aggregations", &self.aggregations)
-            .optional("search", &self.search)
-            .optional("timeZone", &self.time_zone)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CursorSearch {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CursorSearch {
-    const NAME: &'static str = "CursorSearch";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                "aggregations" => rt::object::nullable(&mut map, &mut out.aggregations),
-                "search" => rt::object::nullable(&mut map, &mut out.search),
-                "timeZone" => rt::object::nullable(&mut map, &mut out.time_zone),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CursorSearch { "cursorPaging" cursor_paging : nullable optional, "filter" filter :
+    nullable optional, "sort" sort : nullable optional, "aggregations" aggregations :
+    nullable optional, "search" search : nullable optional, "timeZone" time_zone :
+    nullable optional, }
 }
 
 /// The `DecrementDataById` object.
@@ -3974,52 +2554,10 @@ pub struct DecrementDataById {
     /// + If `false` and the item is not available for preorder, negative inventory is not allowed.
     pub preorder_request: Option<bool>,
 }
-
-impl Serialize for DecrementDataById {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DecrementDataById",
-                usize::from(self.inventory_item_id.is_some())
-                    + usize::from(self.decrement_by.is_some())
-                    + usize::from(self.preorder_request.is_some()),
-            )
-            .optional("inventoryItemId", &self.inventory_item_id)
-            .optional("decrementBy", &self.decrement_by)
-            .optional("preorderRequest", &self.preorder_request)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DecrementDataById {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DecrementDataById {
-    const NAME: &'static str = "DecrementDataById";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryItemId" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_item_id)
-                }
-                "decrementBy" => rt::object::nullable(&mut map, &mut out.decrement_by),
-                "preorderRequest" => {
-                    rt::object::nullable(&mut map, &mut out.preorder_request)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DecrementDataById { "inventoryItemId" inventory_item_id : nullable optional,
+    "decrementBy" decrement_by : nullable optional, "preorderRequest" preorder_request :
+    nullable optional, }
 }
 
 /// The `DecrementDataByVariantAndLocation` object.
@@ -4037,53 +2575,10 @@ pub struct DecrementDataByVariantAndLocation {
     /// + If `false` and the item is not available for preorder, negative inventory is not allowed.
     pub preorder_request: Option<bool>,
 }
-
-impl Serialize for DecrementDataByVariantAndLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DecrementDataByVariantAndLocation",
-                usize::from(self.variant_id.is_some())
-                    + usize::from(self.location_id.is_some())
-                    + usize::from(self.decrement_by.is_some())
-                    + usize::from(self.preorder_request.is_some()),
-            )
-            .optional("variantId", &self.variant_id)
-            .optional("locationId", &self.location_id)
-            .optional("decrementBy", &self.decrement_by)
-            .optional("preorderRequest", &self.preorder_request)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DecrementDataByVariantAndLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DecrementDataByVariantAndLocation {
-    const NAME: &'static str = "DecrementDataByVariantAndLocation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "variantId" => rt::object::nullable(&mut map, &mut out.variant_id),
-                "locationId" => rt::object::nullable(&mut map, &mut out.location_id),
-                "decrementBy" => rt::object::nullable(&mut map, &mut out.decrement_by),
-                "preorderRequest" => {
-                    rt::object::nullable(&mut map, &mut out.preorder_request)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DecrementDataByVariantAndLocation { "variantId" variant_id : nullable optional,
+    "locationId" location_id : nullable optional, "decrementBy" decrement_by : nullable
+    optional, "preorderRequest" preorder_request : nullable optional, }
 }
 
 /// The `DeleteInventoryItemResponse` object.
@@ -4093,33 +2588,8 @@ pub struct DeleteInventoryItemResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for DeleteInventoryItemResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for DeleteInventoryItemResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DeleteInventoryItemResponse {
-    const NAME: &'static str = "DeleteInventoryItemResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DeleteInventoryItemResponse {} unknown unknown_fields
 }
 
 /// The `GetInventoryItemResponse` object.
@@ -4128,44 +2598,8 @@ pub struct GetInventoryItemResponse {
     /// The `inventoryItem` field.
     pub inventory_item: Option<InventoryItem>,
 }
-
-impl Serialize for GetInventoryItemResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetInventoryItemResponse",
-                usize::from(self.inventory_item.is_some()),
-            )
-            .optional("inventoryItem", &self.inventory_item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetInventoryItemResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetInventoryItemResponse {
-    const NAME: &'static str = "GetInventoryItemResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryItem" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_item)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetInventoryItemResponse { "inventoryItem" inventory_item : nullable optional, }
 }
 
 /// At most one of `value` is set (a oneOf group).
@@ -4178,47 +2612,9 @@ pub struct GroupByAggregation {
     /// Field to aggregate by.
     pub field_path: Option<String>,
 }
-
-impl Serialize for GroupByAggregation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GroupByAggregation",
-                usize::from(self.value.is_some()) + usize::from(self.name.is_some())
-                    + usize::from(self.field_path.is_some()),
-            )
-            .optional("value", &self.value)
-            .optional("name", &self.name)
-            .optional("fieldPath", &self.field_path)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GroupByAggregation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GroupByAggregation {
-    const NAME: &'static str = "GroupByAggregation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "fieldPath" => rt::object::nullable(&mut map, &mut out.field_path),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GroupByAggregation { "value" value : nullable optional, "name" name : nullable
+    optional, "fieldPath" field_path : nullable optional, }
 }
 
 /// The `IncrementDataById` object.
@@ -4229,47 +2625,9 @@ pub struct IncrementDataById {
     /// Amount to increment by.
     pub increment_by: Option<f64>,
 }
-
-impl Serialize for IncrementDataById {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "IncrementDataById",
-                usize::from(self.inventory_item_id.is_some())
-                    + usize::from(self.increment_by.is_some()),
-            )
-            .optional("inventoryItemId", &self.inventory_item_id)
-            .optional("incrementBy", &self.increment_by)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for IncrementDataById {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for IncrementDataById {
-    const NAME: &'static str = "IncrementDataById";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryItemId" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_item_id)
-                }
-                "incrementBy" => rt::object::nullable(&mut map, &mut out.increment_by),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    IncrementDataById { "inventoryItemId" inventory_item_id : nullable optional,
+    "incrementBy" increment_by : nullable optional, }
 }
 
 /// The `IncrementDataByVariantAndLocation` object.
@@ -4282,48 +2640,10 @@ pub struct IncrementDataByVariantAndLocation {
     /// Amount to increment by.
     pub increment_by: Option<f64>,
 }
-
-impl Serialize for IncrementDataByVariantAndLocation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "IncrementDataByVariantAndLocation",
-                usize::from(self.variant_id.is_some())
-                    + usize::from(self.location_id.is_some())
-                    + usize::from(self.increment_by.is_some()),
-            )
-            .optional("variantId", &self.variant_id)
-            .optional("locationId", &self.location_id)
-            .optional("incrementBy", &self.increment_by)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for IncrementDataByVariantAndLocation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for IncrementDataByVariantAndLocation {
-    const NAME: &'static str = "IncrementDataByVariantAndLocation";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "variantId" => rt::object::nullable(&mut map, &mut out.variant_id),
-                "locationId" => rt::object::nullable(&mut map, &mut out.location_id),
-                "incrementBy" => rt::object::nullable(&mut map, &mut out.increment_by),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    IncrementDataByVariantAndLocation { "variantId" variant_id : nullable optional,
+    "locationId" location_id : nullable optional, "incrementBy" increment_by : nullable
+    optional, }
 }
 
 /// The `InventoryCreationData` object.
@@ -4333,42 +2653,8 @@ pub struct InventoryCreationData {
     /// Items will be created with quantity tracking enabled and this initial quantity.
     pub quantity: Option<f64>,
 }
-
-impl Serialize for InventoryCreationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "InventoryCreationData",
-                usize::from(self.quantity.is_some()),
-            )
-            .optional("quantity", &self.quantity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InventoryCreationData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for InventoryCreationData {
-    const NAME: &'static str = "InventoryCreationData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    InventoryCreationData { "quantity" quantity : nullable optional, }
 }
 
 /// Inventory Item.
@@ -4424,87 +2710,16 @@ pub struct InventoryItem {
     /// The `extendedFields` field.
     pub extended_fields: Option<ExtendedFields>,
 }
-
-impl Serialize for InventoryItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "InventoryItem",
-                usize::from(self.in_stock.is_some())
-                    + usize::from(self.quantity.is_some())
-                    + usize::from(self.id.is_some())
-                    + usize::from(self.revision.is_some())
-                    + usize::from(self.created_date.is_some())
-                    + usize::from(self.updated_date.is_some())
-                    + usize::from(self.variant_id.is_some())
-                    + usize::from(self.location_id.is_some())
-                    + usize::from(self.product_id.is_some())
-                    + usize::from(self.track_quantity.is_some())
-                    + usize::from(self.availability_status.is_some())
-                    + usize::from(self.preorder_info.is_some())
-                    + usize::from(self.product.is_some())
-                    + usize::from(self.extended_fields.is_some()),
-            )
-            .optional("inStock", &self.in_stock)
-            .optional("quantity", &self.quantity)
-            .optional("id", &self.id)
-            .optional("revision", &self.revision)
-            .optional("createdDate", &self.created_date)
-            .optional("updatedDate", &self.updated_date)
-            .optional("variantId", &self.variant_id)
-            .optional("locationId", &self.location_id)
-            .optional("productId", &self.product_id)
-            .optional("trackQuantity", &self.track_quantity)
-            .optional("availabilityStatus", &self.availability_status)
-            .optional("preorderInfo", &self.preorder_info)
-            .optional("product", &self.product)
-            .optional("extendedFields", &self.extended_fields)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InventoryItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for InventoryItem {
-    const NAME: &'static str = "InventoryItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "revision" => rt::object::nullable(&mut map, &mut out.revision),
-                "createdDate" => rt::object::nullable(&mut map, &mut out.created_date),
-                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
-                "variantId" => rt::object::nullable(&mut map, &mut out.variant_id),
-                "locationId" => rt::object::nullable(&mut map, &mut out.location_id),
-                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
-                "trackQuantity" => {
-                    rt::object::nullable(&mut map, &mut out.track_quantity)
-                }
-                "availabilityStatus" => {
-                    rt::object::nullable(&mut map, &mut out.availability_status)
-                }
-                "preorderInfo" => rt::object::nullable(&mut map, &mut out.preorder_info),
-                "product" => rt::object::nullable(&mut map, &mut out.product),
-                "extendedFields" => {
-                    rt::object::nullable(&mut map, &mut out.extended_fields)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    InventoryItem { "inStock" in_stock : nullable optional, "quantity" quantity :
+    nullable optional, "id" id : nullable optional, "revision" revision : nullable
+    optional, "createdDate" created_date : nullable optional, "updatedDate" updated_date
+    : nullable optional, "variantId" variant_id : nullable optional, "locationId"
+    location_id : nullable optional, "productId" product_id : nullable optional,
+    "trackQuantity" track_quantity : nullable optional, "availabilityStatus"
+    availability_status : nullable optional, "preorderInfo" preorder_info : nullable
+    optional, "product" product : nullable optional, "extendedFields" extended_fields :
+    nullable optional, }
 }
 
 /// Report when Inventory item stock status changed from in stock to out of stock and the opposite.
@@ -4513,42 +2728,8 @@ pub struct InventoryItemStockStatusUpdatedEvent {
     /// Inventory item new status.
     pub in_stock: Option<bool>,
 }
-
-impl Serialize for InventoryItemStockStatusUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "InventoryItemStockStatusUpdatedEvent",
-                usize::from(self.in_stock.is_some()),
-            )
-            .optional("inStock", &self.in_stock)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InventoryItemStockStatusUpdatedEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for InventoryItemStockStatusUpdatedEvent {
-    const NAME: &'static str = "InventoryItemStockStatusUpdatedEvent";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    InventoryItemStockStatusUpdatedEvent { "inStock" in_stock : nullable optional, }
 }
 
 /// The `InventoryItemUpdatedWithReason` object.
@@ -4563,50 +2744,9 @@ pub struct InventoryItemUpdatedWithReason {
     /// When Wix Stores updates an inventory item, value will always be: `"215238eb-22a5-4c36-9e7b-e7c08025e04e"`.
     pub app_id: Option<String>,
 }
-
-impl Serialize for InventoryItemUpdatedWithReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "InventoryItemUpdatedWithReason",
-                usize::from(self.current_entity.is_some())
-                    + usize::from(self.reason.is_some())
-                    + usize::from(self.app_id.is_some()),
-            )
-            .optional("currentEntity", &self.current_entity)
-            .optional("reason", &self.reason)
-            .optional("appId", &self.app_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InventoryItemUpdatedWithReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for InventoryItemUpdatedWithReason {
-    const NAME: &'static str = "InventoryItemUpdatedWithReason";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "currentEntity" => {
-                    rt::object::nullable(&mut map, &mut out.current_entity)
-                }
-                "reason" => rt::object::nullable(&mut map, &mut out.reason),
-                "appId" => rt::object::nullable(&mut map, &mut out.app_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    InventoryItemUpdatedWithReason { "currentEntity" current_entity : nullable optional,
+    "reason" reason : nullable optional, "appId" app_id : nullable optional, }
 }
 
 /// The `ItemMetadata` object.
@@ -4621,53 +2761,9 @@ pub struct ItemMetadata {
     /// The `error` field.
     pub error: Option<ApplicationError>,
 }
-
-impl Serialize for ItemMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ItemMetadata",
-                usize::from(self.id.is_some())
-                    + usize::from(self.original_index.is_some())
-                    + usize::from(self.success.is_some())
-                    + usize::from(self.error.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("originalIndex", &self.original_index)
-            .optional("success", &self.success)
-            .optional("error", &self.error)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ItemMetadata {
-    const NAME: &'static str = "ItemMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "originalIndex" => {
-                    rt::object::nullable(&mut map, &mut out.original_index)
-                }
-                "success" => rt::object::nullable(&mut map, &mut out.success),
-                "error" => rt::object::nullable(&mut map, &mut out.error),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ItemMetadata { "id" id : nullable optional, "originalIndex" original_index : nullable
+    optional, "success" success : nullable optional, "error" error : nullable optional, }
 }
 
 /// The `MaskedInventoryItem` object.
@@ -4676,44 +2772,8 @@ pub struct MaskedInventoryItem {
     /// The `inventoryItem` field.
     pub inventory_item: Option<InventoryItem>,
 }
-
-impl Serialize for MaskedInventoryItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "MaskedInventoryItem",
-                usize::from(self.inventory_item.is_some()),
-            )
-            .optional("inventoryItem", &self.inventory_item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for MaskedInventoryItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for MaskedInventoryItem {
-    const NAME: &'static str = "MaskedInventoryItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryItem" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_item)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    MaskedInventoryItem { "inventoryItem" inventory_item : nullable optional, }
 }
 
 /// The `PlatformPagingMetadataV2` object.
@@ -4724,44 +2784,9 @@ pub struct PlatformPagingMetadataV2 {
     /// The `cursors` field.
     pub cursors: Option<CommonCursors>,
 }
-
-impl Serialize for PlatformPagingMetadataV2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PlatformPagingMetadataV2",
-                usize::from(self.count.is_some()) + usize::from(self.cursors.is_some()),
-            )
-            .optional("count", &self.count)
-            .optional("cursors", &self.cursors)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PlatformPagingMetadataV2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PlatformPagingMetadataV2 {
-    const NAME: &'static str = "PlatformPagingMetadataV2";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PlatformPagingMetadataV2 { "count" count : nullable optional, "cursors" cursors :
+    nullable optional, }
 }
 
 /// The `PreorderInfo` object.
@@ -4790,53 +2815,10 @@ pub struct PreorderInfo {
     /// Supported only for items with `trackQuantity` set to `true`.
     pub quantity: Option<f64>,
 }
-
-impl Serialize for PreorderInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PreorderInfo",
-                usize::from(self.enabled.is_some()) + usize::from(self.message.is_some())
-                    + usize::from(self.limit.is_some())
-                    + usize::from(self.counter.is_some())
-                    + usize::from(self.quantity.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("message", &self.message)
-            .optional("limit", &self.limit)
-            .optional("counter", &self.counter)
-            .optional("quantity", &self.quantity)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PreorderInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PreorderInfo {
-    const NAME: &'static str = "PreorderInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
-                "message" => rt::object::nullable(&mut map, &mut out.message),
-                "limit" => rt::object::nullable(&mut map, &mut out.limit),
-                "counter" => rt::object::nullable(&mut map, &mut out.counter),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PreorderInfo { "enabled" enabled : nullable optional, "message" message : nullable
+    optional, "limit" limit : nullable optional, "counter" counter : nullable optional,
+    "quantity" quantity : nullable optional, }
 }
 
 /// The `Product` object.
@@ -4853,58 +2835,11 @@ pub struct Product {
     /// Whether the variant is visible in the store.
     pub variant_visible: Option<bool>,
 }
-
-impl Serialize for Product {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Product",
-                usize::from(self.name.is_some())
-                    + usize::from(self.direct_category_ids.is_some())
-                    + usize::from(self.variant_name.is_some())
-                    + usize::from(self.variant_sku.is_some())
-                    + usize::from(self.variant_visible.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("directCategoryIds", &self.direct_category_ids)
-            .optional("variantName", &self.variant_name)
-            .optional("variantSku", &self.variant_sku)
-            .optional("variantVisible", &self.variant_visible)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Product {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Product {
-    const NAME: &'static str = "Product";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "directCategoryIds" => {
-                    rt::object::nullable(&mut map, &mut out.direct_category_ids)
-                }
-                "variantName" => rt::object::nullable(&mut map, &mut out.variant_name),
-                "variantSku" => rt::object::nullable(&mut map, &mut out.variant_sku),
-                "variantVisible" => {
-                    rt::object::nullable(&mut map, &mut out.variant_visible)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Product { "name" name : nullable optional, "directCategoryIds" direct_category_ids :
+    nullable optional, "variantName" variant_name : nullable optional, "variantSku"
+    variant_sku : nullable optional, "variantVisible" variant_visible : nullable
+    optional, }
 }
 
 /// The `QueryInventoryItemsRequest` object.
@@ -4913,42 +2848,8 @@ pub struct QueryInventoryItemsRequest {
     /// The `query` field.
     pub query: Option<QueryV2>,
 }
-
-impl Serialize for QueryInventoryItemsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryInventoryItemsRequest",
-                usize::from(self.query.is_some()),
-            )
-            .optional("query", &self.query)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryInventoryItemsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryInventoryItemsRequest {
-    const NAME: &'static str = "QueryInventoryItemsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "query" => rt::object::nullable(&mut map, &mut out.query),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryInventoryItemsRequest { "query" query : nullable optional, }
 }
 
 /// The `QueryInventoryItemsResponse` object.
@@ -4959,49 +2860,9 @@ pub struct QueryInventoryItemsResponse {
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<PlatformPagingMetadataV2>,
 }
-
-impl Serialize for QueryInventoryItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryInventoryItemsResponse",
-                usize::from(self.inventory_items.is_some())
-                    + usize::from(self.paging_metadata.is_some()),
-            )
-            .optional("inventoryItems", &self.inventory_items)
-            .optional("pagingMetadata", &self.paging_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryInventoryItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryInventoryItemsResponse {
-    const NAME: &'static str = "QueryInventoryItemsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryItems" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_items)
-                }
-                "pagingMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.paging_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryInventoryItemsResponse { "inventoryItems" inventory_items : nullable optional,
+    "pagingMetadata" paging_metadata : nullable optional, }
 }
 
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
@@ -5020,51 +2881,10 @@ pub struct QueryV2 {
     /// Learn more about [sorting](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language#sorting).
     pub sort: Option<Vec<Sorting>>,
 }
-
-impl Serialize for QueryV2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryV2",
-                usize::from(self.paging.is_some())
-                    + usize::from(self.cursor_paging.is_some())
-                    + usize::from(self.filter.is_some())
-                    + usize::from(self.sort.is_some()),
-            )
-            .optional("paging", &self.paging)
-            .optional("cursorPaging", &self.cursor_paging)
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryV2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryV2 {
-    const NAME: &'static str = "QueryV2";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paging" => rt::object::nullable(&mut map, &mut out.paging),
-                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryV2 { "paging" paging : nullable optional, "cursorPaging" cursor_paging :
+    nullable optional, "filter" filter : nullable optional, "sort" sort : nullable
+    optional, }
 }
 
 /// The reason for the inventory change.
@@ -5125,42 +2945,8 @@ pub struct SearchInventoryItemsRequest {
     /// The `search` field.
     pub search: Option<CursorSearch>,
 }
-
-impl Serialize for SearchInventoryItemsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SearchInventoryItemsRequest",
-                usize::from(self.search.is_some()),
-            )
-            .optional("search", &self.search)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SearchInventoryItemsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SearchInventoryItemsRequest {
-    const NAME: &'static str = "SearchInventoryItemsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "search" => rt::object::nullable(&mut map, &mut out.search),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SearchInventoryItemsRequest { "search" search : nullable optional, }
 }
 
 /// The `SearchInventoryItemsResponse` object.
@@ -5173,54 +2959,10 @@ pub struct SearchInventoryItemsResponse {
     /// The `aggregationData` field.
     pub aggregation_data: Option<AggregationData>,
 }
-
-impl Serialize for SearchInventoryItemsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "SearchInventoryItemsResponse",
-                usize::from(self.inventory_items.is_some())
-                    + usize::from(self.paging_metadata.is_some())
-                    + usize::from(self.aggregation_data.is_some()),
-            )
-            .optional("inventoryItems", &self.inventory_items)
-            .optional("pagingMetadata", &self.paging_metadata)
-            .optional("aggregationData", &self.aggregation_data)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for SearchInventoryItemsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for SearchInventoryItemsResponse {
-    const NAME: &'static str = "SearchInventoryItemsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryItems" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_items)
-                }
-                "pagingMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.paging_metadata)
-                }
-                "aggregationData" => {
-                    rt::object::nullable(&mut map, &mut out.aggregation_data)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    SearchInventoryItemsResponse { "inventoryItems" inventory_items : nullable optional,
+    "pagingMetadata" paging_metadata : nullable optional, "aggregationData"
+    aggregation_data : nullable optional, }
 }
 
 /// The `Sorting` object.
@@ -5231,45 +2973,9 @@ pub struct Sorting {
     /// The `order` field.
     pub order: Option<SortOrder>,
 }
-
-impl Serialize for Sorting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Sorting",
-                usize::from(self.field_name.is_some())
-                    + usize::from(self.order.is_some()),
-            )
-            .optional("fieldName", &self.field_name)
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Sorting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Sorting {
-    const NAME: &'static str = "Sorting";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
+    optional, }
 }
 
 /// The `UpdateInventoryItemRequest` object.
@@ -5280,53 +2986,9 @@ pub struct UpdateInventoryItemRequest {
     /// The `reason` field.
     pub reason: Option<ReasonType>,
 }
-
-impl Serialize for UpdateInventoryItemRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateInventoryItemRequest",
-                1 + usize::from(self.reason.is_some()),
-            )
-            .field("inventoryItem", &self.inventory_item)
-            .optional("reason", &self.reason)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateInventoryItemRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateInventoryItemRequest {
-    const NAME: &'static str = "UpdateInventoryItemRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryItem" => rt::object::value(&mut map, &mut f0),
-                "reason" => rt::object::nullable(&mut map, &mut f1),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    inventory_item: f0,
-                    reason: f1,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "inventoryItem")])),
-        }
-    }
+rt::object! {
+    UpdateInventoryItemRequest { "inventoryItem" inventory_item : value field, "reason"
+    reason : nullable optional, } required { inventory_item "inventoryItem" }
 }
 
 /// The `UpdateInventoryItemResponse` object.
@@ -5335,44 +2997,8 @@ pub struct UpdateInventoryItemResponse {
     /// The `inventoryItem` field.
     pub inventory_item: Option<InventoryItem>,
 }
-
-impl Serialize for UpdateInventoryItemResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateInventoryItemResponse",
-                usize::from(self.inventory_item.is_some()),
-            )
-            .optional("inventoryItem", &self.inventory_item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateInventoryItemResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateInventoryItemResponse {
-    const NAME: &'static str = "UpdateInventoryItemResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryItem" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_item)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateInventoryItemResponse { "inventoryItem" inventory_item : nullable optional, }
 }
 
 /// The `V3BulkInventoryItemResult` object.
@@ -5383,45 +3009,9 @@ pub struct V3BulkInventoryItemResult {
     /// The `item` field.
     pub item: Option<InventoryItem>,
 }
-
-impl Serialize for V3BulkInventoryItemResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "V3BulkInventoryItemResult",
-                usize::from(self.item_metadata.is_some())
-                    + usize::from(self.item.is_some()),
-            )
-            .optional("itemMetadata", &self.item_metadata)
-            .optional("item", &self.item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for V3BulkInventoryItemResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for V3BulkInventoryItemResult {
-    const NAME: &'static str = "V3BulkInventoryItemResult";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "itemMetadata" => rt::object::nullable(&mut map, &mut out.item_metadata),
-                "item" => rt::object::nullable(&mut map, &mut out.item),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    V3BulkInventoryItemResult { "itemMetadata" item_metadata : nullable optional, "item"
+    item : nullable optional, }
 }
 
 /// A webhook event of Stores Inventory Items V3.

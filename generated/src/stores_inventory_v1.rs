@@ -7,7 +7,6 @@
 //!
 //! Version track `v1`; host `https://www.wixapis.com`. Generated from `specs/stores-inventory-v1.yaml`.
 
-use serde::{Deserialize, Serialize};
 use wix_rest_runtime::__private as rt;
 use wix_rest_runtime::{Error, ScopeSet, Scoped};
 
@@ -399,47 +398,9 @@ pub struct ChangedInventoryVariant {
     /// The `newValue` field.
     pub new_value: Option<ChangedInventoryVariantData>,
 }
-
-impl Serialize for ChangedInventoryVariant {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ChangedInventoryVariant",
-                usize::from(self.id.is_some()) + usize::from(self.old_value.is_some())
-                    + usize::from(self.new_value.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("oldValue", &self.old_value)
-            .optional("newValue", &self.new_value)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ChangedInventoryVariant {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ChangedInventoryVariant {
-    const NAME: &'static str = "ChangedInventoryVariant";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "oldValue" => rt::object::nullable(&mut map, &mut out.old_value),
-                "newValue" => rt::object::nullable(&mut map, &mut out.new_value),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ChangedInventoryVariant { "id" id : nullable optional, "oldValue" old_value :
+    nullable optional, "newValue" new_value : nullable optional, }
 }
 
 /// The `ChangedInventoryVariantData` object.
@@ -452,50 +413,10 @@ pub struct ChangedInventoryVariantData {
     /// Whether the variant is available for preorder. When `true`, the variant is out of stock and preorder is enabled on inventory level.
     pub available_for_preorder: Option<bool>,
 }
-
-impl Serialize for ChangedInventoryVariantData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ChangedInventoryVariantData",
-                usize::from(self.quantity.is_some())
-                    + usize::from(self.in_stock.is_some())
-                    + usize::from(self.available_for_preorder.is_some()),
-            )
-            .optional("quantity", &self.quantity)
-            .optional("inStock", &self.in_stock)
-            .optional("availableForPreorder", &self.available_for_preorder)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ChangedInventoryVariantData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ChangedInventoryVariantData {
-    const NAME: &'static str = "ChangedInventoryVariantData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
-                "availableForPreorder" => {
-                    rt::object::nullable(&mut map, &mut out.available_for_preorder)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ChangedInventoryVariantData { "quantity" quantity : nullable optional, "inStock"
+    in_stock : nullable optional, "availableForPreorder" available_for_preorder :
+    nullable optional, }
 }
 
 /// At most one of `inventoryId`, `externalId`, `productId` is set (a oneOf group).
@@ -518,59 +439,11 @@ pub struct DecrementData {
     /// If false and the item is not available for preorder, we allow regular buy flow (no negative inventory).
     pub preorder_request: Option<bool>,
 }
-
-impl Serialize for DecrementData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DecrementData",
-                usize::from(self.inventory_id.is_some())
-                    + usize::from(self.external_id.is_some())
-                    + usize::from(self.product_id.is_some())
-                    + usize::from(self.variant_id.is_some())
-                    + usize::from(self.decrement_by.is_some())
-                    + usize::from(self.preorder_request.is_some()),
-            )
-            .optional("inventoryId", &self.inventory_id)
-            .optional("externalId", &self.external_id)
-            .optional("productId", &self.product_id)
-            .optional("variantId", &self.variant_id)
-            .optional("decrementBy", &self.decrement_by)
-            .optional("preorderRequest", &self.preorder_request)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DecrementData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DecrementData {
-    const NAME: &'static str = "DecrementData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryId" => rt::object::nullable(&mut map, &mut out.inventory_id),
-                "externalId" => rt::object::nullable(&mut map, &mut out.external_id),
-                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
-                "variantId" => rt::object::nullable(&mut map, &mut out.variant_id),
-                "decrementBy" => rt::object::nullable(&mut map, &mut out.decrement_by),
-                "preorderRequest" => {
-                    rt::object::nullable(&mut map, &mut out.preorder_request)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DecrementData { "inventoryId" inventory_id : nullable optional, "externalId"
+    external_id : nullable optional, "productId" product_id : nullable optional,
+    "variantId" variant_id : nullable optional, "decrementBy" decrement_by : nullable
+    optional, "preorderRequest" preorder_request : nullable optional, }
 }
 
 /// The `DecrementInventoryRequest` object.
@@ -579,44 +452,8 @@ pub struct DecrementInventoryRequest {
     /// The `decrementData` field.
     pub decrement_data: Option<Vec<DecrementData>>,
 }
-
-impl Serialize for DecrementInventoryRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "DecrementInventoryRequest",
-                usize::from(self.decrement_data.is_some()),
-            )
-            .optional("decrementData", &self.decrement_data)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for DecrementInventoryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DecrementInventoryRequest {
-    const NAME: &'static str = "DecrementInventoryRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "decrementData" => {
-                    rt::object::nullable(&mut map, &mut out.decrement_data)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DecrementInventoryRequest { "decrementData" decrement_data : nullable optional, }
 }
 
 /// The `DecrementInventoryResponse` object.
@@ -626,33 +463,8 @@ pub struct DecrementInventoryResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for DecrementInventoryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for DecrementInventoryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for DecrementInventoryResponse {
-    const NAME: &'static str = "DecrementInventoryResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    DecrementInventoryResponse {} unknown unknown_fields
 }
 
 /// At most one of `inventoryId`, `externalId`, `productId` is set (a oneOf group).
@@ -669,62 +481,10 @@ pub struct GetInventoryVariantsRequest {
     /// Variant IDs to query for this inventory item (optional).
     pub variant_ids: Option<Vec<String>>,
 }
-
-impl Serialize for GetInventoryVariantsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetInventoryVariantsRequest",
-                1 + usize::from(self.external_id.is_some())
-                    + usize::from(self.product_id.is_some())
-                    + usize::from(self.variant_ids.is_some()),
-            )
-            .field("inventoryId", &self.inventory_id)
-            .optional("externalId", &self.external_id)
-            .optional("productId", &self.product_id)
-            .optional("variantIds", &self.variant_ids)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetInventoryVariantsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetInventoryVariantsRequest {
-    const NAME: &'static str = "GetInventoryVariantsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryId" => rt::object::value(&mut map, &mut f0),
-                "externalId" => rt::object::nullable(&mut map, &mut f1),
-                "productId" => rt::object::nullable(&mut map, &mut f2),
-                "variantIds" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    inventory_id: f0,
-                    external_id: f1,
-                    product_id: f2,
-                    variant_ids: f3,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "inventoryId")])),
-        }
+rt::object! {
+    GetInventoryVariantsRequest { "inventoryId" inventory_id : value field, "externalId"
+    external_id : nullable optional, "productId" product_id : nullable optional,
+    "variantIds" variant_ids : nullable optional, } required { inventory_id "inventoryId"
     }
 }
 
@@ -734,44 +494,8 @@ pub struct GetInventoryVariantsResponse {
     /// The `inventoryItem` field.
     pub inventory_item: Option<InventoryItemV2>,
 }
-
-impl Serialize for GetInventoryVariantsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "GetInventoryVariantsResponse",
-                usize::from(self.inventory_item.is_some()),
-            )
-            .optional("inventoryItem", &self.inventory_item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetInventoryVariantsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetInventoryVariantsResponse {
-    const NAME: &'static str = "GetInventoryVariantsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryItem" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_item)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    GetInventoryVariantsResponse { "inventoryItem" inventory_item : nullable optional, }
 }
 
 /// At most one of `inventoryId`, `productId` is set (a oneOf group).
@@ -786,51 +510,10 @@ pub struct IncrementData {
     /// Number to increment inventory by.
     pub increment_by: Option<f64>,
 }
-
-impl Serialize for IncrementData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "IncrementData",
-                usize::from(self.inventory_id.is_some())
-                    + usize::from(self.product_id.is_some())
-                    + usize::from(self.variant_id.is_some())
-                    + usize::from(self.increment_by.is_some()),
-            )
-            .optional("inventoryId", &self.inventory_id)
-            .optional("productId", &self.product_id)
-            .optional("variantId", &self.variant_id)
-            .optional("incrementBy", &self.increment_by)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for IncrementData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for IncrementData {
-    const NAME: &'static str = "IncrementData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryId" => rt::object::nullable(&mut map, &mut out.inventory_id),
-                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
-                "variantId" => rt::object::nullable(&mut map, &mut out.variant_id),
-                "incrementBy" => rt::object::nullable(&mut map, &mut out.increment_by),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    IncrementData { "inventoryId" inventory_id : nullable optional, "productId"
+    product_id : nullable optional, "variantId" variant_id : nullable optional,
+    "incrementBy" increment_by : nullable optional, }
 }
 
 /// The `IncrementInventoryRequest` object.
@@ -839,44 +522,8 @@ pub struct IncrementInventoryRequest {
     /// The `incrementData` field.
     pub increment_data: Option<Vec<IncrementData>>,
 }
-
-impl Serialize for IncrementInventoryRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "IncrementInventoryRequest",
-                usize::from(self.increment_data.is_some()),
-            )
-            .optional("incrementData", &self.increment_data)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for IncrementInventoryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for IncrementInventoryRequest {
-    const NAME: &'static str = "IncrementInventoryRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "incrementData" => {
-                    rt::object::nullable(&mut map, &mut out.increment_data)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    IncrementInventoryRequest { "incrementData" increment_data : nullable optional, }
 }
 
 /// The `IncrementInventoryResponse` object.
@@ -886,33 +533,8 @@ pub struct IncrementInventoryResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for IncrementInventoryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for IncrementInventoryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for IncrementInventoryResponse {
-    const NAME: &'static str = "IncrementInventoryResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    IncrementInventoryResponse {} unknown unknown_fields
 }
 
 /// The `InventoryItemChanged` object.
@@ -935,64 +557,12 @@ pub struct InventoryItemChanged {
     /// Date and time the inventory item was last updated.
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
 }
-
-impl Serialize for InventoryItemChanged {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "InventoryItemChanged",
-                usize::from(self.inventory_item_id.is_some())
-                    + usize::from(self.external_id.is_some())
-                    + usize::from(self.product_id.is_some())
-                    + usize::from(self.track_inventory.is_some())
-                    + usize::from(self.preorder_info.is_some())
-                    + usize::from(self.field_mask.is_some())
-                    + usize::from(self.updated_date.is_some()),
-            )
-            .optional("inventoryItemId", &self.inventory_item_id)
-            .optional("externalId", &self.external_id)
-            .optional("productId", &self.product_id)
-            .optional("trackInventory", &self.track_inventory)
-            .optional("preorderInfo", &self.preorder_info)
-            .optional("fieldMask", &self.field_mask)
-            .optional("updatedDate", &self.updated_date)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InventoryItemChanged {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for InventoryItemChanged {
-    const NAME: &'static str = "InventoryItemChanged";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryItemId" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_item_id)
-                }
-                "externalId" => rt::object::nullable(&mut map, &mut out.external_id),
-                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
-                "trackInventory" => {
-                    rt::object::nullable(&mut map, &mut out.track_inventory)
-                }
-                "preorderInfo" => rt::object::nullable(&mut map, &mut out.preorder_info),
-                "fieldMask" => rt::object::nullable(&mut map, &mut out.field_mask),
-                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    InventoryItemChanged { "inventoryItemId" inventory_item_id : nullable optional,
+    "externalId" external_id : nullable optional, "productId" product_id : nullable
+    optional, "trackInventory" track_inventory : nullable optional, "preorderInfo"
+    preorder_info : nullable optional, "fieldMask" field_mask : nullable optional,
+    "updatedDate" updated_date : nullable optional, }
 }
 
 /// The `InventoryItemV2` object.
@@ -1021,64 +591,12 @@ pub struct InventoryItemV2 {
     /// The `preorderInfo` field.
     pub preorder_info: Option<PreorderInfo>,
 }
-
-impl Serialize for InventoryItemV2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "InventoryItemV2",
-                usize::from(self.id.is_some()) + usize::from(self.external_id.is_some())
-                    + usize::from(self.product_id.is_some())
-                    + usize::from(self.track_quantity.is_some())
-                    + usize::from(self.variants.is_some())
-                    + usize::from(self.last_updated.is_some())
-                    + usize::from(self.numeric_id.is_some())
-                    + usize::from(self.preorder_info.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("externalId", &self.external_id)
-            .optional("productId", &self.product_id)
-            .optional("trackQuantity", &self.track_quantity)
-            .optional("variants", &self.variants)
-            .optional("lastUpdated", &self.last_updated)
-            .optional("numericId", &self.numeric_id)
-            .optional("preorderInfo", &self.preorder_info)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InventoryItemV2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for InventoryItemV2 {
-    const NAME: &'static str = "InventoryItemV2";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "externalId" => rt::object::nullable(&mut map, &mut out.external_id),
-                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
-                "trackQuantity" => {
-                    rt::object::nullable(&mut map, &mut out.track_quantity)
-                }
-                "variants" => rt::object::nullable(&mut map, &mut out.variants),
-                "lastUpdated" => rt::object::nullable(&mut map, &mut out.last_updated),
-                "numericId" => rt::object::nullable(&mut map, &mut out.numeric_id),
-                "preorderInfo" => rt::object::nullable(&mut map, &mut out.preorder_info),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    InventoryItemV2 { "id" id : nullable optional, "externalId" external_id : nullable
+    optional, "productId" product_id : nullable optional, "trackQuantity" track_quantity
+    : nullable optional, "variants" variants : nullable optional, "lastUpdated"
+    last_updated : nullable optional, "numericId" numeric_id : nullable optional,
+    "preorderInfo" preorder_info : nullable optional, }
 }
 
 /// The `InventoryVariantV2` object.
@@ -1093,53 +611,10 @@ pub struct InventoryVariantV2 {
     /// Whether the variant is available for preorder. When `true`, the variant is out of stock and preorder is enabled on inventory level.
     pub available_for_preorder: Option<bool>,
 }
-
-impl Serialize for InventoryVariantV2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "InventoryVariantV2",
-                usize::from(self.variant_id.is_some())
-                    + usize::from(self.in_stock.is_some())
-                    + usize::from(self.quantity.is_some())
-                    + usize::from(self.available_for_preorder.is_some()),
-            )
-            .optional("variantId", &self.variant_id)
-            .optional("inStock", &self.in_stock)
-            .optional("quantity", &self.quantity)
-            .optional("availableForPreorder", &self.available_for_preorder)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InventoryVariantV2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for InventoryVariantV2 {
-    const NAME: &'static str = "InventoryVariantV2";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "variantId" => rt::object::nullable(&mut map, &mut out.variant_id),
-                "inStock" => rt::object::nullable(&mut map, &mut out.in_stock),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "availableForPreorder" => {
-                    rt::object::nullable(&mut map, &mut out.available_for_preorder)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    InventoryVariantV2 { "variantId" variant_id : nullable optional, "inStock" in_stock :
+    nullable optional, "quantity" quantity : nullable optional, "availableForPreorder"
+    available_for_preorder : nullable optional, }
 }
 
 /// The `InventoryVariantsChanged` object.
@@ -1158,56 +633,11 @@ pub struct InventoryVariantsChanged {
     /// Date and time the inventory variant item was last updated.
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
 }
-
-impl Serialize for InventoryVariantsChanged {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "InventoryVariantsChanged",
-                usize::from(self.inventory_item_id.is_some())
-                    + usize::from(self.external_id.is_some())
-                    + usize::from(self.product_id.is_some())
-                    + usize::from(self.variants.is_some())
-                    + usize::from(self.updated_date.is_some()),
-            )
-            .optional("inventoryItemId", &self.inventory_item_id)
-            .optional("externalId", &self.external_id)
-            .optional("productId", &self.product_id)
-            .optional("variants", &self.variants)
-            .optional("updatedDate", &self.updated_date)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for InventoryVariantsChanged {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for InventoryVariantsChanged {
-    const NAME: &'static str = "InventoryVariantsChanged";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryItemId" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_item_id)
-                }
-                "externalId" => rt::object::nullable(&mut map, &mut out.external_id),
-                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
-                "variants" => rt::object::nullable(&mut map, &mut out.variants),
-                "updatedDate" => rt::object::nullable(&mut map, &mut out.updated_date),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    InventoryVariantsChanged { "inventoryItemId" inventory_item_id : nullable optional,
+    "externalId" external_id : nullable optional, "productId" product_id : nullable
+    optional, "variants" variants : nullable optional, "updatedDate" updated_date :
+    nullable optional, }
 }
 
 /// The `PagingMetadata` object.
@@ -1218,44 +648,9 @@ pub struct PagingMetadata {
     /// Number of items to skip in the display (relevant for all pages after the first)
     pub offset: Option<f64>,
 }
-
-impl Serialize for PagingMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PagingMetadata",
-                usize::from(self.items.is_some()) + usize::from(self.offset.is_some()),
-            )
-            .optional("items", &self.items)
-            .optional("offset", &self.offset)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PagingMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PagingMetadata {
-    const NAME: &'static str = "PagingMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PagingMetadata { "items" items : nullable optional, "offset" offset : nullable
+    optional, }
 }
 
 /// The `PreorderInfo` object.
@@ -1268,47 +663,9 @@ pub struct PreorderInfo {
     /// Number of products that can be preordered after stock reaches zero.
     pub limit: Option<f64>,
 }
-
-impl Serialize for PreorderInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PreorderInfo",
-                usize::from(self.enabled.is_some()) + usize::from(self.message.is_some())
-                    + usize::from(self.limit.is_some()),
-            )
-            .optional("enabled", &self.enabled)
-            .optional("message", &self.message)
-            .optional("limit", &self.limit)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PreorderInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PreorderInfo {
-    const NAME: &'static str = "PreorderInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "enabled" => rt::object::nullable(&mut map, &mut out.enabled),
-                "message" => rt::object::nullable(&mut map, &mut out.message),
-                "limit" => rt::object::nullable(&mut map, &mut out.limit),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PreorderInfo { "enabled" enabled : nullable optional, "message" message : nullable
+    optional, "limit" limit : nullable optional, }
 }
 
 /// The `Query` object.
@@ -1321,47 +678,9 @@ pub struct Query {
     /// Sort string
     pub sort: Option<String>,
 }
-
-impl Serialize for Query {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Query",
-                usize::from(self.paging.is_some()) + usize::from(self.filter.is_some())
-                    + usize::from(self.sort.is_some()),
-            )
-            .optional("paging", &self.paging)
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Query {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Query {
-    const NAME: &'static str = "Query";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paging" => rt::object::nullable(&mut map, &mut out.paging),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Query { "paging" paging : nullable optional, "filter" filter : nullable optional,
+    "sort" sort : nullable optional, }
 }
 
 /// The `QueryInventoryRequest` object.
@@ -1370,42 +689,8 @@ pub struct QueryInventoryRequest {
     /// The `query` field.
     pub query: Option<Query>,
 }
-
-impl Serialize for QueryInventoryRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryInventoryRequest",
-                usize::from(self.query.is_some()),
-            )
-            .optional("query", &self.query)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryInventoryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryInventoryRequest {
-    const NAME: &'static str = "QueryInventoryRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "query" => rt::object::nullable(&mut map, &mut out.query),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryInventoryRequest { "query" query : nullable optional, }
 }
 
 /// The `QueryInventoryResponse` object.
@@ -1418,50 +703,10 @@ pub struct QueryInventoryResponse {
     /// Number of total results.
     pub total_results: Option<f64>,
 }
-
-impl Serialize for QueryInventoryResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryInventoryResponse",
-                usize::from(self.inventory_items.is_some())
-                    + usize::from(self.metadata.is_some())
-                    + usize::from(self.total_results.is_some()),
-            )
-            .optional("inventoryItems", &self.inventory_items)
-            .optional("metadata", &self.metadata)
-            .optional("totalResults", &self.total_results)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryInventoryResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryInventoryResponse {
-    const NAME: &'static str = "QueryInventoryResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryItems" => {
-                    rt::object::nullable(&mut map, &mut out.inventory_items)
-                }
-                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
-                "totalResults" => rt::object::nullable(&mut map, &mut out.total_results),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryInventoryResponse { "inventoryItems" inventory_items : nullable optional,
+    "metadata" metadata : nullable optional, "totalResults" total_results : nullable
+    optional, }
 }
 
 /// The `UpdateInventoryVariantsRequest` object.
@@ -1470,41 +715,9 @@ pub struct UpdateInventoryVariantsRequest {
     /// The `inventoryItem` field.
     pub inventory_item: InventoryItemV2,
 }
-
-impl Serialize for UpdateInventoryVariantsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "UpdateInventoryVariantsRequest", 1)
-            .field("inventoryItem", &self.inventory_item)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateInventoryVariantsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateInventoryVariantsRequest {
-    const NAME: &'static str = "UpdateInventoryVariantsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "inventoryItem" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { inventory_item: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "inventoryItem")])),
-        }
-    }
+rt::object! {
+    UpdateInventoryVariantsRequest { "inventoryItem" inventory_item : value field, }
+    required { inventory_item "inventoryItem" }
 }
 
 /// The `UpdateInventoryVariantsResponse` object.
@@ -1514,33 +727,8 @@ pub struct UpdateInventoryVariantsResponse {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for UpdateInventoryVariantsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateInventoryVariantsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateInventoryVariantsResponse {
-    const NAME: &'static str = "UpdateInventoryVariantsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateInventoryVariantsResponse {} unknown unknown_fields
 }
 
 /// A webhook event of Stores Inventory V1.

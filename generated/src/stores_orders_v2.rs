@@ -722,40 +722,9 @@ pub struct Activity {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for Activity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("type", &self.r#type)
-            .optional("timestamp", &self.timestamp)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for Activity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Activity {
-    const NAME: &'static str = "Activity";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "timestamp" => rt::object::nullable(&mut map, &mut out.timestamp),
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Activity { "type" r#type : nullable optional, "timestamp" timestamp : nullable
+    optional, } unknown unknown_fields
 }
 
 /// A billing or shipping address. Other fields Wix sends are kept.
@@ -783,54 +752,12 @@ pub struct Address {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for Address {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("fullName", &self.full_name)
-            .optional("country", &self.country)
-            .optional("subdivision", &self.subdivision)
-            .optional("city", &self.city)
-            .optional("zipCode", &self.zip_code)
-            .optional("phone", &self.phone)
-            .optional("email", &self.email)
-            .optional("addressLine1", &self.address_line1)
-            .optional("addressLine2", &self.address_line2)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for Address {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Address {
-    const NAME: &'static str = "Address";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fullName" => rt::object::nullable(&mut map, &mut out.full_name),
-                "country" => rt::object::nullable(&mut map, &mut out.country),
-                "subdivision" => rt::object::nullable(&mut map, &mut out.subdivision),
-                "city" => rt::object::nullable(&mut map, &mut out.city),
-                "zipCode" => rt::object::nullable(&mut map, &mut out.zip_code),
-                "phone" => rt::object::nullable(&mut map, &mut out.phone),
-                "email" => rt::object::nullable(&mut map, &mut out.email),
-                "addressLine1" => rt::object::nullable(&mut map, &mut out.address_line1),
-                "addressLine2" => rt::object::nullable(&mut map, &mut out.address_line2),
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Address { "fullName" full_name : nullable optional, "country" country : nullable
+    optional, "subdivision" subdivision : nullable optional, "city" city : nullable
+    optional, "zipCode" zip_code : nullable optional, "phone" phone : nullable optional,
+    "email" email : nullable optional, "addressLine1" address_line1 : nullable optional,
+    "addressLine2" address_line2 : nullable optional, } unknown unknown_fields
 }
 
 /// Order billing information. Other fields Wix sends are kept.
@@ -852,68 +779,13 @@ pub struct BillingInfo {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for BillingInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("paymentMethod", &self.payment_method)
-            .optional("externalTransactionId", &self.external_transaction_id)
-            .optional(
-                "paymentProviderTransactionId",
-                &self.payment_provider_transaction_id,
-            )
-            .optional(
-                "paymentGatewayTransactionId",
-                &self.payment_gateway_transaction_id,
-            )
-            .optional("address", &self.address)
-            .optional("paidDate", &self.paid_date)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for BillingInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BillingInfo {
-    const NAME: &'static str = "BillingInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paymentMethod" => {
-                    rt::object::nullable(&mut map, &mut out.payment_method)
-                }
-                "externalTransactionId" => {
-                    rt::object::nullable(&mut map, &mut out.external_transaction_id)
-                }
-                "paymentProviderTransactionId" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.payment_provider_transaction_id,
-                    )
-                }
-                "paymentGatewayTransactionId" => {
-                    rt::object::nullable(
-                        &mut map,
-                        &mut out.payment_gateway_transaction_id,
-                    )
-                }
-                "address" => rt::object::nullable(&mut map, &mut out.address),
-                "paidDate" => rt::object::nullable(&mut map, &mut out.paid_date),
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BillingInfo { "paymentMethod" payment_method : nullable optional,
+    "externalTransactionId" external_transaction_id : nullable optional,
+    "paymentProviderTransactionId" payment_provider_transaction_id : nullable optional,
+    "paymentGatewayTransactionId" payment_gateway_transaction_id : nullable optional,
+    "address" address : nullable optional, "paidDate" paid_date : nullable optional, }
+    unknown unknown_fields
 }
 
 /// Customer information. Other fields Wix sends are kept.
@@ -937,50 +809,11 @@ pub struct BuyerInfo {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for BuyerInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("id", &self.id)
-            .optional("type", &self.r#type)
-            .optional("identityType", &self.identity_type)
-            .optional("firstName", &self.first_name)
-            .optional("lastName", &self.last_name)
-            .optional("phone", &self.phone)
-            .optional("email", &self.email)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for BuyerInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for BuyerInfo {
-    const NAME: &'static str = "BuyerInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                "identityType" => rt::object::nullable(&mut map, &mut out.identity_type),
-                "firstName" => rt::object::nullable(&mut map, &mut out.first_name),
-                "lastName" => rt::object::nullable(&mut map, &mut out.last_name),
-                "phone" => rt::object::nullable(&mut map, &mut out.phone),
-                "email" => rt::object::nullable(&mut map, &mut out.email),
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    BuyerInfo { "id" id : nullable optional, "type" r#type : nullable optional,
+    "identityType" identity_type : nullable optional, "firstName" first_name : nullable
+    optional, "lastName" last_name : nullable optional, "phone" phone : nullable
+    optional, "email" email : nullable optional, } unknown unknown_fields
 }
 
 /// The sales channel of the order. Other fields Wix sends are kept.
@@ -992,38 +825,8 @@ pub struct ChannelInfo {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for ChannelInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("type", &self.r#type)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for ChannelInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ChannelInfo {
-    const NAME: &'static str = "ChannelInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ChannelInfo { "type" r#type : nullable optional, } unknown unknown_fields
 }
 
 /// Request body of Create Fulfillment.
@@ -1032,41 +835,9 @@ pub struct CreateFulfillmentRequest {
     /// The fulfillment to create: its `lineItems` (by index and quantity) and `trackingInfo`.
     pub fulfillment: Fulfillment,
 }
-
-impl Serialize for CreateFulfillmentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "CreateFulfillmentRequest", 1)
-            .field("fulfillment", &self.fulfillment)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateFulfillmentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateFulfillmentRequest {
-    const NAME: &'static str = "CreateFulfillmentRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fulfillment" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { fulfillment: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "fulfillment")])),
-        }
-    }
+rt::object! {
+    CreateFulfillmentRequest { "fulfillment" fulfillment : value field, } required {
+    fulfillment "fulfillment" }
 }
 
 /// Response of Create Fulfillment.
@@ -1077,44 +848,9 @@ pub struct CreateFulfillmentResponse {
     /// The order, with the new fulfillment.
     pub order: Option<Order>,
 }
-
-impl Serialize for CreateFulfillmentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CreateFulfillmentResponse",
-                usize::from(self.id.is_some()) + usize::from(self.order.is_some()),
-            )
-            .optional("id", &self.id)
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CreateFulfillmentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CreateFulfillmentResponse {
-    const NAME: &'static str = "CreateFulfillmentResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CreateFulfillmentResponse { "id" id : nullable optional, "order" order : nullable
+    optional, }
 }
 
 /// A custom field of the order. Its fields are not modelled; all fields Wix sends are kept.
@@ -1124,33 +860,8 @@ pub struct CustomField {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for CustomField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomField {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CustomField {
-    const NAME: &'static str = "CustomField";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CustomField {} unknown unknown_fields
 }
 
 /// The discount applied to the order. Other fields Wix sends are kept.
@@ -1162,38 +873,8 @@ pub struct Discount {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for Discount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("value", &self.value)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for Discount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Discount {
-    const NAME: &'static str = "Discount";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "value" => rt::object::nullable(&mut map, &mut out.value),
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Discount { "value" value : nullable optional, } unknown unknown_fields
 }
 
 /// Identity of whoever entered the order. Other fields Wix sends are kept.
@@ -1207,40 +888,9 @@ pub struct EnteredBy {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for EnteredBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("id", &self.id)
-            .optional("identityType", &self.identity_type)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for EnteredBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for EnteredBy {
-    const NAME: &'static str = "EnteredBy";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "identityType" => rt::object::nullable(&mut map, &mut out.identity_type),
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    EnteredBy { "id" id : nullable optional, "identityType" identity_type : nullable
+    optional, } unknown unknown_fields
 }
 
 /// A fulfillment: a subset of an order, with line items that are shipped together. Other fields Wix sends are kept.
@@ -1258,44 +908,10 @@ pub struct Fulfillment {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for Fulfillment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("id", &self.id)
-            .optional("dateCreated", &self.date_created)
-            .optional("lineItems", &self.line_items)
-            .optional("trackingInfo", &self.tracking_info)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for Fulfillment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Fulfillment {
-    const NAME: &'static str = "Fulfillment";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "dateCreated" => rt::object::nullable(&mut map, &mut out.date_created),
-                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
-                "trackingInfo" => rt::object::nullable(&mut map, &mut out.tracking_info),
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Fulfillment { "id" id : nullable optional, "dateCreated" date_created : nullable
+    optional, "lineItems" line_items : nullable optional, "trackingInfo" tracking_info :
+    nullable optional, } unknown unknown_fields
 }
 
 /// A line item of a fulfillment. Other fields Wix sends are kept.
@@ -1309,40 +925,9 @@ pub struct FulfillmentLineItem {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for FulfillmentLineItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("index", &self.index)
-            .optional("quantity", &self.quantity)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for FulfillmentLineItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for FulfillmentLineItem {
-    const NAME: &'static str = "FulfillmentLineItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "index" => rt::object::nullable(&mut map, &mut out.index),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FulfillmentLineItem { "index" index : nullable optional, "quantity" quantity :
+    nullable optional, } unknown unknown_fields
 }
 
 /// A person's first and last name. Other fields Wix sends are kept.
@@ -1356,40 +941,9 @@ pub struct FullName {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for FullName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("firstName", &self.first_name)
-            .optional("lastName", &self.last_name)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for FullName {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for FullName {
-    const NAME: &'static str = "FullName";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "firstName" => rt::object::nullable(&mut map, &mut out.first_name),
-                "lastName" => rt::object::nullable(&mut map, &mut out.last_name),
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    FullName { "firstName" first_name : nullable optional, "lastName" last_name :
+    nullable optional, } unknown unknown_fields
 }
 
 /// Response of Get Order.
@@ -1398,41 +952,8 @@ pub struct GetOrderResponse {
     /// The requested order.
     pub order: Order,
 }
-
-impl Serialize for GetOrderResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "GetOrderResponse", 1)
-            .field("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetOrderResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetOrderResponse {
-    const NAME: &'static str = "GetOrderResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { order: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "order")])),
-        }
-    }
+rt::object! {
+    GetOrderResponse { "order" order : value field, } required { order "order" }
 }
 
 /// Invoice information. Its fields are not modelled; all fields Wix sends are kept.
@@ -1442,33 +963,8 @@ pub struct InvoiceInfo {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for InvoiceInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for InvoiceInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for InvoiceInfo {
-    const NAME: &'static str = "InvoiceInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    InvoiceInfo {} unknown unknown_fields
 }
 
 /// An ordered line item. Other fields Wix sends are kept.
@@ -1508,70 +1004,16 @@ pub struct LineItem {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for LineItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("index", &self.index)
-            .optional("quantity", &self.quantity)
-            .optional("price", &self.price)
-            .optional("name", &self.name)
-            .optional("productId", &self.product_id)
-            .optional("totalPrice", &self.total_price)
-            .optional("lineItemType", &self.line_item_type)
-            .optional("options", &self.options)
-            .optional("customTextFields", &self.custom_text_fields)
-            .optional("weight", &self.weight)
-            .optional("sku", &self.sku)
-            .optional("discount", &self.discount)
-            .optional("tax", &self.tax)
-            .optional("taxIncludedInPrice", &self.tax_included_in_price)
-            .optional("priceData", &self.price_data)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for LineItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LineItem {
-    const NAME: &'static str = "LineItem";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "index" => rt::object::nullable(&mut map, &mut out.index),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "productId" => rt::object::nullable(&mut map, &mut out.product_id),
-                "totalPrice" => rt::object::nullable(&mut map, &mut out.total_price),
-                "lineItemType" => rt::object::nullable(&mut map, &mut out.line_item_type),
-                "options" => rt::object::nullable(&mut map, &mut out.options),
-                "customTextFields" => {
-                    rt::object::nullable(&mut map, &mut out.custom_text_fields)
-                }
-                "weight" => rt::object::nullable(&mut map, &mut out.weight),
-                "sku" => rt::object::nullable(&mut map, &mut out.sku),
-                "discount" => rt::object::nullable(&mut map, &mut out.discount),
-                "tax" => rt::object::nullable(&mut map, &mut out.tax),
-                "taxIncludedInPrice" => {
-                    rt::object::nullable(&mut map, &mut out.tax_included_in_price)
-                }
-                "priceData" => rt::object::nullable(&mut map, &mut out.price_data),
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    LineItem { "index" index : nullable optional, "quantity" quantity : nullable
+    optional, "price" price : nullable optional, "name" name : nullable optional,
+    "productId" product_id : nullable optional, "totalPrice" total_price : nullable
+    optional, "lineItemType" line_item_type : nullable optional, "options" options :
+    nullable optional, "customTextFields" custom_text_fields : nullable optional,
+    "weight" weight : nullable optional, "sku" sku : nullable optional, "discount"
+    discount : nullable optional, "tax" tax : nullable optional, "taxIncludedInPrice"
+    tax_included_in_price : nullable optional, "priceData" price_data : nullable
+    optional, } unknown unknown_fields
 }
 
 /// A Wix Stores order. Other fields Wix sends are kept.
@@ -1629,90 +1071,21 @@ pub struct Order {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for Order {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("id", &self.id)
-            .optional("number", &self.number)
-            .optional("dateCreated", &self.date_created)
-            .optional("read", &self.read)
-            .optional("archived", &self.archived)
-            .optional("paymentStatus", &self.payment_status)
-            .optional("fulfillmentStatus", &self.fulfillment_status)
-            .optional("lineItems", &self.line_items)
-            .optional("invoiceInfo", &self.invoice_info)
-            .optional("shippingInfo", &self.shipping_info)
-            .optional("activities", &self.activities)
-            .optional("customField", &self.custom_field)
-            .optional("weightUnit", &self.weight_unit)
-            .optional("buyerNote", &self.buyer_note)
-            .optional("billingInfo", &self.billing_info)
-            .optional("buyerInfo", &self.buyer_info)
-            .optional("currency", &self.currency)
-            .optional("discount", &self.discount)
-            .optional("totals", &self.totals)
-            .optional("fulfillments", &self.fulfillments)
-            .optional("buyerLanguage", &self.buyer_language)
-            .optional("channelInfo", &self.channel_info)
-            .optional("enteredBy", &self.entered_by)
-            .optional("lastUpdated", &self.last_updated)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for Order {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Order {
-    const NAME: &'static str = "Order";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::nullable(&mut map, &mut out.id),
-                "number" => rt::object::nullable_int64(&mut map, &mut out.number),
-                "dateCreated" => rt::object::nullable(&mut map, &mut out.date_created),
-                "read" => rt::object::nullable(&mut map, &mut out.read),
-                "archived" => rt::object::nullable(&mut map, &mut out.archived),
-                "paymentStatus" => {
-                    rt::object::nullable(&mut map, &mut out.payment_status)
-                }
-                "fulfillmentStatus" => {
-                    rt::object::nullable(&mut map, &mut out.fulfillment_status)
-                }
-                "lineItems" => rt::object::nullable(&mut map, &mut out.line_items),
-                "invoiceInfo" => rt::object::nullable(&mut map, &mut out.invoice_info),
-                "shippingInfo" => rt::object::nullable(&mut map, &mut out.shipping_info),
-                "activities" => rt::object::nullable(&mut map, &mut out.activities),
-                "customField" => rt::object::nullable(&mut map, &mut out.custom_field),
-                "weightUnit" => rt::object::nullable(&mut map, &mut out.weight_unit),
-                "buyerNote" => rt::object::nullable(&mut map, &mut out.buyer_note),
-                "billingInfo" => rt::object::nullable(&mut map, &mut out.billing_info),
-                "buyerInfo" => rt::object::nullable(&mut map, &mut out.buyer_info),
-                "currency" => rt::object::nullable(&mut map, &mut out.currency),
-                "discount" => rt::object::nullable(&mut map, &mut out.discount),
-                "totals" => rt::object::nullable(&mut map, &mut out.totals),
-                "fulfillments" => rt::object::nullable(&mut map, &mut out.fulfillments),
-                "buyerLanguage" => {
-                    rt::object::nullable(&mut map, &mut out.buyer_language)
-                }
-                "channelInfo" => rt::object::nullable(&mut map, &mut out.channel_info),
-                "enteredBy" => rt::object::nullable(&mut map, &mut out.entered_by),
-                "lastUpdated" => rt::object::nullable(&mut map, &mut out.last_updated),
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Order { "id" id : nullable optional, "number" number : nullable_int64 optional,
+    "dateCreated" date_created : nullable optional, "read" read : nullable optional,
+    "archived" archived : nullable optional, "paymentStatus" payment_status : nullable
+    optional, "fulfillmentStatus" fulfillment_status : nullable optional, "lineItems"
+    line_items : nullable optional, "invoiceInfo" invoice_info : nullable optional,
+    "shippingInfo" shipping_info : nullable optional, "activities" activities : nullable
+    optional, "customField" custom_field : nullable optional, "weightUnit" weight_unit :
+    nullable optional, "buyerNote" buyer_note : nullable optional, "billingInfo"
+    billing_info : nullable optional, "buyerInfo" buyer_info : nullable optional,
+    "currency" currency : nullable optional, "discount" discount : nullable optional,
+    "totals" totals : nullable optional, "fulfillments" fulfillments : nullable optional,
+    "buyerLanguage" buyer_language : nullable optional, "channelInfo" channel_info :
+    nullable optional, "enteredBy" entered_by : nullable optional, "lastUpdated"
+    last_updated : nullable optional, } unknown unknown_fields
 }
 
 /// Payload of the Order Event webhook. Other fields Wix sends are kept.
@@ -1744,62 +1117,14 @@ pub struct OrderEvent {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for OrderEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("orderId", &self.order_id)
-            .optional("number", &self.number)
-            .optional("read", &self.read)
-            .optional("paymentStatus", &self.payment_status)
-            .optional("archived", &self.archived)
-            .optional("weightUnit", &self.weight_unit)
-            .optional("dateCreated", &self.date_created)
-            .optional("buyerInfo", &self.buyer_info)
-            .optional("currency", &self.currency)
-            .optional("totals", &self.totals)
-            .optional("fulfillmentStatus", &self.fulfillment_status)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for OrderEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for OrderEvent {
-    const NAME: &'static str = "OrderEvent";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orderId" => rt::object::nullable(&mut map, &mut out.order_id),
-                "number" => rt::object::nullable_int64(&mut map, &mut out.number),
-                "read" => rt::object::nullable(&mut map, &mut out.read),
-                "paymentStatus" => {
-                    rt::object::nullable(&mut map, &mut out.payment_status)
-                }
-                "archived" => rt::object::nullable(&mut map, &mut out.archived),
-                "weightUnit" => rt::object::nullable(&mut map, &mut out.weight_unit),
-                "dateCreated" => rt::object::nullable(&mut map, &mut out.date_created),
-                "buyerInfo" => rt::object::nullable(&mut map, &mut out.buyer_info),
-                "currency" => rt::object::nullable(&mut map, &mut out.currency),
-                "totals" => rt::object::nullable(&mut map, &mut out.totals),
-                "fulfillmentStatus" => {
-                    rt::object::nullable(&mut map, &mut out.fulfillment_status)
-                }
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    OrderEvent { "orderId" order_id : nullable optional, "number" number : nullable_int64
+    optional, "read" read : nullable optional, "paymentStatus" payment_status : nullable
+    optional, "archived" archived : nullable optional, "weightUnit" weight_unit :
+    nullable optional, "dateCreated" date_created : nullable optional, "buyerInfo"
+    buyer_info : nullable optional, "currency" currency : nullable optional, "totals"
+    totals : nullable optional, "fulfillmentStatus" fulfillment_status : nullable
+    optional, } unknown unknown_fields
 }
 
 /// Order fulfillment status.
@@ -1926,44 +1251,8 @@ pub struct Paging {
     /// Number of items to skip.
     pub offset: Option<i32>,
 }
-
-impl Serialize for Paging {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Paging",
-                usize::from(self.limit.is_some()) + usize::from(self.offset.is_some()),
-            )
-            .optional("limit", &self.limit)
-            .optional("offset", &self.offset)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Paging {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Paging {
-    const NAME: &'static str = "Paging";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "limit" => rt::object::nullable(&mut map, &mut out.limit),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Paging { "limit" limit : nullable optional, "offset" offset : nullable optional, }
 }
 
 /// Paging metadata of a query response.
@@ -1974,44 +1263,9 @@ pub struct PagingMetadata {
     /// Number of items skipped.
     pub offset: Option<i32>,
 }
-
-impl Serialize for PagingMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PagingMetadata",
-                usize::from(self.items.is_some()) + usize::from(self.offset.is_some()),
-            )
-            .optional("items", &self.items)
-            .optional("offset", &self.offset)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PagingMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PagingMetadata {
-    const NAME: &'static str = "PagingMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "items" => rt::object::nullable(&mut map, &mut out.items),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PagingMetadata { "items" items : nullable optional, "offset" offset : nullable
+    optional, }
 }
 
 /// Pickup details of a pickup order. Its fields are not modelled: all fields Wix sends are kept.
@@ -2021,33 +1275,8 @@ pub struct PickupDetails {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for PickupDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer).end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for PickupDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PickupDetails {
-    const NAME: &'static str = "PickupDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            rt::object::keep(&mut map, &mut out.unknown_fields, key)?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PickupDetails {} unknown unknown_fields
 }
 
 /// Price data of a line item or of shipping, as decimal strings. Other fields Wix sends are kept.
@@ -2063,44 +1292,10 @@ pub struct PriceData {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for PriceData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("price", &self.price)
-            .optional("totalPrice", &self.total_price)
-            .optional("taxIncludedInPrice", &self.tax_included_in_price)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for PriceData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PriceData {
-    const NAME: &'static str = "PriceData";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "price" => rt::object::nullable(&mut map, &mut out.price),
-                "totalPrice" => rt::object::nullable(&mut map, &mut out.total_price),
-                "taxIncludedInPrice" => {
-                    rt::object::nullable(&mut map, &mut out.tax_included_in_price)
-                }
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PriceData { "price" price : nullable optional, "totalPrice" total_price : nullable
+    optional, "taxIncludedInPrice" tax_included_in_price : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Paging, filtering and sorting of a query. `filter` and `sort` are JSON documents sent as strings.
@@ -2113,47 +1308,9 @@ pub struct Query {
     /// Sort order as a JSON string, e.g. "[{\"dateCreated\": \"asc\"}]".
     pub sort: Option<String>,
 }
-
-impl Serialize for Query {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Query",
-                usize::from(self.paging.is_some()) + usize::from(self.filter.is_some())
-                    + usize::from(self.sort.is_some()),
-            )
-            .optional("paging", &self.paging)
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Query {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Query {
-    const NAME: &'static str = "Query";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paging" => rt::object::nullable(&mut map, &mut out.paging),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Query { "paging" paging : nullable optional, "filter" filter : nullable optional,
+    "sort" sort : nullable optional, }
 }
 
 /// Request body of Query Orders.
@@ -2162,42 +1319,8 @@ pub struct QueryOrdersRequest {
     /// Paging, filtering and sorting.
     pub query: Option<Query>,
 }
-
-impl Serialize for QueryOrdersRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryOrdersRequest",
-                usize::from(self.query.is_some()),
-            )
-            .optional("query", &self.query)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryOrdersRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryOrdersRequest {
-    const NAME: &'static str = "QueryOrdersRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "query" => rt::object::nullable(&mut map, &mut out.query),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryOrdersRequest { "query" query : nullable optional, }
 }
 
 /// Response of Query Orders.
@@ -2210,47 +1333,9 @@ pub struct QueryOrdersResponse {
     /// Total number of orders matching the query.
     pub total_results: Option<i32>,
 }
-
-impl Serialize for QueryOrdersResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryOrdersResponse",
-                usize::from(self.orders.is_some()) + usize::from(self.metadata.is_some())
-                    + usize::from(self.total_results.is_some()),
-            )
-            .optional("orders", &self.orders)
-            .optional("metadata", &self.metadata)
-            .optional("totalResults", &self.total_results)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryOrdersResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryOrdersResponse {
-    const NAME: &'static str = "QueryOrdersResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "orders" => rt::object::nullable(&mut map, &mut out.orders),
-                "metadata" => rt::object::nullable(&mut map, &mut out.metadata),
-                "totalResults" => rt::object::nullable(&mut map, &mut out.total_results),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryOrdersResponse { "orders" orders : nullable optional, "metadata" metadata :
+    nullable optional, "totalResults" total_results : nullable optional, }
 }
 
 /// Shipment details of a shipping order. Other fields Wix sends are kept.
@@ -2270,46 +1355,10 @@ pub struct ShipmentDetails {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for ShipmentDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("address", &self.address)
-            .optional("trackingInfo", &self.tracking_info)
-            .optional("discount", &self.discount)
-            .optional("tax", &self.tax)
-            .optional("priceData", &self.price_data)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for ShipmentDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ShipmentDetails {
-    const NAME: &'static str = "ShipmentDetails";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "address" => rt::object::nullable(&mut map, &mut out.address),
-                "trackingInfo" => rt::object::nullable(&mut map, &mut out.tracking_info),
-                "discount" => rt::object::nullable(&mut map, &mut out.discount),
-                "tax" => rt::object::nullable(&mut map, &mut out.tax),
-                "priceData" => rt::object::nullable(&mut map, &mut out.price_data),
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ShipmentDetails { "address" address : nullable optional, "trackingInfo" tracking_info
+    : nullable optional, "discount" discount : nullable optional, "tax" tax : nullable
+    optional, "priceData" price_data : nullable optional, } unknown unknown_fields
 }
 
 /// Order shipping information. Other fields Wix sends are kept.
@@ -2329,56 +1378,12 @@ pub struct ShippingInfo {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for ShippingInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("deliveryOption", &self.delivery_option)
-            .optional("estimatedDeliveryTime", &self.estimated_delivery_time)
-            .optional("shippingRegion", &self.shipping_region)
-            .optional("shipmentDetails", &self.shipment_details)
-            .optional("pickupDetails", &self.pickup_details)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for ShippingInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ShippingInfo {
-    const NAME: &'static str = "ShippingInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "deliveryOption" => {
-                    rt::object::nullable(&mut map, &mut out.delivery_option)
-                }
-                "estimatedDeliveryTime" => {
-                    rt::object::nullable(&mut map, &mut out.estimated_delivery_time)
-                }
-                "shippingRegion" => {
-                    rt::object::nullable(&mut map, &mut out.shipping_region)
-                }
-                "shipmentDetails" => {
-                    rt::object::nullable(&mut map, &mut out.shipment_details)
-                }
-                "pickupDetails" => {
-                    rt::object::nullable(&mut map, &mut out.pickup_details)
-                }
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ShippingInfo { "deliveryOption" delivery_option : nullable optional,
+    "estimatedDeliveryTime" estimated_delivery_time : nullable optional, "shippingRegion"
+    shipping_region : nullable optional, "shipmentDetails" shipment_details : nullable
+    optional, "pickupDetails" pickup_details : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Totals for the order's line items, as decimal strings (e.g. "15"). Other fields Wix sends are kept.
@@ -2402,50 +1407,11 @@ pub struct Totals {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for Totals {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("subtotal", &self.subtotal)
-            .optional("shipping", &self.shipping)
-            .optional("tax", &self.tax)
-            .optional("discount", &self.discount)
-            .optional("total", &self.total)
-            .optional("weight", &self.weight)
-            .optional("quantity", &self.quantity)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for Totals {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Totals {
-    const NAME: &'static str = "Totals";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "subtotal" => rt::object::nullable(&mut map, &mut out.subtotal),
-                "shipping" => rt::object::nullable(&mut map, &mut out.shipping),
-                "tax" => rt::object::nullable(&mut map, &mut out.tax),
-                "discount" => rt::object::nullable(&mut map, &mut out.discount),
-                "total" => rt::object::nullable(&mut map, &mut out.total),
-                "weight" => rt::object::nullable(&mut map, &mut out.weight),
-                "quantity" => rt::object::nullable(&mut map, &mut out.quantity),
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Totals { "subtotal" subtotal : nullable optional, "shipping" shipping : nullable
+    optional, "tax" tax : nullable optional, "discount" discount : nullable optional,
+    "total" total : nullable optional, "weight" weight : nullable optional, "quantity"
+    quantity : nullable optional, } unknown unknown_fields
 }
 
 /// Tracking information of a shipment. Other fields Wix sends are kept.
@@ -2461,46 +1427,10 @@ pub struct TrackingInfo {
     /// when the value is sent back.
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
 }
-
-impl Serialize for TrackingInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::MapWriter::new(serializer)
-            .optional("trackingNumber", &self.tracking_number)
-            .optional("shippingProvider", &self.shipping_provider)
-            .optional("trackingLink", &self.tracking_link)
-            .end_with(&self.unknown_fields)
-    }
-}
-
-impl<'de> Deserialize<'de> for TrackingInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for TrackingInfo {
-    const NAME: &'static str = "TrackingInfo";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "trackingNumber" => {
-                    rt::object::nullable(&mut map, &mut out.tracking_number)
-                }
-                "shippingProvider" => {
-                    rt::object::nullable(&mut map, &mut out.shipping_provider)
-                }
-                "trackingLink" => rt::object::nullable(&mut map, &mut out.tracking_link),
-                _ => rt::object::keep(&mut map, &mut out.unknown_fields, key),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    TrackingInfo { "trackingNumber" tracking_number : nullable optional,
+    "shippingProvider" shipping_provider : nullable optional, "trackingLink"
+    tracking_link : nullable optional, } unknown unknown_fields
 }
 
 /// Request body of Update Fulfillment.
@@ -2509,44 +1439,9 @@ pub struct UpdateFulfillmentRequest {
     /// The updated tracking information.
     pub fulfillment_tracking_info: Option<TrackingInfo>,
 }
-
-impl Serialize for UpdateFulfillmentRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateFulfillmentRequest",
-                usize::from(self.fulfillment_tracking_info.is_some()),
-            )
-            .optional("fulfillmentTrackingInfo", &self.fulfillment_tracking_info)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateFulfillmentRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateFulfillmentRequest {
-    const NAME: &'static str = "UpdateFulfillmentRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fulfillmentTrackingInfo" => {
-                    rt::object::nullable(&mut map, &mut out.fulfillment_tracking_info)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateFulfillmentRequest { "fulfillmentTrackingInfo" fulfillment_tracking_info :
+    nullable optional, }
 }
 
 /// Response of Update Fulfillment: the updated order, when Wix sends it (it may be an empty object).
@@ -2555,42 +1450,8 @@ pub struct UpdateFulfillmentResponse {
     /// The updated order.
     pub order: Option<Order>,
 }
-
-impl Serialize for UpdateFulfillmentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdateFulfillmentResponse",
-                usize::from(self.order.is_some()),
-            )
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateFulfillmentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdateFulfillmentResponse {
-    const NAME: &'static str = "UpdateFulfillmentResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdateFulfillmentResponse { "order" order : nullable optional, }
 }
 
 /// Weight unit used in the store.

@@ -15,6 +15,8 @@ pub use crate::query;
 pub use futures_core::Stream;
 
 pub mod object;
+/// `rt::object! { .. }`: the serde impls of a generated struct (see [`object`]).
+pub use crate::__object as object;
 
 /// A boxed, `Send` future: what generated methods return.
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;

@@ -39,6 +39,16 @@ pub(super) fn module_rs(
         .methods
         .is_empty()
         .then(|| quote!(#[allow(unused_imports)]));
+    // Structs get their serde impls from `rt::object!`; enums name the traits.
+    let serde_use = module
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, TypeKind::Enum { .. } | TypeKind::OneOf { .. }))
+        .then(|| {
+            quote!(
+                use serde::{Deserialize, Serialize};
+            )
+        });
     let imports = module.imports.iter().map(|i| ident(i));
     let shared_mod = ident(SHARED_MODULE);
     let uses = (!module.imports.is_empty()).then(|| {
@@ -70,8 +80,7 @@ pub(super) fn module_rs(
     quote! {
         #module_docs
 
-        #allow_unused
-        use serde::{Deserialize, Serialize};
+        #serde_use
         #allow_unused
         use wix_rest_runtime::__private as rt;
         #allow_unused

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use proc_macro2::TokenStream;
+use quote::quote;
 
 use super::docs::docs;
 use super::ident;
@@ -168,10 +168,11 @@ pub(super) fn type_def(def: &TypeDef, defaults: &BTreeSet<String>) -> Vec<TokenS
     }
 }
 
-/// A struct, with its `Serialize` and `Deserialize` written out rather than derived: the
-/// derive's code is most of what the compiler checks in a generated module, and these impls are
-/// a fraction of it (one chain of calls to write, one `match` to read; what every struct shares
-/// is in the runtime's `__private::object`). The wire format is the derive's for JSON.
+/// A struct, and its `Serialize` and `Deserialize` from one `rt::object!` invocation (its field
+/// table) rather than serde's derives: the derive's code is most of what the compiler checks in
+/// a generated module, and the macro's expansion is a fraction of it (one chain of calls to
+/// write, one `match` to read; see the runtime's `__private::object`). The wire format is the
+/// derive's for JSON.
 fn struct_def(
     def: &TypeDef,
     fields: &[Field],
@@ -179,7 +180,6 @@ fn struct_def(
     defaults: &BTreeSet<String>,
 ) -> Vec<TokenStream> {
     let name = ident(&def.name);
-    let name_str = &def.name;
     let doc = docs(&def.docs);
     let unknown = ident(UNKNOWN_FIELDS);
     let unknown_field = open.then(|| {
@@ -208,10 +208,36 @@ fn struct_def(
             pub #fname: #ty,
         }
     });
-    let default = defaults.contains(&def.name);
-    let derive_default = default.then(|| quote!(Default,));
-    let serialize = serialize_body(name_str, fields, open);
-    let visit = visit_map_body(fields, open, default);
+    let derive_default = defaults.contains(&def.name).then(|| quote!(Default,));
+    // The serde impls: one `rt::object!` per struct, its field table (the macro is in the
+    // runtime's `__private::object`; a struct without required fields derives `Default`).
+    let entries = fields.iter().map(|f| {
+        let wire = &f.wire;
+        let fname = ident(&f.rust_name);
+        let read = match (f.ty == Ty::I64, f.required) {
+            (false, false) => quote!(nullable),
+            (false, true) => quote!(value),
+            (true, false) => quote!(nullable_int64),
+            (true, true) => quote!(int64),
+        };
+        let write = if f.required {
+            quote!(field)
+        } else {
+            quote!(optional)
+        };
+        quote!(#wire #fname: #read #write,)
+    });
+    let unknown_part = open.then(|| quote!(unknown #unknown));
+    let required: Vec<TokenStream> = fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| {
+            let fname = ident(&f.rust_name);
+            let wire = &f.wire;
+            quote!(#fname #wire)
+        })
+        .collect();
+    let required_part = (!required.is_empty()).then(|| quote!(required { #(#required)* }));
     vec![
         quote! {
             #doc
@@ -222,155 +248,11 @@ fn struct_def(
             }
         },
         quote! {
-            impl Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    #serialize
-                }
-            }
-        },
-        quote! {
-            impl<'de> Deserialize<'de> for #name {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    rt::object::deserialize(deserializer)
-                }
-            }
-        },
-        quote! {
-            impl rt::object::Object for #name {
-                const NAME: &'static str = #name_str;
-
-                fn visit_map<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                    #visit
-                }
+            rt::object! {
+                #name { #(#entries)* }
+                #unknown_part
+                #required_part
             }
         },
     ]
-}
-
-/// `Serialize::serialize` of a struct: required fields always, optional ones when set, then the
-/// unknown fields an open struct kept; one chain of calls (the runtime's writers keep the first
-/// error), not one `?` per field.
-fn serialize_body(name: &str, fields: &[Field], open: bool) -> TokenStream {
-    let writes = fields.iter().map(|f| {
-        let fname = ident(&f.rust_name);
-        let wire = &f.wire;
-        if f.required {
-            quote!(.field(#wire, &self.#fname))
-        } else {
-            quote!(.optional(#wire, &self.#fname))
-        }
-    });
-    if open {
-        let unknown = ident(UNKNOWN_FIELDS);
-        return quote! {
-            rt::object::MapWriter::new(serializer)
-                #(#writes)*
-                .end_with(&self.#unknown)
-        };
-    }
-    // The number of fields written: the required ones, and each optional one that is set.
-    let required = fields.iter().filter(|f| f.required).count();
-    let mut len: Vec<TokenStream> = Vec::new();
-    if required > 0 || fields.len() == required {
-        let n = proc_macro2::Literal::usize_unsuffixed(required);
-        len.push(quote!(#n));
-    }
-    len.extend(fields.iter().filter(|f| !f.required).map(|f| {
-        let fname = ident(&f.rust_name);
-        quote!(usize::from(self.#fname.is_some()))
-    }));
-    quote! {
-        rt::object::StructWriter::new(serializer, #name, #(#len)+*)
-            #(#writes)*
-            .end()
-    }
-}
-
-/// `Object::visit_map` of a struct: one `match` arm per wire name, each a call that reads the
-/// value into its place; one `?` per key. A struct with a default and no required field starts
-/// from its default and reads each field in place (most of Wix's types); any other reads into
-/// one local per field and checks the required ones in one `match` at the end.
-fn visit_map_body(fields: &[Field], open: bool, default: bool) -> TokenStream {
-    let unknown = ident(UNKNOWN_FIELDS);
-    let in_place = default && fields.iter().all(|f| !f.required);
-    let locals: Vec<Ident> = (0..fields.len()).map(|i| format_ident!("f{}", i)).collect();
-    // Where each field's value goes, and where unknown fields go.
-    let (places, unknown_place): (Vec<TokenStream>, TokenStream) = if in_place {
-        let places = fields
-            .iter()
-            .map(|f| {
-                let fname = ident(&f.rust_name);
-                quote!(out.#fname)
-            })
-            .collect();
-        (places, quote!(out.#unknown))
-    } else {
-        (
-            locals.iter().map(|l| quote!(#l)).collect(),
-            quote!(#unknown),
-        )
-    };
-    let arms = fields.iter().zip(&places).map(|(f, place)| {
-        let wire = &f.wire;
-        let read = match (f.ty == Ty::I64, f.required) {
-            (false, false) => quote!(nullable),
-            (false, true) => quote!(value),
-            (true, false) => quote!(nullable_int64),
-            (true, true) => quote!(int64),
-        };
-        quote!(#wire => rt::object::#read(&mut map, &mut #place),)
-    });
-    let other = if open {
-        quote!(rt::object::keep(&mut map, &mut #unknown_place, key))
-    } else {
-        quote!(rt::object::skip(&mut map))
-    };
-    // A struct without fields has nothing to match.
-    let step = if fields.is_empty() {
-        other
-    } else {
-        quote!(match &*key { #(#arms)* _ => #other, })
-    };
-    let read_all = quote! {
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            #step?;
-        }
-    };
-    if in_place {
-        return quote! {
-            let mut out = Self::default();
-            #read_all
-            Ok(out)
-        };
-    }
-    let inits = fields.iter().zip(&locals).map(|(f, local)| {
-        let fname = ident(&f.rust_name);
-        quote!(#fname: #local,)
-    });
-    let unknown_init = open.then(|| quote!(#unknown,));
-    let build = quote!(Self { #(#inits)* #unknown_init });
-    let unknown_local = open.then(|| quote!(let mut #unknown = serde_json::Map::new();));
-    let (required, wires): (Vec<&Ident>, Vec<&String>) = fields
-        .iter()
-        .zip(&locals)
-        .filter(|(f, _)| f.required)
-        .map(|(f, local)| (local, &f.wire))
-        .unzip();
-    // The required fields are checked in one `match`: one early return, whatever their number.
-    let finish = if required.is_empty() {
-        quote!(Ok(#build))
-    } else {
-        quote! {
-            match (#(#required,)*) {
-                (#(Some(#required),)*) => Ok(#build),
-                (#(#required,)*) => Err(rt::object::missing(&[#((#required.is_none(), #wires)),*])),
-            }
-        }
-    };
-    quote! {
-        #(let mut #locals = None;)*
-        #unknown_local
-        #read_all
-        #finish
-    }
 }

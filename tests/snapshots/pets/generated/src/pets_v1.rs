@@ -706,63 +706,10 @@ pub struct ApplyForAdoptionRequest {
     /// The `otherPets` field.
     pub other_pets: Option<Vec<String>>,
 }
-
-impl Serialize for ApplyForAdoptionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ApplyForAdoptionRequest",
-                1 + usize::from(self.age.is_some())
-                    + usize::from(self.has_garden.is_some())
-                    + usize::from(self.other_pets.is_some()),
-            )
-            .field("name", &self.name)
-            .optional("age", &self.age)
-            .optional("hasGarden", &self.has_garden)
-            .optional("otherPets", &self.other_pets)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ApplyForAdoptionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ApplyForAdoptionRequest {
-    const NAME: &'static str = "ApplyForAdoptionRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::value(&mut map, &mut f0),
-                "age" => rt::object::nullable(&mut map, &mut f1),
-                "hasGarden" => rt::object::nullable(&mut map, &mut f2),
-                "otherPets" => rt::object::nullable(&mut map, &mut f3),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    name: f0,
-                    age: f1,
-                    has_garden: f2,
-                    other_pets: f3,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "name")])),
-        }
-    }
+rt::object! {
+    ApplyForAdoptionRequest { "name" name : value field, "age" age : nullable optional,
+    "hasGarden" has_garden : nullable optional, "otherPets" other_pets : nullable
+    optional, } required { name "name" }
 }
 
 /// The `Chip` object.
@@ -771,41 +718,8 @@ pub struct Chip {
     /// The `code` field.
     pub code: String,
 }
-
-impl Serialize for Chip {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "Chip", 1)
-            .field("code", &self.code)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Chip {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Chip {
-    const NAME: &'static str = "Chip";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "code" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { code: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "code")])),
-        }
-    }
+rt::object! {
+    Chip { "code" code : value field, } required { code "code" }
 }
 
 /// A collar with the chip's fields merged in (`allOf`).
@@ -832,99 +746,12 @@ pub struct ChippedCollar {
     /// The `vet` field.
     pub vet: Option<String>,
 }
-
-impl Serialize for ChippedCollar {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ChippedCollar",
-                3 + usize::from(self.serial.is_some()) + usize::from(self.tag.is_some())
-                    + usize::from(self.last_seen.is_some())
-                    + usize::from(self.chip.is_some())
-                    + usize::from(self.photo.is_some()) + usize::from(self.ip.is_some())
-                    + usize::from(self.vet.is_some()),
-            )
-            .field("id", &self.id)
-            .field("size", &self.size)
-            .optional("serial", &self.serial)
-            .optional("tag", &self.tag)
-            .optional("lastSeen", &self.last_seen)
-            .optional("chip", &self.chip)
-            .optional("photo", &self.photo)
-            .optional("ip", &self.ip)
-            .field("code", &self.code)
-            .optional("vet", &self.vet)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ChippedCollar {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ChippedCollar {
-    const NAME: &'static str = "ChippedCollar";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "size" => rt::object::value(&mut map, &mut f1),
-                "serial" => rt::object::nullable_int64(&mut map, &mut f2),
-                "tag" => rt::object::nullable(&mut map, &mut f3),
-                "lastSeen" => rt::object::nullable(&mut map, &mut f4),
-                "chip" => rt::object::nullable(&mut map, &mut f5),
-                "photo" => rt::object::nullable(&mut map, &mut f6),
-                "ip" => rt::object::nullable(&mut map, &mut f7),
-                "code" => rt::object::value(&mut map, &mut f8),
-                "vet" => rt::object::nullable(&mut map, &mut f9),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1, f8) {
-            (Some(f0), Some(f1), Some(f8)) => {
-                Ok(Self {
-                    id: f0,
-                    size: f1,
-                    serial: f2,
-                    tag: f3,
-                    last_seen: f4,
-                    chip: f5,
-                    photo: f6,
-                    ip: f7,
-                    code: f8,
-                    vet: f9,
-                })
-            }
-            (f0, f1, f8) => {
-                Err(
-                    rt::object::missing(
-                        &[
-                            (f0.is_none(), "id"),
-                            (f1.is_none(), "size"),
-                            (f8.is_none(), "code"),
-                        ],
-                    ),
-                )
-            }
-        }
-    }
+rt::object! {
+    ChippedCollar { "id" id : value field, "size" size : value field, "serial" serial :
+    nullable_int64 optional, "tag" tag : nullable optional, "lastSeen" last_seen :
+    nullable optional, "chip" chip : nullable optional, "photo" photo : nullable
+    optional, "ip" ip : nullable optional, "code" code : value field, "vet" vet :
+    nullable optional, } required { id "id" size "size" code "code" }
 }
 
 /// A pet's collar.
@@ -947,82 +774,11 @@ pub struct Collar {
     /// The `ip` field.
     pub ip: Option<String>,
 }
-
-impl Serialize for Collar {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Collar",
-                2 + usize::from(self.serial.is_some()) + usize::from(self.tag.is_some())
-                    + usize::from(self.last_seen.is_some())
-                    + usize::from(self.chip.is_some())
-                    + usize::from(self.photo.is_some()) + usize::from(self.ip.is_some()),
-            )
-            .field("id", &self.id)
-            .field("size", &self.size)
-            .optional("serial", &self.serial)
-            .optional("tag", &self.tag)
-            .optional("lastSeen", &self.last_seen)
-            .optional("chip", &self.chip)
-            .optional("photo", &self.photo)
-            .optional("ip", &self.ip)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Collar {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Collar {
-    const NAME: &'static str = "Collar";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "size" => rt::object::value(&mut map, &mut f1),
-                "serial" => rt::object::nullable_int64(&mut map, &mut f2),
-                "tag" => rt::object::nullable(&mut map, &mut f3),
-                "lastSeen" => rt::object::nullable(&mut map, &mut f4),
-                "chip" => rt::object::nullable(&mut map, &mut f5),
-                "photo" => rt::object::nullable(&mut map, &mut f6),
-                "ip" => rt::object::nullable(&mut map, &mut f7),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0, f1) {
-            (Some(f0), Some(f1)) => {
-                Ok(Self {
-                    id: f0,
-                    size: f1,
-                    serial: f2,
-                    tag: f3,
-                    last_seen: f4,
-                    chip: f5,
-                    photo: f6,
-                    ip: f7,
-                })
-            }
-            (f0, f1) => {
-                Err(rt::object::missing(&[(f0.is_none(), "id"), (f1.is_none(), "size")]))
-            }
-        }
-    }
+rt::object! {
+    Collar { "id" id : value field, "size" size : value field, "serial" serial :
+    nullable_int64 optional, "tag" tag : nullable optional, "lastSeen" last_seen :
+    nullable optional, "chip" chip : nullable optional, "photo" photo : nullable
+    optional, "ip" ip : nullable optional, } required { id "id" size "size" }
 }
 
 /// The `CursorPaging` object.
@@ -1033,44 +789,9 @@ pub struct CursorPaging {
     /// The `cursor` field.
     pub cursor: Option<String>,
 }
-
-impl Serialize for CursorPaging {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "CursorPaging",
-                usize::from(self.limit.is_some()) + usize::from(self.cursor.is_some()),
-            )
-            .optional("limit", &self.limit)
-            .optional("cursor", &self.cursor)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CursorPaging {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for CursorPaging {
-    const NAME: &'static str = "CursorPaging";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "limit" => rt::object::nullable(&mut map, &mut out.limit),
-                "cursor" => rt::object::nullable(&mut map, &mut out.cursor),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    CursorPaging { "limit" limit : nullable optional, "cursor" cursor : nullable
+    optional, }
 }
 
 /// The `GetPetResponse` object.
@@ -1079,41 +800,8 @@ pub struct GetPetResponse {
     /// The `pet` field.
     pub pet: Pet,
 }
-
-impl Serialize for GetPetResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "GetPetResponse", 1)
-            .field("pet", &self.pet)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for GetPetResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for GetPetResponse {
-    const NAME: &'static str = "GetPetResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "pet" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { pet: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "pet")])),
-        }
-    }
+rt::object! {
+    GetPetResponse { "pet" pet : value field, } required { pet "pet" }
 }
 
 /// The `ListPetsByNumberRequest` object.
@@ -1122,42 +810,8 @@ pub struct ListPetsByNumberRequest {
     /// The `query` field.
     pub query: Option<ListPetsByNumberRequestQuery>,
 }
-
-impl Serialize for ListPetsByNumberRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ListPetsByNumberRequest",
-                usize::from(self.query.is_some()),
-            )
-            .optional("query", &self.query)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListPetsByNumberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListPetsByNumberRequest {
-    const NAME: &'static str = "ListPetsByNumberRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "query" => rt::object::nullable(&mut map, &mut out.query),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ListPetsByNumberRequest { "query" query : nullable optional, }
 }
 
 /// The `ListPetsByNumberRequestQuery` object.
@@ -1170,47 +824,9 @@ pub struct ListPetsByNumberRequestQuery {
     /// The `sort` field.
     pub sort: Option<String>,
 }
-
-impl Serialize for ListPetsByNumberRequestQuery {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ListPetsByNumberRequestQuery",
-                usize::from(self.paging.is_some()) + usize::from(self.filter.is_some())
-                    + usize::from(self.sort.is_some()),
-            )
-            .optional("paging", &self.paging)
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListPetsByNumberRequestQuery {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListPetsByNumberRequestQuery {
-    const NAME: &'static str = "ListPetsByNumberRequestQuery";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "paging" => rt::object::nullable(&mut map, &mut out.paging),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ListPetsByNumberRequestQuery { "paging" paging : nullable optional, "filter" filter :
+    nullable optional, "sort" sort : nullable optional, }
 }
 
 /// The `ListPetsByNumberResponse` object.
@@ -1221,44 +837,9 @@ pub struct ListPetsByNumberResponse {
     /// How many pets match.
     pub total: Option<i32>,
 }
-
-impl Serialize for ListPetsByNumberResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "ListPetsByNumberResponse",
-                usize::from(self.pets.is_some()) + usize::from(self.total.is_some()),
-            )
-            .optional("pets", &self.pets)
-            .optional("total", &self.total)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for ListPetsByNumberResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for ListPetsByNumberResponse {
-    const NAME: &'static str = "ListPetsByNumberResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "pets" => rt::object::nullable(&mut map, &mut out.pets),
-                "total" => rt::object::nullable(&mut map, &mut out.total),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    ListPetsByNumberResponse { "pets" pets : nullable optional, "total" total : nullable
+    optional, }
 }
 
 /// Where a pet is (a `oneOf` tagged by `kind`).
@@ -1279,41 +860,8 @@ pub struct LocationHome {
     /// The `room` field.
     pub room: String,
 }
-
-impl Serialize for LocationHome {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "LocationHome", 1)
-            .field("room", &self.room)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for LocationHome {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for LocationHome {
-    const NAME: &'static str = "LocationHome";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "room" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { room: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "room")])),
-        }
-    }
+rt::object! {
+    LocationHome { "room" room : value field, } required { room "room" }
 }
 
 /// The `Paging` object.
@@ -1324,44 +872,8 @@ pub struct Paging {
     /// The `offset` field.
     pub offset: Option<i32>,
 }
-
-impl Serialize for Paging {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Paging",
-                usize::from(self.limit.is_some()) + usize::from(self.offset.is_some()),
-            )
-            .optional("limit", &self.limit)
-            .optional("offset", &self.offset)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Paging {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Paging {
-    const NAME: &'static str = "Paging";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "limit" => rt::object::nullable(&mut map, &mut out.limit),
-                "offset" => rt::object::nullable(&mut map, &mut out.offset),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Paging { "limit" limit : nullable optional, "offset" offset : nullable optional, }
 }
 
 /// The `PagingMetadata` object.
@@ -1374,47 +886,9 @@ pub struct PagingMetadata {
     /// The `cursors` field.
     pub cursors: Option<PagingMetadataCursors>,
 }
-
-impl Serialize for PagingMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PagingMetadata",
-                usize::from(self.count.is_some()) + usize::from(self.has_next.is_some())
-                    + usize::from(self.cursors.is_some()),
-            )
-            .optional("count", &self.count)
-            .optional("hasNext", &self.has_next)
-            .optional("cursors", &self.cursors)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PagingMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PagingMetadata {
-    const NAME: &'static str = "PagingMetadata";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "count" => rt::object::nullable(&mut map, &mut out.count),
-                "hasNext" => rt::object::nullable(&mut map, &mut out.has_next),
-                "cursors" => rt::object::nullable(&mut map, &mut out.cursors),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PagingMetadata { "count" count : nullable optional, "hasNext" has_next : nullable
+    optional, "cursors" cursors : nullable optional, }
 }
 
 /// The `PagingMetadataCursors` object.
@@ -1425,44 +899,9 @@ pub struct PagingMetadataCursors {
     /// The `prev` field.
     pub prev: Option<String>,
 }
-
-impl Serialize for PagingMetadataCursors {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PagingMetadataCursors",
-                usize::from(self.next.is_some()) + usize::from(self.prev.is_some()),
-            )
-            .optional("next", &self.next)
-            .optional("prev", &self.prev)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PagingMetadataCursors {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PagingMetadataCursors {
-    const NAME: &'static str = "PagingMetadataCursors";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "next" => rt::object::nullable(&mut map, &mut out.next),
-                "prev" => rt::object::nullable(&mut map, &mut out.prev),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PagingMetadataCursors { "next" next : nullable optional, "prev" prev : nullable
+    optional, }
 }
 
 /// A pet.
@@ -1495,101 +934,13 @@ pub struct Pet {
     /// The `createdDate` field.
     pub created_date: Option<wix_rest_runtime::Timestamp>,
 }
-
-impl Serialize for Pet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Pet",
-                1 + usize::from(self.number.is_some()) + usize::from(self.age.is_some())
-                    + usize::from(self.weight.is_some())
-                    + usize::from(self.kind.is_some()) + usize::from(self.tags.is_some())
-                    + usize::from(self.attributes.is_some())
-                    + usize::from(self.extra.is_some())
-                    + usize::from(self.parent.is_some())
-                    + usize::from(self.owner.is_some())
-                    + usize::from(self.old_name.is_some())
-                    + usize::from(self.created_date.is_some()),
-            )
-            .field("id", &self.id)
-            .optional("number", &self.number)
-            .optional("age", &self.age)
-            .optional("weight", &self.weight)
-            .optional("kind", &self.kind)
-            .optional("tags", &self.tags)
-            .optional("attributes", &self.attributes)
-            .optional("extra", &self.extra)
-            .optional("parent", &self.parent)
-            .optional("owner", &self.owner)
-            .optional("oldName", &self.old_name)
-            .optional("createdDate", &self.created_date)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Pet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Pet {
-    const NAME: &'static str = "Pet";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        let mut f1 = None;
-        let mut f2 = None;
-        let mut f3 = None;
-        let mut f4 = None;
-        let mut f5 = None;
-        let mut f6 = None;
-        let mut f7 = None;
-        let mut f8 = None;
-        let mut f9 = None;
-        let mut f10 = None;
-        let mut f11 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "id" => rt::object::value(&mut map, &mut f0),
-                "number" => rt::object::nullable_int64(&mut map, &mut f1),
-                "age" => rt::object::nullable(&mut map, &mut f2),
-                "weight" => rt::object::nullable(&mut map, &mut f3),
-                "kind" => rt::object::nullable(&mut map, &mut f4),
-                "tags" => rt::object::nullable(&mut map, &mut f5),
-                "attributes" => rt::object::nullable(&mut map, &mut f6),
-                "extra" => rt::object::nullable(&mut map, &mut f7),
-                "parent" => rt::object::nullable(&mut map, &mut f8),
-                "owner" => rt::object::nullable(&mut map, &mut f9),
-                "oldName" => rt::object::nullable(&mut map, &mut f10),
-                "createdDate" => rt::object::nullable(&mut map, &mut f11),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => {
-                Ok(Self {
-                    id: f0,
-                    number: f1,
-                    age: f2,
-                    weight: f3,
-                    kind: f4,
-                    tags: f5,
-                    attributes: f6,
-                    extra: f7,
-                    parent: f8,
-                    owner: f9,
-                    old_name: f10,
-                    created_date: f11,
-                })
-            }
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "id")])),
-        }
-    }
+rt::object! {
+    Pet { "id" id : value field, "number" number : nullable_int64 optional, "age" age :
+    nullable optional, "weight" weight : nullable optional, "kind" kind : nullable
+    optional, "tags" tags : nullable optional, "attributes" attributes : nullable
+    optional, "extra" extra : nullable optional, "parent" parent : nullable optional,
+    "owner" owner : nullable optional, "oldName" old_name : nullable optional,
+    "createdDate" created_date : nullable optional, } required { id "id" }
 }
 
 /// The `PetAdoptedPayload` object.
@@ -1598,42 +949,8 @@ pub struct PetAdoptedPayload {
     /// The `petId` field.
     pub pet_id: Option<String>,
 }
-
-impl Serialize for PetAdoptedPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PetAdoptedPayload",
-                usize::from(self.pet_id.is_some()),
-            )
-            .optional("petId", &self.pet_id)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PetAdoptedPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PetAdoptedPayload {
-    const NAME: &'static str = "PetAdoptedPayload";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "petId" => rt::object::nullable(&mut map, &mut out.pet_id),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PetAdoptedPayload { "petId" pet_id : nullable optional, }
 }
 
 /// What kind of pet.
@@ -1710,41 +1027,8 @@ pub struct PetOrNameNamed {
     /// The `named` field.
     pub named: String,
 }
-
-impl Serialize for PetOrNameNamed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(serializer, "PetOrNameNamed", 1)
-            .field("named", &self.named)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PetOrNameNamed {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PetOrNameNamed {
-    const NAME: &'static str = "PetOrNameNamed";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut f0 = None;
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "named" => rt::object::value(&mut map, &mut f0),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        match (f0,) {
-            (Some(f0),) => Ok(Self { named: f0 }),
-            (f0,) => Err(rt::object::missing(&[(f0.is_none(), "named")])),
-        }
-    }
+rt::object! {
+    PetOrNameNamed { "named" named : value field, } required { named "named" }
 }
 
 /// The `PetOwner` object.
@@ -1755,44 +1039,8 @@ pub struct PetOwner {
     /// A field named like a keyword.
     pub r#type: Option<String>,
 }
-
-impl Serialize for PetOwner {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "PetOwner",
-                usize::from(self.name.is_some()) + usize::from(self.r#type.is_some()),
-            )
-            .optional("name", &self.name)
-            .optional("type", &self.r#type)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for PetOwner {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for PetOwner {
-    const NAME: &'static str = "PetOwner";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "name" => rt::object::nullable(&mut map, &mut out.name),
-                "type" => rt::object::nullable(&mut map, &mut out.r#type),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    PetOwner { "name" name : nullable optional, "type" r#type : nullable optional, }
 }
 
 /// The `QueryPetsRequest` object.
@@ -1805,48 +1053,9 @@ pub struct QueryPetsRequest {
     /// The `sort` field.
     pub sort: Option<Vec<Sorting>>,
 }
-
-impl Serialize for QueryPetsRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryPetsRequest",
-                usize::from(self.cursor_paging.is_some())
-                    + usize::from(self.filter.is_some())
-                    + usize::from(self.sort.is_some()),
-            )
-            .optional("cursorPaging", &self.cursor_paging)
-            .optional("filter", &self.filter)
-            .optional("sort", &self.sort)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryPetsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryPetsRequest {
-    const NAME: &'static str = "QueryPetsRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "cursorPaging" => rt::object::nullable(&mut map, &mut out.cursor_paging),
-                "filter" => rt::object::nullable(&mut map, &mut out.filter),
-                "sort" => rt::object::nullable(&mut map, &mut out.sort),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryPetsRequest { "cursorPaging" cursor_paging : nullable optional, "filter" filter
+    : nullable optional, "sort" sort : nullable optional, }
 }
 
 /// The `QueryPetsResponse` object.
@@ -1857,47 +1066,9 @@ pub struct QueryPetsResponse {
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<PagingMetadata>,
 }
-
-impl Serialize for QueryPetsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "QueryPetsResponse",
-                usize::from(self.pets.is_some())
-                    + usize::from(self.paging_metadata.is_some()),
-            )
-            .optional("pets", &self.pets)
-            .optional("pagingMetadata", &self.paging_metadata)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for QueryPetsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for QueryPetsResponse {
-    const NAME: &'static str = "QueryPetsResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "pets" => rt::object::nullable(&mut map, &mut out.pets),
-                "pagingMetadata" => {
-                    rt::object::nullable(&mut map, &mut out.paging_metadata)
-                }
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    QueryPetsResponse { "pets" pets : nullable optional, "pagingMetadata" paging_metadata
+    : nullable optional, }
 }
 
 /// The `Sorting` object.
@@ -1908,45 +1079,9 @@ pub struct Sorting {
     /// The `order` field.
     pub order: Option<SortingOrder>,
 }
-
-impl Serialize for Sorting {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "Sorting",
-                usize::from(self.field_name.is_some())
-                    + usize::from(self.order.is_some()),
-            )
-            .optional("fieldName", &self.field_name)
-            .optional("order", &self.order)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Sorting {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for Sorting {
-    const NAME: &'static str = "Sorting";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "fieldName" => rt::object::nullable(&mut map, &mut out.field_name),
-                "order" => rt::object::nullable(&mut map, &mut out.order),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
+    optional, }
 }
 
 /// One of the `SortingOrder` values.
@@ -2003,42 +1138,8 @@ pub struct UpdatePetRequest {
     /// The `pet` field.
     pub pet: Option<Pet>,
 }
-
-impl Serialize for UpdatePetRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UpdatePetRequest",
-                usize::from(self.pet.is_some()),
-            )
-            .optional("pet", &self.pet)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdatePetRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UpdatePetRequest {
-    const NAME: &'static str = "UpdatePetRequest";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "pet" => rt::object::nullable(&mut map, &mut out.pet),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UpdatePetRequest { "pet" pet : nullable optional, }
 }
 
 /// The `UploadPetPhotoResponse` object.
@@ -2047,42 +1148,8 @@ pub struct UploadPetPhotoResponse {
     /// The bytes received.
     pub size: Option<i32>,
 }
-
-impl Serialize for UploadPetPhotoResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::object::StructWriter::new(
-                serializer,
-                "UploadPetPhotoResponse",
-                usize::from(self.size.is_some()),
-            )
-            .optional("size", &self.size)
-            .end()
-    }
-}
-
-impl<'de> Deserialize<'de> for UploadPetPhotoResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::object::deserialize(deserializer)
-    }
-}
-
-impl rt::object::Object for UploadPetPhotoResponse {
-    const NAME: &'static str = "UploadPetPhotoResponse";
-
-    fn visit_map<'de, A: serde::de::MapAccess<'de>>(
-        mut map: A,
-    ) -> Result<Self, A::Error> {
-        let mut out = Self::default();
-        while let Some(key) = map.next_key::<rt::object::Key<'de>>()? {
-            match &*key {
-                "size" => rt::object::nullable(&mut map, &mut out.size),
-                _ => rt::object::skip(&mut map),
-            }?;
-        }
-        Ok(out)
-    }
+rt::object! {
+    UploadPetPhotoResponse { "size" size : nullable optional, }
 }
 
 /// A webhook event of Pets V1.
