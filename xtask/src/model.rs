@@ -474,11 +474,36 @@ pub enum Ty {
     Named(String),
 }
 
+impl Ty {
+    /// The named type a value of this type holds, through arrays and maps.
+    pub fn held_name(&self) -> Option<&str> {
+        match self {
+            Ty::Named(n) => Some(n),
+            Ty::Array(t) | Ty::Map(t) => t.held_name(),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct TypeDef {
     pub name: String,
     pub docs: String,
     pub kind: TypeKind,
+}
+
+impl TypeDef {
+    /// The named types its fields or variants hold, through arrays and maps.
+    pub fn referenced_names(&self) -> impl Iterator<Item = &str> {
+        let tys: Vec<&Ty> = match &self.kind {
+            TypeKind::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::OneOf { variants, .. } => {
+                variants.iter().filter_map(|v| v.ty.as_ref()).collect()
+            }
+            TypeKind::Enum { .. } => Vec::new(),
+        };
+        tys.into_iter().filter_map(Ty::held_name)
+    }
 }
 
 /// The name of the field that keeps the unknown fields of an open object.

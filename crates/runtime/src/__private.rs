@@ -55,14 +55,12 @@ pub fn empty_json_body() -> Body {
 /// that is an object, or a list holding one, cannot be a form value: an [`Error::Encode`] names it.
 pub fn form_body<T: Serialize + ?Sized>(op: &'static Operation, body: &T) -> Result<Body, Error> {
     use serde_json::Value;
-    let error = |message: String| Error::Encode {
-        method: op.name,
-        source: <serde_json::Error as serde::ser::Error>::custom(message),
-    };
-    let value = serde_json::to_value(body).map_err(|source| Error::Encode {
+    let encode = |source| Error::Encode {
         method: op.name,
         source,
-    })?;
+    };
+    let error = |message: String| encode(<serde_json::Error as serde::ser::Error>::custom(message));
+    let value = serde_json::to_value(body).map_err(encode)?;
     let Value::Object(fields) = value else {
         return Err(error("a form body is an object of fields".to_owned()));
     };
@@ -295,10 +293,7 @@ pub unsafe fn call<'f, T: DeserializeOwned + 'f>(
     query: Vec<(&'static str, String)>,
     body: Result<Option<Body>, Error>,
 ) -> BoxFuture<'f, Result<T, Error>> {
-    Box::pin(async move {
-        let response = client.execute(op, path?, query, body?).await?;
-        decode(op, &response.body, response.request_id)
-    })
+    Box::pin(async move { client.execute_decode(op, path?, query, body?).await })
 }
 
 /// [`call`] for a method whose response has no content: whatever body comes back is checked to
@@ -315,8 +310,10 @@ pub unsafe fn call_no_content<'f>(
     body: Result<Option<Body>, Error>,
 ) -> BoxFuture<'f, Result<(), Error>> {
     Box::pin(async move {
-        let response = client.execute(op, path?, query, body?).await?;
-        decode::<serde::de::IgnoredAny>(op, &response.body, response.request_id).map(drop)
+        client
+            .execute_decode::<serde::de::IgnoredAny>(op, path?, query, body?)
+            .await
+            .map(drop)
     })
 }
 

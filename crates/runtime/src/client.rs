@@ -358,7 +358,20 @@ impl Client {
         query: Vec<(&'static str, String)>,
         body: Option<Vec<u8>>,
     ) -> Result<T, Error> {
-        let response = self.execute(op, path, query, body.map(Body::json)).await?;
+        self.execute_decode(op, path, query, body.map(Body::json))
+            .await
+    }
+
+    /// [`Client::execute`], then the response decoded as `T` (an error names the method and
+    /// the JSON path).
+    pub(crate) async fn execute_decode<T: serde::de::DeserializeOwned>(
+        &self,
+        op: &'static Operation,
+        path: String,
+        query: Vec<(&'static str, String)>,
+        body: Option<Body>,
+    ) -> Result<T, Error> {
+        let response = self.execute(op, path, query, body).await?;
         crate::__private::decode(op, &response.body, response.request_id)
     }
 

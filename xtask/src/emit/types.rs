@@ -127,41 +127,41 @@ pub(super) fn type_def(def: &TypeDef, defaults: &BTreeSet<String>) -> Vec<TokenS
                     }
                 },
                 quote! {
-                impl #name {
-                    /// The value as it is sent on the wire.
-                    #[inline]
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #(#to_str)*
-                            Self::Unknown(other) => other,
+                    impl #name {
+                        /// The value as it is sent on the wire.
+                        #[inline]
+                        pub fn as_str(&self) -> &str {
+                            match self {
+                                #(#to_str)*
+                                Self::Unknown(other) => other,
+                            }
                         }
                     }
-                }
                 },
                 quote! {
-                impl From<&str> for #name {
-                    #[inline]
-                    fn from(value: &str) -> Self {
-                        match value {
-                            #(#from_str)*
-                            other => Self::Unknown(other.to_owned()),
+                    impl From<&str> for #name {
+                        #[inline]
+                        fn from(value: &str) -> Self {
+                            match value {
+                                #(#from_str)*
+                                other => Self::Unknown(other.to_owned()),
+                            }
                         }
                     }
-                }
                 },
                 quote! {
-                impl Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
+                    impl Serialize for #name {
+                        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                            serializer.serialize_str(self.as_str())
+                        }
                     }
-                }
                 },
                 quote! {
-                impl<'de> Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        rt::object::string(deserializer).map(|s| Self::from(&*s))
+                    impl<'de> Deserialize<'de> for #name {
+                        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                            rt::object::string(deserializer).map(|s| Self::from(&*s))
+                        }
                     }
-                }
                 },
             ]
         }

@@ -36,6 +36,8 @@ use serde_json::Value;
 use serde_yaml::{Mapping, Value as Yaml};
 
 use super::escape;
+use crate::keyword::BODY_ENCODINGS;
+use crate::model::BodyEncoding;
 
 /// An object's properties, as `openapiv3` holds them.
 type Properties = indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>;
@@ -467,18 +469,21 @@ fn method(
             ReferenceOr::Reference { .. } => cx
                 .errors
                 .push(unsupported(&bptr, "a request body `$ref`".to_owned())),
-            ReferenceOr::Item(b) => match request_schema(&b.content) {
+            ReferenceOr::Item(b) => match body_schema(&b.content, REQUEST_ENCODINGS) {
                 Ok(Some((ct, encoding, schema))) => {
-                    let v = match schema {
-                        Some(s) => {
+                    let v = match (encoding, schema) {
+                        // Bytes are bytes, whatever the schema says of them.
+                        (BodyEncoding::Binary, _) | (_, None) => binary_schema(),
+                        (_, Some(s)) => {
                             cx.convert(s, &format!("{bptr}/content/{}/schema", escape(ct)), 0)
                         }
-                        // Bytes without a schema are bytes.
-                        None => binary_schema(),
                     };
                     m.insert("request".into(), Yaml::Mapping(v));
-                    if let Some(word) = encoding {
-                        m.insert("request_encoding".into(), word.into());
+                    if encoding != BodyEncoding::Json {
+                        m.insert(
+                            "request_encoding".into(),
+                            BODY_ENCODINGS.name_of(encoding).into(),
+                        );
                     }
                 }
                 Ok(None) => {}
@@ -503,12 +508,13 @@ fn method(
             ReferenceOr::Reference { .. } => cx
                 .errors
                 .push(unsupported(&rptr, "a response `$ref`".to_owned())),
-            ReferenceOr::Item(r) => match json_schema(&r.content) {
-                Ok(Some((ct, s))) => {
+            ReferenceOr::Item(r) => match body_schema(&r.content, &[BodyEncoding::Json]) {
+                Ok(Some((ct, _, Some(s)))) => {
                     let v = cx.convert(s, &format!("{rptr}/content/{}/schema", escape(ct)), 0);
                     m.insert("response".into(), Yaml::Mapping(v));
                 }
-                Ok(None) => {}
+                // No content (a JSON body always has a schema here).
+                Ok(None | Some((_, _, None))) => {}
                 Err(ct) => cx.errors.push(unsupported(
                     &format!("{rptr}/content/{}", escape(&ct)),
                     format!("a `{ct}` response; only `application/json` responses are supported"),
@@ -530,51 +536,46 @@ fn method(
     m
 }
 
-/// A request body's content type, its `request_encoding` (`None` for JSON) and schema: JSON
-/// first, then a form, then bytes (`application/octet-stream` is always
-/// `{ type: string, format: binary }`); `Ok(None)` for no content; `Err(type)` otherwise.
+/// The request body encodings imported, in order of preference.
+const REQUEST_ENCODINGS: &[BodyEncoding] =
+    &[BodyEncoding::Json, BodyEncoding::Form, BodyEncoding::Binary];
+
+/// The content of a body in the first of `encodings` it offers (parameters such as
+/// `; charset=utf-8` aside): its content type, encoding and schema (`None` only for bytes, whose
+/// schema says nothing more); `Ok(None)` for no content or JSON without a schema; `Err(type)`
+/// when none of `encodings` is offered.
 #[allow(clippy::type_complexity)]
-fn request_schema(
-    content: &openapiv3::Content,
-) -> Result<Option<(&str, Option<&'static str>, Option<&ReferenceOr<Schema>>)>, String> {
-    if let Ok(json) = json_schema(content) {
-        return Ok(json.map(|(ct, s)| (ct, None, Some(s))));
+fn body_schema<'a>(
+    content: &'a openapiv3::Content,
+    encodings: &[BodyEncoding],
+) -> Result<Option<(&'a str, BodyEncoding, Option<&'a ReferenceOr<Schema>>)>, String> {
+    if content.is_empty() {
+        return Ok(None);
     }
-    for (ct, media) in content {
-        let essence = ct.split(';').next().unwrap_or_default().trim();
-        if essence == "application/x-www-form-urlencoded"
-            && let Some(s) = &media.schema
-        {
-            return Ok(Some((ct.as_str(), Some("form"), Some(s))));
-        }
-        if essence == "application/octet-stream" {
-            return Ok(Some((ct.as_str(), Some("binary"), None)));
+    for &encoding in encodings {
+        for (ct, media) in content {
+            let essence = ct.split(';').next().unwrap_or_default().trim();
+            if essence != encoding.content_type() {
+                continue;
+            }
+            let schema = media.schema.as_ref();
+            return Ok(match (encoding, schema) {
+                (BodyEncoding::Json, None) => None,
+                // A form is its object's fields: without a schema there are none to send.
+                (BodyEncoding::Form, None) => continue,
+                _ => Some((ct.as_str(), encoding, schema)),
+            });
         }
     }
     Err(content.keys().next().cloned().unwrap_or_default())
 }
 
 /// `{ type: string, format: binary }`.
-fn binary_schema() -> serde_yaml::Mapping {
-    let mut m = serde_yaml::Mapping::new();
+fn binary_schema() -> Mapping {
+    let mut m = Mapping::new();
     m.insert("type".into(), "string".into());
     m.insert("format".into(), "binary".into());
     m
-}
-
-/// The `application/json` schema of a body; `Ok(None)` for no content; `Err(type)` otherwise.
-fn json_schema(
-    content: &openapiv3::Content,
-) -> Result<Option<(&str, &ReferenceOr<Schema>)>, String> {
-    if content.is_empty() {
-        return Ok(None);
-    }
-    for (ct, media) in content {
-        if ct == "application/json" || ct.starts_with("application/json;") {
-            return Ok(media.schema.as_ref().map(|s| (ct.as_str(), s)));
-        }
-    }
-    Err(content.keys().next().cloned().unwrap_or_default())
 }
 
 /// Schema conversion: which components are named types, and the converter.

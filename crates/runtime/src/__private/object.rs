@@ -133,20 +133,21 @@ pub fn nullable_int64<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// Keeps the value of a key an open struct does not know, under that key.
-pub fn keep<'de, A: MapAccess<'de>>(
+/// The value of a key the struct does not know: kept under that key in the open struct's map
+/// when `keep` holds one (`[&mut map]`), skipped when it is empty (`[]`, a closed struct).
+pub fn unknown<'de, A: MapAccess<'de>, const N: usize>(
     map: &mut A,
-    unknown: &mut serde_json::Map<String, serde_json::Value>,
     key: Key<'de>,
+    keep: [&mut serde_json::Map<String, serde_json::Value>; N],
 ) -> Result<(), A::Error> {
-    let value = map.next_value()?;
-    unknown.insert(key.into_string(), value);
-    Ok(())
-}
-
-/// Skips the value of a key the struct does not know.
-pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<de::IgnoredAny>().map(drop)
+    match keep.into_iter().next() {
+        Some(unknown) => {
+            let value = map.next_value()?;
+            unknown.insert(key.into_string(), value);
+            Ok(())
+        }
+        None => map.next_value::<de::IgnoredAny>().map(drop),
+    }
 }
 
 /// serde's "missing field" error for the first of `fields` (`(missing, name)`) that is missing:
@@ -256,26 +257,28 @@ impl<S: Serializer> MapWriter<S> {
 /// `read` is the reader of the field's value ([`value`], [`nullable`], [`int64`],
 /// [`nullable_int64`]); `write` is the writer's method (`field` for a required field,
 /// `optional` for an optional one); `unknown FIELD` names the map an open struct keeps unknown
-/// fields in; `required` lists the required fields and their wire names. A struct without
-/// required fields starts from its `Default` and reads each field in place; one with required
-/// fields reads into one local per field (named as the field: the macro's own names are
-/// hygienic, so no field name can clash with them) and checks the required ones in one `match`.
+/// fields in (a closed struct skips them, see [`unknown`]); `required` lists the required fields
+/// and their wire names. A struct without required fields starts from its `Default` and reads
+/// each field in place; one with required fields reads into one local per field (named as the
+/// field: the macro's own names are hygienic, so no field name can clash with them) and checks
+/// the required ones in one `match`.
 ///
 /// One invocation per struct is a few tokens the generator prints and `syn` does not parse,
 /// where written-out impls were half the generated lines and most of the generation time.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __object {
-    // Closed, no required field.
+    // No required field: read in place into the default.
     (
         $name:ident { $( $wire:literal $field:ident : $read:ident $write:ident ),* $(,)? }
+        $( unknown $unknown:ident )?
     ) => {
-        $crate::__object!(@serialize_struct $name { $( $wire $field $write ),* });
+        $crate::__object!(@serialize $name [$( $unknown )?] { $( $wire $field $write ),* });
         $crate::__object!(@deserialize $name);
         impl $crate::__private::object::Object for $name {
             const NAME: &'static str = stringify!($name);
 
-            // A struct without fields only skips.
+            // A struct without fields only has unknown ones.
             #[allow(unused_mut, clippy::match_single_binding)]
             fn visit_map<'de, A: $crate::__private::serde::de::MapAccess<'de>>(
                 mut map: A,
@@ -284,43 +287,24 @@ macro_rules! __object {
                 while let Some(key) = map.next_key::<$crate::__private::object::Key<'de>>()? {
                     match &*key {
                         $( $wire => $crate::__private::object::$read(&mut map, &mut out.$field), )*
-                        _ => $crate::__private::object::skip(&mut map),
+                        _ => $crate::__private::object::unknown(
+                            &mut map,
+                            key,
+                            [$( &mut out.$unknown )?],
+                        ),
                     }?;
                 }
                 Ok(out)
             }
         }
     };
-    // Open, no required field.
+    // Required fields: one local per field, the required ones checked at the end.
     (
         $name:ident { $( $wire:literal $field:ident : $read:ident $write:ident ),* $(,)? }
-        unknown $unknown:ident
-    ) => {
-        $crate::__object!(@serialize_map $name $unknown { $( $wire $field $write ),* });
-        $crate::__object!(@deserialize $name);
-        impl $crate::__private::object::Object for $name {
-            const NAME: &'static str = stringify!($name);
-
-            fn visit_map<'de, A: $crate::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
-            ) -> Result<Self, A::Error> {
-                let mut out = <Self as Default>::default();
-                while let Some(key) = map.next_key::<$crate::__private::object::Key<'de>>()? {
-                    match &*key {
-                        $( $wire => $crate::__private::object::$read(&mut map, &mut out.$field), )*
-                        _ => $crate::__private::object::keep(&mut map, &mut out.$unknown, key),
-                    }?;
-                }
-                Ok(out)
-            }
-        }
-    };
-    // Closed, with required fields.
-    (
-        $name:ident { $( $wire:literal $field:ident : $read:ident $write:ident ),* $(,)? }
+        $( unknown $unknown:ident )?
         required { $( $req:ident $req_wire:literal )+ }
     ) => {
-        $crate::__object!(@serialize_struct $name { $( $wire $field $write ),* });
+        $crate::__object!(@serialize $name [$( $unknown )?] { $( $wire $field $write ),* });
         $crate::__object!(@deserialize $name);
         impl $crate::__private::object::Object for $name {
             const NAME: &'static str = stringify!($name);
@@ -329,45 +313,19 @@ macro_rules! __object {
                 mut map: A,
             ) -> Result<Self, A::Error> {
                 $( let mut $field = None; )*
+                $( let mut $unknown = $crate::__private::serde_json::Map::new(); )?
                 while let Some(key) = map.next_key::<$crate::__private::object::Key<'de>>()? {
                     match &*key {
                         $( $wire => $crate::__private::object::$read(&mut map, &mut $field), )*
-                        _ => $crate::__private::object::skip(&mut map),
+                        _ => $crate::__private::object::unknown(
+                            &mut map,
+                            key,
+                            [$( &mut $unknown )?],
+                        ),
                     }?;
                 }
                 match ($( $req, )+) {
-                    ($( Some($req), )+) => Ok(Self { $( $field ),* }),
-                    ($( $req, )+) => Err($crate::__private::object::missing(&[
-                        $( ($req.is_none(), $req_wire) ),+
-                    ])),
-                }
-            }
-        }
-    };
-    // Open, with required fields.
-    (
-        $name:ident { $( $wire:literal $field:ident : $read:ident $write:ident ),* $(,)? }
-        unknown $unknown:ident
-        required { $( $req:ident $req_wire:literal )+ }
-    ) => {
-        $crate::__object!(@serialize_map $name $unknown { $( $wire $field $write ),* });
-        $crate::__object!(@deserialize $name);
-        impl $crate::__private::object::Object for $name {
-            const NAME: &'static str = stringify!($name);
-
-            fn visit_map<'de, A: $crate::__private::serde::de::MapAccess<'de>>(
-                mut map: A,
-            ) -> Result<Self, A::Error> {
-                $( let mut $field = None; )*
-                let mut $unknown = $crate::__private::serde_json::Map::new();
-                while let Some(key) = map.next_key::<$crate::__private::object::Key<'de>>()? {
-                    match &*key {
-                        $( $wire => $crate::__private::object::$read(&mut map, &mut $field), )*
-                        _ => $crate::__private::object::keep(&mut map, &mut $unknown, key),
-                    }?;
-                }
-                match ($( $req, )+) {
-                    ($( Some($req), )+) => Ok(Self { $( $field, )* $unknown }),
+                    ($( Some($req), )+) => Ok(Self { $( $field, )* $( $unknown )? }),
                     ($( $req, )+) => Err($crate::__private::object::missing(&[
                         $( ($req.is_none(), $req_wire) ),+
                     ])),
@@ -385,7 +343,7 @@ macro_rules! __object {
         }
     };
     // A closed struct is a serde struct of the fields written (its length counts them).
-    (@serialize_struct $name:ident { $( $wire:literal $field:ident $write:ident ),* }) => {
+    (@serialize $name:ident [] { $( $wire:literal $field:ident $write:ident ),* }) => {
         impl $crate::__private::serde::Serialize for $name {
             fn serialize<S: $crate::__private::serde::Serializer>(
                 &self,
@@ -399,7 +357,7 @@ macro_rules! __object {
         }
     };
     // An open struct is a map: its fields, then the unknown ones it kept.
-    (@serialize_map $name:ident $unknown:ident { $( $wire:literal $field:ident $write:ident ),* }) => {
+    (@serialize $name:ident [$unknown:ident] { $( $wire:literal $field:ident $write:ident ),* }) => {
         impl $crate::__private::serde::Serialize for $name {
             fn serialize<S: $crate::__private::serde::Serializer>(
                 &self,
