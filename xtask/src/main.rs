@@ -116,14 +116,26 @@ fn scopes(root: &Path, format: &str) -> ExitCode {
         }
     };
     match format {
-        "markdown" => print!("{}", xtask::scopes_table::markdown(&spec)),
-        "json" => print!("{}", xtask::scopes_table::json(&spec)),
+        "markdown" => to_stdout(&xtask::scopes_table::markdown(&spec)),
+        "json" => to_stdout(&xtask::scopes_table::json(&spec)),
         other => {
             eprintln!("unknown format `{other}`: use markdown or json");
-            return ExitCode::from(2);
+            ExitCode::from(2)
         }
     }
-    ExitCode::SUCCESS
+}
+
+/// Writes a command's output; a reader that stops early (`| head`) ends it quietly.
+fn to_stdout(text: &str) -> ExitCode {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cannot write to stdout: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn codegen_into(dir: &Path, out: &Path) -> ExitCode {
@@ -254,15 +266,15 @@ fn export_openapi(root: &Path, args: &[&str]) -> ExitCode {
     };
     let text = xtask::openapi::export::to_string(&doc);
     match get("-o") {
-        Some(file) => {
-            if let Err(e) = std::fs::write(file, text) {
+        Some(file) => match std::fs::write(file, text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
                 eprintln!("cannot write {file}: {e}");
-                return ExitCode::FAILURE;
+                ExitCode::FAILURE
             }
-        }
-        None => print!("{text}"),
+        },
+        None => to_stdout(&text),
     }
-    ExitCode::SUCCESS
 }
 
 fn import_openapi(root: &Path, file: &str, args: &[&str]) -> ExitCode {
