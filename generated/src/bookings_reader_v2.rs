@@ -91,7 +91,7 @@ impl<'a, S: ScopeSet> BookingsReaderV2<'a, S> {
         'a: 'f,
         S: crate::permissions::BookingsBookingRead,
     {
-        calls::query(self.wix.client(), body)
+        calls::query(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::query`], page after page (cursor paging, 100 per page).
@@ -104,7 +104,7 @@ impl<'a, S: ScopeSet> BookingsReaderV2<'a, S> {
     where
         S: crate::permissions::BookingsBookingRead,
     {
-        calls::query_stream(self.wix.client(), request)
+        calls::query_stream(self.wix.sender(), request)
     }
 
     /// Retrieves a list of bookings, including additional extended information, given the provided paging, filtering, and sorting.
@@ -143,7 +143,7 @@ impl<'a, S: ScopeSet> BookingsReaderV2<'a, S> {
             + crate::permissions::BookingsManageBookings
             + crate::permissions::BookingsBookingReadAny,
     {
-        calls::query_extended_bookings(self.wix.client(), body)
+        calls::query_extended_bookings(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::query_extended_bookings`], page after page (cursor paging, 100 per page).
@@ -158,7 +158,7 @@ impl<'a, S: ScopeSet> BookingsReaderV2<'a, S> {
             + crate::permissions::BookingsManageBookings
             + crate::permissions::BookingsBookingReadAny,
     {
-        calls::query_extended_bookings_stream(self.wix.client(), request)
+        calls::query_extended_bookings_stream(self.wix.sender(), request)
     }
 
     /// Counts the number of bookings matching the specified filters.
@@ -178,7 +178,7 @@ impl<'a, S: ScopeSet> BookingsReaderV2<'a, S> {
             + crate::permissions::BookingsManageBookings
             + crate::permissions::BookingsBookingReadAny,
     {
-        calls::count_extended_bookings(self.wix.client(), body)
+        calls::count_extended_bookings(self.wix.sender(), body)
     }
 }
 
@@ -193,11 +193,10 @@ impl<'a, S: ScopeSet> BookingsReaderV2<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn query<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f QueryExtendedBookingRequest,
     ) -> rt::BoxFuture<'f, Result<QueryExtendedBookingResponse, Error>> {
         let path = Ok("/_api/bookings-reader/v2/extended-booking/query".to_owned());
@@ -214,7 +213,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: QueryExtendedBookingRequest,
     ) -> rt::BoxStream<'a, Result<ExtendedBooking, Error>> {
         rt::cursor_pages(
@@ -255,7 +254,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_extended_bookings<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f QueryExtendedBookingsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryExtendedBookingsResponse, Error>> {
         let path = Ok("/_api/bookings-reader/v2/extended-bookings/query".to_owned());
@@ -272,7 +271,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_extended_bookings_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: QueryExtendedBookingsRequest,
     ) -> rt::BoxStream<'a, Result<ExtendedBooking, Error>> {
         rt::cursor_pages(
@@ -313,7 +312,7 @@ mod calls {
 
     #[inline]
     pub(super) fn count_extended_bookings<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CountExtendedBookingsRequest,
     ) -> rt::BoxFuture<'f, Result<CountExtendedBookingsResponse, Error>> {
         let path = Ok("/_api/bookings-reader/v2/extended-bookings/count".to_owned());

@@ -106,7 +106,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::BookingsBookingConfirmOrDecline,
     {
-        calls::confirm_or_decline_booking(self.wix.client(), booking_id, body)
+        calls::confirm_or_decline_booking(self.wix.sender(), booking_id, body)
     }
 
     /// Confirms or declines up to 300 bookings.
@@ -125,7 +125,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::BookingsBookingConfirmOrDecline,
     {
-        calls::bulk_confirm_or_decline_booking(self.wix.client(), body)
+        calls::bulk_confirm_or_decline_booking(self.wix.sender(), body)
     }
 
     /// Cancels a booking using an anonymous token.
@@ -146,7 +146,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::bookings_cancel_booking_anonymously(self.wix.client(), token, body)
+        calls::bookings_cancel_booking_anonymously(self.wix.sender(), token, body)
     }
 
     /// Reschedules a booking to a new slot using an anonymous token.
@@ -169,7 +169,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::bookings_reschedule_booking_anonymously(self.wix.client(), token, body)
+        calls::bookings_reschedule_booking_anonymously(self.wix.sender(), token, body)
     }
 
     /// Retrieves a booking and its allowed anonymous actions using an anonymous token.
@@ -190,7 +190,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::bookings_get_booking_anonymously(self.wix.client(), token, params)
+        calls::bookings_get_booking_anonymously(self.wix.sender(), token, params)
     }
 
     /// Retrieves the [service](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/introduction) associated with a booking using an anonymous token.
@@ -209,7 +209,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::get_service_anonymously(self.wix.client(), token, params)
+        calls::get_service_anonymously(self.wix.sender(), token, params)
     }
 
     /// Generates an anonymous action token for a booking.
@@ -229,7 +229,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::BookingsV2BookingAnonymousActionsGetAnonymousActionToken,
     {
-        calls::get_anonymous_action_token(self.wix.client(), booking_id)
+        calls::get_anonymous_action_token(self.wix.sender(), booking_id)
     }
 
     /// Wix's `wix.bookings.anonymous.actions.v1.AnonymousBookingActionsService.GetAnonymousActionTokenForMultiServiceBooking` (the package documents it with no text).
@@ -249,7 +249,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         S: crate::permissions::Unpublished,
     {
         calls::get_anonymous_action_token_for_multi_service_booking(
-            self.wix.client(),
+            self.wix.sender(),
             multi_service_booking_id,
         )
     }
@@ -268,7 +268,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::get_multi_service_booking_anonymously(self.wix.client(), token, params)
+        calls::get_multi_service_booking_anonymously(self.wix.sender(), token, params)
     }
 
     /// Wix's `wix.bookings.anonymous.actions.v1.AnonymousBookingActionsService.CancelMultiServiceBookingAnonymously` (the package documents it with no text).
@@ -285,7 +285,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::cancel_multi_service_booking_anonymously(self.wix.client(), token, body)
+        calls::cancel_multi_service_booking_anonymously(self.wix.sender(), token, body)
     }
 
     /// Creates a multi-service booking and all included single-service bookings simultaneously.
@@ -321,7 +321,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::MultiServiceBookingsMultiServiceBookingCreate,
     {
-        calls::create_multi_service_booking(self.wix.client(), body)
+        calls::create_multi_service_booking(self.wix.sender(), body)
     }
 
     /// Reschedules a multi-service booking by changing the timing for all or specific single-service bookings in the package.
@@ -345,7 +345,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         S: crate::permissions::MultiServiceBookingsMultiServiceBookingReschedule,
     {
         calls::reschedule_multi_service_booking(
-            self.wix.client(),
+            self.wix.sender(),
             multi_service_booking_id,
             body,
         )
@@ -375,7 +375,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         S: crate::permissions::MultiServiceBookingsMultiServiceBookingGetAvailability,
     {
         calls::get_multi_service_booking_availability(
-            self.wix.client(),
+            self.wix.sender(),
             multi_service_booking_id,
             body,
         )
@@ -401,7 +401,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         S: crate::permissions::MultiServiceBookingsMultiServiceBookingCancel,
     {
         calls::cancel_multi_service_booking(
-            self.wix.client(),
+            self.wix.sender(),
             multi_service_booking_id,
             body,
         )
@@ -442,7 +442,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         S: crate::permissions::MultiServiceBookingsMultiServiceBookingMarkAsPending,
     {
         calls::mark_multi_service_booking_as_pending(
-            self.wix.client(),
+            self.wix.sender(),
             multi_service_booking_id,
             body,
         )
@@ -483,7 +483,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         S: crate::permissions::MultiServiceBookingsMultiServiceBookingConfirm,
     {
         calls::confirm_multi_service_booking(
-            self.wix.client(),
+            self.wix.sender(),
             multi_service_booking_id,
             body,
         )
@@ -524,7 +524,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         S: crate::permissions::MultiServiceBookingsMultiServiceBookingDecline,
     {
         calls::decline_multi_service_booking(
-            self.wix.client(),
+            self.wix.sender(),
             multi_service_booking_id,
             body,
         )
@@ -559,7 +559,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::MultiServiceBookingsMultiServiceBookingGetAllowedActions,
     {
-        calls::bulk_get_multi_service_booking_allowed_actions(self.wix.client(), body)
+        calls::bulk_get_multi_service_booking_allowed_actions(self.wix.sender(), body)
     }
 
     /// Retrieves a multi-service booking and all its associated single-service bookings.
@@ -582,7 +582,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::MultiServiceBookingsMultiServiceBookingRead,
     {
-        calls::get_multi_service_booking(self.wix.client(), multi_service_booking_id)
+        calls::get_multi_service_booking(self.wix.sender(), multi_service_booking_id)
     }
 
     /// Expands an existing multi-service booking by adding existing single-service bookings to the package.
@@ -614,7 +614,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::MultiServiceBookingsMultiServiceBookingAddBookings,
     {
-        calls::add_bookings_to_multi_service_booking(self.wix.client(), body)
+        calls::add_bookings_to_multi_service_booking(self.wix.sender(), body)
     }
 
     /// Removes single-service bookings from a multi-service booking and converts them to independent single-service bookings.
@@ -648,7 +648,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::MultiServiceBookingsMultiServiceBookingRemoveBookings,
     {
-        calls::remove_bookings_from_multi_service_booking(self.wix.client(), body)
+        calls::remove_bookings_from_multi_service_booking(self.wix.sender(), body)
     }
 
     /// Creates a booking.
@@ -772,7 +772,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::BookingsBookingCreate,
     {
-        calls::create_booking(self.wix.client(), body)
+        calls::create_booking(self.wix.sender(), body)
     }
 
     /// Creates up to 40 bookings.
@@ -798,7 +798,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::BookingsBookingCreate,
     {
-        calls::bulk_create_booking(self.wix.client(), body)
+        calls::bulk_create_booking(self.wix.sender(), body)
     }
 
     /// Reschedules an appointment booking to a different slot or a class booking to
@@ -886,7 +886,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::BookingsBookingReschedule,
     {
-        calls::reschedule_booking(self.wix.client(), booking_id, body)
+        calls::reschedule_booking(self.wix.sender(), booking_id, body)
     }
 
     /// Updates the booking status to `CONFIRMED` without checking whether the relevant slot or schedule is still available.
@@ -955,7 +955,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::BookingsBookingConfirm,
     {
-        calls::confirm_booking(self.wix.client(), booking_id, body)
+        calls::confirm_booking(self.wix.sender(), booking_id, body)
     }
 
     /// Sets a form submission ID for a booking.
@@ -976,7 +976,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::BookingsBookingSetSubmissionId,
     {
-        calls::set_booking_submission_id(self.wix.client(), booking_id, body)
+        calls::set_booking_submission_id(self.wix.sender(), booking_id, body)
     }
 
     /// Updates the extended fields for a booking.
@@ -998,7 +998,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::BookingsBookingUpdateExtendedFields,
     {
-        calls::update_extended_fields(self.wix.client(), id, body)
+        calls::update_extended_fields(self.wix.sender(), id, body)
     }
 
     /// Updates the booking status to `DECLINED` without checking whether the relevant slot or schedule is still available.
@@ -1047,7 +1047,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::BookingsBookingDecline,
     {
-        calls::decline_booking(self.wix.client(), booking_id, body)
+        calls::decline_booking(self.wix.sender(), booking_id, body)
     }
 
     /// Updates the booking status to `CANCELED`.
@@ -1107,7 +1107,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::BookingsBookingCancel,
     {
-        calls::cancel_booking(self.wix.client(), booking_id, body)
+        calls::cancel_booking(self.wix.sender(), booking_id, body)
     }
 
     /// Wix's `com.wixpress.bookings.bookings.v2.Bookings.BulkCancelBooking` (the package documents it with no text).
@@ -1123,7 +1123,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::bulk_cancel_booking(self.wix.client(), body)
+        calls::bulk_cancel_booking(self.wix.sender(), body)
     }
 
     /// Updates the number of participants for a class or course booking and changes
@@ -1151,7 +1151,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::BookingsNumberOfParticipantsUpdate,
     {
-        calls::update_number_of_participants(self.wix.client(), booking_id, body)
+        calls::update_number_of_participants(self.wix.sender(), booking_id, body)
     }
 
     /// Checks whether you can [reschedule](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/reschedule-booking) or [cancel](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/cancel-booking) a list of bookings without using [force resolution](https://dev.wix.com/docs/api-reference/business-solutions/bookings/bookings/bookings-writer-v2/sample-flows#force-resolution).
@@ -1169,7 +1169,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::BookingsBulkCalculateAllowedActions,
     {
-        calls::bulk_calculate_allowed_actions(self.wix.client(), body)
+        calls::bulk_calculate_allowed_actions(self.wix.sender(), body)
     }
 
     /// Updates the booking status to `PENDING`.
@@ -1245,7 +1245,7 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::BookingsBookingMarkBookingAsPending,
     {
-        calls::mark_booking_as_pending(self.wix.client(), booking_id, body)
+        calls::mark_booking_as_pending(self.wix.sender(), booking_id, body)
     }
 }
 
@@ -1260,11 +1260,10 @@ impl<'a, S: ScopeSet> BookingsV2<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn confirm_or_decline_booking<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         booking_id: &'f str,
         body: &'f ConfirmOrDeclineBookingRequest,
     ) -> rt::BoxFuture<'f, Result<ConfirmOrDeclineBookingResponse, Error>> {
@@ -1286,7 +1285,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_confirm_or_decline_booking<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkConfirmOrDeclineBookingRequest,
     ) -> rt::BoxFuture<'f, Result<BulkConfirmOrDeclineBookingResponse, Error>> {
         let path = Ok("/bookings/v2/bulk/bookings/confirmOrDecline".to_owned());
@@ -1304,7 +1303,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bookings_cancel_booking_anonymously<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         token: &'f str,
         body: &'f V1CancelBookingAnonymouslyRequest,
     ) -> rt::BoxFuture<'f, Result<V1CancelBookingAnonymouslyResponse, Error>> {
@@ -1323,7 +1322,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bookings_reschedule_booking_anonymously<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         token: &'f str,
         body: &'f V1RescheduleBookingAnonymouslyRequest,
     ) -> rt::BoxFuture<'f, Result<V1RescheduleBookingAnonymouslyResponse, Error>> {
@@ -1344,7 +1343,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bookings_get_booking_anonymously<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         token: &'f str,
         params: &'f BookingsGetBookingAnonymouslyParams,
     ) -> rt::BoxFuture<'f, Result<V1GetBookingAnonymouslyResponse, Error>> {
@@ -1366,7 +1365,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_service_anonymously<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         token: &'f str,
         params: &'f GetServiceAnonymouslyParams,
     ) -> rt::BoxFuture<'f, Result<GetServiceAnonymouslyResponse, Error>> {
@@ -1382,7 +1381,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_anonymous_action_token<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         booking_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetAnonymousActionTokenResponse, Error>> {
         let path = Ok(
@@ -1401,7 +1400,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_anonymous_action_token_for_multi_service_booking<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         multi_service_booking_id: &'f str,
     ) -> rt::BoxFuture<
         'f,
@@ -1426,7 +1425,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_multi_service_booking_anonymously<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         token: &'f str,
         params: &'f GetMultiServiceBookingAnonymouslyParams,
     ) -> rt::BoxFuture<'f, Result<GetMultiServiceBookingAnonymouslyResponse, Error>> {
@@ -1450,7 +1449,7 @@ mod calls {
 
     #[inline]
     pub(super) fn cancel_multi_service_booking_anonymously<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         token: &'f str,
         body: &'f CancelMultiServiceBookingAnonymouslyRequest,
     ) -> rt::BoxFuture<'f, Result<CancelMultiServiceBookingAnonymouslyResponse, Error>> {
@@ -1474,7 +1473,7 @@ mod calls {
 
     #[inline]
     pub(super) fn create_multi_service_booking<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CreateMultiServiceBookingRequest,
     ) -> rt::BoxFuture<'f, Result<CreateMultiServiceBookingResponse, Error>> {
         let path = Ok("/_api/bookings-service/v2/multi_service_bookings".to_owned());
@@ -1491,7 +1490,7 @@ mod calls {
 
     #[inline]
     pub(super) fn reschedule_multi_service_booking<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         multi_service_booking_id: &'f str,
         body: &'f RescheduleMultiServiceBookingRequest,
     ) -> rt::BoxFuture<'f, Result<RescheduleMultiServiceBookingResponse, Error>> {
@@ -1515,7 +1514,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_multi_service_booking_availability<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         multi_service_booking_id: &'f str,
         body: &'f GetMultiServiceBookingAvailabilityRequest,
     ) -> rt::BoxFuture<'f, Result<GetMultiServiceBookingAvailabilityResponse, Error>> {
@@ -1539,7 +1538,7 @@ mod calls {
 
     #[inline]
     pub(super) fn cancel_multi_service_booking<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         multi_service_booking_id: &'f str,
         body: &'f CancelMultiServiceBookingRequest,
     ) -> rt::BoxFuture<'f, Result<CancelMultiServiceBookingResponse, Error>> {
@@ -1562,7 +1561,7 @@ mod calls {
 
     #[inline]
     pub(super) fn mark_multi_service_booking_as_pending<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         multi_service_booking_id: &'f str,
         body: &'f MarkMultiServiceBookingAsPendingRequest,
     ) -> rt::BoxFuture<'f, Result<MarkMultiServiceBookingAsPendingResponse, Error>> {
@@ -1586,7 +1585,7 @@ mod calls {
 
     #[inline]
     pub(super) fn confirm_multi_service_booking<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         multi_service_booking_id: &'f str,
         body: &'f ConfirmMultiServiceBookingRequest,
     ) -> rt::BoxFuture<'f, Result<ConfirmMultiServiceBookingResponse, Error>> {
@@ -1609,7 +1608,7 @@ mod calls {
 
     #[inline]
     pub(super) fn decline_multi_service_booking<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         multi_service_booking_id: &'f str,
         body: &'f DeclineMultiServiceBookingRequest,
     ) -> rt::BoxFuture<'f, Result<DeclineMultiServiceBookingResponse, Error>> {
@@ -1632,7 +1631,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_get_multi_service_booking_allowed_actions<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkGetMultiServiceBookingAllowedActionsRequest,
     ) -> rt::BoxFuture<
         'f,
@@ -1659,7 +1658,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_multi_service_booking<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         multi_service_booking_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetMultiServiceBookingResponse, Error>> {
         let path = Ok(
@@ -1681,7 +1680,7 @@ mod calls {
 
     #[inline]
     pub(super) fn add_bookings_to_multi_service_booking<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f AddBookingsToMultiServiceBookingRequest,
     ) -> rt::BoxFuture<'f, Result<AddBookingsToMultiServiceBookingResponse, Error>> {
         let path = Ok(
@@ -1702,7 +1701,7 @@ mod calls {
 
     #[inline]
     pub(super) fn remove_bookings_from_multi_service_booking<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f RemoveBookingsFromMultiServiceBookingRequest,
     ) -> rt::BoxFuture<
         'f,
@@ -1729,7 +1728,7 @@ mod calls {
 
     #[inline]
     pub(super) fn create_booking<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CreateBookingRequest,
     ) -> rt::BoxFuture<'f, Result<CreateBookingResponse, Error>> {
         let path = Ok("/_api/bookings-service/v2/bookings".to_owned());
@@ -1746,7 +1745,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_create_booking<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkCreateBookingRequest,
     ) -> rt::BoxFuture<'f, Result<BulkCreateBookingResponse, Error>> {
         let path = Ok("/bookings/v2/bulk/bookings/create".to_owned());
@@ -1763,7 +1762,7 @@ mod calls {
 
     #[inline]
     pub(super) fn reschedule_booking<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         booking_id: &'f str,
         body: &'f RescheduleBookingRequest,
     ) -> rt::BoxFuture<'f, Result<RescheduleBookingResponse, Error>> {
@@ -1786,7 +1785,7 @@ mod calls {
 
     #[inline]
     pub(super) fn confirm_booking<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         booking_id: &'f str,
         body: &'f ConfirmBookingRequest,
     ) -> rt::BoxFuture<'f, Result<ConfirmBookingResponse, Error>> {
@@ -1808,7 +1807,7 @@ mod calls {
 
     #[inline]
     pub(super) fn set_booking_submission_id<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         booking_id: &'f str,
         body: &'f SetBookingSubmissionIdRequest,
     ) -> rt::BoxFuture<'f, Result<SetBookingSubmissionIdResponse, Error>> {
@@ -1831,7 +1830,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_extended_fields<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f UpdateExtendedFieldsRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateExtendedFieldsResponse, Error>> {
@@ -1854,7 +1853,7 @@ mod calls {
 
     #[inline]
     pub(super) fn decline_booking<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         booking_id: &'f str,
         body: &'f DeclineBookingRequest,
     ) -> rt::BoxFuture<'f, Result<DeclineBookingResponse, Error>> {
@@ -1876,7 +1875,7 @@ mod calls {
 
     #[inline]
     pub(super) fn cancel_booking<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         booking_id: &'f str,
         body: &'f CancelBookingRequest,
     ) -> rt::BoxFuture<'f, Result<CancelBookingResponse, Error>> {
@@ -1898,7 +1897,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_cancel_booking<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkCancelBookingRequest,
     ) -> rt::BoxFuture<'f, Result<BulkCancelBookingResponse, Error>> {
         let path = Ok("/bookings/v2/bulk/bookings/cancel".to_owned());
@@ -1915,7 +1914,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_number_of_participants<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         booking_id: &'f str,
         body: &'f UpdateNumberOfParticipantsRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateNumberOfParticipantsResponse, Error>> {
@@ -1938,7 +1937,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_calculate_allowed_actions<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkCalculateAllowedActionsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkCalculateAllowedActionsResponse, Error>> {
         let path = Ok("/bookings/v2/bulk/bookings/calculate_allowed_actions".to_owned());
@@ -1956,7 +1955,7 @@ mod calls {
 
     #[inline]
     pub(super) fn mark_booking_as_pending<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         booking_id: &'f str,
         body: &'f MarkBookingAsPendingRequest,
     ) -> rt::BoxFuture<'f, Result<MarkBookingAsPendingResponse, Error>> {

@@ -72,7 +72,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryCreate,
     {
-        calls::create_category(self.wix.client(), body)
+        calls::create_category(self.wix.sender(), body)
     }
 
     /// Retrieves a category.
@@ -89,7 +89,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryRead,
     {
-        calls::get_category(self.wix.client(), category_id, params)
+        calls::get_category(self.wix.sender(), category_id, params)
     }
 
     /// Retrieves a category by its slug.
@@ -106,7 +106,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryRead,
     {
-        calls::get_category_by_slug(self.wix.client(), slug, params)
+        calls::get_category_by_slug(self.wix.sender(), slug, params)
     }
 
     /// Updates a category.
@@ -126,7 +126,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryUpdate,
     {
-        calls::update_category(self.wix.client(), body)
+        calls::update_category(self.wix.sender(), body)
     }
 
     /// Deletes a category.
@@ -145,7 +145,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryDelete,
     {
-        calls::delete_category(self.wix.client(), category_id, params)
+        calls::delete_category(self.wix.sender(), category_id, params)
     }
 
     /// Retrieves a list of up to 1,000 categories, given the provided filtering, sorting, and cursor paging.
@@ -168,7 +168,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryRead,
     {
-        calls::query_categories(self.wix.client(), body)
+        calls::query_categories(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::query_categories`], page after page (cursor paging, 1000 per page).
@@ -181,7 +181,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
     where
         S: crate::permissions::CategoriesCategoryRead,
     {
-        calls::query_categories_stream(self.wix.client(), request)
+        calls::query_categories_stream(self.wix.sender(), request)
     }
 
     /// Retrieves a list of up to 1,000 categories with the specified filtering, sorting, and cursor paging.
@@ -210,7 +210,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryRead,
     {
-        calls::search_categories(self.wix.client(), body)
+        calls::search_categories(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::search_categories`], page after page (cursor paging, 1000 per page).
@@ -223,7 +223,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
     where
         S: crate::permissions::CategoriesCategoryRead,
     {
-        calls::search_categories_stream(self.wix.client(), request)
+        calls::search_categories_stream(self.wix.sender(), request)
     }
 
     /// Counts the number of categories that match the provided filtering.
@@ -239,7 +239,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryRead,
     {
-        calls::count_categories(self.wix.client(), body)
+        calls::count_categories(self.wix.sender(), body)
     }
 
     /// Moves a category within its parent category, or to a different parent category.
@@ -256,7 +256,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryMove,
     {
-        calls::move_category(self.wix.client(), category_id, body)
+        calls::move_category(self.wix.sender(), category_id, body)
     }
 
     /// Updates multiple categories.
@@ -276,7 +276,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryUpdate,
     {
-        calls::bulk_update_categories(self.wix.client(), body)
+        calls::bulk_update_categories(self.wix.sender(), body)
     }
 
     /// Updates category visibility.
@@ -298,7 +298,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryUpdate,
     {
-        calls::update_category_visibility(self.wix.client(), body)
+        calls::update_category_visibility(self.wix.sender(), body)
     }
 
     /// Sets visibility to `true` for multiple categories, making them visible to site visitors.
@@ -316,7 +316,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryUpdate,
     {
-        calls::bulk_show_categories(self.wix.client(), body)
+        calls::bulk_show_categories(self.wix.sender(), body)
     }
 
     /// Adds multiple items to a single category.
@@ -333,7 +333,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryAddItem,
     {
-        calls::bulk_add_items_to_category(self.wix.client(), category_id, body)
+        calls::bulk_add_items_to_category(self.wix.sender(), category_id, body)
     }
 
     /// Adds a single item to multiple categories.
@@ -349,7 +349,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryAddItem,
     {
-        calls::bulk_add_item_to_categories(self.wix.client(), body)
+        calls::bulk_add_item_to_categories(self.wix.sender(), body)
     }
 
     /// Removes multiple items from a single category.
@@ -366,7 +366,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryRemoveItem,
     {
-        calls::bulk_remove_items_from_category(self.wix.client(), category_id, body)
+        calls::bulk_remove_items_from_category(self.wix.sender(), category_id, body)
     }
 
     /// Removes a single item from multiple categories.
@@ -382,7 +382,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryRemoveItem,
     {
-        calls::bulk_remove_item_from_categories(self.wix.client(), body)
+        calls::bulk_remove_item_from_categories(self.wix.sender(), body)
     }
 
     /// Retrieves a list of up to 100 items from a category.
@@ -404,7 +404,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryRead,
     {
-        calls::list_items_in_category(self.wix.client(), category_id, body)
+        calls::list_items_in_category(self.wix.sender(), category_id, body)
     }
 
     /// Every item of [`Self::list_items_in_category`], page after page (cursor paging, 1000 per page).
@@ -418,7 +418,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
     where
         S: crate::permissions::CategoriesCategoryRead,
     {
-        calls::list_items_in_category_stream(self.wix.client(), category_id, request)
+        calls::list_items_in_category_stream(self.wix.sender(), category_id, request)
     }
 
     /// Retrieves a list of categories that contain the specified item.
@@ -436,7 +436,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryRead,
     {
-        calls::list_categories_for_item(self.wix.client(), body)
+        calls::list_categories_for_item(self.wix.sender(), body)
     }
 
     /// Retrieves the categories that contain each of the specified items.
@@ -456,7 +456,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryRead,
     {
-        calls::list_categories_for_items(self.wix.client(), body)
+        calls::list_categories_for_items(self.wix.sender(), body)
     }
 
     /// Retrieves a list of all trees installed on the site, sorted by `appNamespace` in ascending order.
@@ -469,7 +469,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryRead,
     {
-        calls::list_trees(self.wix.client())
+        calls::list_trees(self.wix.sender())
     }
 
     /// Sets the manual arrangement of items in a category.
@@ -490,7 +490,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryMoveItem,
     {
-        calls::set_arranged_items(self.wix.client(), category_id, body)
+        calls::set_arranged_items(self.wix.sender(), category_id, body)
     }
 
     /// Retrieves the manually arranged items in a category.
@@ -509,7 +509,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryRead,
     {
-        calls::get_arranged_items(self.wix.client(), category_id, params)
+        calls::get_arranged_items(self.wix.sender(), category_id, params)
     }
 
     /// Wix's `com.wix.categories.api.v1.CategoriesService.BulkSetItemCategories` (the package documents it with no text).
@@ -525,7 +525,7 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::bulk_set_item_categories(self.wix.client(), body)
+        calls::bulk_set_item_categories(self.wix.sender(), body)
     }
 }
 
@@ -540,11 +540,10 @@ impl<'a, S: ScopeSet> Categories<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn create_category<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CreateCategoryRequest,
     ) -> rt::BoxFuture<'f, Result<CreateCategoryResponse, Error>> {
         let path = Ok("/categories/v1/categories".to_owned());
@@ -561,7 +560,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_category<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         category_id: &'f str,
         params: &'f GetCategoryParams,
     ) -> rt::BoxFuture<'f, Result<GetCategoryResponse, Error>> {
@@ -581,7 +580,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_category_by_slug<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         slug: &'f str,
         params: &'f GetCategoryBySlugParams,
     ) -> rt::BoxFuture<'f, Result<GetCategoryBySlugResponse, Error>> {
@@ -603,7 +602,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_category<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f UpdateCategoryRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateCategoryResponse, Error>> {
         let path = rt::path_fields([
@@ -632,7 +631,7 @@ mod calls {
 
     #[inline]
     pub(super) fn delete_category<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         category_id: &'f str,
         params: &'f DeleteCategoryParams,
     ) -> rt::BoxFuture<'f, Result<DeleteCategoryResponse, Error>> {
@@ -649,7 +648,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_categories<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f QueryCategoriesRequest,
     ) -> rt::BoxFuture<'f, Result<QueryCategoriesResponse, Error>> {
         let path = Ok("/categories/v1/categories/query".to_owned());
@@ -666,7 +665,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_categories_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: QueryCategoriesRequest,
     ) -> rt::BoxStream<'a, Result<Category, Error>> {
         rt::cursor_pages(
@@ -713,7 +712,7 @@ mod calls {
 
     #[inline]
     pub(super) fn search_categories<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f SearchCategoriesRequest,
     ) -> rt::BoxFuture<'f, Result<SearchCategoriesResponse, Error>> {
         let path = Ok("/categories/v1/categories/search".to_owned());
@@ -730,7 +729,7 @@ mod calls {
 
     #[inline]
     pub(super) fn search_categories_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: SearchCategoriesRequest,
     ) -> rt::BoxStream<'a, Result<Category, Error>> {
         rt::cursor_pages(
@@ -777,7 +776,7 @@ mod calls {
 
     #[inline]
     pub(super) fn count_categories<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CountCategoriesRequest,
     ) -> rt::BoxFuture<'f, Result<CountCategoriesResponse, Error>> {
         let path = Ok("/categories/v1/categories/count".to_owned());
@@ -794,7 +793,7 @@ mod calls {
 
     #[inline]
     pub(super) fn move_category<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         category_id: &'f str,
         body: &'f MoveCategoryRequest,
     ) -> rt::BoxFuture<'f, Result<MoveCategoryResponse, Error>> {
@@ -814,7 +813,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_update_categories<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkUpdateCategoriesRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateCategoriesResponse, Error>> {
         let path = Ok("/categories/v1/bulk/categories/update".to_owned());
@@ -831,7 +830,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_category_visibility<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f UpdateCategoryVisibilityRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateCategoryVisibilityResponse, Error>> {
         let path = Ok("/categories/v1/categories/visibility".to_owned());
@@ -848,7 +847,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_show_categories<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkShowCategoriesRequest,
     ) -> rt::BoxFuture<'f, Result<BulkShowCategoriesResponse, Error>> {
         let path = Ok("/categories/v1/bulk/categories/show".to_owned());
@@ -865,7 +864,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_add_items_to_category<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         category_id: &'f str,
         body: &'f BulkAddItemsToCategoryRequest,
     ) -> rt::BoxFuture<'f, Result<BulkAddItemsToCategoryResponse, Error>> {
@@ -887,7 +886,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_add_item_to_categories<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkAddItemToCategoriesRequest,
     ) -> rt::BoxFuture<'f, Result<BulkAddItemToCategoriesResponse, Error>> {
         let path = Ok("/categories/v1/bulk/categories/add-item".to_owned());
@@ -904,7 +903,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_remove_items_from_category<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         category_id: &'f str,
         body: &'f BulkRemoveItemsFromCategoryRequest,
     ) -> rt::BoxFuture<'f, Result<BulkRemoveItemsFromCategoryResponse, Error>> {
@@ -928,7 +927,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_remove_item_from_categories<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkRemoveItemFromCategoriesRequest,
     ) -> rt::BoxFuture<'f, Result<BulkRemoveItemFromCategoriesResponse, Error>> {
         let path = Ok("/categories/v1/bulk/categories/remove-item".to_owned());
@@ -946,7 +945,7 @@ mod calls {
 
     #[inline]
     pub(super) fn list_items_in_category<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         category_id: &'f str,
         body: &'f ListItemsInCategoryRequest,
     ) -> rt::BoxFuture<'f, Result<ListItemsInCategoryResponse, Error>> {
@@ -966,7 +965,7 @@ mod calls {
 
     #[inline]
     pub(super) fn list_items_in_category_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         category_id: &'a str,
         request: ListItemsInCategoryRequest,
     ) -> rt::BoxStream<'a, Result<ItemReference, Error>> {
@@ -998,7 +997,7 @@ mod calls {
 
     #[inline]
     pub(super) fn list_categories_for_item<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f ListCategoriesForItemRequest,
     ) -> rt::BoxFuture<'f, Result<ListCategoriesForItemResponse, Error>> {
         let path = Ok("/categories/v1/categories/list-categories-for-item".to_owned());
@@ -1015,7 +1014,7 @@ mod calls {
 
     #[inline]
     pub(super) fn list_categories_for_items<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f ListCategoriesForItemsRequest,
     ) -> rt::BoxFuture<'f, Result<ListCategoriesForItemsResponse, Error>> {
         let path = Ok("/categories/v1/categories/list-categories-for-items".to_owned());
@@ -1032,7 +1031,7 @@ mod calls {
 
     #[inline]
     pub(super) fn list_trees<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
     ) -> rt::BoxFuture<'f, Result<ListTreesResponse, Error>> {
         let path = Ok("/categories/v1/categories/list-trees".to_owned());
         unsafe { rt::call(client, &operations::LIST_TREES, path, Vec::new(), Ok(None)) }
@@ -1040,7 +1039,7 @@ mod calls {
 
     #[inline]
     pub(super) fn set_arranged_items<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         category_id: &'f str,
         body: &'f SetArrangedItemsRequest,
     ) -> rt::BoxFuture<'f, Result<SetArrangedItemsResponse, Error>> {
@@ -1063,7 +1062,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_arranged_items<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         category_id: &'f str,
         params: &'f GetArrangedItemsParams,
     ) -> rt::BoxFuture<'f, Result<GetArrangedItemsResponse, Error>> {
@@ -1086,7 +1085,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_set_item_categories<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkSetItemCategoriesRequest,
     ) -> rt::BoxFuture<'f, Result<BulkSetItemCategoriesResponse, Error>> {
         let path = Ok("/categories/v1/bulk/categories/set-item-categories".to_owned());

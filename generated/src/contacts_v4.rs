@@ -62,7 +62,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
         'a: 'f,
         S: crate::permissions::ContactsModify,
     {
-        calls::create_contact(self.wix.client(), body)
+        calls::create_contact(self.wix.sender(), body)
     }
 
     /// Updates a contact.
@@ -92,7 +92,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
             + crate::permissions::ContactsModifyMembershipStatus
             + crate::permissions::ContactsModifyMemberPrimaryEmailPermission,
     {
-        calls::update_contact(self.wix.client(), contact_id, body)
+        calls::update_contact(self.wix.sender(), contact_id, body)
     }
 
     /// Merges source contacts into a target contact.
@@ -138,7 +138,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
         'a: 'f,
         S: crate::permissions::ContactsMerge,
     {
-        calls::merge_contacts(self.wix.client(), target_contact_id, body)
+        calls::merge_contacts(self.wix.sender(), target_contact_id, body)
     }
 
     /// Previews merging source contacts into a target contact.
@@ -161,7 +161,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
         'a: 'f,
         S: crate::permissions::ContactsMerge,
     {
-        calls::preview_merge_contacts(self.wix.client(), target_contact_id, body)
+        calls::preview_merge_contacts(self.wix.sender(), target_contact_id, body)
     }
 
     /// Deletes a contact.
@@ -185,7 +185,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
         'a: 'f,
         S: crate::permissions::ContactsModify + crate::permissions::MembersMemberDelete,
     {
-        calls::delete_contact(self.wix.client(), contact_id)
+        calls::delete_contact(self.wix.sender(), contact_id)
     }
 
     /// Adds labels to a contact.
@@ -207,7 +207,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
         'a: 'f,
         S: crate::permissions::ContactsModify,
     {
-        calls::label_contact(self.wix.client(), contact_id, body)
+        calls::label_contact(self.wix.sender(), contact_id, body)
     }
 
     /// Removes labels from a contact.
@@ -231,7 +231,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
         'a: 'f,
         S: crate::permissions::ContactsModify,
     {
-        calls::unlabel_contact(self.wix.client(), contact_id, params)
+        calls::unlabel_contact(self.wix.sender(), contact_id, params)
     }
 
     /// Retrieves a list of up to 1,000 contacts per request.
@@ -247,7 +247,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
         'a: 'f,
         S: crate::permissions::ContactsView,
     {
-        calls::list_contacts(self.wix.client(), params)
+        calls::list_contacts(self.wix.sender(), params)
     }
 
     /// Every item of [`Self::list_contacts`], page after page (offset paging in the query parameters, 1000 per page).
@@ -260,7 +260,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
     where
         S: crate::permissions::ContactsView,
     {
-        calls::list_contacts_stream(self.wix.client(), params)
+        calls::list_contacts_stream(self.wix.sender(), params)
     }
 
     /// Creates a query to retrieve a list of contacts.
@@ -290,7 +290,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
         'a: 'f,
         S: crate::permissions::ContactsView,
     {
-        calls::query_contacts(self.wix.client(), body)
+        calls::query_contacts(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::query_contacts`], page after page (offset paging, 1000 per page).
@@ -303,7 +303,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
     where
         S: crate::permissions::ContactsView,
     {
-        calls::query_contacts_stream(self.wix.client(), request)
+        calls::query_contacts_stream(self.wix.sender(), request)
     }
 
     /// Lists facets from the site’s contact list.
@@ -320,7 +320,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
         'a: 'f,
         S: crate::permissions::ContactsView,
     {
-        calls::list_facets(self.wix.client(), params)
+        calls::list_facets(self.wix.sender(), params)
     }
 
     /// Every item of [`Self::list_facets`], page after page (offset paging in the query parameters, 1000 per page).
@@ -333,7 +333,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
     where
         S: crate::permissions::ContactsView,
     {
-        calls::list_facets_stream(self.wix.client(), params)
+        calls::list_facets_stream(self.wix.sender(), params)
     }
 
     /// Retrieves facets from the site’s contact list by filter.
@@ -350,7 +350,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
         'a: 'f,
         S: crate::permissions::ContactsView,
     {
-        calls::query_facets(self.wix.client(), body)
+        calls::query_facets(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::query_facets`], page after page (offset paging, 1000 per page).
@@ -363,7 +363,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
     where
         S: crate::permissions::ContactsView,
     {
-        calls::query_facets_stream(self.wix.client(), request)
+        calls::query_facets_stream(self.wix.sender(), request)
     }
 
     /// Deletes multiple contacts.
@@ -394,7 +394,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
         'a: 'f,
         S: crate::permissions::ContactsModify + crate::permissions::MembersMemberDelete,
     {
-        calls::bulk_delete_contacts(self.wix.client(), body)
+        calls::bulk_delete_contacts(self.wix.sender(), body)
     }
 
     /// Updates the specified properties for multiple contacts.
@@ -419,7 +419,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
         'a: 'f,
         S: crate::permissions::ContactsModify,
     {
-        calls::bulk_update_contacts(self.wix.client(), body)
+        calls::bulk_update_contacts(self.wix.sender(), body)
     }
 
     /// Adds and removes labels from multiple contacts.
@@ -444,7 +444,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
         'a: 'f,
         S: crate::permissions::ContactsModify,
     {
-        calls::bulk_label_and_unlabel_contacts(self.wix.client(), body)
+        calls::bulk_label_and_unlabel_contacts(self.wix.sender(), body)
     }
 
     /// Retrieves a contact.
@@ -472,7 +472,7 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
         'a: 'f,
         S: crate::permissions::ContactsView,
     {
-        calls::get_contact(self.wix.client(), id, params)
+        calls::get_contact(self.wix.sender(), id, params)
     }
 }
 
@@ -487,11 +487,10 @@ impl<'a, S: ScopeSet> ContactsV4<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn create_contact<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CreateContactRequest,
     ) -> rt::BoxFuture<'f, Result<CreateContactResponse, Error>> {
         let path = Ok("/contacts/v4/contacts".to_owned());
@@ -508,7 +507,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_contact<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         contact_id: &'f str,
         body: &'f UpdateContactRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateContactResponse, Error>> {
@@ -526,7 +525,7 @@ mod calls {
 
     #[inline]
     pub(super) fn merge_contacts<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         target_contact_id: &'f str,
         body: &'f MergeContactsRequest,
     ) -> rt::BoxFuture<'f, Result<MergeContactsResponse, Error>> {
@@ -546,7 +545,7 @@ mod calls {
 
     #[inline]
     pub(super) fn preview_merge_contacts<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         target_contact_id: &'f str,
         body: &'f PreviewMergeContactsRequest,
     ) -> rt::BoxFuture<'f, Result<PreviewMergeContactsResponse, Error>> {
@@ -568,7 +567,7 @@ mod calls {
 
     #[inline]
     pub(super) fn delete_contact<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         contact_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteContactResponse, Error>> {
         let path = Ok(format!("/contacts/v4/contacts/{}", rt::segment(contact_id)));
@@ -579,7 +578,7 @@ mod calls {
 
     #[inline]
     pub(super) fn label_contact<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         contact_id: &'f str,
         body: &'f LabelContactRequest,
     ) -> rt::BoxFuture<'f, Result<LabelContactResponse, Error>> {
@@ -599,7 +598,7 @@ mod calls {
 
     #[inline]
     pub(super) fn unlabel_contact<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         contact_id: &'f str,
         params: &'f UnlabelContactParams,
     ) -> rt::BoxFuture<'f, Result<UnlabelContactResponse, Error>> {
@@ -615,7 +614,7 @@ mod calls {
 
     #[inline]
     pub(super) fn list_contacts<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         params: &'f ListContactsParams,
     ) -> rt::BoxFuture<'f, Result<ListContactsResponse, Error>> {
         let mut query = Vec::new();
@@ -643,7 +642,7 @@ mod calls {
 
     #[inline]
     pub(super) fn list_contacts_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         params: ListContactsParams,
     ) -> rt::BoxStream<'a, Result<Contact, Error>> {
         rt::offset_pages(
@@ -667,7 +666,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_contacts<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f QueryContactsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryContactsResponse, Error>> {
         let path = Ok("/contacts/v4/contacts/query".to_owned());
@@ -684,7 +683,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_contacts_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: QueryContactsRequest,
     ) -> rt::BoxStream<'a, Result<Contact, Error>> {
         rt::offset_pages(
@@ -713,7 +712,7 @@ mod calls {
 
     #[inline]
     pub(super) fn list_facets<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         params: &'f ListFacetsParams,
     ) -> rt::BoxFuture<'f, Result<ListFacetsResponse, Error>> {
         let mut query = Vec::new();
@@ -732,7 +731,7 @@ mod calls {
 
     #[inline]
     pub(super) fn list_facets_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         params: ListFacetsParams,
     ) -> rt::BoxStream<'a, Result<ContactsFacet, Error>> {
         rt::offset_pages(
@@ -756,7 +755,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_facets<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f QueryFacetsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryFacetsResponse, Error>> {
         let path = Ok("/contacts/v4/contacts/facets/query".to_owned());
@@ -773,7 +772,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_facets_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: QueryFacetsRequest,
     ) -> rt::BoxStream<'a, Result<ContactsFacet, Error>> {
         rt::offset_pages(
@@ -798,7 +797,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_delete_contacts<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkDeleteContactsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkDeleteContactsResponse, Error>> {
         let path = Ok("/contacts/v4/bulk/contacts/delete".to_owned());
@@ -815,7 +814,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_update_contacts<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkUpdateContactsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateContactsResponse, Error>> {
         let path = Ok("/contacts/v4/bulk/contacts/update".to_owned());
@@ -832,7 +831,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_label_and_unlabel_contacts<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkLabelAndUnlabelContactsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkLabelAndUnlabelContactsResponse, Error>> {
         let path = Ok("/contacts/v4/bulk/contacts/add-remove-labels".to_owned());
@@ -850,7 +849,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_contact<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         params: &'f GetContactParams,
     ) -> rt::BoxFuture<'f, Result<GetContactResponse, Error>> {

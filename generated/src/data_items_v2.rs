@@ -71,7 +71,7 @@ impl<'a, S: ScopeSet> DataItemsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::WixDataReadDataItems,
     {
-        calls::query_data_items(self.wix.client(), body)
+        calls::query_data_items(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::query_data_items`], page after page (cursor paging, 100 per page).
@@ -84,7 +84,7 @@ impl<'a, S: ScopeSet> DataItemsV2<'a, S> {
     where
         S: crate::permissions::WixDataReadDataItems,
     {
-        calls::query_data_items_stream(self.wix.client(), request)
+        calls::query_data_items_stream(self.wix.sender(), request)
     }
 
     /// Adds an item to a collection. The collection must already exist (create one with the
@@ -101,7 +101,7 @@ impl<'a, S: ScopeSet> DataItemsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::WixDataManageDataItems,
     {
-        calls::insert_data_item(self.wix.client(), body)
+        calls::insert_data_item(self.wix.sender(), body)
     }
 
     /// Saves an item of a collection: creates it if its ID is new, updates (replaces) it if
@@ -118,7 +118,7 @@ impl<'a, S: ScopeSet> DataItemsV2<'a, S> {
         'a: 'f,
         S: crate::permissions::WixDataManageDataItems,
     {
-        calls::save_data_item(self.wix.client(), body)
+        calls::save_data_item(self.wix.sender(), body)
     }
 }
 
@@ -133,11 +133,10 @@ impl<'a, S: ScopeSet> DataItemsV2<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn query_data_items<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f QueryDataItemsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryDataItemsResponse, Error>> {
         let path = Ok("/wix-data/v2/items/query".to_owned());
@@ -154,7 +153,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_data_items_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: QueryDataItemsRequest,
     ) -> rt::BoxStream<'a, Result<DataItem, Error>> {
         rt::cursor_pages(
@@ -201,7 +200,7 @@ mod calls {
 
     #[inline]
     pub(super) fn insert_data_item<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f InsertDataItemRequest,
     ) -> rt::BoxFuture<'f, Result<InsertDataItemResponse, Error>> {
         let path = Ok("/wix-data/v2/items".to_owned());
@@ -218,7 +217,7 @@ mod calls {
 
     #[inline]
     pub(super) fn save_data_item<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f SaveDataItemRequest,
     ) -> rt::BoxFuture<'f, Result<SaveDataItemResponse, Error>> {
         let path = Ok("/wix-data/v2/items/save".to_owned());

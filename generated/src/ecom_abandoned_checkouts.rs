@@ -59,7 +59,7 @@ impl<'a, S: ScopeSet> EcomAbandonedCheckouts<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomAbandonedCheckoutRead,
     {
-        calls::get_abandoned_checkout(self.wix.client(), abandoned_checkout_id)
+        calls::get_abandoned_checkout(self.wix.sender(), abandoned_checkout_id)
     }
 
     /// Deletes an abandoned checkout.
@@ -75,7 +75,7 @@ impl<'a, S: ScopeSet> EcomAbandonedCheckouts<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomAbandonedCheckoutDelete,
     {
-        calls::delete_abandoned_checkout(self.wix.client(), abandoned_checkout_id)
+        calls::delete_abandoned_checkout(self.wix.sender(), abandoned_checkout_id)
     }
 
     /// Deletes multiple abandoned checkouts.
@@ -91,7 +91,7 @@ impl<'a, S: ScopeSet> EcomAbandonedCheckouts<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomAbandonedCheckoutDelete,
     {
-        calls::bulk_delete_abandoned_checkouts(self.wix.client(), body)
+        calls::bulk_delete_abandoned_checkouts(self.wix.sender(), body)
     }
 
     /// Creates a query to retrieve a list of abandoned checkouts.
@@ -113,7 +113,7 @@ impl<'a, S: ScopeSet> EcomAbandonedCheckouts<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomAbandonedCheckoutRead,
     {
-        calls::query_abandoned_checkouts(self.wix.client(), body)
+        calls::query_abandoned_checkouts(self.wix.sender(), body)
     }
 
     /// Retrieves a list of abandoned checkouts, given the provided paging, filtering, search details and sorting. Up to 100 abandoned checkouts can be returned per request.
@@ -129,7 +129,7 @@ impl<'a, S: ScopeSet> EcomAbandonedCheckouts<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomAbandonedCheckoutRead,
     {
-        calls::search_abandoned_checkouts(self.wix.client(), body)
+        calls::search_abandoned_checkouts(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::search_abandoned_checkouts`], page after page (cursor paging, 100 per page).
@@ -142,7 +142,7 @@ impl<'a, S: ScopeSet> EcomAbandonedCheckouts<'a, S> {
     where
         S: crate::permissions::EcomAbandonedCheckoutRead,
     {
-        calls::search_abandoned_checkouts_stream(self.wix.client(), request)
+        calls::search_abandoned_checkouts_stream(self.wix.sender(), request)
     }
 
     /// Wix's `wix.ecom.abandoned_checkout.api.v1.AbandonedCheckoutService.AddAbandonedCheckoutActivity` (the package documents it with no text).
@@ -160,7 +160,7 @@ impl<'a, S: ScopeSet> EcomAbandonedCheckouts<'a, S> {
         S: crate::permissions::Unpublished,
     {
         calls::add_abandoned_checkout_activity(
-            self.wix.client(),
+            self.wix.sender(),
             abandoned_checkout_id,
             body,
         )
@@ -186,7 +186,7 @@ impl<'a, S: ScopeSet> EcomAbandonedCheckouts<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomV1AbandonedCheckoutGetAbandonedCheckoutAnalytics,
     {
-        calls::get_abandoned_checkout_analytics(self.wix.client(), body)
+        calls::get_abandoned_checkout_analytics(self.wix.sender(), body)
     }
 
     /// Redirects an abandoned checkout to its checkout page.
@@ -203,7 +203,7 @@ impl<'a, S: ScopeSet> EcomAbandonedCheckouts<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::redirect_to_checkout(self.wix.client(), abandoned_checkout_id, params)
+        calls::redirect_to_checkout(self.wix.sender(), abandoned_checkout_id, params)
     }
 }
 
@@ -218,11 +218,10 @@ impl<'a, S: ScopeSet> EcomAbandonedCheckouts<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn get_abandoned_checkout<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         abandoned_checkout_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetAbandonedCheckoutResponse, Error>> {
         let path = Ok(
@@ -241,7 +240,7 @@ mod calls {
 
     #[inline]
     pub(super) fn delete_abandoned_checkout<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         abandoned_checkout_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteAbandonedCheckoutResponse, Error>> {
         let path = Ok(
@@ -260,7 +259,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_delete_abandoned_checkouts<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkDeleteAbandonedCheckoutsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkDeleteAbandonedCheckoutsResponse, Error>> {
         let path = Ok("/ecom/v1/bulk/abandoned-checkout/delete".to_owned());
@@ -278,7 +277,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_abandoned_checkouts<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f QueryAbandonedCheckoutsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryAbandonedCheckoutsResponse, Error>> {
         let path = Ok("/ecom/v1/abandoned-checkout/query".to_owned());
@@ -295,7 +294,7 @@ mod calls {
 
     #[inline]
     pub(super) fn search_abandoned_checkouts<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f SearchAbandonedCheckoutsRequest,
     ) -> rt::BoxFuture<'f, Result<SearchAbandonedCheckoutsResponse, Error>> {
         let path = Ok("/ecom/v1/abandoned-checkout/search".to_owned());
@@ -312,7 +311,7 @@ mod calls {
 
     #[inline]
     pub(super) fn search_abandoned_checkouts_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: SearchAbandonedCheckoutsRequest,
     ) -> rt::BoxStream<'a, Result<AbandonedCheckout, Error>> {
         rt::cursor_pages(
@@ -354,7 +353,7 @@ mod calls {
 
     #[inline]
     pub(super) fn add_abandoned_checkout_activity<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         abandoned_checkout_id: &'f str,
         body: &'f AddAbandonedCheckoutActivityRequest,
     ) -> rt::BoxFuture<'f, Result<AddAbandonedCheckoutActivityResponse, Error>> {
@@ -378,7 +377,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_abandoned_checkout_analytics<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f GetAbandonedCheckoutAnalyticsRequest,
     ) -> rt::BoxFuture<'f, Result<GetAbandonedCheckoutAnalyticsResponse, Error>> {
         let path = Ok("/ecom/v1/abandoned-checkout/get-analytics".to_owned());
@@ -396,7 +395,7 @@ mod calls {
 
     #[inline]
     pub(super) fn redirect_to_checkout<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         abandoned_checkout_id: &'f str,
         params: &'f RedirectToCheckoutParams,
     ) -> rt::BoxFuture<'f, Result<RawHttpResponse, Error>> {

@@ -73,7 +73,7 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
         S: crate::permissions::EcomModifyCarts
             + crate::permissions::EcomAdminModifyCarts,
     {
-        calls::create_cart(self.wix.client(), body)
+        calls::create_cart(self.wix.sender(), body)
     }
 
     /// Updates a cart's properties.
@@ -97,7 +97,7 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
         S: crate::permissions::EcomModifyCarts
             + crate::permissions::EcomAdminModifyCarts,
     {
-        calls::update_cart(self.wix.client(), body)
+        calls::update_cart(self.wix.sender(), body)
     }
 
     /// Retrieves a cart.
@@ -116,7 +116,7 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomReadCarts,
     {
-        calls::get_cart(self.wix.client(), id)
+        calls::get_cart(self.wix.sender(), id)
     }
 
     /// Wix's `com.wix.ecom.cart.api.v1.CartService.GetCartByCheckoutId` (the package documents it with no text).
@@ -132,7 +132,7 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::get_cart_by_checkout_id(self.wix.client(), id)
+        calls::get_cart_by_checkout_id(self.wix.sender(), id)
     }
 
     /// Adds [catalog](https://dev.wix.com/docs/rest/business-solutions/stores/catalog/e-commerce-integration) line items to a cart.
@@ -157,7 +157,7 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
         S: crate::permissions::EcomModifyCarts
             + crate::permissions::EcomAdminModifyCarts,
     {
-        calls::add_to_cart(self.wix.client(), id, body)
+        calls::add_to_cart(self.wix.sender(), id, body)
     }
 
     /// Removes line items from a cart.
@@ -179,7 +179,7 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyCarts,
     {
-        calls::remove_line_items(self.wix.client(), id, body)
+        calls::remove_line_items(self.wix.sender(), id, body)
     }
 
     /// Creates a checkout from a cart.
@@ -204,7 +204,7 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomCreateCheckoutFromCart,
     {
-        calls::create_checkout(self.wix.client(), id, body)
+        calls::create_checkout(self.wix.sender(), id, body)
     }
 
     /// Removes the coupon from a cart.
@@ -226,7 +226,7 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyCarts,
     {
-        calls::remove_coupon(self.wix.client(), id, body)
+        calls::remove_coupon(self.wix.sender(), id, body)
     }
 
     /// Updates the quantity of 1 or more line items in a cart.
@@ -256,7 +256,7 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyCarts,
     {
-        calls::update_line_items_quantity(self.wix.client(), id, body)
+        calls::update_line_items_quantity(self.wix.sender(), id, body)
     }
 
     /// Estimates the subtotal and total for current site visitor’s cart.
@@ -280,7 +280,7 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomReadCarts,
     {
-        calls::estimate_totals(self.wix.client(), id, body)
+        calls::estimate_totals(self.wix.sender(), id, body)
     }
 
     /// Deletes a cart.
@@ -299,7 +299,7 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyCarts,
     {
-        calls::delete_cart(self.wix.client(), id)
+        calls::delete_cart(self.wix.sender(), id)
     }
 
     /// Removes the location associated with a cart.
@@ -319,7 +319,7 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyCarts,
     {
-        calls::remove_business_location(self.wix.client(), id, body)
+        calls::remove_business_location(self.wix.sender(), id, body)
     }
 }
 
@@ -334,11 +334,10 @@ impl<'a, S: ScopeSet> EcomCart<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn create_cart<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CreateCartRequest,
     ) -> rt::BoxFuture<'f, Result<CreateCartResponse, Error>> {
         let path = Ok("/ecom/v1/carts".to_owned());
@@ -355,7 +354,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_cart<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f UpdateCartRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateCartResponse, Error>> {
         let path = rt::path_fields([
@@ -379,7 +378,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_cart<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetCartResponse, Error>> {
         let path = Ok(format!("/ecom/v1/carts/{}", rt::segment(id)));
@@ -388,7 +387,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_cart_by_checkout_id<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetCartByCheckoutIdResponse, Error>> {
         let path = Ok(format!("/ecom/v1/carts/by-checkout-id/{}", rt::segment(id)));
@@ -405,7 +404,7 @@ mod calls {
 
     #[inline]
     pub(super) fn add_to_cart<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f AddToCartRequest,
     ) -> rt::BoxFuture<'f, Result<AddToCartResponse, Error>> {
@@ -423,7 +422,7 @@ mod calls {
 
     #[inline]
     pub(super) fn remove_line_items<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f RemoveLineItemsRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveLineItemsResponse, Error>> {
@@ -441,7 +440,7 @@ mod calls {
 
     #[inline]
     pub(super) fn create_checkout<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f CreateCheckoutRequest,
     ) -> rt::BoxFuture<'f, Result<CreateCheckoutResponse, Error>> {
@@ -459,7 +458,7 @@ mod calls {
 
     #[inline]
     pub(super) fn remove_coupon<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f RemoveCouponRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveCouponResponse, Error>> {
@@ -477,7 +476,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_line_items_quantity<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f UpdateLineItemsQuantityRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateLineItemsQuantityResponse, Error>> {
@@ -497,7 +496,7 @@ mod calls {
 
     #[inline]
     pub(super) fn estimate_totals<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f EstimateTotalsRequest,
     ) -> rt::BoxFuture<'f, Result<EstimateTotalsResponse, Error>> {
@@ -515,7 +514,7 @@ mod calls {
 
     #[inline]
     pub(super) fn delete_cart<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteCartResponse, Error>> {
         let path = Ok(format!("/ecom/v1/carts/{}", rt::segment(id)));
@@ -524,7 +523,7 @@ mod calls {
 
     #[inline]
     pub(super) fn remove_business_location<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f RemoveBusinessLocationRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveBusinessLocationResponse, Error>> {

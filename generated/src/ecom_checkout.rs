@@ -72,7 +72,7 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
         S: crate::permissions::EcomModifyCheckouts
             + crate::permissions::EcomAdminModifyCheckouts,
     {
-        calls::create_checkout(self.wix.client(), body)
+        calls::create_checkout(self.wix.sender(), body)
     }
 
     /// Retrieves a checkout.
@@ -91,7 +91,7 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomReadCheckouts,
     {
-        calls::get_checkout(self.wix.client(), id)
+        calls::get_checkout(self.wix.sender(), id)
     }
 
     /// Retrieves the checkout associated with a specified cart.
@@ -110,7 +110,7 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomReadCheckouts,
     {
-        calls::get_checkout_by_cart_id(self.wix.client(), id)
+        calls::get_checkout_by_cart_id(self.wix.sender(), id)
     }
 
     /// Wix's `com.wix.ecom.checkout.api.v1.CheckoutService.GetWixCheckoutURL` (the package documents it with no text).
@@ -126,7 +126,7 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::get_wix_checkout_url(self.wix.client(), id)
+        calls::get_wix_checkout_url(self.wix.sender(), id)
     }
 
     /// Retrieves the checkout page URL of a specified checkout.
@@ -148,7 +148,7 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomReadCheckouts,
     {
-        calls::get_checkout_url(self.wix.client(), id)
+        calls::get_checkout_url(self.wix.sender(), id)
     }
 
     /// Updates a checkout.
@@ -182,7 +182,7 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
         S: crate::permissions::EcomModifyCheckouts
             + crate::permissions::EcomAdminModifyCheckouts,
     {
-        calls::update_checkout(self.wix.client(), body)
+        calls::update_checkout(self.wix.sender(), body)
     }
 
     /// Removes the coupon from a specified checkout.
@@ -202,7 +202,7 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyCheckouts,
     {
-        calls::remove_coupon(self.wix.client(), id, body)
+        calls::remove_coupon(self.wix.sender(), id, body)
     }
 
     /// Removes the gift card from a specified checkout.
@@ -224,7 +224,7 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyCheckouts,
     {
-        calls::remove_gift_card(self.wix.client(), id, body)
+        calls::remove_gift_card(self.wix.sender(), id, body)
     }
 
     /// Removes the `overrideCheckoutUrl` from a specified checkout.
@@ -247,7 +247,7 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyCheckouts,
     {
-        calls::remove_override_checkout_url(self.wix.client(), id, body)
+        calls::remove_override_checkout_url(self.wix.sender(), id, body)
     }
 
     /// Adds catalog line items and/or custom line items to a checkout.
@@ -271,7 +271,7 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
         S: crate::permissions::EcomModifyCheckouts
             + crate::permissions::EcomAdminModifyCheckouts,
     {
-        calls::add_to_checkout(self.wix.client(), id, body)
+        calls::add_to_checkout(self.wix.sender(), id, body)
     }
 
     /// Removes line items from the specified checkout.
@@ -291,7 +291,7 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyCheckouts,
     {
-        calls::remove_line_items(self.wix.client(), id, body)
+        calls::remove_line_items(self.wix.sender(), id, body)
     }
 
     /// Creates an order from a specified checkout.
@@ -319,7 +319,7 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomCreateOrderFromCheckout,
     {
-        calls::create_order(self.wix.client(), id, body)
+        calls::create_order(self.wix.sender(), id, body)
     }
 
     /// Deprecated (use createOrder instead)
@@ -339,7 +339,7 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomCreateOrderFromCheckout,
     {
-        calls::create_order_and_charge(self.wix.client(), id, body)
+        calls::create_order_and_charge(self.wix.sender(), id, body)
     }
 
     /// Marks a checkout as completed and redirects to a specified URL.
@@ -358,7 +358,7 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyCheckouts,
     {
-        calls::mark_checkout_as_completed_and_redirect_to_url(self.wix.client(), params)
+        calls::mark_checkout_as_completed_and_redirect_to_url(self.wix.sender(), params)
     }
 
     /// Sets `completed` to `true` to mark a checkout as completed.
@@ -382,7 +382,7 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyCheckouts,
     {
-        calls::mark_checkout_as_completed(self.wix.client(), id, body)
+        calls::mark_checkout_as_completed(self.wix.sender(), id, body)
     }
 
     /// Updates the quantity of one or more line items in a checkout.
@@ -410,7 +410,7 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyCheckouts,
     {
-        calls::update_line_items_quantity(self.wix.client(), id, body)
+        calls::update_line_items_quantity(self.wix.sender(), id, body)
     }
 }
 
@@ -425,11 +425,10 @@ impl<'a, S: ScopeSet> EcomCheckout<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn create_checkout<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CreateCheckoutRequest,
     ) -> rt::BoxFuture<'f, Result<CreateCheckoutResponse, Error>> {
         let path = Ok("/ecom/v1/checkouts".to_owned());
@@ -446,7 +445,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_checkout<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetCheckoutResponse, Error>> {
         let path = Ok(format!("/ecom/v1/checkouts/{}", rt::segment(id)));
@@ -457,7 +456,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_checkout_by_cart_id<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetCheckoutByCartIdResponse, Error>> {
         let path = Ok(format!("/ecom/v1/checkouts/by-cart-id/{}", rt::segment(id)));
@@ -474,7 +473,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_wix_checkout_url<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetWixCheckoutUrlResponse, Error>> {
         let path = Ok(
@@ -493,7 +492,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_checkout_url<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetCheckoutUrlResponse, Error>> {
         let path = Ok(format!("/ecom/v1/checkouts/{}/checkout-url", rt::segment(id)));
@@ -504,7 +503,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_checkout<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f UpdateCheckoutRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateCheckoutResponse, Error>> {
         let path = rt::path_fields([
@@ -531,7 +530,7 @@ mod calls {
 
     #[inline]
     pub(super) fn remove_coupon<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f RemoveCouponRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveCouponResponse, Error>> {
@@ -549,7 +548,7 @@ mod calls {
 
     #[inline]
     pub(super) fn remove_gift_card<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f RemoveGiftCardRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveGiftCardResponse, Error>> {
@@ -569,7 +568,7 @@ mod calls {
 
     #[inline]
     pub(super) fn remove_override_checkout_url<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f RemoveOverrideCheckoutUrlRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveOverrideCheckoutUrlResponse, Error>> {
@@ -591,7 +590,7 @@ mod calls {
 
     #[inline]
     pub(super) fn add_to_checkout<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f AddToCheckoutRequest,
     ) -> rt::BoxFuture<'f, Result<AddToCheckoutResponse, Error>> {
@@ -609,7 +608,7 @@ mod calls {
 
     #[inline]
     pub(super) fn remove_line_items<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f RemoveLineItemsRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveLineItemsResponse, Error>> {
@@ -629,7 +628,7 @@ mod calls {
 
     #[inline]
     pub(super) fn create_order<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f CreateOrderRequest,
     ) -> rt::BoxFuture<'f, Result<CreateOrderResponse, Error>> {
@@ -647,7 +646,7 @@ mod calls {
 
     #[inline]
     pub(super) fn create_order_and_charge<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f CreateOrderAndChargeRequest,
     ) -> rt::BoxFuture<'f, Result<CreateOrderAndChargeResponse, Error>> {
@@ -667,7 +666,7 @@ mod calls {
 
     #[inline]
     pub(super) fn mark_checkout_as_completed_and_redirect_to_url<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         params: &'f MarkCheckoutAsCompletedAndRedirectToUrlParams,
     ) -> rt::BoxFuture<'f, Result<RawHttpResponse, Error>> {
         let mut query = Vec::new();
@@ -691,7 +690,7 @@ mod calls {
 
     #[inline]
     pub(super) fn mark_checkout_as_completed<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f MarkCheckoutAsCompletedRequest,
     ) -> rt::BoxFuture<'f, Result<MarkCheckoutAsCompletedResponse, Error>> {
@@ -711,7 +710,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_line_items_quantity<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f UpdateLineItemsQuantityRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateLineItemsQuantityResponse, Error>> {

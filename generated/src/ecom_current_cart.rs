@@ -73,7 +73,7 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomReadCarts,
     {
-        calls::get_current_cart(self.wix.client())
+        calls::get_current_cart(self.wix.sender())
     }
 
     /// Updates the current site visitor's cart.
@@ -97,7 +97,7 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyCarts,
     {
-        calls::update_current_cart(self.wix.client(), body)
+        calls::update_current_cart(self.wix.sender(), body)
     }
 
     /// Adds catalog line items to the current site visitor's cart.
@@ -121,7 +121,7 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyCarts,
     {
-        calls::add_to_current_cart(self.wix.client(), body)
+        calls::add_to_current_cart(self.wix.sender(), body)
     }
 
     /// Removes line items from the current site visitor's cart.
@@ -144,7 +144,7 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyCarts,
     {
-        calls::remove_line_items_from_current_cart(self.wix.client(), body)
+        calls::remove_line_items_from_current_cart(self.wix.sender(), body)
     }
 
     /// Creates a checkout from the current site visitor's cart.
@@ -170,7 +170,7 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomCreateCheckoutFromCart,
     {
-        calls::create_checkout_from_current_cart(self.wix.client(), body)
+        calls::create_checkout_from_current_cart(self.wix.sender(), body)
     }
 
     /// Removes the coupon from the current site visitor's cart.
@@ -193,7 +193,7 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyCarts,
     {
-        calls::remove_coupon_from_current_cart(self.wix.client(), body)
+        calls::remove_coupon_from_current_cart(self.wix.sender(), body)
     }
 
     /// Updates the quantity of 1 or more line items in the current site visitor's cart.
@@ -224,7 +224,7 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyCarts,
     {
-        calls::update_current_cart_line_item_quantity(self.wix.client(), body)
+        calls::update_current_cart_line_item_quantity(self.wix.sender(), body)
     }
 
     /// Estimates the current cart's price totals (including tax),
@@ -254,7 +254,7 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomReadCarts,
     {
-        calls::estimate_current_cart_totals(self.wix.client(), body)
+        calls::estimate_current_cart_totals(self.wix.sender(), body)
     }
 
     /// Deletes the current site visitor's cart.
@@ -275,7 +275,7 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyCarts,
     {
-        calls::delete_current_cart(self.wix.client())
+        calls::delete_current_cart(self.wix.sender())
     }
 }
 
@@ -290,11 +290,10 @@ impl<'a, S: ScopeSet> EcomCurrentCart<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn get_current_cart<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
     ) -> rt::BoxFuture<'f, Result<GetCurrentCartResponse, Error>> {
         let path = Ok("/ecom/v1/carts/current".to_owned());
         unsafe {
@@ -304,7 +303,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_current_cart<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f UpdateCartRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateCartResponse, Error>> {
         let path = Ok("/ecom/v1/carts/current".to_owned());
@@ -321,7 +320,7 @@ mod calls {
 
     #[inline]
     pub(super) fn add_to_current_cart<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f AddToCurrentCartRequest,
     ) -> rt::BoxFuture<'f, Result<AddToCartResponse, Error>> {
         let path = Ok("/ecom/v1/carts/current/add-to-cart".to_owned());
@@ -338,7 +337,7 @@ mod calls {
 
     #[inline]
     pub(super) fn remove_line_items_from_current_cart<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f RemoveLineItemsFromCurrentCartRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveLineItemsResponse, Error>> {
         let path = Ok("/ecom/v1/carts/current/remove-line-items".to_owned());
@@ -356,7 +355,7 @@ mod calls {
 
     #[inline]
     pub(super) fn create_checkout_from_current_cart<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CreateCheckoutFromCurrentCartRequest,
     ) -> rt::BoxFuture<'f, Result<CreateCheckoutResponse, Error>> {
         let path = Ok("/ecom/v1/carts/current/create-checkout".to_owned());
@@ -374,7 +373,7 @@ mod calls {
 
     #[inline]
     pub(super) fn remove_coupon_from_current_cart<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f RemoveCouponFromCurrentCartRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveCouponResponse, Error>> {
         let path = Ok("/ecom/v1/carts/current/remove-coupon".to_owned());
@@ -392,7 +391,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_current_cart_line_item_quantity<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f UpdateCurrentCartLineItemQuantityRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateLineItemsQuantityResponse, Error>> {
         let path = Ok("/ecom/v1/carts/current/update-line-items-quantity".to_owned());
@@ -410,7 +409,7 @@ mod calls {
 
     #[inline]
     pub(super) fn estimate_current_cart_totals<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f EstimateCurrentCartTotalsRequest,
     ) -> rt::BoxFuture<'f, Result<EstimateTotalsResponse, Error>> {
         let path = Ok("/ecom/v1/carts/current/estimate-totals".to_owned());
@@ -427,7 +426,7 @@ mod calls {
 
     #[inline]
     pub(super) fn delete_current_cart<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
     ) -> rt::BoxFuture<'f, Result<DeleteCartResponse, Error>> {
         let path = Ok("/ecom/v1/carts/current".to_owned());
         unsafe {

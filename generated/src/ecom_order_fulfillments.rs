@@ -55,7 +55,7 @@ impl<'a, S: ScopeSet> EcomOrderFulfillments<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomReadFulfillments,
     {
-        calls::list_fulfillments_for_single_order(self.wix.client(), order_id)
+        calls::list_fulfillments_for_single_order(self.wix.sender(), order_id)
     }
 
     /// Retrieves fulfillments associated with multiple specified orders.
@@ -73,7 +73,7 @@ impl<'a, S: ScopeSet> EcomOrderFulfillments<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomReadFulfillments,
     {
-        calls::list_fulfillments_for_multiple_orders(self.wix.client(), body)
+        calls::list_fulfillments_for_multiple_orders(self.wix.sender(), body)
     }
 
     /// Creates an order fulfillment.
@@ -92,7 +92,7 @@ impl<'a, S: ScopeSet> EcomOrderFulfillments<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyFulfillments,
     {
-        calls::create_fulfillment(self.wix.client(), order_id, body)
+        calls::create_fulfillment(self.wix.sender(), order_id, body)
     }
 
     /// Updates a fulfillment's properties.
@@ -115,7 +115,7 @@ impl<'a, S: ScopeSet> EcomOrderFulfillments<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyFulfillments,
     {
-        calls::update_fulfillment(self.wix.client(), order_id, body)
+        calls::update_fulfillment(self.wix.sender(), order_id, body)
     }
 
     /// Deletes an existing order fulfillment.
@@ -134,7 +134,7 @@ impl<'a, S: ScopeSet> EcomOrderFulfillments<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyFulfillments,
     {
-        calls::delete_fulfillment(self.wix.client(), fulfillment_id, order_id)
+        calls::delete_fulfillment(self.wix.sender(), fulfillment_id, order_id)
     }
 
     /// Creates multiple fulfillments for one or more orders.
@@ -152,7 +152,7 @@ impl<'a, S: ScopeSet> EcomOrderFulfillments<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyFulfillments,
     {
-        calls::bulk_create_fulfillments(self.wix.client(), body)
+        calls::bulk_create_fulfillments(self.wix.sender(), body)
     }
 }
 
@@ -167,11 +167,10 @@ impl<'a, S: ScopeSet> EcomOrderFulfillments<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn list_fulfillments_for_single_order<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         order_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<ListFulfillmentsForSingleOrderResponse, Error>> {
         let path = Ok(format!("/ecom/v1/fulfillments/orders/{}", rt::segment(order_id)));
@@ -188,7 +187,7 @@ mod calls {
 
     #[inline]
     pub(super) fn list_fulfillments_for_multiple_orders<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f ListFulfillmentsForMultipleOrdersRequest,
     ) -> rt::BoxFuture<'f, Result<ListFulfillmentsForMultipleOrdersResponse, Error>> {
         let path = Ok("/ecom/v1/fulfillments/list-by-ids".to_owned());
@@ -206,7 +205,7 @@ mod calls {
 
     #[inline]
     pub(super) fn create_fulfillment<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         order_id: &'f str,
         body: &'f CreateFulfillmentRequest,
     ) -> rt::BoxFuture<'f, Result<CreateFulfillmentResponse, Error>> {
@@ -229,7 +228,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_fulfillment<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         order_id: &'f str,
         body: &'f UpdateFulfillmentRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateFulfillmentResponse, Error>> {
@@ -262,7 +261,7 @@ mod calls {
 
     #[inline]
     pub(super) fn delete_fulfillment<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         fulfillment_id: &'f str,
         order_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteFulfillmentResponse, Error>> {
@@ -279,7 +278,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_create_fulfillments<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkCreateFulfillmentRequest,
     ) -> rt::BoxFuture<'f, Result<BulkCreateFulfillmentResponse, Error>> {
         let path = Ok(

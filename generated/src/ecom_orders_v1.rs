@@ -69,7 +69,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomV1OrderImportsImportOrder,
     {
-        calls::import_order(self.wix.client(), body)
+        calls::import_order(self.wix.sender(), body)
     }
 
     /// Sets the starting number for orders created after a migration.
@@ -91,7 +91,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomV1OrderImportsSetOrderNumberCounter,
     {
-        calls::set_order_number_counter(self.wix.client(), body)
+        calls::set_order_number_counter(self.wix.sender(), body)
     }
 
     /// Deletes multiple imported orders.
@@ -113,7 +113,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomV1OrderImportsBulkDeleteImportedOrders,
     {
-        calls::bulk_delete_imported_orders(self.wix.client(), body)
+        calls::bulk_delete_imported_orders(self.wix.sender(), body)
     }
 
     /// Prepares payment collection for given ecom order. This is the first of 2-step process of payment collection.
@@ -134,7 +134,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomCollectPayments,
     {
-        calls::prepare_payment_collection(self.wix.client(), ecom_order_id, body)
+        calls::prepare_payment_collection(self.wix.sender(), ecom_order_id, body)
     }
 
     /// Provides payment collectability status for given order. If payment collection is possible
@@ -152,7 +152,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomCollectPayments,
     {
-        calls::get_payment_collectability_status(self.wix.client(), ecom_order_id)
+        calls::get_payment_collectability_status(self.wix.sender(), ecom_order_id)
     }
 
     /// Wix's `com.wix.ecom.orders.payments_collector.v1.PaymentsCollector.RecordManuallyCollectedPayment` (the package documents it with no text).
@@ -169,7 +169,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::record_manually_collected_payment(self.wix.client(), order_id, body)
+        calls::record_manually_collected_payment(self.wix.sender(), order_id, body)
     }
 
     /// Wix's `com.wix.ecom.orders.payments_collector.v1.PaymentsCollector.MarkOrderAsPaid` (the package documents it with no text).
@@ -187,7 +187,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         S: crate::permissions::Unpublished,
     {
         calls::payment_collection_mark_order_as_paid(
-            self.wix.client(),
+            self.wix.sender(),
             ecom_order_id,
             body,
         )
@@ -208,7 +208,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::payment_collection_bulk_mark_orders_as_paid(self.wix.client(), body)
+        calls::payment_collection_bulk_mark_orders_as_paid(self.wix.sender(), body)
     }
 
     /// Wix's `com.wix.ecom.orders.payments_collector.v1.PaymentsCollector.GetRefundabilityStatus` (the package documents it with no text).
@@ -224,7 +224,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::get_refundability_status(self.wix.client(), ecom_order_id)
+        calls::get_refundability_status(self.wix.sender(), ecom_order_id)
     }
 
     /// Wix's `com.wix.ecom.orders.payments_collector.v1.PaymentsCollector.CreatePaymentGatewayOrder` (the package documents it with no text).
@@ -242,7 +242,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         S: crate::permissions::Unpublished,
     {
         calls::payment_collection_create_payment_gateway_order(
-            self.wix.client(),
+            self.wix.sender(),
             ecom_order_id,
             body,
         )
@@ -262,7 +262,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::charge_memberships(self.wix.client(), ecom_order_id, body)
+        calls::charge_memberships(self.wix.sender(), ecom_order_id, body)
     }
 
     /// Wix's `com.wix.ecom.orders.payments_collector.v1.PaymentsCollector.TriggerRefund` (the package documents it with no text).
@@ -279,7 +279,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::trigger_refund(self.wix.client(), ecom_order_id, body)
+        calls::trigger_refund(self.wix.sender(), ecom_order_id, body)
     }
 
     /// Void authorized payments
@@ -297,7 +297,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomOrderVoidAuthorizedPayment,
     {
-        calls::void_authorized_payments(self.wix.client(), ecom_order_id, body)
+        calls::void_authorized_payments(self.wix.sender(), ecom_order_id, body)
     }
 
     /// Capture authorized payments
@@ -315,7 +315,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomOrderCaptureAuthorizedPayment,
     {
-        calls::capture_authorized_payments(self.wix.client(), ecom_order_id, body)
+        calls::capture_authorized_payments(self.wix.sender(), ecom_order_id, body)
     }
 
     /// Retrieves an order.
@@ -336,7 +336,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         S: crate::permissions::EcomReadOrders
             + crate::permissions::EcomOrderReadAllExtendedFields,
     {
-        calls::get_order(self.wix.client(), id)
+        calls::get_order(self.wix.sender(), id)
     }
 
     /// Retrieves a list of orders, given the provided paging, filtering, and sorting.
@@ -363,7 +363,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomReadOrders,
     {
-        calls::search_orders(self.wix.client(), body)
+        calls::search_orders(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::search_orders`], page after page (cursor paging, 100 per page).
@@ -376,7 +376,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
     where
         S: crate::permissions::EcomReadOrders,
     {
-        calls::search_orders_stream(self.wix.client(), request)
+        calls::search_orders_stream(self.wix.sender(), request)
     }
 
     /// Creates an order.
@@ -399,7 +399,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         S: crate::permissions::EcomCreateOrders
             + crate::permissions::EcomOrderWriteAllExtendedFields,
     {
-        calls::create_order(self.wix.client(), body)
+        calls::create_order(self.wix.sender(), body)
     }
 
     /// Updates an order.
@@ -439,7 +439,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         S: crate::permissions::EcomModifyOrders
             + crate::permissions::EcomOrderWriteAllExtendedFields,
     {
-        calls::update_order(self.wix.client(), body)
+        calls::update_order(self.wix.sender(), body)
     }
 
     /// Updates up to 100 orders.
@@ -478,7 +478,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyOrders,
     {
-        calls::bulk_update_orders(self.wix.client(), body)
+        calls::bulk_update_orders(self.wix.sender(), body)
     }
 
     /// Wix's `com.wix.ecom.orders.v1.Orders.UpdateOrderLineItem` (the package documents it with no text).
@@ -495,7 +495,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::update_order_line_item(self.wix.client(), id, body)
+        calls::update_order_line_item(self.wix.sender(), id, body)
     }
 
     /// Wix's `com.wix.ecom.orders.v1.Orders.AddActivity` (the package documents it with no text).
@@ -512,7 +512,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::add_activity(self.wix.client(), id, body)
+        calls::add_activity(self.wix.sender(), id, body)
     }
 
     /// Adds up to 300 activities to an order in a single request.
@@ -533,7 +533,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyOrders,
     {
-        calls::add_activities(self.wix.client(), order_id, body)
+        calls::add_activities(self.wix.sender(), order_id, body)
     }
 
     /// Wix's `com.wix.ecom.orders.v1.Orders.UpdateActivity` (the package documents it with no text).
@@ -551,7 +551,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::update_activity(self.wix.client(), id, activity_id, body)
+        calls::update_activity(self.wix.sender(), id, activity_id, body)
     }
 
     /// Wix's `com.wix.ecom.orders.v1.Orders.DeleteActivity` (the package documents it with no text).
@@ -568,7 +568,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::delete_activity(self.wix.client(), id, activity_id)
+        calls::delete_activity(self.wix.sender(), id, activity_id)
     }
 
     /// Cancels an order.
@@ -587,7 +587,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::EcomModifyOrders,
     {
-        calls::cancel_order(self.wix.client(), id, body)
+        calls::cancel_order(self.wix.sender(), id, body)
     }
 
     /// Wix's `com.wix.ecom.orders.v1.Orders.UpdateOrderStatus` (the package documents it with no text).
@@ -604,7 +604,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::update_order_status(self.wix.client(), order_id, body)
+        calls::update_order_status(self.wix.sender(), order_id, body)
     }
 
     /// Wix's `com.wix.ecom.orders.v1.Orders.AggregateOrders` (the package documents it with no text).
@@ -620,7 +620,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::aggregate_orders(self.wix.client(), body)
+        calls::aggregate_orders(self.wix.sender(), body)
     }
 
     /// Synchronously update tags on multiple orders, by list of order IDs.
@@ -639,7 +639,7 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
         S: crate::permissions::EcomModifyOrders
             + crate::permissions::EcomOrderModifyPrivateTags,
     {
-        calls::bulk_update_order_tags(self.wix.client(), body)
+        calls::bulk_update_order_tags(self.wix.sender(), body)
     }
 }
 
@@ -654,11 +654,10 @@ impl<'a, S: ScopeSet> EcomOrdersV1<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn import_order<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f ImportOrderRequest,
     ) -> rt::BoxFuture<'f, Result<ImportOrderResponse, Error>> {
         let path = Ok("/ecom/v1/orders/import".to_owned());
@@ -675,7 +674,7 @@ mod calls {
 
     #[inline]
     pub(super) fn set_order_number_counter<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f SetOrderNumberCounterRequest,
     ) -> rt::BoxFuture<'f, Result<SetOrderNumberCounterResponse, Error>> {
         let path = Ok("/ecom/v1/orders/import/set-order-number-counter".to_owned());
@@ -692,7 +691,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_delete_imported_orders<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkDeleteImportedOrdersRequest,
     ) -> rt::BoxFuture<'f, Result<BulkDeleteImportedOrdersResponse, Error>> {
         let path = Ok("/ecom/v1/orders/import/bulk-delete-imported-orders".to_owned());
@@ -709,7 +708,7 @@ mod calls {
 
     #[inline]
     pub(super) fn prepare_payment_collection<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         ecom_order_id: &'f str,
         body: &'f PreparePaymentCollectionRequest,
     ) -> rt::BoxFuture<'f, Result<PreparePaymentCollectionResponse, Error>> {
@@ -732,7 +731,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_payment_collectability_status<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         ecom_order_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetPaymentCollectabilityStatusResponse, Error>> {
         let path = Ok(
@@ -754,7 +753,7 @@ mod calls {
 
     #[inline]
     pub(super) fn record_manually_collected_payment<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         order_id: &'f str,
         body: &'f RecordManuallyCollectedPaymentRequest,
     ) -> rt::BoxFuture<'f, Result<RecordManuallyCollectedPaymentResponse, Error>> {
@@ -778,7 +777,7 @@ mod calls {
 
     #[inline]
     pub(super) fn payment_collection_mark_order_as_paid<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         ecom_order_id: &'f str,
         body: &'f MarkOrderAsPaidRequest,
     ) -> rt::BoxFuture<'f, Result<MarkOrderAsPaidResponse, Error>> {
@@ -802,7 +801,7 @@ mod calls {
 
     #[inline]
     pub(super) fn payment_collection_bulk_mark_orders_as_paid<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkMarkOrdersAsPaidRequest,
     ) -> rt::BoxFuture<'f, Result<BulkMarkOrdersAsPaidResponse, Error>> {
         let path = Ok("/v1/bulk/payments-collector/mark-as-paid".to_owned());
@@ -823,7 +822,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_refundability_status<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         ecom_order_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetRefundabilityStatusResponse, Error>> {
         let path = Ok(
@@ -845,7 +844,7 @@ mod calls {
 
     #[inline]
     pub(super) fn payment_collection_create_payment_gateway_order<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         ecom_order_id: &'f str,
         body: &'f CreatePaymentGatewayOrderRequest,
     ) -> rt::BoxFuture<'f, Result<CreatePaymentGatewayOrderResponse, Error>> {
@@ -872,7 +871,7 @@ mod calls {
 
     #[inline]
     pub(super) fn charge_memberships<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         ecom_order_id: &'f str,
         body: &'f ChargeMembershipsRequest,
     ) -> rt::BoxFuture<'f, Result<ChargeMembershipsResponse, Error>> {
@@ -895,7 +894,7 @@ mod calls {
 
     #[inline]
     pub(super) fn trigger_refund<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         ecom_order_id: &'f str,
         body: &'f TriggerRefundRequest,
     ) -> rt::BoxFuture<'f, Result<TriggerRefundResponse, Error>> {
@@ -918,7 +917,7 @@ mod calls {
 
     #[inline]
     pub(super) fn void_authorized_payments<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         ecom_order_id: &'f str,
         body: &'f VoidAuthorizedPaymentsRequest,
     ) -> rt::BoxFuture<'f, Result<VoidAuthorizedPaymentsResponse, Error>> {
@@ -941,7 +940,7 @@ mod calls {
 
     #[inline]
     pub(super) fn capture_authorized_payments<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         ecom_order_id: &'f str,
         body: &'f CaptureAuthorizedPaymentsRequest,
     ) -> rt::BoxFuture<'f, Result<CaptureAuthorizedPaymentsResponse, Error>> {
@@ -964,7 +963,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_order<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetOrderResponse, Error>> {
         let path = Ok(format!("/ecom/v1/orders/{}", rt::segment(id)));
@@ -973,7 +972,7 @@ mod calls {
 
     #[inline]
     pub(super) fn search_orders<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f SearchOrdersRequest,
     ) -> rt::BoxFuture<'f, Result<SearchOrdersResponse, Error>> {
         let path = Ok("/ecom/v1/orders/search".to_owned());
@@ -990,7 +989,7 @@ mod calls {
 
     #[inline]
     pub(super) fn search_orders_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: SearchOrdersRequest,
     ) -> rt::BoxStream<'a, Result<Order, Error>> {
         rt::cursor_pages(
@@ -1035,7 +1034,7 @@ mod calls {
 
     #[inline]
     pub(super) fn create_order<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CreateOrderRequest,
     ) -> rt::BoxFuture<'f, Result<CreateOrderResponse, Error>> {
         let path = Ok("/ecom/v1/orders".to_owned());
@@ -1052,7 +1051,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_order<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f UpdateOrderRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateOrderResponse, Error>> {
         let path = rt::path_fields([
@@ -1076,7 +1075,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_update_orders<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkUpdateOrdersRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateOrdersResponse, Error>> {
         let path = Ok("/ecom/v1/bulk/orders/update".to_owned());
@@ -1093,7 +1092,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_order_line_item<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f UpdateOrderLineItemRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateOrderLineItemResponse, Error>> {
@@ -1126,7 +1125,7 @@ mod calls {
 
     #[inline]
     pub(super) fn add_activity<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f AddActivityRequest,
     ) -> rt::BoxFuture<'f, Result<AddActivityResponse, Error>> {
@@ -1144,7 +1143,7 @@ mod calls {
 
     #[inline]
     pub(super) fn add_activities<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         order_id: &'f str,
         body: &'f AddActivitiesRequest,
     ) -> rt::BoxFuture<'f, Result<AddActivitiesResponse, Error>> {
@@ -1164,7 +1163,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_activity<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         activity_id: &'f str,
         body: &'f UpdateActivityRequest,
@@ -1188,7 +1187,7 @@ mod calls {
 
     #[inline]
     pub(super) fn delete_activity<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         activity_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteActivityResponse, Error>> {
@@ -1205,7 +1204,7 @@ mod calls {
 
     #[inline]
     pub(super) fn cancel_order<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f CancelOrderRequest,
     ) -> rt::BoxFuture<'f, Result<CancelOrderResponse, Error>> {
@@ -1223,7 +1222,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_order_status<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         order_id: &'f str,
         body: &'f UpdateOrderStatusRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateOrderStatusResponse, Error>> {
@@ -1243,7 +1242,7 @@ mod calls {
 
     #[inline]
     pub(super) fn aggregate_orders<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f AggregateOrdersRequest,
     ) -> rt::BoxFuture<'f, Result<AggregateOrdersResponse, Error>> {
         let path = Ok("/ecom/v1/orders/aggregate".to_owned());
@@ -1260,7 +1259,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_update_order_tags<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkUpdateOrderTagsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateOrderTagsResponse, Error>> {
         let path = Ok("/ecom/v1/bulk/orders/update-tags".to_owned());

@@ -73,7 +73,7 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixEventsManageEvents,
     {
-        calls::create_event(self.wix.client(), body)
+        calls::create_event(self.wix.sender(), body)
     }
 
     /// Clones an event, including the registration form, notifications, multilingual translations and ticket configuration from the original event. <br> <br>
@@ -93,7 +93,7 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixEventsManageEvents,
     {
-        calls::clone_event(self.wix.client(), event_id, body)
+        calls::clone_event(self.wix.sender(), event_id, body)
     }
 
     /// Updates an event.
@@ -109,7 +109,7 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixEventsManageEvents,
     {
-        calls::update_event(self.wix.client(), body)
+        calls::update_event(self.wix.sender(), body)
     }
 
     /// Publishes a draft event to your live site. Once published, the event's status changes from `"DRAFT"` to `"UPCOMING"`. <br> <br>
@@ -127,7 +127,7 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixEventsManageEvents,
     {
-        calls::publish_draft_event(self.wix.client(), event_id, body)
+        calls::publish_draft_event(self.wix.sender(), event_id, body)
     }
 
     /// Cancels an event. <br> <br>
@@ -146,7 +146,7 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixEventsManageEvents,
     {
-        calls::cancel_event(self.wix.client(), event_id, body)
+        calls::cancel_event(self.wix.sender(), event_id, body)
     }
 
     /// Cancels multiple events that meet the specified criteria. <br> <br>
@@ -164,7 +164,7 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixEventsManageEvents,
     {
-        calls::bulk_cancel_events_by_filter(self.wix.client(), body)
+        calls::bulk_cancel_events_by_filter(self.wix.sender(), body)
     }
 
     /// Deletes an event. <br> <br>
@@ -181,7 +181,7 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixEventsManageEvents,
     {
-        calls::delete_event(self.wix.client(), event_id)
+        calls::delete_event(self.wix.sender(), event_id)
     }
 
     /// Deletes multiple events that meet the specified criteria. <br> <br>
@@ -198,7 +198,7 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixEventsManageEvents,
     {
-        calls::bulk_delete_events_by_filter(self.wix.client(), body)
+        calls::bulk_delete_events_by_filter(self.wix.sender(), body)
     }
 
     /// Creates a query to retrieve a list of events.
@@ -228,7 +228,7 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixEventsReadEvents,
     {
-        calls::query_events(self.wix.client(), body)
+        calls::query_events(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::query_events`], page after page (offset paging, 1000 per page).
@@ -241,7 +241,7 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
     where
         S: crate::permissions::WixEventsReadEvents,
     {
-        calls::query_events_stream(self.wix.client(), request)
+        calls::query_events_stream(self.wix.sender(), request)
     }
 
     /// Counts events by status.
@@ -257,7 +257,7 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixEventsReadEvents,
     {
-        calls::count_events_by_status(self.wix.client(), body)
+        calls::count_events_by_status(self.wix.sender(), body)
     }
 
     /// Retrieves a list of up to 100 events that belong to the same event category.
@@ -274,7 +274,7 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixEventsReadEvents,
     {
-        calls::list_events_by_category(self.wix.client(), category_id, params)
+        calls::list_events_by_category(self.wix.sender(), category_id, params)
     }
 
     /// Every item of [`Self::list_events_by_category`], page after page (offset paging in the query parameters, 1000 per page).
@@ -288,7 +288,7 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
     where
         S: crate::permissions::WixEventsReadEvents,
     {
-        calls::list_events_by_category_stream(self.wix.client(), category_id, params)
+        calls::list_events_by_category_stream(self.wix.sender(), category_id, params)
     }
 
     /// Retrieves an event by ID.
@@ -310,7 +310,7 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixEventsReadEvents,
     {
-        calls::get_event(self.wix.client(), event_id, params)
+        calls::get_event(self.wix.sender(), event_id, params)
     }
 
     /// Retrieves an event by the slug URL.
@@ -329,7 +329,7 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixEventsReadEvents,
     {
-        calls::get_event_by_slug(self.wix.client(), slug, params)
+        calls::get_event_by_slug(self.wix.sender(), slug, params)
     }
 }
 
@@ -344,11 +344,10 @@ impl<'a, S: ScopeSet> EventsV3<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn create_event<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CreateEventRequest,
     ) -> rt::BoxFuture<'f, Result<CreateEventResponse, Error>> {
         let path = Ok("/events/v3/events".to_owned());
@@ -365,7 +364,7 @@ mod calls {
 
     #[inline]
     pub(super) fn clone_event<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         event_id: &'f str,
         body: &'f CloneEventRequest,
     ) -> rt::BoxFuture<'f, Result<CloneEventResponse, Error>> {
@@ -383,7 +382,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_event<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f UpdateEventRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateEventResponse, Error>> {
         let path = rt::path_fields([
@@ -407,7 +406,7 @@ mod calls {
 
     #[inline]
     pub(super) fn publish_draft_event<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         event_id: &'f str,
         body: &'f PublishDraftEventRequest,
     ) -> rt::BoxFuture<'f, Result<PublishDraftEventResponse, Error>> {
@@ -425,7 +424,7 @@ mod calls {
 
     #[inline]
     pub(super) fn cancel_event<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         event_id: &'f str,
         body: &'f CancelEventRequest,
     ) -> rt::BoxFuture<'f, Result<CancelEventResponse, Error>> {
@@ -443,7 +442,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_cancel_events_by_filter<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkCancelEventsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<BulkCancelEventsByFilterResponse, Error>> {
         let path = Ok("/events/v3/bulk/events/cancel-by-filter".to_owned());
@@ -460,7 +459,7 @@ mod calls {
 
     #[inline]
     pub(super) fn delete_event<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         event_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteEventResponse, Error>> {
         let path = Ok(format!("/events/v3/events/{}", rt::segment(event_id)));
@@ -471,7 +470,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_delete_events_by_filter<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkDeleteEventsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<BulkDeleteEventsByFilterResponse, Error>> {
         let path = Ok("/events/v3/bulk/events/delete-by-filter".to_owned());
@@ -488,7 +487,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_events<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f QueryEventsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryEventsResponse, Error>> {
         let path = Ok("/events/v3/events/query".to_owned());
@@ -505,7 +504,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_events_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: QueryEventsRequest,
     ) -> rt::BoxStream<'a, Result<WixEvent, Error>> {
         rt::offset_pages(
@@ -534,7 +533,7 @@ mod calls {
 
     #[inline]
     pub(super) fn count_events_by_status<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CountEventsByStatusRequest,
     ) -> rt::BoxFuture<'f, Result<CountEventsByStatusResponse, Error>> {
         let path = Ok("/events/v3/events/count-by-status".to_owned());
@@ -551,7 +550,7 @@ mod calls {
 
     #[inline]
     pub(super) fn list_events_by_category<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         category_id: &'f str,
         params: &'f ListEventsByCategoryParams,
     ) -> rt::BoxFuture<'f, Result<ListEventsByCategoryResponse, Error>> {
@@ -575,7 +574,7 @@ mod calls {
 
     #[inline]
     pub(super) fn list_events_by_category_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         category_id: &'a str,
         params: ListEventsByCategoryParams,
     ) -> rt::BoxStream<'a, Result<WixEvent, Error>> {
@@ -601,7 +600,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_event<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         event_id: &'f str,
         params: &'f GetEventParams,
     ) -> rt::BoxFuture<'f, Result<GetEventResponse, Error>> {
@@ -615,7 +614,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_event_by_slug<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         slug: &'f str,
         params: &'f GetEventBySlugParams,
     ) -> rt::BoxFuture<'f, Result<GetEventBySlugResponse, Error>> {

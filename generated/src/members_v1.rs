@@ -62,7 +62,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberUpdate,
     {
-        calls::update_current_member_slug(self.wix.client(), body)
+        calls::update_current_member_slug(self.wix.sender(), body)
     }
 
     /// Updates a member's slug.
@@ -81,7 +81,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberUpdate,
     {
-        calls::update_member_slug(self.wix.client(), id, body)
+        calls::update_member_slug(self.wix.sender(), id, body)
     }
 
     /// Joins the current member to the site community and sets their profile to public.
@@ -106,7 +106,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberJoinCommunity,
     {
-        calls::join_community(self.wix.client(), body)
+        calls::join_community(self.wix.sender(), body)
     }
 
     /// Removes the current member from the site community and sets their profile to private.
@@ -134,7 +134,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberJoinCommunity,
     {
-        calls::leave_community(self.wix.client(), body)
+        calls::leave_community(self.wix.sender(), body)
     }
 
     /// Retrieves the current member.
@@ -155,7 +155,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberRead,
     {
-        calls::get_current_member(self.wix.client(), params)
+        calls::get_current_member(self.wix.sender(), params)
     }
 
     /// Retrieves a member by ID.
@@ -174,7 +174,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberRead,
     {
-        calls::get_member(self.wix.client(), id, params)
+        calls::get_member(self.wix.sender(), id, params)
     }
 
     /// Lists site members, given the provided paging and fieldsets.
@@ -194,7 +194,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberRead,
     {
-        calls::list_members(self.wix.client(), params)
+        calls::list_members(self.wix.sender(), params)
     }
 
     /// Retrieves a list of up to 100 members, given the specified filters, fieldsets, sorting and paging, and returns a `MembersQueryBuilder` object.
@@ -228,7 +228,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberRead,
     {
-        calls::query_members(self.wix.client(), body)
+        calls::query_members(self.wix.sender(), body)
     }
 
     /// Mutes a member.
@@ -251,7 +251,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberMute,
     {
-        calls::mute_member(self.wix.client(), id, body)
+        calls::mute_member(self.wix.sender(), id, body)
     }
 
     /// Unmutes a member.
@@ -274,7 +274,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberMute,
     {
-        calls::unmute_member(self.wix.client(), id, body)
+        calls::unmute_member(self.wix.sender(), id, body)
     }
 
     /// Changes member status to `"APPROVED"` and gives access to members-only pages.
@@ -299,7 +299,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberApprove,
     {
-        calls::approve_member(self.wix.client(), id, body)
+        calls::approve_member(self.wix.sender(), id, body)
     }
 
     /// Blocks a member.
@@ -322,7 +322,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberBlock,
     {
-        calls::block_member(self.wix.client(), id, body)
+        calls::block_member(self.wix.sender(), id, body)
     }
 
     /// Disconnects a member.
@@ -346,7 +346,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberDisconnect,
     {
-        calls::disconnect_member(self.wix.client(), id, body)
+        calls::disconnect_member(self.wix.sender(), id, body)
     }
 
     /// Deletes a member by ID.
@@ -370,7 +370,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberDelete,
     {
-        calls::delete_member(self.wix.client(), id)
+        calls::delete_member(self.wix.sender(), id)
     }
 
     /// Deletes the current member.
@@ -399,7 +399,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberDelete,
     {
-        calls::delete_my_member(self.wix.client(), params)
+        calls::delete_my_member(self.wix.sender(), params)
     }
 
     /// Deletes multiple members by `memberId`.
@@ -423,7 +423,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberDelete,
     {
-        calls::bulk_delete_members(self.wix.client(), body)
+        calls::bulk_delete_members(self.wix.sender(), body)
     }
 
     /// Deletes multiple members by the specified filter.
@@ -447,7 +447,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberDelete,
     {
-        calls::bulk_delete_members_by_filter(self.wix.client(), body)
+        calls::bulk_delete_members_by_filter(self.wix.sender(), body)
     }
 
     /// Changes status of multiple members to `"APPROVED"`, and gives access to members-only pages.
@@ -469,7 +469,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberApprove,
     {
-        calls::bulk_approve_members(self.wix.client(), body)
+        calls::bulk_approve_members(self.wix.sender(), body)
     }
 
     /// Blocks multiple members by a specified filter.
@@ -493,7 +493,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberBlock,
     {
-        calls::bulk_block_members(self.wix.client(), body)
+        calls::bulk_block_members(self.wix.sender(), body)
     }
 
     /// Creates a site member.
@@ -519,7 +519,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberCreate,
     {
-        calls::create_member(self.wix.client(), body)
+        calls::create_member(self.wix.sender(), body)
     }
 
     /// Updates a member's properties.
@@ -549,7 +549,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberUpdate,
     {
-        calls::update_member(self.wix.client(), body)
+        calls::update_member(self.wix.sender(), body)
     }
 
     /// Clears a member's phone numbers.
@@ -571,7 +571,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberUpdate,
     {
-        calls::delete_member_phones(self.wix.client(), id)
+        calls::delete_member_phones(self.wix.sender(), id)
     }
 
     /// Clears a member's email addresses.
@@ -596,7 +596,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberUpdate,
     {
-        calls::delete_member_emails(self.wix.client(), id)
+        calls::delete_member_emails(self.wix.sender(), id)
     }
 
     /// Deletes a member's street addresses.
@@ -618,7 +618,7 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
         'a: 'f,
         S: crate::permissions::MembersMemberUpdate,
     {
-        calls::delete_member_addresses(self.wix.client(), id)
+        calls::delete_member_addresses(self.wix.sender(), id)
     }
 }
 
@@ -633,11 +633,10 @@ impl<'a, S: ScopeSet> MembersV1<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn update_current_member_slug<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f UpdateMySlugRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateMySlugResponse, Error>> {
         let path = Ok("/members/v1/members/my/slug".to_owned());
@@ -654,7 +653,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_member_slug<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f UpdateMemberSlugRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateMemberSlugResponse, Error>> {
@@ -672,7 +671,7 @@ mod calls {
 
     #[inline]
     pub(super) fn join_community<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f JoinCommunityRequest,
     ) -> rt::BoxFuture<'f, Result<JoinCommunityResponse, Error>> {
         let path = Ok("/members/v1/members/join-community".to_owned());
@@ -689,7 +688,7 @@ mod calls {
 
     #[inline]
     pub(super) fn leave_community<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f LeaveCommunityRequest,
     ) -> rt::BoxFuture<'f, Result<LeaveCommunityResponse, Error>> {
         let path = Ok("/members/v1/members/leave-community".to_owned());
@@ -706,7 +705,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_current_member<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         params: &'f GetCurrentMemberParams,
     ) -> rt::BoxFuture<'f, Result<GetMyMemberResponse, Error>> {
         let mut query = Vec::new();
@@ -721,7 +720,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_member<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         params: &'f GetMemberParams,
     ) -> rt::BoxFuture<'f, Result<GetMemberResponse, Error>> {
@@ -735,7 +734,7 @@ mod calls {
 
     #[inline]
     pub(super) fn list_members<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         params: &'f ListMembersParams,
     ) -> rt::BoxFuture<'f, Result<ListMembersResponse, Error>> {
         let mut query = Vec::new();
@@ -754,7 +753,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_members<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f QueryMembersRequest,
     ) -> rt::BoxFuture<'f, Result<QueryMembersResponse, Error>> {
         let path = Ok("/members/v1/members/query".to_owned());
@@ -771,7 +770,7 @@ mod calls {
 
     #[inline]
     pub(super) fn mute_member<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f MuteMemberRequest,
     ) -> rt::BoxFuture<'f, Result<MuteMemberResponse, Error>> {
@@ -789,7 +788,7 @@ mod calls {
 
     #[inline]
     pub(super) fn unmute_member<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f UnmuteMemberRequest,
     ) -> rt::BoxFuture<'f, Result<UnmuteMemberResponse, Error>> {
@@ -807,7 +806,7 @@ mod calls {
 
     #[inline]
     pub(super) fn approve_member<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f ApproveMemberRequest,
     ) -> rt::BoxFuture<'f, Result<ApproveMemberResponse, Error>> {
@@ -825,7 +824,7 @@ mod calls {
 
     #[inline]
     pub(super) fn block_member<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f BlockMemberRequest,
     ) -> rt::BoxFuture<'f, Result<BlockMemberResponse, Error>> {
@@ -843,7 +842,7 @@ mod calls {
 
     #[inline]
     pub(super) fn disconnect_member<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f DisconnectMemberRequest,
     ) -> rt::BoxFuture<'f, Result<DisconnectMemberResponse, Error>> {
@@ -861,7 +860,7 @@ mod calls {
 
     #[inline]
     pub(super) fn delete_member<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteMemberResponse, Error>> {
         let path = Ok(format!("/members/v1/members/{}", rt::segment(id)));
@@ -872,7 +871,7 @@ mod calls {
 
     #[inline]
     pub(super) fn delete_my_member<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         params: &'f DeleteMyMemberParams,
     ) -> rt::BoxFuture<'f, Result<DeleteMyMemberResponse, Error>> {
         let mut query = Vec::new();
@@ -885,7 +884,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_delete_members<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkDeleteMembersRequest,
     ) -> rt::BoxFuture<'f, Result<BulkDeleteMembersResponse, Error>> {
         let path = Ok("/members/v1/members/bulk/delete".to_owned());
@@ -902,7 +901,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_delete_members_by_filter<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkDeleteMembersByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<BulkDeleteMembersByFilterResponse, Error>> {
         let path = Ok("/members/v1/members/bulk/delete-by-filter".to_owned());
@@ -919,7 +918,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_approve_members<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkApproveMembersRequest,
     ) -> rt::BoxFuture<'f, Result<BulkApproveMembersResponse, Error>> {
         let path = Ok("/members/v1/members/bulk/approve-by-filter".to_owned());
@@ -936,7 +935,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_block_members<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkBlockMembersRequest,
     ) -> rt::BoxFuture<'f, Result<BulkBlockMembersResponse, Error>> {
         let path = Ok("/members/v1/members/bulk/block-by-filter".to_owned());
@@ -953,7 +952,7 @@ mod calls {
 
     #[inline]
     pub(super) fn create_member<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CreateMemberRequest,
     ) -> rt::BoxFuture<'f, Result<CreateMemberResponse, Error>> {
         let path = Ok("/members/v1/members".to_owned());
@@ -970,7 +969,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_member<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f UpdateMemberRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateMemberResponse, Error>> {
         let path = rt::path_fields([
@@ -994,7 +993,7 @@ mod calls {
 
     #[inline]
     pub(super) fn delete_member_phones<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteMemberPhonesResponse, Error>> {
         let path = Ok(format!("/members/v1/members/{}/phones", rt::segment(id)));
@@ -1011,7 +1010,7 @@ mod calls {
 
     #[inline]
     pub(super) fn delete_member_emails<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteMemberEmailsResponse, Error>> {
         let path = Ok(format!("/members/v1/members/{}/emails", rt::segment(id)));
@@ -1028,7 +1027,7 @@ mod calls {
 
     #[inline]
     pub(super) fn delete_member_addresses<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteMemberAddressesResponse, Error>> {
         let path = Ok(format!("/members/v1/members/{}/addresses", rt::segment(id)));

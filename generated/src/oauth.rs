@@ -63,7 +63,7 @@ impl<'a, S: ScopeSet> Oauth<'a, S> {
     where
         'a: 'f,
     {
-        calls::create_access_token(self.wix.client(), body)
+        calls::create_access_token(self.wix.sender(), body)
     }
 }
 
@@ -78,11 +78,10 @@ impl<'a, S: ScopeSet> Oauth<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn create_access_token<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CreateAccessTokenRequest,
     ) -> rt::BoxFuture<'f, Result<CreateAccessTokenResponse, Error>> {
         let path = Ok("/oauth2/token".to_owned());

@@ -15,17 +15,17 @@ pub const WIX_STORES_READ_ORDERS: Permission = Permission {
     description: "Read Wix Stores orders (orders v2). From 002.",
 };
 
-/// Implemented by the scope sets that grant `WIX_STORES.READ_ORDERS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_STORES.READ_ORDERS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_ORDERS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_ORDERS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.READ_ORDERS`",
     label = "this method requires `WIX_STORES.READ_ORDERS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM)"
 )]
-pub unsafe trait WixStoresReadOrders: ScopeSet {}
+pub unsafe trait WixStoresReadOrders<const ID: u64 = 285114345321811352>: ScopeSet {}
 
 /// `WIX_STORES.MODIFY_ORDERS`: Create and update the fulfillments of Wix Stores orders (orders v2). From 002.
 ///
@@ -35,17 +35,17 @@ pub const WIX_STORES_MODIFY_ORDERS: Permission = Permission {
     description: "Create and update the fulfillments of Wix Stores orders (orders v2). From 002.",
 };
 
-/// Implemented by the scope sets that grant `WIX_STORES.MODIFY_ORDERS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_STORES.MODIFY_ORDERS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.MODIFY_ORDERS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.MODIFY_ORDERS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.MODIFY_ORDERS`",
     label = "this method requires `WIX_STORES.MODIFY_ORDERS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS)"
 )]
-pub unsafe trait WixStoresModifyOrders: ScopeSet {}
+pub unsafe trait WixStoresModifyOrders<const ID: u64 = 4006000473349176138>: ScopeSet {}
 
 /// `WIX_STORES.READ_CARTS`: Read Wix Stores carts. From 002 ("Wix Stores > Read Carts").
 ///
@@ -55,17 +55,17 @@ pub const WIX_STORES_READ_CARTS: Permission = Permission {
     description: "Read Wix Stores carts. From 002 (\"Wix Stores > Read Carts\").",
 };
 
-/// Implemented by the scope sets that grant `WIX_STORES.READ_CARTS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_STORES.READ_CARTS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_CARTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_CARTS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.READ_CARTS`",
     label = "this method requires `WIX_STORES.READ_CARTS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM)"
 )]
-pub unsafe trait WixStoresReadCarts: ScopeSet {}
+pub unsafe trait WixStoresReadCarts<const ID: u64 = 13190361547252535128>: ScopeSet {}
 
 /// `WIX_DATA.READ_DATA_ITEMS`: Read items of CMS content collections (Query Data Items). Not a Wix permission id: the project's name for what SCOPE.DC-DATA.READ allows (000).
 ///
@@ -75,17 +75,17 @@ pub const WIX_DATA_READ_DATA_ITEMS: Permission = Permission {
     description: "Read items of CMS content collections (Query Data Items). Not a Wix permission id: the project's name for what SCOPE.DC-DATA.READ allows (000).",
 };
 
-/// Implemented by the scope sets that grant `WIX_DATA.READ_DATA_ITEMS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_DATA.READ_DATA_ITEMS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_DATA.READ_DATA_ITEMS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_DATA.READ_DATA_ITEMS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_DATA.READ_DATA_ITEMS`",
     label = "this method requires `WIX_DATA.READ_DATA_ITEMS`",
     note = "add one of these scopes to the scope set's declaration: DC_DATA_READ (SCOPE.DC-DATA.READ), DC_DATA_WRITE (SCOPE.DC-DATA.WRITE)"
 )]
-pub unsafe trait WixDataReadDataItems: ScopeSet {}
+pub unsafe trait WixDataReadDataItems<const ID: u64 = 17646998071006818364>: ScopeSet {}
 
 /// `WIX_DATA.MANAGE_DATA_ITEMS`: Insert and save items of CMS content collections (Insert Data Item, Save Data Item). Not a Wix permission id: the project's name for what SCOPE.DC-DATA.WRITE allows (000).
 ///
@@ -95,17 +95,17 @@ pub const WIX_DATA_MANAGE_DATA_ITEMS: Permission = Permission {
     description: "Insert and save items of CMS content collections (Insert Data Item, Save Data Item). Not a Wix permission id: the project's name for what SCOPE.DC-DATA.WRITE allows (000).",
 };
 
-/// Implemented by the scope sets that grant `WIX_DATA.MANAGE_DATA_ITEMS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_DATA.MANAGE_DATA_ITEMS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_DATA.MANAGE_DATA_ITEMS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_DATA.MANAGE_DATA_ITEMS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_DATA.MANAGE_DATA_ITEMS`",
     label = "this method requires `WIX_DATA.MANAGE_DATA_ITEMS`",
     note = "add one of these scopes to the scope set's declaration: DC_DATA_WRITE (SCOPE.DC-DATA.WRITE)"
 )]
-pub unsafe trait WixDataManageDataItems: ScopeSet {}
+pub unsafe trait WixDataManageDataItems<const ID: u64 = 16085569329653682321>: ScopeSet {}
 
 /// `BOOKINGS.BOOKING_CANCEL`: Wix's permission `BOOKINGS.BOOKING_CANCEL`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -115,17 +115,17 @@ pub const BOOKINGS_BOOKING_CANCEL: Permission = Permission {
     description: "Wix's permission `BOOKINGS.BOOKING_CANCEL`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_CANCEL`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_CANCEL`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_CANCEL`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_CANCEL`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_CANCEL`",
     label = "this method requires `BOOKINGS.BOOKING_CANCEL`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
 )]
-pub unsafe trait BookingsBookingCancel: ScopeSet {}
+pub unsafe trait BookingsBookingCancel<const ID: u64 = 4348722316425768099>: ScopeSet {}
 
 /// `BOOKINGS.BOOKING_CONFIRM`: Wix's permission `BOOKINGS.BOOKING_CONFIRM`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -135,17 +135,17 @@ pub const BOOKINGS_BOOKING_CONFIRM: Permission = Permission {
     description: "Wix's permission `BOOKINGS.BOOKING_CONFIRM`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_CONFIRM`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_CONFIRM`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_CONFIRM`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_CONFIRM`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_CONFIRM`",
     label = "this method requires `BOOKINGS.BOOKING_CONFIRM`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
 )]
-pub unsafe trait BookingsBookingConfirm: ScopeSet {}
+pub unsafe trait BookingsBookingConfirm<const ID: u64 = 15436609071729990023>: ScopeSet {}
 
 /// `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`: Wix's permission `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -155,17 +155,19 @@ pub const BOOKINGS_BOOKING_CONFIRM_OR_DECLINE: Permission = Permission {
     description: "Wix's permission `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`",
     label = "this method requires `BOOKINGS.BOOKING_CONFIRM_OR_DECLINE`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
 )]
-pub unsafe trait BookingsBookingConfirmOrDecline: ScopeSet {}
+pub unsafe trait BookingsBookingConfirmOrDecline<
+    const ID: u64 = 15913279793472040028,
+>: ScopeSet {}
 
 /// `BOOKINGS.BOOKING_CREATE`: Wix's permission `BOOKINGS.BOOKING_CREATE`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -175,17 +177,17 @@ pub const BOOKINGS_BOOKING_CREATE: Permission = Permission {
     description: "Wix's permission `BOOKINGS.BOOKING_CREATE`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_CREATE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_CREATE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_CREATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_CREATE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_CREATE`",
     label = "this method requires `BOOKINGS.BOOKING_CREATE`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
 )]
-pub unsafe trait BookingsBookingCreate: ScopeSet {}
+pub unsafe trait BookingsBookingCreate<const ID: u64 = 9586146860769130245>: ScopeSet {}
 
 /// `BOOKINGS.BOOKING_DECLINE`: Wix's permission `BOOKINGS.BOOKING_DECLINE`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -195,17 +197,17 @@ pub const BOOKINGS_BOOKING_DECLINE: Permission = Permission {
     description: "Wix's permission `BOOKINGS.BOOKING_DECLINE`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_DECLINE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_DECLINE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_DECLINE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_DECLINE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_DECLINE`",
     label = "this method requires `BOOKINGS.BOOKING_DECLINE`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
 )]
-pub unsafe trait BookingsBookingDecline: ScopeSet {}
+pub unsafe trait BookingsBookingDecline<const ID: u64 = 12051518542023489249>: ScopeSet {}
 
 /// `BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING`: Wix's permission `BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -215,17 +217,19 @@ pub const BOOKINGS_BOOKING_MARK_BOOKING_AS_PENDING: Permission = Permission {
     description: "Wix's permission `BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING`",
     label = "this method requires `BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING`",
     note = "no scope set is checked to grant `BOOKINGS.BOOKING_MARK_BOOKING_AS_PENDING`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
 )]
-pub unsafe trait BookingsBookingMarkBookingAsPending: ScopeSet {}
+pub unsafe trait BookingsBookingMarkBookingAsPending<
+    const ID: u64 = 7470604766909291169,
+>: ScopeSet {}
 
 /// `BOOKINGS.BOOKING_READ`: Wix's permission `BOOKINGS.BOOKING_READ`, required by methods or webhooks of `bookings-reader-v2`, `bookings-v2`.
 ///
@@ -235,17 +239,17 @@ pub const BOOKINGS_BOOKING_READ: Permission = Permission {
     description: "Wix's permission `BOOKINGS.BOOKING_READ`, required by methods or webhooks of `bookings-reader-v2`, `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_READ`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_READ`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_READ`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_READ`",
     label = "this method requires `BOOKINGS.BOOKING_READ`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MEGA_READ_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS), DC_BOOKINGS_READ_BOOKINGS_SENSITIVE (SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE), DC_BOOKINGS_READ_CALENDAR_WITH_PARTICIPANTS (SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE)"
 )]
-pub unsafe trait BookingsBookingRead: ScopeSet {}
+pub unsafe trait BookingsBookingRead<const ID: u64 = 14683675719637449933>: ScopeSet {}
 
 /// `BOOKINGS.BOOKING_READ_ANY`: Wix's permission `BOOKINGS.BOOKING_READ_ANY`, required by methods or webhooks of `bookings-reader-v2`.
 ///
@@ -255,17 +259,17 @@ pub const BOOKINGS_BOOKING_READ_ANY: Permission = Permission {
     description: "Wix's permission `BOOKINGS.BOOKING_READ_ANY`, required by methods or webhooks of `bookings-reader-v2`.",
 };
 
-/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_READ_ANY`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_READ_ANY`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_READ_ANY`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_READ_ANY`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_READ_ANY`",
     label = "this method requires `BOOKINGS.BOOKING_READ_ANY`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MEGA_READ_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS), DC_BOOKINGS_READ_BOOKINGS_SENSITIVE (SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE), DC_BOOKINGS_READ_CALENDAR_WITH_PARTICIPANTS (SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS)"
 )]
-pub unsafe trait BookingsBookingReadAny: ScopeSet {}
+pub unsafe trait BookingsBookingReadAny<const ID: u64 = 7470484931259659048>: ScopeSet {}
 
 /// `BOOKINGS.BOOKING_RESCHEDULE`: Wix's permission `BOOKINGS.BOOKING_RESCHEDULE`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -275,17 +279,19 @@ pub const BOOKINGS_BOOKING_RESCHEDULE: Permission = Permission {
     description: "Wix's permission `BOOKINGS.BOOKING_RESCHEDULE`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_RESCHEDULE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_RESCHEDULE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_RESCHEDULE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_RESCHEDULE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_RESCHEDULE`",
     label = "this method requires `BOOKINGS.BOOKING_RESCHEDULE`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
 )]
-pub unsafe trait BookingsBookingReschedule: ScopeSet {}
+pub unsafe trait BookingsBookingReschedule<
+    const ID: u64 = 1741389974331290949,
+>: ScopeSet {}
 
 /// `BOOKINGS.BOOKING_SET_SUBMISSION_ID`: Wix's permission `BOOKINGS.BOOKING_SET_SUBMISSION_ID`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -295,17 +301,19 @@ pub const BOOKINGS_BOOKING_SET_SUBMISSION_ID: Permission = Permission {
     description: "Wix's permission `BOOKINGS.BOOKING_SET_SUBMISSION_ID`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_SET_SUBMISSION_ID`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_SET_SUBMISSION_ID`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_SET_SUBMISSION_ID`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_SET_SUBMISSION_ID`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_SET_SUBMISSION_ID`",
     label = "this method requires `BOOKINGS.BOOKING_SET_SUBMISSION_ID`",
     note = "no scope set is checked to grant `BOOKINGS.BOOKING_SET_SUBMISSION_ID`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
 )]
-pub unsafe trait BookingsBookingSetSubmissionId: ScopeSet {}
+pub unsafe trait BookingsBookingSetSubmissionId<
+    const ID: u64 = 17536977627642651656,
+>: ScopeSet {}
 
 /// `BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS`: Wix's permission `BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -315,17 +323,19 @@ pub const BOOKINGS_BOOKING_UPDATE_EXTENDED_FIELDS: Permission = Permission {
     description: "Wix's permission `BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS`",
     label = "this method requires `BOOKINGS.BOOKING_UPDATE_EXTENDED_FIELDS`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
 )]
-pub unsafe trait BookingsBookingUpdateExtendedFields: ScopeSet {}
+pub unsafe trait BookingsBookingUpdateExtendedFields<
+    const ID: u64 = 13382330792735337216,
+>: ScopeSet {}
 
 /// `BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS`: Wix's permission `BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -335,17 +345,19 @@ pub const BOOKINGS_BULK_CALCULATE_ALLOWED_ACTIONS: Permission = Permission {
     description: "Wix's permission `BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS`",
     label = "this method requires `BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS`",
     note = "no scope set is checked to grant `BOOKINGS.BULK_CALCULATE_ALLOWED_ACTIONS`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
 )]
-pub unsafe trait BookingsBulkCalculateAllowedActions: ScopeSet {}
+pub unsafe trait BookingsBulkCalculateAllowedActions<
+    const ID: u64 = 10146412401311653237,
+>: ScopeSet {}
 
 /// `BOOKINGS.MANAGE_BOOKINGS`: Wix's permission `BOOKINGS.MANAGE_BOOKINGS`, required by methods or webhooks of `bookings-reader-v2`.
 ///
@@ -355,17 +367,17 @@ pub const BOOKINGS_MANAGE_BOOKINGS: Permission = Permission {
     description: "Wix's permission `BOOKINGS.MANAGE_BOOKINGS`, required by methods or webhooks of `bookings-reader-v2`.",
 };
 
-/// Implemented by the scope sets that grant `BOOKINGS.MANAGE_BOOKINGS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `BOOKINGS.MANAGE_BOOKINGS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.MANAGE_BOOKINGS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.MANAGE_BOOKINGS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `BOOKINGS.MANAGE_BOOKINGS`",
     label = "this method requires `BOOKINGS.MANAGE_BOOKINGS`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MEGA_READ_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS), DC_BOOKINGS_READ_BOOKINGS_SENSITIVE (SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE), DC_BOOKINGS_READ_CALENDAR_WITH_PARTICIPANTS (SCOPE.DC-BOOKINGS.READ-CALENDAR-WITH-PARTICIPANTS)"
 )]
-pub unsafe trait BookingsManageBookings: ScopeSet {}
+pub unsafe trait BookingsManageBookings<const ID: u64 = 4215017168398815003>: ScopeSet {}
 
 /// `BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE`: Wix's permission `BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -375,17 +387,19 @@ pub const BOOKINGS_NUMBER_OF_PARTICIPANTS_UPDATE: Permission = Permission {
     description: "Wix's permission `BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE`",
     label = "this method requires `BOOKINGS.NUMBER_OF_PARTICIPANTS_UPDATE`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
 )]
-pub unsafe trait BookingsNumberOfParticipantsUpdate: ScopeSet {}
+pub unsafe trait BookingsNumberOfParticipantsUpdate<
+    const ID: u64 = 11016457629012147569,
+>: ScopeSet {}
 
 /// `BOOKINGS.READ_BOOKINGS`: Wix's permission `BOOKINGS.READ_BOOKINGS`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -395,17 +409,17 @@ pub const BOOKINGS_READ_BOOKINGS: Permission = Permission {
     description: "Wix's permission `BOOKINGS.READ_BOOKINGS`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `BOOKINGS.READ_BOOKINGS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `BOOKINGS.READ_BOOKINGS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.READ_BOOKINGS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `BOOKINGS.READ_BOOKINGS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `BOOKINGS.READ_BOOKINGS`",
     label = "this method requires `BOOKINGS.READ_BOOKINGS`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MEGA_READ_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS), DC_BOOKINGS_READ_BOOKINGS_SENSITIVE (SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE)"
 )]
-pub unsafe trait BookingsReadBookings: ScopeSet {}
+pub unsafe trait BookingsReadBookings<const ID: u64 = 9175572466396991266>: ScopeSet {}
 
 /// `CATEGORIES.CATEGORY_ADD_ITEM`: Wix's permission `CATEGORIES.CATEGORY_ADD_ITEM`, required by methods or webhooks of `categories`, `stores-catalog-v3`.
 ///
@@ -415,17 +429,19 @@ pub const CATEGORIES_CATEGORY_ADD_ITEM: Permission = Permission {
     description: "Wix's permission `CATEGORIES.CATEGORY_ADD_ITEM`, required by methods or webhooks of `categories`, `stores-catalog-v3`.",
 };
 
-/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_ADD_ITEM`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_ADD_ITEM`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_ADD_ITEM`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_ADD_ITEM`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `CATEGORIES.CATEGORY_ADD_ITEM`",
     label = "this method requires `CATEGORIES.CATEGORY_ADD_ITEM`",
     note = "add one of these scopes to the scope set's declaration: CATEGORIES_CATEGORY_ITEM_WRITE (SCOPE.CATEGORIES.CATEGORY_ITEM_WRITE), CATEGORIES_CATEGORY_WRITE (SCOPE.CATEGORIES.CATEGORY_WRITE), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait CategoriesCategoryAddItem: ScopeSet {}
+pub unsafe trait CategoriesCategoryAddItem<
+    const ID: u64 = 4418933902249132453,
+>: ScopeSet {}
 
 /// `CATEGORIES.CATEGORY_CREATE`: Wix's permission `CATEGORIES.CATEGORY_CREATE`, required by methods or webhooks of `categories`.
 ///
@@ -435,17 +451,19 @@ pub const CATEGORIES_CATEGORY_CREATE: Permission = Permission {
     description: "Wix's permission `CATEGORIES.CATEGORY_CREATE`, required by methods or webhooks of `categories`.",
 };
 
-/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_CREATE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_CREATE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_CREATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_CREATE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `CATEGORIES.CATEGORY_CREATE`",
     label = "this method requires `CATEGORIES.CATEGORY_CREATE`",
     note = "no scope set is checked to grant `CATEGORIES.CATEGORY_CREATE`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
 )]
-pub unsafe trait CategoriesCategoryCreate: ScopeSet {}
+pub unsafe trait CategoriesCategoryCreate<
+    const ID: u64 = 15449165571267445690,
+>: ScopeSet {}
 
 /// `CATEGORIES.CATEGORY_DELETE`: Wix's permission `CATEGORIES.CATEGORY_DELETE`, required by methods or webhooks of `categories`.
 ///
@@ -455,17 +473,19 @@ pub const CATEGORIES_CATEGORY_DELETE: Permission = Permission {
     description: "Wix's permission `CATEGORIES.CATEGORY_DELETE`, required by methods or webhooks of `categories`.",
 };
 
-/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_DELETE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_DELETE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_DELETE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_DELETE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `CATEGORIES.CATEGORY_DELETE`",
     label = "this method requires `CATEGORIES.CATEGORY_DELETE`",
     note = "no scope set is checked to grant `CATEGORIES.CATEGORY_DELETE`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
 )]
-pub unsafe trait CategoriesCategoryDelete: ScopeSet {}
+pub unsafe trait CategoriesCategoryDelete<
+    const ID: u64 = 14939749814236467305,
+>: ScopeSet {}
 
 /// `CATEGORIES.CATEGORY_MOVE`: Wix's permission `CATEGORIES.CATEGORY_MOVE`, required by methods or webhooks of `categories`.
 ///
@@ -475,17 +495,17 @@ pub const CATEGORIES_CATEGORY_MOVE: Permission = Permission {
     description: "Wix's permission `CATEGORIES.CATEGORY_MOVE`, required by methods or webhooks of `categories`.",
 };
 
-/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_MOVE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_MOVE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_MOVE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_MOVE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `CATEGORIES.CATEGORY_MOVE`",
     label = "this method requires `CATEGORIES.CATEGORY_MOVE`",
     note = "no scope set is checked to grant `CATEGORIES.CATEGORY_MOVE`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
 )]
-pub unsafe trait CategoriesCategoryMove: ScopeSet {}
+pub unsafe trait CategoriesCategoryMove<const ID: u64 = 9456913201454208747>: ScopeSet {}
 
 /// `CATEGORIES.CATEGORY_MOVE_ITEM`: Wix's permission `CATEGORIES.CATEGORY_MOVE_ITEM`, required by methods or webhooks of `categories`.
 ///
@@ -495,17 +515,19 @@ pub const CATEGORIES_CATEGORY_MOVE_ITEM: Permission = Permission {
     description: "Wix's permission `CATEGORIES.CATEGORY_MOVE_ITEM`, required by methods or webhooks of `categories`.",
 };
 
-/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_MOVE_ITEM`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_MOVE_ITEM`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_MOVE_ITEM`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_MOVE_ITEM`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `CATEGORIES.CATEGORY_MOVE_ITEM`",
     label = "this method requires `CATEGORIES.CATEGORY_MOVE_ITEM`",
     note = "no scope set is checked to grant `CATEGORIES.CATEGORY_MOVE_ITEM`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
 )]
-pub unsafe trait CategoriesCategoryMoveItem: ScopeSet {}
+pub unsafe trait CategoriesCategoryMoveItem<
+    const ID: u64 = 11768734536665476083,
+>: ScopeSet {}
 
 /// `CATEGORIES.CATEGORY_READ`: Wix's permission `CATEGORIES.CATEGORY_READ`, required by methods or webhooks of `categories`.
 ///
@@ -515,17 +537,17 @@ pub const CATEGORIES_CATEGORY_READ: Permission = Permission {
     description: "Wix's permission `CATEGORIES.CATEGORY_READ`, required by methods or webhooks of `categories`.",
 };
 
-/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_READ`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_READ`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_READ`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `CATEGORIES.CATEGORY_READ`",
     label = "this method requires `CATEGORIES.CATEGORY_READ`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), CATEGORIES_CATEGORY_READ (SCOPE.CATEGORIES.CATEGORY_READ), CATEGORIES_CATEGORY_READ_LIMITED (SCOPE.CATEGORIES.CATEGORY_READ_LIMITED), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_READ (SCOPE.STORES.CATALOG_READ), STORES_CATALOG_READ_LIMITED (SCOPE.STORES.CATALOG_READ_LIMITED), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait CategoriesCategoryRead: ScopeSet {}
+pub unsafe trait CategoriesCategoryRead<const ID: u64 = 2562316437193406038>: ScopeSet {}
 
 /// `CATEGORIES.CATEGORY_REMOVE_ITEM`: Wix's permission `CATEGORIES.CATEGORY_REMOVE_ITEM`, required by methods or webhooks of `categories`, `stores-catalog-v3`.
 ///
@@ -535,17 +557,19 @@ pub const CATEGORIES_CATEGORY_REMOVE_ITEM: Permission = Permission {
     description: "Wix's permission `CATEGORIES.CATEGORY_REMOVE_ITEM`, required by methods or webhooks of `categories`, `stores-catalog-v3`.",
 };
 
-/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_REMOVE_ITEM`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_REMOVE_ITEM`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_REMOVE_ITEM`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_REMOVE_ITEM`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `CATEGORIES.CATEGORY_REMOVE_ITEM`",
     label = "this method requires `CATEGORIES.CATEGORY_REMOVE_ITEM`",
     note = "add one of these scopes to the scope set's declaration: CATEGORIES_CATEGORY_ITEM_WRITE (SCOPE.CATEGORIES.CATEGORY_ITEM_WRITE), CATEGORIES_CATEGORY_WRITE (SCOPE.CATEGORIES.CATEGORY_WRITE), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait CategoriesCategoryRemoveItem: ScopeSet {}
+pub unsafe trait CategoriesCategoryRemoveItem<
+    const ID: u64 = 802105584307742680,
+>: ScopeSet {}
 
 /// `CATEGORIES.CATEGORY_UPDATE`: Wix's permission `CATEGORIES.CATEGORY_UPDATE`, required by methods or webhooks of `categories`.
 ///
@@ -555,17 +579,17 @@ pub const CATEGORIES_CATEGORY_UPDATE: Permission = Permission {
     description: "Wix's permission `CATEGORIES.CATEGORY_UPDATE`, required by methods or webhooks of `categories`.",
 };
 
-/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_UPDATE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `CATEGORIES.CATEGORY_UPDATE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_UPDATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `CATEGORIES.CATEGORY_UPDATE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `CATEGORIES.CATEGORY_UPDATE`",
     label = "this method requires `CATEGORIES.CATEGORY_UPDATE`",
     note = "no scope set is checked to grant `CATEGORIES.CATEGORY_UPDATE`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
 )]
-pub unsafe trait CategoriesCategoryUpdate: ScopeSet {}
+pub unsafe trait CategoriesCategoryUpdate<const ID: u64 = 690760362852009767>: ScopeSet {}
 
 /// `CONTACTS.MERGE`: Wix's permission `CONTACTS.MERGE`, required by methods or webhooks of `contacts-v4`.
 ///
@@ -575,17 +599,17 @@ pub const CONTACTS_MERGE: Permission = Permission {
     description: "Wix's permission `CONTACTS.MERGE`, required by methods or webhooks of `contacts-v4`.",
 };
 
-/// Implemented by the scope sets that grant `CONTACTS.MERGE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `CONTACTS.MERGE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `CONTACTS.MERGE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `CONTACTS.MERGE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `CONTACTS.MERGE`",
     label = "this method requires `CONTACTS.MERGE`",
     note = "add one of these scopes to the scope set's declaration: DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS (SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS), DC_CONTACTS_MANAGE_CONTACTS (SCOPE.DC-CONTACTS.MANAGE-CONTACTS)"
 )]
-pub unsafe trait ContactsMerge: ScopeSet {}
+pub unsafe trait ContactsMerge<const ID: u64 = 5161496705015823010>: ScopeSet {}
 
 /// `CONTACTS.MODIFY`: Wix's permission `CONTACTS.MODIFY`, required by methods or webhooks of `contacts-v4`.
 ///
@@ -595,17 +619,17 @@ pub const CONTACTS_MODIFY: Permission = Permission {
     description: "Wix's permission `CONTACTS.MODIFY`, required by methods or webhooks of `contacts-v4`.",
 };
 
-/// Implemented by the scope sets that grant `CONTACTS.MODIFY`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `CONTACTS.MODIFY`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `CONTACTS.MODIFY`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `CONTACTS.MODIFY`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `CONTACTS.MODIFY`",
     label = "this method requires `CONTACTS.MODIFY`",
     note = "add one of these scopes to the scope set's declaration: DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS (SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS), DC_CONTACTS_MANAGE_CONTACTS (SCOPE.DC-CONTACTS.MANAGE-CONTACTS), DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS)"
 )]
-pub unsafe trait ContactsModify: ScopeSet {}
+pub unsafe trait ContactsModify<const ID: u64 = 3738473985376689616>: ScopeSet {}
 
 /// `CONTACTS.MODIFY_MEMBERSHIP_STATUS`: Wix's permission `CONTACTS.MODIFY_MEMBERSHIP_STATUS`, required by methods or webhooks of `contacts-v4`.
 ///
@@ -615,17 +639,19 @@ pub const CONTACTS_MODIFY_MEMBERSHIP_STATUS: Permission = Permission {
     description: "Wix's permission `CONTACTS.MODIFY_MEMBERSHIP_STATUS`, required by methods or webhooks of `contacts-v4`.",
 };
 
-/// Implemented by the scope sets that grant `CONTACTS.MODIFY_MEMBERSHIP_STATUS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `CONTACTS.MODIFY_MEMBERSHIP_STATUS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `CONTACTS.MODIFY_MEMBERSHIP_STATUS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `CONTACTS.MODIFY_MEMBERSHIP_STATUS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `CONTACTS.MODIFY_MEMBERSHIP_STATUS`",
     label = "this method requires `CONTACTS.MODIFY_MEMBERSHIP_STATUS`",
     note = "add one of these scopes to the scope set's declaration: DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS (SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS), DC_CONTACTS_MANAGE_CONTACTS (SCOPE.DC-CONTACTS.MANAGE-CONTACTS)"
 )]
-pub unsafe trait ContactsModifyMembershipStatus: ScopeSet {}
+pub unsafe trait ContactsModifyMembershipStatus<
+    const ID: u64 = 495821912417639604,
+>: ScopeSet {}
 
 /// `CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION`: Wix's permission `CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION`, required by methods or webhooks of `contacts-v4`.
 ///
@@ -635,17 +661,19 @@ pub const CONTACTS_MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION: Permission = Permissi
     description: "Wix's permission `CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION`, required by methods or webhooks of `contacts-v4`.",
 };
 
-/// Implemented by the scope sets that grant `CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION`",
     label = "this method requires `CONTACTS.MODIFY_MEMBER_PRIMARY_EMAIL_PERMISSION`",
     note = "add one of these scopes to the scope set's declaration: DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS (SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS), DC_CONTACTS_MANAGE_CONTACTS (SCOPE.DC-CONTACTS.MANAGE-CONTACTS)"
 )]
-pub unsafe trait ContactsModifyMemberPrimaryEmailPermission: ScopeSet {}
+pub unsafe trait ContactsModifyMemberPrimaryEmailPermission<
+    const ID: u64 = 1943200891709387849,
+>: ScopeSet {}
 
 /// `CONTACTS.VIEW`: Wix's permission `CONTACTS.VIEW`, required by methods or webhooks of `contacts-v4`.
 ///
@@ -655,17 +683,17 @@ pub const CONTACTS_VIEW: Permission = Permission {
     description: "Wix's permission `CONTACTS.VIEW`, required by methods or webhooks of `contacts-v4`.",
 };
 
-/// Implemented by the scope sets that grant `CONTACTS.VIEW`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `CONTACTS.VIEW`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `CONTACTS.VIEW`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `CONTACTS.VIEW`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `CONTACTS.VIEW`",
     label = "this method requires `CONTACTS.VIEW`",
     note = "add one of these scopes to the scope set's declaration: CHALLENGES_MANAGE (SCOPE.CHALLENGES.MANAGE), CRM_SETUP_AUTOMATIONS (SCOPE.CRM.SETUP-AUTOMATIONS), DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS (SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS), DC_CONTACTS_MEGA_READ_MEMBERS_CONTACTS (SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS), DC_CONTACTS_MANAGE_CONTACTS (SCOPE.DC-CONTACTS.MANAGE-CONTACTS), DC_CONTACTS_READ_CONTACTS (SCOPE.DC-CONTACTS.READ-CONTACTS), DC_CONTACTS_READ_CONTACTS_LIMITED (SCOPE.DC-CONTACTS.READ-CONTACTS_LIMITED), EVENTS_MANAGE_EVENTS (SCOPE.EVENTS.MANAGE-EVENTS), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait ContactsView: ScopeSet {}
+pub unsafe trait ContactsView<const ID: u64 = 6572357367098180467>: ScopeSet {}
 
 /// `ECOM.ABANDONED_CHECKOUT_DELETE`: Wix's permission `ECOM.ABANDONED_CHECKOUT_DELETE`, required by methods or webhooks of `ecom-abandoned-checkouts`.
 ///
@@ -675,17 +703,19 @@ pub const ECOM_ABANDONED_CHECKOUT_DELETE: Permission = Permission {
     description: "Wix's permission `ECOM.ABANDONED_CHECKOUT_DELETE`, required by methods or webhooks of `ecom-abandoned-checkouts`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.ABANDONED_CHECKOUT_DELETE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.ABANDONED_CHECKOUT_DELETE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.ABANDONED_CHECKOUT_DELETE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.ABANDONED_CHECKOUT_DELETE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.ABANDONED_CHECKOUT_DELETE`",
     label = "this method requires `ECOM.ABANDONED_CHECKOUT_DELETE`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait EcomAbandonedCheckoutDelete: ScopeSet {}
+pub unsafe trait EcomAbandonedCheckoutDelete<
+    const ID: u64 = 9397867921672405986,
+>: ScopeSet {}
 
 /// `ECOM.ABANDONED_CHECKOUT_READ`: Wix's permission `ECOM.ABANDONED_CHECKOUT_READ`, required by methods or webhooks of `ecom-abandoned-checkouts`.
 ///
@@ -695,17 +725,19 @@ pub const ECOM_ABANDONED_CHECKOUT_READ: Permission = Permission {
     description: "Wix's permission `ECOM.ABANDONED_CHECKOUT_READ`, required by methods or webhooks of `ecom-abandoned-checkouts`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.ABANDONED_CHECKOUT_READ`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.ABANDONED_CHECKOUT_READ`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.ABANDONED_CHECKOUT_READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.ABANDONED_CHECKOUT_READ`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.ABANDONED_CHECKOUT_READ`",
     label = "this method requires `ECOM.ABANDONED_CHECKOUT_READ`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait EcomAbandonedCheckoutRead: ScopeSet {}
+pub unsafe trait EcomAbandonedCheckoutRead<
+    const ID: u64 = 3010484663733831789,
+>: ScopeSet {}
 
 /// `ECOM.ADMIN_MODIFY_CARTS`: Wix's permission `ECOM.ADMIN_MODIFY_CARTS`, required by methods or webhooks of `ecom-cart`.
 ///
@@ -715,17 +747,17 @@ pub const ECOM_ADMIN_MODIFY_CARTS: Permission = Permission {
     description: "Wix's permission `ECOM.ADMIN_MODIFY_CARTS`, required by methods or webhooks of `ecom-cart`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.ADMIN_MODIFY_CARTS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.ADMIN_MODIFY_CARTS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.ADMIN_MODIFY_CARTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.ADMIN_MODIFY_CARTS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.ADMIN_MODIFY_CARTS`",
     label = "this method requires `ECOM.ADMIN_MODIFY_CARTS`",
     note = "add one of these scopes to the scope set's declaration: DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), ECOM_MANAGE_ADMIN (SCOPE.ECOM.MANAGE-ADMIN), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait EcomAdminModifyCarts: ScopeSet {}
+pub unsafe trait EcomAdminModifyCarts<const ID: u64 = 15123495646869636027>: ScopeSet {}
 
 /// `ECOM.ADMIN_MODIFY_CHECKOUTS`: Wix's permission `ECOM.ADMIN_MODIFY_CHECKOUTS`, required by methods or webhooks of `ecom-checkout`.
 ///
@@ -735,17 +767,19 @@ pub const ECOM_ADMIN_MODIFY_CHECKOUTS: Permission = Permission {
     description: "Wix's permission `ECOM.ADMIN_MODIFY_CHECKOUTS`, required by methods or webhooks of `ecom-checkout`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.ADMIN_MODIFY_CHECKOUTS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.ADMIN_MODIFY_CHECKOUTS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.ADMIN_MODIFY_CHECKOUTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.ADMIN_MODIFY_CHECKOUTS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.ADMIN_MODIFY_CHECKOUTS`",
     label = "this method requires `ECOM.ADMIN_MODIFY_CHECKOUTS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), ECOM_MANAGE_ADMIN (SCOPE.ECOM.MANAGE-ADMIN), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait EcomAdminModifyCheckouts: ScopeSet {}
+pub unsafe trait EcomAdminModifyCheckouts<
+    const ID: u64 = 17845784626372354777,
+>: ScopeSet {}
 
 /// `ECOM.COLLECT_PAYMENTS`: Wix's permission `ECOM.COLLECT_PAYMENTS`, required by methods or webhooks of `ecom-orders-v1`.
 ///
@@ -755,17 +789,17 @@ pub const ECOM_COLLECT_PAYMENTS: Permission = Permission {
     description: "Wix's permission `ECOM.COLLECT_PAYMENTS`, required by methods or webhooks of `ecom-orders-v1`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.COLLECT_PAYMENTS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.COLLECT_PAYMENTS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.COLLECT_PAYMENTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.COLLECT_PAYMENTS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.COLLECT_PAYMENTS`",
     label = "this method requires `ECOM.COLLECT_PAYMENTS`",
     note = "add one of these scopes to the scope set's declaration: DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait EcomCollectPayments: ScopeSet {}
+pub unsafe trait EcomCollectPayments<const ID: u64 = 16365544520695125389>: ScopeSet {}
 
 /// `ECOM.CREATE_CHECKOUT_FROM_CART`: Wix's permission `ECOM.CREATE_CHECKOUT_FROM_CART`, required by methods or webhooks of `ecom-cart`, `ecom-current-cart`.
 ///
@@ -775,17 +809,19 @@ pub const ECOM_CREATE_CHECKOUT_FROM_CART: Permission = Permission {
     description: "Wix's permission `ECOM.CREATE_CHECKOUT_FROM_CART`, required by methods or webhooks of `ecom-cart`, `ecom-current-cart`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.CREATE_CHECKOUT_FROM_CART`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.CREATE_CHECKOUT_FROM_CART`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.CREATE_CHECKOUT_FROM_CART`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.CREATE_CHECKOUT_FROM_CART`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.CREATE_CHECKOUT_FROM_CART`",
     label = "this method requires `ECOM.CREATE_CHECKOUT_FROM_CART`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES)"
 )]
-pub unsafe trait EcomCreateCheckoutFromCart: ScopeSet {}
+pub unsafe trait EcomCreateCheckoutFromCart<
+    const ID: u64 = 8684978385837224422,
+>: ScopeSet {}
 
 /// `ECOM.CREATE_ORDERS`: Wix's permission `ECOM.CREATE_ORDERS`, required by methods or webhooks of `ecom-orders-v1`.
 ///
@@ -795,17 +831,17 @@ pub const ECOM_CREATE_ORDERS: Permission = Permission {
     description: "Wix's permission `ECOM.CREATE_ORDERS`, required by methods or webhooks of `ecom-orders-v1`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.CREATE_ORDERS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.CREATE_ORDERS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.CREATE_ORDERS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.CREATE_ORDERS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.CREATE_ORDERS`",
     label = "this method requires `ECOM.CREATE_ORDERS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait EcomCreateOrders: ScopeSet {}
+pub unsafe trait EcomCreateOrders<const ID: u64 = 8610442572671718011>: ScopeSet {}
 
 /// `ECOM.CREATE_ORDER_FROM_CHECKOUT`: Wix's permission `ECOM.CREATE_ORDER_FROM_CHECKOUT`, required by methods or webhooks of `ecom-checkout`.
 ///
@@ -815,17 +851,19 @@ pub const ECOM_CREATE_ORDER_FROM_CHECKOUT: Permission = Permission {
     description: "Wix's permission `ECOM.CREATE_ORDER_FROM_CHECKOUT`, required by methods or webhooks of `ecom-checkout`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.CREATE_ORDER_FROM_CHECKOUT`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.CREATE_ORDER_FROM_CHECKOUT`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.CREATE_ORDER_FROM_CHECKOUT`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.CREATE_ORDER_FROM_CHECKOUT`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.CREATE_ORDER_FROM_CHECKOUT`",
     label = "this method requires `ECOM.CREATE_ORDER_FROM_CHECKOUT`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait EcomCreateOrderFromCheckout: ScopeSet {}
+pub unsafe trait EcomCreateOrderFromCheckout<
+    const ID: u64 = 10450557977910117536,
+>: ScopeSet {}
 
 /// `ECOM.MODIFY_CARTS`: Wix's permission `ECOM.MODIFY_CARTS`, required by methods or webhooks of `ecom-cart`, `ecom-current-cart`.
 ///
@@ -835,17 +873,17 @@ pub const ECOM_MODIFY_CARTS: Permission = Permission {
     description: "Wix's permission `ECOM.MODIFY_CARTS`, required by methods or webhooks of `ecom-cart`, `ecom-current-cart`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.MODIFY_CARTS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.MODIFY_CARTS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.MODIFY_CARTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.MODIFY_CARTS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.MODIFY_CARTS`",
     label = "this method requires `ECOM.MODIFY_CARTS`",
     note = "add one of these scopes to the scope set's declaration: DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), ECOM_MANAGE_ADMIN (SCOPE.ECOM.MANAGE-ADMIN), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait EcomModifyCarts: ScopeSet {}
+pub unsafe trait EcomModifyCarts<const ID: u64 = 17689882954757915647>: ScopeSet {}
 
 /// `ECOM.MODIFY_CHECKOUTS`: Wix's permission `ECOM.MODIFY_CHECKOUTS`, required by methods or webhooks of `ecom-checkout`.
 ///
@@ -855,17 +893,17 @@ pub const ECOM_MODIFY_CHECKOUTS: Permission = Permission {
     description: "Wix's permission `ECOM.MODIFY_CHECKOUTS`, required by methods or webhooks of `ecom-checkout`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.MODIFY_CHECKOUTS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.MODIFY_CHECKOUTS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.MODIFY_CHECKOUTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.MODIFY_CHECKOUTS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.MODIFY_CHECKOUTS`",
     label = "this method requires `ECOM.MODIFY_CHECKOUTS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), ECOM_MANAGE_ADMIN (SCOPE.ECOM.MANAGE-ADMIN), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait EcomModifyCheckouts: ScopeSet {}
+pub unsafe trait EcomModifyCheckouts<const ID: u64 = 17577951959435550213>: ScopeSet {}
 
 /// `ECOM.MODIFY_FULFILLMENTS`: Wix's permission `ECOM.MODIFY_FULFILLMENTS`, required by methods or webhooks of `ecom-order-fulfillments`.
 ///
@@ -875,17 +913,17 @@ pub const ECOM_MODIFY_FULFILLMENTS: Permission = Permission {
     description: "Wix's permission `ECOM.MODIFY_FULFILLMENTS`, required by methods or webhooks of `ecom-order-fulfillments`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.MODIFY_FULFILLMENTS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.MODIFY_FULFILLMENTS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.MODIFY_FULFILLMENTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.MODIFY_FULFILLMENTS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.MODIFY_FULFILLMENTS`",
     label = "this method requires `ECOM.MODIFY_FULFILLMENTS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait EcomModifyFulfillments: ScopeSet {}
+pub unsafe trait EcomModifyFulfillments<const ID: u64 = 10702295551998763571>: ScopeSet {}
 
 /// `ECOM.MODIFY_ORDERS`: Wix's permission `ECOM.MODIFY_ORDERS`, required by methods or webhooks of `ecom-orders-v1`.
 ///
@@ -895,17 +933,17 @@ pub const ECOM_MODIFY_ORDERS: Permission = Permission {
     description: "Wix's permission `ECOM.MODIFY_ORDERS`, required by methods or webhooks of `ecom-orders-v1`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.MODIFY_ORDERS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.MODIFY_ORDERS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.MODIFY_ORDERS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.MODIFY_ORDERS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.MODIFY_ORDERS`",
     label = "this method requires `ECOM.MODIFY_ORDERS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait EcomModifyOrders: ScopeSet {}
+pub unsafe trait EcomModifyOrders<const ID: u64 = 3727843008750008521>: ScopeSet {}
 
 /// `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`: Wix's permission `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`, required by methods or webhooks of `ecom-orders-v1`.
 ///
@@ -915,17 +953,19 @@ pub const ECOM_ORDER_CAPTURE_AUTHORIZED_PAYMENT: Permission = Permission {
     description: "Wix's permission `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`, required by methods or webhooks of `ecom-orders-v1`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`",
     label = "this method requires `ECOM.ORDER_CAPTURE_AUTHORIZED_PAYMENT`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait EcomOrderCaptureAuthorizedPayment: ScopeSet {}
+pub unsafe trait EcomOrderCaptureAuthorizedPayment<
+    const ID: u64 = 1348304314618897015,
+>: ScopeSet {}
 
 /// `ECOM.ORDER_MODIFY_PRIVATE_TAGS`: Wix's permission `ECOM.ORDER_MODIFY_PRIVATE_TAGS`, required by methods or webhooks of `ecom-orders-v1`.
 ///
@@ -935,17 +975,19 @@ pub const ECOM_ORDER_MODIFY_PRIVATE_TAGS: Permission = Permission {
     description: "Wix's permission `ECOM.ORDER_MODIFY_PRIVATE_TAGS`, required by methods or webhooks of `ecom-orders-v1`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.ORDER_MODIFY_PRIVATE_TAGS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.ORDER_MODIFY_PRIVATE_TAGS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.ORDER_MODIFY_PRIVATE_TAGS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.ORDER_MODIFY_PRIVATE_TAGS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.ORDER_MODIFY_PRIVATE_TAGS`",
     label = "this method requires `ECOM.ORDER_MODIFY_PRIVATE_TAGS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait EcomOrderModifyPrivateTags: ScopeSet {}
+pub unsafe trait EcomOrderModifyPrivateTags<
+    const ID: u64 = 59336656017292882,
+>: ScopeSet {}
 
 /// `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`: Wix's permission `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`, required by methods or webhooks of `ecom-orders-v1`.
 ///
@@ -955,17 +997,19 @@ pub const ECOM_ORDER_READ_ALL_EXTENDED_FIELDS: Permission = Permission {
     description: "Wix's permission `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`, required by methods or webhooks of `ecom-orders-v1`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`",
     label = "this method requires `ECOM.ORDER_READ_ALL_EXTENDED_FIELDS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait EcomOrderReadAllExtendedFields: ScopeSet {}
+pub unsafe trait EcomOrderReadAllExtendedFields<
+    const ID: u64 = 12596394459542188832,
+>: ScopeSet {}
 
 /// `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`: Wix's permission `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`, required by methods or webhooks of `ecom-orders-v1`.
 ///
@@ -975,17 +1019,19 @@ pub const ECOM_ORDER_VOID_AUTHORIZED_PAYMENT: Permission = Permission {
     description: "Wix's permission `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`, required by methods or webhooks of `ecom-orders-v1`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`",
     label = "this method requires `ECOM.ORDER_VOID_AUTHORIZED_PAYMENT`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait EcomOrderVoidAuthorizedPayment: ScopeSet {}
+pub unsafe trait EcomOrderVoidAuthorizedPayment<
+    const ID: u64 = 17259187399248675543,
+>: ScopeSet {}
 
 /// `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`: Wix's permission `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`, required by methods or webhooks of `ecom-orders-v1`.
 ///
@@ -995,17 +1041,19 @@ pub const ECOM_ORDER_WRITE_ALL_EXTENDED_FIELDS: Permission = Permission {
     description: "Wix's permission `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`, required by methods or webhooks of `ecom-orders-v1`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`",
     label = "this method requires `ECOM.ORDER_WRITE_ALL_EXTENDED_FIELDS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait EcomOrderWriteAllExtendedFields: ScopeSet {}
+pub unsafe trait EcomOrderWriteAllExtendedFields<
+    const ID: u64 = 12203637410079065039,
+>: ScopeSet {}
 
 /// `ECOM.READ_CARTS`: Wix's permission `ECOM.READ_CARTS`, required by methods or webhooks of `ecom-cart`, `ecom-current-cart`.
 ///
@@ -1015,17 +1063,17 @@ pub const ECOM_READ_CARTS: Permission = Permission {
     description: "Wix's permission `ECOM.READ_CARTS`, required by methods or webhooks of `ecom-cart`, `ecom-current-cart`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.READ_CARTS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.READ_CARTS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.READ_CARTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.READ_CARTS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.READ_CARTS`",
     label = "this method requires `ECOM.READ_CARTS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES)"
 )]
-pub unsafe trait EcomReadCarts: ScopeSet {}
+pub unsafe trait EcomReadCarts<const ID: u64 = 14102580531699810817>: ScopeSet {}
 
 /// `ECOM.READ_CHECKOUTS`: Wix's permission `ECOM.READ_CHECKOUTS`, required by methods or webhooks of `ecom-checkout`.
 ///
@@ -1035,17 +1083,17 @@ pub const ECOM_READ_CHECKOUTS: Permission = Permission {
     description: "Wix's permission `ECOM.READ_CHECKOUTS`, required by methods or webhooks of `ecom-checkout`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.READ_CHECKOUTS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.READ_CHECKOUTS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.READ_CHECKOUTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.READ_CHECKOUTS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.READ_CHECKOUTS`",
     label = "this method requires `ECOM.READ_CHECKOUTS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait EcomReadCheckouts: ScopeSet {}
+pub unsafe trait EcomReadCheckouts<const ID: u64 = 2753768657743093215>: ScopeSet {}
 
 /// `ECOM.READ_FULFILLMENTS`: Wix's permission `ECOM.READ_FULFILLMENTS`, required by methods or webhooks of `ecom-order-fulfillments`.
 ///
@@ -1055,17 +1103,17 @@ pub const ECOM_READ_FULFILLMENTS: Permission = Permission {
     description: "Wix's permission `ECOM.READ_FULFILLMENTS`, required by methods or webhooks of `ecom-order-fulfillments`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.READ_FULFILLMENTS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.READ_FULFILLMENTS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.READ_FULFILLMENTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.READ_FULFILLMENTS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.READ_FULFILLMENTS`",
     label = "this method requires `ECOM.READ_FULFILLMENTS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait EcomReadFulfillments: ScopeSet {}
+pub unsafe trait EcomReadFulfillments<const ID: u64 = 8221370263972818125>: ScopeSet {}
 
 /// `ECOM.READ_ORDERS`: Wix's permission `ECOM.READ_ORDERS`, required by methods or webhooks of `ecom-orders-v1`.
 ///
@@ -1075,17 +1123,17 @@ pub const ECOM_READ_ORDERS: Permission = Permission {
     description: "Wix's permission `ECOM.READ_ORDERS`, required by methods or webhooks of `ecom-orders-v1`.",
 };
 
-/// Implemented by the scope sets that grant `ECOM.READ_ORDERS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ECOM.READ_ORDERS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ECOM.READ_ORDERS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ECOM.READ_ORDERS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ECOM.READ_ORDERS`",
     label = "this method requires `ECOM.READ_ORDERS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_ECOM_MEGA_READ_ECOM (SCOPE.DC-ECOM-MEGA.READ-ECOM), DC_ECOM_MEGA_MANAGE_ECOM (SCOPE.DC-ECOM-MEGA.MANAGE-ECOM), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), EVENTS_MANAGE_EVENTS (SCOPE.EVENTS.MANAGE-EVENTS), INVOICES_MANAGE (SCOPE.INVOICES.MANAGE), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait EcomReadOrders: ScopeSet {}
+pub unsafe trait EcomReadOrders<const ID: u64 = 2551673594807271403>: ScopeSet {}
 
 /// `MEMBERS.MEMBER_APPROVE`: Wix's permission `MEMBERS.MEMBER_APPROVE`, required by methods or webhooks of `members-v1`.
 ///
@@ -1095,17 +1143,17 @@ pub const MEMBERS_MEMBER_APPROVE: Permission = Permission {
     description: "Wix's permission `MEMBERS.MEMBER_APPROVE`, required by methods or webhooks of `members-v1`.",
 };
 
-/// Implemented by the scope sets that grant `MEMBERS.MEMBER_APPROVE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MEMBERS.MEMBER_APPROVE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_APPROVE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_APPROVE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MEMBERS.MEMBER_APPROVE`",
     label = "this method requires `MEMBERS.MEMBER_APPROVE`",
     note = "add one of these scopes to the scope set's declaration: DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS)"
 )]
-pub unsafe trait MembersMemberApprove: ScopeSet {}
+pub unsafe trait MembersMemberApprove<const ID: u64 = 13534867674814848230>: ScopeSet {}
 
 /// `MEMBERS.MEMBER_BLOCK`: Wix's permission `MEMBERS.MEMBER_BLOCK`, required by methods or webhooks of `members-v1`.
 ///
@@ -1115,17 +1163,17 @@ pub const MEMBERS_MEMBER_BLOCK: Permission = Permission {
     description: "Wix's permission `MEMBERS.MEMBER_BLOCK`, required by methods or webhooks of `members-v1`.",
 };
 
-/// Implemented by the scope sets that grant `MEMBERS.MEMBER_BLOCK`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MEMBERS.MEMBER_BLOCK`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_BLOCK`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_BLOCK`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MEMBERS.MEMBER_BLOCK`",
     label = "this method requires `MEMBERS.MEMBER_BLOCK`",
     note = "add one of these scopes to the scope set's declaration: DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS)"
 )]
-pub unsafe trait MembersMemberBlock: ScopeSet {}
+pub unsafe trait MembersMemberBlock<const ID: u64 = 4261894506946721222>: ScopeSet {}
 
 /// `MEMBERS.MEMBER_CREATE`: Wix's permission `MEMBERS.MEMBER_CREATE`, required by methods or webhooks of `members-v1`.
 ///
@@ -1135,17 +1183,17 @@ pub const MEMBERS_MEMBER_CREATE: Permission = Permission {
     description: "Wix's permission `MEMBERS.MEMBER_CREATE`, required by methods or webhooks of `members-v1`.",
 };
 
-/// Implemented by the scope sets that grant `MEMBERS.MEMBER_CREATE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MEMBERS.MEMBER_CREATE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_CREATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_CREATE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MEMBERS.MEMBER_CREATE`",
     label = "this method requires `MEMBERS.MEMBER_CREATE`",
     note = "add one of these scopes to the scope set's declaration: BLOG_MANAGE_BLOG (SCOPE.BLOG.MANAGE-BLOG), CHALLENGES_MANAGE (SCOPE.CHALLENGES.MANAGE), DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS)"
 )]
-pub unsafe trait MembersMemberCreate: ScopeSet {}
+pub unsafe trait MembersMemberCreate<const ID: u64 = 7475775403747051649>: ScopeSet {}
 
 /// `MEMBERS.MEMBER_DELETE`: Wix's permission `MEMBERS.MEMBER_DELETE`, required by methods or webhooks of `contacts-v4`, `members-v1`.
 ///
@@ -1155,17 +1203,17 @@ pub const MEMBERS_MEMBER_DELETE: Permission = Permission {
     description: "Wix's permission `MEMBERS.MEMBER_DELETE`, required by methods or webhooks of `contacts-v4`, `members-v1`.",
 };
 
-/// Implemented by the scope sets that grant `MEMBERS.MEMBER_DELETE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MEMBERS.MEMBER_DELETE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_DELETE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_DELETE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MEMBERS.MEMBER_DELETE`",
     label = "this method requires `MEMBERS.MEMBER_DELETE`",
     note = "add one of these scopes to the scope set's declaration: DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS (SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS), DC_CONTACTS_MANAGE_CONTACTS (SCOPE.DC-CONTACTS.MANAGE-CONTACTS), DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS)"
 )]
-pub unsafe trait MembersMemberDelete: ScopeSet {}
+pub unsafe trait MembersMemberDelete<const ID: u64 = 5015134579013074502>: ScopeSet {}
 
 /// `MEMBERS.MEMBER_DISCONNECT`: Wix's permission `MEMBERS.MEMBER_DISCONNECT`, required by methods or webhooks of `members-v1`.
 ///
@@ -1175,17 +1223,19 @@ pub const MEMBERS_MEMBER_DISCONNECT: Permission = Permission {
     description: "Wix's permission `MEMBERS.MEMBER_DISCONNECT`, required by methods or webhooks of `members-v1`.",
 };
 
-/// Implemented by the scope sets that grant `MEMBERS.MEMBER_DISCONNECT`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MEMBERS.MEMBER_DISCONNECT`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_DISCONNECT`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_DISCONNECT`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MEMBERS.MEMBER_DISCONNECT`",
     label = "this method requires `MEMBERS.MEMBER_DISCONNECT`",
     note = "add one of these scopes to the scope set's declaration: BLOG_MANAGE_BLOG (SCOPE.BLOG.MANAGE-BLOG), CHALLENGES_MANAGE (SCOPE.CHALLENGES.MANAGE), DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS)"
 )]
-pub unsafe trait MembersMemberDisconnect: ScopeSet {}
+pub unsafe trait MembersMemberDisconnect<
+    const ID: u64 = 15399240817090146343,
+>: ScopeSet {}
 
 /// `MEMBERS.MEMBER_JOIN_COMMUNITY`: Wix's permission `MEMBERS.MEMBER_JOIN_COMMUNITY`, required by methods or webhooks of `members-v1`.
 ///
@@ -1195,17 +1245,19 @@ pub const MEMBERS_MEMBER_JOIN_COMMUNITY: Permission = Permission {
     description: "Wix's permission `MEMBERS.MEMBER_JOIN_COMMUNITY`, required by methods or webhooks of `members-v1`.",
 };
 
-/// Implemented by the scope sets that grant `MEMBERS.MEMBER_JOIN_COMMUNITY`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MEMBERS.MEMBER_JOIN_COMMUNITY`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_JOIN_COMMUNITY`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_JOIN_COMMUNITY`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MEMBERS.MEMBER_JOIN_COMMUNITY`",
     label = "this method requires `MEMBERS.MEMBER_JOIN_COMMUNITY`",
     note = "add one of these scopes to the scope set's declaration: DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS)"
 )]
-pub unsafe trait MembersMemberJoinCommunity: ScopeSet {}
+pub unsafe trait MembersMemberJoinCommunity<
+    const ID: u64 = 5634517360449106443,
+>: ScopeSet {}
 
 /// `MEMBERS.MEMBER_MUTE`: Wix's permission `MEMBERS.MEMBER_MUTE`, required by methods or webhooks of `members-v1`.
 ///
@@ -1215,17 +1267,17 @@ pub const MEMBERS_MEMBER_MUTE: Permission = Permission {
     description: "Wix's permission `MEMBERS.MEMBER_MUTE`, required by methods or webhooks of `members-v1`.",
 };
 
-/// Implemented by the scope sets that grant `MEMBERS.MEMBER_MUTE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MEMBERS.MEMBER_MUTE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_MUTE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_MUTE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MEMBERS.MEMBER_MUTE`",
     label = "this method requires `MEMBERS.MEMBER_MUTE`",
     note = "add one of these scopes to the scope set's declaration: DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS)"
 )]
-pub unsafe trait MembersMemberMute: ScopeSet {}
+pub unsafe trait MembersMemberMute<const ID: u64 = 15192472987373707616>: ScopeSet {}
 
 /// `MEMBERS.MEMBER_READ`: Wix's permission `MEMBERS.MEMBER_READ`, required by methods or webhooks of `members-v1`.
 ///
@@ -1235,17 +1287,17 @@ pub const MEMBERS_MEMBER_READ: Permission = Permission {
     description: "Wix's permission `MEMBERS.MEMBER_READ`, required by methods or webhooks of `members-v1`.",
 };
 
-/// Implemented by the scope sets that grant `MEMBERS.MEMBER_READ`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MEMBERS.MEMBER_READ`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_READ`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MEMBERS.MEMBER_READ`",
     label = "this method requires `MEMBERS.MEMBER_READ`",
     note = "add one of these scopes to the scope set's declaration: BLOG_MANAGE_BLOG (SCOPE.BLOG.MANAGE-BLOG), BOOKINGS_CONFIGURATION (SCOPE.BOOKINGS.CONFIGURATION), CHALLENGES_MANAGE (SCOPE.CHALLENGES.MANAGE), CRM_ACCESS_VERTICALS_BY_AUTOMATIONS (SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS), CRM_SETUP_AUTOMATIONS (SCOPE.CRM.SETUP-AUTOMATIONS), DC_CONTACTS_MEGA_MANAGE_MEMBERS_CONTACTS (SCOPE.DC-CONTACTS-MEGA.MANAGE-MEMBERS-CONTACTS), DC_CONTACTS_MEGA_READ_MEMBERS_CONTACTS (SCOPE.DC-CONTACTS-MEGA.READ-MEMBERS-CONTACTS), DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS), DC_MEMBERS_READ_MEMBERS (SCOPE.DC-MEMBERS.READ-MEMBERS), EVENTS_MANAGE_EVENTS (SCOPE.EVENTS.MANAGE-EVENTS), MEDIA_VIEW_SITE_ANALYTICS (SCOPE.MEDIA.VIEW-SITE-ANALYTICS), PAYMENTS_PAYOUTS_VIEW_FOR_SITE (SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE), PORTFOLIO_MANAGE_PORTFOLIO (SCOPE.PORTFOLIO.MANAGE-PORTFOLIO), PROMOTE_MANAGE_GOOGLE_ADS (SCOPE.PROMOTE.MANAGE-GOOGLE-ADS), PROMOTE_MANAGE_SEO (SCOPE.PROMOTE.MANAGE-SEO), PROMOTE_MANAGE_SOCIAL_POSTS (SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS), PROMOTE_VIEW_GOOGLE_ADS (SCOPE.PROMOTE.VIEW-GOOGLE-ADS), PROMOTE_VIEW_SEO (SCOPE.PROMOTE.VIEW-SEO), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait MembersMemberRead: ScopeSet {}
+pub unsafe trait MembersMemberRead<const ID: u64 = 17567264377938655537>: ScopeSet {}
 
 /// `MEMBERS.MEMBER_UPDATE`: Wix's permission `MEMBERS.MEMBER_UPDATE`, required by methods or webhooks of `members-v1`.
 ///
@@ -1255,17 +1307,17 @@ pub const MEMBERS_MEMBER_UPDATE: Permission = Permission {
     description: "Wix's permission `MEMBERS.MEMBER_UPDATE`, required by methods or webhooks of `members-v1`.",
 };
 
-/// Implemented by the scope sets that grant `MEMBERS.MEMBER_UPDATE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MEMBERS.MEMBER_UPDATE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_UPDATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MEMBERS.MEMBER_UPDATE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MEMBERS.MEMBER_UPDATE`",
     label = "this method requires `MEMBERS.MEMBER_UPDATE`",
     note = "add one of these scopes to the scope set's declaration: BLOG_MANAGE_BLOG (SCOPE.BLOG.MANAGE-BLOG), BOOKINGS_CONFIGURATION (SCOPE.BOOKINGS.CONFIGURATION), CHALLENGES_MANAGE (SCOPE.CHALLENGES.MANAGE), CRM_ACCESS_VERTICALS_BY_AUTOMATIONS (SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS), CRM_SETUP_AUTOMATIONS (SCOPE.CRM.SETUP-AUTOMATIONS), DC_MEMBERS_MANAGE_MEMBERS (SCOPE.DC-MEMBERS.MANAGE-MEMBERS), EVENTS_MANAGE_EVENTS (SCOPE.EVENTS.MANAGE-EVENTS), PORTFOLIO_MANAGE_PORTFOLIO (SCOPE.PORTFOLIO.MANAGE-PORTFOLIO), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait MembersMemberUpdate: ScopeSet {}
+pub unsafe trait MembersMemberUpdate<const ID: u64 = 2391021847503035600>: ScopeSet {}
 
 /// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -1275,17 +1327,19 @@ pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_ADD_BOOKINGS: Permission 
     description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS`",
     label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS`",
     note = "no scope set is checked to grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_ADD_BOOKINGS`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
 )]
-pub unsafe trait MultiServiceBookingsMultiServiceBookingAddBookings: ScopeSet {}
+pub unsafe trait MultiServiceBookingsMultiServiceBookingAddBookings<
+    const ID: u64 = 3548689972979000005,
+>: ScopeSet {}
 
 /// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -1295,17 +1349,19 @@ pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_CANCEL: Permission = Perm
     description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL`",
     label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CANCEL`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
 )]
-pub unsafe trait MultiServiceBookingsMultiServiceBookingCancel: ScopeSet {}
+pub unsafe trait MultiServiceBookingsMultiServiceBookingCancel<
+    const ID: u64 = 17092280323833017467,
+>: ScopeSet {}
 
 /// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -1315,17 +1371,19 @@ pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_CONFIRM: Permission = Per
     description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM`",
     label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CONFIRM`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
 )]
-pub unsafe trait MultiServiceBookingsMultiServiceBookingConfirm: ScopeSet {}
+pub unsafe trait MultiServiceBookingsMultiServiceBookingConfirm<
+    const ID: u64 = 709465193540076879,
+>: ScopeSet {}
 
 /// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -1335,17 +1393,19 @@ pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_CREATE: Permission = Perm
     description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE`",
     label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_CREATE`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
 )]
-pub unsafe trait MultiServiceBookingsMultiServiceBookingCreate: ScopeSet {}
+pub unsafe trait MultiServiceBookingsMultiServiceBookingCreate<
+    const ID: u64 = 11284643690597309757,
+>: ScopeSet {}
 
 /// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -1355,17 +1415,19 @@ pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_DECLINE: Permission = Per
     description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE`",
     label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_DECLINE`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
 )]
-pub unsafe trait MultiServiceBookingsMultiServiceBookingDecline: ScopeSet {}
+pub unsafe trait MultiServiceBookingsMultiServiceBookingDecline<
+    const ID: u64 = 9395369220061377881,
+>: ScopeSet {}
 
 /// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -1375,17 +1437,19 @@ pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS: Perm
     description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`",
     label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_ALLOWED_ACTIONS`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MEGA_READ_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS), DC_BOOKINGS_READ_BOOKINGS_PUBLIC (SCOPE.DC-BOOKINGS.READ-BOOKINGS-PUBLIC), DC_BOOKINGS_READ_BOOKINGS_SENSITIVE (SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE)"
 )]
-pub unsafe trait MultiServiceBookingsMultiServiceBookingGetAllowedActions: ScopeSet {}
+pub unsafe trait MultiServiceBookingsMultiServiceBookingGetAllowedActions<
+    const ID: u64 = 1787195075614434516,
+>: ScopeSet {}
 
 /// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -1395,17 +1459,19 @@ pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_GET_AVAILABILITY: Permiss
     description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`",
     label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_GET_AVAILABILITY`",
     note = "add one of these scopes to the scope set's declaration: BOOKINGS_CONFIGURATION (SCOPE.BOOKINGS.CONFIGURATION), DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MEGA_READ_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS), DC_BOOKINGS_READ_BOOKINGS_PUBLIC (SCOPE.DC-BOOKINGS.READ-BOOKINGS-PUBLIC), DC_BOOKINGS_READ_BOOKINGS_SENSITIVE (SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE), DC_BOOKINGS_READ_CALENDAR (SCOPE.DC-BOOKINGS.READ-CALENDAR)"
 )]
-pub unsafe trait MultiServiceBookingsMultiServiceBookingGetAvailability: ScopeSet {}
+pub unsafe trait MultiServiceBookingsMultiServiceBookingGetAvailability<
+    const ID: u64 = 4979446900246489403,
+>: ScopeSet {}
 
 /// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -1415,17 +1481,19 @@ pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_MARK_AS_PENDING: Permissi
     description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING`",
     label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_MARK_AS_PENDING`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
 )]
-pub unsafe trait MultiServiceBookingsMultiServiceBookingMarkAsPending: ScopeSet {}
+pub unsafe trait MultiServiceBookingsMultiServiceBookingMarkAsPending<
+    const ID: u64 = 15333440886663449441,
+>: ScopeSet {}
 
 /// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -1435,17 +1503,19 @@ pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_READ: Permission = Permis
     description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`",
     label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_READ`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MEGA_READ_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS), DC_BOOKINGS_READ_BOOKINGS_PUBLIC (SCOPE.DC-BOOKINGS.READ-BOOKINGS-PUBLIC), DC_BOOKINGS_READ_BOOKINGS_SENSITIVE (SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE), DC_BOOKINGS_READ_CALENDAR (SCOPE.DC-BOOKINGS.READ-CALENDAR)"
 )]
-pub unsafe trait MultiServiceBookingsMultiServiceBookingRead: ScopeSet {}
+pub unsafe trait MultiServiceBookingsMultiServiceBookingRead<
+    const ID: u64 = 15838638715762322757,
+>: ScopeSet {}
 
 /// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -1455,17 +1525,19 @@ pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS: Permissi
     description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS`",
     label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_REMOVE_BOOKINGS`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
 )]
-pub unsafe trait MultiServiceBookingsMultiServiceBookingRemoveBookings: ScopeSet {}
+pub unsafe trait MultiServiceBookingsMultiServiceBookingRemoveBookings<
+    const ID: u64 = 13700953373288863898,
+>: ScopeSet {}
 
 /// `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE`: Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -1475,17 +1547,19 @@ pub const MULTI_SERVICE_BOOKINGS_MULTI_SERVICE_BOOKING_RESCHEDULE: Permission = 
     description: "Wix's permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE`",
     label = "this method requires `MULTI_SERVICE_BOOKINGS.MULTI_SERVICE_BOOKING_RESCHEDULE`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS)"
 )]
-pub unsafe trait MultiServiceBookingsMultiServiceBookingReschedule: ScopeSet {}
+pub unsafe trait MultiServiceBookingsMultiServiceBookingReschedule<
+    const ID: u64 = 13145475848939823869,
+>: ScopeSet {}
 
 /// `WIX_EVENTS.MANAGE_EVENTS`: Wix's permission `WIX_EVENTS.MANAGE_EVENTS`, required by methods or webhooks of `events-v3`.
 ///
@@ -1495,17 +1569,17 @@ pub const WIX_EVENTS_MANAGE_EVENTS: Permission = Permission {
     description: "Wix's permission `WIX_EVENTS.MANAGE_EVENTS`, required by methods or webhooks of `events-v3`.",
 };
 
-/// Implemented by the scope sets that grant `WIX_EVENTS.MANAGE_EVENTS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_EVENTS.MANAGE_EVENTS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_EVENTS.MANAGE_EVENTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_EVENTS.MANAGE_EVENTS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_EVENTS.MANAGE_EVENTS`",
     label = "this method requires `WIX_EVENTS.MANAGE_EVENTS`",
     note = "no scope set is checked to grant `WIX_EVENTS.MANAGE_EVENTS`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
 )]
-pub unsafe trait WixEventsManageEvents: ScopeSet {}
+pub unsafe trait WixEventsManageEvents<const ID: u64 = 13448470209689850998>: ScopeSet {}
 
 /// `WIX_EVENTS.READ_EVENTS`: Wix's permission `WIX_EVENTS.READ_EVENTS`, required by methods or webhooks of `events-v3`.
 ///
@@ -1515,17 +1589,17 @@ pub const WIX_EVENTS_READ_EVENTS: Permission = Permission {
     description: "Wix's permission `WIX_EVENTS.READ_EVENTS`, required by methods or webhooks of `events-v3`.",
 };
 
-/// Implemented by the scope sets that grant `WIX_EVENTS.READ_EVENTS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_EVENTS.READ_EVENTS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_EVENTS.READ_EVENTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_EVENTS.READ_EVENTS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_EVENTS.READ_EVENTS`",
     label = "this method requires `WIX_EVENTS.READ_EVENTS`",
     note = "add one of these scopes to the scope set's declaration: BOOKINGS_CONFIGURATION (SCOPE.BOOKINGS.CONFIGURATION), CHALLENGES_MANAGE (SCOPE.CHALLENGES.MANAGE), CRM_ACCESS_VERTICALS_BY_AUTOMATIONS (SCOPE.CRM.ACCESS-VERTICALS-BY-AUTOMATIONS), CRM_SETUP_AUTOMATIONS (SCOPE.CRM.SETUP-AUTOMATIONS), DC_EVENTS_MEGA_MANAGE_EVENTS (SCOPE.DC-EVENTS-MEGA.MANAGE-EVENTS), DC_EVENTS_MEGA_READ_EVENTS (SCOPE.DC-EVENTS-MEGA.READ-EVENTS), DC_EVENTS_MANAGE_EVENTS (SCOPE.DC-EVENTS.MANAGE-EVENTS), DC_EVENTS_MANAGE_GUEST_LIST (SCOPE.DC-EVENTS.MANAGE-GUEST-LIST), DC_EVENTS_READ_EVENTS (SCOPE.DC-EVENTS.READ-EVENTS), EVENTS_MANAGE_EVENTS (SCOPE.EVENTS.MANAGE-EVENTS), MEDIA_VIEW_SITE_ANALYTICS (SCOPE.MEDIA.VIEW-SITE-ANALYTICS), PAYMENTS_PAYOUTS_VIEW_FOR_SITE (SCOPE.PAYMENTS.PAYOUTS-VIEW-FOR-SITE), PORTFOLIO_MANAGE_PORTFOLIO (SCOPE.PORTFOLIO.MANAGE-PORTFOLIO), PROMOTE_MANAGE_GOOGLE_ADS (SCOPE.PROMOTE.MANAGE-GOOGLE-ADS), PROMOTE_MANAGE_SEO (SCOPE.PROMOTE.MANAGE-SEO), PROMOTE_MANAGE_SOCIAL_POSTS (SCOPE.PROMOTE.MANAGE-SOCIAL-POSTS), PROMOTE_VIEW_GOOGLE_ADS (SCOPE.PROMOTE.VIEW-GOOGLE-ADS), PROMOTE_VIEW_SEO (SCOPE.PROMOTE.VIEW-SEO), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait WixEventsReadEvents: ScopeSet {}
+pub unsafe trait WixEventsReadEvents<const ID: u64 = 2643875978972185923>: ScopeSet {}
 
 /// `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`: Wix's permission `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`, required by methods or webhooks of `stores-catalog-v3`.
 ///
@@ -1535,17 +1609,19 @@ pub const WIX_STORES_ALL_PRODUCTS_CATEGORY_READ: Permission = Permission {
     description: "Wix's permission `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`, required by methods or webhooks of `stores-catalog-v3`.",
 };
 
-/// Implemented by the scope sets that grant `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`",
     label = "this method requires `WIX_STORES.ALL_PRODUCTS_CATEGORY_READ`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_READ (SCOPE.STORES.CATALOG_READ), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait WixStoresAllProductsCategoryRead: ScopeSet {}
+pub unsafe trait WixStoresAllProductsCategoryRead<
+    const ID: u64 = 18417396563238257706,
+>: ScopeSet {}
 
 /// `WIX_STORES.INVENTORY_CREATE`: Wix's permission `WIX_STORES.INVENTORY_CREATE`, required by methods or webhooks of `stores-catalog-v3`, `stores-inventory-items-v3`.
 ///
@@ -1555,17 +1631,19 @@ pub const WIX_STORES_INVENTORY_CREATE: Permission = Permission {
     description: "Wix's permission `WIX_STORES.INVENTORY_CREATE`, required by methods or webhooks of `stores-catalog-v3`, `stores-inventory-items-v3`.",
 };
 
-/// Implemented by the scope sets that grant `WIX_STORES.INVENTORY_CREATE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_STORES.INVENTORY_CREATE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.INVENTORY_CREATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.INVENTORY_CREATE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.INVENTORY_CREATE`",
     label = "this method requires `WIX_STORES.INVENTORY_CREATE`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_INVENTORY_ITEM_WRITE (SCOPE.STORES.INVENTORY_ITEM_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES), STORES_PRODUCT_WRITE (SCOPE.STORES.PRODUCT_WRITE)"
 )]
-pub unsafe trait WixStoresInventoryCreate: ScopeSet {}
+pub unsafe trait WixStoresInventoryCreate<
+    const ID: u64 = 17252468568259386281,
+>: ScopeSet {}
 
 /// `WIX_STORES.INVENTORY_DELETE`: Wix's permission `WIX_STORES.INVENTORY_DELETE`, required by methods or webhooks of `stores-inventory-items-v3`.
 ///
@@ -1575,17 +1653,19 @@ pub const WIX_STORES_INVENTORY_DELETE: Permission = Permission {
     description: "Wix's permission `WIX_STORES.INVENTORY_DELETE`, required by methods or webhooks of `stores-inventory-items-v3`.",
 };
 
-/// Implemented by the scope sets that grant `WIX_STORES.INVENTORY_DELETE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_STORES.INVENTORY_DELETE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.INVENTORY_DELETE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.INVENTORY_DELETE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.INVENTORY_DELETE`",
     label = "this method requires `WIX_STORES.INVENTORY_DELETE`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_INVENTORY_ITEM_WRITE (SCOPE.STORES.INVENTORY_ITEM_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait WixStoresInventoryDelete: ScopeSet {}
+pub unsafe trait WixStoresInventoryDelete<
+    const ID: u64 = 10236799434937953662,
+>: ScopeSet {}
 
 /// `WIX_STORES.INVENTORY_READ`: Wix's permission `WIX_STORES.INVENTORY_READ`, required by methods or webhooks of `stores-inventory-items-v3`.
 ///
@@ -1595,17 +1675,17 @@ pub const WIX_STORES_INVENTORY_READ: Permission = Permission {
     description: "Wix's permission `WIX_STORES.INVENTORY_READ`, required by methods or webhooks of `stores-inventory-items-v3`.",
 };
 
-/// Implemented by the scope sets that grant `WIX_STORES.INVENTORY_READ`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_STORES.INVENTORY_READ`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.INVENTORY_READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.INVENTORY_READ`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.INVENTORY_READ`",
     label = "this method requires `WIX_STORES.INVENTORY_READ`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_READ (SCOPE.STORES.CATALOG_READ), STORES_CATALOG_READ_LIMITED (SCOPE.STORES.CATALOG_READ_LIMITED), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_INVENTORY_ITEM_READ (SCOPE.STORES.INVENTORY_ITEM_READ), STORES_INVENTORY_ITEM_READ_LIMITED (SCOPE.STORES.INVENTORY_ITEM_READ_LIMITED), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait WixStoresInventoryRead: ScopeSet {}
+pub unsafe trait WixStoresInventoryRead<const ID: u64 = 17565149164989115801>: ScopeSet {}
 
 /// `WIX_STORES.INVENTORY_UPDATE`: Wix's permission `WIX_STORES.INVENTORY_UPDATE`, required by methods or webhooks of `stores-catalog-v3`, `stores-inventory-items-v3`.
 ///
@@ -1615,17 +1695,19 @@ pub const WIX_STORES_INVENTORY_UPDATE: Permission = Permission {
     description: "Wix's permission `WIX_STORES.INVENTORY_UPDATE`, required by methods or webhooks of `stores-catalog-v3`, `stores-inventory-items-v3`.",
 };
 
-/// Implemented by the scope sets that grant `WIX_STORES.INVENTORY_UPDATE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_STORES.INVENTORY_UPDATE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.INVENTORY_UPDATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.INVENTORY_UPDATE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.INVENTORY_UPDATE`",
     label = "this method requires `WIX_STORES.INVENTORY_UPDATE`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_INVENTORY_ITEM_WRITE (SCOPE.STORES.INVENTORY_ITEM_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES), STORES_PRODUCT_WRITE (SCOPE.STORES.PRODUCT_WRITE)"
 )]
-pub unsafe trait WixStoresInventoryUpdate: ScopeSet {}
+pub unsafe trait WixStoresInventoryUpdate<
+    const ID: u64 = 1530363716997813240,
+>: ScopeSet {}
 
 /// `WIX_STORES.MODIFY_INVENTORY`: Wix's permission `WIX_STORES.MODIFY_INVENTORY`, required by methods or webhooks of `stores-inventory-v1`.
 ///
@@ -1635,17 +1717,19 @@ pub const WIX_STORES_MODIFY_INVENTORY: Permission = Permission {
     description: "Wix's permission `WIX_STORES.MODIFY_INVENTORY`, required by methods or webhooks of `stores-inventory-v1`.",
 };
 
-/// Implemented by the scope sets that grant `WIX_STORES.MODIFY_INVENTORY`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_STORES.MODIFY_INVENTORY`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.MODIFY_INVENTORY`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.MODIFY_INVENTORY`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.MODIFY_INVENTORY`",
     label = "this method requires `WIX_STORES.MODIFY_INVENTORY`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait WixStoresModifyInventory: ScopeSet {}
+pub unsafe trait WixStoresModifyInventory<
+    const ID: u64 = 15439570242684498581,
+>: ScopeSet {}
 
 /// `WIX_STORES.MODIFY_PRODUCTS`: Wix's permission `WIX_STORES.MODIFY_PRODUCTS`, required by methods or webhooks of `stores-catalog-v1`.
 ///
@@ -1655,17 +1739,19 @@ pub const WIX_STORES_MODIFY_PRODUCTS: Permission = Permission {
     description: "Wix's permission `WIX_STORES.MODIFY_PRODUCTS`, required by methods or webhooks of `stores-catalog-v1`.",
 };
 
-/// Implemented by the scope sets that grant `WIX_STORES.MODIFY_PRODUCTS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_STORES.MODIFY_PRODUCTS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.MODIFY_PRODUCTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.MODIFY_PRODUCTS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.MODIFY_PRODUCTS`",
     label = "this method requires `WIX_STORES.MODIFY_PRODUCTS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait WixStoresModifyProducts: ScopeSet {}
+pub unsafe trait WixStoresModifyProducts<
+    const ID: u64 = 10786944786009798483,
+>: ScopeSet {}
 
 /// `WIX_STORES.PRODUCT_CREATE`: Wix's permission `WIX_STORES.PRODUCT_CREATE`, required by methods or webhooks of `stores-catalog-v3`.
 ///
@@ -1675,17 +1761,17 @@ pub const WIX_STORES_PRODUCT_CREATE: Permission = Permission {
     description: "Wix's permission `WIX_STORES.PRODUCT_CREATE`, required by methods or webhooks of `stores-catalog-v3`.",
 };
 
-/// Implemented by the scope sets that grant `WIX_STORES.PRODUCT_CREATE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_STORES.PRODUCT_CREATE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.PRODUCT_CREATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.PRODUCT_CREATE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.PRODUCT_CREATE`",
     label = "this method requires `WIX_STORES.PRODUCT_CREATE`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_INVENTORY_ITEM_WRITE (SCOPE.STORES.INVENTORY_ITEM_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES), STORES_PRODUCT_WRITE (SCOPE.STORES.PRODUCT_WRITE)"
 )]
-pub unsafe trait WixStoresProductCreate: ScopeSet {}
+pub unsafe trait WixStoresProductCreate<const ID: u64 = 9768934874056601388>: ScopeSet {}
 
 /// `WIX_STORES.PRODUCT_DELETE`: Wix's permission `WIX_STORES.PRODUCT_DELETE`, required by methods or webhooks of `stores-catalog-v3`.
 ///
@@ -1695,17 +1781,17 @@ pub const WIX_STORES_PRODUCT_DELETE: Permission = Permission {
     description: "Wix's permission `WIX_STORES.PRODUCT_DELETE`, required by methods or webhooks of `stores-catalog-v3`.",
 };
 
-/// Implemented by the scope sets that grant `WIX_STORES.PRODUCT_DELETE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_STORES.PRODUCT_DELETE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.PRODUCT_DELETE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.PRODUCT_DELETE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.PRODUCT_DELETE`",
     label = "this method requires `WIX_STORES.PRODUCT_DELETE`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES), STORES_PRODUCT_WRITE (SCOPE.STORES.PRODUCT_WRITE)"
 )]
-pub unsafe trait WixStoresProductDelete: ScopeSet {}
+pub unsafe trait WixStoresProductDelete<const ID: u64 = 12610888827094356915>: ScopeSet {}
 
 /// `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`: Wix's permission `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`, required by methods or webhooks of `stores-catalog-v3`.
 ///
@@ -1715,17 +1801,19 @@ pub const WIX_STORES_PRODUCT_MERCHANT_DATA_READ: Permission = Permission {
     description: "Wix's permission `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`, required by methods or webhooks of `stores-catalog-v3`.",
 };
 
-/// Implemented by the scope sets that grant `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`",
     label = "this method requires `WIX_STORES.PRODUCT_MERCHANT_DATA_READ`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_READ (SCOPE.STORES.CATALOG_READ), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES), STORES_PRODUCT_READ (SCOPE.STORES.PRODUCT_READ), STORES_PRODUCT_READ_ADMIN (SCOPE.STORES.PRODUCT_READ_ADMIN)"
 )]
-pub unsafe trait WixStoresProductMerchantDataRead: ScopeSet {}
+pub unsafe trait WixStoresProductMerchantDataRead<
+    const ID: u64 = 12840257869640164270,
+>: ScopeSet {}
 
 /// `WIX_STORES.PRODUCT_READ`: Wix's permission `WIX_STORES.PRODUCT_READ`, required by methods or webhooks of `stores-catalog-v3`.
 ///
@@ -1735,17 +1823,17 @@ pub const WIX_STORES_PRODUCT_READ: Permission = Permission {
     description: "Wix's permission `WIX_STORES.PRODUCT_READ`, required by methods or webhooks of `stores-catalog-v3`.",
 };
 
-/// Implemented by the scope sets that grant `WIX_STORES.PRODUCT_READ`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_STORES.PRODUCT_READ`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.PRODUCT_READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.PRODUCT_READ`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.PRODUCT_READ`",
     label = "this method requires `WIX_STORES.PRODUCT_READ`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_READ (SCOPE.STORES.CATALOG_READ), STORES_CATALOG_READ_LIMITED (SCOPE.STORES.CATALOG_READ_LIMITED), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES), STORES_PRODUCT_READ (SCOPE.STORES.PRODUCT_READ), STORES_PRODUCT_READ_ADMIN (SCOPE.STORES.PRODUCT_READ_ADMIN), STORES_PRODUCT_READ_LIMITED (SCOPE.STORES.PRODUCT_READ_LIMITED)"
 )]
-pub unsafe trait WixStoresProductRead: ScopeSet {}
+pub unsafe trait WixStoresProductRead<const ID: u64 = 4487893456651659164>: ScopeSet {}
 
 /// `WIX_STORES.PRODUCT_READ_NON_VISIBLE`: Wix's permission `WIX_STORES.PRODUCT_READ_NON_VISIBLE`, required by methods or webhooks of `stores-catalog-v3`.
 ///
@@ -1755,17 +1843,19 @@ pub const WIX_STORES_PRODUCT_READ_NON_VISIBLE: Permission = Permission {
     description: "Wix's permission `WIX_STORES.PRODUCT_READ_NON_VISIBLE`, required by methods or webhooks of `stores-catalog-v3`.",
 };
 
-/// Implemented by the scope sets that grant `WIX_STORES.PRODUCT_READ_NON_VISIBLE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_STORES.PRODUCT_READ_NON_VISIBLE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.PRODUCT_READ_NON_VISIBLE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.PRODUCT_READ_NON_VISIBLE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.PRODUCT_READ_NON_VISIBLE`",
     label = "this method requires `WIX_STORES.PRODUCT_READ_NON_VISIBLE`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_READ (SCOPE.STORES.CATALOG_READ), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES), STORES_PRODUCT_READ (SCOPE.STORES.PRODUCT_READ), STORES_PRODUCT_READ_ADMIN (SCOPE.STORES.PRODUCT_READ_ADMIN)"
 )]
-pub unsafe trait WixStoresProductReadNonVisible: ScopeSet {}
+pub unsafe trait WixStoresProductReadNonVisible<
+    const ID: u64 = 3464258185669522217,
+>: ScopeSet {}
 
 /// `WIX_STORES.PRODUCT_UPDATE`: Wix's permission `WIX_STORES.PRODUCT_UPDATE`, required by methods or webhooks of `stores-catalog-v3`.
 ///
@@ -1775,17 +1865,17 @@ pub const WIX_STORES_PRODUCT_UPDATE: Permission = Permission {
     description: "Wix's permission `WIX_STORES.PRODUCT_UPDATE`, required by methods or webhooks of `stores-catalog-v3`.",
 };
 
-/// Implemented by the scope sets that grant `WIX_STORES.PRODUCT_UPDATE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_STORES.PRODUCT_UPDATE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.PRODUCT_UPDATE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.PRODUCT_UPDATE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.PRODUCT_UPDATE`",
     label = "this method requires `WIX_STORES.PRODUCT_UPDATE`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_CATALOG_WRITE (SCOPE.STORES.CATALOG_WRITE), STORES_INVENTORY_ITEM_WRITE (SCOPE.STORES.INVENTORY_ITEM_WRITE), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES), STORES_PRODUCT_WRITE (SCOPE.STORES.PRODUCT_WRITE)"
 )]
-pub unsafe trait WixStoresProductUpdate: ScopeSet {}
+pub unsafe trait WixStoresProductUpdate<const ID: u64 = 13814685861072357961>: ScopeSet {}
 
 /// `WIX_STORES.READ_ABANDONED_CARTS`: Wix's permission `WIX_STORES.READ_ABANDONED_CARTS`, required by methods or webhooks of `stores-abandoned-carts`.
 ///
@@ -1795,17 +1885,19 @@ pub const WIX_STORES_READ_ABANDONED_CARTS: Permission = Permission {
     description: "Wix's permission `WIX_STORES.READ_ABANDONED_CARTS`, required by methods or webhooks of `stores-abandoned-carts`.",
 };
 
-/// Implemented by the scope sets that grant `WIX_STORES.READ_ABANDONED_CARTS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_STORES.READ_ABANDONED_CARTS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_ABANDONED_CARTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_ABANDONED_CARTS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.READ_ABANDONED_CARTS`",
     label = "this method requires `WIX_STORES.READ_ABANDONED_CARTS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_READ_ORDERS (SCOPE.DC-STORES.READ-ORDERS), DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait WixStoresReadAbandonedCarts: ScopeSet {}
+pub unsafe trait WixStoresReadAbandonedCarts<
+    const ID: u64 = 1781696976448809163,
+>: ScopeSet {}
 
 /// `WIX_STORES.READ_INVENTORY`: Wix's permission `WIX_STORES.READ_INVENTORY`, required by methods or webhooks of `stores-inventory-v1`.
 ///
@@ -1815,17 +1907,17 @@ pub const WIX_STORES_READ_INVENTORY: Permission = Permission {
     description: "Wix's permission `WIX_STORES.READ_INVENTORY`, required by methods or webhooks of `stores-inventory-v1`.",
 };
 
-/// Implemented by the scope sets that grant `WIX_STORES.READ_INVENTORY`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_STORES.READ_INVENTORY`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_INVENTORY`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_INVENTORY`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.READ_INVENTORY`",
     label = "this method requires `WIX_STORES.READ_INVENTORY`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait WixStoresReadInventory: ScopeSet {}
+pub unsafe trait WixStoresReadInventory<const ID: u64 = 16373582751007255723>: ScopeSet {}
 
 /// `WIX_STORES.READ_PRODUCTS`: Wix's permission `WIX_STORES.READ_PRODUCTS`, required by methods or webhooks of `stores-catalog-v1`.
 ///
@@ -1835,17 +1927,17 @@ pub const WIX_STORES_READ_PRODUCTS: Permission = Permission {
     description: "Wix's permission `WIX_STORES.READ_PRODUCTS`, required by methods or webhooks of `stores-catalog-v1`.",
 };
 
-/// Implemented by the scope sets that grant `WIX_STORES.READ_PRODUCTS`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `WIX_STORES.READ_PRODUCTS`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_PRODUCTS`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `WIX_STORES.READ_PRODUCTS`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `WIX_STORES.READ_PRODUCTS`",
     label = "this method requires `WIX_STORES.READ_PRODUCTS`",
     note = "add one of these scopes to the scope set's declaration: DC_STORES_MANAGE_ORDERS (SCOPE.DC-STORES.MANAGE-ORDERS), DC_STORES_MEGA_MANAGE_STORES (SCOPE.DC-STORES-MEGA.MANAGE-STORES), DC_STORES_MEGA_READ_STORES (SCOPE.DC-STORES-MEGA.READ-STORES), DC_STORES_MANAGE_PRODUCTS (SCOPE.DC-STORES.MANAGE-PRODUCTS), DC_STORES_READ_PRODUCTS (SCOPE.DC-STORES.READ-PRODUCTS), RENTALS_MANAGE (SCOPE.RENTALS.MANAGE), RESTAURANTS_MEGA_SCOPES (SCOPE.RESTAURANTS.MEGA-SCOPES), STORES_MANAGE_STORES (SCOPE.STORES.MANAGE-STORES)"
 )]
-pub unsafe trait WixStoresReadProducts: ScopeSet {}
+pub unsafe trait WixStoresReadProducts<const ID: u64 = 5001152344538602289>: ScopeSet {}
 
 /// `bookings:v2:booking:anonymous_actions:get_anonymous_action_token`: Wix's permission `bookings:v2:booking:anonymous_actions:get_anonymous_action_token`, required by methods or webhooks of `bookings-v2`.
 ///
@@ -1855,17 +1947,19 @@ pub const BOOKINGS_V2_BOOKING_ANONYMOUS_ACTIONS_GET_ANONYMOUS_ACTION_TOKEN: Perm
     description: "Wix's permission `bookings:v2:booking:anonymous_actions:get_anonymous_action_token`, required by methods or webhooks of `bookings-v2`.",
 };
 
-/// Implemented by the scope sets that grant `bookings:v2:booking:anonymous_actions:get_anonymous_action_token`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `bookings:v2:booking:anonymous_actions:get_anonymous_action_token`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `bookings:v2:booking:anonymous_actions:get_anonymous_action_token`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `bookings:v2:booking:anonymous_actions:get_anonymous_action_token`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `bookings:v2:booking:anonymous_actions:get_anonymous_action_token`",
     label = "this method requires `bookings:v2:booking:anonymous_actions:get_anonymous_action_token`",
     note = "no scope set is checked to grant `bookings:v2:booking:anonymous_actions:get_anonymous_action_token`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
 )]
-pub unsafe trait BookingsV2BookingAnonymousActionsGetAnonymousActionToken: ScopeSet {}
+pub unsafe trait BookingsV2BookingAnonymousActionsGetAnonymousActionToken<
+    const ID: u64 = 7943282622840221556,
+>: ScopeSet {}
 
 /// `bookings:v2:booking:count_extended_bookings`: Wix's permission `bookings:v2:booking:count_extended_bookings`, required by methods or webhooks of `bookings-reader-v2`.
 ///
@@ -1875,17 +1969,19 @@ pub const BOOKINGS_V2_BOOKING_COUNT_EXTENDED_BOOKINGS: Permission = Permission {
     description: "Wix's permission `bookings:v2:booking:count_extended_bookings`, required by methods or webhooks of `bookings-reader-v2`.",
 };
 
-/// Implemented by the scope sets that grant `bookings:v2:booking:count_extended_bookings`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `bookings:v2:booking:count_extended_bookings`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `bookings:v2:booking:count_extended_bookings`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `bookings:v2:booking:count_extended_bookings`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `bookings:v2:booking:count_extended_bookings`",
     label = "this method requires `bookings:v2:booking:count_extended_bookings`",
     note = "add one of these scopes to the scope set's declaration: DC_BOOKINGS_MEGA_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.MANAGE-BOOKINGS), DC_BOOKINGS_MEGA_READ_BOOKINGS (SCOPE.DC-BOOKINGS-MEGA.READ-BOOKINGS), DC_BOOKINGS_MANAGE_BOOKINGS (SCOPE.DC-BOOKINGS.MANAGE-BOOKINGS), DC_BOOKINGS_READ_BOOKINGS_SENSITIVE (SCOPE.DC-BOOKINGS.READ-BOOKINGS-SENSITIVE)"
 )]
-pub unsafe trait BookingsV2BookingCountExtendedBookings: ScopeSet {}
+pub unsafe trait BookingsV2BookingCountExtendedBookings<
+    const ID: u64 = 15416869284815239012,
+>: ScopeSet {}
 
 /// `ecom:v1:abandoned_checkout:get_abandoned_checkout_analytics`: Wix's permission `ecom:v1:abandoned_checkout:get_abandoned_checkout_analytics`, required by methods or webhooks of `ecom-abandoned-checkouts`.
 ///
@@ -1895,17 +1991,19 @@ pub const ECOM_V1_ABANDONED_CHECKOUT_GET_ABANDONED_CHECKOUT_ANALYTICS: Permissio
     description: "Wix's permission `ecom:v1:abandoned_checkout:get_abandoned_checkout_analytics`, required by methods or webhooks of `ecom-abandoned-checkouts`.",
 };
 
-/// Implemented by the scope sets that grant `ecom:v1:abandoned_checkout:get_abandoned_checkout_analytics`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ecom:v1:abandoned_checkout:get_abandoned_checkout_analytics`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ecom:v1:abandoned_checkout:get_abandoned_checkout_analytics`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ecom:v1:abandoned_checkout:get_abandoned_checkout_analytics`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ecom:v1:abandoned_checkout:get_abandoned_checkout_analytics`",
     label = "this method requires `ecom:v1:abandoned_checkout:get_abandoned_checkout_analytics`",
     note = "no scope set is checked to grant `ecom:v1:abandoned_checkout:get_abandoned_checkout_analytics`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
 )]
-pub unsafe trait EcomV1AbandonedCheckoutGetAbandonedCheckoutAnalytics: ScopeSet {}
+pub unsafe trait EcomV1AbandonedCheckoutGetAbandonedCheckoutAnalytics<
+    const ID: u64 = 9995378128615308604,
+>: ScopeSet {}
 
 /// `ecom:v1:order:imports:bulk_delete_imported_orders`: Wix's permission `ecom:v1:order:imports:bulk_delete_imported_orders`, required by methods or webhooks of `ecom-orders-v1`.
 ///
@@ -1915,17 +2013,19 @@ pub const ECOM_V1_ORDER_IMPORTS_BULK_DELETE_IMPORTED_ORDERS: Permission = Permis
     description: "Wix's permission `ecom:v1:order:imports:bulk_delete_imported_orders`, required by methods or webhooks of `ecom-orders-v1`.",
 };
 
-/// Implemented by the scope sets that grant `ecom:v1:order:imports:bulk_delete_imported_orders`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ecom:v1:order:imports:bulk_delete_imported_orders`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ecom:v1:order:imports:bulk_delete_imported_orders`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ecom:v1:order:imports:bulk_delete_imported_orders`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ecom:v1:order:imports:bulk_delete_imported_orders`",
     label = "this method requires `ecom:v1:order:imports:bulk_delete_imported_orders`",
     note = "no scope set is checked to grant `ecom:v1:order:imports:bulk_delete_imported_orders`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
 )]
-pub unsafe trait EcomV1OrderImportsBulkDeleteImportedOrders: ScopeSet {}
+pub unsafe trait EcomV1OrderImportsBulkDeleteImportedOrders<
+    const ID: u64 = 87119190898210969,
+>: ScopeSet {}
 
 /// `ecom:v1:order:imports:import_order`: Wix's permission `ecom:v1:order:imports:import_order`, required by methods or webhooks of `ecom-orders-v1`.
 ///
@@ -1935,17 +2035,19 @@ pub const ECOM_V1_ORDER_IMPORTS_IMPORT_ORDER: Permission = Permission {
     description: "Wix's permission `ecom:v1:order:imports:import_order`, required by methods or webhooks of `ecom-orders-v1`.",
 };
 
-/// Implemented by the scope sets that grant `ecom:v1:order:imports:import_order`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ecom:v1:order:imports:import_order`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ecom:v1:order:imports:import_order`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ecom:v1:order:imports:import_order`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ecom:v1:order:imports:import_order`",
     label = "this method requires `ecom:v1:order:imports:import_order`",
     note = "no scope set is checked to grant `ecom:v1:order:imports:import_order`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
 )]
-pub unsafe trait EcomV1OrderImportsImportOrder: ScopeSet {}
+pub unsafe trait EcomV1OrderImportsImportOrder<
+    const ID: u64 = 5307361102331260138,
+>: ScopeSet {}
 
 /// `ecom:v1:order:imports:set_order_number_counter`: Wix's permission `ecom:v1:order:imports:set_order_number_counter`, required by methods or webhooks of `ecom-orders-v1`.
 ///
@@ -1955,17 +2057,19 @@ pub const ECOM_V1_ORDER_IMPORTS_SET_ORDER_NUMBER_COUNTER: Permission = Permissio
     description: "Wix's permission `ecom:v1:order:imports:set_order_number_counter`, required by methods or webhooks of `ecom-orders-v1`.",
 };
 
-/// Implemented by the scope sets that grant `ecom:v1:order:imports:set_order_number_counter`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `ecom:v1:order:imports:set_order_number_counter`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `ecom:v1:order:imports:set_order_number_counter`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `ecom:v1:order:imports:set_order_number_counter`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `ecom:v1:order:imports:set_order_number_counter`",
     label = "this method requires `ecom:v1:order:imports:set_order_number_counter`",
     note = "no scope set is checked to grant `ecom:v1:order:imports:set_order_number_counter`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
 )]
-pub unsafe trait EcomV1OrderImportsSetOrderNumberCounter: ScopeSet {}
+pub unsafe trait EcomV1OrderImportsSetOrderNumberCounter<
+    const ID: u64 = 13062716553023153558,
+>: ScopeSet {}
 
 /// `stores:catalog:v3:product:bulk_update_product_tags`: Wix's permission `stores:catalog:v3:product:bulk_update_product_tags`, required by methods or webhooks of `stores-catalog-v3`.
 ///
@@ -1975,17 +2079,19 @@ pub const STORES_CATALOG_V3_PRODUCT_BULK_UPDATE_PRODUCT_TAGS: Permission = Permi
     description: "Wix's permission `stores:catalog:v3:product:bulk_update_product_tags`, required by methods or webhooks of `stores-catalog-v3`.",
 };
 
-/// Implemented by the scope sets that grant `stores:catalog:v3:product:bulk_update_product_tags`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `stores:catalog:v3:product:bulk_update_product_tags`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `stores:catalog:v3:product:bulk_update_product_tags`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `stores:catalog:v3:product:bulk_update_product_tags`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `stores:catalog:v3:product:bulk_update_product_tags`",
     label = "this method requires `stores:catalog:v3:product:bulk_update_product_tags`",
     note = "no scope set is checked to grant `stores:catalog:v3:product:bulk_update_product_tags`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
 )]
-pub unsafe trait StoresCatalogV3ProductBulkUpdateProductTags: ScopeSet {}
+pub unsafe trait StoresCatalogV3ProductBulkUpdateProductTags<
+    const ID: u64 = 3434051146374025836,
+>: ScopeSet {}
 
 /// `stores:catalog:v3:product:bulk_update_product_tags_by_filter`: Wix's permission `stores:catalog:v3:product:bulk_update_product_tags_by_filter`, required by methods or webhooks of `stores-catalog-v3`.
 ///
@@ -1995,17 +2101,19 @@ pub const STORES_CATALOG_V3_PRODUCT_BULK_UPDATE_PRODUCT_TAGS_BY_FILTER: Permissi
     description: "Wix's permission `stores:catalog:v3:product:bulk_update_product_tags_by_filter`, required by methods or webhooks of `stores-catalog-v3`.",
 };
 
-/// Implemented by the scope sets that grant `stores:catalog:v3:product:bulk_update_product_tags_by_filter`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `stores:catalog:v3:product:bulk_update_product_tags_by_filter`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `stores:catalog:v3:product:bulk_update_product_tags_by_filter`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `stores:catalog:v3:product:bulk_update_product_tags_by_filter`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `stores:catalog:v3:product:bulk_update_product_tags_by_filter`",
     label = "this method requires `stores:catalog:v3:product:bulk_update_product_tags_by_filter`",
     note = "no scope set is checked to grant `stores:catalog:v3:product:bulk_update_product_tags_by_filter`: Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it. Use `Client::request_unchecked` once Wix's documentation says which scope grants it"
 )]
-pub unsafe trait StoresCatalogV3ProductBulkUpdateProductTagsByFilter: ScopeSet {}
+pub unsafe trait StoresCatalogV3ProductBulkUpdateProductTagsByFilter<
+    const ID: u64 = 4286108600629122935,
+>: ScopeSet {}
 
 /// Every permission, in registry order.
 pub const ALL: &[&Permission] = &[

@@ -56,7 +56,7 @@ impl<'a, S: ScopeSet> StoresAbandonedCarts<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::get_abandoned_cart(self.wix.client(), id)
+        calls::get_abandoned_cart(self.wix.sender(), id)
     }
 
     /// Wix's `wix.cart.abandonment.api.v1.AbandonedCarts.QueryAbandonedCarts` (the package documents it with no text).
@@ -74,7 +74,7 @@ impl<'a, S: ScopeSet> StoresAbandonedCarts<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::query_abandoned_carts(self.wix.client(), body)
+        calls::query_abandoned_carts(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::query_abandoned_carts`], page after page (offset paging, 100 per page).
@@ -87,7 +87,7 @@ impl<'a, S: ScopeSet> StoresAbandonedCarts<'a, S> {
     where
         S: crate::permissions::Unpublished,
     {
-        calls::query_abandoned_carts_stream(self.wix.client(), request)
+        calls::query_abandoned_carts_stream(self.wix.sender(), request)
     }
 }
 
@@ -102,11 +102,10 @@ impl<'a, S: ScopeSet> StoresAbandonedCarts<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn get_abandoned_cart<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetAbandonedCartResponse, Error>> {
         let path = Ok(format!("/v1/abandonedCarts/{}", rt::segment(id)));
@@ -117,7 +116,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_abandoned_carts<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f QueryAbandonedCartsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryAbandonedCartsResponse, Error>> {
         let path = Ok("/v1/abandonedCarts/query".to_owned());
@@ -134,7 +133,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_abandoned_carts_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: QueryAbandonedCartsRequest,
     ) -> rt::BoxStream<'a, Result<AbandonedCart, Error>> {
         rt::offset_pages(

@@ -57,7 +57,7 @@ impl<'a, S: ScopeSet> StoresCarts<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresReadCarts,
     {
-        calls::get_cart(self.wix.client(), id)
+        calls::get_cart(self.wix.sender(), id)
     }
 
     /// Returns a cart's checkout URL, by cart ID.
@@ -73,7 +73,7 @@ impl<'a, S: ScopeSet> StoresCarts<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresReadCarts,
     {
-        calls::get_cart_checkout_url(self.wix.client(), id)
+        calls::get_cart_checkout_url(self.wix.sender(), id)
     }
 }
 
@@ -88,11 +88,10 @@ impl<'a, S: ScopeSet> StoresCarts<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn get_cart<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetCartResponse, Error>> {
         let path = Ok(format!("/_api/cart-server/v1/carts/{}", rt::segment(id)));
@@ -101,7 +100,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_cart_checkout_url<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetCartCheckoutUrlResponse, Error>> {
         let path = Ok(

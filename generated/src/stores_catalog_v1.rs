@@ -58,7 +58,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::create_product(self.wix.client(), body)
+        calls::create_product(self.wix.sender(), body)
     }
 
     /// Updates specified fields in a product.
@@ -76,7 +76,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::update_product(self.wix.client(), body)
+        calls::update_product(self.wix.sender(), body)
     }
 
     /// Deletes a product.
@@ -92,7 +92,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::delete_product(self.wix.client(), id)
+        calls::delete_product(self.wix.sender(), id)
     }
 
     /// Updates variants of a specified product.
@@ -109,7 +109,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::update_product_variants(self.wix.client(), id, body)
+        calls::update_product_variants(self.wix.sender(), id, body)
     }
 
     /// Resets the data (such as the price and the weight) of all variants for a given product to their default values.
@@ -126,7 +126,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::reset_all_product_variant_data(self.wix.client(), id, body)
+        calls::reset_all_product_variant_data(self.wix.sender(), id, body)
     }
 
     /// Adds products to a specified collection.
@@ -143,7 +143,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::add_products_to_collection(self.wix.client(), id, body)
+        calls::add_products_to_collection(self.wix.sender(), id, body)
     }
 
     /// Deletes products from a specified collection.
@@ -160,7 +160,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::remove_products_from_collection(self.wix.client(), id, body)
+        calls::remove_products_from_collection(self.wix.sender(), id, body)
     }
 
     /// Adds media items to a specified product, either via URL or existing media ID.
@@ -179,7 +179,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::add_product_media(self.wix.client(), id, body)
+        calls::add_product_media(self.wix.sender(), id, body)
     }
 
     /// Removes specified media items from a product.
@@ -197,7 +197,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::remove_product_media(self.wix.client(), id, body)
+        calls::remove_product_media(self.wix.sender(), id, body)
     }
 
     /// Links media items that are already associated with a specific product to a choice within the same product.
@@ -218,7 +218,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::add_product_media_to_choices(self.wix.client(), id, body)
+        calls::add_product_media_to_choices(self.wix.sender(), id, body)
     }
 
     /// Removes media items from all or some of a product's choices.
@@ -236,7 +236,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::remove_product_media_from_choices(self.wix.client(), id, body)
+        calls::remove_product_media_from_choices(self.wix.sender(), id, body)
     }
 
     /// Delete all options from a specific product. Only available when [variant management](https://support.wix.com/en/article/wix-stores-adding-and-customizing-product-options#setting-different-prices-for-variants) is disabled.
@@ -252,7 +252,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::delete_product_options(self.wix.client(), id)
+        calls::delete_product_options(self.wix.sender(), id)
     }
 
     /// Deletes a product's brand.
@@ -269,7 +269,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::remove_brand(self.wix.client(), id, body)
+        calls::remove_brand(self.wix.sender(), id, body)
     }
 
     /// Creates a new collection.
@@ -285,7 +285,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::create_collection(self.wix.client(), body)
+        calls::create_collection(self.wix.sender(), body)
     }
 
     /// Updates specified properties of a collection. To add products to a collection, call the [addProductsToCollection](#addproductstocollection) function.
@@ -301,7 +301,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::update_collection(self.wix.client(), body)
+        calls::update_collection(self.wix.sender(), body)
     }
 
     /// Deletes a collection.
@@ -317,7 +317,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::delete_collection(self.wix.client(), id)
+        calls::delete_collection(self.wix.sender(), id)
     }
 
     /// Deletes a product's ribbon.
@@ -334,7 +334,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::remove_ribbon(self.wix.client(), id, body)
+        calls::remove_ribbon(self.wix.sender(), id, body)
     }
 
     /// Updates a specified property for up to 100 products at a time.
@@ -350,7 +350,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::bulk_update_products_property(self.wix.client(), body)
+        calls::bulk_update_products_property(self.wix.sender(), body)
     }
 
     /// Adjusts a specified numerical property for up to 100 products at a time.
@@ -367,7 +367,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyProducts,
     {
-        calls::bulk_adjust_product_property(self.wix.client(), body)
+        calls::bulk_adjust_product_property(self.wix.sender(), body)
     }
 
     /// Returns a list of up to 100 products, given the provided paging, sorting and filtering.
@@ -385,7 +385,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresReadProducts,
     {
-        calls::query_products(self.wix.client(), body)
+        calls::query_products(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::query_products`], page after page (cursor paging, 100 per page).
@@ -398,7 +398,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
     where
         S: crate::permissions::WixStoresReadProducts,
     {
-        calls::query_products_stream(self.wix.client(), request)
+        calls::query_products_stream(self.wix.sender(), request)
     }
 
     /// Retrieves a product with the provided ID.
@@ -415,7 +415,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresReadProducts,
     {
-        calls::get_product(self.wix.client(), id, params)
+        calls::get_product(self.wix.sender(), id, params)
     }
 
     /// Retrieves a collection with the provided slug.
@@ -431,7 +431,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresReadProducts,
     {
-        calls::get_collection_by_slug(self.wix.client(), slug)
+        calls::get_collection_by_slug(self.wix.sender(), slug)
     }
 
     /// Gets the availability of relevant product variants based on the product ID and selections provided. See [Use Cases](https://dev.wix.com/api/rest/wix-stores/catalog/use-cases) for an example.
@@ -448,7 +448,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresReadProducts,
     {
-        calls::get_product_options_availability(self.wix.client(), id, body)
+        calls::get_product_options_availability(self.wix.sender(), id, body)
     }
 
     /// Retrieves product variants, based on either choices (option-choice key-value pairs) or variant IDs.
@@ -466,7 +466,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresReadProducts,
     {
-        calls::query_product_variants(self.wix.client(), id, body)
+        calls::query_product_variants(self.wix.sender(), id, body)
     }
 
     /// Every item of [`Self::query_product_variants`], page after page (offset paging, 100 per page).
@@ -480,7 +480,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
     where
         S: crate::permissions::WixStoresReadProducts,
     {
-        calls::query_product_variants_stream(self.wix.client(), id, request)
+        calls::query_product_variants_stream(self.wix.sender(), id, request)
     }
 
     /// Retrieves up to 100 store variants, given the provided paging, filtering, and sorting.
@@ -496,7 +496,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresReadProducts,
     {
-        calls::query_store_variants(self.wix.client(), body)
+        calls::query_store_variants(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::query_store_variants`], page after page (cursor paging, 100 per page).
@@ -509,7 +509,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
     where
         S: crate::permissions::WixStoresReadProducts,
     {
-        calls::query_store_variants_stream(self.wix.client(), request)
+        calls::query_store_variants_stream(self.wix.sender(), request)
     }
 
     /// Retrieves a store variant with the provided ID.
@@ -525,7 +525,7 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresReadProducts,
     {
-        calls::get_store_variant(self.wix.client(), id)
+        calls::get_store_variant(self.wix.sender(), id)
     }
 }
 
@@ -540,11 +540,10 @@ impl<'a, S: ScopeSet> StoresCatalogV1<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn create_product<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CreateProductRequest,
     ) -> rt::BoxFuture<'f, Result<CreateProductResponse, Error>> {
         let path = Ok("/stores/v1/products".to_owned());
@@ -561,7 +560,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_product<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f UpdateProductRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateProductResponse, Error>> {
         let path = rt::path_fields([
@@ -588,7 +587,7 @@ mod calls {
 
     #[inline]
     pub(super) fn delete_product<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteProductResponse, Error>> {
         let path = Ok(format!("/stores/v1/products/{}", rt::segment(id)));
@@ -599,7 +598,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_product_variants<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f UpdateVariantsRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateVariantsResponse, Error>> {
@@ -617,7 +616,7 @@ mod calls {
 
     #[inline]
     pub(super) fn reset_all_product_variant_data<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f ResetAllVariantDataRequest,
     ) -> rt::BoxFuture<'f, Result<ResetAllVariantDataResponse, Error>> {
@@ -638,7 +637,7 @@ mod calls {
 
     #[inline]
     pub(super) fn add_products_to_collection<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f AddProductsToCollectionRequest,
     ) -> rt::BoxFuture<'f, Result<AddProductsToCollectionResponse, Error>> {
@@ -656,7 +655,7 @@ mod calls {
 
     #[inline]
     pub(super) fn remove_products_from_collection<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f RemoveProductsFromCollectionRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveProductsFromCollectionResponse, Error>> {
@@ -677,7 +676,7 @@ mod calls {
 
     #[inline]
     pub(super) fn add_product_media<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f AddProductMediaRequest,
     ) -> rt::BoxFuture<'f, Result<AddProductMediaResponse, Error>> {
@@ -695,7 +694,7 @@ mod calls {
 
     #[inline]
     pub(super) fn remove_product_media<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f RemoveProductMediaRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveProductMediaResponse, Error>> {
@@ -713,7 +712,7 @@ mod calls {
 
     #[inline]
     pub(super) fn add_product_media_to_choices<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f AddProductMediaToChoicesRequest,
     ) -> rt::BoxFuture<'f, Result<AddProductMediaToChoicesResponse, Error>> {
@@ -731,7 +730,7 @@ mod calls {
 
     #[inline]
     pub(super) fn remove_product_media_from_choices<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f RemoveProductMediaFromChoicesRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveProductMediaFromChoicesResponse, Error>> {
@@ -752,7 +751,7 @@ mod calls {
 
     #[inline]
     pub(super) fn delete_product_options<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteProductOptionsResponse, Error>> {
         let path = Ok(format!("/stores/v1/products/{}/options", rt::segment(id)));
@@ -769,7 +768,7 @@ mod calls {
 
     #[inline]
     pub(super) fn remove_brand<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f RemoveProductBrandRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveProductBrandResponse, Error>> {
@@ -787,7 +786,7 @@ mod calls {
 
     #[inline]
     pub(super) fn create_collection<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CreateCollectionRequest,
     ) -> rt::BoxFuture<'f, Result<CreateCollectionResponse, Error>> {
         let path = Ok("/stores/v1/collections".to_owned());
@@ -804,7 +803,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_collection<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f UpdateCollectionRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateCollectionResponse, Error>> {
         let path = rt::path_fields([
@@ -831,7 +830,7 @@ mod calls {
 
     #[inline]
     pub(super) fn delete_collection<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteCollectionResponse, Error>> {
         let path = Ok(format!("/stores/v1/collections/{}", rt::segment(id)));
@@ -842,7 +841,7 @@ mod calls {
 
     #[inline]
     pub(super) fn remove_ribbon<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f RemoveProductRibbonRequest,
     ) -> rt::BoxFuture<'f, Result<RemoveProductRibbonResponse, Error>> {
@@ -860,7 +859,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_update_products_property<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkUpdateProductsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateProductsResponse, Error>> {
         let path = Ok("/stores/v1/bulk/products/update".to_owned());
@@ -877,7 +876,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_adjust_product_property<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkAdjustProductPropertiesRequest,
     ) -> rt::BoxFuture<'f, Result<BulkAdjustProductPropertiesResponse, Error>> {
         let path = Ok("/stores/v1/bulk/products/adjust-properties".to_owned());
@@ -894,7 +893,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_products<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f QueryProductsPlatformizedRequest,
     ) -> rt::BoxFuture<'f, Result<QueryProductsPlatformizedResponse, Error>> {
         let path = Ok("/stores-reader/v1/products/query-platformized".to_owned());
@@ -911,7 +910,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_products_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: QueryProductsPlatformizedRequest,
     ) -> rt::BoxStream<'a, Result<Product, Error>> {
         rt::cursor_pages(
@@ -951,7 +950,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_product<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         params: &'f GetProductParams,
     ) -> rt::BoxFuture<'f, Result<GetProductResponse, Error>> {
@@ -965,7 +964,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_collection_by_slug<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         slug: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetCollectionBySlugResponse, Error>> {
         let path = Ok(
@@ -984,7 +983,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_product_options_availability<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f ProductOptionsAvailabilityRequest,
     ) -> rt::BoxFuture<'f, Result<ProductOptionsAvailabilityResponse, Error>> {
@@ -1008,7 +1007,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_product_variants<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
         body: &'f QueryProductVariantsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryProductVariantsResponse, Error>> {
@@ -1028,7 +1027,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_product_variants_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         id: &'a str,
         request: QueryProductVariantsRequest,
     ) -> rt::BoxStream<'a, Result<Variant, Error>> {
@@ -1054,7 +1053,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_store_variants<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f QueryStoreVariantsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryStoreVariantsResponse, Error>> {
         let path = Ok("/stores-reader/v1/variants/query".to_owned());
@@ -1071,7 +1070,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_store_variants_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: QueryStoreVariantsRequest,
     ) -> rt::BoxStream<'a, Result<StoreVariant, Error>> {
         rt::cursor_pages(
@@ -1111,7 +1110,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_store_variant<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetStoreVariantResponse, Error>> {
         let path = Ok(format!("/stores-reader/v1/variants/{}", rt::segment(id)));

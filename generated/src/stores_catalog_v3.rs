@@ -77,7 +77,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresProductCreate,
     {
-        calls::create_product(self.wix.client(), body)
+        calls::create_product(self.wix.sender(), body)
     }
 
     /// Creates a new product with its inventory in a single call.
@@ -101,7 +101,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresProductCreate,
     {
-        calls::create_product_with_inventory(self.wix.client(), body)
+        calls::create_product_with_inventory(self.wix.sender(), body)
     }
 
     /// Updates a product.
@@ -133,7 +133,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresProductUpdate,
     {
-        calls::update_product(self.wix.client(), body)
+        calls::update_product(self.wix.sender(), body)
     }
 
     /// Updates a product and its inventory in a single call.
@@ -161,7 +161,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresProductUpdate,
     {
-        calls::update_product_with_inventory(self.wix.client(), body)
+        calls::update_product_with_inventory(self.wix.sender(), body)
     }
 
     /// Creates up to 100 products.
@@ -188,7 +188,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresProductCreate,
     {
-        calls::bulk_create_products(self.wix.client(), body)
+        calls::bulk_create_products(self.wix.sender(), body)
     }
 
     /// Creates up to 100 products, and can create the products' inventories in the variants' default locations.
@@ -216,7 +216,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         S: crate::permissions::WixStoresProductCreate
             + crate::permissions::WixStoresInventoryCreate,
     {
-        calls::bulk_create_products_with_inventory(self.wix.client(), body)
+        calls::bulk_create_products_with_inventory(self.wix.sender(), body)
     }
 
     /// Updates up to 100 products.
@@ -241,7 +241,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresProductUpdate,
     {
-        calls::bulk_update_products(self.wix.client(), body)
+        calls::bulk_update_products(self.wix.sender(), body)
     }
 
     /// Updates up to 100 products, and can update the products' inventories in the variants' default locations.
@@ -267,7 +267,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         S: crate::permissions::WixStoresProductUpdate
             + crate::permissions::WixStoresInventoryUpdate,
     {
-        calls::bulk_update_products_with_inventory(self.wix.client(), body)
+        calls::bulk_update_products_with_inventory(self.wix.sender(), body)
     }
 
     /// Updates multiple products, given the provided filter.
@@ -294,7 +294,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresProductUpdate,
     {
-        calls::bulk_update_products_by_filter(self.wix.client(), body)
+        calls::bulk_update_products_by_filter(self.wix.sender(), body)
     }
 
     /// Deletes a product.
@@ -310,7 +310,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresProductDelete,
     {
-        calls::delete_product(self.wix.client(), product_id)
+        calls::delete_product(self.wix.sender(), product_id)
     }
 
     /// Deletes multiple products.
@@ -326,7 +326,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresProductDelete,
     {
-        calls::bulk_delete_products(self.wix.client(), body)
+        calls::bulk_delete_products(self.wix.sender(), body)
     }
 
     /// Delete multiple products given the provided filter.
@@ -342,7 +342,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresProductDelete,
     {
-        calls::bulk_delete_products_by_filter(self.wix.client(), body)
+        calls::bulk_delete_products_by_filter(self.wix.sender(), body)
     }
 
     /// Retrieves a product.
@@ -364,7 +364,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
             + crate::permissions::WixStoresProductReadNonVisible
             + crate::permissions::WixStoresProductMerchantDataRead,
     {
-        calls::get_product(self.wix.client(), product_id, params)
+        calls::get_product(self.wix.sender(), product_id, params)
     }
 
     /// Retrieves a product by slug.
@@ -386,7 +386,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
             + crate::permissions::WixStoresProductReadNonVisible
             + crate::permissions::WixStoresProductMerchantDataRead,
     {
-        calls::get_product_by_slug(self.wix.client(), slug, params)
+        calls::get_product_by_slug(self.wix.sender(), slug, params)
     }
 
     /// Retrieves a list of up to 100 products, given the provided filtering, search expression, sorting, and cursor paging.
@@ -418,7 +418,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
             + crate::permissions::WixStoresProductReadNonVisible
             + crate::permissions::WixStoresProductMerchantDataRead,
     {
-        calls::search_products(self.wix.client(), body)
+        calls::search_products(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::search_products`], page after page (cursor paging, 100 per page).
@@ -433,7 +433,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
             + crate::permissions::WixStoresProductReadNonVisible
             + crate::permissions::WixStoresProductMerchantDataRead,
     {
-        calls::search_products_stream(self.wix.client(), request)
+        calls::search_products_stream(self.wix.sender(), request)
     }
 
     /// Retrieves a list of up to 100 products, given the provided filtering, sorting, and cursor paging.
@@ -466,7 +466,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
             + crate::permissions::WixStoresProductReadNonVisible
             + crate::permissions::WixStoresProductMerchantDataRead,
     {
-        calls::query_products(self.wix.client(), body)
+        calls::query_products(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::query_products`], page after page (cursor paging, 100 per page).
@@ -481,7 +481,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
             + crate::permissions::WixStoresProductReadNonVisible
             + crate::permissions::WixStoresProductMerchantDataRead,
     {
-        calls::query_products_stream(self.wix.client(), request)
+        calls::query_products_stream(self.wix.sender(), request)
     }
 
     /// Counts the number of products that match the provided filtering.
@@ -500,7 +500,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         S: crate::permissions::WixStoresProductRead
             + crate::permissions::WixStoresProductReadNonVisible,
     {
-        calls::count_products(self.wix.client(), body)
+        calls::count_products(self.wix.sender(), body)
     }
 
     /// Updates multiple product variants, given the provided filter and search expression.
@@ -522,7 +522,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresProductUpdate,
     {
-        calls::bulk_update_product_variants_by_filter(self.wix.client(), body)
+        calls::bulk_update_product_variants_by_filter(self.wix.sender(), body)
     }
 
     /// Adjusts the prices and costs of multiple variants by a specified amount or percentage, given the provided filter and search expression.
@@ -546,7 +546,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresProductUpdate,
     {
-        calls::bulk_adjust_product_variants_by_filter(self.wix.client(), body)
+        calls::bulk_adjust_product_variants_by_filter(self.wix.sender(), body)
     }
 
     /// Adds [info sections](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/info-sections-v3/introduction) to multiple products, given the provided filter and search expression.
@@ -565,7 +565,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresProductUpdate,
     {
-        calls::bulk_add_info_sections_to_products_by_filter(self.wix.client(), body)
+        calls::bulk_add_info_sections_to_products_by_filter(self.wix.sender(), body)
     }
 
     /// Adds [info sections](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/info-sections-v3/introduction) to multiple products.
@@ -581,7 +581,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresProductUpdate,
     {
-        calls::bulk_add_info_sections_to_products(self.wix.client(), body)
+        calls::bulk_add_info_sections_to_products(self.wix.sender(), body)
     }
 
     /// Removes [info sections](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/info-sections-v3/introduction) from multiple products, given the provided filter and search expression.
@@ -600,7 +600,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresProductUpdate,
     {
-        calls::bulk_remove_info_sections_from_products_by_filter(self.wix.client(), body)
+        calls::bulk_remove_info_sections_from_products_by_filter(self.wix.sender(), body)
     }
 
     /// Removes [info sections](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/info-sections-v3/introduction) from multiple products.
@@ -616,7 +616,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresProductUpdate,
     {
-        calls::bulk_remove_info_sections_from_products(self.wix.client(), body)
+        calls::bulk_remove_info_sections_from_products(self.wix.sender(), body)
     }
 
     /// Adds multiple products to up to 5 categories, given the provided filter and search expression.
@@ -634,7 +634,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryAddItem,
     {
-        calls::bulk_add_products_to_categories_by_filter(self.wix.client(), body)
+        calls::bulk_add_products_to_categories_by_filter(self.wix.sender(), body)
     }
 
     /// Removes multiple products, given the provided filter and search expression, from up to 5 categories.
@@ -655,7 +655,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::CategoriesCategoryRemoveItem,
     {
-        calls::bulk_remove_products_from_categories_by_filter(self.wix.client(), body)
+        calls::bulk_remove_products_from_categories_by_filter(self.wix.sender(), body)
     }
 
     /// Retrieves the ID of the "All Products" category, which is automatically assigned to all products.
@@ -672,7 +672,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresAllProductsCategoryRead,
     {
-        calls::get_all_products_category(self.wix.client())
+        calls::get_all_products_category(self.wix.sender())
     }
 
     /// Adds or removes tags on multiple products.
@@ -694,7 +694,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::StoresCatalogV3ProductBulkUpdateProductTags,
     {
-        calls::bulk_update_product_tags(self.wix.client(), body)
+        calls::bulk_update_product_tags(self.wix.sender(), body)
     }
 
     /// Asynchronously updates tags on multiple products that match the provided filter criteria.
@@ -718,7 +718,7 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
         'a: 'f,
         S: crate::permissions::StoresCatalogV3ProductBulkUpdateProductTagsByFilter,
     {
-        calls::bulk_update_product_tags_by_filter(self.wix.client(), body)
+        calls::bulk_update_product_tags_by_filter(self.wix.sender(), body)
     }
 }
 
@@ -733,11 +733,10 @@ impl<'a, S: ScopeSet> StoresCatalogV3<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn create_product<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CreateProductRequest,
     ) -> rt::BoxFuture<'f, Result<CreateProductResponse, Error>> {
         let path = Ok("/stores/v3/products".to_owned());
@@ -754,7 +753,7 @@ mod calls {
 
     #[inline]
     pub(super) fn create_product_with_inventory<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CreateProductWithInventoryRequest,
     ) -> rt::BoxFuture<'f, Result<CreateProductWithInventoryResponse, Error>> {
         let path = Ok("/stores/v3/products-with-inventory".to_owned());
@@ -771,7 +770,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_product<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f UpdateProductRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateProductResponse, Error>> {
         let path = rt::path_fields([
@@ -798,7 +797,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_product_with_inventory<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f UpdateProductWithInventoryRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateProductWithInventoryResponse, Error>> {
         let path = rt::path_fields([
@@ -827,7 +826,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_create_products<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkCreateProductsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkCreateProductsResponse, Error>> {
         let path = Ok("/stores/v3/bulk/products/create".to_owned());
@@ -844,7 +843,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_create_products_with_inventory<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkCreateProductsWithInventoryRequest,
     ) -> rt::BoxFuture<'f, Result<BulkCreateProductsWithInventoryResponse, Error>> {
         let path = Ok("/stores/v3/bulk/products-with-inventory/create".to_owned());
@@ -862,7 +861,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_update_products<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkUpdateProductsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateProductsResponse, Error>> {
         let path = Ok("/stores/v3/bulk/products/update".to_owned());
@@ -879,7 +878,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_update_products_with_inventory<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkUpdateProductsWithInventoryRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateProductsWithInventoryResponse, Error>> {
         let path = Ok("/stores/v3/bulk/products-with-inventory/update".to_owned());
@@ -897,7 +896,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_update_products_by_filter<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f V3BulkUpdateProductsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<V3BulkUpdateProductsByFilterResponse, Error>> {
         let path = Ok("/stores/v3/bulk/products/update-by-filter".to_owned());
@@ -915,7 +914,7 @@ mod calls {
 
     #[inline]
     pub(super) fn delete_product<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         product_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<V3DeleteProductResponse, Error>> {
         let path = Ok(format!("/stores/v3/products/{}", rt::segment(product_id)));
@@ -926,7 +925,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_delete_products<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f V3BulkDeleteProductsRequest,
     ) -> rt::BoxFuture<'f, Result<V3BulkDeleteProductsResponse, Error>> {
         let path = Ok("/stores/v3/bulk/products/delete".to_owned());
@@ -943,7 +942,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_delete_products_by_filter<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f V3BulkDeleteProductsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<V3BulkDeleteProductsByFilterResponse, Error>> {
         let path = Ok("/stores/v3/bulk/products/delete-by-filter".to_owned());
@@ -961,7 +960,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_product<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         product_id: &'f str,
         params: &'f GetProductParams,
     ) -> rt::BoxFuture<'f, Result<V3GetProductResponse, Error>> {
@@ -975,7 +974,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_product_by_slug<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         slug: &'f str,
         params: &'f GetProductBySlugParams,
     ) -> rt::BoxFuture<'f, Result<V3GetProductBySlugResponse, Error>> {
@@ -991,7 +990,7 @@ mod calls {
 
     #[inline]
     pub(super) fn search_products<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f V3SearchProductsRequest,
     ) -> rt::BoxFuture<'f, Result<V3SearchProductsResponse, Error>> {
         let path = Ok("/stores/v3/products/search".to_owned());
@@ -1008,7 +1007,7 @@ mod calls {
 
     #[inline]
     pub(super) fn search_products_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: V3SearchProductsRequest,
     ) -> rt::BoxStream<'a, Result<V3Product, Error>> {
         rt::cursor_pages(
@@ -1053,7 +1052,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_products<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f V3QueryProductsRequest,
     ) -> rt::BoxFuture<'f, Result<V3QueryProductsResponse, Error>> {
         let path = Ok("/stores/v3/products/query".to_owned());
@@ -1070,7 +1069,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_products_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: V3QueryProductsRequest,
     ) -> rt::BoxStream<'a, Result<V3Product, Error>> {
         rt::cursor_pages(
@@ -1115,7 +1114,7 @@ mod calls {
 
     #[inline]
     pub(super) fn count_products<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f V3CountProductsRequest,
     ) -> rt::BoxFuture<'f, Result<V3CountProductsResponse, Error>> {
         let path = Ok("/stores/v3/products/count".to_owned());
@@ -1132,7 +1131,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_update_product_variants_by_filter<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkUpdateProductVariantsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateProductVariantsByFilterResponse, Error>> {
         let path = Ok("/stores/v3/bulk/products/update-variants-by-filter".to_owned());
@@ -1150,7 +1149,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_adjust_product_variants_by_filter<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f V3BulkAdjustProductVariantsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<V3BulkAdjustProductVariantsByFilterResponse, Error>> {
         let path = Ok("/stores/v3/bulk/products/adjust-variants-by-filter".to_owned());
@@ -1168,7 +1167,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_add_info_sections_to_products_by_filter<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f V3BulkAddInfoSectionsToProductsByFilterRequest,
     ) -> rt::BoxFuture<
         'f,
@@ -1192,7 +1191,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_add_info_sections_to_products<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f V3BulkAddInfoSectionsToProductsRequest,
     ) -> rt::BoxFuture<'f, Result<V3BulkAddInfoSectionsToProductsResponse, Error>> {
         let path = Ok("/stores/v3/bulk/products/add-info-sections".to_owned());
@@ -1210,7 +1209,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_remove_info_sections_from_products_by_filter<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f V3BulkRemoveInfoSectionsFromProductsByFilterRequest,
     ) -> rt::BoxFuture<
         'f,
@@ -1236,7 +1235,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_remove_info_sections_from_products<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f V3BulkRemoveInfoSectionsFromProductsRequest,
     ) -> rt::BoxFuture<'f, Result<V3BulkRemoveInfoSectionsFromProductsResponse, Error>> {
         let path = Ok("/stores/v3/bulk/products/remove-info-sections".to_owned());
@@ -1254,7 +1253,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_add_products_to_categories_by_filter<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkAddProductsToCategoriesByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<BulkAddProductsToCategoriesByFilterResponse, Error>> {
         let path = Ok("/stores/v3/bulk/products/add-to-categories-by-filter".to_owned());
@@ -1275,7 +1274,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_remove_products_from_categories_by_filter<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkRemoveProductsFromCategoriesByFilterRequest,
     ) -> rt::BoxFuture<
         'f,
@@ -1301,7 +1300,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_all_products_category<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
     ) -> rt::BoxFuture<'f, Result<GetAllProductsCategoryResponse, Error>> {
         let path = Ok("/stores/v3/all-products-category".to_owned());
         unsafe {
@@ -1317,7 +1316,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_update_product_tags<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f V3BulkUpdateProductTagsRequest,
     ) -> rt::BoxFuture<'f, Result<V3BulkUpdateProductTagsResponse, Error>> {
         let path = Ok("/stores/v3/bulk/products/update-tags".to_owned());
@@ -1334,7 +1333,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_update_product_tags_by_filter<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f V3BulkUpdateProductTagsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<V3BulkUpdateProductTagsByFilterResponse, Error>> {
         let path = Ok("/stores/v3/bulk/products/update-tags-by-filter".to_owned());

@@ -61,7 +61,7 @@ impl<'a, S: ScopeSet> StoresCollections<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::query_collections(self.wix.client(), body)
+        calls::query_collections(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::query_collections`], page after page (cursor paging, 100 per page).
@@ -74,7 +74,7 @@ impl<'a, S: ScopeSet> StoresCollections<'a, S> {
     where
         S: crate::permissions::Unpublished,
     {
-        calls::query_collections_stream(self.wix.client(), request)
+        calls::query_collections_stream(self.wix.sender(), request)
     }
 
     /// Retrieves a collection with the provided ID.
@@ -92,7 +92,7 @@ impl<'a, S: ScopeSet> StoresCollections<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::get_collection(self.wix.client(), id)
+        calls::get_collection(self.wix.sender(), id)
     }
 
     /// Retrieves a collection with the provided slug.
@@ -110,7 +110,7 @@ impl<'a, S: ScopeSet> StoresCollections<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::get_collection_by_slug(self.wix.client(), slug)
+        calls::get_collection_by_slug(self.wix.sender(), slug)
     }
 }
 
@@ -125,11 +125,10 @@ impl<'a, S: ScopeSet> StoresCollections<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn query_collections<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f QueryCollectionsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryCollectionsResponse, Error>> {
         let path = Ok("/v2/collections/query".to_owned());
@@ -146,7 +145,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_collections_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: QueryCollectionsRequest,
     ) -> rt::BoxStream<'a, Result<Collection, Error>> {
         rt::cursor_pages(
@@ -188,7 +187,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_collection<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetCollectionResponse, Error>> {
         let path = Ok(format!("/v2/collections/{}", rt::segment(id)));
@@ -199,7 +198,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_collection_by_slug<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         slug: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetCollectionBySlugResponse, Error>> {
         let path = Ok(format!("/v2/collections/slug/{}", rt::segment(slug)));

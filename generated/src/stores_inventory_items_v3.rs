@@ -61,7 +61,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresInventoryCreate,
     {
-        calls::create_inventory_item(self.wix.client(), body)
+        calls::create_inventory_item(self.wix.sender(), body)
     }
 
     /// Creates multiple inventory items.
@@ -79,7 +79,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresInventoryCreate,
     {
-        calls::bulk_create_inventory_items(self.wix.client(), body)
+        calls::bulk_create_inventory_items(self.wix.sender(), body)
     }
 
     /// Retrieves an inventory item.
@@ -95,7 +95,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresInventoryRead,
     {
-        calls::get_inventory_item(self.wix.client(), inventory_item_id)
+        calls::get_inventory_item(self.wix.sender(), inventory_item_id)
     }
 
     /// Updates an inventory item.
@@ -115,7 +115,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresInventoryUpdate,
     {
-        calls::update_inventory_item(self.wix.client(), body)
+        calls::update_inventory_item(self.wix.sender(), body)
     }
 
     /// Updates multiple inventory items.
@@ -135,7 +135,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresInventoryUpdate,
     {
-        calls::bulk_update_inventory_items(self.wix.client(), body)
+        calls::bulk_update_inventory_items(self.wix.sender(), body)
     }
 
     /// Wix's `com.wix.stores.catalog.inventory.api.v3.InventoryService.BulkUpsertInventoryItems` (the package documents it with no text).
@@ -151,7 +151,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::bulk_upsert_inventory_items(self.wix.client(), body)
+        calls::bulk_upsert_inventory_items(self.wix.sender(), body)
     }
 
     /// Updates multiple inventory items, given the provided filter.
@@ -171,7 +171,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresInventoryUpdate,
     {
-        calls::bulk_update_inventory_items_by_filter(self.wix.client(), body)
+        calls::bulk_update_inventory_items_by_filter(self.wix.sender(), body)
     }
 
     /// Deletes an inventory item.
@@ -187,7 +187,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresInventoryDelete,
     {
-        calls::delete_inventory_item(self.wix.client(), inventory_item_id)
+        calls::delete_inventory_item(self.wix.sender(), inventory_item_id)
     }
 
     /// Deletes multiple inventory items.
@@ -203,7 +203,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresInventoryDelete,
     {
-        calls::bulk_delete_inventory_items(self.wix.client(), body)
+        calls::bulk_delete_inventory_items(self.wix.sender(), body)
     }
 
     /// Wix's `com.wix.stores.catalog.inventory.api.v3.InventoryService.BulkDeleteInventoryItemsByFilter` (the package documents it with no text).
@@ -219,7 +219,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::bulk_delete_inventory_items_by_filter(self.wix.client(), body)
+        calls::bulk_delete_inventory_items_by_filter(self.wix.sender(), body)
     }
 
     /// Retrieves a list of up to 1,000 inventory items, given the provided filtering, sorting, and cursor paging.
@@ -242,7 +242,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresInventoryRead,
     {
-        calls::query_inventory_items(self.wix.client(), body)
+        calls::query_inventory_items(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::query_inventory_items`], page after page (cursor paging, 1000 per page).
@@ -255,7 +255,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
     where
         S: crate::permissions::WixStoresInventoryRead,
     {
-        calls::query_inventory_items_stream(self.wix.client(), request)
+        calls::query_inventory_items_stream(self.wix.sender(), request)
     }
 
     /// Retrieves a list of inventory items, given the provided filtering, sorting, and cursor paging.
@@ -284,7 +284,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresInventoryRead,
     {
-        calls::search_inventory_items(self.wix.client(), body)
+        calls::search_inventory_items(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::search_inventory_items`], page after page (cursor paging, 1000 per page).
@@ -297,7 +297,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
     where
         S: crate::permissions::WixStoresInventoryRead,
     {
-        calls::search_inventory_items_stream(self.wix.client(), request)
+        calls::search_inventory_items_stream(self.wix.sender(), request)
     }
 
     /// Wix's `com.wix.stores.catalog.inventory.api.v3.InventoryService.CountInventoryItems` (the package documents it with no text).
@@ -315,7 +315,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::count_inventory_items(self.wix.client(), body)
+        calls::count_inventory_items(self.wix.sender(), body)
     }
 
     /// Decrements quantities of multiple inventory items.
@@ -337,7 +337,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresInventoryUpdate,
     {
-        calls::bulk_decrement_inventory_items(self.wix.client(), body)
+        calls::bulk_decrement_inventory_items(self.wix.sender(), body)
     }
 
     /// Increments quantities of multiple inventory items.
@@ -355,7 +355,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresInventoryUpdate,
     {
-        calls::bulk_increment_inventory_items(self.wix.client(), body)
+        calls::bulk_increment_inventory_items(self.wix.sender(), body)
     }
 
     /// Decrements quantities of multiple inventory items by variant and location.
@@ -381,7 +381,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         S: crate::permissions::WixStoresInventoryUpdate,
     {
         calls::bulk_decrement_inventory_items_by_variant_and_location(
-            self.wix.client(),
+            self.wix.sender(),
             body,
         )
     }
@@ -405,7 +405,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         S: crate::permissions::WixStoresInventoryUpdate,
     {
         calls::bulk_increment_inventory_items_by_variant_and_location(
-            self.wix.client(),
+            self.wix.sender(),
             body,
         )
     }
@@ -423,7 +423,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::bulk_set_or_adjust_inventory_items_by_filter(self.wix.client(), body)
+        calls::bulk_set_or_adjust_inventory_items_by_filter(self.wix.sender(), body)
     }
 
     /// Wix's `com.wix.stores.catalog.inventory.api.v3.InventoryService.BulkAdjustInventoryItemsByFilter` (the package documents it with no text).
@@ -439,7 +439,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::bulk_adjust_inventory_items_by_filter(self.wix.client(), body)
+        calls::bulk_adjust_inventory_items_by_filter(self.wix.sender(), body)
     }
 
     /// Wix's `com.wix.stores.catalog.inventory.api.v3.InventoryService.BulkCreateInventoryItemsByVariantFilter` (the package documents it with no text).
@@ -458,7 +458,7 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
         'a: 'f,
         S: crate::permissions::Unpublished,
     {
-        calls::bulk_create_inventory_items_by_variant_filter(self.wix.client(), body)
+        calls::bulk_create_inventory_items_by_variant_filter(self.wix.sender(), body)
     }
 }
 
@@ -473,11 +473,10 @@ impl<'a, S: ScopeSet> StoresInventoryItemsV3<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn create_inventory_item<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CreateInventoryItemRequest,
     ) -> rt::BoxFuture<'f, Result<CreateInventoryItemResponse, Error>> {
         let path = Ok("/stores/v3/inventory-items".to_owned());
@@ -494,7 +493,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_create_inventory_items<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkCreateInventoryItemsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkCreateInventoryItemsResponse, Error>> {
         let path = Ok("/stores/v3/bulk/inventory-items/create".to_owned());
@@ -511,7 +510,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_inventory_item<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         inventory_item_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetInventoryItemResponse, Error>> {
         let path = Ok(
@@ -524,7 +523,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_inventory_item<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f UpdateInventoryItemRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateInventoryItemResponse, Error>> {
         let path = rt::path_fields([
@@ -553,7 +552,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_update_inventory_items<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkUpdateInventoryItemsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateInventoryItemsResponse, Error>> {
         let path = Ok("/stores/v3/bulk/inventory-items/update".to_owned());
@@ -570,7 +569,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_upsert_inventory_items<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkUpsertInventoryItemsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpsertInventoryItemsResponse, Error>> {
         let path = Ok("/stores/v3/bulk/inventory-items/upsert".to_owned());
@@ -587,7 +586,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_update_inventory_items_by_filter<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkUpdateInventoryItemsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<BulkUpdateInventoryItemsByFilterResponse, Error>> {
         let path = Ok("/stores/v3/bulk/inventory-items/update-by-filter".to_owned());
@@ -605,7 +604,7 @@ mod calls {
 
     #[inline]
     pub(super) fn delete_inventory_item<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         inventory_item_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<DeleteInventoryItemResponse, Error>> {
         let path = Ok(
@@ -624,7 +623,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_delete_inventory_items<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkDeleteInventoryItemsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkDeleteInventoryItemsResponse, Error>> {
         let path = Ok("/stores/v3/bulk/inventory-items/delete".to_owned());
@@ -641,7 +640,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_delete_inventory_items_by_filter<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkDeleteInventoryItemsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<BulkDeleteInventoryItemsByFilterResponse, Error>> {
         let path = Ok("/stores/v3/bulk/inventory-items/delete-by-filter".to_owned());
@@ -659,7 +658,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_inventory_items<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f QueryInventoryItemsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryInventoryItemsResponse, Error>> {
         let path = Ok("/stores/v3/inventory-items/query".to_owned());
@@ -676,7 +675,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_inventory_items_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: QueryInventoryItemsRequest,
     ) -> rt::BoxStream<'a, Result<InventoryItem, Error>> {
         rt::cursor_pages(
@@ -718,7 +717,7 @@ mod calls {
 
     #[inline]
     pub(super) fn search_inventory_items<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f SearchInventoryItemsRequest,
     ) -> rt::BoxFuture<'f, Result<SearchInventoryItemsResponse, Error>> {
         let path = Ok("/stores/v3/inventory-items/search".to_owned());
@@ -735,7 +734,7 @@ mod calls {
 
     #[inline]
     pub(super) fn search_inventory_items_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: SearchInventoryItemsRequest,
     ) -> rt::BoxStream<'a, Result<InventoryItem, Error>> {
         rt::cursor_pages(
@@ -782,7 +781,7 @@ mod calls {
 
     #[inline]
     pub(super) fn count_inventory_items<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f CountInventoryItemsRequest,
     ) -> rt::BoxFuture<'f, Result<CountInventoryItemsResponse, Error>> {
         let path = Ok("/stores/v3/inventory-items/count".to_owned());
@@ -799,7 +798,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_decrement_inventory_items<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkDecrementInventoryItemsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkDecrementInventoryItemsResponse, Error>> {
         let path = Ok("/stores/v3/bulk/inventory-items/decrement".to_owned());
@@ -817,7 +816,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_increment_inventory_items<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkIncrementInventoryItemsRequest,
     ) -> rt::BoxFuture<'f, Result<BulkIncrementInventoryItemsResponse, Error>> {
         let path = Ok("/stores/v3/bulk/inventory-items/increment".to_owned());
@@ -835,7 +834,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_decrement_inventory_items_by_variant_and_location<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkDecrementInventoryItemsByVariantAndLocationRequest,
     ) -> rt::BoxFuture<
         'f,
@@ -862,7 +861,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_increment_inventory_items_by_variant_and_location<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkIncrementInventoryItemsByVariantAndLocationRequest,
     ) -> rt::BoxFuture<
         'f,
@@ -889,7 +888,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_set_or_adjust_inventory_items_by_filter<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkSetOrAdjustInventoryItemsByFilterRequest,
     ) -> rt::BoxFuture<
         'f,
@@ -915,7 +914,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_adjust_inventory_items_by_filter<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkAdjustInventoryItemsByFilterRequest,
     ) -> rt::BoxFuture<'f, Result<BulkAdjustInventoryItemsByFilterResponse, Error>> {
         let path = Ok("/stores/v3/bulk/inventory-items/adjust-by-filter".to_owned());
@@ -933,7 +932,7 @@ mod calls {
 
     #[inline]
     pub(super) fn bulk_create_inventory_items_by_variant_filter<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f BulkCreateInventoryItemsByVariantFilterRequest,
     ) -> rt::BoxFuture<
         'f,

@@ -55,7 +55,7 @@ impl<'a, S: ScopeSet> StoresInventoryV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyInventory,
     {
-        calls::update_inventory_variants(self.wix.client(), body)
+        calls::update_inventory_variants(self.wix.sender(), body)
     }
 
     /// Subtracts a set number of items from inventory.
@@ -73,7 +73,7 @@ impl<'a, S: ScopeSet> StoresInventoryV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyInventory,
     {
-        calls::decrement_inventory(self.wix.client(), body)
+        calls::decrement_inventory(self.wix.sender(), body)
     }
 
     /// Adds a set number of items to inventory.
@@ -91,7 +91,7 @@ impl<'a, S: ScopeSet> StoresInventoryV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyInventory,
     {
-        calls::increment_inventory(self.wix.client(), body)
+        calls::increment_inventory(self.wix.sender(), body)
     }
 
     /// Gets inventory variant information based on the specified option choices.
@@ -110,7 +110,7 @@ impl<'a, S: ScopeSet> StoresInventoryV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresReadInventory,
     {
-        calls::get_inventory_variants(self.wix.client(), inventory_id, body)
+        calls::get_inventory_variants(self.wix.sender(), inventory_id, body)
     }
 
     /// Returns a list of inventory items, given the provided paging, sorting and filtering.
@@ -126,7 +126,7 @@ impl<'a, S: ScopeSet> StoresInventoryV1<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresReadInventory,
     {
-        calls::query_inventory(self.wix.client(), body)
+        calls::query_inventory(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::query_inventory`], page after page (offset paging, 100 per page).
@@ -139,7 +139,7 @@ impl<'a, S: ScopeSet> StoresInventoryV1<'a, S> {
     where
         S: crate::permissions::WixStoresReadInventory,
     {
-        calls::query_inventory_stream(self.wix.client(), request)
+        calls::query_inventory_stream(self.wix.sender(), request)
     }
 }
 
@@ -154,11 +154,10 @@ impl<'a, S: ScopeSet> StoresInventoryV1<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn update_inventory_variants<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f UpdateInventoryVariantsRequest,
     ) -> rt::BoxFuture<'f, Result<UpdateInventoryVariantsResponse, Error>> {
         let path = rt::path_fields([
@@ -187,7 +186,7 @@ mod calls {
 
     #[inline]
     pub(super) fn decrement_inventory<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f DecrementInventoryRequest,
     ) -> rt::BoxFuture<'f, Result<DecrementInventoryResponse, Error>> {
         let path = Ok("/stores/v2/inventoryItems/decrement".to_owned());
@@ -204,7 +203,7 @@ mod calls {
 
     #[inline]
     pub(super) fn increment_inventory<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f IncrementInventoryRequest,
     ) -> rt::BoxFuture<'f, Result<IncrementInventoryResponse, Error>> {
         let path = Ok("/stores/v2/inventoryItems/increment".to_owned());
@@ -221,7 +220,7 @@ mod calls {
 
     #[inline]
     pub(super) fn get_inventory_variants<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         inventory_id: &'f str,
         body: &'f GetInventoryVariantsRequest,
     ) -> rt::BoxFuture<'f, Result<GetInventoryVariantsResponse, Error>> {
@@ -244,7 +243,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_inventory<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f QueryInventoryRequest,
     ) -> rt::BoxFuture<'f, Result<QueryInventoryResponse, Error>> {
         let path = Ok("/stores-reader/v2/inventoryItems/query".to_owned());
@@ -261,7 +260,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_inventory_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: QueryInventoryRequest,
     ) -> rt::BoxStream<'a, Result<InventoryItemV2, Error>> {
         rt::offset_pages(

@@ -78,7 +78,7 @@ impl<'a, S: ScopeSet> StoresOrdersV2<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresReadOrders,
     {
-        calls::get_order(self.wix.client(), id)
+        calls::get_order(self.wix.sender(), id)
     }
 
     /// Returns a list of up to 100 orders, given the provided paging, sorting and filters.
@@ -96,7 +96,7 @@ impl<'a, S: ScopeSet> StoresOrdersV2<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresReadOrders,
     {
-        calls::query_orders(self.wix.client(), body)
+        calls::query_orders(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::query_orders`], page after page (offset paging, 100 per page).
@@ -109,7 +109,7 @@ impl<'a, S: ScopeSet> StoresOrdersV2<'a, S> {
     where
         S: crate::permissions::WixStoresReadOrders,
     {
-        calls::query_orders_stream(self.wix.client(), request)
+        calls::query_orders_stream(self.wix.sender(), request)
     }
 
     /// Every item of [`Self::query_orders`], crawled by ascending `number`: for stores over 10k items, where offset paging stops.
@@ -122,7 +122,7 @@ impl<'a, S: ScopeSet> StoresOrdersV2<'a, S> {
     where
         S: crate::permissions::WixStoresReadOrders,
     {
-        calls::query_orders_crawl(self.wix.client(), request)
+        calls::query_orders_crawl(self.wix.sender(), request)
     }
 
     /// Creates a fulfillment (a subset of an order, with line items that are being shipped
@@ -142,7 +142,7 @@ impl<'a, S: ScopeSet> StoresOrdersV2<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyOrders,
     {
-        calls::create_fulfillment(self.wix.client(), order_id, body)
+        calls::create_fulfillment(self.wix.sender(), order_id, body)
     }
 
     /// Updates the tracking information of an existing fulfillment.
@@ -160,7 +160,7 @@ impl<'a, S: ScopeSet> StoresOrdersV2<'a, S> {
         'a: 'f,
         S: crate::permissions::WixStoresModifyOrders,
     {
-        calls::update_fulfillment(self.wix.client(), order_id, fulfillment_id, body)
+        calls::update_fulfillment(self.wix.sender(), order_id, fulfillment_id, body)
     }
 }
 
@@ -175,11 +175,10 @@ impl<'a, S: ScopeSet> StoresOrdersV2<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn get_order<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         id: &'f str,
     ) -> rt::BoxFuture<'f, Result<GetOrderResponse, Error>> {
         let path = Ok(format!("/stores/v2/orders/{}", rt::segment(id)));
@@ -188,7 +187,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_orders<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f QueryOrdersRequest,
     ) -> rt::BoxFuture<'f, Result<QueryOrdersResponse, Error>> {
         let path = Ok("/stores/v2/orders/query".to_owned());
@@ -205,7 +204,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_orders_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: QueryOrdersRequest,
     ) -> rt::BoxStream<'a, Result<Order, Error>> {
         rt::offset_pages(
@@ -238,7 +237,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_orders_crawl<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: QueryOrdersRequest,
     ) -> rt::BoxStream<'a, Result<Order, Error>> {
         fn key(item: &Order) -> Option<i64> {
@@ -272,7 +271,7 @@ mod calls {
 
     #[inline]
     pub(super) fn create_fulfillment<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         order_id: &'f str,
         body: &'f CreateFulfillmentRequest,
     ) -> rt::BoxFuture<'f, Result<CreateFulfillmentResponse, Error>> {
@@ -292,7 +291,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_fulfillment<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         order_id: &'f str,
         fulfillment_id: &'f str,
         body: &'f UpdateFulfillmentRequest,

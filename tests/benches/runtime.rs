@@ -227,6 +227,10 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    if std::env::var("WIX_BENCH_ONLY").as_deref() == Ok("app") {
+        runtime.block_on(async { app_instances() });
+        return;
+    }
     runtime.block_on(async {
         let addr = serve().await;
         let url = format!("http://{addr}");
@@ -330,5 +334,36 @@ fn main() {
             start.elapsed(),
             peak as f64 / (1024.0 * 1024.0)
         );
+        app_instances();
     });
+}
+
+/// `App::instance` with a full cache (10,000 instances, the default): a lookup, and a new
+/// instance that evicts the least recently used. `WIX_BENCH_ONLY=app` runs this part alone.
+fn app_instances() {
+    const CACHED: usize = 10_000;
+    let app = wix_rest::App::builder("bench-app", "secret")
+        .no_rate_limit()
+        .build()
+        .unwrap();
+    for i in 0..CACHED {
+        drop(app.instance(format!("warm-{i}")));
+    }
+    let time_each = |ids: &mut dyn Iterator<Item = String>| {
+        let mut each: Vec<Duration> = ids
+            .map(|id| {
+                let start = Instant::now();
+                drop(app.instance(id));
+                start.elapsed()
+            })
+            .collect();
+        each.sort_unstable();
+        (percentile(&each, 0.5), percentile(&each, 0.99))
+    };
+    let (hit50, hit99) = time_each(&mut (0..CACHED).map(|i| format!("warm-{}", (i * 7) % CACHED)));
+    let (new50, new99) = time_each(&mut (0..CACHED).map(|i| format!("new-{i}")));
+    assert_eq!(app.cached_instances(), CACHED);
+    println!(
+        "App::instance with {CACHED} cached: lookup p50 {hit50:.1?} p99 {hit99:.1?}; new instance (evicts one) p50 {new50:.1?} p99 {new99:.1?}"
+    );
 }

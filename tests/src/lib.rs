@@ -108,6 +108,18 @@ impl TestServer {
     pub async fn start(
         handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
     ) -> TestServer {
+        TestServer::start_delaying_arrivals(|_| std::time::Duration::ZERO, handler).await
+    }
+
+    /// [`TestServer::start`], with the `n`th request (in the order requests reach the server)
+    /// held for `delay(n)` before it counts as arrived (its [`Recorded::at`]) and is handled:
+    /// what a slow network or a queue in front of the server does to arrivals.
+    pub async fn start_delaying_arrivals(
+        delay: impl Fn(usize) -> std::time::Duration + Send + Sync + 'static,
+        handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
+    ) -> TestServer {
+        let delay: Arc<dyn Fn(usize) -> std::time::Duration + Send + Sync> = Arc::new(delay);
+        let reached = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind loopback");
@@ -122,11 +134,20 @@ impl TestServer {
                 };
                 let handler = handler.clone();
                 let recorded = recorded.clone();
+                let delay = delay.clone();
+                let reached = reached.clone();
                 tokio::spawn(async move {
                     let service = service_fn(move |req: Request<Incoming>| {
                         let handler = handler.clone();
                         let recorded = recorded.clone();
+                        let delay = delay.clone();
+                        let reached = reached.clone();
                         async move {
+                            let n = reached.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let wait = delay(n);
+                            if !wait.is_zero() {
+                                tokio::time::sleep(wait).await;
+                            }
                             let rec = record(req).await;
                             let index = {
                                 let mut all = recorded.lock().unwrap();
@@ -541,6 +562,22 @@ pub fn bad_request(message: String) -> Reply {
 
 /// Webhooks as Wix sends them: JWTs signed RS256 with the test app's real key pair
 /// (`tests/fixtures/keys`, test-only keys).
+/// What a dependency can do that the scope check cannot stop: a crate that forbids unsafe code
+/// exports a `macro_rules!` that writes `unsafe impl` of a permission trait, and rustc lints
+/// neither the macro's definition nor its expansion in the app (an external macro). The calls
+/// then find the permission missing from the set's declared grants (`ScopeSet::GRANTED`,
+/// written by the attributes) and refuse to send (`tests/tests/forged_grants.rs`).
+#[forbid(unsafe_code)]
+pub mod forger {
+    /// Implements `WixStoresModifyProducts` (its default identity: the real one) for `$set`.
+    #[macro_export]
+    macro_rules! forge_modify_products {
+        ($set:ty) => {
+            unsafe impl ::wix_rest::permissions::WixStoresModifyProducts for $set {}
+        };
+    }
+}
+
 pub mod jwt {
     use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -642,6 +679,7 @@ pub mod pets {
     // permission implemented for the type.
     unsafe impl ScopeSet for PetsReader {
         const SCOPES: &'static [&'static Scope] = &[&scopes::PETS_READ];
+        const GRANTED: &'static [&'static str] = &["PETS.READ"];
     }
 
     // SAFETY: as above.
@@ -654,6 +692,7 @@ pub mod pets {
     // the fixture's registry; those two are the permissions implemented for the type.
     unsafe impl ScopeSet for PetsKeeper {
         const SCOPES: &'static [&'static Scope] = &[&scopes::PETS_MANAGE];
+        const GRANTED: &'static [&'static str] = &["PETS.READ", "PETS.WRITE"];
     }
 
     // SAFETY: as above.

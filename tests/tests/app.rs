@@ -190,8 +190,24 @@ impl Hook for Recorder {
     fn on_request(&self, request: &mut RequestParts<'_>) {
         let attempt = request.attempt();
         request
-            .headers_mut()
-            .insert("x-trace", format!("trace-{attempt}").parse().unwrap());
+            .insert_header(
+                "x-trace".parse().unwrap(),
+                format!("trace-{attempt}").parse().unwrap(),
+            )
+            .unwrap();
+        // The headers that decide who calls, where and how are refused, and nothing is set.
+        for name in [
+            "authorization",
+            "Host",
+            "wix-site-id",
+            "wix-account-id",
+            "x-http-method-override",
+            "x-forwarded-host",
+            "content-type",
+        ] {
+            let refused = request.insert_header(name.parse().unwrap(), "forged".parse().unwrap());
+            assert!(refused.is_err(), "a hook set `{name}`");
+        }
         let line = format!(
             "request {} #{attempt} {}",
             request.operation().name,
@@ -268,8 +284,16 @@ async fn hooks_add_headers_and_see_every_attempt_of_every_instance() {
         .map(|r| r.header("x-trace").unwrap().to_owned())
         .collect();
     assert_eq!(traces, ["trace-1", "trace-1", "trace-2"]);
-    // The credentials are still sent beside the hook's header.
+    // The credentials are still sent beside the hook's header, and nothing a hook tried to
+    // forge reached the server.
     assert_eq!(server.requests()[2].header("authorization"), Some("t"));
+    for request in server.requests() {
+        assert!(
+            request.headers.iter().all(|(_, value)| value != "forged"),
+            "{:?}",
+            request.headers
+        );
+    }
 }
 
 #[tokio::test]
@@ -305,5 +329,5 @@ fn an_app_needs_an_id_and_a_valid_base_url() {
         .base_url("not a url")
         .build()
         .unwrap_err();
-    assert!(error.to_string().contains("is not a URL"), "{error}");
+    assert!(error.to_string().contains("not a URL"), "{error}");
 }

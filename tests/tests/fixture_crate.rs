@@ -19,6 +19,7 @@ struct Keeper;
 // only permission implemented below.
 unsafe impl ScopeSet for Keeper {
     const SCOPES: &'static [&'static Scope] = &[&scopes::PETS_READ];
+    const GRANTED: &'static [&'static str] = &["PETS.READ"];
 }
 
 // SAFETY: as above.
@@ -195,6 +196,7 @@ struct Manager;
 // those are the two permissions implemented below.
 unsafe impl ScopeSet for Manager {
     const SCOPES: &'static [&'static Scope] = &[&scopes::PETS_MANAGE];
+    const GRANTED: &'static [&'static str] = &["PETS.READ", "PETS.WRITE"];
 }
 
 // SAFETY: as above.

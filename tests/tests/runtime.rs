@@ -462,7 +462,7 @@ fn a_bad_base_url_is_a_configuration_error() {
         .unwrap_err();
     assert!(
         err.to_string()
-            .starts_with("invalid client configuration: base URL `not a url` is not a URL"),
+            .starts_with("invalid client configuration: base URL `not a url`: not a URL"),
         "{err}"
     );
 }
@@ -586,4 +586,150 @@ async fn a_failing_token_endpoint_is_retried_like_any_read() {
         None,
         "the token request carries no credentials"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where a request goes: path parameters and the base URL never change the endpoint
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn path_parameters_that_would_change_the_endpoint_are_refused_before_sending() {
+    let server = ok_server().await;
+    let client = client(&server, Credentials::access_token("t"));
+    let pets = PetsV1::new(&PetsKeeper::open(&client));
+    for (value, says) in [
+        ("..", "`.` or `..`"),
+        (".", "`.` or `..`"),
+        ("", "is empty"),
+    ] {
+        let error = pets.get_pet(value, &WITH_OWNER).await.unwrap_err();
+        let Error::InvalidPathParameter {
+            method,
+            ref parameter,
+            problem,
+        } = error
+        else {
+            panic!("{value:?}: {error}")
+        };
+        assert_eq!((method, parameter.as_str()), ("get_pet", "petId"));
+        assert!(problem.contains(says), "{value:?}: {error}");
+        let error = pets.delete_pet(value).await.unwrap_err();
+        assert!(
+            matches!(
+                error,
+                Error::InvalidPathParameter {
+                    method: "delete_pet",
+                    ..
+                }
+            ),
+            "{error}"
+        );
+    }
+    assert!(server.requests().is_empty(), "nothing was sent");
+    // Anything else is one percent-encoded segment.
+    pets.get_pet("../a/%2e", &WITH_OWNER).await.unwrap();
+    assert_eq!(
+        server.requests()[0].path,
+        "/pets/v1/pets/..%2Fa%2F%252e",
+        "one segment"
+    );
+}
+
+#[tokio::test]
+async fn a_base_url_is_scheme_host_port_and_a_path_prefix() {
+    let server = ok_server().await;
+    for bad in [
+        format!("{}/pets/v1/pets/other#", server.url()),
+        format!("{}/?next=1", server.url()),
+        server.url().replace("http://", "http://user:pw@"),
+        format!("{}/a/../b", server.url()),
+        "file:///etc".to_owned(),
+    ] {
+        let built = Client::builder(Credentials::access_token("t"))
+            .base_url(bad.clone())
+            .build();
+        assert!(matches!(built, Err(Error::Config(_))), "{bad}: {built:?}");
+        let app = wix_rest::App::builder("app", "secret")
+            .base_url(bad.clone())
+            .build();
+        assert!(matches!(app, Err(Error::Config(_))), "{bad}: app");
+    }
+    // A prefix: every method's path goes under it, as segments.
+    let client = Client::builder(Credentials::access_token("t"))
+        .base_url(format!("{}/proxy/wix/", server.url()))
+        .no_rate_limit()
+        .build()
+        .unwrap();
+    PetsV1::new(&PetsKeeper::open(&client))
+        .get_pet("p1", &WITH_OWNER)
+        .await
+        .unwrap();
+    assert_eq!(server.requests()[0].path, "/proxy/wix/pets/v1/pets/p1");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile or contradictory responses
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn an_empty_200_where_the_method_describes_content_is_an_error() {
+    let server = TestServer::start(|_, _| Reply::status(200, "")).await;
+    let client = client(&server, Credentials::access_token("t"));
+    let pets = PetsV1::new(&PetsKeeper::open(&client));
+    let error = pets.get_pet("p1", &WITH_OWNER).await.unwrap_err();
+    let Error::Decode {
+        method,
+        ref path,
+        ref message,
+        ..
+    } = error
+    else {
+        panic!("{error}")
+    };
+    assert_eq!((method, path.as_str()), ("get_pet", "."));
+    assert!(message.contains("the response body is empty"), "{message}");
+    // A method without content takes an empty body.
+    pets.delete_pet("p1").await.unwrap();
+}
+
+#[tokio::test]
+async fn a_date_past_the_representable_years_fails_the_decoding_without_a_panic() {
+    let server = TestServer::start(|_, _| {
+        Reply::status(
+            200,
+            r#"{"pet":{"id":"p1","createdDate":"9999-12-31T23:59:59-01:00"}}"#,
+        )
+    })
+    .await;
+    let client = client(&server, Credentials::access_token("t"));
+    let error = PetsV1::new(&PetsKeeper::open(&client))
+        .get_pet("p1", &WITH_OWNER)
+        .await
+        .unwrap_err();
+    let Error::Decode { ref path, .. } = error else {
+        panic!("{error}")
+    };
+    assert_eq!(path, "pet.createdDate", "{error}");
+}
+
+#[tokio::test]
+async fn a_total_that_contradicts_the_items_ends_the_stream_with_an_error() {
+    let server = TestServer::start(|_, _| {
+        Reply::json(&json!({"pets": [{"id": "a"}, {"id": "b"}], "total": 0}))
+    })
+    .await;
+    let client = client(&server, Credentials::access_token("t"));
+    let results: Vec<_> = PetsV1::new(&PetsKeeper::open(&client))
+        .list_pets_by_number_stream(Default::default())
+        .collect()
+        .await;
+    assert_eq!(results.len(), 3, "both items, then the error");
+    assert!(results[0].is_ok() && results[1].is_ok());
+    let error = results[2].as_ref().unwrap_err();
+    assert!(
+        matches!(error, Error::Paging { method: "list_pets_by_number", message }
+            if message.contains("matches 0 items, but its page brings 2")),
+        "{error}"
+    );
+    assert_eq!(server.requests().len(), 1);
 }

@@ -25,6 +25,11 @@ pub struct Permission {
     pub const_name: String,
     /// `WixStoresReadProducts`: the trait a scope set implements when it grants this permission.
     pub trait_name: String,
+    /// The permission's identity, the trait's constant parameter (`WixStoresReadProducts<ID>`):
+    /// the 64-bit FNV-1a hash of its id, distinct for every permission of the registry. The
+    /// attributes write it as a literal, so an impl reached through a renamed path implements
+    /// a trait no method requires.
+    pub identity: u64,
     pub description: String,
     /// Why no scope grants it (`no_scope:`): Wix's metadata names none.
     pub no_scope: Option<String>,

@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 use syn::{LitStr, Path, Token};
 
 use crate::hint::did_you_mean;
-use crate::table::{PERMISSION_TRAITS, PERMISSIONS, PermissionRow, SCOPES, ScopeRow};
+use crate::table::{PERMISSIONS, PermissionRow, SCOPES, ScopeRow};
 
 /// One scope as the user wrote it, with its tokens (for error spans).
 enum ScopeArg {
@@ -252,21 +252,42 @@ fn resolve(args: TokenStream, errors: &mut Vec<syn::Error>) -> Vec<&'static Scop
 /// Every token but `target` is spanned at the macro's call site, so the impls belong to the
 /// macro's expansion and the `unsafe_code` lint of the user's crate (an external macro's
 /// output) does not fire: `#![forbid(unsafe_code)]` crates can declare scope sets.
+///
+/// Paths are names the user's crate resolves (`::wix_rest` can be redirected by
+/// `extern crate self as wix_rest`), so what grants a permission is not the path but the
+/// literals: each permission trait is implemented with its identity written out
+/// (`WixStoresReadProducts<IDENTITY>`), and `ScopeSet::GRANTED` lists the granted permission ids
+/// as strings. A path renamed to another permission's trait gets an impl for an identity that
+/// trait's methods do not require.
 fn impls(target: &TokenStream, rows: &[&'static ScopeRow], has_errors: bool) -> TokenStream {
     let constants = rows.iter().map(|r| format_ident!("{}", r.constant));
-    let mut traits: Vec<&str> = if has_errors {
-        PERMISSION_TRAITS.to_vec()
+    let mut granted: Vec<&'static PermissionRow> = if has_errors {
+        PERMISSIONS.iter().collect()
     } else {
-        rows.iter().flat_map(|r| r.grants.iter().copied()).collect()
+        rows.iter()
+            .flat_map(|r| r.grants.iter())
+            .map(|t| {
+                PERMISSIONS
+                    .iter()
+                    .find(|p| p.trait_name == *t)
+                    .expect("the table lists every permission a scope grants")
+            })
+            .collect()
     };
-    traits.sort_unstable();
-    traits.dedup();
-    let traits = traits.iter().map(|t| format_ident!("{}", t));
+    granted.sort_unstable_by_key(|p| p.id);
+    granted.dedup_by_key(|p| p.id);
+    let ids = granted.iter().map(|p| p.id);
+    let traits = granted.iter().map(|p| {
+        let name = format_ident!("{}", p.trait_name);
+        let identity = proc_macro2::Literal::u64_unsuffixed(p.identity);
+        quote!(#name<#identity>)
+    });
     quote! {
         // SAFETY: the scopes were checked against the committed scope table by the macro, and
-        // each permission trait below is one of a permission they grant.
+        // each permission trait below is one of a permission they grant, named by its identity.
         unsafe impl ::wix_rest::ScopeSet for #target {
             const SCOPES: &'static [&'static ::wix_rest::Scope] = &[#(&::wix_rest::scopes::#constants),*];
+            const GRANTED: &'static [&'static str] = &[#(#ids),*];
         }
         #(unsafe impl ::wix_rest::permissions::#traits for #target {})*
     }
@@ -500,8 +521,15 @@ mod tests {
     #[test]
     fn any_scope_grants_its_permissions_and_nothing_else() {
         let out = expand_set("DC_STORES_READ_PRODUCTS");
-        assert!(out.contains("WixStoresReadProducts for App"), "{out}");
-        assert!(!out.contains("WixStoresModifyProducts for App"), "{out}");
+        let read = PERMISSIONS
+            .iter()
+            .find(|p| p.id == "WIX_STORES.READ_PRODUCTS")
+            .unwrap();
+        let granted = format!("WixStoresReadProducts < {} > for App", read.identity);
+        assert!(out.contains(&granted), "{out}");
+        assert!(out.contains("\"WIX_STORES.READ_PRODUCTS\""), "{out}");
+        assert!(!out.contains("WixStoresModifyProducts"), "{out}");
+        assert!(!out.contains("\"WIX_STORES.MODIFY_PRODUCTS\""), "{out}");
         assert!(!out.contains("compile_error"), "{out}");
     }
 
@@ -519,8 +547,9 @@ mod tests {
             out.contains("did you mean `DC_STORES_READ_PRODUCTS`?"),
             "{out}"
         );
-        for t in PERMISSION_TRAITS {
-            assert!(out.contains(&format!("{t} for App")), "{out}");
+        for p in PERMISSIONS {
+            let written = format!("{} < {} > for App", p.trait_name, p.identity);
+            assert!(out.contains(&written), "{written}: {out}");
         }
     }
 

@@ -9,9 +9,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 pub use crate::client::{Body, RawResponse};
 use crate::error::Error;
-use crate::operation::Operation;
+use crate::operation::{Operation, Requires};
 pub use crate::paging::BoxStream;
 pub use crate::query;
+pub use crate::scoped::Sender;
 pub use futures_core::Stream;
 
 pub mod object;
@@ -103,21 +104,84 @@ pub fn binary_body(bytes: &[u8]) -> Body {
 }
 
 /// Decodes a response body; an error names the method and the JSON path that failed.
-/// An empty body reads as `{}`.
+///
+/// An empty body (what a `204`, or a `200` without content, brings) reads as `{}` only for a
+/// type that expects nothing of it: a struct without fields, or a type read from any JSON (the
+/// unit of a method without content). A struct with fields fails, naming the method: an empty
+/// answer where Wix describes content is not a success.
 pub fn decode<T: DeserializeOwned>(
     op: &'static Operation,
     body: &[u8],
     request_id: Option<String>,
 ) -> Result<T, Error> {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        body
-    };
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return T::deserialize(EmptyBody).map_err(|error| Error::Decode {
+            method: op.name,
+            path: ".".to_owned(),
+            message: error.to_string(),
+            request_id,
+        });
+    }
     // The fast path: plain serde_json, the only deserializer instantiated per type. A body that
     // fails is not decoded again: the error's line and column locate the JSON path, found by a
     // scanner that knows nothing of `T`.
     serde_json::from_slice(body).map_err(|error| decode_error(op, body, &error, request_id))
+}
+
+/// An empty response body, as a deserializer: an object without entries for whatever accepts
+/// one, and an error for a struct that announces fields.
+struct EmptyBody;
+
+impl<'de> Deserializer<'de> for EmptyBody {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(NoEntries)
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        if fields.is_empty() {
+            return visitor.visit_map(NoEntries);
+        }
+        Err(serde::de::Error::custom(format!(
+            "the response body is empty, where a JSON object (`{name}`) was expected"
+        )))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
+}
+
+/// The entries of an empty object: none.
+struct NoEntries;
+
+impl<'de> serde::de::MapAccess<'de> for NoEntries {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        _seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        Ok(None)
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        _seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        Err(serde::de::Error::custom("an empty object has no values"))
+    }
 }
 
 #[cold]
@@ -280,6 +344,11 @@ pub fn missing(op: &'static Operation, field: &'static str) -> Error {
 /// encode) is the future's output, and nothing is sent. Generated methods build both before the
 /// call, so that their own code has no `async` block: one future per method, written here.
 ///
+/// Before anything is sent, the permissions of `op.requires` are checked against the ones the
+/// scope set was declared with ([`Error::NotGranted`]: an impl of a permission trait that the
+/// scope attributes did not write), and `path` against `op.path`'s template
+/// ([`Error::InvalidPathParameter`]: a parameter that is empty, `.` or `..`).
+///
 /// # Safety
 ///
 /// The caller has proved, by a bound on the permission trait of `op.requires` for the scope
@@ -287,13 +356,16 @@ pub fn missing(op: &'static Operation, field: &'static str) -> Error {
 /// (generated methods do, in their `where` clause). `op` must be the metadata of the endpoint
 /// `path` names. This is the same contract as [`Client::request_unchecked`](crate::Client::request_unchecked).
 pub unsafe fn call<'f, T: DeserializeOwned + 'f>(
-    client: &'f crate::Client,
+    wix: Sender<'f>,
     op: &'static Operation,
     path: Result<String, Error>,
     query: Vec<(&'static str, String)>,
     body: Result<Option<Body>, Error>,
 ) -> BoxFuture<'f, Result<T, Error>> {
-    Box::pin(async move { client.execute_decode(op, path?, query, body?).await })
+    Box::pin(async move {
+        let path = checked(wix, op, path)?;
+        wix.client.execute_decode(op, path, query, body?).await
+    })
 }
 
 /// [`call`] for a method whose response has no content: whatever body comes back is checked to
@@ -303,18 +375,45 @@ pub unsafe fn call<'f, T: DeserializeOwned + 'f>(
 ///
 /// As for [`call`].
 pub unsafe fn call_no_content<'f>(
-    client: &'f crate::Client,
+    wix: Sender<'f>,
     op: &'static Operation,
     path: Result<String, Error>,
     query: Vec<(&'static str, String)>,
     body: Result<Option<Body>, Error>,
 ) -> BoxFuture<'f, Result<(), Error>> {
     Box::pin(async move {
-        client
-            .execute_decode::<serde::de::IgnoredAny>(op, path?, query, body?)
+        let path = checked(wix, op, path)?;
+        wix.client
+            .execute_decode::<serde::de::IgnoredAny>(op, path, query, body?)
             .await
             .map(drop)
     })
+}
+
+/// The checks of [`call`] before anything is sent: the declared grants, then the path.
+fn checked(
+    wix: Sender<'_>,
+    op: &'static Operation,
+    path: Result<String, Error>,
+) -> Result<String, Error> {
+    let missing = match op.requires {
+        Requires::Nothing => None,
+        Requires::Unpublished => Some("unpublished"),
+        Requires::All(permissions) => permissions
+            .iter()
+            .copied()
+            .find(|p| !crate::scoped::granted(wix.granted, p)),
+    };
+    if let Some(permission) = missing {
+        return Err(Error::NotGranted {
+            method: op.name,
+            permission,
+            scope_set: wix.set,
+        });
+    }
+    let path = path?;
+    crate::path::check(op, &path)?;
+    Ok(path)
 }
 
 /// The path fields read from a request body, or the first one's error.

@@ -7,7 +7,7 @@
 //! that asks for `app.instance(id)` per event reuses the instance's token instead of fetching
 //! one per event.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -49,11 +49,72 @@ struct Shared {
     instances: Mutex<Instances>,
 }
 
-/// The clients of the instances served last, by instance id, with when each was last used.
+/// The clients of the instances served last: a least-recently-used cache in O(1) amortized per
+/// lookup and eviction. `clients` holds each instance's client and the stamp of its last use;
+/// `order` the uses, oldest first, of which only the one matching an instance's current stamp
+/// is live (older ones are skipped when met, and dropped in one pass when they outnumber the
+/// live ones).
 #[derive(Default)]
 struct Instances {
     clients: HashMap<String, (Arc<Inner>, u64)>,
+    order: VecDeque<(String, u64)>,
     clock: u64,
+}
+
+impl Instances {
+    /// The client of `id`, marked as used now.
+    fn get(&mut self, id: &str) -> Option<Arc<Inner>> {
+        let stamp = self.tick();
+        let (inner, used) = self.clients.get_mut(id)?;
+        *used = stamp;
+        let inner = inner.clone();
+        self.order.push_back((id.to_owned(), stamp));
+        self.compact();
+        Some(inner)
+    }
+
+    /// Caches `inner` for `id`, the least recently used out first beyond `max`.
+    fn insert(&mut self, id: String, inner: Arc<Inner>, max: usize) {
+        if max == 0 {
+            return;
+        }
+        while self.clients.len() >= max {
+            let Some((oldest, stamp)) = self.order.pop_front() else {
+                break;
+            };
+            if self
+                .clients
+                .get(&oldest)
+                .is_some_and(|(_, used)| *used == stamp)
+            {
+                self.clients.remove(&oldest);
+            }
+        }
+        let stamp = self.tick();
+        self.order.push_back((id.clone(), stamp));
+        self.clients.insert(id, (inner, stamp));
+        self.compact();
+    }
+
+    fn remove(&mut self, id: &str) {
+        self.clients.remove(id);
+        self.compact();
+    }
+
+    fn tick(&mut self) -> u64 {
+        self.clock = self.clock.wrapping_add(1);
+        self.clock
+    }
+
+    /// Drops stale uses once they outnumber the live ones: one pass, paid for by the uses
+    /// that made them.
+    fn compact(&mut self) {
+        if self.order.len() > 2 * self.clients.len() + 32 {
+            let clients = &self.clients;
+            self.order
+                .retain(|(id, stamp)| clients.get(id).is_some_and(|(_, used)| used == stamp));
+        }
+    }
 }
 
 impl fmt::Debug for App {
@@ -90,23 +151,8 @@ impl App {
         let instance_id = instance_id.into();
         let shared = &self.shared;
         let mut instances = shared.lock();
-        instances.clock = instances.clock.wrapping_add(1);
-        let now = instances.clock;
-        if let Some((inner, used)) = instances.clients.get_mut(&instance_id) {
-            *used = now;
-            return Client::from_inner(inner.clone());
-        }
-        if instances.clients.len() >= shared.max_instances {
-            // Out goes the least recently used; a handle of it still alive keeps working, and
-            // the rate limit stays shared (it is keyed by the instance, not by this cache).
-            let oldest = instances
-                .clients
-                .iter()
-                .min_by_key(|(_, (_, used))| *used)
-                .map(|(id, _)| id.clone());
-            if let Some(oldest) = oldest {
-                instances.clients.remove(&oldest);
-            }
+        if let Some(inner) = instances.get(&instance_id) {
+            return Client::from_inner(inner);
         }
         let credentials = Credentials::oauth_app(
             shared.client_id.clone(),
@@ -114,18 +160,16 @@ impl App {
             instance_id.clone(),
         );
         let client = shared.settings.client(shared.http.clone(), credentials);
-        if shared.max_instances > 0 {
-            instances
-                .clients
-                .insert(instance_id, (client.inner_arc(), now));
-        }
+        // Out goes the least recently used; a handle of it still alive keeps working, and the
+        // rate limit stays shared (it is keyed by the instance, not by this cache).
+        instances.insert(instance_id, client.inner_arc(), shared.max_instances);
         client
     }
 
     /// Drops the cached client of `instance_id` (after an App Removed webhook, say): the next
     /// [`App::instance`] for it starts with no token.
     pub fn forget(&self, instance_id: &str) {
-        self.shared.lock().clients.remove(instance_id);
+        self.shared.lock().remove(instance_id);
     }
 
     /// How many instances' clients are cached.
@@ -168,7 +212,9 @@ impl AppBuilder {
     }
 
     /// Sends every request, whatever its module's host, to `url` instead (a local server in
-    /// tests, a proxy). Trailing slashes are ignored.
+    /// tests, a proxy); the same rules as
+    /// [`ClientBuilder::base_url`](crate::ClientBuilder::base_url), checked by
+    /// [`AppBuilder::build`].
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.settings.base_url(url.into());
         self
@@ -219,7 +265,7 @@ impl AppBuilder {
     }
 
     /// Builds the app.
-    pub fn build(self) -> Result<App, Error> {
+    pub fn build(mut self) -> Result<App, Error> {
         if self.client_id.is_empty() {
             return Err(Error::Config("the app ID is empty".to_owned()));
         }
@@ -238,5 +284,48 @@ impl AppBuilder {
                 instances: Mutex::default(),
             }),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inner() -> Arc<Inner> {
+        let http = reqwest::Client::new();
+        Settings::default()
+            .client(http, Credentials::access_token("t"))
+            .inner_arc()
+    }
+
+    #[test]
+    fn the_least_recently_used_goes_first_and_stale_uses_are_compacted() {
+        let mut cache = Instances::default();
+        let one = inner();
+        for id in ["a", "b", "c"] {
+            cache.insert(id.to_owned(), one.clone(), 3);
+        }
+        assert!(cache.get("a").is_some());
+        cache.insert("d".to_owned(), one.clone(), 3);
+        assert!(cache.clients.contains_key("a"), "a was used after b");
+        assert!(
+            !cache.clients.contains_key("b"),
+            "b was the least recently used"
+        );
+        for _ in 0..10_000 {
+            assert!(cache.get("c").is_some());
+        }
+        assert!(
+            cache.order.len() <= 2 * cache.clients.len() + 33,
+            "{}",
+            cache.order.len()
+        );
+        cache.insert("e".to_owned(), one.clone(), 3);
+        assert!(!cache.clients.contains_key("a") && cache.clients.contains_key("c"));
+        cache.remove("c");
+        assert_eq!(cache.clients.len(), 2);
+        let mut none = Instances::default();
+        none.insert("x".to_owned(), one, 0);
+        assert!(none.clients.is_empty());
     }
 }

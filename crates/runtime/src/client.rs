@@ -15,6 +15,7 @@ use crate::auth::{Auth, Credentials, until};
 use crate::error::{ApiError, Error};
 use crate::hook::{Hook, Hooks, RequestParts, ResponseInfo};
 use crate::operation::{HttpMethod, Operation, Requires};
+use crate::path::BaseUrl;
 use crate::rate_limit::{Limiter, RateLimit, SharedRateLimit};
 use crate::retry::{RetryPolicy, Verdict, classify, parse_retry_after};
 
@@ -51,7 +52,7 @@ pub struct Client {
 pub(crate) struct Inner {
     http: reqwest::Client,
     auth: Auth,
-    base_url: Option<String>,
+    base_url: Option<BaseUrl>,
     retry: RetryPolicy,
     limiter: Option<Arc<Limiter>>,
     timeout: Duration,
@@ -63,7 +64,10 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("credentials", self.inner.auth.credentials())
-            .field("base_url", &self.inner.base_url)
+            .field(
+                "base_url",
+                &self.inner.base_url.as_ref().map(BaseUrl::as_str),
+            )
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
@@ -81,7 +85,9 @@ enum Limit {
 /// made from one.
 #[derive(Clone, Debug)]
 pub(crate) struct Settings {
+    /// As given; checked by [`Settings::validate`], which fills `parsed`.
     base_url: Option<String>,
+    parsed_base_url: Option<BaseUrl>,
     retry: RetryPolicy,
     rate_limit: Limit,
     timeout: Duration,
@@ -93,6 +99,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             base_url: None,
+            parsed_base_url: None,
             retry: RetryPolicy::default(),
             rate_limit: Limit::PerIdentity(RateLimit::default()),
             timeout: Duration::from_secs(30),
@@ -104,7 +111,8 @@ impl Default for Settings {
 
 impl Settings {
     pub(crate) fn base_url(&mut self, url: String) {
-        self.base_url = Some(url.trim_end_matches('/').to_owned());
+        self.base_url = Some(url);
+        self.parsed_base_url = None;
     }
 
     pub(crate) fn retry(&mut self, policy: RetryPolicy) {
@@ -135,12 +143,13 @@ impl Settings {
         self.hooks.push(hook);
     }
 
-    /// Checks what can be checked before the first request (the base URL).
-    pub(crate) fn validate(&self) -> Result<(), Error> {
-        if let Some(url) = &self.base_url {
-            reqwest::Url::parse(url)
-                .map_err(|e| Error::Config(format!("base URL `{url}` is not a URL: {e}")))?;
-        }
+    /// Checks what can be checked before the first request (the base URL: scheme, host, port
+    /// and path prefix only).
+    pub(crate) fn validate(&mut self) -> Result<(), Error> {
+        self.parsed_base_url = match &self.base_url {
+            Some(url) => Some(BaseUrl::parse(url)?),
+            None => None,
+        };
         Ok(())
     }
 
@@ -164,7 +173,7 @@ impl Settings {
             inner: Arc::new(Inner {
                 http,
                 auth,
-                base_url: self.base_url.clone(),
+                base_url: self.parsed_base_url.clone(),
                 retry: self.retry,
                 limiter,
                 timeout: self.timeout,
@@ -186,7 +195,10 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     /// Sends every request, whatever its module's host, to `url` instead (a local server in
-    /// tests, a proxy). Trailing slashes are ignored.
+    /// tests, a proxy): `scheme://host[:port][/prefix]`, `http` or `https`, each method's path
+    /// appended to the prefix. A query, a fragment, a user name or password, or a `.`/`..`
+    /// segment makes [`ClientBuilder::build`] fail with [`Error::Config`]. Trailing slashes are
+    /// ignored.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.settings.base_url(url.into());
         self
@@ -247,7 +259,7 @@ impl ClientBuilder {
     }
 
     /// Builds the client.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(mut self) -> Result<Client, Error> {
         self.settings.validate()?;
         let http = match self.http {
             Some(http) => http,
@@ -330,9 +342,8 @@ impl Client {
         self.inner.auth.credentials()
     }
 
-    fn url(&self, op: &Operation, path: &str) -> String {
-        let host = self.inner.base_url.as_deref().unwrap_or(op.host);
-        format!("{host}{path}")
+    fn url(&self, op: &Operation, path: &str) -> Result<reqwest::Url, Error> {
+        crate::path::url(self.inner.base_url.as_ref(), op, path)
     }
 
     /// Sends a request that no scope set checked, and decodes its response: the escape hatch for
@@ -340,8 +351,10 @@ impl Client {
     /// (when `op.retry_safe`) and errors work as for any generated method; a `None`
     /// `op.requires` sends the request without credentials.
     ///
-    /// `path` is the expanded path (already percent-encoded) appended to `op.host` (or to the
-    /// client's base URL), `query` its query pairs, `body` the JSON body.
+    /// `path` is the expanded path (already percent-encoded, `/`-separated segments without a
+    /// query, `.` or `..`: a path the URL would not keep as written is an
+    /// [`Error::InvalidPathParameter`]) appended to `op.host` (or to the client's base URL),
+    /// `query` its query pairs, `body` the JSON body.
     ///
     /// # Safety
     ///
@@ -396,7 +409,7 @@ impl Client {
         let start = Instant::now();
         // A deadline too far to represent is no deadline.
         let deadline = start.checked_add(self.inner.retry.deadline);
-        let url = self.url(op, &path);
+        let url = self.url(op, &path)?;
         self.run(op, &url, &query, body.as_ref(), start, deadline)
             .instrument(span)
             .await
@@ -406,7 +419,7 @@ impl Client {
     async fn run(
         &self,
         op: &'static Operation,
-        url: &str,
+        url: &reqwest::Url,
         query: &[(&'static str, String)],
         body: Option<&Body>,
         start: Instant,
@@ -459,7 +472,7 @@ impl Client {
         &self,
         op: &'static Operation,
         attempt: u32,
-        url: &str,
+        url: &reqwest::Url,
         query: &[(&'static str, String)],
         body: Option<&Body>,
         deadline: Option<Instant>,
@@ -478,28 +491,20 @@ impl Client {
         };
         let token = authorized.as_ref().and_then(|a| a.token);
         // The rate limit is taken after the headers (a token renewal takes its own slot) and
-        // right before the send, so the window the limiter counts is the one on the wire.
-        if let Some(limiter) = &self.inner.limiter {
-            until(deadline, op.name, limiter.acquire())
-                .await
-                .map_err(|error| Failed { error, token })?;
-        }
+        // right before the send; the slot is held until the attempt ends (its permit drops)
+        // and counted for one more window after that, so that the window the server sees,
+        // arrivals anywhere between send and completion, holds the limit.
+        let _permit = match &self.inner.limiter {
+            Some(limiter) => Some(
+                until(deadline, op.name, limiter.acquire())
+                    .await
+                    .map_err(|error| Failed { error, token })?,
+            ),
+            None => None,
+        };
         // The request is assembled in place: the credentials' header map is moved in (not
         // re-inserted header by header), the content type is a static value, the body shared.
-        let mut url = match reqwest::Url::parse(url) {
-            Ok(parsed) if parsed.has_host() => parsed,
-            // What reqwest's request builder refuses: its error, as when the builder sent it.
-            _ => {
-                let error = match self.inner.http.get(url).build() {
-                    Err(source) => Error::Transport {
-                        method: op.name,
-                        source,
-                    },
-                    Ok(_) => Error::Config(format!("`{url}` is not a URL with a host")),
-                };
-                return Err(Failed { error, token });
-            }
-        };
+        let mut url = url.clone();
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
@@ -573,7 +578,7 @@ impl Client {
         deadline: Option<Instant>,
     ) -> crate::__private::BoxFuture<'_, Result<Vec<u8>, Error>> {
         Box::pin(async move {
-            let url = self.url(&OAUTH_TOKEN, OAUTH_TOKEN.path);
+            let url = self.url(&OAUTH_TOKEN, OAUTH_TOKEN.path)?;
             let body = Body::json(body);
             let response = self
                 .run(

@@ -44,6 +44,33 @@ pub enum Error {
         /// The dotted body field, e.g. `product.id`.
         field: &'static str,
     },
+    /// A path parameter would change the endpoint called: empty, `.` or `..` (which a URL
+    /// resolves to another path), or a path that does not fit the method's template. Nothing
+    /// was sent.
+    #[error("{method}: the path parameter `{parameter}` {problem}; nothing was sent")]
+    InvalidPathParameter {
+        /// The Rust name of the method that was called.
+        method: &'static str,
+        /// The parameter as the method's path template names it (`id`, `product.id`).
+        parameter: String,
+        /// What is wrong with its value.
+        problem: &'static str,
+    },
+    /// The scope set a method was called through was not declared with a scope that grants the
+    /// method's permission, though its type implements the permission's trait: an `unsafe impl`
+    /// the checked attributes did not write (a dependency's macro can write one without the
+    /// app's crate seeing `unsafe`). Nothing was sent.
+    #[error(
+        "{method}: the scope set `{scope_set}` does not declare a scope that grants `{permission}`, though its type implements that permission's trait (an impl the scope attributes did not write); nothing was sent"
+    )]
+    NotGranted {
+        /// The Rust name of the method that was called.
+        method: &'static str,
+        /// The permission the method requires.
+        permission: &'static str,
+        /// The scope set's type.
+        scope_set: &'static str,
+    },
     /// The connection failed or timed out.
     #[error("{method}: the request could not be sent: {source}")]
     Transport {

@@ -4,13 +4,14 @@
 //! A hook sees each attempt: a retried call runs the hooks once per attempt, and the token
 //! request of app credentials is an attempt like any other. It cannot change the method, the
 //! URL or the body, so it cannot turn a scope-checked call into a different one; its headers
-//! are the only thing it adds.
+//! are the only thing it adds, and it cannot set the ones that decide who is calling, where, or
+//! with which method ([`RequestParts::insert_header`] lists them).
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::Error;
 use crate::operation::Operation;
@@ -34,7 +35,10 @@ use crate::operation::Operation;
 ///
 /// impl Hook for Tagging {
 ///     fn on_request(&self, request: &mut RequestParts<'_>) {
-///         request.headers_mut().insert("x-app-request", "sync".parse().unwrap());
+///         let added = request.insert_header("x-app-request".parse().unwrap(), "sync".parse().unwrap());
+///         assert!(added.is_ok());
+///         // The headers that decide who calls, where and how are refused:
+///         assert!(request.insert_header(reqwest::header::AUTHORIZATION, "x".parse().unwrap()).is_err());
 ///     }
 ///
 ///     fn on_response(&self, response: &ResponseInfo<'_>) {
@@ -46,7 +50,7 @@ use crate::operation::Operation;
 /// ```
 pub trait Hook: Send + Sync {
     /// Called right before an attempt is sent, after the credentials' headers are set; may add
-    /// or replace headers.
+    /// headers ([`RequestParts::insert_header`]).
     fn on_request(&self, request: &mut RequestParts<'_>) {
         let _ = request;
     }
@@ -57,8 +61,8 @@ pub trait Hook: Send + Sync {
     }
 }
 
-/// An attempt about to be sent, as a [`Hook`] sees it: what it calls (read-only) and its
-/// headers (mutable).
+/// An attempt about to be sent, as a [`Hook`] sees it: what it calls and its headers
+/// (read-only), and the headers a hook may add.
 pub struct RequestParts<'a> {
     pub(crate) operation: &'static Operation,
     pub(crate) attempt: u32,
@@ -87,11 +91,57 @@ impl RequestParts<'_> {
         self.headers
     }
 
-    /// The headers sent, to add to.
-    pub fn headers_mut(&mut self) -> &mut HeaderMap {
-        self.headers
+    /// Adds a header (replacing one with the same name that a hook added before), unless it
+    /// is one that decides who is calling, where or how: `authorization`, `host`, every
+    /// `wix-*` and `x-wix-*` header (`wix-site-id`, `wix-account-id`, ...), the body's framing
+    /// (`content-type`, `content-length`, `transfer-encoding`), the connection's (`connection`,
+    /// `upgrade`, `te`, `expect`), method overrides (`x-http-method-override`,
+    /// `x-http-method`, `x-method-override`) and the headers proxies route by (`forwarded`,
+    /// `x-forwarded-host`, `x-forwarded-prefix`, `x-original-url`, `x-rewrite-url`). Those are
+    /// refused and nothing is set.
+    pub fn insert_header(
+        &mut self,
+        name: HeaderName,
+        value: HeaderValue,
+    ) -> Result<(), ProtectedHeader> {
+        if is_protected(&name) {
+            return Err(ProtectedHeader(name));
+        }
+        self.headers.insert(name, value);
+        Ok(())
     }
 }
+
+/// The headers a hook may not set.
+const PROTECTED: &[&str] = &[
+    "authorization",
+    "host",
+    "content-type",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "upgrade",
+    "te",
+    "expect",
+    "x-http-method-override",
+    "x-http-method",
+    "x-method-override",
+    "forwarded",
+    "x-forwarded-host",
+    "x-forwarded-prefix",
+    "x-original-url",
+    "x-rewrite-url",
+];
+
+fn is_protected(name: &HeaderName) -> bool {
+    let name = name.as_str();
+    PROTECTED.contains(&name) || name.starts_with("wix-") || name.starts_with("x-wix-")
+}
+
+/// A header a [`Hook`] may not set (see [`RequestParts::insert_header`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a hook may not set the header `{0}`: it decides who is calling, where or how")]
+pub struct ProtectedHeader(pub HeaderName);
 
 impl fmt::Debug for RequestParts<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -277,7 +277,21 @@ where
                 match (pager.next_page)(state).await {
                     Ok((page, total, next)) => {
                         if let Some(total) = total {
-                            pager.remaining = Some(total.saturating_sub(pager.yielded));
+                            let remaining = total.saturating_sub(pager.yielded);
+                            if page.len() as u64 > remaining {
+                                // The server's count contradicts its items: yield what it sent,
+                                // then say so, rather than silently dropping items.
+                                let message = format!(
+                                    "the response says the query matches {total} items, but its page brings {} after {} already yielded",
+                                    page.len(),
+                                    pager.yielded
+                                );
+                                pager.remaining = None;
+                                pager.buffer.extend(page);
+                                pager.pending_error = Some(message);
+                                continue;
+                            }
+                            pager.remaining = Some(remaining);
                         }
                         if page.is_empty() && next.is_some() {
                             pager.empty_in_a_row = pager.empty_in_a_row.saturating_add(1);

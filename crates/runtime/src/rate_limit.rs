@@ -1,10 +1,14 @@
 //! A client-side rate limit, so an app stays under Wix's throttle instead of collecting 429s.
 //!
-//! The limit holds over every sliding window: at most `requests` requests start in any span of
-//! `per`, the first window included (a token bucket or GCRA, `governor`'s algorithm, lets a full
-//! burst through and then the refill, up to about twice the rate in one window). It keeps the
-//! start times of the last `requests` requests: a request may start when the oldest of them is
-//! `per` old.
+//! The limit holds where Wix counts it, at the server: no span of `per` sees more than
+//! `requests` arrivals. A request can arrive at any moment between its send and its completion
+//! (a slow connection, a retransmission), so counting sends is not enough: 200 sends spread over
+//! a minute can arrive together. Each request therefore holds a slot from the moment it may be
+//! sent until it completes (its [`Permit`] drops), and the slot stays counted for `per` after
+//! that. A new request may start only when fewer than `requests` slots are held or counted:
+//! whatever the delays, any `requests + 1` arrivals then span more than `per`. (A burst up to
+//! the limit goes at once; a token bucket or GCRA, `governor`'s algorithm, lets a full burst
+//! through and then the refill, up to about twice the rate in one window.)
 //!
 //! Wix counts its limit per app instance, so clients for the same identity (app id + instance
 //! id, API key + site or account, or access token) share one limiter: a process-wide registry
@@ -16,7 +20,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex as StdMutex, OnceLock, Weak};
 use std::time::Duration;
 
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, Notify};
 use tokio::time::Instant;
 
 /// How many requests a client may send in a window. Clients for the same app instance (the same
@@ -71,18 +75,56 @@ impl std::fmt::Debug for SharedRateLimit {
     }
 }
 
-/// A sliding-window log: the start times of the last `requests` requests.
+/// The slots of one limit: requests in flight, and the completion times of the ones that ended
+/// less than `per` ago.
 pub(crate) struct Limiter {
     limit: RateLimit,
-    sent: Mutex<VecDeque<Instant>>,
+    /// Waiters take turns (FIFO) on this lock; the one holding it waits for a free slot.
+    queue: Mutex<()>,
+    slots: StdMutex<Slots>,
+    /// Signalled when a request completes (a slot may have been freed).
+    completed: Notify,
+}
+
+#[derive(Default)]
+struct Slots {
+    in_flight: usize,
+    /// Completion times, oldest first (pushed under the lock with the current time, so in order).
+    completed: VecDeque<Instant>,
+}
+
+/// A request's slot: held from the moment it may be sent until it completes (dropped), then
+/// counted for one more window.
+pub(crate) struct Permit<'a> {
+    limiter: &'a Limiter,
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        let mut slots = self.limiter.lock();
+        slots.in_flight = slots.in_flight.saturating_sub(1);
+        slots.completed.push_back(Instant::now());
+        drop(slots);
+        self.limiter.completed.notify_one();
+    }
 }
 
 impl Limiter {
     pub(crate) fn new(limit: RateLimit) -> Self {
         Limiter {
             limit,
-            sent: Mutex::new(VecDeque::new()),
+            queue: Mutex::new(()),
+            slots: StdMutex::default(),
+            completed: Notify::new(),
         }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Slots> {
+        // A poisoned lock only means another thread panicked while holding it; the counts are
+        // still consistent (every change is one update under the lock).
+        self.slots
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The limiter shared by every client of `identity` with this `limit`.
@@ -105,31 +147,46 @@ impl Limiter {
         limiter
     }
 
-    /// Waits until a request may start. Waiters queue fairly (FIFO) on the mutex.
-    pub(crate) async fn acquire(&self) {
+    /// Waits until a request may be sent, and holds its slot until the permit drops. Waiters
+    /// queue fairly (FIFO); a cancelled wait takes no slot.
+    pub(crate) async fn acquire(&self) -> Permit<'_> {
         let capacity = self.limit.requests.max(1) as usize;
         let per = self.limit.per;
-        let mut sent = self.sent.lock().await;
+        let _turn = self.queue.lock().await;
         loop {
-            let now = Instant::now();
-            while sent
-                .front()
-                .is_some_and(|&start| now.saturating_duration_since(start) >= per)
-            {
-                sent.pop_front();
-            }
-            if sent.len() < capacity {
-                sent.push_back(now);
-                return;
-            }
-            let Some(&oldest) = sent.front() else {
-                continue;
+            // Registered before the check, so a completion between the check and the wait is
+            // not missed.
+            let completed = self.completed.notified();
+            let free_at = {
+                let mut slots = self.lock();
+                let now = Instant::now();
+                // A completion counts while it is at most `per` old: an arrival at most at
+                // that completion and one after this send are then more than `per` apart.
+                while slots
+                    .completed
+                    .front()
+                    .is_some_and(|&done| now.saturating_duration_since(done) > per)
+                {
+                    slots.completed.pop_front();
+                }
+                if slots.in_flight + slots.completed.len() < capacity {
+                    slots.in_flight += 1;
+                    return Permit { limiter: self };
+                }
+                // When the oldest completion stops counting (just past `per`); with every slot
+                // in flight, only a completion frees one.
+                slots.completed.front().map(|&done| {
+                    done.checked_add(per)
+                        .and_then(|at| at.checked_add(Duration::from_millis(1)))
+                })
             };
-            match oldest.checked_add(per) {
-                Some(free) => tokio::time::sleep_until(free).await,
-                // A window too long to represent: nothing more may start (the caller's deadline
-                // bounds the wait).
-                None => std::future::pending::<()>().await,
+            match free_at {
+                Some(Some(at)) => {
+                    let _ = tokio::time::timeout_at(at, completed).await;
+                }
+                // A window too long to represent: only the caller's deadline ends the wait.
+                Some(None) => std::future::pending::<()>().await,
+                None => completed.await,
             }
         }
     }
@@ -148,16 +205,55 @@ mod tests {
         let start = Instant::now();
         let mut starts = Vec::new();
         for _ in 0..9 {
-            limiter.acquire().await;
+            drop(limiter.acquire().await);
             starts.push(start.elapsed());
         }
         assert_eq!(&starts[..3], [Duration::ZERO; 3], "a burst up to the limit");
         for window in starts.windows(4) {
             assert!(
-                window[3] - window[0] >= Duration::from_secs(3),
+                window[3] - window[0] > Duration::from_secs(3),
                 "4 starts within one 3 s window: {starts:?}"
             );
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slot_is_held_until_its_request_completes_then_for_a_window() {
+        let limiter = Limiter::new(RateLimit {
+            requests: 2,
+            per: Duration::from_secs(1),
+        });
+        let start = Instant::now();
+        let slow = limiter.acquire().await;
+        drop(limiter.acquire().await);
+        // The slow request completes 5 s later: until then, and for a window after, it counts.
+        let waiter = async {
+            let permit = limiter.acquire().await;
+            let at = start.elapsed();
+            drop(permit);
+            at
+        };
+        let release = async {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            drop(slow);
+        };
+        let (at, ()) = futures_util::future::join(waiter, release).await;
+        // The fast one completed at 0 s and stopped counting just past 1 s: one slot free then.
+        assert!(
+            at > Duration::from_secs(1) && at < Duration::from_secs(2),
+            "{at:?}"
+        );
+        // At 5 s: the waiter's completion (~1 s) no longer counts, the slow one's does.
+        let third = limiter.acquire().await;
+        drop(third);
+        // Two completions at 5 s count until just past 6 s.
+        let fourth_at = {
+            let permit = limiter.acquire().await;
+            let at = start.elapsed();
+            drop(permit);
+            at
+        };
+        assert!(fourth_at > Duration::from_secs(6), "{fourth_at:?}");
     }
 
     #[test]

@@ -90,13 +90,15 @@ impl Timestamp {
                 "`{quoted}{cut}` is not an RFC 3339 date-time such as `2024-01-30T12:34:56.789Z`: {e}"
             ))
         })?;
-        let utc = parsed.to_offset(time::UtcOffset::UTC);
-        if utc.year() < 1 {
-            return Err(TimestampError(format!(
-                "`{text}` is before the year 1 in UTC"
-            )));
+        // An offset can carry a valid date past the years 1 to 9999 in UTC
+        // (`9999-12-31T23:59:59-01:00` is in the year 10000): checked, never a panic.
+        let quoted: String = text.chars().take(MAX_QUOTED).collect();
+        match parsed.checked_to_offset(time::UtcOffset::UTC) {
+            Some(utc) if utc.year() >= 1 => Ok(Timestamp(utc)),
+            _ => Err(TimestampError(format!(
+                "`{quoted}` is outside the years 1 to 9999 in UTC"
+            ))),
         }
-        Ok(Timestamp(utc))
     }
 }
 
@@ -197,6 +199,24 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offsets_past_the_representable_years_are_errors_not_panics() {
+        for text in [
+            "9999-12-31T23:59:59-01:00",
+            "9999-12-31T23:59:59.999999999-23:59",
+            "0001-01-01T00:00:00+00:01",
+            "0000-01-01T00:00:00Z",
+        ] {
+            let error = Timestamp::parse(text).unwrap_err().to_string();
+            assert!(
+                error.contains("outside the years 1 to 9999"),
+                "{text}: {error}"
+            );
+            assert!(serde_json::from_str::<Timestamp>(&format!("\"{text}\"")).is_err());
+        }
+        assert!(Timestamp::parse("9999-12-31T23:59:59+01:00").is_ok());
+    }
 
     #[test]
     fn wix_strings_round_trip_exactly() {

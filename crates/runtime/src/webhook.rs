@@ -166,6 +166,18 @@ impl WebhookVerifier {
         let Claims { data, exp, iat } = token.claims;
         if let Some(max_age) = self.max_age {
             let now = unix_now();
+            // A token valid for longer than the maximum age would outlive every replay check
+            // (and pin its delivery in a `Deduplicator`): Wix's tokens expire within it.
+            let latest = now
+                .saturating_add(max_age.as_secs())
+                .saturating_add(LEEWAY_SECS);
+            if exp > latest {
+                return Err(WebhookError::Rejected(format!(
+                    "the token expires {} s from now (exp {exp}), later than the {} s maximum age allows",
+                    exp.saturating_sub(now),
+                    max_age.as_secs()
+                )));
+            }
             let Some(iat) = iat else {
                 return Err(WebhookError::Rejected(
                     "the token has no numeric `iat`, so its age is unknown".to_owned(),
@@ -186,6 +198,14 @@ impl WebhookVerifier {
         }
         let signature = body.rsplit('.').next().unwrap_or_default();
         let envelope_json = data.into_string();
+        if !is_object(&envelope_json) {
+            return Err(WebhookError::Malformed {
+                event_type: String::new(),
+                what: "the JWT's data claim",
+                path: ".".to_owned(),
+                message: "expected a JSON object holding eventType, instanceId and data".to_owned(),
+            });
+        }
         let envelope: Envelope = parse("", "the JWT's data claim", &envelope_json)?;
         let identity = match envelope.identity {
             None => None,
@@ -237,6 +257,12 @@ fn json_text(value: serde_json::Value) -> Option<String> {
     }
 }
 
+/// Whether `json` is an object (a struct read by serde's derive would also take an array, by
+/// position).
+fn is_object(json: &str) -> bool {
+    json.trim_start().starts_with('{')
+}
+
 fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -247,8 +273,9 @@ fn unix_now() -> u64 {
 ///
 /// In memory, per process: an app running several processes needs a shared store keyed by
 /// [`RawEvent::delivery_id`] instead. A delivery is remembered until its token expires (after
-/// which the verifier rejects a replay anyway) or for `window`, whichever is later, and at most
-/// `capacity` deliveries are kept (the oldest are forgotten first).
+/// which the verifier rejects a replay anyway) or for `window`, whichever is later, but never
+/// for more than twice `window` (the verifier's maximum age rejects tokens valid for longer),
+/// and at most `capacity` deliveries are kept (the oldest are forgotten first).
 #[derive(Debug)]
 pub struct Deduplicator {
     window: Duration,
@@ -275,9 +302,11 @@ impl Deduplicator {
     /// `true` the first time a delivery is seen, `false` for a replay or a re-sent event.
     pub fn first_delivery(&self, event: &RawEvent) -> bool {
         let now = unix_now();
-        let keep_until = event
-            .expires_at
-            .max(now.saturating_add(self.window.as_secs()));
+        let window = self.window.as_secs();
+        let keep_until = event.expires_at.clamp(
+            now.saturating_add(window),
+            now.saturating_add(window.saturating_mul(2)),
+        );
         let mut seen = self
             .seen
             .lock()

@@ -1,6 +1,6 @@
 //! An `Operation` built by hand (`requires: Requires::Nothing`) reaches nothing either: the
 //! function that sends it is `unsafe`.
-use wix_rest::{Client, HttpMethod, Operation, Requires};
+use wix_rest::{Client, HttpMethod, Operation, Requires, ScopeSet};
 
 static DELETE: Operation = Operation {
     module: "stores-catalog-v1",
@@ -14,9 +14,14 @@ static DELETE: Operation = Operation {
     retry_safe: false,
 };
 
+#[wix_rest::scope_set(DC_STORES_READ_PRODUCTS)]
+struct Reader;
+
 async fn delete(client: &Client) {
+    // A read-only set's sender, as generated code gets one.
+    let sender = Reader::open(client).sender();
     let _: wix_rest::Result<serde_json::Value> = wix_rest_runtime::__private::call(
-        client,
+        sender,
         &DELETE,
         Ok("/stores/v1/products/p1".to_owned()),
         Vec::new(),

@@ -6,6 +6,7 @@ struct Everything;
 
 unsafe impl ScopeSet for Everything {
     const SCOPES: &'static [&'static Scope] = &[&wix_rest::scopes::DC_STORES_MANAGE_PRODUCTS];
+    const GRANTED: &'static [&'static str] = &["WIX_STORES.MODIFY_PRODUCTS"];
 }
 
 fn main() {}

@@ -128,8 +128,6 @@ pub(super) fn module_rs(
         mod calls {
             #allow_unused
             use super::*;
-            #allow_unused
-            use wix_rest_runtime::Client;
 
             #(#calls)*
         }
@@ -186,7 +184,7 @@ impl Forwarder<'_> {
                 #outlives
                 #bound
             {
-                calls::#name(self.wix.client(), #(#args),*)
+                calls::#name(self.wix.sender(), #(#args),*)
             }
         }
     }
@@ -436,7 +434,7 @@ fn method(module: &Module, m: &Method, out: &mut ModuleOut) {
     );
     out.calls.push(quote! {
         #[inline]
-        pub(super) fn #name<'f>(client: &'f Client, #(#params),*) -> rt::BoxFuture<'f, Result<#ret, Error>> {
+        pub(super) fn #name<'f>(client: rt::Sender<'f>, #(#params),*) -> rt::BoxFuture<'f, Result<#ret, Error>> {
             #(#prelude)*
             let path = #path_expr;
             #call

@@ -170,7 +170,7 @@ fn push_stream(
     let ret = quote!(rt::BoxStream<'a, Result<#item_ty, Error>>);
     out.calls.push(quote! {
         #[inline]
-        pub(super) fn #name<'a>(client: &'a Client, #(#params),*) -> #ret {
+        pub(super) fn #name<'a>(client: rt::Sender<'a>, #(#params),*) -> #ret {
             #body
         }
     });

@@ -1,7 +1,7 @@
 //! The registry files: `scopes.rs` (a constant per scope), `permissions.rs` (a constant and a
 //! trait per permission), and the scope table the proc-macro reads.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs::docs;
@@ -23,13 +23,13 @@ pub(super) fn macro_table(registry: &Registry) -> TokenStream {
             ScopeRow { constant: #constant, id: #id, name: #name, grants: &[#(#grants),*] },
         }
     });
-    let traits = registry.permissions.iter().map(|p| &p.trait_name);
     let permissions = registry.permissions.iter().map(|p| {
         let id = &p.id;
         let constant = &p.const_name;
         let trait_name = &p.trait_name;
+        let identity = Literal::u64_unsuffixed(p.identity);
         quote! {
-            PermissionRow { id: #id, constant: #constant, trait_name: #trait_name },
+            PermissionRow { id: #id, constant: #constant, trait_name: #trait_name, identity: #identity },
         }
     });
     quote! {
@@ -44,12 +44,14 @@ pub(super) fn macro_table(registry: &Registry) -> TokenStream {
             pub(crate) grants: &'static [&'static str],
         }
 
-        /// A permission: its Wix id (what a 403 names), its constant and its trait in
-        /// `wix_rest::permissions`. Read to explain a permission given where a scope is expected.
+        /// A permission: its Wix id (what a 403 names), its constant, its trait in
+        /// `wix_rest::permissions` and the identity the trait takes as its constant parameter
+        /// (what an impl the macros write names, as a literal).
         pub(crate) struct PermissionRow {
             pub(crate) id: &'static str,
             pub(crate) constant: &'static str,
             pub(crate) trait_name: &'static str,
+            pub(crate) identity: u64,
         }
 
         /// Every scope, in registry order.
@@ -57,9 +59,6 @@ pub(super) fn macro_table(registry: &Registry) -> TokenStream {
 
         /// Every permission, in registry order.
         pub(crate) const PERMISSIONS: &[PermissionRow] = &[#(#permissions)*];
-
-        /// Every permission trait.
-        pub(crate) const PERMISSION_TRAITS: &[&str] = &[#(#traits),*];
     }
 }
 
@@ -118,9 +117,10 @@ pub(super) fn permissions_rs(registry: &Registry) -> TokenStream {
         let granting: Vec<String> = registry.granting(&p.id).map(|s| format!("`{}` ({})", s.id, s.name)).collect();
         let doc = docs(&format!("`{}`: {}\n\nGranted by: {}.", p.id, p.description, granting.join(", ")));
         let trait_doc = docs(&format!(
-            "Implemented by the scope sets that grant `{}`; every method that requires it is bounded by it.\n\n# Safety\n\nAn impl asserts that the scope set's declared scopes grant `{}`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).",
+            "Implemented by the scope sets that grant `{}`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).\n\n# Safety\n\nAn impl asserts that the scope set's declared scopes grant `{}`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).",
             p.id, p.id
         ));
+        let identity = Literal::u64_unsuffixed(p.identity);
         let message = format!("the scope set `{{Self}}` does not grant the permission `{}`", p.id);
         let label = format!("this method requires `{}`", p.id);
         let consts: Vec<String> = registry.granting(&p.id).map(|s| format!("{} ({})", s.const_name, s.id)).collect();
@@ -138,7 +138,7 @@ pub(super) fn permissions_rs(registry: &Registry) -> TokenStream {
 
             #trait_doc
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-            pub unsafe trait #trait_name: ScopeSet {}
+            pub unsafe trait #trait_name<const ID: u64 = #identity>: ScopeSet {}
         }
     });
     let all = registry.permissions.iter().map(|p| ident(&p.const_name));

@@ -92,6 +92,17 @@ pub fn lower(files: &[SpecFile]) -> Result<Spec, Vec<Diagnostic>> {
                     message: format!("permission `{}` is already in another registry file", p.id),
                     hint: Some("list each permission in one registry file".to_owned()),
                 });
+            } else if let Some(q) = main.permissions.iter().find(|q| q.identity == p.identity) {
+                diags.push(Diagnostic {
+                    file: file.name.clone(),
+                    line: 1,
+                    column: 1,
+                    message: format!(
+                        "permissions `{}` and `{}` have the same 64-bit identity, so their traits could not be told apart",
+                        q.id, p.id
+                    ),
+                    hint: None,
+                });
             } else {
                 main.permissions.push(p);
             }

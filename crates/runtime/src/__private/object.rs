@@ -25,13 +25,17 @@ pub trait Object: Sized {
     /// The struct's name, for error messages ("expected Product").
     const NAME: &'static str;
 
+    /// The wire names of its fields (what `deserialize_struct` announces; an empty body reads
+    /// as an object only for a struct without fields).
+    const FIELDS: &'static [&'static str];
+
     /// Reads the struct from the entries of a map.
     fn visit_map<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
 
 /// `Deserialize::deserialize` of every generated struct.
 pub fn deserialize<'de, T: Object, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
-    deserializer.deserialize_map(ObjectVisitor::<T>(PhantomData))
+    deserializer.deserialize_struct(T::NAME, T::FIELDS, ObjectVisitor::<T>(PhantomData))
 }
 
 struct ObjectVisitor<T>(PhantomData<T>);
@@ -277,6 +281,7 @@ macro_rules! __object {
         $crate::__object!(@deserialize $name);
         impl $crate::__private::object::Object for $name {
             const NAME: &'static str = stringify!($name);
+            const FIELDS: &'static [&'static str] = &[$( $wire ),*];
 
             // A struct without fields only has unknown ones.
             #[allow(unused_mut, clippy::match_single_binding)]
@@ -308,6 +313,7 @@ macro_rules! __object {
         $crate::__object!(@deserialize $name);
         impl $crate::__private::object::Object for $name {
             const NAME: &'static str = stringify!($name);
+            const FIELDS: &'static [&'static str] = &[$( $wire ),*];
 
             fn visit_map<'de, A: $crate::__private::serde::de::MapAccess<'de>>(
                 mut map: A,

@@ -15,17 +15,17 @@ pub const PETS_READ: Permission = Permission {
     description: "Read pets.",
 };
 
-/// Implemented by the scope sets that grant `PETS.READ`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `PETS.READ`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `PETS.READ`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `PETS.READ`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `PETS.READ`",
     label = "this method requires `PETS.READ`",
     note = "add one of these scopes to the scope set's declaration: PETS_READ (SCOPE.PETS.READ), PETS_MANAGE (SCOPE.PETS.MANAGE)"
 )]
-pub unsafe trait PetsRead: ScopeSet {}
+pub unsafe trait PetsRead<const ID: u64 = 8266419239969473871>: ScopeSet {}
 
 /// `PETS.WRITE`: Change pets.
 ///
@@ -35,17 +35,17 @@ pub const PETS_WRITE: Permission = Permission {
     description: "Change pets.",
 };
 
-/// Implemented by the scope sets that grant `PETS.WRITE`; every method that requires it is bounded by it.
+/// Implemented by the scope sets that grant `PETS.WRITE`; every method that requires it is bounded by it (with `ID` left to its default, this permission's identity).
 ///
 /// # Safety
 ///
-/// An impl asserts that the scope set's declared scopes grant `PETS.WRITE`. `#[scope_set]` and `#[scopes]` write it after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
+/// An impl asserts that the scope set's declared scopes grant `PETS.WRITE`. `#[scope_set]` and `#[scopes]` write it, with the identity as a literal, after checking the scopes against the scope table; a hand-written `unsafe impl` is the unchecked escape hatch (see [`ScopeSet`]).
 #[diagnostic::on_unimplemented(
     message = "the scope set `{Self}` does not grant the permission `PETS.WRITE`",
     label = "this method requires `PETS.WRITE`",
     note = "add one of these scopes to the scope set's declaration: PETS_MANAGE (SCOPE.PETS.MANAGE)"
 )]
-pub unsafe trait PetsWrite: ScopeSet {}
+pub unsafe trait PetsWrite<const ID: u64 = 10349203872851212270>: ScopeSet {}
 
 /// Every permission, in registry order.
 pub const ALL: &[&Permission] = &[&PETS_READ, &PETS_WRITE];

@@ -52,7 +52,7 @@ impl<'a, S: ScopeSet> PetsV1<'a, S> {
         'a: 'f,
         S: crate::permissions::PetsRead,
     {
-        calls::get_pet(self.wix.client(), pet_id, params)
+        calls::get_pet(self.wix.sender(), pet_id, params)
     }
 
     /// Updates a pet.
@@ -68,7 +68,7 @@ impl<'a, S: ScopeSet> PetsV1<'a, S> {
         'a: 'f,
         S: crate::permissions::PetsWrite,
     {
-        calls::update_pet(self.wix.client(), body)
+        calls::update_pet(self.wix.sender(), body)
     }
 
     /// Queries pets with a cursor.
@@ -84,7 +84,7 @@ impl<'a, S: ScopeSet> PetsV1<'a, S> {
         'a: 'f,
         S: crate::permissions::PetsRead,
     {
-        calls::query_pets(self.wix.client(), body)
+        calls::query_pets(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::query_pets`], page after page (cursor paging, 50 per page).
@@ -97,7 +97,7 @@ impl<'a, S: ScopeSet> PetsV1<'a, S> {
     where
         S: crate::permissions::PetsRead,
     {
-        calls::query_pets_stream(self.wix.client(), request)
+        calls::query_pets_stream(self.wix.sender(), request)
     }
 
     /// Lists pets with offset paging, crawlable by number.
@@ -113,7 +113,7 @@ impl<'a, S: ScopeSet> PetsV1<'a, S> {
         'a: 'f,
         S: crate::permissions::PetsRead,
     {
-        calls::list_pets_by_number(self.wix.client(), body)
+        calls::list_pets_by_number(self.wix.sender(), body)
     }
 
     /// Every item of [`Self::list_pets_by_number`], page after page (offset paging, 100 per page).
@@ -126,7 +126,7 @@ impl<'a, S: ScopeSet> PetsV1<'a, S> {
     where
         S: crate::permissions::PetsRead,
     {
-        calls::list_pets_by_number_stream(self.wix.client(), request)
+        calls::list_pets_by_number_stream(self.wix.sender(), request)
     }
 
     /// Every item of [`Self::list_pets_by_number`], crawled by ascending `number`: for stores over 10k items, where offset paging stops.
@@ -139,7 +139,7 @@ impl<'a, S: ScopeSet> PetsV1<'a, S> {
     where
         S: crate::permissions::PetsRead,
     {
-        calls::list_pets_by_number_crawl(self.wix.client(), request)
+        calls::list_pets_by_number_crawl(self.wix.sender(), request)
     }
 
     /// Calls Wix's Delete Pet.
@@ -152,7 +152,7 @@ impl<'a, S: ScopeSet> PetsV1<'a, S> {
         'a: 'f,
         S: crate::permissions::PetsWrite,
     {
-        calls::delete_pet(self.wix.client(), pet_id)
+        calls::delete_pet(self.wix.sender(), pet_id)
     }
 
     /// Applies for a pet's adoption with a form.
@@ -169,7 +169,7 @@ impl<'a, S: ScopeSet> PetsV1<'a, S> {
         'a: 'f,
         S: crate::permissions::PetsWrite,
     {
-        calls::apply_for_adoption(self.wix.client(), pet_id, body)
+        calls::apply_for_adoption(self.wix.sender(), pet_id, body)
     }
 
     /// Uploads a pet's photo as raw bytes.
@@ -186,7 +186,7 @@ impl<'a, S: ScopeSet> PetsV1<'a, S> {
         'a: 'f,
         S: crate::permissions::PetsWrite,
     {
-        calls::upload_pet_photo(self.wix.client(), pet_id, body)
+        calls::upload_pet_photo(self.wix.sender(), pet_id, body)
     }
 }
 
@@ -201,11 +201,10 @@ impl<'a, S: ScopeSet> PetsV1<'a, S> {
 /// `rt::call` requires.
 mod calls {
     use super::*;
-    use wix_rest_runtime::Client;
 
     #[inline]
     pub(super) fn get_pet<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         pet_id: &'f str,
         params: &'f GetPetParams,
     ) -> rt::BoxFuture<'f, Result<GetPetResponse, Error>> {
@@ -223,7 +222,7 @@ mod calls {
 
     #[inline]
     pub(super) fn update_pet<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f UpdatePetRequest,
     ) -> rt::BoxFuture<'f, Result<GetPetResponse, Error>> {
         let path = rt::path_fields([
@@ -247,7 +246,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_pets<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f QueryPetsRequest,
     ) -> rt::BoxFuture<'f, Result<QueryPetsResponse, Error>> {
         let path = Ok("/pets/v1/pets/query".to_owned());
@@ -264,7 +263,7 @@ mod calls {
 
     #[inline]
     pub(super) fn query_pets_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: QueryPetsRequest,
     ) -> rt::BoxStream<'a, Result<Pet, Error>> {
         rt::cursor_pages(
@@ -305,7 +304,7 @@ mod calls {
 
     #[inline]
     pub(super) fn list_pets_by_number<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         body: &'f ListPetsByNumberRequest,
     ) -> rt::BoxFuture<'f, Result<ListPetsByNumberResponse, Error>> {
         let path = Ok("/pets/v1/pets/list".to_owned());
@@ -322,7 +321,7 @@ mod calls {
 
     #[inline]
     pub(super) fn list_pets_by_number_stream<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: ListPetsByNumberRequest,
     ) -> rt::BoxStream<'a, Result<Pet, Error>> {
         rt::offset_pages(
@@ -355,7 +354,7 @@ mod calls {
 
     #[inline]
     pub(super) fn list_pets_by_number_crawl<'a>(
-        client: &'a Client,
+        client: rt::Sender<'a>,
         request: ListPetsByNumberRequest,
     ) -> rt::BoxStream<'a, Result<Pet, Error>> {
         fn key(item: &Pet) -> Option<i64> {
@@ -389,7 +388,7 @@ mod calls {
 
     #[inline]
     pub(super) fn delete_pet<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         pet_id: &'f str,
     ) -> rt::BoxFuture<'f, Result<(), Error>> {
         let path = Ok(format!("/pets/v1/pets/{}", rt::segment(pet_id)));
@@ -406,7 +405,7 @@ mod calls {
 
     #[inline]
     pub(super) fn apply_for_adoption<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         pet_id: &'f str,
         body: &'f ApplyForAdoptionRequest,
     ) -> rt::BoxFuture<'f, Result<(), Error>> {
@@ -424,7 +423,7 @@ mod calls {
 
     #[inline]
     pub(super) fn upload_pet_photo<'f>(
-        client: &'f Client,
+        client: rt::Sender<'f>,
         pet_id: &'f str,
         body: &'f [u8],
     ) -> rt::BoxFuture<'f, Result<UploadPetPhotoResponse, Error>> {

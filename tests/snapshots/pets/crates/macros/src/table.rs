@@ -12,12 +12,14 @@ pub(crate) struct ScopeRow {
     pub(crate) grants: &'static [&'static str],
 }
 
-/// A permission: its Wix id (what a 403 names), its constant and its trait in
-/// `wix_rest::permissions`. Read to explain a permission given where a scope is expected.
+/// A permission: its Wix id (what a 403 names), its constant, its trait in
+/// `wix_rest::permissions` and the identity the trait takes as its constant parameter
+/// (what an impl the macros write names, as a literal).
 pub(crate) struct PermissionRow {
     pub(crate) id: &'static str,
     pub(crate) constant: &'static str,
     pub(crate) trait_name: &'static str,
+    pub(crate) identity: u64,
 }
 
 /// Every scope, in registry order.
@@ -42,13 +44,12 @@ pub(crate) const PERMISSIONS: &[PermissionRow] = &[
         id: "PETS.READ",
         constant: "PETS_READ",
         trait_name: "PetsRead",
+        identity: 8266419239969473871,
     },
     PermissionRow {
         id: "PETS.WRITE",
         constant: "PETS_WRITE",
         trait_name: "PetsWrite",
+        identity: 10349203872851212270,
     },
 ];
-
-/// Every permission trait.
-pub(crate) const PERMISSION_TRAITS: &[&str] = &["PetsRead", "PetsWrite"];
