@@ -55,10 +55,7 @@ impl BaseUrl {
         let written_path = text
             .split_once("://")
             .map_or("", |(_, rest)| rest.find('/').map_or("", |i| &rest[i..]));
-        if written_path
-            .split('/')
-            .any(|segment| is_dot_segment(segment))
-        {
+        if written_path.split('/').any(is_dot_segment) {
             return Err(bad(
                 "its path has a `.` or `..` segment; write the prefix as it is meant".to_owned(),
             ));
