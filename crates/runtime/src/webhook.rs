@@ -166,18 +166,6 @@ impl WebhookVerifier {
         let Claims { data, exp, iat } = token.claims;
         if let Some(max_age) = self.max_age {
             let now = unix_now();
-            // A token valid for longer than the maximum age would outlive every replay check
-            // (and pin its delivery in a `Deduplicator`): Wix's tokens expire within it.
-            let latest = now
-                .saturating_add(max_age.as_secs())
-                .saturating_add(LEEWAY_SECS);
-            if exp > latest {
-                return Err(WebhookError::Rejected(format!(
-                    "the token expires {} s from now (exp {exp}), later than the {} s maximum age allows",
-                    exp.saturating_sub(now),
-                    max_age.as_secs()
-                )));
-            }
             let Some(iat) = iat else {
                 return Err(WebhookError::Rejected(
                     "the token has no numeric `iat`, so its age is unknown".to_owned(),
@@ -192,6 +180,18 @@ impl WebhookVerifier {
                 return Err(WebhookError::Rejected(format!(
                     "the token is {} s old, older than the {} s allowed",
                     now.saturating_sub(iat),
+                    max_age.as_secs()
+                )));
+            }
+            // A token valid for longer than the maximum age would outlive every replay check
+            // (and pin its delivery in a `Deduplicator`): Wix's tokens expire within it.
+            let latest = now
+                .saturating_add(max_age.as_secs())
+                .saturating_add(LEEWAY_SECS);
+            if exp > latest {
+                return Err(WebhookError::Rejected(format!(
+                    "the token expires {} s from now (exp {exp}), later than the {} s maximum age allows",
+                    exp.saturating_sub(now),
                     max_age.as_secs()
                 )));
             }
