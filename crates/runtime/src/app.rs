@@ -216,7 +216,7 @@ impl AppBuilder {
     /// [`ClientBuilder::base_url`](crate::ClientBuilder::base_url), checked by
     /// [`AppBuilder::build`].
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.settings.base_url(url.into());
+        self.settings.base_url(&url.into());
         self
     }
 
@@ -265,7 +265,7 @@ impl AppBuilder {
     }
 
     /// Builds the app.
-    pub fn build(mut self) -> Result<App, Error> {
+    pub fn build(self) -> Result<App, Error> {
         if self.client_id.is_empty() {
             return Err(Error::Config("the app ID is empty".to_owned()));
         }

@@ -85,9 +85,8 @@ enum Limit {
 /// made from one.
 #[derive(Clone, Debug)]
 pub(crate) struct Settings {
-    /// As given; checked by [`Settings::validate`], which fills `parsed`.
-    base_url: Option<String>,
-    parsed_base_url: Option<BaseUrl>,
+    /// Read when set; an error is reported by [`Settings::validate`].
+    base_url: Option<Result<BaseUrl, String>>,
     retry: RetryPolicy,
     rate_limit: Limit,
     timeout: Duration,
@@ -99,7 +98,6 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             base_url: None,
-            parsed_base_url: None,
             retry: RetryPolicy::default(),
             rate_limit: Limit::PerIdentity(RateLimit::default()),
             timeout: Duration::from_secs(30),
@@ -110,9 +108,8 @@ impl Default for Settings {
 }
 
 impl Settings {
-    pub(crate) fn base_url(&mut self, url: String) {
-        self.base_url = Some(url);
-        self.parsed_base_url = None;
+    pub(crate) fn base_url(&mut self, url: &str) {
+        self.base_url = Some(BaseUrl::parse(url));
     }
 
     pub(crate) fn retry(&mut self, policy: RetryPolicy) {
@@ -145,12 +142,11 @@ impl Settings {
 
     /// Checks what can be checked before the first request (the base URL: scheme, host, port
     /// and path prefix only).
-    pub(crate) fn validate(&mut self) -> Result<(), Error> {
-        self.parsed_base_url = match &self.base_url {
-            Some(url) => Some(BaseUrl::parse(url)?),
-            None => None,
-        };
-        Ok(())
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        match &self.base_url {
+            Some(Err(message)) => Err(Error::Config(message.clone())),
+            _ => Ok(()),
+        }
     }
 
     /// The default HTTP client.
@@ -173,7 +169,7 @@ impl Settings {
             inner: Arc::new(Inner {
                 http,
                 auth,
-                base_url: self.parsed_base_url.clone(),
+                base_url: self.base_url.clone().and_then(Result::ok),
                 retry: self.retry,
                 limiter,
                 timeout: self.timeout,
@@ -200,7 +196,7 @@ impl ClientBuilder {
     /// segment makes [`ClientBuilder::build`] fail with [`Error::Config`]. Trailing slashes are
     /// ignored.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.settings.base_url(url.into());
+        self.settings.base_url(&url.into());
         self
     }
 
@@ -259,7 +255,7 @@ impl ClientBuilder {
     }
 
     /// Builds the client.
-    pub fn build(mut self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<Client, Error> {
         self.settings.validate()?;
         let http = match self.http {
             Some(http) => http,

@@ -23,9 +23,10 @@ pub(crate) struct BaseUrl {
 
 impl BaseUrl {
     /// Reads a base URL; anything but a scheme (`http` or `https`), a host, a port and a path
-    /// prefix is an error that says what was found.
-    pub(crate) fn parse(text: &str) -> Result<BaseUrl, Error> {
-        let bad = |why: String| Error::Config(format!("base URL `{text}`: {why}"));
+    /// prefix is refused with a message that says what was found (the client's builder reports
+    /// it as [`Error::Config`]).
+    pub(crate) fn parse(text: &str) -> Result<BaseUrl, String> {
+        let bad = |why: String| format!("base URL `{text}`: {why}");
         let url = Url::parse(text).map_err(|e| bad(format!("not a URL: {e}")))?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(bad(format!(
@@ -151,9 +152,9 @@ pub(crate) fn check(op: &'static Operation, path: &str) -> Result<(), Error> {
 
 /// `.` or `..`, as written or percent-encoded (the URL standard resolves `%2e` as a dot).
 fn is_dot_segment(segment: &str) -> bool {
-    let lower = segment.to_ascii_lowercase();
-    let dots = lower.replace("%2e", ".");
-    dots == "." || dots == ".."
+    [".", "..", "%2e", ".%2e", "%2e.", "%2e%2e"]
+        .iter()
+        .any(|dots| segment.eq_ignore_ascii_case(dots))
 }
 
 #[cfg(test)]

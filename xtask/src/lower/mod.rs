@@ -92,17 +92,6 @@ pub fn lower(files: &[SpecFile]) -> Result<Spec, Vec<Diagnostic>> {
                     message: format!("permission `{}` is already in another registry file", p.id),
                     hint: Some("list each permission in one registry file".to_owned()),
                 });
-            } else if let Some(q) = main.permissions.iter().find(|q| q.identity == p.identity) {
-                diags.push(Diagnostic {
-                    file: file.name.clone(),
-                    line: 1,
-                    column: 1,
-                    message: format!(
-                        "permissions `{}` and `{}` have the same 64-bit identity, so their traits could not be told apart",
-                        q.id, p.id
-                    ),
-                    hint: None,
-                });
             } else {
                 main.permissions.push(p);
             }
@@ -119,6 +108,25 @@ pub fn lower(files: &[SpecFile]) -> Result<Spec, Vec<Diagnostic>> {
                     }
                 }
                 None => main.scopes.push(s),
+            }
+        }
+    }
+    // Each permission trait is told apart by its identity (the hash of its id): two permissions
+    // of the merged registry must not share one.
+    if let (Some(registry), Some(file)) = (&registry, registry_file) {
+        let mut identities: BTreeMap<u64, &str> = BTreeMap::new();
+        for p in &registry.permissions {
+            if let Some(other) = identities.insert(p.identity, &p.id) {
+                diags.push(Diagnostic {
+                    file: file.name.clone(),
+                    line: 1,
+                    column: 1,
+                    message: format!(
+                        "permissions `{other}` and `{}` have the same 64-bit identity, so their traits could not be told apart",
+                        p.id
+                    ),
+                    hint: None,
+                });
             }
         }
     }

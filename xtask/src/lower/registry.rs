@@ -173,22 +173,6 @@ pub(super) fn lower_registry(file: &SpecFile, diags: &mut Vec<Diagnostic>) -> Op
             _ => {}
         }
     }
-    let mut identities = BTreeMap::new();
-    for (i, p) in raw.permissions.iter().enumerate() {
-        if let Some(other) = identities.insert(identity(&p.id), p.id.clone())
-            && other != p.id
-        {
-            report.error(
-                &permissions_path.index(i).key("id"),
-                Anchor::Value,
-                format!(
-                    "permissions `{other}` and `{}` have the same 64-bit identity, so their traits could not be told apart",
-                    p.id
-                ),
-                None,
-            );
-        }
-    }
     let mut consts = BTreeMap::new();
     for (i, s) in scopes.iter().enumerate() {
         if let Some(other) = consts.insert(s.const_name.clone(), s.id.clone()) {
@@ -224,7 +208,7 @@ pub(super) fn lower_registry(file: &SpecFile, diags: &mut Vec<Diagnostic>) -> Op
 }
 
 /// A permission's identity: the 64-bit FNV-1a hash of its id (stable across runs, platforms
-/// and releases; checked distinct within the registry).
+/// and releases; checked distinct across the merged registry by `lower::lower`).
 pub(crate) fn identity(id: &str) -> u64 {
     id.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
