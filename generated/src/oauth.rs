@@ -247,6 +247,15 @@ impl Event {
     }
 }
 
+impl wix_rest_runtime::webhook::FromRawEvent for Event {
+    #[inline]
+    fn from_raw_event(
+        raw: &wix_rest_runtime::webhook::RawEvent,
+    ) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {
+        Event::from_raw(raw)
+    }
+}
+
 /// Receives the webhooks of OAuth for the scope set `S`: the scope-checked way to handle events.
 ///
 /// Each `on_<event>` method compiles only when `S` grants the permission Wix requires to send that event, so an app cannot handle an event its declared scopes do not cover. [`Webhooks::dispatch`] types a verified [`RawEvent`](wix_rest_runtime::webhook::RawEvent) and calls its handler; a handler returns `R` (e.g. a boxed future for async work). [`Event::from_raw`] stays available to type any verified event.

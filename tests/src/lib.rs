@@ -885,3 +885,112 @@ pub mod samples {
         *at = with;
     }
 }
+
+/// A real `redis-server` (the Debian package) on a free loopback port, started by the test that
+/// needs it and killed when dropped: the shared stores' tests run against the server apps use.
+pub mod redis_server {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::process::{Child, Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    /// A running `redis-server`, persistence off.
+    pub struct RedisServer {
+        port: u16,
+        child: Option<Child>,
+    }
+
+    impl RedisServer {
+        /// Starts one on a free port and waits until it answers `PING`.
+        ///
+        /// # Panics
+        ///
+        /// When `redis-server` is not installed (`.ci/run` installs it) or does not start.
+        pub fn start() -> RedisServer {
+            let port = TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("a free loopback port")
+                .port();
+            let mut server = RedisServer { port, child: None };
+            server.restart();
+            server
+        }
+
+        /// `redis://127.0.0.1:PORT`.
+        pub fn url(&self) -> String {
+            format!("redis://127.0.0.1:{}", self.port)
+        }
+
+        /// Kills the server (SIGKILL: no goodbye to its clients), keeping its port.
+        pub fn kill(&mut self) {
+            if let Some(mut child) = self.child.take() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+
+        /// Starts the server again on the same port (empty: nothing was persisted).
+        pub fn restart(&mut self) {
+            self.kill();
+            let child = Command::new("redis-server")
+                .args(["--port", &self.port.to_string()])
+                .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "`redis-server` could not be started ({e}): install the Debian package \
+                         redis-server (`.ci/run` does)"
+                    )
+                });
+            self.child = Some(child);
+            let give_up = Instant::now() + Duration::from_secs(10);
+            while !self.answers_ping() {
+                assert!(
+                    Instant::now() < give_up,
+                    "redis-server did not answer PING on port {} within 10 s",
+                    self.port
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+
+        /// How many keys the server holds (`DBSIZE`); 0 when it does not answer.
+        pub fn key_count(&self) -> usize {
+            let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) else {
+                return 0;
+            };
+            let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+            let mut answer = [0u8; 32];
+            if stream.write_all(b"DBSIZE\r\n").is_err() {
+                return 0;
+            }
+            let read = stream.read(&mut answer).unwrap_or(0);
+            // `:N\r\n`
+            std::str::from_utf8(&answer[..read])
+                .ok()
+                .and_then(|line| line.strip_prefix(':'))
+                .and_then(|rest| rest.trim_end().parse().ok())
+                .unwrap_or(0)
+        }
+
+        /// Whether the server answers `PING` now.
+        pub fn answers_ping(&self) -> bool {
+            let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) else {
+                return false;
+            };
+            let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+            let mut answer = [0u8; 7];
+            stream.write_all(b"PING\r\n").is_ok()
+                && stream.read_exact(&mut answer).is_ok()
+                && &answer == b"+PONG\r\n"
+        }
+    }
+
+    impl Drop for RedisServer {
+        fn drop(&mut self) {
+            self.kill();
+        }
+    }
+}

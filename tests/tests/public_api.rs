@@ -199,10 +199,20 @@ fn walk(items: &[Item], file: &str, module: &str, dir: &Path, out: &mut Surface)
                 match &m.content {
                     Some((_, items)) => walk(items, file, &inner, dir, out),
                     None => {
-                        // `lib.rs`'s modules are beside it; `a.rs`'s are in `a/`.
-                        let rel = match file.strip_suffix(".rs") {
-                            Some(parent) if file != "lib.rs" => format!("{parent}/{}.rs", m.ident),
-                            _ => format!("{}.rs", m.ident),
+                        // `lib.rs`'s and `a/mod.rs`'s modules are beside them; `a.rs`'s are in
+                        // `a/`. A module `m` is `m.rs` or `m/mod.rs`.
+                        let parent = if file == "lib.rs" {
+                            String::new()
+                        } else if let Some(folder) = file.strip_suffix("mod.rs") {
+                            folder.to_owned()
+                        } else {
+                            format!("{}/", file.trim_end_matches(".rs"))
+                        };
+                        let flat = format!("{parent}{}.rs", m.ident);
+                        let rel = if dir.join(&flat).exists() {
+                            flat
+                        } else {
+                            format!("{parent}{}/mod.rs", m.ident)
                         };
                         let text = std::fs::read_to_string(dir.join(&rel)).unwrap();
                         let parsed = syn::parse_file(&text).unwrap();

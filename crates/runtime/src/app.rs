@@ -18,6 +18,7 @@ use crate::error::Error;
 use crate::hook::Hook;
 use crate::rate_limit::RateLimit;
 use crate::retry::RetryPolicy;
+use crate::store::{RateLimitStore, StoreSettings, TokenStore};
 
 /// An installed app's credentials and connection pool, for every site it is installed on.
 ///
@@ -236,6 +237,26 @@ impl AppBuilder {
     /// Turns the client-side rate limit off.
     pub fn no_rate_limit(mut self) -> Self {
         self.settings.no_rate_limit();
+        self
+    }
+
+    /// Shares each instance's rate limit with the app's other replicas through `store` (see
+    /// [`crate::store`]): the limit then holds per app instance across every process.
+    pub fn rate_limit_store(mut self, store: Arc<dyn RateLimitStore>) -> Self {
+        self.settings.rate_limit_store(store);
+        self
+    }
+
+    /// Shares each instance's access token with the app's other replicas through `store` (see
+    /// [`crate::store`]): one replica renews it, the others use it.
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.settings.token_store(store);
+        self
+    }
+
+    /// How the shared stores are used (default [`StoreSettings::default`]).
+    pub fn store_settings(mut self, settings: StoreSettings) -> Self {
+        self.settings.store_settings(settings);
         self
     }
 

@@ -9,7 +9,7 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use serde::Deserialize;
@@ -17,6 +17,7 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::error::Error;
+use crate::store::{Guard, SharedToken, StoreSettings, TokenStore, digest, unique_name};
 
 /// A secret string (API key, app secret, access token) that never shows in `Debug` output or logs.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -150,9 +151,18 @@ const RENEW_MARGIN: Duration = Duration::from_secs(5 * 60);
 /// `u64::MAX` seconds must neither overflow nor pin a token for ever).
 const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
+/// How long a replica holds the renewal lease of a shared token: the others wait this long for
+/// its token, then renew themselves.
+const TOKEN_LEASE: Duration = Duration::from_secs(10);
+
+/// How often a replica waiting for another's renewal looks for the token.
+const TOKEN_POLL: Duration = Duration::from_millis(20);
+
 /// An access token, the headers that carry it (validated before it is cached) and when to renew
 /// it.
 struct CachedToken {
+    /// The token itself, to reject it in the shared store after a 401.
+    token: Secret,
     headers: HeaderMap,
     renew_at: Instant,
     generation: u64,
@@ -184,17 +194,42 @@ enum Strategy {
     AppToken(Mutex<TokenState>),
 }
 
+/// A token store the replicas of an app share, as one client uses it.
+pub(crate) struct SharedTokens {
+    store: Arc<dyn TokenStore>,
+    guard: Guard,
+    /// The app instance: `"{app id}:{instance id}"`.
+    key: String,
+    /// This client's name as a lease holder.
+    holder: String,
+}
+
+/// A token fetched or read from the shared store: what the cache keeps.
+struct Fresh {
+    token: Secret,
+    header: HeaderValue,
+    /// How long until it should be renewed.
+    renew_after: Duration,
+    /// How long until it expires.
+    lifetime: Duration,
+}
+
 /// The credentials of a client, the headers they give, and the app token cache.
 pub(crate) struct Auth {
     credentials: Credentials,
     strategy: Strategy,
+    /// Under app credentials, the token store shared with other replicas, if one is set.
+    shared: Option<SharedTokens>,
     /// Renewals finished (successful or not). A caller that started waiting before a renewal
     /// finished shares its result instead of starting another.
     renewals: AtomicU64,
 }
 
 impl Auth {
-    pub(crate) fn new(credentials: Credentials) -> Auth {
+    pub(crate) fn new(
+        credentials: Credentials,
+        store: Option<(Arc<dyn TokenStore>, StoreSettings)>,
+    ) -> Auth {
         let strategy = match &credentials {
             Credentials::ApiKey {
                 key,
@@ -218,10 +253,50 @@ impl Auth {
             })()),
             Credentials::OAuthApp { .. } => Strategy::AppToken(Mutex::default()),
         };
+        let shared = match (&credentials, store) {
+            (
+                Credentials::OAuthApp {
+                    client_id,
+                    instance_id,
+                    ..
+                },
+                Some((store, settings)),
+            ) => Some(SharedTokens {
+                store,
+                guard: Guard::new("token store", settings),
+                key: format!("{client_id}:{instance_id}"),
+                holder: unique_name(),
+            }),
+            _ => None,
+        };
         Auth {
             credentials,
             strategy,
+            shared,
             renewals: AtomicU64::new(0),
+        }
+    }
+
+    /// The key of this identity in a shared store: the app instance, or a digest of the key or
+    /// token (a store never sees a credential in a key).
+    pub(crate) fn store_key(&self) -> String {
+        match &self.credentials {
+            Credentials::OAuthApp {
+                client_id,
+                instance_id,
+                ..
+            } => format!("app:{client_id}:{instance_id}"),
+            Credentials::ApiKey {
+                key,
+                site_id,
+                account_id,
+            } => format!(
+                "key:{}:{}:{}",
+                digest(key.expose()),
+                site_id.as_deref().unwrap_or(""),
+                account_id.as_deref().unwrap_or("")
+            ),
+            Credentials::AccessToken(token) => format!("token:{}", digest(token.expose())),
         }
     }
 
@@ -290,20 +365,24 @@ impl Auth {
         {
             return Err(Error::Token(error.clone()));
         }
-        tracing::debug!("requesting an app access token");
-        let result = match fetch(self.token_request_body()).await {
-            Ok(body) => parse_token(&body),
-            Err(error) => Err(error),
+        let result = match &self.shared {
+            None => self.fetch(fetch).await,
+            Some(shared) => self.renew_shared(shared, method, deadline, fetch).await,
         };
         let sequence = self.renewals.fetch_add(1, Ordering::SeqCst) + 1;
         match result {
-            Ok((header, lifetime)) => {
+            Ok(Fresh {
+                token,
+                header,
+                renew_after,
+                ..
+            }) => {
                 state.generation = state.generation.wrapping_add(1);
                 let now = Instant::now();
-                let renew_after = lifetime.saturating_sub(RENEW_MARGIN).max(lifetime / 2);
                 let mut headers = HeaderMap::new();
                 headers.insert(AUTHORIZATION, header);
                 let cached = CachedToken {
+                    token,
                     headers,
                     renew_at: now.checked_add(renew_after).unwrap_or(now),
                     generation: state.generation,
@@ -322,17 +401,111 @@ impl Auth {
         }
     }
 
+    /// Asks Wix for a token (`fetch` sends the request) and validates it.
+    async fn fetch<F, Fut>(&self, fetch: F) -> Result<Fresh, Error>
+    where
+        F: FnOnce(Vec<u8>) -> Fut,
+        Fut: Future<Output = Result<Vec<u8>, Error>>,
+    {
+        tracing::debug!("requesting an app access token");
+        let body = fetch(self.token_request_body()).await?;
+        let (token, header, lifetime) = parse_token(&body)?;
+        Ok(Fresh {
+            token,
+            header,
+            renew_after: lifetime.saturating_sub(RENEW_MARGIN).max(lifetime / 2),
+            lifetime,
+        })
+    }
+
+    /// A token through the shared store: the one another replica renewed if it is still fresh;
+    /// else this client renews it under the store's lease, or waits for the replica holding
+    /// the lease (at most [`TOKEN_LEASE`], then renews itself). Whenever the store fails, the
+    /// client renews on its own.
+    async fn renew_shared<F, Fut>(
+        &self,
+        shared: &SharedTokens,
+        method: &'static str,
+        deadline: Option<Instant>,
+        fetch: F,
+    ) -> Result<Fresh, Error>
+    where
+        F: FnOnce(Vec<u8>) -> Fut,
+        Fut: Future<Output = Result<Vec<u8>, Error>>,
+    {
+        let SharedTokens {
+            store,
+            guard,
+            key,
+            holder,
+        } = shared;
+        if let Some(Some(stored)) = guard.run(store.get(key)).await
+            && let Some(fresh) = usable(stored)
+        {
+            return Ok(fresh);
+        }
+        let leased = guard.run(store.try_lease(key, holder, TOKEN_LEASE)).await;
+        if leased == Some(false) {
+            // Another replica renews: wait for its token, at most the lease.
+            let waited = until(deadline, method, async {
+                let give_up = Instant::now() + TOKEN_LEASE;
+                while Instant::now() < give_up {
+                    tokio::time::sleep(TOKEN_POLL).await;
+                    match guard.run(store.get(key)).await {
+                        Some(Some(stored)) => {
+                            if let Some(fresh) = usable(stored) {
+                                return Some(fresh);
+                            }
+                        }
+                        Some(None) => {}
+                        None => return None,
+                    }
+                }
+                None
+            })
+            .await?;
+            if let Some(fresh) = waited {
+                return Ok(fresh);
+            }
+            tracing::debug!("no shared token within the lease; renewing here");
+        }
+        let result = self.fetch(fetch).await;
+        match &result {
+            Ok(fresh) => {
+                let now = SystemTime::now();
+                let token = SharedToken {
+                    access_token: fresh.token.clone(),
+                    renew_at: now.checked_add(fresh.renew_after).unwrap_or(now),
+                    expires_at: now.checked_add(fresh.lifetime).unwrap_or(now),
+                };
+                guard.run(store.put(key, holder, &token)).await;
+            }
+            Err(_) if leased == Some(true) => {
+                guard.run(store.release(key, holder)).await;
+            }
+            Err(_) => {}
+        }
+        result
+    }
+
     /// Wix rejected (401) the app token of generation `token`: drop it, unless it was renewed
-    /// since (by another call that got its 401 first). Bounded by `deadline`.
+    /// since (by another call that got its 401 first), and drop it from the shared store if it
+    /// is still the one there. Bounded by `deadline`.
     pub(crate) async fn rejected(&self, token: u64, deadline: Option<Instant>) {
         let Strategy::AppToken(state) = &self.strategy else {
             return;
         };
-        if let Ok(mut state) = until(deadline, "", state.lock()).await
-            && state.token.as_ref().is_some_and(|t| t.generation == token)
-        {
-            tracing::debug!("access token rejected; dropping it");
-            state.token = None;
+        let Ok(mut state) = until(deadline, "", state.lock()).await else {
+            return;
+        };
+        if state.token.as_ref().is_none_or(|t| t.generation != token) {
+            return;
+        }
+        tracing::debug!("access token rejected; dropping it");
+        let dropped = state.token.take();
+        if let (Some(shared), Some(dropped)) = (&self.shared, dropped) {
+            let reject = shared.store.reject(&shared.key, &dropped.token);
+            let _ = until(deadline, "", shared.guard.run(reject)).await;
         }
     }
 
@@ -365,9 +538,24 @@ impl CachedToken {
     }
 }
 
+/// A token from the shared store, if it is not due for renewal and can be sent.
+fn usable(stored: SharedToken) -> Option<Fresh> {
+    let now = SystemTime::now();
+    let renew_after = stored.renew_at.duration_since(now).ok()?;
+    let lifetime = stored.expires_at.duration_since(now).ok()?;
+    let mut header = HeaderValue::from_str(stored.access_token.expose()).ok()?;
+    header.set_sensitive(true);
+    Some(Fresh {
+        token: stored.access_token,
+        header,
+        renew_after: renew_after.min(MAX_TOKEN_LIFETIME),
+        lifetime: lifetime.min(MAX_TOKEN_LIFETIME),
+    })
+}
+
 /// Decodes and validates a token response: the token must be a usable header value (else it
 /// would be cached and fail every later call), its lifetime is capped.
-fn parse_token(body: &[u8]) -> Result<(HeaderValue, Duration), Error> {
+fn parse_token(body: &[u8]) -> Result<(Secret, HeaderValue, Duration), Error> {
     let op = &crate::client::OAUTH_TOKEN;
     let response: TokenResponse = crate::__private::decode(op, body, None)?;
     let token = response.access_token.expose();
@@ -384,7 +572,7 @@ fn parse_token(body: &[u8]) -> Result<(HeaderValue, Duration), Error> {
         .map_err(|_| invalid("the access token has characters an HTTP header cannot carry"))?;
     header.set_sensitive(true);
     let lifetime = Duration::from_secs(response.expires_in).min(MAX_TOKEN_LIFETIME);
-    Ok((header, lifetime))
+    Ok((response.access_token, header, lifetime))
 }
 
 /// Awaits `future` until `deadline` at most; past it, a [`Error::Timeout`] for `method`.

@@ -16,8 +16,9 @@ use crate::error::{ApiError, Error};
 use crate::hook::{Hook, Hooks, RequestParts, ResponseInfo};
 use crate::operation::{HttpMethod, Operation, Requires};
 use crate::path::BaseUrl;
-use crate::rate_limit::{Limiter, RateLimit, SharedRateLimit};
+use crate::rate_limit::{Limiter, RateLimit, SharedRateLimit, StoreConfig};
 use crate::retry::{RetryPolicy, Verdict, classify, parse_retry_after};
+use crate::store::{RateLimitStore, StoreSettings, TokenStore};
 
 /// The host most Wix modules live on.
 pub const DEFAULT_HOST: &str = "https://www.wixapis.com";
@@ -92,7 +93,30 @@ pub(crate) struct Settings {
     timeout: Duration,
     max_response_bytes: usize,
     hooks: Hooks,
+    stores: Stores,
 }
+
+/// The stores shared with other replicas, if any.
+#[derive(Clone, Default)]
+struct Stores {
+    tokens: Option<Arc<dyn TokenStore>>,
+    rate_limit: Option<Arc<dyn RateLimitStore>>,
+    settings: StoreSettings,
+}
+
+impl fmt::Debug for Stores {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Stores")
+            .field("tokens", &self.tokens.is_some())
+            .field("rate_limit", &self.rate_limit.is_some())
+            .field("settings", &self.settings)
+            .finish()
+    }
+}
+
+/// A shared in-flight rate-limit slot outlives the longest attempt by this much, so only a
+/// replica that died (not a slow request) loses its slot to the lease.
+const LEASE_MARGIN: Duration = Duration::from_secs(5);
 
 impl Default for Settings {
     fn default() -> Self {
@@ -103,6 +127,7 @@ impl Default for Settings {
             timeout: Duration::from_secs(30),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             hooks: Hooks::default(),
+            stores: Stores::default(),
         }
     }
 }
@@ -140,6 +165,18 @@ impl Settings {
         self.hooks.push(hook);
     }
 
+    pub(crate) fn token_store(&mut self, store: Arc<dyn TokenStore>) {
+        self.stores.tokens = Some(store);
+    }
+
+    pub(crate) fn rate_limit_store(&mut self, store: Arc<dyn RateLimitStore>) {
+        self.stores.rate_limit = Some(store);
+    }
+
+    pub(crate) fn store_settings(&mut self, settings: StoreSettings) {
+        self.stores.settings = settings;
+    }
+
     /// Checks what can be checked before the first request (the base URL: scheme, host, port
     /// and path prefix only).
     pub(crate) fn validate(&self) -> Result<(), Error> {
@@ -159,10 +196,22 @@ impl Settings {
 
     /// A client with these settings (validated), sending through `http`.
     pub(crate) fn client(&self, http: reqwest::Client, credentials: Credentials) -> Client {
-        let auth = Auth::new(credentials);
+        let stores = &self.stores;
+        let auth = Auth::new(
+            credentials,
+            stores.tokens.clone().map(|store| (store, stores.settings)),
+        );
         let limiter = match &self.rate_limit {
             Limit::None => None,
-            Limit::PerIdentity(limit) => Some(Limiter::shared(auth.identity(), *limit)),
+            Limit::PerIdentity(limit) => {
+                let store = stores.rate_limit.clone().map(|store| StoreConfig {
+                    store,
+                    settings: stores.settings,
+                    key: auth.store_key(),
+                    lease: self.timeout.saturating_add(LEASE_MARGIN),
+                });
+                Some(Limiter::shared(auth.identity(), *limit, store))
+            }
             Limit::Shared(shared) => Some(shared.0.clone()),
         };
         Client {
@@ -223,6 +272,30 @@ impl ClientBuilder {
     /// Turns the client-side rate limit off.
     pub fn no_rate_limit(mut self) -> Self {
         self.settings.no_rate_limit();
+        self
+    }
+
+    /// Shares the rate limit with the other replicas of the app through `store` (see
+    /// [`crate::store`]): the limit set by [`ClientBuilder::rate_limit`] then holds for the
+    /// credentials' identity across every process using the same store. (Not used with
+    /// [`ClientBuilder::shared_rate_limit`] or [`ClientBuilder::no_rate_limit`].)
+    pub fn rate_limit_store(mut self, store: Arc<dyn RateLimitStore>) -> Self {
+        self.settings.rate_limit_store(store);
+        self
+    }
+
+    /// Shares app access tokens with the other replicas through `store` (see
+    /// [`crate::store`]): one replica renews a token, the others use it. Used only with app
+    /// credentials ([`Credentials::OAuthApp`]).
+    pub fn token_store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.settings.token_store(store);
+        self
+    }
+
+    /// How the shared stores are used: the timeout of one operation and the pause after a
+    /// failure (default [`StoreSettings::default`]).
+    pub fn store_settings(mut self, settings: StoreSettings) -> Self {
+        self.settings.store_settings(settings);
         self
     }
 

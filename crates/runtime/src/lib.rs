@@ -14,6 +14,8 @@
 
 mod app;
 mod auth;
+#[cfg(feature = "axum")]
+pub mod axum;
 mod client;
 mod error;
 mod hook;
@@ -24,6 +26,7 @@ pub mod query;
 mod rate_limit;
 mod retry;
 mod scoped;
+pub mod store;
 mod timestamp;
 pub mod webhook;
 

@@ -15,6 +15,11 @@
 //! keyed by that identity and the configured [`RateLimit`] holds weak references (an entry lives
 //! as long as a client uses it). [`SharedRateLimit`] shares one limiter explicitly, whatever the
 //! credentials.
+//!
+//! Replicas of one app (separate processes) share a limit through a
+//! [`RateLimitStore`](crate::store::RateLimitStore): the same rule, kept by the store. A request
+//! then takes its slot in this process first (waiters queue here, one of them asks the store),
+//! then in the store; when the store fails, the process's own slots keep the limit for it alone.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex as StdMutex, OnceLock, Weak};
@@ -22,6 +27,12 @@ use std::time::Duration;
 
 use tokio::sync::{Mutex, Notify};
 use tokio::time::Instant;
+
+use crate::store::{Acquired, Guard, RateLimitStore, StoreSettings, unique_name};
+
+/// How often a waiter asks the shared store again while every slot is in flight (only a
+/// completion, on any replica, can free one).
+const SHARED_POLL: Duration = Duration::from_millis(10);
 
 /// How many requests a client may send in a window. Clients for the same app instance (the same
 /// credentials identity) share it, as Wix's limit is per instance.
@@ -84,6 +95,26 @@ pub(crate) struct Limiter {
     slots: StdMutex<Slots>,
     /// Signalled when a request completes (a slot may have been freed).
     completed: Notify,
+    /// The slots shared with other replicas, if a store is set.
+    shared: Option<SharedSlots>,
+}
+
+/// A rate-limit store as one limiter uses it.
+struct SharedSlots {
+    store: Arc<dyn RateLimitStore>,
+    guard: Guard,
+    /// The identity the limit is counted for (see [`crate::auth`]'s `store_key`).
+    key: String,
+    /// How long an in-flight slot is leased: longer than any attempt lasts.
+    lease: Duration,
+}
+
+/// The store a limiter shares its slots through, with what it needs to use it.
+pub(crate) struct StoreConfig {
+    pub(crate) store: Arc<dyn RateLimitStore>,
+    pub(crate) settings: StoreSettings,
+    pub(crate) key: String,
+    pub(crate) lease: Duration,
 }
 
 #[derive(Default)]
@@ -97,10 +128,28 @@ struct Slots {
 /// counted for one more window.
 pub(crate) struct Permit<'a> {
     limiter: &'a Limiter,
+    /// The slot taken in the shared store, if one was.
+    shared: Option<String>,
 }
 
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
+        if let (Some(slot), Some(shared)) = (self.shared.take(), &self.limiter.shared) {
+            // Released in the background: a drop cannot wait. When it fails (the store is
+            // down), the slot's lease ends it, counted as completed then.
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                let store = shared.store.clone();
+                let key = shared.key.clone();
+                let limit = self.limiter.limit;
+                let timeout = shared.guard.timeout();
+                runtime.spawn(async move {
+                    let release = store.release(&key, &slot, limit);
+                    if let Ok(Err(error)) = tokio::time::timeout(timeout, release).await {
+                        tracing::debug!(%error, "a shared rate-limit slot was not released");
+                    }
+                });
+            }
+        }
         let mut slots = self.limiter.lock();
         slots.in_flight = slots.in_flight.saturating_sub(1);
         slots.completed.push_back(Instant::now());
@@ -116,6 +165,20 @@ impl Limiter {
             queue: Mutex::new(()),
             slots: StdMutex::default(),
             completed: Notify::new(),
+            shared: None,
+        }
+    }
+
+    /// A limiter whose slots are also kept in a store shared with other replicas.
+    pub(crate) fn with_store(limit: RateLimit, config: StoreConfig) -> Self {
+        Limiter {
+            shared: Some(SharedSlots {
+                guard: Guard::new("rate-limit store", config.settings),
+                store: config.store,
+                key: config.key,
+                lease: config.lease,
+            }),
+            ..Limiter::new(limit)
         }
     }
 
@@ -127,9 +190,15 @@ impl Limiter {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The limiter shared by every client of `identity` with this `limit`.
-    pub(crate) fn shared(identity: String, limit: RateLimit) -> Arc<Limiter> {
-        type Registry = StdMutex<HashMap<(String, RateLimit), Weak<Limiter>>>;
+    /// The limiter shared by every client of `identity` with this `limit` (and this store).
+    pub(crate) fn shared(
+        identity: String,
+        limit: RateLimit,
+        store: Option<StoreConfig>,
+    ) -> Arc<Limiter> {
+        // The store is told apart by its address: clients given the same store share a limiter.
+        type Key = (String, RateLimit, usize);
+        type Registry = StdMutex<HashMap<Key, Weak<Limiter>>>;
         static REGISTRY: OnceLock<Registry> = OnceLock::new();
         let registry = REGISTRY.get_or_init(Registry::default);
         // A poisoned lock only means another thread panicked while holding it; the map is
@@ -137,12 +206,18 @@ impl Limiter {
         let mut map = registry
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let key = (identity, limit);
+        let address = store
+            .as_ref()
+            .map_or(0, |config| Arc::as_ptr(&config.store).cast::<()>() as usize);
+        let key = (identity, limit, address);
         if let Some(limiter) = map.get(&key).and_then(Weak::upgrade) {
             return limiter;
         }
         map.retain(|_, weak| weak.strong_count() > 0);
-        let limiter = Arc::new(Limiter::new(limit));
+        let limiter = Arc::new(match store {
+            Some(config) => Limiter::with_store(limit, config),
+            None => Limiter::new(limit),
+        });
         map.insert(key, Arc::downgrade(&limiter));
         limiter
     }
@@ -171,7 +246,7 @@ impl Limiter {
                 }
                 if slots.in_flight + slots.completed.len() < capacity {
                     slots.in_flight += 1;
-                    return Permit { limiter: self };
+                    break;
                 }
                 // When the oldest completion stops counting (just past `per`); with every slot
                 // in flight, only a completion frees one.
@@ -189,6 +264,33 @@ impl Limiter {
                 None => completed.await,
             }
         }
+        // This process's slot is taken (and counts here whatever happens next): now the
+        // replicas' one, still in turn, so one waiter per process asks the store.
+        let mut permit = Permit {
+            limiter: self,
+            shared: None,
+        };
+        if let Some(shared) = &self.shared {
+            let slot = unique_name();
+            loop {
+                let ask = shared
+                    .store
+                    .try_acquire(&shared.key, &slot, self.limit, shared.lease);
+                match shared.guard.run(ask).await {
+                    Some(Acquired::Granted) => {
+                        permit.shared = Some(slot);
+                        break;
+                    }
+                    Some(Acquired::Busy(Some(wait))) => {
+                        tokio::time::sleep(wait.min(per).max(Duration::from_millis(1))).await;
+                    }
+                    Some(Acquired::Busy(None)) => tokio::time::sleep(SHARED_POLL).await,
+                    // The store failed: this process's slot alone keeps the limit.
+                    None => break,
+                }
+            }
+        }
+        permit
     }
 }
 
@@ -259,10 +361,10 @@ mod tests {
     #[test]
     fn clients_of_one_identity_share_a_limiter_and_the_registry_forgets_it() {
         let limit = RateLimit::per_minute(7);
-        let a = Limiter::shared("unit-test-identity".into(), limit);
-        let b = Limiter::shared("unit-test-identity".into(), limit);
+        let a = Limiter::shared("unit-test-identity".into(), limit, None);
+        let b = Limiter::shared("unit-test-identity".into(), limit, None);
         assert!(Arc::ptr_eq(&a, &b));
-        let other = Limiter::shared("unit-test-other".into(), limit);
+        let other = Limiter::shared("unit-test-other".into(), limit, None);
         assert!(!Arc::ptr_eq(&a, &other));
         let weak = Arc::downgrade(&a);
         drop((a, b));

@@ -271,8 +271,9 @@ fn unix_now() -> u64 {
 
 /// Remembers the deliveries seen recently, so a replayed or re-sent webhook is handled once.
 ///
-/// In memory, per process: an app running several processes needs a shared store keyed by
-/// [`RawEvent::delivery_id`] instead. A delivery is remembered until its token expires (after
+/// In memory, per process: an app running several processes shares a
+/// [`DeliveryStore`](crate::store::DeliveryStore) instead, through [`Deliveries::shared`]. A
+/// delivery is remembered until its token expires (after
 /// which the verifier rejects a replay anyway) or for `window`, whichever is later, but never
 /// for more than twice `window` (the verifier's maximum age rejects tokens valid for longer),
 /// and at most `capacity` deliveries are kept (the oldest are forgotten first).
@@ -301,12 +302,27 @@ impl Deduplicator {
 
     /// `true` the first time a delivery is seen, `false` for a replay or a re-sent event.
     pub fn first_delivery(&self, event: &RawEvent) -> bool {
+        let keep_for = keep_for(self.window, event.expires_at);
+        self.claim_id(&event.delivery_id, keep_for)
+    }
+
+    /// Forgets a delivery, so that Wix's next attempt of it is handled (its handler failed).
+    pub fn forget(&self, delivery_id: &str) {
+        self.lock().until.remove(delivery_id);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Seen> {
+        // A poisoned lock only means a thread panicked holding it; every change is one insert
+        // or removal.
+        self.seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Records `delivery_id` for `keep_for`: `true` when it was not recorded.
+    fn claim_id(&self, delivery_id: &str, keep_for: Duration) -> bool {
         let now = unix_now();
-        let window = self.window.as_secs();
-        let keep_until = event.expires_at.clamp(
-            now.saturating_add(window),
-            now.saturating_add(window.saturating_mul(2)),
-        );
+        let keep_until = now.saturating_add(keep_for.as_secs().max(1));
         let mut seen = self
             .seen
             .lock()
@@ -323,15 +339,130 @@ impl Deduplicator {
         }
         if seen
             .until
-            .get(&event.delivery_id)
+            .get(delivery_id)
             .is_some_and(|&until| until > now)
         {
             return false;
         }
-        seen.until.insert(event.delivery_id.clone(), keep_until);
-        seen.order
-            .push_back((event.delivery_id.clone(), keep_until));
+        seen.until.insert(delivery_id.to_owned(), keep_until);
+        seen.order.push_back((delivery_id.to_owned(), keep_until));
         true
+    }
+}
+
+/// How long a delivery is remembered: until its token expires (a replay after that is
+/// rejected anyway), at least `window`, at most twice `window`.
+fn keep_for(window: Duration, expires_at: u64) -> Duration {
+    let window = window.as_secs();
+    let now = unix_now();
+    let seconds = expires_at
+        .saturating_sub(now)
+        .clamp(window, window.saturating_mul(2));
+    Duration::from_secs(seconds)
+}
+
+impl crate::store::DeliveryStore for Deduplicator {
+    fn claim<'a>(
+        &'a self,
+        delivery_id: &'a str,
+        keep_for: Duration,
+    ) -> crate::store::StoreFuture<'a, bool> {
+        Box::pin(std::future::ready(Ok(self.claim_id(delivery_id, keep_for))))
+    }
+
+    fn forget<'a>(&'a self, delivery_id: &'a str) -> crate::store::StoreFuture<'a, ()> {
+        Deduplicator::forget(self, delivery_id);
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+/// A type a verified webhook can be typed as: each generated module's `Event` (its events
+/// only), the crate's `events::Event` (every event, unknown ones included), or [`RawEvent`]
+/// itself (untyped).
+pub trait FromRawEvent: Sized {
+    /// `None` when the event's type is not one of this type's; else the event typed, or why
+    /// its content does not match.
+    fn from_raw_event(raw: &RawEvent) -> Option<Result<Self, WebhookError>>;
+}
+
+impl FromRawEvent for RawEvent {
+    fn from_raw_event(raw: &RawEvent) -> Option<Result<Self, WebhookError>> {
+        Some(Ok(raw.clone()))
+    }
+}
+
+/// De-duplication of webhook deliveries, in this process or shared by every replica.
+///
+/// [`Deliveries::in_process`] is a [`Deduplicator`]; [`Deliveries::shared`] claims each delivery
+/// in a [`DeliveryStore`](crate::store::DeliveryStore) (e.g. `RedisStore`), so that a webhook
+/// Wix re-sends to another replica is handled once, and records it in this process too: while
+/// the store is down (see [`crate::store`] for what happens then), the process still turns away
+/// what it saw itself.
+pub struct Deliveries {
+    local: Deduplicator,
+    shared: Option<(
+        std::sync::Arc<dyn crate::store::DeliveryStore>,
+        crate::store::Guard,
+    )>,
+}
+
+impl std::fmt::Debug for Deliveries {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deliveries")
+            .field("window", &self.local.window)
+            .field("shared", &self.shared.is_some())
+            .finish()
+    }
+}
+
+impl Deliveries {
+    /// De-duplication in this process only.
+    pub fn in_process(deduplicator: Deduplicator) -> Self {
+        Deliveries {
+            local: deduplicator,
+            shared: None,
+        }
+    }
+
+    /// De-duplication shared through `store`, each delivery remembered as [`Deduplicator`]
+    /// does (the default window, [`DEFAULT_MAX_AGE`]).
+    pub fn shared(
+        store: std::sync::Arc<dyn crate::store::DeliveryStore>,
+        settings: crate::store::StoreSettings,
+    ) -> Self {
+        Deliveries {
+            local: Deduplicator::default(),
+            shared: Some((store, crate::store::Guard::new("delivery store", settings))),
+        }
+    }
+
+    /// `true` the first time any replica sees this delivery, `false` for a duplicate.
+    pub async fn first_delivery(&self, event: &RawEvent) -> bool {
+        let first_here = self.local.first_delivery(event);
+        let Some((store, guard)) = &self.shared else {
+            return first_here;
+        };
+        let keep = keep_for(self.local.window, event.expires_at);
+        match guard.run(store.claim(&event.delivery_id, keep)).await {
+            Some(first) => first,
+            // The store is away: what this process saw is all there is to go on.
+            None => first_here,
+        }
+    }
+
+    /// Forgets the delivery everywhere, so that Wix's next attempt is handled (call it when
+    /// handling failed and the endpoint answers an error).
+    pub async fn forget(&self, event: &RawEvent) {
+        self.local.forget(&event.delivery_id);
+        if let Some((store, guard)) = &self.shared {
+            guard.run(store.forget(&event.delivery_id)).await;
+        }
+    }
+}
+
+impl Default for Deliveries {
+    fn default() -> Self {
+        Deliveries::in_process(Deduplicator::default())
     }
 }
 

@@ -67,6 +67,8 @@ pub struct Received {
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Vec<u8>,
+    /// When it arrived (its body read): what a rate limit at Wix counts.
+    pub at: std::time::Instant,
 }
 
 impl Received {
@@ -436,6 +438,7 @@ async fn serve(state: &Mutex<State>, request: Request<Incoming>) -> Response<Ful
             })
             .collect(),
         body,
+        at: std::time::Instant::now(),
     };
     let reply = {
         let mut state = lock(state);

@@ -22,6 +22,10 @@ all-features = true
 
 [features]
 default = []
+# Not modules: state shared by an app's replicas through Redis (`wix_rest::store::RedisStore`),
+# and a webhook endpoint for axum (`wix_rest::axum`).
+redis = ["wix-rest-runtime/redis"]
+axum = ["wix-rest-runtime/axum"]
 # Every module.
 full = ["#
     ));

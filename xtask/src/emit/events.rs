@@ -114,6 +114,13 @@ pub(super) fn events_tokens(module: &Module) -> TokenStream {
             }
         }
 
+        impl wix_rest_runtime::webhook::FromRawEvent for Event {
+            #[inline]
+            fn from_raw_event(raw: &wix_rest_runtime::webhook::RawEvent) -> Option<Result<Self, wix_rest_runtime::webhook::WebhookError>> {
+                Event::from_raw(raw)
+            }
+        }
+
         #webhooks_doc
         pub struct Webhooks<'h, S: ScopeSet, R = ()> {
             router: wix_rest_runtime::webhook::Router<'h, R>,

@@ -47,12 +47,15 @@
 pub use wix_rest_macros::{scope_set, scopes};
 
 pub use wix_rest_runtime::{
-    paging, query, webhook, ApiError, App, AppBuilder, ApplicationError, Client,
+    paging, query, store, webhook, ApiError, App, AppBuilder, ApplicationError, Client,
     ClientBuilder, Credentials, Error, FieldViolation, Hook, HttpMethod, Operation,
     Permission, RateLimit, Requires, RequestParts, ResponseInfo, Result, RetryPolicy,
     Scope, ScopeSet, Scoped, Secret, SharedRateLimit, Timestamp, TimestampError,
     ValidationError,
 };
+
+#[cfg(feature = "axum")]
+pub use wix_rest_runtime::axum;
 
 pub mod permissions;
 
@@ -91,6 +94,13 @@ pub mod events {
             Ok(Event::Unknown {
                 event_type: raw.event_type.clone(),
             })
+        }
+    }
+
+    impl wix_rest_runtime::webhook::FromRawEvent for Event {
+        #[inline]
+        fn from_raw_event(raw: &RawEvent) -> Option<Result<Self, WebhookError>> {
+            Some(Event::from_raw(raw))
         }
     }
 }
