@@ -214,6 +214,14 @@ struct Fresh {
     lifetime: Duration,
 }
 
+/// What a replica does for a token under a shared store.
+enum Next {
+    /// Use the token another replica renewed.
+    Stored(Fresh),
+    /// Renew it here, holding the store's lease or not (the store failed, or the lease ran out).
+    Renew { leased: bool },
+}
+
 /// The credentials of a client, the headers they give, and the app token cache.
 pub(crate) struct Auth {
     credentials: Credentials,
@@ -439,36 +447,48 @@ impl Auth {
             key,
             holder,
         } = shared;
-        if let Some(Some(stored)) = guard.run(store.get(key)).await
-            && let Some(fresh) = usable(stored)
-        {
-            return Ok(fresh);
-        }
-        let leased = guard.run(store.try_lease(key, holder, TOKEN_LEASE)).await;
-        if leased == Some(false) {
-            // Another replica renews: wait for its token, at most the lease.
-            let waited = until(deadline, method, async {
-                let give_up = Instant::now() + TOKEN_LEASE;
-                while Instant::now() < give_up {
-                    tokio::time::sleep(TOKEN_POLL).await;
-                    match guard.run(store.get(key)).await {
-                        Some(Some(stored)) => {
-                            if let Some(fresh) = usable(stored) {
-                                return Some(fresh);
-                            }
+        // Until the lease runs out: the stored token if it is fresh, else the lease to renew it,
+        // else another look after a pause (the holder may yet put its token, or give up and
+        // release the lease to the next replica).
+        let give_up = Instant::now() + TOKEN_LEASE;
+        let next = until(deadline, method, async {
+            loop {
+                match guard.run(store.get(key)).await {
+                    Some(Some(stored)) => {
+                        if let Some(fresh) = usable(stored) {
+                            return Next::Stored(fresh);
                         }
-                        Some(None) => {}
-                        None => return None,
                     }
+                    Some(None) => {}
+                    None => return Next::Renew { leased: false },
                 }
-                None
-            })
-            .await?;
-            if let Some(fresh) = waited {
-                return Ok(fresh);
+                match guard.run(store.try_lease(key, holder, TOKEN_LEASE)).await {
+                    Some(true) => {
+                        // The lease may be free because a holder just put its token (a put
+                        // stores the token, then frees the lease): look once more.
+                        if let Some(Some(stored)) = guard.run(store.get(key)).await
+                            && let Some(fresh) = usable(stored)
+                        {
+                            guard.run(store.release(key, holder)).await;
+                            return Next::Stored(fresh);
+                        }
+                        return Next::Renew { leased: true };
+                    }
+                    Some(false) => {}
+                    None => return Next::Renew { leased: false },
+                }
+                if Instant::now() >= give_up {
+                    tracing::debug!("no shared token within the lease; renewing here");
+                    return Next::Renew { leased: false };
+                }
+                tokio::time::sleep(TOKEN_POLL).await;
             }
-            tracing::debug!("no shared token within the lease; renewing here");
-        }
+        })
+        .await?;
+        let leased = match next {
+            Next::Stored(fresh) => return Ok(fresh),
+            Next::Renew { leased } => leased,
+        };
         let result = self.fetch(fetch).await;
         match &result {
             Ok(fresh) => {
@@ -480,7 +500,7 @@ impl Auth {
                 };
                 guard.run(store.put(key, holder, &token)).await;
             }
-            Err(_) if leased == Some(true) => {
+            Err(_) if leased => {
                 guard.run(store.release(key, holder)).await;
             }
             Err(_) => {}
