@@ -52,7 +52,7 @@ fn pets_fixture_snapshot() {
     let stale = xtask::write_or_check(
         &root.join("tests/snapshots/pets"),
         &generated,
-        &["generated/src"],
+        xtask::Owned::Dirs(&["generated/src"]),
         Mode::from_env("UPDATE_SNAPSHOTS"),
     )
     .unwrap();

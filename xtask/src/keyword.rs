@@ -49,6 +49,20 @@ impl<T: Copy + PartialEq> Keywords<T> {
     }
 }
 
+impl HttpMethod {
+    /// As the spec and the wire spell it: `GET`.
+    pub fn as_str(self) -> &'static str {
+        HTTP_METHODS.name_of(self)
+    }
+}
+
+impl Operator {
+    /// As Wix spells it: `$hasSome`.
+    pub fn wire(self) -> &'static str {
+        OPERATORS.name_of(self)
+    }
+}
+
 /// `http:` of a method.
 pub const HTTP_METHODS: Keywords<HttpMethod> = Keywords {
     table: &[

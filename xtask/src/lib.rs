@@ -99,14 +99,29 @@ impl Mode {
     }
 }
 
-/// The one function through which generated files reach the disk: compares `files` with what is
-/// under `root`, and in [`Mode::Write`] writes the ones that differ. A file in one of
-/// `owned_dirs` that `files` does not contain is stale too (a module whose spec is gone), and is
-/// removed in write mode. Returns the paths that differ (relative to `root`), sorted.
+/// Which files already under `root` a command owns besides the ones it writes: those it no
+/// longer makes are stale, and [`write_or_check`] removes them in [`Mode::Write`].
+#[derive(Clone, Copy, Debug)]
+pub enum Owned<'a> {
+    /// None (a command that writes the files it is given, such as one document).
+    Nothing,
+    /// Every file in these folders (relative to `root`): the generated crate's sources.
+    Dirs(&'a [&'a str]),
+    /// The `.yaml` files directly under `root` whose text starts with this marker: the
+    /// imported specs (hand-written ones beside them stay).
+    Marked(&'a str),
+}
+
+/// The one function through which every file a command writes reaches the disk (generated code,
+/// imported specs, exported and imported OpenAPI documents): compares `files` with what is under
+/// `root`, and in [`Mode::Write`] writes the ones that differ (creating folders). A file
+/// [`Owned`] by the command that `files` does not contain is stale too (a module whose spec is
+/// gone), and is removed in write mode. Returns the paths that differ (relative to `root`),
+/// sorted.
 pub fn write_or_check(
     root: &Path,
     files: &Files,
-    owned_dirs: &[&str],
+    owned: Owned<'_>,
     mode: Mode,
 ) -> Result<Vec<String>, String> {
     let mut changed = Vec::new();
@@ -124,26 +139,54 @@ pub fn write_or_check(
             fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
     }
-    for dir in owned_dirs {
-        let Ok(entries) = fs::read_dir(root.join(dir)) else {
-            continue;
-        };
-        let mut extra: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| format!("{dir}/{}", e.file_name().to_string_lossy()))
-            .filter(|rel| !files.contains_key(rel))
-            .collect();
-        extra.sort();
-        for rel in extra {
-            if mode == Mode::Write {
-                fs::remove_file(root.join(&rel))
-                    .map_err(|e| format!("cannot remove {rel}: {e}"))?;
-            }
-            changed.push(rel);
+    let mut extra = stale(root, files, owned);
+    extra.sort();
+    for rel in extra {
+        if mode == Mode::Write {
+            fs::remove_file(root.join(&rel)).map_err(|e| format!("cannot remove {rel}: {e}"))?;
         }
+        changed.push(rel);
     }
     changed.sort();
     Ok(changed)
+}
+
+/// The files `owned` names under `root` that `files` does not contain.
+fn stale(root: &Path, files: &Files, owned: Owned<'_>) -> Vec<String> {
+    let listed = |dir: &str| -> Vec<(String, PathBuf)> {
+        let Ok(entries) = fs::read_dir(root.join(dir)) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|e| e.ok())
+            .map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let rel = if dir.is_empty() {
+                    name
+                } else {
+                    format!("{dir}/{name}")
+                };
+                (rel, e.path())
+            })
+            .filter(|(rel, _)| !files.contains_key(rel))
+            .collect()
+    };
+    match owned {
+        Owned::Nothing => Vec::new(),
+        Owned::Dirs(dirs) => dirs
+            .iter()
+            .flat_map(|dir| listed(dir))
+            .map(|(rel, _)| rel)
+            .collect(),
+        Owned::Marked(marker) => listed("")
+            .into_iter()
+            .filter(|(rel, path)| {
+                rel.ends_with(".yaml")
+                    && fs::read_to_string(path).is_ok_and(|text| text.starts_with(marker))
+            })
+            .map(|(rel, _)| rel)
+            .collect(),
+    }
 }
 
 /// What a codegen run did.
@@ -192,8 +235,8 @@ pub fn codegen(
     };
     let generated = generate(&spec, &target);
     let owned = format!("{}/src", emit::CRATE_DIR);
-    let changed =
-        write_or_check(root, &generated, &[owned.as_str()], mode).map_err(CodegenError::Io)?;
+    let changed = write_or_check(root, &generated, Owned::Dirs(&[owned.as_str()]), mode)
+        .map_err(CodegenError::Io)?;
     Ok(Summary {
         modules: spec.modules.len(),
         methods: spec.modules.iter().map(|m| m.methods.len()).sum(),

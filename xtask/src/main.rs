@@ -266,13 +266,23 @@ fn export_openapi(root: &Path, args: &[&str]) -> ExitCode {
     };
     let text = xtask::openapi::export::to_string(&doc);
     match get("-o") {
-        Some(file) => match std::fs::write(file, text) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("cannot write {file}: {e}");
-                ExitCode::FAILURE
+        Some(file) => {
+            let path = Path::new(file);
+            let (dir, name) = match (path.parent(), path.file_name()) {
+                (Some(dir), Some(name)) => (dir, name.to_string_lossy().into_owned()),
+                _ => {
+                    eprintln!("cannot write {file}: not a file path");
+                    return ExitCode::FAILURE;
+                }
+            };
+            match write_files(dir, [(name, text)]) {
+                Ok(_) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
             }
-        },
+        }
         None => to_stdout(&text),
     }
 }
@@ -327,21 +337,41 @@ fn import_openapi(root: &Path, file: &str, args: &[&str]) -> ExitCode {
     }
     // The registry sits next to the module: `NAME.scopes.yaml`, or `scopes.yaml` in a
     // directory that has none.
-    let mut writes = vec![(out.join(format!("{module}.yaml")), imported.module)];
+    let mut writes = vec![(format!("{module}.yaml"), imported.module)];
     if let Some(registry) = imported.registry {
         let name = if out.join("scopes.yaml").exists() {
             format!("{module}.scopes.yaml")
         } else {
             "scopes.yaml".to_owned()
         };
-        writes.push((out.join(name), registry));
+        writes.push((name, registry));
     }
-    for (path, text) in writes {
-        if let Err(e) = std::fs::create_dir_all(&out).and_then(|()| std::fs::write(&path, text)) {
-            eprintln!("cannot write {}: {e}", path.display());
-            return ExitCode::FAILURE;
+    let names: Vec<String> = writes.iter().map(|(name, _)| name.clone()).collect();
+    match write_files(&out, writes) {
+        Ok(_) => {
+            for name in names {
+                println!("wrote {}", out.join(name).display());
+            }
+            ExitCode::SUCCESS
         }
-        println!("wrote {}", path.display());
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
     }
-    ExitCode::SUCCESS
+}
+
+/// Writes documents under `dir` through the one write-or-check (folders created, unchanged
+/// files left alone).
+fn write_files(
+    dir: &Path,
+    files: impl IntoIterator<Item = (String, String)>,
+) -> Result<Vec<String>, String> {
+    let files: xtask::emit::Files = files.into_iter().collect();
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    xtask::write_or_check(dir, &files, xtask::Owned::Nothing, Mode::Write)
 }

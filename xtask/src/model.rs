@@ -99,11 +99,6 @@ pub enum HttpMethod {
 }
 
 impl HttpMethod {
-    /// As the spec and the wire spell it: `GET`.
-    pub fn as_str(self) -> &'static str {
-        crate::keyword::HTTP_METHODS.name_of(self)
-    }
-
     /// The variant of the runtime's `HttpMethod`: `Get`.
     pub fn variant(self) -> &'static str {
         match self {
@@ -390,7 +385,8 @@ pub struct QueryField {
     pub description: String,
 }
 
-/// A query operator Wix documents (`$eq`, ...). Its spelling is in [`crate::keyword::OPERATORS`].
+/// A query operator Wix documents (`$eq`, ...). Its spelling is in `keyword::OPERATORS`
+/// (`Operator::wire`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operator {
     Eq,
@@ -410,11 +406,6 @@ pub enum Operator {
 }
 
 impl Operator {
-    /// As Wix spells it: `$hasSome`.
-    pub fn wire(self) -> &'static str {
-        crate::keyword::OPERATORS.name_of(self)
-    }
-
     /// Its marker trait in `wix_rest_runtime::query::ops`: `HasSome`.
     pub fn trait_name(self) -> &'static str {
         match self {

@@ -5,7 +5,6 @@
 //! of a request, renews the token (one renewal in flight, its result shared by every waiter) and
 //! forgets a token Wix rejected. A new way to authenticate is a change to this file only.
 
-use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,41 +16,9 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::error::Error;
+use crate::operation::{HttpMethod, Operation, Requires};
+pub use crate::secret::Secret;
 use crate::store::{Guard, SharedToken, StoreSettings, TokenStore, digest, unique_name};
-
-/// A secret string (API key, app secret, access token) that never shows in `Debug` output or logs.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The secret itself; use it only where it is sent.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(\"***\")")
-    }
-}
-
-impl From<String> for Secret {
-    fn from(value: String) -> Self {
-        Secret(value)
-    }
-}
-
-impl From<&str> for Secret {
-    fn from(value: &str) -> Self {
-        Secret(value.to_owned())
-    }
-}
 
 /// How the client authenticates.
 #[derive(Clone, Debug)]
@@ -127,17 +94,19 @@ struct TokenResponse {
     expires_in: u64,
 }
 
-impl serde::Serialize for Secret {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Secret {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Secret)
-    }
-}
+/// The OAuth token endpoint of app credentials, as an operation so its failures read like any
+/// other call's: the client sends the body [`Auth::headers`] gives through it.
+pub(crate) static OAUTH_TOKEN: Operation = Operation {
+    module: "oauth",
+    name: "create_access_token",
+    wix_name: "Create Access Token",
+    http_method: HttpMethod::Post,
+    host: crate::operation::DEFAULT_HOST,
+    path: "/oauth2/token",
+    requires: Requires::Nothing,
+    scopes: &[],
+    retry_safe: true,
+};
 
 /// Wix's documented token lifetime: 4 hours.
 fn default_expires_in() -> u64 {
@@ -576,8 +545,8 @@ fn usable(stored: SharedToken) -> Option<Fresh> {
 /// Decodes and validates a token response: the token must be a usable header value (else it
 /// would be cached and fail every later call), its lifetime is capped.
 fn parse_token(body: &[u8]) -> Result<(Secret, HeaderValue, Duration), Error> {
-    let op = &crate::client::OAUTH_TOKEN;
-    let response: TokenResponse = crate::__private::decode(op, body, None)?;
+    let op = &OAUTH_TOKEN;
+    let response: TokenResponse = crate::decode::decode(op, body, None)?;
     let token = response.access_token.expose();
     let invalid = |message: &str| Error::Decode {
         method: op.name,

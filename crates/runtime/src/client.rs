@@ -11,36 +11,20 @@ use reqwest::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::auth::{Auth, Credentials, until};
+use crate::auth::{Auth, Credentials, OAUTH_TOKEN, until};
 use crate::error::{ApiError, Error};
 use crate::hook::{Hook, Hooks, RequestParts, ResponseInfo};
-use crate::operation::{HttpMethod, Operation, Requires};
+use crate::operation::{Operation, Requires};
 use crate::path::BaseUrl;
 use crate::rate_limit::{Limiter, RateLimit, SharedRateLimit, StoreConfig};
 use crate::retry::{RetryPolicy, Verdict, classify, parse_retry_after};
 use crate::store::{RateLimitStore, StoreSettings, TokenStore};
-
-/// The host most Wix modules live on.
-pub const DEFAULT_HOST: &str = "https://www.wixapis.com";
 
 /// The default cap on a response body: 32 MiB (a page of 100 full products is well under 1 MiB).
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 
 /// Of an error response, only this much is read (its message and details fit many times over).
 const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
-
-/// The OAuth token endpoint, as an operation so its failures read like any other call's.
-pub(crate) static OAUTH_TOKEN: Operation = Operation {
-    module: "oauth",
-    name: "create_access_token",
-    wix_name: "Create Access Token",
-    http_method: HttpMethod::Post,
-    host: DEFAULT_HOST,
-    path: "/oauth2/token",
-    requires: crate::operation::Requires::Nothing,
-    scopes: &[],
-    retry_safe: true,
-};
 
 /// A connection to the Wix REST API for one set of credentials (one site or app instance).
 ///
@@ -454,7 +438,7 @@ impl Client {
         body: Option<Body>,
     ) -> Result<T, Error> {
         let response = self.execute(op, path, query, body).await?;
-        crate::__private::decode(op, &response.body, response.request_id)
+        crate::decode::decode(op, &response.body, response.request_id)
     }
 
     /// Sends one request for `op`, with retries, and returns the successful response's body.
@@ -645,7 +629,7 @@ impl Client {
         &self,
         body: Vec<u8>,
         deadline: Option<Instant>,
-    ) -> crate::__private::BoxFuture<'_, Result<Vec<u8>, Error>> {
+    ) -> crate::decode::BoxFuture<'_, Result<Vec<u8>, Error>> {
         Box::pin(async move {
             let url = self.url(&OAUTH_TOKEN, OAUTH_TOKEN.path)?;
             let body = Body::json(body);

@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+/// The host most Wix modules live on.
+pub const DEFAULT_HOST: &str = "https://www.wixapis.com";
+
 /// An HTTP method a Wix endpoint is called with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum HttpMethod {

@@ -34,32 +34,7 @@ use crate::store::{Acquired, Guard, RateLimitStore, StoreSettings, unique_name};
 /// completion, on any replica, can free one).
 const SHARED_POLL: Duration = Duration::from_millis(10);
 
-/// How many requests a client may send in a window. Clients for the same app instance (the same
-/// credentials identity) share it, as Wix's limit is per instance.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct RateLimit {
-    /// Requests per window (0 counts as 1).
-    pub requests: u32,
-    /// The window.
-    pub per: Duration,
-}
-
-impl RateLimit {
-    /// `requests` per minute.
-    pub const fn per_minute(requests: u32) -> Self {
-        RateLimit {
-            requests,
-            per: Duration::from_secs(60),
-        }
-    }
-}
-
-impl Default for RateLimit {
-    /// Wix's documented limit: about 200 requests per minute per app instance.
-    fn default() -> Self {
-        RateLimit::per_minute(200)
-    }
-}
+pub use crate::limit::RateLimit;
 
 /// One rate limit that several clients share, whatever their credentials: pass it to
 /// [`ClientBuilder::shared_rate_limit`](crate::ClientBuilder::shared_rate_limit) of each.

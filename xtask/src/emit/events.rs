@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::docs;
+use super::forwarder::{access_bound, access_doc};
 use super::ident;
 use super::types::ty_tokens;
 use crate::model::*;
@@ -22,7 +23,7 @@ pub(super) fn events_tokens(module: &Module) -> TokenStream {
         };
         let requirement = match &w.access {
             Access::Open => "sent to every app.".to_owned(),
-            other => super::client::access_doc(other),
+            other => access_doc(other),
         };
         let doc = docs(&format!(
             "{}\n\nEvent type `{}`. {requirement}",
@@ -61,10 +62,10 @@ pub(super) fn events_tokens(module: &Module) -> TokenStream {
         let (bound, requirement) = match &w.access {
             Access::Open => (TokenStream::new(), "Wix sends it to every app: no permission is needed.".to_owned()),
             other => {
-                let b = super::client::access_bound(other);
+                let b = access_bound(other);
                 (
                     quote!(where #b),
-                    format!("Compiles only when the scope set `S` grants what Wix requires to send it. {}", super::client::access_doc(other)),
+                    format!("Compiles only when the scope set `S` grants what Wix requires to send it. {}", access_doc(other)),
                 )
             }
         };

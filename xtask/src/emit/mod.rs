@@ -17,6 +17,7 @@ mod client;
 mod crate_root;
 mod docs;
 mod events;
+mod forwarder;
 mod out;
 mod paging;
 mod query;

@@ -6,8 +6,8 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::access::{mut_creating, optional_read};
-use super::client::Forwarder;
 use super::docs::docs;
+use super::forwarder::Forwarder;
 use super::ident;
 use super::out::ModuleOut;
 use super::types::ty_tokens;

@@ -16,7 +16,7 @@ pub mod trial;
 pub mod ts;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value as Yaml};
@@ -453,46 +453,18 @@ pub fn import(spec_dir: &Path, cache: &Path, options: &Options) -> Result<Import
 }
 
 /// Writes (or, with `check`, compares) the imported files under `spec_dir`, and removes the
-/// imported module files that no package makes any more. Returns the files that differ.
+/// imported module files that no package makes any more (through [`crate::write_or_check`]).
+/// Returns the files that differ.
 pub fn write(spec_dir: &Path, imported: &Imported, check: bool) -> Result<Vec<String>, String> {
-    let mut differ = Vec::new();
-    for o in &imported.files {
-        let path = spec_dir.join(&o.file);
-        if std::fs::read_to_string(&path).ok().as_deref() == Some(o.text.as_str()) {
-            continue;
-        }
-        differ.push(o.file.clone());
-        if !check {
-            std::fs::write(&path, &o.text)
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        }
-    }
-    let made: Vec<&str> = imported.files.iter().map(|o| o.file.as_str()).collect();
-    let entries = std::fs::read_dir(spec_dir)
-        .map_err(|e| format!("cannot read {}: {e}", spec_dir.display()))?;
-    let mut stale: Vec<PathBuf> = Vec::new();
-    for e in entries.filter_map(|e| e.ok()) {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if !name.ends_with(".yaml") || made.contains(&name.as_str()) {
-            continue;
-        }
-        let text = std::fs::read_to_string(e.path()).unwrap_or_default();
-        if text.starts_with(MARKER) {
-            stale.push(e.path());
-        }
-    }
-    stale.sort();
-    for p in stale {
-        differ.push(
-            p.file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned(),
-        );
-        if !check {
-            std::fs::remove_file(&p).map_err(|e| format!("cannot remove {}: {e}", p.display()))?;
-        }
-    }
-    differ.sort();
-    Ok(differ)
+    let files: crate::emit::Files = imported
+        .files
+        .iter()
+        .map(|o| (o.file.clone(), o.text.clone()))
+        .collect();
+    let mode = if check {
+        crate::Mode::Check
+    } else {
+        crate::Mode::Write
+    };
+    crate::write_or_check(spec_dir, &files, crate::Owned::Marked(MARKER), mode)
 }

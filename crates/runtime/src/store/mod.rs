@@ -32,8 +32,8 @@ use std::time::{Duration, SystemTime};
 
 use tokio::time::Instant;
 
-use crate::auth::Secret;
-use crate::rate_limit::RateLimit;
+use crate::limit::RateLimit;
+use crate::secret::Secret;
 
 #[cfg(feature = "redis")]
 mod redis_store;

@@ -13,9 +13,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{FromRedisValue, Script, ScriptInvocation, Value};
 
-use crate::auth::Secret;
 use crate::error::Error;
-use crate::rate_limit::RateLimit;
+use crate::limit::RateLimit;
+use crate::secret::Secret;
 use crate::store::{
     Acquired, DeliveryStore, RateLimitStore, SharedToken, StoreError, StoreFuture, TokenStore,
 };
