@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 use syn::{LitStr, Path, Token};
 
 use crate::hint::did_you_mean;
-use crate::table::{PERMISSIONS, PermissionRow, SCOPES, ScopeRow};
+use crate::table::{CRATE, PERMISSIONS, PermissionRow, SCOPES, ScopeRow};
 
 /// One scope as the user wrote it, with its tokens (for error spans).
 enum ScopeArg {
@@ -133,7 +133,7 @@ fn lookup_text(text: &str, tokens: &TokenStream, quoted: bool) -> syn::Result<&'
         return Err(display_name_error(text, &by_name, tokens));
     }
     let hint = did_you_mean(text, SCOPES.iter().map(|s| s.id)).map_or_else(
-        || "; the scope ids are listed in `wix_rest::scopes`".to_owned(),
+        || format!("; the scope ids are listed in `{CRATE}::scopes`"),
         |c| format!("; did you mean \"{c}\"?"),
     );
     let shown = if quoted {
@@ -155,7 +155,7 @@ fn legitimate_prefix(path: &Path) -> bool {
     match names.len() {
         1 => path.leading_colon.is_none(),
         2 => path.leading_colon.is_none() && names[0] == "scopes",
-        3 => names[0] == "wix_rest" && names[1] == "scopes",
+        3 => names[0] == CRATE && names[1] == "scopes",
         _ => false,
     }
 }
@@ -182,7 +182,7 @@ fn lookup_constant(path: &Path) -> syn::Result<&'static ScopeRow> {
         return Err(syn::Error::new_spanned(
             tokens,
             format!(
-                "`{lead}{}` is not the scopes module of wix_rest: write the scope as `{name}`, `scopes::{name}` or `wix_rest::scopes::{name}` (the macro reads the name, it does not resolve the path)",
+                "`{lead}{}` is not the scopes module of {CRATE}: write the scope as `{name}`, `scopes::{name}` or `{CRATE}::scopes::{name}` (the macro reads the name, it does not resolve the path)",
                 prefix.join("::")
             ),
         ));
@@ -197,7 +197,7 @@ fn lookup_constant(path: &Path) -> syn::Result<&'static ScopeRow> {
         return Err(permission_error(&name, p, &tokens));
     }
     let hint = did_you_mean(&name, SCOPES.iter().map(|s| s.constant)).map_or_else(
-        || "; the scopes are the constants of `wix_rest::scopes`".to_owned(),
+        || format!("; the scopes are the constants of `{CRATE}::scopes`"),
         |c| format!("; did you mean `{c}`?"),
     );
     Err(syn::Error::new_spanned(
@@ -282,14 +282,15 @@ fn impls(target: &TokenStream, rows: &[&'static ScopeRow], has_errors: bool) -> 
         let identity = proc_macro2::Literal::u64_unsuffixed(p.identity);
         quote!(#name<#identity>)
     });
+    let krate = format_ident!("{CRATE}");
     quote! {
         // SAFETY: the scopes were checked against the committed scope table by the macro, and
         // each permission trait below is one of a permission they grant, named by its identity.
-        unsafe impl ::wix_rest::ScopeSet for #target {
-            const SCOPES: &'static [&'static ::wix_rest::Scope] = &[#(&::wix_rest::scopes::#constants),*];
+        unsafe impl ::#krate::ScopeSet for #target {
+            const SCOPES: &'static [&'static ::#krate::Scope] = &[#(&::#krate::scopes::#constants),*];
             const GRANTED: &'static [&'static str] = &[#(#ids),*];
         }
-        #(unsafe impl ::wix_rest::permissions::#traits for #target {})*
+        #(unsafe impl ::#krate::permissions::#traits for #target {})*
     }
 }
 
@@ -487,9 +488,10 @@ pub fn scopes_fn(args: TokenStream, item: TokenStream) -> TokenStream {
     let inner: TokenStream = inner.iter().cloned().collect();
     let rest: TokenStream = rest.iter().cloned().collect();
     let doc = format!(
-        " The scopes declared on `{}` by `#[wix_rest::scopes]`.",
+        " The scopes declared on `{}` by `#[{CRATE}::scopes]`.",
         function.sig.ident
     );
+    let alias_doc = format!(" The scopes declared on this function by `#[{CRATE}::scopes]`.");
     let mut new_body = Group::new(
         Delimiter::Brace,
         quote! {
@@ -497,7 +499,7 @@ pub fn scopes_fn(args: TokenStream, item: TokenStream) -> TokenStream {
             #[doc = #doc]
             #[allow(dead_code)]
             struct #set;
-            /// The scopes declared on this function by `#[wix_rest::scopes]`.
+            #[doc = #alias_doc]
             #[allow(dead_code)]
             type Scopes = #set;
             #impls

@@ -3,6 +3,10 @@
 
 //! The scope registry as the macros see it, written by `cargo xtask codegen`.
 
+/// The crate the scopes, permissions and `ScopeSet` live in, as the user's code names it:
+/// every path the macros write starts with `::CRATE::`.
+pub(crate) const CRATE: &str = "wix_rest";
+
 /// A scope: its constant in `wix_rest::scopes`, its Wix id, the name the Wix dashboard
 /// shows, and the traits (in `wix_rest::permissions`) of the permissions it grants.
 pub(crate) struct ScopeRow {

@@ -85,7 +85,10 @@ pub fn all_files(spec: &Spec, crate_name: &str, spec_dir: &str) -> Files {
         .collect();
     files.insert(
         MACRO_TABLE.to_owned(),
-        rust_file(&registry_source, registry::macro_table(&spec.registry)),
+        rust_file(
+            &registry_source,
+            registry::macro_table(&spec.registry, crate_name),
+        ),
     );
     files
 }

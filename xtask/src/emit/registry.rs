@@ -10,7 +10,8 @@ use crate::model::Registry;
 
 /// The registry as the proc-macro reads it: scope constants, ids and the permission traits
 /// each grants. The macro crate never reads the specs.
-pub(super) fn macro_table(registry: &Registry) -> TokenStream {
+pub(super) fn macro_table(registry: &Registry, crate_name: &str) -> TokenStream {
+    let krate = crate_name.replace('-', "_");
     let rows = registry.scopes.iter().map(|s| {
         let constant = &s.const_name;
         let id = &s.id;
@@ -34,6 +35,10 @@ pub(super) fn macro_table(registry: &Registry) -> TokenStream {
     });
     quote! {
         //! The scope registry as the macros see it, written by `cargo xtask codegen`.
+
+        /// The crate the scopes, permissions and `ScopeSet` live in, as the user's code names it:
+        /// every path the macros write starts with `::CRATE::`.
+        pub(crate) const CRATE: &str = #krate;
 
         /// A scope: its constant in `wix_rest::scopes`, its Wix id, the name the Wix dashboard
         /// shows, and the traits (in `wix_rest::permissions`) of the permissions it grants.
