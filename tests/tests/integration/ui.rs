@@ -3,7 +3,7 @@
 //!
 //! Split into groups, one test each, so `cargo test` reports progress (trybuild runs them one
 //! after the other: they share its project and lock). `TRYBUILD=overwrite cargo test -p
-//! wix-rest-tests --test ui` rewrites the `.stderr` files; read the diff before committing. Some
+//! wix-rest-tests --test integration ui::` rewrites the `.stderr` files; read the diff before committing. Some
 //! of them quote generated code and rustc's list of other implementors (e.g. the fields that
 //! accept `$gt`), so a spec change can change them too.
 

@@ -270,7 +270,7 @@ fn signed_webhooks_verify_with_the_test_public_key_and_type() {
     );
     let error = verifier.verify(&old).unwrap_err().to_string();
     assert!(error.contains("old"), "{error}");
-    let other = WebhookSigner::from_pem(include_bytes!("../fixtures/keys/other-private.pem"))
+    let other = WebhookSigner::from_pem(include_bytes!("../../fixtures/keys/other-private.pem"))
         .unwrap()
         .sign(&Webhook::new("PetAdopted", json!({"petId": "p1"})));
     assert!(verifier.verify(&other).is_err());

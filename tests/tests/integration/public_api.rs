@@ -16,7 +16,7 @@
 //!   public `unsafe` function.
 //!
 //! And it compares the surface with `tests/public_api.txt`, so a new public item shows up in
-//! review: `UPDATE_PUBLIC_API=1 cargo test -p wix-rest-tests --test public_api` rewrites it.
+//! review: `UPDATE_PUBLIC_API=1 cargo test -p wix-rest-tests --test integration public_api::` rewrites it.
 //! Each check is also run on a hand-written violation (`checks_catch_violations`), so none of
 //! them passes vacuously.
 
@@ -441,8 +441,8 @@ fn every_method_of_a_scoped_handle_is_bounded_by_its_permission() {
 fn the_public_surface_is_the_committed_one() {
     let mut text = String::from(
         "# The public API surface of wix-rest-runtime and of the generated wix-rest crate, as\n\
-         # tests/tests/public_api.rs reads it. A change here is a change of what apps can call:\n\
-         # review it. UPDATE_PUBLIC_API=1 cargo test -p wix-rest-tests --test public_api rewrites it.\n",
+         # tests/tests/integration/public_api.rs reads it. A change here is a change of what apps can call:\n\
+         # review it. UPDATE_PUBLIC_API=1 cargo test -p wix-rest-tests --test integration public_api:: rewrites it.\n",
     );
     text.push_str("\n## crates/runtime/src\n");
     text.push_str(&listing(&surface(&root().join("crates/runtime/src"))));

@@ -257,7 +257,12 @@ async fn separate_processes_share_one_limit_and_one_token() {
     let children: Vec<_> = (0..3)
         .map(|_| {
             Command::new(&exe)
-                .args(["--exact", "child_replica", "--test-threads=1", "--quiet"])
+                .args([
+                    "--exact",
+                    "replicas::child_replica",
+                    "--test-threads=1",
+                    "--quiet",
+                ])
                 .env("WIX_REPLICA_FAKE", wix.url())
                 .env("WIX_REPLICA_REDIS", redis.url())
                 .stdout(Stdio::piped())

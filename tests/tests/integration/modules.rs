@@ -179,7 +179,7 @@ macro_rules! fixture {
     ($name:literal) => {
         load(
             $name,
-            include_str!(concat!("../fixtures/", $name, ".examples.json")),
+            include_str!(concat!("../../fixtures/", $name, ".examples.json")),
         )
     };
 }

@@ -36,7 +36,7 @@ fn generation_is_deterministic() {
 }
 
 /// The fixture spec set's generated files against `tests/snapshots/pets/`.
-/// `UPDATE_SNAPSHOTS=1 cargo test --test codegen` rewrites them; read the diff before committing.
+/// `UPDATE_SNAPSHOTS=1 cargo test -p wix-rest-tests --test integration codegen::` rewrites them; read the diff before committing.
 #[test]
 fn pets_fixture_snapshot() {
     let root = root();
