@@ -1,52 +1,36 @@
-//! Test support: a real HTTP/1.1 server on loopback that records every request it receives and
-//! answers with whatever the test's handler says. Nothing of the bindings is mocked: the
-//! generated clients go through reqwest, TCP and hyper like they would against Wix.
+//! Test support. The loopback server the suites script whole exchanges with is the published
+//! fake Wix (`wix_rest_testing::FakeWix::start_with`), behind the suites' own short names
+//! (`TestServer`, `Recorded`, `Reply`); the raw TCP server below does what an HTTP library
+//! would refuse to. Nothing of the bindings is mocked: the generated clients go through
+//! reqwest, TCP and hyper like they would against Wix.
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
+use wix_rest_testing::FakeWix;
 
-/// A request as the server received it.
+/// A request as the server received it: the fake Wix's record, with a body read as JSON that
+/// panics (naming the body) when it is not.
 #[derive(Clone, Debug)]
-pub struct Recorded {
-    /// `GET`, `POST`, ...
-    pub method: String,
-    /// The path, percent-encoded as sent.
-    pub path: String,
-    /// The raw query string, if any.
-    pub query: Option<String>,
-    /// Header names (lowercase) and values, in arrival order.
-    pub headers: Vec<(String, String)>,
-    /// The body.
-    pub body: Vec<u8>,
-    /// When it arrived.
-    pub at: Instant,
+pub struct Recorded(pub wix_rest_testing::Received);
+
+impl std::ops::Deref for Recorded {
+    type Target = wix_rest_testing::Received;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
 impl Recorded {
-    /// The first value of a header.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
     /// The body as JSON (panics with the body when it is not JSON).
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+        serde_json::from_slice(&self.0.body).unwrap_or_else(|e| {
             panic!(
                 "request body is not JSON ({e}): {}",
-                String::from_utf8_lossy(&self.body)
+                String::from_utf8_lossy(&self.0.body)
             )
         })
     }
@@ -92,15 +76,31 @@ impl Reply {
         self.delay = Some(delay);
         self
     }
+
+    /// As the fake Wix answers it (a JSON content type unless the reply names one).
+    fn into_fake(self) -> wix_rest_testing::Reply {
+        let mut reply = wix_rest_testing::Reply::raw(self.status, self.body);
+        let typed = self
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+        for (name, value) in &self.headers {
+            reply = reply.header(name, value);
+        }
+        if !typed {
+            reply = reply.header("content-type", "application/json");
+        }
+        match self.delay {
+            Some(delay) => reply.delayed(delay),
+            None => reply,
+        }
+    }
 }
 
-type Handler = dyn Fn(&Recorded, usize) -> Reply + Send + Sync;
-
-/// A loopback HTTP server; stops when dropped.
+/// A loopback server whose handler answers every request: the fake Wix in its scripted mode.
+/// Stops when dropped.
 pub struct TestServer {
-    addr: SocketAddr,
-    requests: Arc<Mutex<Vec<Recorded>>>,
-    task: tokio::task::JoinHandle<()>,
+    fake: FakeWix,
 }
 
 impl TestServer {
@@ -112,91 +112,27 @@ impl TestServer {
     }
 
     /// [`TestServer::start`], with the `n`th request (in the order requests reach the server)
-    /// held for `delay(n)` before it counts as arrived (its [`Recorded::at`]) and is handled:
-    /// what a slow network or a queue in front of the server does to arrivals.
+    /// held for `delay(n)` before it counts as arrived (its `at`) and is handled: what a slow
+    /// network or a queue in front of the server does to arrivals.
     pub async fn start_delaying_arrivals(
         delay: impl Fn(usize) -> std::time::Duration + Send + Sync + 'static,
         handler: impl Fn(&Recorded, usize) -> Reply + Send + Sync + 'static,
     ) -> TestServer {
-        let delay: Arc<dyn Fn(usize) -> std::time::Duration + Send + Sync> = Arc::new(delay);
-        let reached = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
-        let addr = listener.local_addr().expect("local addr");
-        let requests: Arc<Mutex<Vec<Recorded>>> = Arc::default();
-        let handler: Arc<Handler> = Arc::new(handler);
-        let recorded = requests.clone();
-        let task = tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    return;
-                };
-                let handler = handler.clone();
-                let recorded = recorded.clone();
-                let delay = delay.clone();
-                let reached = reached.clone();
-                tokio::spawn(async move {
-                    let service = service_fn(move |req: Request<Incoming>| {
-                        let handler = handler.clone();
-                        let recorded = recorded.clone();
-                        let delay = delay.clone();
-                        let reached = reached.clone();
-                        async move {
-                            let n = reached.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let wait = delay(n);
-                            if !wait.is_zero() {
-                                tokio::time::sleep(wait).await;
-                            }
-                            let rec = record(req).await;
-                            let index = {
-                                let mut all = recorded.lock().unwrap();
-                                all.push(rec.clone());
-                                all.len() - 1
-                            };
-                            let reply = handler(&rec, index);
-                            if let Some(delay) = reply.delay {
-                                tokio::time::sleep(delay).await;
-                            }
-                            let mut response = Response::builder().status(reply.status);
-                            for (name, value) in &reply.headers {
-                                response = response.header(name, value);
-                            }
-                            Ok::<_, Infallible>(
-                                response
-                                    .header("content-type", "application/json")
-                                    .body(Full::new(Bytes::from(reply.body)))
-                                    .expect("valid response"),
-                            )
-                        }
-                    });
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
-        TestServer {
-            addr,
-            requests,
-            task,
-        }
+        let fake = FakeWix::start_delaying_arrivals(delay, move |received, index| {
+            handler(&Recorded(received.clone()), index).into_fake()
+        })
+        .await;
+        TestServer { fake }
     }
 
     /// The server's base URL, `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.fake.url()
     }
 
     /// Every request received so far.
     pub fn requests(&self) -> Vec<Recorded> {
-        self.requests.lock().unwrap().clone()
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        self.task.abort();
+        self.fake.requests().into_iter().map(Recorded).collect()
     }
 }
 
@@ -407,45 +343,14 @@ async fn read_raw_request(stream: &mut tokio::net::TcpStream) -> Option<Recorded
         }
         body.extend_from_slice(&chunk[..n]);
     }
-    Some(Recorded {
+    Some(Recorded(wix_rest_testing::Received {
         method,
         path,
         query,
         headers,
         body,
         at,
-    })
-}
-
-async fn record(req: Request<Incoming>) -> Recorded {
-    let at = Instant::now();
-    let method = req.method().as_str().to_owned();
-    let path = req.uri().path().to_owned();
-    let query = req.uri().query().map(str::to_owned);
-    let headers = req
-        .headers()
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.as_str().to_owned(),
-                v.to_str().unwrap_or("<binary>").to_owned(),
-            )
-        })
-        .collect();
-    let body = req
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes().to_vec())
-        .unwrap_or_default();
-    Recorded {
-        method,
-        path,
-        query,
-        headers,
-        body,
-        at,
-    }
+    }))
 }
 
 /// Compares JSON the way Wix means it: a 64-bit integer sent as a string (`"1567588455405000"`)
@@ -585,10 +490,11 @@ pub mod jwt {
     use serde_json::{Value, json};
     use wix_rest_runtime::webhook::{RawEvent, WebhookVerifier};
 
-    /// The app's private key (signs genuine webhooks).
-    pub const APP_PRIVATE: &[u8] = include_bytes!("../fixtures/keys/app-private.pem");
+    /// The app's private key (signs genuine webhooks): the fake Wix's test key pair, the one
+    /// apps' own tests sign with.
+    pub const APP_PRIVATE: &[u8] = wix_rest_testing::webhook::TEST_PRIVATE_KEY_PEM;
     /// The app's public key (what the verifier trusts).
-    pub const APP_PUBLIC: &[u8] = include_bytes!("../fixtures/keys/app-public.pem");
+    pub const APP_PUBLIC: &[u8] = wix_rest_testing::webhook::TEST_PUBLIC_KEY_PEM;
     /// An unrelated private key (signs forgeries).
     pub const OTHER_PRIVATE: &[u8] = include_bytes!("../fixtures/keys/other-private.pem");
     /// The app instance the test webhooks are for.

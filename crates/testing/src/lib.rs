@@ -214,6 +214,20 @@ struct State {
     issued: Vec<String>,
 }
 
+/// A handler that answers every request itself (see [`FakeWix::start_with`]).
+type Handler = dyn Fn(&Received, usize) -> Reply + Send + Sync;
+
+/// How long the `n`th request is held before it arrives (see
+/// [`FakeWix::start_delaying_arrivals`]).
+type ArrivalDelay = dyn Fn(usize) -> Duration + Send + Sync;
+
+/// What the fake does besides its rules: a handler in their place, a delay before arrival.
+#[derive(Default, Clone)]
+struct Serving {
+    handler: Option<Arc<Handler>>,
+    delay: Option<Arc<ArrivalDelay>>,
+}
+
 /// A fake Wix on loopback; stops when dropped. Needs a Tokio runtime (it spawns its server).
 pub struct FakeWix {
     addr: SocketAddr,
@@ -244,20 +258,72 @@ impl FakeWix {
 
     /// Like [`FakeWix::start`], with the failure to bind as an error.
     pub async fn try_start() -> std::io::Result<FakeWix> {
+        FakeWix::listen(Serving::default()).await
+    }
+
+    /// A fake whose every request is answered by `handler`, given the request and its 0-based
+    /// index in arrival order (no rules, no token endpoint): for a test that scripts a whole
+    /// exchange, such as a sequence of failures. Requests are still recorded.
+    ///
+    /// # Panics
+    ///
+    /// When no loopback port can be bound.
+    pub async fn start_with(
+        handler: impl Fn(&Received, usize) -> Reply + Send + Sync + 'static,
+    ) -> FakeWix {
+        FakeWix::start_delaying_arrivals(|_| Duration::ZERO, handler).await
+    }
+
+    /// [`FakeWix::start_with`], with the `n`th request (in the order requests reach the server)
+    /// held for `delay(n)` before it counts as arrived ([`Received::at`]) and is handled: what a
+    /// slow network or a queue in front of Wix does to arrivals.
+    ///
+    /// # Panics
+    ///
+    /// When no loopback port can be bound.
+    pub async fn start_delaying_arrivals(
+        delay: impl Fn(usize) -> Duration + Send + Sync + 'static,
+        handler: impl Fn(&Received, usize) -> Reply + Send + Sync + 'static,
+    ) -> FakeWix {
+        let serving = Serving {
+            handler: Some(Arc::new(handler)),
+            delay: Some(Arc::new(delay)),
+        };
+        match FakeWix::listen(serving).await {
+            Ok(fake) => fake,
+            Err(e) => panic!("the fake Wix could not listen on loopback: {e}"),
+        }
+    }
+
+    async fn listen(serving: Serving) -> std::io::Result<FakeWix> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let state: Arc<Mutex<State>> = Arc::default();
         let served = state.clone();
+        let reached = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let task = tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else {
                     continue;
                 };
                 let state = served.clone();
+                let serving = serving.clone();
+                let reached = reached.clone();
                 tokio::spawn(async move {
                     let service = service_fn(move |request: Request<Incoming>| {
                         let state = state.clone();
-                        async move { Ok::<_, Infallible>(serve(&state, request).await) }
+                        let serving = serving.clone();
+                        let reached = reached.clone();
+                        async move {
+                            if let Some(delay) = &serving.delay {
+                                let n = reached.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let wait = delay(n);
+                                if !wait.is_zero() {
+                                    tokio::time::sleep(wait).await;
+                                }
+                            }
+                            Ok::<_, Infallible>(serve(&state, &serving, request).await)
+                        }
                     });
                     let _ = http1::Builder::new()
                         .serve_connection(TokioIo::new(stream), service)
@@ -417,7 +483,11 @@ impl Expect<'_> {
 
 /// Answers one request: 401 for an expired token, else the first rule that matches, else the
 /// token endpoint, else 404.
-async fn serve(state: &Mutex<State>, request: Request<Incoming>) -> Response<Full<Bytes>> {
+async fn serve(
+    state: &Mutex<State>,
+    serving: &Serving,
+    request: Request<Incoming>,
+) -> Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
     let (body, too_large) = match Limited::new(body, MAX_REQUEST_BYTES).collect().await {
         Ok(collected) => (collected.to_bytes().to_vec(), false),
@@ -443,7 +513,12 @@ async fn serve(state: &Mutex<State>, request: Request<Incoming>) -> Response<Ful
     let reply = {
         let mut state = lock(state);
         state.received.push(received.clone());
-        if too_large {
+        let index = state.received.len() - 1;
+        if let Some(handler) = &serving.handler {
+            // The handler may take a while: it runs without the state's lock.
+            drop(state);
+            handler(&received, index)
+        } else if too_large {
             Reply::error(413, "PAYLOAD_TOO_LARGE", "the request body is too large")
         } else {
             answer(&mut state, &received)

@@ -575,7 +575,7 @@ async fn a_failing_token_endpoint_is_retried_like_any_read() {
         .get_pet("p1", &WITH_OWNER)
         .await
         .unwrap();
-    let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    let paths: Vec<String> = server.requests().into_iter().map(|r| r.0.path).collect();
     assert_eq!(
         paths,
         ["/oauth2/token", "/oauth2/token", "/pets/v1/pets/p1"]
