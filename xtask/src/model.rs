@@ -133,6 +133,9 @@ pub struct Method {
     /// How the request body is sent.
     pub request_encoding: BodyEncoding,
     pub response: Option<Ty>,
+    /// A method without a request body that still sends `{}` (POST, PUT and PATCH: what Wix's
+    /// examples send to methods that take no parameters).
+    pub sends_empty_object: bool,
     pub retry_safe: bool,
     pub paging: Option<Paging>,
     pub query: Option<Query>,
@@ -486,6 +489,12 @@ pub struct TypeDef {
     pub name: String,
     pub docs: String,
     pub kind: TypeKind,
+    /// Whether it derives `Default`: a struct whose required fields all have defaults (decided
+    /// by `lower/decide.rs` once every module is lowered).
+    pub derives_default: bool,
+    /// Of a type of the shared module: the features of the modules that use it, directly or
+    /// through other shared types, sorted (it is compiled only with them). Empty elsewhere.
+    pub users: Vec<String>,
 }
 
 impl TypeDef {

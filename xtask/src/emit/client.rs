@@ -1,8 +1,6 @@
 //! A module file: the client with one scope-bounded method per Wix method, the scope-free
 //! request functions (`calls`), the `operations` metadata, and the module's items.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -12,28 +10,15 @@ use super::events::events_tokens;
 use super::forwarder::{Forwarder, access_bound, access_doc};
 use super::ident;
 use super::out::ModuleOut;
-use super::types::{defaultable, ty_tokens, type_def};
+use super::types::{ty_tokens, type_def};
 use crate::model::*;
 
-/// `users`: for the shared module, the features of the modules that use each of its types.
-pub(super) fn module_rs(
-    module: &Module,
-    shared_defaults: &BTreeSet<String>,
-    users: &BTreeMap<String, BTreeSet<String>>,
-) -> TokenStream {
+pub(super) fn module_rs(module: &Module) -> TokenStream {
     let client = ident(&module.type_name);
     let client_name = &module.type_name;
     let title = &module.title;
-    let mut defaults = defaultable(module, shared_defaults);
-    defaults.extend(
-        module
-            .imports
-            .iter()
-            .filter(|i| shared_defaults.contains(*i))
-            .cloned(),
-    );
     if module.name == SHARED_MODULE {
-        return shared_module_rs(module, &defaults, users);
+        return shared_module_rs(module);
     }
     // A module with no methods (a package of webhooks only) uses little of its imports.
     let allow_unused = module
@@ -66,8 +51,7 @@ pub(super) fn module_rs(
     for m in &module.methods {
         method(module, m, &mut out);
     }
-    out.items
-        .extend(module.types.iter().flat_map(|t| type_def(t, &defaults)));
+    out.items.extend(module.types.iter().flat_map(type_def));
     out.items.push(events_tokens(module));
     let ModuleOut {
         client: methods,
@@ -147,21 +131,17 @@ pub(super) fn module_rs(
 
 /// The shared module: its types only, each compiled only with the features of the modules that
 /// use it (a module's build compiles the shared types it needs, not all of them).
-fn shared_module_rs(
-    module: &Module,
-    defaults: &BTreeSet<String>,
-    users: &BTreeMap<String, BTreeSet<String>>,
-) -> TokenStream {
+fn shared_module_rs(module: &Module) -> TokenStream {
     let module_docs = inner_docs(&format!(
         "{}\n\n{}\n\nEach type is compiled with the features of the modules that use it.\n\nGenerated from `{}`.",
         module.title, module.docs, module.source
     ));
     let mut items = TokenStream::new();
     for t in &module.types {
-        let features: Vec<&String> = users.get(&t.name).into_iter().flatten().collect();
+        let features = &t.users;
         // Every item of the type (its definition and its impls) under the same `cfg`.
         let cfg = quote!(#[cfg(any(#(feature = #features),*))]);
-        for item in type_def(t, defaults) {
+        for item in type_def(t) {
             items.extend(cfg.clone());
             items.extend(item);
         }
@@ -308,14 +288,7 @@ fn method(module: &Module, m: &Method, out: &mut ModuleOut) {
                 _ => quote!(rt::json_body(#op, body).map(Some)),
             }
         }
-        // Wix's examples send `{}` to POST, PUT and PATCH methods that take no parameters.
-        None if matches!(
-            m.http,
-            HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch
-        ) =>
-        {
-            quote!(Ok(Some(rt::empty_json_body())))
-        }
+        None if m.sends_empty_object => quote!(Ok(Some(rt::empty_json_body()))),
         None => quote!(Ok(None)),
     };
     let (ret, call) = match &m.response {

@@ -24,7 +24,7 @@ mod query;
 mod registry;
 mod types;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, Span, TokenStream};
 
@@ -63,20 +63,10 @@ pub fn all_files(spec: &Spec, crate_name: &str, spec_dir: &str) -> Files {
     );
     // Modules are independent: emitted on every core. Each thread builds its own token streams
     // (they are not `Send`); only the finished text crosses threads.
-    let shared_defaults = spec
-        .modules
-        .iter()
-        .find(|m| m.name == crate::model::SHARED_MODULE)
-        .map(|m| types::defaultable(m, &Default::default()))
-        .unwrap_or_default();
-    let users = shared_type_users(spec);
     crate_files.extend(crate::par::map(&spec.modules, |module| {
         (
             format!("src/{}.rs", module.rust_name),
-            rust_file(
-                &module.source,
-                client::module_rs(module, &shared_defaults, &users),
-            ),
+            rust_file(&module.source, client::module_rs(module)),
         )
     }));
     let mut files: Files = crate_files
@@ -91,36 +81,6 @@ pub fn all_files(spec: &Spec, crate_name: &str, spec_dir: &str) -> Files {
         ),
     );
     files
-}
-
-/// Shared type -> the features of the modules that use it, directly or through other shared
-/// types.
-fn shared_type_users(spec: &Spec) -> BTreeMap<String, BTreeSet<String>> {
-    use crate::model::SHARED_MODULE;
-    let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let Some(shared) = spec.modules.iter().find(|m| m.name == SHARED_MODULE) else {
-        return users;
-    };
-    let by_name: BTreeMap<&str, &crate::model::TypeDef> =
-        shared.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    for m in spec.modules.iter().filter(|m| m.name != SHARED_MODULE) {
-        let mut stack: Vec<&str> = m.imports.iter().map(String::as_str).collect();
-        while let Some(t) = stack.pop() {
-            if users
-                .entry(t.to_owned())
-                .or_default()
-                .insert(m.name.clone())
-            {
-                stack.extend(
-                    by_name
-                        .get(t)
-                        .into_iter()
-                        .flat_map(|d| d.referenced_names()),
-                );
-            }
-        }
-    }
-    users
 }
 
 /// The first line of every generated file.

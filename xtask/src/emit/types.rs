@@ -1,41 +1,12 @@
 //! The module's types: structs (open ones keep unknown fields) and string enums (unknown values
 //! kept), and the Rust type of a model [`Ty`].
 
-use std::collections::BTreeSet;
-
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::docs;
 use super::ident;
 use crate::model::*;
-
-/// Which types can derive `Default`: structs whose required fields all have defaults.
-pub(super) fn defaultable(module: &Module, shared: &BTreeSet<String>) -> BTreeSet<String> {
-    let mut ok: BTreeSet<String> = shared.clone();
-    loop {
-        let before = ok.len();
-        for def in &module.types {
-            if let TypeKind::Struct { fields, .. } = &def.kind
-                && fields.iter().all(|f| !f.required || ty_default(&f.ty, &ok))
-            {
-                ok.insert(def.name.clone());
-            }
-        }
-        if ok.len() == before {
-            return ok;
-        }
-    }
-}
-
-fn ty_default(ty: &Ty, ok: &BTreeSet<String>) -> bool {
-    match ty {
-        Ty::Named(n) => ok.contains(n),
-        // An instant has no meaningful default.
-        Ty::Timestamp => false,
-        _ => true,
-    }
-}
 
 pub(super) fn ty_tokens(ty: &Ty) -> TokenStream {
     match ty {
@@ -65,11 +36,11 @@ pub(super) fn ty_tokens(ty: &Ty) -> TokenStream {
 
 /// A type's items (its definition, then its impls), one token stream each: the shared module
 /// puts a `cfg` on each.
-pub(super) fn type_def(def: &TypeDef, defaults: &BTreeSet<String>) -> Vec<TokenStream> {
+pub(super) fn type_def(def: &TypeDef) -> Vec<TokenStream> {
     let name = ident(&def.name);
     let doc = docs(&def.docs);
     match &def.kind {
-        TypeKind::Struct { fields, open } => struct_def(def, fields, *open, defaults),
+        TypeKind::Struct { fields, open } => struct_def(def, fields, *open),
         TypeKind::OneOf { tag, variants } => {
             let variants = variants.iter().map(|v| {
                 let var = ident(&v.name);
@@ -173,12 +144,7 @@ pub(super) fn type_def(def: &TypeDef, defaults: &BTreeSet<String>) -> Vec<TokenS
 /// a generated module, and the macro's expansion is a fraction of it (one chain of calls to
 /// write, one `match` to read; see the runtime's `__private::object`). The wire format is the
 /// derive's for JSON.
-fn struct_def(
-    def: &TypeDef,
-    fields: &[Field],
-    open: bool,
-    defaults: &BTreeSet<String>,
-) -> Vec<TokenStream> {
+fn struct_def(def: &TypeDef, fields: &[Field], open: bool) -> Vec<TokenStream> {
     let name = ident(&def.name);
     let doc = docs(&def.docs);
     let unknown = ident(UNKNOWN_FIELDS);
@@ -208,7 +174,7 @@ fn struct_def(
             pub #fname: #ty,
         }
     });
-    let derive_default = defaults.contains(&def.name).then(|| quote!(Default,));
+    let derive_default = def.derives_default.then(|| quote!(Default,));
     // The serde impls: one `rt::object!` per struct, its field table (the macro is in the
     // runtime's `__private::object`; a struct without required fields derives `Default`).
     let entries = fields.iter().map(|f| {

@@ -231,6 +231,8 @@ impl ModuleLowering<'_, '_> {
             query_params,
             params_type,
             access,
+            sends_empty_object: request.is_none()
+                && matches!(http, HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch),
             request,
             request_encoding,
             response,

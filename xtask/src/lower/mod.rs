@@ -7,6 +7,7 @@
 //! [`query`], [`webhook`], [`schema`] (schemas to types) and [`graph`] (field paths through the
 //! types, and the boxes that break type cycles).
 
+mod decide;
 mod graph;
 mod method;
 pub(crate) mod module;
@@ -176,6 +177,7 @@ pub fn lower(files: &[SpecFile]) -> Result<Spec, Vec<Diagnostic>> {
         return Err(diags);
     }
     modules.sort_by(|a, b| a.name.cmp(&b.name));
+    decide::decide(&mut modules);
     Ok(Spec {
         registry: registry.expect("no diagnostics means the registry lowered"),
         modules,

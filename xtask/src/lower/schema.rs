@@ -305,6 +305,8 @@ impl ModuleLowering<'_, '_> {
                 name: name.to_owned(),
                 docs,
                 kind: TypeKind::Enum { values: out },
+                derives_default: false,
+                users: Vec::new(),
             },
             path,
         )
@@ -375,6 +377,8 @@ impl ModuleLowering<'_, '_> {
                 name: name.to_owned(),
                 docs,
                 kind: TypeKind::Struct { fields, open },
+                derives_default: false,
+                users: Vec::new(),
             },
             path,
         )
@@ -587,6 +591,8 @@ impl ModuleLowering<'_, '_> {
                 name: name.to_owned(),
                 docs,
                 kind: TypeKind::OneOf { tag, variants },
+                derives_default: false,
+                users: Vec::new(),
             },
             path,
         )
