@@ -17,6 +17,7 @@ pub mod openapi;
 mod par;
 pub mod raw;
 pub mod scopes_table;
+mod template;
 pub mod yaml_pos;
 
 use std::fs;

@@ -5,11 +5,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
-use super::path::{self, Part};
 use super::{ModuleLowering, rust_ident};
 use crate::keyword::{BODY_ENCODINGS, HTTP_METHODS, PARAM_LOCATIONS, ParamLocation};
 use crate::model::*;
 use crate::raw;
+use crate::template::{self as path, Part};
 use crate::yaml_pos::{Anchor, YamlPath};
 
 impl ModuleLowering<'_, '_> {

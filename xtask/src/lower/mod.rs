@@ -12,7 +12,6 @@ mod graph;
 mod method;
 pub(crate) mod module;
 mod paging;
-mod path;
 mod query;
 mod registry;
 mod schema;

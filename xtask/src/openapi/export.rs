@@ -235,8 +235,7 @@ fn operation(m: &Module, method: &crate::model::Method, raw: &Yaml) -> Result<Op
     }
     // A dotted `{collection.id}` is bound to a body field: declared for OpenAPI tools, marked
     // so that the import leaves it out.
-    for segment in method.path.split('{').skip(1) {
-        let name = segment.split('}').next().unwrap_or_default();
+    for name in crate::template::params(&method.path) {
         if declared.contains(&name) {
             continue;
         }

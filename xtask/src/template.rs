@@ -1,9 +1,10 @@
 //! The path template of a method: `/stores/v1/products/{id}` into literal and `{name}` parts.
-//! Binding the names to arguments or body fields is the method's business ([`super::method`]).
+//! The one parser of path templates: the lowering binds the names to arguments or body fields
+//! (`lower/method.rs`), the importer and the OpenAPI export read the names.
 
 /// One part of a path template.
 #[derive(Debug, PartialEq, Eq)]
-pub(super) enum Part<'a> {
+pub(crate) enum Part<'a> {
     /// Text sent as is.
     Literal(&'a str),
     /// The name inside `{...}`: a path parameter, or a dotted body field (`product.id`).
@@ -12,7 +13,7 @@ pub(super) enum Part<'a> {
 
 /// What is wrong with a template.
 #[derive(Debug, PartialEq, Eq)]
-pub(super) enum TemplateError {
+pub(crate) enum TemplateError {
     NoLeadingSlash,
     /// A `}` with no `{` before it.
     UnbalancedClose,
@@ -22,7 +23,7 @@ pub(super) enum TemplateError {
 
 impl TemplateError {
     /// The message and hint for the template `path`.
-    pub(super) fn describe(&self, path: &str) -> (String, Option<String>) {
+    pub(crate) fn describe(&self, path: &str) -> (String, Option<String>) {
         match self {
             TemplateError::NoLeadingSlash => (
                 format!("path `{path}` does not start with `/`"),
@@ -36,7 +37,7 @@ impl TemplateError {
 
 /// Splits a template into parts; the parts before a fatal error are kept, so the names found
 /// can still be checked.
-pub(super) fn parse(template: &str) -> (Vec<Part<'_>>, Vec<TemplateError>) {
+pub(crate) fn parse(template: &str) -> (Vec<Part<'_>>, Vec<TemplateError>) {
     let mut parts = Vec::new();
     let mut errors = Vec::new();
     if !template.starts_with('/') {
@@ -65,6 +66,14 @@ pub(super) fn parse(template: &str) -> (Vec<Part<'_>>, Vec<TemplateError>) {
         rest = &rest[open + close + 1..];
     }
     (parts, errors)
+}
+
+/// The names inside the `{...}` of a template, in order (`id`, `variant.id`).
+pub(crate) fn params(template: &str) -> impl Iterator<Item = &str> {
+    parse(template).0.into_iter().filter_map(|part| match part {
+        Part::Param(name) => Some(name),
+        Part::Literal(_) => None,
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,242 @@
+//! Query capabilities: which fields of a method's items filter and sort, with which operators
+//! (from the package's `*QuerySpec` declarations).
+
+use super::*;
+
+impl Cx<'_> {
+    /// Typed query capabilities from the universal declarations' query specs
+    /// (`interface ProductQuerySpec extends QuerySpec { wql: [{ fields, operators, sort }] }`),
+    /// for the method a `typedQuery*` helper names by its `@fqn`: the filterable fields (SDK
+    /// names like `_id` in their wire form `id`), their operators (`'*'`: every operator Wix's
+    /// `@wix/sdk-types` applies to the field's type), and whether they sort. Only for a paged
+    /// method whose request has `query.filter` (an object) and `query.sort` (a list of
+    /// `fieldName`/`order`); fields the items do not have, or that are objects, are left out.
+    pub(super) fn query_capabilities(&mut self, methods: &mut [Yaml]) {
+        let universal = &self.pkg.universal;
+        let specs: Vec<(&String, &Interface)> = universal
+            .interfaces
+            .iter()
+            .filter(|(_, i)| i.extends.iter().any(|e| e == "QuerySpec"))
+            .collect();
+        for f in &universal.functions {
+            let (Some(suffix), Some(fqn)) = (f.name.strip_prefix("typedQuery"), f.doc.first("fqn"))
+            else {
+                continue;
+            };
+            let spec = match specs.as_slice() {
+                [only] => Some(only.1),
+                many => many
+                    .iter()
+                    .find(|(n, _)| {
+                        let stem = n.trim_end_matches("QuerySpec");
+                        let stem =
+                            stem.trim_start_matches(|c: char| c == 'V' || c.is_ascii_digit());
+                        !stem.is_empty() && suffix.starts_with(stem)
+                    })
+                    .map(|(_, i)| *i),
+            };
+            let Some(spec) = spec else { continue };
+            let Some(index) = self.method_by_fqn(methods, fqn) else {
+                continue;
+            };
+            if let Some(q) = self.query_block(&methods[index], spec) {
+                if let Some(m) = methods[index].as_mapping_mut() {
+                    m.insert("query".into(), Yaml::Mapping(q));
+                }
+            }
+        }
+    }
+
+    pub(super) fn method_by_fqn(&self, methods: &[Yaml], fqn: &str) -> Option<usize> {
+        let name = self
+            .pkg
+            .meta_dts
+            .functions
+            .iter()
+            .find(|f| {
+                self.pkg
+                    .meta_js
+                    .method(&f.name)
+                    .is_some_and(|m| m.fqn == fqn)
+                    || self
+                        .pkg
+                        .universal
+                        .functions
+                        .iter()
+                        .any(|u| u.name == f.name && u.doc.first("fqn") == Some(fqn))
+            })
+            .map(|f| display_name(&f.name))?;
+        methods
+            .iter()
+            .position(|m| m["name"].as_str() == Some(name.as_str()))
+    }
+
+    pub(super) fn query_block(&self, method: &Yaml, spec: &Interface) -> Option<Mapping> {
+        let items_field = method["paging"]["items"].as_str()?;
+        let request = method["request"]["$ref"].as_str()?;
+        let response = method["response"]["$ref"].as_str()?;
+        let prop = |t: &str, name: &str| self.prop(t, name);
+        // `query.filter` (an open object) and `query.sort` (a list of Sorting).
+        let query = named(&prop(request, "query")?.ty)?;
+        let filter = prop(&query, "filter")?;
+        let open = match strip_null(&filter.ty).0 {
+            Ty::Any => true,
+            Ty::Ref(n, a) => n == "Record" && a.get(1) == Some(&Ty::Any),
+            _ => false,
+        };
+        let sort = prop(&query, "sort")?;
+        let sorting = match strip_null(&sort.ty).0 {
+            Ty::Array(item) => named(&item),
+            _ => None,
+        }?;
+        if !open || prop(&sorting, "fieldName").is_none() || prop(&sorting, "order").is_none() {
+            return None;
+        }
+        let item = match strip_null(&prop(response, items_field)?.ty).0 {
+            Ty::Array(i) => named(&i),
+            _ => None,
+        }?;
+        let wql = spec.props.iter().find(|p| p.name == "wql")?;
+        let Ty::Tuple(groups) = &wql.ty else {
+            return None;
+        };
+        let mut fields = Vec::new();
+        let mut seen = BTreeSet::new();
+        for g in groups {
+            let Ty::Object(g) = g else { continue };
+            let get = |n: &str| g.iter().find(|p| p.name == n).map(|p| &p.ty);
+            let names: Vec<String> = match get("fields") {
+                Some(Ty::Tuple(v)) => v
+                    .iter()
+                    .filter_map(|t| match t {
+                        Ty::Lit(s) => Some(s.clone()),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => continue,
+            };
+            let sortable = matches!(get("sort"), Some(Ty::Lit(s)) if s != "NONE");
+            for sdk_name in names {
+                // The SDK's system fields (`_id`, `_createdDate`) are `id`, `createdDate` on
+                // the wire.
+                let wire: Vec<&str> = sdk_name
+                    .split('.')
+                    .map(|s| s.trim_start_matches('_'))
+                    .collect();
+                let wire = wire.join(".");
+                let Some(kind) = self.field_kind(&item, &wire) else {
+                    continue;
+                };
+                let operators: Vec<String> = match get("operators") {
+                    Some(Ty::Lit(star)) if star == "*" => kind
+                        .all_operators()
+                        .iter()
+                        .map(|s| (*s).to_owned())
+                        .collect(),
+                    Some(Ty::Tuple(v)) => v
+                        .iter()
+                        .filter_map(|t| match t {
+                            Ty::Lit(s) => Some(s.clone()),
+                            _ => None,
+                        })
+                        .filter(|op| crate::keyword::OPERATORS.parse(op).is_ok())
+                        .collect(),
+                    _ => continue,
+                };
+                if operators.is_empty() || !seen.insert(wire.clone()) {
+                    continue;
+                }
+                let mut f = Mapping::new();
+                f.insert("field".into(), wire.into());
+                f.insert(
+                    "operators".into(),
+                    Yaml::Sequence(operators.into_iter().map(Yaml::from).collect()),
+                );
+                f.insert("sortable".into(), sortable.into());
+                fields.push(Yaml::Mapping(f));
+            }
+        }
+        if fields.is_empty() {
+            return None;
+        }
+        let mut q = Mapping::new();
+        q.insert("encoding".into(), "object".into());
+        q.insert("filter".into(), "query.filter".into());
+        q.insert("sort".into(), "query.sort".into());
+        q.insert("fields".into(), Yaml::Sequence(fields));
+        Some(q)
+    }
+
+    /// What kind of value the dotted wire field `path` of `item` holds, for the operators
+    /// `'*'` stands for; `None` for objects, lists of objects and unknown fields.
+    pub(super) fn field_kind(&self, item: &str, path: &str) -> Option<FieldKind> {
+        let mut ty = Ty::Ref(item.to_owned(), Vec::new());
+        for part in path.split('.') {
+            let t = match strip_null(&ty).0 {
+                Ty::Array(inner) => *inner,
+                other => other,
+            };
+            let Ty::Ref(n, _) = strip_null(&t).0 else {
+                return None;
+            };
+            ty = self
+                .interface_props(&n)
+                .into_iter()
+                .find(|p| p.name == part)?
+                .ty;
+        }
+        let (ty, _) = strip_null(&ty);
+        let scalar = |t: &Ty| match t {
+            Ty::String => Some(FieldKind::String),
+            Ty::Number => Some(FieldKind::Number),
+            Ty::Boolean => Some(FieldKind::Boolean),
+            Ty::Date => Some(FieldKind::Date),
+            Ty::Ref(n, a) if a.is_empty() && self.enum_name(n).is_some() => Some(FieldKind::Enum),
+            Ty::Union(v) if v.iter().all(|t| matches!(t, Ty::Lit(_))) => Some(FieldKind::Enum),
+            _ => None,
+        };
+        match &ty {
+            Ty::Array(inner) => scalar(&strip_null(inner).0).map(|_| FieldKind::ArrayOfPrimitives),
+            other => scalar(other),
+        }
+    }
+}
+
+/// A filterable field's kind, as `@wix/sdk-types` sorts fields to give `'*'` (all applicable
+/// operators) its meaning (`ApplicableOperators`).
+#[derive(Clone, Copy)]
+pub(super) enum FieldKind {
+    String,
+    Enum,
+    Number,
+    Boolean,
+    Date,
+    ArrayOfPrimitives,
+}
+
+impl FieldKind {
+    /// `StringOperators`, `EnumOperators`, ... of `@wix/sdk-types`.
+    pub(super) fn all_operators(self) -> &'static [&'static str] {
+        match self {
+            FieldKind::String => &[
+                "$eq",
+                "$ne",
+                "$gt",
+                "$lt",
+                "$gte",
+                "$lte",
+                "$isEmpty",
+                "$exists",
+                "$in",
+                "$nin",
+                "$startsWith",
+            ],
+            FieldKind::Enum => &["$eq", "$ne", "$in", "$nin", "$exists"],
+            FieldKind::Number | FieldKind::Date => &[
+                "$eq", "$ne", "$gt", "$lt", "$gte", "$lte", "$exists", "$in", "$nin",
+            ],
+            FieldKind::Boolean => &["$eq", "$ne", "$exists", "$in", "$nin"],
+            FieldKind::ArrayOfPrimitives => &["$hasAll", "$hasSome", "$isEmpty", "$exists"],
+        }
+    }
+}
