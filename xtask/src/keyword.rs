@@ -114,6 +114,38 @@ pub const PAGING_STYLES: Keywords<PagingStyleWord> = Keywords {
     note: "",
 };
 
+/// The words `permission:` takes instead of permission ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PermissionWord {
+    /// `none`: the method needs no permission (Wix says so).
+    None,
+    /// `unpublished`: Wix's metadata names no permission for it.
+    Unpublished,
+}
+
+/// `permission:` of a method or webhook, when it is not a permission id.
+pub const PERMISSION_WORDS: Keywords<PermissionWord> = Keywords {
+    table: &[
+        ("none", PermissionWord::None),
+        ("unpublished", PermissionWord::Unpublished),
+    ],
+    note: "",
+};
+
+impl PermissionWord {
+    /// As a spec spells it.
+    pub fn as_str(self) -> &'static str {
+        PERMISSION_WORDS.name_of(self)
+    }
+}
+
+impl PagingStyleWord {
+    /// As a spec spells it.
+    pub fn as_str(self) -> &'static str {
+        PAGING_STYLES.name_of(self)
+    }
+}
+
 /// `encoding:` of a query block.
 pub const QUERY_ENCODINGS: Keywords<QueryEncoding> = Keywords {
     table: &[

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::keyword::PermissionWord;
 use crate::model::{Access, Spec};
 
 #[derive(Serialize)]
@@ -62,7 +63,7 @@ fn scopes_of(access: &Access) -> Vec<&str> {
 
 fn permissions_of(access: &Access) -> Vec<&str> {
     match access {
-        Access::Unpublished => vec!["unpublished"],
+        Access::Unpublished => vec![PermissionWord::Unpublished.as_str()],
         other => other
             .requirements()
             .iter()
@@ -148,7 +149,7 @@ pub fn markdown(spec: &Spec) -> String {
 
 fn permission_cell(access: &Access) -> String {
     match access {
-        Access::Open => "none".to_owned(),
+        Access::Open => PermissionWord::None.as_str().to_owned(),
         Access::Unpublished => "unpublished (Wix names none)".to_owned(),
         Access::All(reqs) => reqs
             .iter()

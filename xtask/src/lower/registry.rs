@@ -7,6 +7,7 @@ use heck::ToUpperCamelCase;
 
 use super::{ModuleLowering, SpecFile, const_name, yaml_error};
 use crate::diag::{Diagnostic, Reporter, one_of};
+use crate::keyword::PermissionWord;
 use crate::model::*;
 use crate::raw::{self, RawRegistry};
 use crate::yaml_pos::{Anchor, YamlPath};
@@ -232,8 +233,10 @@ impl ModuleLowering<'_, '_> {
     /// `unpublished` that Wix names none; a list, that it needs all of them.
     pub(super) fn access(&mut self, permission: &raw::RawPermissionRef, path: &YamlPath) -> Access {
         match permission {
-            raw::RawPermissionRef::One(p) if p == "none" => Access::Open,
-            raw::RawPermissionRef::One(p) if p == UNPUBLISHED => Access::Unpublished,
+            raw::RawPermissionRef::One(p) if p == PermissionWord::None.as_str() => Access::Open,
+            raw::RawPermissionRef::One(p) if p == PermissionWord::Unpublished.as_str() => {
+                Access::Unpublished
+            }
             raw::RawPermissionRef::One(p) => Access::All(vec![self.requirement(p, path)]),
             raw::RawPermissionRef::All(list) => {
                 if list.is_empty() {
@@ -301,6 +304,3 @@ impl ModuleLowering<'_, '_> {
         }
     }
 }
-
-/// `permission: unpublished`: Wix's metadata names no permission for the method.
-pub const UNPUBLISHED: &str = "unpublished";

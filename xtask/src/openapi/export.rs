@@ -15,6 +15,7 @@
 //! written `allOf: [$ref]` with the description (OpenAPI 3.0 ignores siblings of `$ref`). The
 //! output is deterministic: spec order, no timestamps.
 
+use crate::keyword::PermissionWord;
 use crate::model::Access;
 use heck::ToSnakeCase;
 use openapiv3::{
@@ -309,14 +310,18 @@ fn operation(m: &Module, method: &crate::model::Method, raw: &Yaml) -> Result<Op
             let mut r = openapiv3::SecurityRequirement::default();
             r.insert(AUTH_SCHEME.to_owned(), Vec::new());
             op.security = Some(vec![r]);
-            op.extensions
-                .insert("x-wix-permission".to_owned(), json!("unpublished"));
+            op.extensions.insert(
+                "x-wix-permission".to_owned(),
+                json!(PermissionWord::Unpublished.as_str()),
+            );
             op.extensions.insert("x-wix-scopes".to_owned(), json!([]));
         }
         Access::Open => {
             op.security = Some(Vec::new());
-            op.extensions
-                .insert("x-wix-permission".to_owned(), json!("none"));
+            op.extensions.insert(
+                "x-wix-permission".to_owned(),
+                json!(PermissionWord::None.as_str()),
+            );
             op.extensions.insert("x-wix-scopes".to_owned(), json!([]));
         }
     }

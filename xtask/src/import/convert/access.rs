@@ -1,6 +1,7 @@
 //! Permissions and scopes: the `@permissionId` and `@permissionScope(Id)` tags of a declaration.
 
 use super::*;
+use crate::keyword::PermissionWord;
 
 impl Cx<'_> {
     /// The `permission:` of a method or webhook tagged by `doc` (Wix's `@permissionId`s: one,
@@ -23,7 +24,7 @@ impl Cx<'_> {
             facts.scopes.extend(scopes.clone());
         }
         let yaml = match ids.as_slice() {
-            [] => UNPUBLISHED.into(),
+            [] => PermissionWord::Unpublished.as_str().into(),
             [one] => one.clone().into(),
             many => Yaml::Sequence(many.iter().cloned().map(Yaml::from).collect()),
         };

@@ -76,9 +76,6 @@ impl std::fmt::Display for ImportError {
     }
 }
 
-/// The name of the permission a method has when Wix tags it with none (a spec keyword).
-pub const UNPUBLISHED: &str = "unpublished";
-
 struct Cx<'p> {
     pkg: &'p Package,
     fqns: BTreeMap<String, Vec<String>>,

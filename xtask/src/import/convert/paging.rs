@@ -2,6 +2,7 @@
 //! response declarations.
 
 use super::*;
+use crate::keyword::PagingStyleWord;
 
 impl Cx<'_> {
     /// The paging of a method, read from the shapes of its request and response: a
@@ -18,11 +19,11 @@ impl Cx<'_> {
     ) -> Option<Mapping> {
         let prop = |t: &str, name: &str| self.prop(t, name);
         // Candidate paging objects: (path, style, max).
-        let mut found: Vec<(String, &str, u32)> = Vec::new();
+        let mut found: Vec<(String, PagingStyleWord, u32)> = Vec::new();
         let mut look = |prefix: &str, t: &str| {
             for (field, style, position) in [
-                ("cursorPaging", "cursor", "cursor"),
-                ("paging", "offset", "offset"),
+                ("cursorPaging", PagingStyleWord::Cursor, "cursor"),
+                ("paging", PagingStyleWord::Offset, "offset"),
             ] {
                 let Some(p) = prop(t, field) else { continue };
                 let Some(pt) = named(&p.ty) else { continue };
@@ -42,11 +43,11 @@ impl Cx<'_> {
             }
         }
         // Cursor paging first: where a request has both, it is the one Wix recommends.
-        found.sort_by_key(|(_, style, _)| *style != "cursor");
+        found.sort_by_key(|(_, style, _)| *style != PagingStyleWord::Cursor);
         let (at, style, max) = found.into_iter().next()?;
         if !in_body {
             // Through query parameters: both must be there.
-            let position = if style == "cursor" {
+            let position = if style == PagingStyleWord::Cursor {
                 "cursor"
             } else {
                 "offset"
@@ -71,7 +72,7 @@ impl Cx<'_> {
             return None;
         };
         let mut out = Mapping::new();
-        out.insert("style".into(), style.into());
+        out.insert("style".into(), style.as_str().into());
         out.insert("max_page_size".into(), Yaml::Number(max.into()));
         out.insert("request".into(), at.into());
         out.insert("items".into(), items.clone().into());
@@ -79,7 +80,7 @@ impl Cx<'_> {
         let meta = ["pagingMetadata", "metadata"]
             .into_iter()
             .find_map(|n| prop(response, n).and_then(|p| named(&p.ty)).map(|t| (n, t)));
-        if style == "cursor" {
+        if style == PagingStyleWord::Cursor {
             let (at, meta) = meta?;
             let cursors = prop(&meta, "cursors").and_then(|p| named(&p.ty))?;
             prop(&cursors, "next")?;

@@ -2,6 +2,7 @@
 //! (from the package's `*QuerySpec` declarations).
 
 use super::*;
+use crate::model::Operator;
 
 impl Cx<'_> {
     /// Typed query capabilities from the universal declarations' query specs
@@ -131,7 +132,7 @@ impl Cx<'_> {
                     Some(Ty::Lit(star)) if star == "*" => kind
                         .all_operators()
                         .iter()
-                        .map(|s| (*s).to_owned())
+                        .map(|op| op.wire().to_owned())
                         .collect(),
                     Some(Ty::Tuple(v)) => v
                         .iter()
@@ -216,27 +217,16 @@ pub(super) enum FieldKind {
 
 impl FieldKind {
     /// `StringOperators`, `EnumOperators`, ... of `@wix/sdk-types`.
-    pub(super) fn all_operators(self) -> &'static [&'static str] {
+    pub(super) fn all_operators(self) -> &'static [Operator] {
+        use Operator::*;
         match self {
             FieldKind::String => &[
-                "$eq",
-                "$ne",
-                "$gt",
-                "$lt",
-                "$gte",
-                "$lte",
-                "$isEmpty",
-                "$exists",
-                "$in",
-                "$nin",
-                "$startsWith",
+                Eq, Ne, Gt, Lt, Gte, Lte, IsEmpty, Exists, In, Nin, StartsWith,
             ],
-            FieldKind::Enum => &["$eq", "$ne", "$in", "$nin", "$exists"],
-            FieldKind::Number | FieldKind::Date => &[
-                "$eq", "$ne", "$gt", "$lt", "$gte", "$lte", "$exists", "$in", "$nin",
-            ],
-            FieldKind::Boolean => &["$eq", "$ne", "$exists", "$in", "$nin"],
-            FieldKind::ArrayOfPrimitives => &["$hasAll", "$hasSome", "$isEmpty", "$exists"],
+            FieldKind::Enum => &[Eq, Ne, In, Nin, Exists],
+            FieldKind::Number | FieldKind::Date => &[Eq, Ne, Gt, Lt, Gte, Lte, Exists, In, Nin],
+            FieldKind::Boolean => &[Eq, Ne, Exists, In, Nin],
+            FieldKind::ArrayOfPrimitives => &[HasAll, HasSome, IsEmpty, Exists],
         }
     }
 }
