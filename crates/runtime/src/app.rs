@@ -287,9 +287,13 @@ impl AppBuilder {
 
     /// Builds the app.
     pub fn build(self) -> Result<App, Error> {
-        if self.client_id.is_empty() {
+        if self.client_id.trim().is_empty() {
             return Err(Error::Config("the app ID is empty".to_owned()));
         }
+        if self.client_secret.expose().trim().is_empty() {
+            return Err(Error::Config("the app secret is empty".to_owned()));
+        }
+
         self.settings.validate()?;
         let http = match self.http {
             Some(http) => http,

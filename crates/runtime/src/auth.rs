@@ -277,6 +277,47 @@ impl Auth {
         }
     }
 
+    /// What is wrong with the credentials, found before any request: an empty or
+    /// header-breaking key or token, an API key with neither a site nor an account, or an app's
+    /// empty id, secret or instance.
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        let empty = |what: &str| Err(Error::Config(format!("the {what} is empty")));
+        match &self.credentials {
+            Credentials::ApiKey { key, .. } if key.expose().trim().is_empty() => {
+                return empty("API key");
+            }
+            Credentials::ApiKey {
+                site_id: None,
+                account_id: None,
+                ..
+            } => {
+                return Err(Error::Config(
+                    "an API key needs the site (`wix-site-id`) or the account (`wix-account-id`) it acts on"
+                        .to_owned(),
+                ));
+            }
+            Credentials::AccessToken(token) if token.expose().trim().is_empty() => {
+                return empty("access token");
+            }
+            Credentials::OAuthApp { client_id, .. } if client_id.trim().is_empty() => {
+                return empty("app ID");
+            }
+            Credentials::OAuthApp { client_secret, .. }
+                if client_secret.expose().trim().is_empty() =>
+            {
+                return empty("app secret");
+            }
+            Credentials::OAuthApp { instance_id, .. } if instance_id.trim().is_empty() => {
+                return empty("app instance ID");
+            }
+            _ => {}
+        }
+        match &self.strategy {
+            Strategy::Fixed(Err(message)) => Err(Error::Config(message.clone())),
+            _ => Ok(()),
+        }
+    }
+
     /// The credentials.
     pub(crate) fn credentials(&self) -> &Credentials {
         &self.credentials

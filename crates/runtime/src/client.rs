@@ -311,14 +311,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client.
+    /// Builds the client. Fails with [`Error::Config`] on a base URL that is not usable or on
+    /// credentials that cannot be sent: an empty or header-breaking key or token (a pasted
+    /// newline), an API key with neither a site nor an account, an app's empty id, secret or
+    /// instance.
     pub fn build(self) -> Result<Client, Error> {
         self.settings.validate()?;
         let http = match self.http {
             Some(http) => http,
             None => Settings::http_client()?,
         };
-        Ok(self.settings.client(http, self.credentials))
+        let client = self.settings.client(http, self.credentials);
+        client.inner.auth.check()?;
+        Ok(client)
     }
 }
 

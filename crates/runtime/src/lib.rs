@@ -47,5 +47,14 @@ pub use retry::RetryPolicy;
 pub use scoped::{ScopeSet, Scoped};
 pub use timestamp::{Timestamp, TimestampError};
 
+/// What an app's code needs in scope to use the API: `use wix_rest::prelude::*;`.
+pub mod prelude {
+    /// `.next()`, `.try_collect()`, ... on the `*_stream` methods' streams.
+    pub use futures_util::{StreamExt, TryStreamExt};
+
+    /// `.open(&client)` on a scope set.
+    pub use crate::ScopeSet;
+}
+
 /// The result type of every call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

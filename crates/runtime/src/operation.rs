@@ -105,7 +105,10 @@ impl Requires {
 }
 
 /// Everything the runtime needs to know about one Wix method.
-#[derive(Clone, Copy, Debug)]
+///
+/// Its `Debug` names the method (module, name, HTTP method, path and the permissions it
+/// requires), not the scope table behind it: an error that carries it stays short.
+#[derive(Clone, Copy)]
 pub struct Operation {
     /// The spec module the method belongs to, e.g. `stores-catalog-v1`.
     pub module: &'static str,
@@ -125,4 +128,16 @@ pub struct Operation {
     pub scopes: &'static [&'static Scope],
     /// Whether the method may be sent again after a throttled or failed attempt.
     pub retry_safe: bool,
+}
+
+impl fmt::Debug for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Operation")
+            .field("module", &self.module)
+            .field("name", &self.name)
+            .field("http_method", &self.http_method)
+            .field("path", &self.path)
+            .field("requires", &self.requires)
+            .finish_non_exhaustive()
+    }
 }

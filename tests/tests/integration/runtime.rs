@@ -733,3 +733,89 @@ async fn a_total_that_contradicts_the_items_ends_the_stream_with_an_error() {
     );
     assert_eq!(server.requests().len(), 1);
 }
+
+/// The scopes of the calls below: one that many scopes grant, so an error that printed the
+/// scope table would be long.
+#[wix_rest::scope_set(DC_STORES_READ_PRODUCTS)]
+struct CatalogReader;
+
+#[tokio::test]
+async fn the_debug_of_an_error_names_the_method_and_stays_short() {
+    use wix_rest::stores_catalog_v1::StoresCatalogV1;
+    let body = r#"{"message":"unauthorized","details":{"applicationError":{"code":"UNAUTHENTICATED","description":"the key is not valid"}}}"#;
+    let server = TestServer::start(move |request, _| {
+        if request.path.ends_with("/busy") {
+            Reply::status(503, "{}")
+        } else {
+            Reply::status(401, body)
+        }
+    })
+    .await;
+    let client = Client::builder(Credentials::api_key_for_site("key", "site"))
+        .base_url(server.url())
+        .no_rate_limit()
+        .retry(RetryPolicy {
+            max_attempts: 2,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(2),
+            deadline: Duration::from_secs(10),
+        })
+        .build()
+        .unwrap();
+    let api = StoresCatalogV1::new(&CatalogReader::open(&client));
+    let unauthorized = api.get_collection_by_slug("c").await.unwrap_err();
+    let exhausted = api.get_collection_by_slug("busy").await.unwrap_err();
+    assert!(
+        matches!(exhausted, Error::RetriesExhausted { .. }),
+        "{exhausted:?}"
+    );
+    for error in [unauthorized, exhausted] {
+        let debug = format!("{error:?}");
+        assert!(debug.len() < 1024, "{} bytes: {debug}", debug.len());
+        assert!(debug.contains("get_collection_by_slug"), "{debug}");
+    }
+}
+
+#[test]
+fn credentials_that_cannot_be_sent_fail_at_build_not_at_the_first_call() {
+    let cases = [
+        (
+            Credentials::api_key_for_site("", "site"),
+            "API key is empty",
+        ),
+        (
+            Credentials::api_key_for_site("key\n", "site"),
+            "HTTP header cannot carry",
+        ),
+        (
+            Credentials::ApiKey {
+                key: "key".into(),
+                site_id: None,
+                account_id: None,
+            },
+            "the site",
+        ),
+        (Credentials::access_token("  "), "access token is empty"),
+        (
+            Credentials::oauth_app("app", "", "instance"),
+            "app secret is empty",
+        ),
+        (
+            Credentials::oauth_app("app", "secret", ""),
+            "instance ID is empty",
+        ),
+    ];
+    for (credentials, expected) in cases {
+        let shown = format!("{credentials:?}");
+        match Client::new(credentials) {
+            Err(Error::Config(message)) => assert!(message.contains(expected), "{message}"),
+            other => panic!("{shown}: {other:?}"),
+        }
+    }
+    assert!(Client::new(Credentials::api_key_for_account("key", "account")).is_ok());
+    let no_secret = wix_rest::App::builder("app", " ").build().unwrap_err();
+    assert!(
+        no_secret.to_string().contains("app secret is empty"),
+        "{no_secret}"
+    );
+}

@@ -85,7 +85,7 @@ pub(super) fn lib_rs(spec: &Spec) -> TokenStream {
 
         pub use wix_rest_macros::{scope_set, scopes};
         pub use wix_rest_runtime::{
-            paging, query, store, webhook, ApiError, App, AppBuilder, ApplicationError, Client, ClientBuilder,
+            paging, prelude, query, store, webhook, ApiError, App, AppBuilder, ApplicationError, Client, ClientBuilder,
             Credentials, Error, FieldViolation, Hook, HttpMethod, Operation, Permission, RateLimit,
             Requires, RequestParts, ResponseInfo, Result, RetryPolicy, Scope, ScopeSet, Scoped, Secret,
             SharedRateLimit, Timestamp, TimestampError, ValidationError,
