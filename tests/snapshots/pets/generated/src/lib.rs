@@ -47,11 +47,11 @@
 pub use wix_rest_macros::{scope_set, scopes};
 
 pub use wix_rest_runtime::{
-    paging, query, store, webhook, ApiError, App, AppBuilder, ApplicationError, Client,
-    ClientBuilder, Credentials, Error, FieldViolation, Hook, HttpMethod, Operation,
-    Permission, RateLimit, Requires, RequestParts, ResponseInfo, Result, RetryPolicy,
-    Scope, ScopeSet, Scoped, Secret, SharedRateLimit, Timestamp, TimestampError,
-    ValidationError,
+    paging, prelude, query, store, webhook, ApiError, App, AppBuilder, ApplicationError,
+    Client, ClientBuilder, Credentials, Error, FieldViolation, Hook, HttpMethod,
+    Operation, Permission, RateLimit, Requires, RequestParts, ResponseInfo, Result,
+    RetryPolicy, Scope, ScopeSet, Scoped, Secret, SharedRateLimit, Timestamp,
+    TimestampError, ValidationError,
 };
 
 #[cfg(feature = "axum")]
