@@ -6,13 +6,16 @@
 //! the model. The emitters never see YAML and decide nothing. [`write_or_check`] is the one
 //! place generated files reach the disk.
 
+#[cfg(feature = "import")]
 pub mod bench;
 pub mod diag;
 pub mod emit;
+#[cfg(feature = "import")]
 pub mod import;
 pub mod keyword;
 pub mod lower;
 pub mod model;
+#[cfg(feature = "import")]
 pub mod openapi;
 mod par;
 pub mod raw;

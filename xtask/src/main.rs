@@ -47,8 +47,11 @@ fn main() -> ExitCode {
         ["scopes"] => scopes(&root, "markdown"),
         ["scopes", "--format", format] => scopes(&root, format),
         ["codegen", "--specs", dir, "--out", out] => codegen_into(Path::new(dir), Path::new(out)),
+        #[cfg(feature = "import")]
         ["export-openapi", rest @ ..] => export_openapi(&root, rest),
+        #[cfg(feature = "import")]
         ["import-openapi", file, rest @ ..] => import_openapi(&root, file, rest),
+        #[cfg(feature = "import")]
         ["import-trial"] => match xtask::import::trial::run(&root) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -56,9 +59,19 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        #[cfg(feature = "import")]
         ["import", rest @ ..] => import(&root, rest),
+        #[cfg(feature = "import")]
         ["bench"] => xtask::bench::run(&root, xtask::bench::Scope::All),
+        #[cfg(feature = "import")]
         ["bench", "--generation"] => xtask::bench::run(&root, xtask::bench::Scope::Generation),
+        // Codegen is built without the importer (the TypeScript parser, OpenAPI, tarballs):
+        // the commands that need it run a build of xtask that has it.
+        #[cfg(not(feature = "import"))]
+        [
+            "export-openapi" | "import-openapi" | "import-trial" | "import" | "bench",
+            ..,
+        ] => with_importer(&args),
         _ => {
             eprint!("{USAGE}");
             ExitCode::from(2)
@@ -158,6 +171,7 @@ fn codegen_into(dir: &Path, out: &Path) -> ExitCode {
     }
 }
 
+#[cfg(feature = "import")]
 fn import(root: &Path, args: &[&str]) -> ExitCode {
     let mut options = xtask::import::Options::default();
     for a in args {
@@ -215,6 +229,7 @@ fn import(root: &Path, args: &[&str]) -> ExitCode {
     }
 }
 
+#[cfg(feature = "import")]
 /// `--flag value` pairs and lone flags of a command's arguments.
 fn options<'a>(
     args: &[&'a str],
@@ -241,6 +256,7 @@ fn options<'a>(
     Ok(out)
 }
 
+#[cfg(feature = "import")]
 fn export_openapi(root: &Path, args: &[&str]) -> ExitCode {
     let opts = match options(args, &["--module", "-o"], &[]) {
         Ok(o) => o,
@@ -287,6 +303,7 @@ fn export_openapi(root: &Path, args: &[&str]) -> ExitCode {
     }
 }
 
+#[cfg(feature = "import")]
 fn import_openapi(root: &Path, file: &str, args: &[&str]) -> ExitCode {
     let opts = match options(args, &["--module", "--out"], &["--skip-unsupported"]) {
         Ok(o) => o,
@@ -361,6 +378,7 @@ fn import_openapi(root: &Path, file: &str, args: &[&str]) -> ExitCode {
     }
 }
 
+#[cfg(feature = "import")]
 /// Writes documents under `dir` through the one write-or-check (folders created, unchanged
 /// files left alone).
 fn write_files(
@@ -374,4 +392,28 @@ fn write_files(
         dir
     };
     xtask::write_or_check(dir, &files, xtask::Owned::Nothing, Mode::Write)
+}
+
+/// Runs this command again in a build of xtask with the importer (feature `import`), which
+/// `cargo xtask codegen` does not compile: the first such command builds it, with cargo's
+/// progress shown.
+#[cfg(not(feature = "import"))]
+fn with_importer(args: &[&str]) -> ExitCode {
+    eprintln!(
+        "xtask: `{}` needs the importer; building xtask with it (feature `import`)",
+        args[0]
+    );
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = std::process::Command::new(cargo)
+        .args(["run", "--package", "xtask", "--features", "import", "--"])
+        .args(args)
+        .status();
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(u8::try_from(status.code().unwrap_or(1)).unwrap_or(1)),
+        Err(e) => {
+            eprintln!("xtask: cannot run cargo: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -69,6 +69,7 @@ pub(crate) fn parse(template: &str) -> (Vec<Part<'_>>, Vec<TemplateError>) {
 }
 
 /// The names inside the `{...}` of a template, in order (`id`, `variant.id`).
+#[cfg(feature = "import")]
 pub(crate) fn params(template: &str) -> impl Iterator<Item = &str> {
     parse(template).0.into_iter().filter_map(|part| match part {
         Part::Param(name) => Some(name),
