@@ -453,6 +453,20 @@ pub fn client_for(server: &TestServer) -> wix_rest_runtime::Client {
     .expect("a client for the test server")
 }
 
+/// A paged test method (`POST /things/query`, `TEST.READ`) for the suites that call the pager
+/// and the unchecked path directly.
+pub static LIST_THINGS: wix_rest_runtime::Operation = wix_rest_runtime::Operation {
+    module: "test",
+    name: "list_things",
+    wix_name: "List Things",
+    http_method: wix_rest_runtime::HttpMethod::Post,
+    host: "https://www.wixapis.com",
+    path: "/things/query",
+    requires: wix_rest_runtime::Requires::All(&["TEST.READ"]),
+    scopes: &[],
+    retry_safe: true,
+};
+
 /// A Wix-like error body, for a test server that got a request it did not expect.
 pub fn bad_request(message: String) -> Reply {
     Reply::status(

@@ -254,9 +254,11 @@ impl Auth {
         }
     }
 
-    /// The key of this identity in a shared store: the app instance, or a digest of the key or
-    /// token (a store never sees a credential in a key).
-    pub(crate) fn store_key(&self) -> String {
+    /// Who the rate limit is counted for, in this process's limiter registry and in a shared
+    /// store: one app instance (app id + instance id), one API key on one site or account, or
+    /// one access token, the key and token as SHA-256 digests (a store never sees a credential
+    /// in a key). Wix's ids are GUIDs, so `:` separates them unambiguously.
+    pub(crate) fn identity(&self) -> String {
         match &self.credentials {
             Credentials::OAuthApp {
                 client_id,
@@ -321,29 +323,6 @@ impl Auth {
     /// The credentials.
     pub(crate) fn credentials(&self) -> &Credentials {
         &self.credentials
-    }
-
-    /// Who the rate limit is counted for: one app instance (app id + instance id), one API key on
-    /// one site or account, or one access token. Clients with the same identity share a limit.
-    pub(crate) fn identity(&self) -> String {
-        match &self.credentials {
-            Credentials::OAuthApp {
-                client_id,
-                instance_id,
-                ..
-            } => format!("app\0{client_id}\0{instance_id}"),
-            Credentials::ApiKey {
-                key,
-                site_id,
-                account_id,
-            } => format!(
-                "key\0{}\0{}\0{}",
-                key.expose(),
-                site_id.as_deref().unwrap_or(""),
-                account_id.as_deref().unwrap_or("")
-            ),
-            Credentials::AccessToken(token) => format!("token\0{}", token.expose()),
-        }
     }
 
     /// The headers of a request. Under app credentials this may renew the token: `fetch` sends

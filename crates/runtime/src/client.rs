@@ -191,7 +191,6 @@ impl Settings {
                 let store = stores.rate_limit.clone().map(|store| StoreConfig {
                     store,
                     settings: stores.settings,
-                    key: auth.store_key(),
                     lease: self.timeout.saturating_add(LEASE_MARGIN),
                 });
                 Some(Limiter::shared(auth.identity(), *limit, store))

@@ -78,7 +78,7 @@ pub(crate) struct Limiter {
 struct SharedSlots {
     store: Arc<dyn RateLimitStore>,
     guard: Guard,
-    /// The identity the limit is counted for (see [`crate::auth`]'s `store_key`).
+    /// The identity the limit is counted for (`Auth::identity`).
     key: String,
     /// How long an in-flight slot is leased: longer than any attempt lasts.
     lease: Duration,
@@ -88,7 +88,6 @@ struct SharedSlots {
 pub(crate) struct StoreConfig {
     pub(crate) store: Arc<dyn RateLimitStore>,
     pub(crate) settings: StoreSettings,
-    pub(crate) key: String,
     pub(crate) lease: Duration,
 }
 
@@ -144,13 +143,14 @@ impl Limiter {
         }
     }
 
-    /// A limiter whose slots are also kept in a store shared with other replicas.
-    pub(crate) fn with_store(limit: RateLimit, config: StoreConfig) -> Self {
+    /// A limiter whose slots are also kept, under `identity`, in a store shared with other
+    /// replicas.
+    pub(crate) fn with_store(limit: RateLimit, identity: String, config: StoreConfig) -> Self {
         Limiter {
             shared: Some(SharedSlots {
                 guard: Guard::new("rate-limit store", config.settings),
                 store: config.store,
-                key: config.key,
+                key: identity,
                 lease: config.lease,
             }),
             ..Limiter::new(limit)
@@ -190,7 +190,7 @@ impl Limiter {
         }
         map.retain(|_, weak| weak.strong_count() > 0);
         let limiter = Arc::new(match store {
-            Some(config) => Limiter::with_store(limit, config),
+            Some(config) => Limiter::with_store(limit, key.0.clone(), config),
             None => Limiter::new(limit),
         });
         map.insert(key, Arc::downgrade(&limiter));

@@ -16,11 +16,13 @@
 //! [`RawEvent::event_time`]); [`Deduplicator`] is a small in-memory helper for it.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+
+use crate::store::{DeliveryStore, Guard, StoreFuture, StoreSettings};
 
 /// The default oldest webhook accepted, by its `iat`: one day.
 pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
@@ -361,16 +363,12 @@ fn keep_for(window: Duration, expires_at: u64) -> Duration {
     Duration::from_secs(seconds)
 }
 
-impl crate::store::DeliveryStore for Deduplicator {
-    fn claim<'a>(
-        &'a self,
-        delivery_id: &'a str,
-        keep_for: Duration,
-    ) -> crate::store::StoreFuture<'a, bool> {
+impl DeliveryStore for Deduplicator {
+    fn claim<'a>(&'a self, delivery_id: &'a str, keep_for: Duration) -> StoreFuture<'a, bool> {
         Box::pin(std::future::ready(Ok(self.claim_id(delivery_id, keep_for))))
     }
 
-    fn forget<'a>(&'a self, delivery_id: &'a str) -> crate::store::StoreFuture<'a, ()> {
+    fn forget<'a>(&'a self, delivery_id: &'a str) -> StoreFuture<'a, ()> {
         Deduplicator::forget(self, delivery_id);
         Box::pin(std::future::ready(Ok(())))
     }
@@ -400,10 +398,7 @@ impl FromRawEvent for RawEvent {
 /// what it saw itself.
 pub struct Deliveries {
     local: Deduplicator,
-    shared: Option<(
-        std::sync::Arc<dyn crate::store::DeliveryStore>,
-        crate::store::Guard,
-    )>,
+    shared: Option<(Arc<dyn DeliveryStore>, Guard)>,
 }
 
 impl std::fmt::Debug for Deliveries {
@@ -426,13 +421,10 @@ impl Deliveries {
 
     /// De-duplication shared through `store`, each delivery remembered as [`Deduplicator`]
     /// does (the default window, [`DEFAULT_MAX_AGE`]).
-    pub fn shared(
-        store: std::sync::Arc<dyn crate::store::DeliveryStore>,
-        settings: crate::store::StoreSettings,
-    ) -> Self {
+    pub fn shared(store: Arc<dyn DeliveryStore>, settings: StoreSettings) -> Self {
         Deliveries {
             local: Deduplicator::default(),
-            shared: Some((store, crate::store::Guard::new("delivery store", settings))),
+            shared: Some((store, Guard::new("delivery store", settings))),
         }
     }
 

@@ -14,7 +14,7 @@ use wix_rest_pets_fixture::pets_v1::{PetsV1, QueryPetsRequest};
 use wix_rest_runtime::SharedRateLimit;
 use wix_rest_runtime::paging::{self, MAX_EMPTY_PAGES, Page};
 use wix_rest_runtime::webhook::{Deduplicator, WebhookError};
-use wix_rest_runtime::{HttpMethod, Operation};
+use wix_rest_tests::LIST_THINGS;
 use wix_rest_tests::jwt::{self, APP_PRIVATE, INSTANCE_ID};
 use wix_rest_tests::pets::{PET, PetsKeeper, PetsReader, WITH_OWNER, update};
 use wix_rest_tests::{RawReply, RawServer, Recorded, Reply, TestServer, http_response, raw_json};
@@ -940,24 +940,12 @@ async fn a_call_with_a_short_deadline_waiting_for_a_slow_renewal_ends_on_time() 
 // Paging
 // ---------------------------------------------------------------------------------------------
 
-static LIST: Operation = Operation {
-    module: "test",
-    name: "list_things",
-    wix_name: "List Things",
-    http_method: HttpMethod::Post,
-    host: "https://www.wixapis.com",
-    path: "/things/query",
-    requires: wix_rest_runtime::Requires::All(&["TEST.READ"]),
-    scopes: &[],
-    retry_safe: true,
-};
-
 async fn page(client: &Client, body: Value) -> Result<Value, Error> {
     // SAFETY: a test operation of a test server; no scope set is involved.
     unsafe {
         client.request_unchecked(
-            &LIST,
-            LIST.path.into(),
+            &LIST_THINGS,
+            LIST_THINGS.path.into(),
             Vec::new(),
             Some(body.to_string().into_bytes()),
         )

@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 use serde_json::{Value, json};
 use wix_rest::{Client, Credentials, Error, RetryPolicy, ScopeSet};
 use wix_rest_pets_fixture::pets_v1::PetsV1;
-use wix_rest_runtime::{HttpMethod, Operation};
+use wix_rest_tests::LIST_THINGS;
 use wix_rest_tests::pets::{PET, PetsKeeper, WITH_OWNER, update};
 use wix_rest_tests::{Recorded, Reply, TestServer};
 
@@ -466,18 +466,6 @@ fn a_bad_base_url_is_a_configuration_error() {
         "{err}"
     );
 }
-
-static LIST_THINGS: Operation = Operation {
-    module: "test",
-    name: "list_things",
-    wix_name: "List Things",
-    http_method: HttpMethod::Post,
-    host: "https://www.wixapis.com",
-    path: "/things/query",
-    requires: wix_rest_runtime::Requires::All(&["TEST.READ"]),
-    scopes: &[],
-    retry_safe: true,
-};
 
 #[tokio::test]
 async fn cursor_paging_follows_next_cursors_until_there_is_none() {
