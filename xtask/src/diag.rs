@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use crate::yaml_pos::{Anchor, PosIndex, Seg, YamlPath, display_path};
+use crate::spec::pos::{Anchor, PosIndex, Seg, YamlPath, display_path};
 
 #[path = "../../crates/macros/src/hint.rs"]
 mod hint;

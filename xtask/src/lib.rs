@@ -1,7 +1,6 @@
 //! The Wix REST API code generator behind `cargo xtask codegen`.
 //!
-//! Staged like a compiler: [`raw`] decodes the YAML (positions from [`yaml_pos`], keywords from
-//! [`keyword`]), [`lower`] validates it and lowers it to the plain [`model`] (every problem
+//! Staged like a compiler: [`spec`] decodes the YAML (its node types, positions and keywords), [`lower`] validates it and lowers it to the plain [`model`] (every problem
 //! reported at once through [`diag`], with file, line and column), and [`emit`] prints Rust from
 //! the model. The emitters never see YAML and decide nothing. [`write_or_check`] is the one
 //! place generated files reach the disk.
@@ -12,16 +11,14 @@ pub mod diag;
 pub mod emit;
 #[cfg(feature = "import")]
 pub mod import;
-pub mod keyword;
 pub mod lower;
 pub mod model;
 #[cfg(feature = "import")]
 pub mod openapi;
 mod par;
-pub mod raw;
+pub mod spec;
 pub mod scopes_table;
 mod template;
-pub mod yaml_pos;
 
 use std::fs;
 use std::path::{Path, PathBuf};

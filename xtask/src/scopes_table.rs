@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::keyword::PermissionWord;
+use crate::spec::keyword::PermissionWord;
 use crate::model::{Access, Spec};
 
 #[derive(Serialize)]

@@ -6,16 +6,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use super::{ModuleLowering, rust_ident};
-use crate::keyword::{BODY_ENCODINGS, HTTP_METHODS, PARAM_LOCATIONS, ParamLocation};
+use crate::spec::keyword::{BODY_ENCODINGS, HTTP_METHODS, PARAM_LOCATIONS, ParamLocation};
 use crate::model::*;
-use crate::raw;
+use crate::spec;
 use crate::template::{self as path, Part};
-use crate::yaml_pos::{Anchor, YamlPath};
+use crate::spec::pos::{Anchor, YamlPath};
 
 impl ModuleLowering<'_, '_> {
     pub(super) fn lower_method(
         &mut self,
-        rm: &raw::RawMethod,
+        rm: &spec::Method,
         rust_name: String,
         path: &YamlPath,
     ) -> Option<Method> {
@@ -51,7 +51,7 @@ impl ModuleLowering<'_, '_> {
         }
 
         // Parameters.
-        let mut args: BTreeMap<&str, (&raw::RawParam, YamlPath)> = BTreeMap::new();
+        let mut args: BTreeMap<&str, (&spec::Param, YamlPath)> = BTreeMap::new();
         let mut query_params = Vec::new();
         for (i, p) in rm.params.iter().enumerate() {
             let ppath = path.key("params").index(i);
@@ -245,7 +245,7 @@ impl ModuleLowering<'_, '_> {
     /// object, a binary one is `type: string, format: binary`.
     fn request_encoding(
         &mut self,
-        rm: &raw::RawMethod,
+        rm: &spec::Method,
         request: Option<&Ty>,
         path: &YamlPath,
     ) -> BodyEncoding {

@@ -23,8 +23,8 @@ use heck::ToShoutySnakeCase;
 
 use crate::diag::{Diagnostic, Reporter};
 use crate::model::*;
-use crate::raw;
-use crate::yaml_pos::YamlPath;
+use crate::spec;
+use crate::spec::pos::YamlPath;
 
 /// A spec file: its name as diagnostics show it, and its text.
 pub struct SpecFile {
@@ -191,7 +191,7 @@ struct ModuleLowering<'a, 'b> {
     /// Raw type name -> Rust type name, for `$ref`.
     refs: BTreeMap<String, String>,
     /// Raw type name -> its schema, for `allOf` parts that are `$ref`s.
-    raw_types: BTreeMap<String, raw::RawSchema>,
+    raw_types: BTreeMap<String, spec::Schema>,
     /// Rust type name -> definition.
     types: BTreeMap<String, TypeDef>,
     /// Rust type name -> where it was defined (for collisions).
@@ -228,7 +228,7 @@ fn const_name(id: &str) -> String {
 }
 
 /// A YAML or type error serde_yaml stopped at.
-fn yaml_error(file: &str, e: raw::DecodeError) -> Diagnostic {
+fn yaml_error(file: &str, e: spec::DecodeError) -> Diagnostic {
     // serde_yaml says "... at line L column C"; we place it ourselves, and keep the rest
     // (", while scanning a quoted scalar at line 3 column 11" says where the trouble began).
     let message = e

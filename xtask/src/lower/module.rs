@@ -8,8 +8,8 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use super::{DEFAULT_HOST, ModuleLowering, SpecFile, file_stem, graph, rust_ident, yaml_error};
 use crate::diag::{Diagnostic, Reporter};
 use crate::model::*;
-use crate::raw::{self, RawModule};
-use crate::yaml_pos::{Anchor, YamlPath};
+use crate::spec::{self, Module as RawModule};
+use crate::spec::pos::{Anchor, YamlPath};
 
 pub(super) fn lower_module(
     file: &SpecFile,
@@ -17,7 +17,7 @@ pub(super) fn lower_module(
     shared: Option<&Module>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Module> {
-    let decoded = match raw::decode::<RawModule>(&file.source) {
+    let decoded = match spec::decode::<RawModule>(&file.source) {
         Ok(d) => d,
         Err(e) => {
             diags.push(yaml_error(&file.name, e));
@@ -26,7 +26,7 @@ pub(super) fn lower_module(
     };
     let raw: RawModule = decoded.value;
     let mut report = Reporter::new(&file.name, &file.source, diags);
-    report.unknown_keys(&decoded.unknown_keys, raw::KNOWN_KEYS);
+    report.unknown_keys(&decoded.unknown_keys, &spec::known_keys());
     let root = YamlPath::root();
 
     let stem = file_stem(&file.name);

@@ -3,15 +3,15 @@
 //! the stream sets or reads is resolved here, so the emitter looks nothing up.
 
 use super::ModuleLowering;
-use crate::keyword::{PAGING_STYLES, PagingStyleWord};
+use crate::spec::keyword::{PAGING_STYLES, PagingStyleWord};
 use crate::model::*;
-use crate::raw;
-use crate::yaml_pos::{Anchor, YamlPath};
+use crate::spec;
+use crate::spec::pos::{Anchor, YamlPath};
 
 impl ModuleLowering<'_, '_> {
     pub(super) fn lower_paging(
         &mut self,
-        p: &raw::RawPaging,
+        p: &spec::Paging,
         path: &YamlPath,
         method: &str,
         request: Option<&Ty>,
@@ -226,7 +226,7 @@ impl ModuleLowering<'_, '_> {
     #[allow(clippy::too_many_arguments)]
     fn body_paging(
         &mut self,
-        p: &raw::RawPaging,
+        p: &spec::Paging,
         path: &YamlPath,
         method: &str,
         request: Option<&Ty>,

@@ -6,15 +6,15 @@ use std::collections::BTreeSet;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use super::{ModuleLowering, rust_ident};
-use crate::keyword::{OPERATORS, QUERY_ENCODINGS};
+use crate::spec::keyword::{OPERATORS, QUERY_ENCODINGS};
 use crate::model::*;
-use crate::raw::{self, RawSchema};
-use crate::yaml_pos::{Anchor, YamlPath};
+use crate::spec::{self, Schema as RawSchema};
+use crate::spec::pos::{Anchor, YamlPath};
 
 impl ModuleLowering<'_, '_> {
     pub(super) fn lower_query(
         &mut self,
-        q: &raw::RawQuery,
+        q: &spec::Query,
         path: &YamlPath,
         request: Option<&Ty>,
         item_ty: Option<&Ty>,
@@ -152,7 +152,7 @@ impl ModuleLowering<'_, '_> {
     fn query_place(
         &mut self,
         path: &YamlPath,
-        q: &raw::RawQuery,
+        q: &spec::Query,
         encoding: QueryEncoding,
         key: &str,
         at: &str,

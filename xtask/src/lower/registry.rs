@@ -7,13 +7,13 @@ use heck::ToUpperCamelCase;
 
 use super::{ModuleLowering, SpecFile, const_name, yaml_error};
 use crate::diag::{Diagnostic, Reporter, one_of};
-use crate::keyword::PermissionWord;
+use crate::spec::keyword::PermissionWord;
 use crate::model::*;
-use crate::raw::{self, RawRegistry};
-use crate::yaml_pos::{Anchor, YamlPath};
+use crate::spec::{self, Registry as RawRegistry};
+use crate::spec::pos::{Anchor, YamlPath};
 
 pub(super) fn lower_registry(file: &SpecFile, diags: &mut Vec<Diagnostic>) -> Option<Registry> {
-    let decoded = match raw::decode::<RawRegistry>(&file.source) {
+    let decoded = match spec::decode::<RawRegistry>(&file.source) {
         Ok(d) => d,
         Err(e) => {
             diags.push(yaml_error(&file.name, e));
@@ -21,7 +21,7 @@ pub(super) fn lower_registry(file: &SpecFile, diags: &mut Vec<Diagnostic>) -> Op
         }
     };
     let mut report = Reporter::new(&file.name, &file.source, diags);
-    report.unknown_keys(&decoded.unknown_keys, raw::KNOWN_KEYS);
+    report.unknown_keys(&decoded.unknown_keys, &spec::known_keys());
     let raw = decoded.value;
     let permissions_path = YamlPath::root().key("permissions");
     let scopes_path = YamlPath::root().key("scopes");
@@ -231,14 +231,14 @@ fn is_wix_id(id: &str) -> bool {
 impl ModuleLowering<'_, '_> {
     /// What a method or webhook requires: `none` says, explicitly, that it needs no permission;
     /// `unpublished` that Wix names none; a list, that it needs all of them.
-    pub(super) fn access(&mut self, permission: &raw::RawPermissionRef, path: &YamlPath) -> Access {
+    pub(super) fn access(&mut self, permission: &spec::PermissionRef, path: &YamlPath) -> Access {
         match permission {
-            raw::RawPermissionRef::One(p) if p == PermissionWord::None.as_str() => Access::Open,
-            raw::RawPermissionRef::One(p) if p == PermissionWord::Unpublished.as_str() => {
+            spec::PermissionRef::One(p) if p == PermissionWord::None.as_str() => Access::Open,
+            spec::PermissionRef::One(p) if p == PermissionWord::Unpublished.as_str() => {
                 Access::Unpublished
             }
-            raw::RawPermissionRef::One(p) => Access::All(vec![self.requirement(p, path)]),
-            raw::RawPermissionRef::All(list) => {
+            spec::PermissionRef::One(p) => Access::All(vec![self.requirement(p, path)]),
+            spec::PermissionRef::All(list) => {
                 if list.is_empty() {
                     self.report.error(
                         path,

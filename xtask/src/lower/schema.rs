@@ -7,10 +7,10 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use super::{ModuleLowering, rust_ident};
 use crate::diag::one_of;
-use crate::keyword::{SCHEMA_TYPES, SchemaType};
+use crate::spec::keyword::{SCHEMA_TYPES, SchemaType};
 use crate::model::*;
-use crate::raw::{self, AdditionalProperties, RawSchema};
-use crate::yaml_pos::{Anchor, YamlPath};
+use crate::spec::{self, AdditionalProperties, Schema as RawSchema};
+use crate::spec::pos::{Anchor, YamlPath};
 
 impl ModuleLowering<'_, '_> {
     /// Defines the named type `rust` (from `types:`).
@@ -314,7 +314,7 @@ impl ModuleLowering<'_, '_> {
 
     fn lower_struct(
         &mut self,
-        props: &raw::OrderedMap<RawSchema>,
+        props: &spec::OrderedMap<RawSchema>,
         s: &RawSchema,
         path: &YamlPath,
         name: &str,
@@ -398,9 +398,9 @@ impl ModuleLowering<'_, '_> {
             return self.lower_schema(&parts[0], &ap.index(0), name);
         }
         let mut merged = RawSchema {
-            ty: Some("object".to_owned()),
+            ty: Some(SchemaType::Object.into()),
             description: s.description.clone(),
-            properties: Some(raw::OrderedMap::default()),
+            properties: Some(spec::OrderedMap::default()),
             required: Some(Vec::new()),
             ..RawSchema::default()
         };

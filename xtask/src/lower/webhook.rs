@@ -3,15 +3,15 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use super::ModuleLowering;
-use crate::keyword::ENVELOPES;
+use crate::spec::keyword::ENVELOPES;
 use crate::model::*;
-use crate::raw;
-use crate::yaml_pos::{Anchor, YamlPath};
+use crate::spec;
+use crate::spec::pos::{Anchor, YamlPath};
 
 impl ModuleLowering<'_, '_> {
     pub(super) fn lower_webhook(
         &mut self,
-        rw: &raw::RawWebhook,
+        rw: &spec::Webhook,
         path: &YamlPath,
     ) -> Option<Webhook> {
         let access = self.access(&rw.permission, &path.key("permission"));

@@ -15,7 +15,7 @@
 //! written `allOf: [$ref]` with the description (OpenAPI 3.0 ignores siblings of `$ref`). The
 //! output is deterministic: spec order, no timestamps.
 
-use crate::keyword::PermissionWord;
+use crate::spec::keyword::PermissionWord;
 use crate::model::Access;
 use heck::ToSnakeCase;
 use openapiv3::{

@@ -36,7 +36,7 @@ use serde_json::Value;
 use serde_yaml::{Mapping, Value as Yaml};
 
 use super::escape;
-use crate::keyword::BODY_ENCODINGS;
+use crate::spec::keyword::BODY_ENCODINGS;
 use crate::model::BodyEncoding;
 
 /// An object's properties, as `openapiv3` holds them.

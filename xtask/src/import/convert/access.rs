@@ -1,7 +1,7 @@
 //! Permissions and scopes: the `@permissionId` and `@permissionScope(Id)` tags of a declaration.
 
 use super::*;
-use crate::keyword::PermissionWord;
+use crate::spec::keyword::PermissionWord;
 
 impl Cx<'_> {
     /// The `permission:` of a method or webhook tagged by `doc` (Wix's `@permissionId`s: one,

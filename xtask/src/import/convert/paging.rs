@@ -2,7 +2,7 @@
 //! response declarations.
 
 use super::*;
-use crate::keyword::PagingStyleWord;
+use crate::spec::keyword::PagingStyleWord;
 
 impl Cx<'_> {
     /// The paging of a method, read from the shapes of its request and response: a

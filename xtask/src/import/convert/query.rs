@@ -140,7 +140,7 @@ impl Cx<'_> {
                             Ty::Lit(s) => Some(s.clone()),
                             _ => None,
                         })
-                        .filter(|op| crate::keyword::OPERATORS.parse(op).is_ok())
+                        .filter(|op| crate::spec::keyword::OPERATORS.parse(op).is_ok())
                         .collect(),
                     _ => continue,
                 };

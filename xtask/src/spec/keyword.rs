@@ -49,6 +49,32 @@ impl<T: Copy + PartialEq> Keywords<T> {
     }
 }
 
+/// A keyword enum and the table that spells it: what a [`super::Word`] parses to and is written
+/// from.
+pub trait Keyword: Copy + PartialEq + 'static {
+    const WORDS: Keywords<Self>;
+}
+
+macro_rules! keyword {
+    ($($ty:ty => $table:ident),* $(,)?) => {
+        $(impl Keyword for $ty {
+            const WORDS: Keywords<Self> = $table;
+        })*
+    };
+}
+
+keyword! {
+    HttpMethod => HTTP_METHODS,
+    ParamLocation => PARAM_LOCATIONS,
+    PagingStyleWord => PAGING_STYLES,
+    PermissionWord => PERMISSION_WORDS,
+    QueryEncoding => QUERY_ENCODINGS,
+    BodyEncoding => BODY_ENCODINGS,
+    Envelope => ENVELOPES,
+    SchemaType => SCHEMA_TYPES,
+    Operator => OPERATORS,
+}
+
 impl HttpMethod {
     /// As the spec and the wire spell it: `GET`.
     pub fn as_str(self) -> &'static str {
