@@ -16,8 +16,8 @@ pub mod model;
 #[cfg(feature = "import")]
 pub mod openapi;
 mod par;
-pub mod spec;
 pub mod scopes_table;
+pub mod spec;
 mod template;
 
 use std::fs;

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::spec::keyword::PermissionWord;
 use crate::model::{Access, Spec};
+use crate::spec::keyword::PermissionWord;
 
 #[derive(Serialize)]
 struct Table<'a> {

@@ -19,7 +19,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use serde_yaml::{Mapping, Value as Yaml};
 
 use convert::{Converted, Package, PermissionFacts};
 
@@ -322,7 +321,7 @@ pub fn import(spec_dir: &Path, cache: &Path, options: &Options) -> Result<Import
 
     let mut files = Vec::new();
     // Module -> (package, version, spec), written once the shared types are out.
-    let mut specs: Vec<(String, (String, String), Mapping)> = Vec::new();
+    let mut specs: Vec<(String, (String, String), crate::spec::Module)> = Vec::new();
     let mut summary = Vec::new();
     let mut facts: BTreeMap<String, PermissionFacts> = BTreeMap::new();
     let mut used: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -404,7 +403,7 @@ pub fn import(spec_dir: &Path, cache: &Path, options: &Options) -> Result<Import
         return Err(errors);
     }
     // Types several modules declare identically: generated once, in `common`.
-    let mut named: Vec<(String, Mapping)> = specs
+    let mut named: Vec<(String, crate::spec::Module)> = specs
         .iter_mut()
         .map(|(m, _, s)| (m.clone(), std::mem::take(s)))
         .collect();
@@ -416,7 +415,7 @@ pub fn import(spec_dir: &Path, cache: &Path, options: &Options) -> Result<Import
             text: format!(
                 "{MARKER} from {package}@{version} (MIT). Do not edit:\n\
                  # hand knowledge goes in overrides/{module}.yaml; re-run the import.\n{}",
-                serde_yaml::to_string(&Yaml::Mapping(spec.clone())).expect("YAML serializes")
+                crate::spec::to_yaml(spec)
             ),
         });
     }
@@ -426,7 +425,7 @@ pub fn import(spec_dir: &Path, cache: &Path, options: &Options) -> Result<Import
             text: format!(
                 "{MARKER}: the types several of the locked packages declare identically.\n\
                  # Do not edit: re-run the import.\n{}",
-                serde_yaml::to_string(&Yaml::Mapping(common)).expect("YAML serializes")
+                crate::spec::to_yaml(&common)
             ),
         });
     }

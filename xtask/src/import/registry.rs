@@ -6,10 +6,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_yaml::{Mapping, Value as Yaml};
-
 use super::MARKER;
 use super::convert::{Package, PermissionFacts, scope_tags};
+use crate::spec;
 
 /// Adds the scope tags of the methods of `pkg`, an older version that still tagged them. Those
 /// versions name no permission: a method's scopes are matched, by its `@fqn`, to the
@@ -57,37 +56,34 @@ pub fn text(
         modules.sort();
         modules.dedup();
         let f = facts.get(id).cloned().unwrap_or_default();
-        let mut p = Mapping::new();
-        p.insert("id".into(), id.clone().into());
-        p.insert(
-            "description".into(),
-            format!(
-                "Wix's permission `{id}`, required by methods or webhooks of {}.",
-                modules
-                    .iter()
-                    .map(|m| format!("`{m}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-            .into(),
+        let description = format!(
+            "Wix's permission `{id}`, required by methods or webhooks of {}.",
+            modules
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
-        if f.scopes.is_empty() {
-            p.insert(
-                "no_scope".into(),
-                "Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it."
-                    .into(),
-            );
+        let (source, no_scope) = if f.scopes.is_empty() {
+            (
+                None,
+                Some("Wix's metadata (method and webhook scope tags of the locked packages) names no scope that grants it.".to_owned()),
+            )
         } else {
-            p.insert(
-                "source".into(),
-                format!(
+            (
+                Some(format!(
                     "@permissionScopeId tags of {}",
                     f.sources.iter().cloned().collect::<Vec<_>>().join(", ")
-                )
-                .into(),
-            );
-        }
-        permissions.push(Yaml::Mapping(p));
+                )),
+                None,
+            )
+        };
+        permissions.push(spec::Permission {
+            id: id.clone(),
+            description: Some(description),
+            source,
+            no_scope,
+        });
         for (scope, name) in &f.scopes {
             scopes
                 .entry(scope.clone())
@@ -96,27 +92,26 @@ pub fn text(
                 .insert(id.clone());
         }
     }
-    let scopes: Vec<Yaml> = scopes
+    let scopes: Vec<spec::Scope> = scopes
         .into_iter()
-        .map(|(id, (name, grants))| {
-            let mut s = Mapping::new();
-            s.insert("id".into(), id.into());
-            s.insert("name".into(), name.into());
-            s.insert(
-                "grants".into(),
-                Yaml::Sequence(grants.into_iter().map(Yaml::from).collect()),
-            );
-            Yaml::Mapping(s)
+        .map(|(id, (name, grants))| spec::Scope {
+            id,
+            name,
+            description: None,
+            grants: grants.into_iter().collect(),
+            includes: Vec::new(),
+            source: None,
         })
         .collect();
-    let mut doc = Mapping::new();
-    doc.insert("permissions".into(), Yaml::Sequence(permissions));
-    doc.insert("scopes".into(), Yaml::Sequence(scopes));
+    let doc = spec::Registry {
+        permissions,
+        scopes,
+    };
     format!(
         "{MARKER}: Wix's permissions, as the imported packages tag their methods and\n\
          # webhooks (`@permissionId`), and the scopes that grant them (`@permissionScopeId`).\n\
          # `source` says which tags each mapping was read from; `no_scope` marks a permission\n\
          # no tag maps to a scope. Do not edit: re-run the import.\n{}",
-        serde_yaml::to_string(&Yaml::Mapping(doc)).expect("YAML serializes")
+        spec::to_yaml(&doc)
     )
 }

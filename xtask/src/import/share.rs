@@ -4,34 +4,29 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_yaml::{Mapping, Value as Yaml};
-
 use crate::model::SHARED_MODULE;
+use crate::spec::{Module, OrderedMap, Schema};
 
 /// Moves the shared types of `modules` (name, spec) into a new `common` module spec, which it
 /// returns (`None` when nothing is shared).
-pub fn extract(modules: &mut [(String, Mapping)]) -> Option<Mapping> {
+pub fn extract(modules: &mut [(String, Module)]) -> Option<Module> {
     // Name -> (schema, its shape, modules declaring it), `None` once two declarations differ in
     // shape. The shape leaves out descriptions: the same type, documented in other words by two
     // packages, is one type (with the docs of the first module that declares it).
-    let mut seen: BTreeMap<String, Option<(Yaml, Yaml, usize)>> = BTreeMap::new();
+    let mut seen: BTreeMap<String, Option<(Schema, Schema, usize)>> = BTreeMap::new();
     for (_, spec) in modules.iter() {
-        let Some(Yaml::Mapping(types)) = spec.get("types") else {
-            continue;
-        };
-        for (k, v) in types {
-            let Some(name) = k.as_str() else { continue };
+        for (name, v) in &spec.types.0 {
             let shape = without_descriptions(v);
             match seen.get_mut(name) {
                 None => {
-                    seen.insert(name.to_owned(), Some((v.clone(), shape, 1)));
+                    seen.insert(name.clone(), Some((v.clone(), shape, 1)));
                 }
                 Some(Some((_, first, n))) if *first == shape => *n += 1,
                 Some(slot) => *slot = None,
             }
         }
     }
-    let mut shared: BTreeMap<String, Yaml> = seen
+    let mut shared: BTreeMap<String, Schema> = seen
         .into_iter()
         .filter_map(|(k, v)| v.filter(|(_, _, n)| *n >= 2).map(|(s, _, _)| (k, s)))
         .collect();
@@ -40,9 +35,13 @@ pub fn extract(modules: &mut [(String, Mapping)]) -> Option<Mapping> {
         let names: BTreeSet<String> = shared.keys().cloned().collect();
         let before = shared.len();
         shared.retain(|_, schema| {
-            let mut refs = BTreeSet::new();
-            collect_refs(schema, &mut refs);
-            refs.iter().all(|r| names.contains(r))
+            let mut all_shared = true;
+            schema.walk(&mut |s| {
+                if let Some(r) = &s.reference {
+                    all_shared &= names.contains(r);
+                }
+            });
+            all_shared
         });
         if shared.len() == before {
             break;
@@ -53,92 +52,49 @@ pub fn extract(modules: &mut [(String, Mapping)]) -> Option<Mapping> {
     }
     let prefix = format!("{SHARED_MODULE}.");
     for (_, spec) in modules.iter_mut() {
-        if let Some(Yaml::Mapping(types)) = spec.get_mut("types") {
-            types.retain(|k, _| !k.as_str().is_some_and(|n| shared.contains_key(n)));
-        }
-        for key in ["methods", "webhooks", "types"] {
-            if let Some(v) = spec.get_mut(key) {
-                rewrite_refs(v, &shared, &prefix);
-            }
+        spec.types.0.retain(|(k, _)| !shared.contains_key(k));
+        for schema in spec.schemas_mut() {
+            schema.walk_mut(&mut |s| {
+                if let Some(r) = s.reference.as_mut().filter(|r| shared.contains_key(*r)) {
+                    *r = format!("{prefix}{r}");
+                }
+            });
         }
     }
-    let mut types = Mapping::new();
-    for (k, v) in shared {
-        types.insert(k.into(), v);
-    }
-    let mut out = Mapping::new();
-    out.insert("module".into(), SHARED_MODULE.into());
-    out.insert("title".into(), "Common types".into());
-    out.insert("version".into(), "v1".into());
-    out.insert(
-        "docs".into(),
-        "The types several of Wix's packages declare identically (paging, sorting, money, \
-         addresses, rich content, ...), generated once. The modules that use them re-export them."
-            .into(),
-    );
-    out.insert("types".into(), Yaml::Mapping(types));
-    Some(out)
-}
-
-/// `v` without its `description` keys, at any depth.
-fn without_descriptions(v: &Yaml) -> Yaml {
-    match v {
-        Yaml::Mapping(m) => Yaml::Mapping(
-            m.iter()
-                .filter(|(k, _)| k.as_str() != Some("description"))
-                .map(|(k, v)| (k.clone(), without_descriptions(v)))
-                .collect(),
+    Some(Module {
+        module: SHARED_MODULE.to_owned(),
+        title: "Common types".to_owned(),
+        version: "v1".to_owned(),
+        host: None,
+        docs: Some(
+            "The types several of Wix's packages declare identically (paging, sorting, money, \
+             addresses, rich content, ...), generated once. The modules that use them re-export them."
+                .to_owned(),
         ),
-        Yaml::Sequence(s) => Yaml::Sequence(s.iter().map(without_descriptions).collect()),
-        other => other.clone(),
-    }
+        methods: Vec::new(),
+        webhooks: Vec::new(),
+        types: OrderedMap(shared.into_iter().collect()),
+    })
 }
 
-fn collect_refs(v: &Yaml, out: &mut BTreeSet<String>) {
-    match v {
-        Yaml::Mapping(m) => {
-            for (k, v) in m {
-                if k.as_str() == Some("$ref") {
-                    if let Some(r) = v.as_str() {
-                        out.insert(r.to_owned());
-                    }
-                } else {
-                    collect_refs(v, out);
-                }
-            }
-        }
-        Yaml::Sequence(s) => s.iter().for_each(|v| collect_refs(v, out)),
-        _ => {}
-    }
-}
-
-fn rewrite_refs(v: &mut Yaml, shared: &BTreeMap<String, Yaml>, prefix: &str) {
-    match v {
-        Yaml::Mapping(m) => {
-            for (k, v) in m.iter_mut() {
-                if k.as_str() == Some("$ref") {
-                    if let Some(r) = v.as_str().filter(|r| shared.contains_key(*r)) {
-                        *v = format!("{prefix}{r}").into();
-                    }
-                } else {
-                    rewrite_refs(v, shared, prefix);
-                }
-            }
-        }
-        Yaml::Sequence(s) => s.iter_mut().for_each(|v| rewrite_refs(v, shared, prefix)),
-        _ => {}
-    }
+/// `schema` without its descriptions, at any depth.
+fn without_descriptions(schema: &Schema) -> Schema {
+    let mut s = schema.clone();
+    s.walk_mut(&mut |s| s.description = None);
+    s
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn module(types: &str) -> Mapping {
-        serde_yaml::from_str(&format!(
-            "module: m\nmethods:\n  - name: A\n    response: {{ $ref: Resp }}\ntypes:\n{types}"
+    fn module(types: &str) -> Module {
+        crate::spec::decode(&format!(
+            "module: m\ntitle: M\nversion: v1\nmethods:\n  - name: A\n    http: GET\n    path: /a\n    permission: none\n    response: {{ $ref: Resp }}\ntypes:\n{types}"
         ))
+        .ok()
         .unwrap()
+        .value
     }
 
     #[test]
@@ -159,26 +115,28 @@ mod tests {
             ),
         ];
         let common = extract(&mut modules).unwrap();
-        let names: Vec<&str> = common["types"]
-            .as_mapping()
-            .unwrap()
-            .keys()
-            .filter_map(Yaml::as_str)
-            .collect();
+        let names: Vec<&str> = common.types.0.iter().map(|(k, _)| k.as_str()).collect();
         // `Resp` differs between the modules: it stays in each.
         assert_eq!(names, ["Cursor", "Paging"]);
         // Inside `common`, references stay plain; the modules name `common.Paging`.
-        assert_eq!(
-            common["types"]["Paging"]["properties"]["cursor"]["$ref"],
-            Yaml::from("Cursor")
-        );
+        let prop = |m: &Module, t: &str, p: &str| {
+            m.types
+                .get(t)
+                .unwrap()
+                .properties
+                .as_ref()
+                .unwrap()
+                .get(p)
+                .unwrap()
+                .reference
+                .clone()
+        };
+        assert_eq!(prop(&common, "Paging", "cursor").as_deref(), Some("Cursor"));
         let a = &modules[0].1;
-        assert_eq!(
-            a["types"]["Resp"]["properties"]["p"]["$ref"],
-            Yaml::from("common.Paging")
-        );
-        assert!(a["types"].get("Paging").is_none());
-        assert_eq!(a["methods"][0]["response"]["$ref"], Yaml::from("Resp"));
+        assert_eq!(prop(a, "Resp", "p").as_deref(), Some("common.Paging"));
+        assert!(a.types.get("Paging").is_none());
+        let response = a.methods[0].response.as_ref().unwrap();
+        assert_eq!(response.reference.as_deref(), Some("Resp"));
     }
 
     #[test]

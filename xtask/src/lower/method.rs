@@ -6,11 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use super::{ModuleLowering, rust_ident};
-use crate::spec::keyword::{BODY_ENCODINGS, HTTP_METHODS, PARAM_LOCATIONS, ParamLocation};
 use crate::model::*;
 use crate::spec;
-use crate::template::{self as path, Part};
+use crate::spec::keyword::{
+    BODY_ENCODINGS, HTTP_METHODS, PARAM_LOCATIONS, ParamLocation, SchemaType,
+};
 use crate::spec::pos::{Anchor, YamlPath};
+use crate::template::{self as path, Part};
 
 impl ModuleLowering<'_, '_> {
     pub(super) fn lower_method(
@@ -266,7 +268,8 @@ impl ModuleLowering<'_, '_> {
             }
         };
         let binary_schema = rm.request.as_ref().is_some_and(|s| {
-            s.ty.as_deref() == Some("string") && s.format.as_deref() == Some("binary")
+            s.ty.as_ref().map(|t| t.parse()) == Some(Ok(SchemaType::String))
+                && s.format.as_deref() == Some("binary")
         });
         let problem = match (encoding, request) {
             (_, None) => Some("the method has no `request` to encode"),

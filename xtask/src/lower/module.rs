@@ -8,8 +8,8 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use super::{DEFAULT_HOST, ModuleLowering, SpecFile, file_stem, graph, rust_ident, yaml_error};
 use crate::diag::{Diagnostic, Reporter};
 use crate::model::*;
-use crate::spec::{self, Module as RawModule};
 use crate::spec::pos::{Anchor, YamlPath};
+use crate::spec::{self, Module as RawModule};
 
 pub(super) fn lower_module(
     file: &SpecFile,

@@ -3,9 +3,9 @@
 //! the stream sets or reads is resolved here, so the emitter looks nothing up.
 
 use super::ModuleLowering;
-use crate::spec::keyword::{PAGING_STYLES, PagingStyleWord};
 use crate::model::*;
 use crate::spec;
+use crate::spec::keyword::{PAGING_STYLES, PagingStyleWord};
 use crate::spec::pos::{Anchor, YamlPath};
 
 impl ModuleLowering<'_, '_> {

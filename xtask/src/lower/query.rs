@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use super::{ModuleLowering, rust_ident};
-use crate::spec::keyword::{OPERATORS, QUERY_ENCODINGS};
 use crate::model::*;
-use crate::spec::{self, Schema as RawSchema};
+use crate::spec::keyword::{OPERATORS, QUERY_ENCODINGS};
 use crate::spec::pos::{Anchor, YamlPath};
+use crate::spec::{self, Schema as RawSchema};
 
 impl ModuleLowering<'_, '_> {
     pub(super) fn lower_query(

@@ -7,10 +7,10 @@ use heck::ToUpperCamelCase;
 
 use super::{ModuleLowering, SpecFile, const_name, yaml_error};
 use crate::diag::{Diagnostic, Reporter, one_of};
-use crate::spec::keyword::PermissionWord;
 use crate::model::*;
-use crate::spec::{self, Registry as RawRegistry};
+use crate::spec::keyword::PermissionWord;
 use crate::spec::pos::{Anchor, YamlPath};
+use crate::spec::{self, Registry as RawRegistry};
 
 pub(super) fn lower_registry(file: &SpecFile, diags: &mut Vec<Diagnostic>) -> Option<Registry> {
     let decoded = match spec::decode::<RawRegistry>(&file.source) {

@@ -7,10 +7,10 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use super::{ModuleLowering, rust_ident};
 use crate::diag::one_of;
-use crate::spec::keyword::{SCHEMA_TYPES, SchemaType};
 use crate::model::*;
-use crate::spec::{self, AdditionalProperties, Schema as RawSchema};
+use crate::spec::keyword::{SCHEMA_TYPES, SchemaType};
 use crate::spec::pos::{Anchor, YamlPath};
+use crate::spec::{self, AdditionalProperties, Schema as RawSchema};
 
 impl ModuleLowering<'_, '_> {
     /// Defines the named type `rust` (from `types:`).

@@ -3,17 +3,13 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use super::ModuleLowering;
-use crate::spec::keyword::ENVELOPES;
 use crate::model::*;
 use crate::spec;
+use crate::spec::keyword::ENVELOPES;
 use crate::spec::pos::{Anchor, YamlPath};
 
 impl ModuleLowering<'_, '_> {
-    pub(super) fn lower_webhook(
-        &mut self,
-        rw: &spec::Webhook,
-        path: &YamlPath,
-    ) -> Option<Webhook> {
+    pub(super) fn lower_webhook(&mut self, rw: &spec::Webhook, path: &YamlPath) -> Option<Webhook> {
         let access = self.access(&rw.permission, &path.key("permission"));
         let envelope = match ENVELOPES.parse(&rw.envelope) {
             Ok(envelope) => Some(envelope),

@@ -15,8 +15,8 @@
 //! written `allOf: [$ref]` with the description (OpenAPI 3.0 ignores siblings of `$ref`). The
 //! output is deterministic: spec order, no timestamps.
 
-use crate::spec::keyword::PermissionWord;
 use crate::model::Access;
+use crate::spec::keyword::PermissionWord;
 use heck::ToSnakeCase;
 use openapiv3::{
     APIKeyLocation, Components, Info, MediaType, OpenAPI, Operation, Parameter, ParameterData,

@@ -36,8 +36,8 @@ use serde_json::Value;
 use serde_yaml::{Mapping, Value as Yaml};
 
 use super::escape;
-use crate::spec::keyword::BODY_ENCODINGS;
 use crate::model::BodyEncoding;
+use crate::spec::keyword::BODY_ENCODINGS;
 
 /// An object's properties, as `openapiv3` holds them.
 type Properties = indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>;

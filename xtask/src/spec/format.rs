@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::keyword::{Keyword, PermissionWord};
 use crate::model::{BodyEncoding, Envelope, HttpMethod, Operator, QueryEncoding};
 
-use super::keyword::{ParamLocation, PagingStyleWord, SchemaType};
+use super::keyword::{PagingStyleWord, ParamLocation, SchemaType};
 
 /// `scopes.yaml`, `wix.scopes.yaml`: permissions and the scopes that grant them.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -144,11 +144,7 @@ pub struct Query {
 pub struct QueryField {
     pub field: String,
     /// For a filter name that is not a field of the items (`collections.id`): its schema.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub ty: Option<Word<SchemaType>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,

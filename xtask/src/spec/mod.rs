@@ -9,8 +9,8 @@ pub mod pos;
 
 pub use format::*;
 
-use serde::de::{Deserialize, Deserializer, Visitor};
 use serde::Serialize;
+use serde::de::{Deserialize, Deserializer, Visitor};
 
 use pos::{Seg, YamlPath};
 

@@ -1,7 +1,6 @@
 //! Permissions and scopes: the `@permissionId` and `@permissionScope(Id)` tags of a declaration.
 
 use super::*;
-use crate::spec::keyword::PermissionWord;
 
 impl Cx<'_> {
     /// The `permission:` of a method or webhook tagged by `doc` (Wix's `@permissionId`s: one,
@@ -11,7 +10,7 @@ impl Cx<'_> {
         function: &str,
         doc: &Doc,
         permissions: &mut BTreeMap<String, PermissionFacts>,
-    ) -> (Vec<String>, Yaml) {
+    ) -> (Vec<String>, spec::PermissionRef) {
         let ids: Vec<String> = doc.all("permissionId").map(str::to_owned).collect();
         let scopes = scope_tags(doc);
         for id in &ids {
@@ -23,12 +22,8 @@ impl Cx<'_> {
             }
             facts.scopes.extend(scopes.clone());
         }
-        let yaml = match ids.as_slice() {
-            [] => PermissionWord::Unpublished.as_str().into(),
-            [one] => one.clone().into(),
-            many => Yaml::Sequence(many.iter().cloned().map(Yaml::from).collect()),
-        };
-        (ids, yaml)
+        let permission = spec::PermissionRef::ids(&ids);
+        (ids, permission)
     }
 }
 

@@ -2,13 +2,15 @@
 //! and the universal declarations' JSDoc.
 
 use super::*;
+use crate::model::HttpMethod;
+use crate::spec::keyword::{HTTP_METHODS, ParamLocation};
 
 impl Cx<'_> {
     pub(super) fn method(
         &mut self,
         f: &crate::import::ts::Function,
         permissions: &mut BTreeMap<String, PermissionFacts>,
-    ) -> Option<Mapping> {
+    ) -> Option<spec::Method> {
         const META: &str = "build/cjs/meta.d.ts";
         let Some(Ty::Ref(meta_name, args)) = &f.ret else {
             self.err(
@@ -44,8 +46,14 @@ impl Cx<'_> {
         // JSON body to the same path. The spec sends that form, which carries every field.
         let post_instead = js.query && js.post_fallback;
         let http = match &args[0] {
-            Ty::Lit(_) if post_instead => "POST".to_owned(),
-            Ty::Lit(v) => v.clone(),
+            Ty::Lit(_) if post_instead => HttpMethod::Post,
+            Ty::Lit(v) => match HTTP_METHODS.parse(v) {
+                Ok(h) => h,
+                Err(hint) => {
+                    self.err(META, &f.name, format!("HTTP method `{v}`: {hint}"));
+                    return None;
+                }
+            },
             other => {
                 self.err(
                     META,
@@ -55,11 +63,15 @@ impl Cx<'_> {
                 return None;
             }
         };
-        if http != js.http && !post_instead {
+        if http.as_str() != js.http && !post_instead {
             self.err(
                 META,
                 &f.name,
-                format!("HTTP method `{http}` here, `{}` in meta.js", js.http),
+                format!(
+                    "HTTP method `{}` here, `{}` in meta.js",
+                    http.as_str(),
+                    js.http
+                ),
             );
         }
         let request = match &args[3] {
@@ -110,8 +122,6 @@ impl Cx<'_> {
             });
         let doc = universal.map(|u| u.doc.clone()).unwrap_or_default();
 
-        let mut m = Mapping::new();
-        m.insert("name".into(), display_name(&f.name).into());
         let mut docs = doc_text(&doc).unwrap_or_else(|| {
             format!(
                 "Wix's `{}` (the package documents it with no text).",
@@ -130,11 +140,6 @@ impl Cx<'_> {
                 js.proto_path
             ));
         }
-        m.insert("docs".into(), docs.into());
-        if let Some(note) = deprecation(&doc) {
-            m.insert("deprecated".into(), note.into());
-        }
-        m.insert("http".into(), http.clone().into());
         // The path: `{name}` of a path parameter stays; `{a.b}` binds a body field, which the
         // generator supports only with a body. Without one, it becomes a path argument.
         let path_names: Vec<String> = crate::template::params(&path).map(str::to_owned).collect();
@@ -161,20 +166,18 @@ impl Cx<'_> {
             } else {
                 name.clone()
             };
-            let mut p = Mapping::new();
-            p.insert("name".into(), arg.clone().into());
-            p.insert("in".into(), "path".into());
-            let described = request_decl
+            let description = request_decl
                 .iter()
                 .find(|q| q.name == *name || q.name == arg)
                 .and_then(|q| doc_text(&q.doc));
-            if let Some(d) = described {
-                p.insert("description".into(), d.into());
-            }
-            p.insert("schema".into(), schema_type("string"));
-            params.push(Yaml::Mapping(p));
+            params.push(spec::Param {
+                name: arg,
+                location: ParamLocation::Path.into(),
+                description,
+                schema: Some(Schema::of(SchemaType::String)),
+                required: None,
+            });
         }
-        m.insert("path".into(), rest_path.into());
 
         // Permissions.
         let (ids, permission) = self.permission_tags(&f.name, &doc, permissions);
@@ -182,12 +185,12 @@ impl Cx<'_> {
         if let Some(fqn) = doc.first("fqn") {
             self.fqns.insert(fqn.to_owned(), ids);
         }
-        m.insert("permission".into(), permission);
 
         // The request: a JSON body, or query parameters.
         let path_set: BTreeSet<&str> = path_names.iter().map(String::as_str).collect();
+        let mut body = None;
         if js.body || post_instead {
-            m.insert("request".into(), self.reference(&request));
+            body = Some(self.reference(&request));
         } else if js.query {
             let mut dropped = Vec::new();
             for q in request_decl
@@ -198,30 +201,29 @@ impl Cx<'_> {
             }
             if !dropped.is_empty() {
                 let list: Vec<String> = dropped.iter().map(|d| format!("`{d}`")).collect();
-                let docs = m
-                    .get("docs")
-                    .and_then(Yaml::as_str)
-                    .unwrap_or_default()
-                    .to_owned();
-                m.insert(
-                    "docs".into(),
-                    format!(
-                        "{docs}\n\nNot sent: {} (lists of objects and maps do not fit a query string; Wix's SDK leaves them out too).",
-                        list.join(", ")
-                    )
-                    .into(),
-                );
+                docs.push_str(&format!(
+                    "\n\nNot sent: {} (lists of objects and maps do not fit a query string; Wix's SDK leaves them out too).",
+                    list.join(", ")
+                ));
             }
         }
         let in_body = js.body || post_instead;
-        if let Some(p) = self.paging(&request, &response, in_body, &params) {
-            m.insert("paging".into(), Yaml::Mapping(p));
-        }
-        if !params.is_empty() {
-            m.insert("params".into(), Yaml::Sequence(params));
-        }
-        m.insert("response".into(), self.reference(&response));
-        Some(m)
+        let paging = self.paging(&request, &response, in_body, &params);
+        Some(spec::Method {
+            name: display_name(&f.name),
+            docs: Some(docs),
+            deprecated: deprecation(&doc),
+            http: http.into(),
+            path: rest_path,
+            permission,
+            params,
+            request: body,
+            request_encoding: None,
+            response: Some(self.reference(&response)),
+            retry_safe: None,
+            paging,
+            query: None,
+        })
     }
 
     /// A request field as query parameters: scalars as they are, objects flattened to dotted
@@ -231,28 +233,26 @@ impl Cx<'_> {
         dropped: &mut Vec<String>,
         name: &str,
         p: &Prop,
-        out: &mut Vec<Yaml>,
+        out: &mut Vec<spec::Param>,
         depth: usize,
     ) {
         let (ty, _) = strip_null(&p.ty);
         // A scalar, or a list of them: the key repeated, as Wix's SDK sends it.
         let scalar = match &ty {
-            Ty::Array(item) => self.scalar_param(&strip_null(item).0).map(|items| {
-                let mut s = single("type", "array");
-                s.insert("items".into(), items);
-                Yaml::Mapping(s)
+            Ty::Array(item) => self.scalar_param(&strip_null(item).0).map(|items| Schema {
+                items: Some(Box::new(items)),
+                ..Schema::of(SchemaType::Array)
             }),
             other => self.scalar_param(other),
         };
         if let Some(schema) = scalar {
-            let mut q = Mapping::new();
-            q.insert("name".into(), name.into());
-            q.insert("in".into(), "query".into());
-            if let Some(d) = doc_text(&p.doc) {
-                q.insert("description".into(), d.into());
-            }
-            q.insert("schema".into(), schema);
-            out.push(Yaml::Mapping(q));
+            out.push(spec::Param {
+                name: name.to_owned(),
+                location: ParamLocation::Query.into(),
+                description: doc_text(&p.doc),
+                schema: Some(schema),
+                required: None,
+            });
             return;
         }
         if let Ty::Ref(n, a) = &ty {
@@ -278,17 +278,17 @@ impl Cx<'_> {
 
     /// The schema of a query parameter's value: a string (or timestamp), number, boolean,
     /// enum or string literals; `None` for anything else.
-    pub(super) fn scalar_param(&mut self, ty: &Ty) -> Option<Yaml> {
+    pub(super) fn scalar_param(&mut self, ty: &Ty) -> Option<Schema> {
         match ty {
-            Ty::String | Ty::Date => Some(schema_type("string")),
-            Ty::Number => Some(schema_type("number")),
-            Ty::Boolean => Some(schema_type("boolean")),
+            Ty::String | Ty::Date => Some(Schema::of(SchemaType::String)),
+            Ty::Number => Some(Schema::of(SchemaType::Number)),
+            Ty::Boolean => Some(Schema::of(SchemaType::Boolean)),
             Ty::Ref(n, a) if a.is_empty() => self.enum_name(n).map(|e| {
                 self.want(&e);
                 reference(&e)
             }),
             Ty::Union(v) if v.iter().all(|t| matches!(t, Ty::Lit(_))) => {
-                Some(schema_type("string"))
+                Some(Schema::of(SchemaType::String))
             }
             _ => None,
         }

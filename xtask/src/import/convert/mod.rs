@@ -6,10 +6,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToTitleCase;
-use serde_yaml::{Mapping, Value as Yaml};
 
 use super::js::{JsMeta, REST_HOST};
 use super::ts::{Decls, Doc, Interface, Prop, Ty};
+use crate::spec::keyword::SchemaType;
+use crate::spec::{self, AdditionalProperties, OrderedMap, Schema};
 
 mod access;
 mod method;
@@ -21,7 +22,7 @@ mod webhook;
 pub use access::scope_tags;
 pub use types::spec_name;
 
-use types::{named, open_object, reference, schema_type, single, strip_null};
+use types::{named, open_object, reference, strip_null};
 
 /// A package as read: its name and version, and its three metadata files.
 pub struct Package {
@@ -46,7 +47,7 @@ pub struct PermissionFacts {
 /// The converted module.
 #[derive(Debug)]
 pub struct Converted {
-    pub module: Mapping,
+    pub module: spec::Module,
     /// Permission id -> facts, for the registry.
     pub permissions: BTreeMap<String, PermissionFacts>,
     /// Method FQN (as `meta.js` and the JSDoc `@fqn` name it) -> its permission ids: how the
@@ -101,7 +102,7 @@ pub fn convert(pkg: &Package, module: &str, title: &str) -> Result<Converted, Ve
     let mut methods = Vec::new();
     for f in &pkg.meta_dts.functions {
         if let Some(m) = cx.method(f, &mut permissions) {
-            methods.push(Yaml::Mapping(m));
+            methods.push(m);
         }
     }
     cx.query_capabilities(&mut methods);
@@ -109,46 +110,42 @@ pub fn convert(pkg: &Package, module: &str, title: &str) -> Result<Converted, Ve
     for f in &pkg.universal.functions {
         if f.doc.has("webhook") {
             if let Some(w) = cx.webhook(f, &mut permissions) {
-                webhooks.push(Yaml::Mapping(w));
+                webhooks.push(w);
             }
         }
     }
     // Every type the methods and webhooks reach, in the order reached.
-    let mut types = Mapping::new();
+    let mut types = OrderedMap::default();
     let mut i = 0;
     while i < cx.wanted.len() {
         let name = cx.wanted[i].clone();
         i += 1;
         if let Some(schema) = cx.named_type(&name) {
-            types.insert(spec_name(&name).into(), Yaml::Mapping(schema));
+            types.insert(spec_name(&name), schema);
         }
     }
     if !cx.errors.is_empty() {
         return Err(cx.errors);
     }
-    let mut out = Mapping::new();
-    out.insert("module".into(), module.into());
-    out.insert("title".into(), title.into());
     let version = module
         .rsplit('-')
         .next()
         .filter(|v| v.starts_with('v') && v[1..].chars().all(|c| c.is_ascii_digit()))
         .unwrap_or("v1");
-    out.insert("version".into(), version.into());
-    out.insert(
-        "docs".into(),
-        format!(
+    let (n_methods, n_webhooks) = (methods.len(), webhooks.len());
+    let out = spec::Module {
+        module: module.to_owned(),
+        title: title.to_owned(),
+        version: version.to_owned(),
+        host: None,
+        docs: Some(format!(
             "The methods and webhooks of Wix's `{}` package, version {}.",
             pkg.name, pkg.version
-        )
-        .into(),
-    );
-    let (n_methods, n_webhooks) = (methods.len(), webhooks.len());
-    out.insert("methods".into(), Yaml::Sequence(methods));
-    if !webhooks.is_empty() {
-        out.insert("webhooks".into(), Yaml::Sequence(webhooks));
-    }
-    out.insert("types".into(), Yaml::Mapping(types));
+        )),
+        methods,
+        webhooks,
+        types,
+    };
     Ok(Converted {
         module: out,
         fqns: cx.fqns,

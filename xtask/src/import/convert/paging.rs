@@ -15,8 +15,8 @@ impl Cx<'_> {
         request: &str,
         response: &str,
         in_body: bool,
-        params: &[Yaml],
-    ) -> Option<Mapping> {
+        params: &[spec::Param],
+    ) -> Option<spec::Paging> {
         let prop = |t: &str, name: &str| self.prop(t, name);
         // Candidate paging objects: (path, style, max).
         let mut found: Vec<(String, PagingStyleWord, u32)> = Vec::new();
@@ -52,11 +52,7 @@ impl Cx<'_> {
             } else {
                 "offset"
             };
-            let has = |n: String| {
-                params
-                    .iter()
-                    .any(|p| p["name"].as_str() == Some(n.as_str()))
-            };
+            let has = |n: String| params.iter().any(|p| p.name == n);
             if !has(format!("{at}.limit")) || !has(format!("{at}.{position}")) {
                 return None;
             }
@@ -71,11 +67,16 @@ impl Cx<'_> {
         let [items] = lists.as_slice() else {
             return None;
         };
-        let mut out = Mapping::new();
-        out.insert("style".into(), style.as_str().into());
-        out.insert("max_page_size".into(), Yaml::Number(max.into()));
-        out.insert("request".into(), at.into());
-        out.insert("items".into(), items.clone().into());
+        let mut out = spec::Paging {
+            style: style.into(),
+            max_page_size: Some(max),
+            request: Some(at),
+            items: Some(items.clone()),
+            next_cursor: None,
+            has_next: None,
+            total: None,
+            crawl: None,
+        };
         // The paging metadata: `pagingMetadata`, or `metadata` in some packages.
         let meta = ["pagingMetadata", "metadata"]
             .into_iter()
@@ -84,9 +85,9 @@ impl Cx<'_> {
             let (at, meta) = meta?;
             let cursors = prop(&meta, "cursors").and_then(|p| named(&p.ty))?;
             prop(&cursors, "next")?;
-            out.insert("next_cursor".into(), format!("{at}.cursors.next").into());
+            out.next_cursor = Some(format!("{at}.cursors.next"));
             if prop(&meta, "hasNext").is_some_and(|p| strip_null(&p.ty).0 == Ty::Boolean) {
-                out.insert("has_next".into(), format!("{at}.hasNext").into());
+                out.has_next = Some(format!("{at}.hasNext"));
             }
         }
         Some(out)

@@ -2,7 +2,7 @@
 //! (from the package's `*QuerySpec` declarations).
 
 use super::*;
-use crate::model::Operator;
+use crate::model::{Operator, QueryEncoding};
 
 impl Cx<'_> {
     /// Typed query capabilities from the universal declarations' query specs
@@ -12,7 +12,7 @@ impl Cx<'_> {
     /// `@wix/sdk-types` applies to the field's type), and whether they sort. Only for a paged
     /// method whose request has `query.filter` (an object) and `query.sort` (a list of
     /// `fieldName`/`order`); fields the items do not have, or that are objects, are left out.
-    pub(super) fn query_capabilities(&mut self, methods: &mut [Yaml]) {
+    pub(super) fn query_capabilities(&mut self, methods: &mut [spec::Method]) {
         let universal = &self.pkg.universal;
         let specs: Vec<(&String, &Interface)> = universal
             .interfaces
@@ -41,14 +41,12 @@ impl Cx<'_> {
                 continue;
             };
             if let Some(q) = self.query_block(&methods[index], spec) {
-                if let Some(m) = methods[index].as_mapping_mut() {
-                    m.insert("query".into(), Yaml::Mapping(q));
-                }
+                methods[index].query = Some(q);
             }
         }
     }
 
-    pub(super) fn method_by_fqn(&self, methods: &[Yaml], fqn: &str) -> Option<usize> {
+    pub(super) fn method_by_fqn(&self, methods: &[spec::Method], fqn: &str) -> Option<usize> {
         let name = self
             .pkg
             .meta_dts
@@ -67,15 +65,17 @@ impl Cx<'_> {
                         .any(|u| u.name == f.name && u.doc.first("fqn") == Some(fqn))
             })
             .map(|f| display_name(&f.name))?;
-        methods
-            .iter()
-            .position(|m| m["name"].as_str() == Some(name.as_str()))
+        methods.iter().position(|m| m.name == name)
     }
 
-    pub(super) fn query_block(&self, method: &Yaml, spec: &Interface) -> Option<Mapping> {
-        let items_field = method["paging"]["items"].as_str()?;
-        let request = method["request"]["$ref"].as_str()?;
-        let response = method["response"]["$ref"].as_str()?;
+    pub(super) fn query_block(
+        &self,
+        method: &spec::Method,
+        spec: &Interface,
+    ) -> Option<spec::Query> {
+        let items_field = method.paging.as_ref()?.items.as_deref()?;
+        let request = method.request.as_ref()?.reference.as_deref()?;
+        let response = method.response.as_ref()?.reference.as_deref()?;
         let prop = |t: &str, name: &str| self.prop(t, name);
         // `query.filter` (an open object) and `query.sort` (a list of Sorting).
         let query = named(&prop(request, "query")?.ty)?;
@@ -128,44 +128,40 @@ impl Cx<'_> {
                 let Some(kind) = self.field_kind(&item, &wire) else {
                     continue;
                 };
-                let operators: Vec<String> = match get("operators") {
-                    Some(Ty::Lit(star)) if star == "*" => kind
-                        .all_operators()
-                        .iter()
-                        .map(|op| op.wire().to_owned())
-                        .collect(),
+                let operators: Vec<Operator> = match get("operators") {
+                    Some(Ty::Lit(star)) if star == "*" => kind.all_operators().to_vec(),
+                    // Operators the runtime does not know are left out.
                     Some(Ty::Tuple(v)) => v
                         .iter()
                         .filter_map(|t| match t {
-                            Ty::Lit(s) => Some(s.clone()),
+                            Ty::Lit(s) => crate::spec::keyword::OPERATORS.parse(s).ok(),
                             _ => None,
                         })
-                        .filter(|op| crate::spec::keyword::OPERATORS.parse(op).is_ok())
                         .collect(),
                     _ => continue,
                 };
                 if operators.is_empty() || !seen.insert(wire.clone()) {
                     continue;
                 }
-                let mut f = Mapping::new();
-                f.insert("field".into(), wire.into());
-                f.insert(
-                    "operators".into(),
-                    Yaml::Sequence(operators.into_iter().map(Yaml::from).collect()),
-                );
-                f.insert("sortable".into(), sortable.into());
-                fields.push(Yaml::Mapping(f));
+                fields.push(spec::QueryField {
+                    field: wire,
+                    ty: None,
+                    format: None,
+                    description: None,
+                    operators: operators.into_iter().map(Into::into).collect(),
+                    sortable,
+                });
             }
         }
         if fields.is_empty() {
             return None;
         }
-        let mut q = Mapping::new();
-        q.insert("encoding".into(), "object".into());
-        q.insert("filter".into(), "query.filter".into());
-        q.insert("sort".into(), "query.sort".into());
-        q.insert("fields".into(), Yaml::Sequence(fields));
-        Some(q)
+        Some(spec::Query {
+            encoding: QueryEncoding::Object.into(),
+            filter: "query.filter".into(),
+            sort: "query.sort".into(),
+            fields,
+        })
     }
 
     /// What kind of value the dotted wire field `path` of `item` holds, for the operators

@@ -60,7 +60,7 @@ impl Cx<'_> {
         None
     }
 
-    pub(super) fn reference(&mut self, name: &str) -> Yaml {
+    pub(super) fn reference(&mut self, name: &str) -> Schema {
         if let Some(e) = self.enum_name(name) {
             self.want(&e);
             return reference(&e);
@@ -69,11 +69,9 @@ impl Cx<'_> {
         reference(name)
     }
 
-    pub(super) fn named_type(&mut self, name: &str) -> Option<Mapping> {
+    pub(super) fn named_type(&mut self, name: &str) -> Option<Schema> {
         let d = &self.pkg.meta_dts;
         if let Some(e) = d.enums.get(name) {
-            let mut s = Mapping::new();
-            s.insert("type".into(), "string".into());
             let mut desc = doc_text(&e.doc).unwrap_or_default();
             let documented: Vec<String> = e
                 .members
@@ -88,19 +86,11 @@ impl Cx<'_> {
                 }
                 desc.push_str(&documented.join("\n"));
             }
-            if !desc.is_empty() {
-                s.insert("description".into(), desc.into());
-            }
-            s.insert(
-                "enum".into(),
-                Yaml::Sequence(
-                    e.members
-                        .iter()
-                        .map(|(v, _)| Yaml::from(v.clone()))
-                        .collect(),
-                ),
-            );
-            return Some(s);
+            return Some(Schema {
+                description: (!desc.is_empty()).then_some(desc),
+                enumeration: Some(e.members.iter().map(|(v, _)| v.clone()).collect()),
+                ..Schema::of(SchemaType::String)
+            });
         }
         if let Some(i) = d.interfaces.get(name).cloned() {
             return Some(self.object(name, &i));
@@ -116,10 +106,8 @@ impl Cx<'_> {
         None
     }
 
-    pub(super) fn object(&mut self, name: &str, i: &Interface) -> Mapping {
+    pub(super) fn object(&mut self, name: &str, i: &Interface) -> Schema {
         let props = self.interface_props(name);
-        let mut s = Mapping::new();
-        s.insert("type".into(), "object".into());
         let mut desc = doc_text(&i.doc).unwrap_or_default();
         // `extends XOneOf`: at most one of that interface's fields is set.
         for parent in &i.extends {
@@ -137,18 +125,19 @@ impl Cx<'_> {
                 }
             }
         }
-        if !desc.is_empty() {
-            s.insert("description".into(), desc.into());
-        }
-        s.extend(self.properties(name, &props));
+        let mut s = Schema {
+            description: (!desc.is_empty()).then_some(desc),
+            ..Schema::of(SchemaType::Object)
+        };
+        self.properties(name, &props, &mut s);
         s
     }
 
-    /// `properties`, `required` and `additionalProperties` of an object type with `props`
-    /// (`at`: where it stands, for messages). An index signature makes it open; no fields at
-    /// all, an open object kept as it came.
-    pub(super) fn properties(&mut self, at: &str, props: &[Prop]) -> Mapping {
-        let mut properties = Mapping::new();
+    /// Sets `properties`, `required` and `additionalProperties` of the object schema `s` from
+    /// `props` (`at`: where it stands, for messages). An index signature makes it open; no
+    /// fields at all, an open object kept as it came.
+    pub(super) fn properties(&mut self, at: &str, props: &[Prop], s: &mut Schema) {
+        let mut properties = OrderedMap::default();
         let mut required = Vec::new();
         let mut open = false;
         for p in props {
@@ -157,94 +146,77 @@ impl Cx<'_> {
                 continue;
             }
             let (schema, _) = self.schema(&format!("{at}.{}", p.name), &p.ty, &p.doc);
-            properties.insert(p.name.clone().into(), Yaml::Mapping(schema));
+            properties.insert(p.name.clone(), schema);
             if !p.optional {
-                required.push(Yaml::from(p.name.clone()));
+                required.push(p.name.clone());
             }
         }
-        let mut s = Mapping::new();
         if !required.is_empty() {
-            s.insert("required".into(), Yaml::Sequence(required));
+            s.required = Some(required);
         }
-        let empty = properties.is_empty();
-        s.insert("properties".into(), Yaml::Mapping(properties));
-        if open || empty {
-            s.insert("additionalProperties".into(), true.into());
+        if open || properties.is_empty() {
+            s.additional_properties = Some(AdditionalProperties::Any(true));
         }
-        s
+        s.properties = Some(properties);
     }
 
     /// The schema of a type; the bool says whether it was nullable.
-    pub(super) fn schema(&mut self, at: &str, ty: &Ty, doc: &Doc) -> (Mapping, bool) {
+    pub(super) fn schema(&mut self, at: &str, ty: &Ty, doc: &Doc) -> (Schema, bool) {
         let (ty, nullable) = strip_null(ty);
         let mut s = match &ty {
             Ty::String => string_schema(doc),
-            Ty::Number => {
-                let mut s = Mapping::new();
-                s.insert("type".into(), "number".into());
-                s
-            }
-            Ty::Boolean => single("type", "boolean"),
-            Ty::Date => {
-                let mut s = single("type", "string");
-                s.insert("format".into(), "date-time".into());
-                s
-            }
-            Ty::Any | Ty::Null | Ty::Undefined | Ty::Void => Mapping::new(),
-            Ty::Lit(v) => {
-                let mut s = single("type", "string");
-                s.insert("enum".into(), Yaml::Sequence(vec![v.clone().into()]));
-                s
-            }
-            Ty::Union(parts) if parts.iter().all(|t| matches!(t, Ty::Lit(_))) => {
-                let mut s = single("type", "string");
-                s.insert(
-                    "enum".into(),
-                    Yaml::Sequence(
-                        parts
-                            .iter()
-                            .filter_map(|t| match t {
-                                Ty::Lit(v) => Some(Yaml::from(v.clone())),
-                                _ => None,
-                            })
-                            .collect(),
-                    ),
-                );
-                s
-            }
+            Ty::Number => Schema::of(SchemaType::Number),
+            Ty::Boolean => Schema::of(SchemaType::Boolean),
+            Ty::Date => Schema {
+                format: Some("date-time".into()),
+                ..Schema::of(SchemaType::String)
+            },
+            Ty::Any | Ty::Null | Ty::Undefined | Ty::Void => Schema::default(),
+            Ty::Lit(v) => Schema {
+                enumeration: Some(vec![v.clone()]),
+                ..Schema::of(SchemaType::String)
+            },
+            Ty::Union(parts) if parts.iter().all(|t| matches!(t, Ty::Lit(_))) => Schema {
+                enumeration: Some(
+                    parts
+                        .iter()
+                        .filter_map(|t| match t {
+                            Ty::Lit(v) => Some(v.clone()),
+                            _ => None,
+                        })
+                        .collect(),
+                ),
+                ..Schema::of(SchemaType::String)
+            },
             Ty::Array(item) => {
-                let mut s = single("type", "array");
                 let (items, _) = self.schema(at, item, &Doc::default());
-                s.insert("items".into(), Yaml::Mapping(items));
-                s
+                Schema {
+                    items: Some(Box::new(items)),
+                    ..Schema::of(SchemaType::Array)
+                }
             }
             Ty::Ref(n, args) if n == "Record" && args.len() == 2 => {
-                let mut s = single("type", "object");
-                match &args[1] {
-                    Ty::Any => {
-                        s.insert("additionalProperties".into(), true.into());
-                    }
-                    v => {
-                        let (vs, _) = self.schema(at, v, &Doc::default());
-                        s.insert("additionalProperties".into(), Yaml::Mapping(vs));
-                    }
+                let values = match &args[1] {
+                    Ty::Any => AdditionalProperties::Any(true),
+                    v => AdditionalProperties::Schema(Box::new(
+                        self.schema(at, v, &Doc::default()).0,
+                    )),
+                };
+                Schema {
+                    additional_properties: Some(values),
+                    ..Schema::of(SchemaType::Object)
                 }
-                s
             }
             // Bytes: base64 on the wire.
-            Ty::Ref(n, args) if n == "Uint8Array" && args.is_empty() => {
-                let mut s = single("type", "string");
-                s.insert("format".into(), "byte".into());
-                s
-            }
-            Ty::Ref(n, args) if args.is_empty() => match self.reference(n) {
-                Yaml::Mapping(m) => m,
-                _ => unreachable!("a reference is a mapping"),
+            Ty::Ref(n, args) if n == "Uint8Array" && args.is_empty() => Schema {
+                format: Some("byte".into()),
+                ..Schema::of(SchemaType::String)
             },
+            Ty::Ref(n, args) if args.is_empty() => self.reference(n),
             // Inline object types: declared as they are, under the field.
             Ty::Object(props) => {
-                let mut s = single("type", "object");
-                s.extend(self.properties(at, props));
+                let mut s = Schema::of(SchemaType::Object);
+                self.properties(at, props, &mut s);
                 s
             }
             other => {
@@ -257,19 +229,19 @@ impl Cx<'_> {
                         show(other)
                     ),
                 );
-                Mapping::new()
+                Schema::default()
             }
         };
-        if let Some(d) = doc_text(doc) {
-            if !s.contains_key("$ref") {
-                s.insert("description".into(), d.into());
+        if s.reference.is_none() {
+            if let Some(d) = doc_text(doc) {
+                s.description = Some(d);
             }
-        }
-        if doc.has("deprecated") && !s.contains_key("$ref") {
-            s.insert("deprecated".into(), true.into());
-        }
-        if nullable && !s.is_empty() && !s.contains_key("$ref") {
-            s.insert("nullable".into(), true.into());
+            if doc.has("deprecated") {
+                s.deprecated = Some(true);
+            }
+            if nullable && !s.is_empty() {
+                s.nullable = Some(true);
+            }
         }
         (s, nullable)
     }
@@ -319,35 +291,21 @@ pub(super) fn strip_null(t: &Ty) -> (Ty, bool) {
 }
 
 /// A string's schema, with the format its JSDoc gives where the spec format has one.
-pub(super) fn string_schema(doc: &Doc) -> Mapping {
-    let mut s = single("type", "string");
-    match doc.first("format") {
-        Some("GUID") => {
-            s.insert("format".into(), "uuid".into());
-        }
-        Some("WEB_URL") => {
-            s.insert("format".into(), "uri".into());
-        }
-        Some("EMAIL") => {
-            s.insert("format".into(), "email".into());
-        }
-        _ => {}
+pub(super) fn string_schema(doc: &Doc) -> Schema {
+    let format = match doc.first("format") {
+        Some("GUID") => Some("uuid"),
+        Some("WEB_URL") => Some("uri"),
+        Some("EMAIL") => Some("email"),
+        _ => None,
+    };
+    Schema {
+        format: format.map(str::to_owned),
+        ..Schema::of(SchemaType::String)
     }
-    s
 }
 
-pub(super) fn single(k: &str, v: &str) -> Mapping {
-    let mut m = Mapping::new();
-    m.insert(k.into(), v.into());
-    m
-}
-
-pub(super) fn schema_type(t: &str) -> Yaml {
-    Yaml::Mapping(single("type", t))
-}
-
-pub(super) fn reference(name: &str) -> Yaml {
-    Yaml::Mapping(single("$ref", &spec_name(name)))
+pub(super) fn reference(name: &str) -> Schema {
+    Schema::reference(spec_name(name))
 }
 
 /// The spec's name of a TypeScript type: its own, unless the generator reserves it (`Option`,
@@ -366,13 +324,11 @@ pub fn spec_name(ts: &str) -> String {
     }
 }
 
-pub(super) fn open_object(why: &str) -> Yaml {
-    let mut s = single("type", "object");
-    s.insert(
-        "description".into(),
-        format!("Kept as it came: {why}.").into(),
-    );
-    s.insert("additionalProperties".into(), true.into());
-    s.insert("properties".into(), Yaml::Mapping(Mapping::new()));
-    Yaml::Mapping(s)
+pub(super) fn open_object(why: &str) -> Schema {
+    Schema {
+        description: Some(format!("Kept as it came: {why}.")),
+        properties: Some(OrderedMap::default()),
+        additional_properties: Some(AdditionalProperties::Any(true)),
+        ..Schema::of(SchemaType::Object)
+    }
 }

@@ -1,13 +1,14 @@
 //! A webhook: its event type, payload and permission, from the package's event declarations.
 
 use super::*;
+use crate::model::Envelope;
 
 impl Cx<'_> {
     pub(super) fn webhook(
         &mut self,
         f: &crate::import::ts::Function,
         permissions: &mut BTreeMap<String, PermissionFacts>,
-    ) -> Option<Mapping> {
+    ) -> Option<spec::Webhook> {
         let file = self.pkg.universal_file.clone();
         let Some(event_type) = f.doc.first("eventType").map(str::to_owned) else {
             self.err(&file, &f.name, "a `@webhook` with no `@eventType`".into());
@@ -37,17 +38,12 @@ impl Cx<'_> {
             return None;
         };
         let (_, permission) = self.permission_tags(&f.name, &f.doc, permissions);
-        let mut w = Mapping::new();
         // `onProductCreated` -> `Product Created`.
         let name = f.name.strip_prefix("on").unwrap_or(&f.name);
-        w.insert("name".into(), display_name(name).into());
         let mut docs = doc_text(&f.doc).unwrap_or_else(|| format!("The `{event_type}` event."));
         if f.doc.has("deprecated") {
             docs.push_str("\n\nDeprecated by Wix.");
         }
-        w.insert("docs".into(), docs.into());
-        w.insert("event_type".into(), event_type.into());
-        w.insert("permission".into(), permission);
         // `entity` (created/updated) or `data` (action events) is the payload; `metadata`
         // is the envelope the runtime decodes. An envelope with neither carries no payload.
         let payload = env
@@ -60,10 +56,6 @@ impl Cx<'_> {
         let legacy = env.props.iter().any(|p| {
             p.name == "metadata" && matches!(&p.ty, Ty::Ref(n, _) if n == "BaseEventMetadata")
         });
-        w.insert(
-            "envelope".into(),
-            if legacy { "legacy" } else { "domain" }.into(),
-        );
         let payload = match payload {
             Some(Ty::Ref(n, a)) if a.is_empty() => {
                 if self.pkg.meta_dts.interfaces.contains_key(&n) {
@@ -75,7 +67,18 @@ impl Cx<'_> {
             }
             _ => open_object("the event carries no entity"),
         };
-        w.insert("payload".into(), payload);
-        Some(w)
+        Some(spec::Webhook {
+            name: display_name(name),
+            docs: Some(docs),
+            event_type,
+            permission,
+            envelope: if legacy {
+                Envelope::Legacy
+            } else {
+                Envelope::Domain
+            }
+            .into(),
+            payload,
+        })
     }
 }
