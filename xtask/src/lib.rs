@@ -11,6 +11,7 @@ pub mod diag;
 pub mod emit;
 #[cfg(feature = "import")]
 pub mod import;
+pub mod layout;
 pub mod lower;
 pub mod model;
 #[cfg(feature = "import")]
@@ -26,21 +27,23 @@ use std::time::Instant;
 
 pub use diag::Diagnostic;
 pub use emit::Files;
+pub use layout::Layout;
 pub use lower::SpecFile;
 pub use model::Spec;
 
-/// What a generation run writes: the crate's name, and how the spec directory is named in the
+/// What a generation run writes: the layout of its crates, and how the spec directory is named in the
 /// generated files' headers.
 #[derive(Clone, Copy, Debug)]
 pub struct Target<'a> {
-    pub crate_name: &'a str,
+    /// The crates and where each item goes.
+    pub layout: Layout<'a>,
     pub spec_dir: &'a str,
 }
 
 impl Target<'static> {
     /// The product: `specs/` generates the crate `wix-rest`.
     pub const WIX: Target<'static> = Target {
-        crate_name: "wix-rest",
+        layout: Layout::OneCrate { name: "wix-rest" },
         spec_dir: "specs",
     };
 }
@@ -76,7 +79,7 @@ pub fn load(files: &[SpecFile]) -> Result<Spec, Vec<Diagnostic>> {
 /// Every file a spec set generates for `target`, keyed by its path relative to the root the
 /// files are written under.
 pub fn generate(spec: &Spec, target: &Target) -> Files {
-    emit::all_files(spec, target.crate_name, target.spec_dir)
+    emit::all_files(spec, &target.layout, target.spec_dir)
 }
 
 /// Whether [`write_or_check`] writes the files or only compares them.
@@ -235,7 +238,7 @@ pub fn codegen(
         ..Target::WIX
     };
     let generated = generate(&spec, &target);
-    let owned = format!("{}/src", emit::CRATE_DIR);
+    let owned = format!("{}/src", target.layout.base().dir);
     let changed = write_or_check(root, &generated, Owned::Dirs(&[owned.as_str()]), mode)
         .map_err(CodegenError::Io)?;
     Ok(Summary {

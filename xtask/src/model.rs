@@ -63,7 +63,7 @@ impl Registry {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Module {
     /// `stores-catalog-v1`
     pub name: String,

@@ -45,7 +45,9 @@ fn pets_fixture_snapshot() {
     let spec = xtask::load(&files).unwrap_or_else(|d| panic!("{}", xtask::diag::render(&d)));
     // Under its own crate name: the snapshot is a crate the tests compile and use.
     let target = Target {
-        crate_name: "wix-rest-pets-fixture",
+        layout: xtask::Layout::OneCrate {
+            name: "wix-rest-pets-fixture",
+        },
         spec_dir: "fixtures/specs/pets",
     };
     let generated = xtask::generate(&spec, &target);
@@ -248,7 +250,7 @@ fn the_scope_table_lists_every_method_and_webhook() {
     // What the spec files list, read without the lowering.
     let (mut listed_methods, mut listed_webhooks) = (0, 0);
     for file in files.iter().filter(|f| !f.name.ends_with("scopes.yaml")) {
-        let module = xtask::raw::decode::<xtask::raw::RawModule>(&file.source)
+        let module = xtask::spec::decode::<xtask::spec::Module>(&file.source)
             .unwrap_or_else(|_| panic!("{} does not decode", file.name))
             .value;
         listed_methods += module.methods.len();
@@ -310,4 +312,47 @@ fn the_scope_table_lists_every_method_and_webhook() {
             .unwrap()
             .starts_with("https://ecom.wix.com/")
     );
+}
+
+/// The emitters ask the layout for every file and every path that leaves a module: under a
+/// crate per Wix area, each module lands in its area's crate and names the base crate's
+/// permissions, scopes and shared types by that crate's path, never by `crate::`.
+#[test]
+fn a_layout_places_each_module_and_names_the_base_crate() {
+    let files = xtask::read_specs(&root().join("specs"), "specs").unwrap();
+    let spec = xtask::load(&files).unwrap();
+    let layout = xtask::Layout::ByArea { prefix: "wix-rest" };
+    let generated = xtask::generate(
+        &spec,
+        &Target {
+            layout,
+            ..Target::WIX
+        },
+    );
+    let base = layout.base();
+    for module in &spec.modules {
+        let file = layout.module_file(module);
+        let text = generated
+            .get(&file)
+            .unwrap_or_else(|| panic!("{} is not generated at {file}", module.name));
+        let home = layout.home_of(module);
+        if home == base {
+            continue;
+        }
+        assert_eq!(
+            home.krate,
+            format!("wix-rest-{}", xtask::layout::area(&module.name))
+        );
+        for local in ["crate::permissions", "crate::scopes", "crate::common"] {
+            assert!(!text.contains(local), "{file} names `{local}`");
+        }
+        let needs_base = module
+            .methods
+            .iter()
+            .any(|m| !matches!(m.access, xtask::model::Access::Open));
+        assert!(
+            !needs_base || text.contains("::wix_rest_base::permissions::"),
+            "{file} does not name the base crate's permissions"
+        );
+    }
 }

@@ -11,9 +11,10 @@ use super::forwarder::{Forwarder, access_bound, access_doc};
 use super::ident;
 use super::out::ModuleOut;
 use super::types::{ty_tokens, type_def};
+use crate::layout::{Layout, Names};
 use crate::model::*;
 
-pub(super) fn module_rs(module: &Module) -> TokenStream {
+pub(super) fn module_rs(module: &Module, layout: &Layout) -> TokenStream {
     let client = ident(&module.type_name);
     let client_name = &module.type_name;
     let title = &module.title;
@@ -35,12 +36,13 @@ pub(super) fn module_rs(module: &Module) -> TokenStream {
                 use serde::{Deserialize, Serialize};
             )
         });
+    let names = layout.names_from(module);
     let imports = module.imports.iter().map(|i| ident(i));
-    let shared_mod = ident(SHARED_MODULE);
+    let shared = &names.shared;
     let uses = (!module.imports.is_empty()).then(|| {
         quote! {
             #[doc(no_inline)]
-            pub use crate::#shared_mod::{#(#imports),*};
+            pub use #shared::{#(#imports),*};
         }
     });
     let module_docs = inner_docs(&format!(
@@ -49,10 +51,10 @@ pub(super) fn module_rs(module: &Module) -> TokenStream {
     ));
     let mut out = ModuleOut::default();
     for m in &module.methods {
-        method(module, m, &mut out);
+        method(module, m, &names, &mut out);
     }
     out.items.extend(module.types.iter().flat_map(type_def));
-    out.items.push(events_tokens(module));
+    out.items.push(events_tokens(module, &names));
     let ModuleOut {
         client: methods,
         calls,
@@ -158,13 +160,7 @@ fn shared_module_rs(module: &Module) -> TokenStream {
     }
 }
 
-/// The permission bound of a method: `S: crate::permissions::Trait,` (one trait per required
-/// permission), `S: crate::permissions::Unpublished,`, or nothing.
-fn bound(m: &Method) -> TokenStream {
-    access_bound(&m.access)
-}
-
-fn method(module: &Module, m: &Method, out: &mut ModuleOut) {
+fn method(module: &Module, m: &Method, names: &Names, out: &mut ModuleOut) {
     let name = ident(&m.rust_name);
     let op_name = ident(&m.const_name);
     let op = quote!(&operations::#op_name);
@@ -304,7 +300,7 @@ fn method(module: &Module, m: &Method, out: &mut ModuleOut) {
             quote!(unsafe { rt::call_no_content(client, #op, path, #query_expr, #body_expr) }),
         ),
     };
-    let bound = bound(m);
+    let bound = access_bound(&m.access, &names.permissions);
     out.client.push(
         Forwarder {
             doc: &doc,
@@ -330,7 +326,8 @@ fn method(module: &Module, m: &Method, out: &mut ModuleOut) {
         super::paging::streams(m, paging, &bound, out);
     }
 
-    out.operations.push(operation(module, m, &scopes));
+    out.operations
+        .push(operation(module, m, &scopes, &names.scopes));
 }
 
 /// The struct of a method's query parameters.
@@ -361,7 +358,12 @@ fn params_struct(module: &Module, m: &Method, params_name: &Ident) -> TokenStrea
 }
 
 /// The `operations` static of a method.
-fn operation(module: &Module, m: &Method, scopes: &[&ScopeRef]) -> TokenStream {
+fn operation(
+    module: &Module,
+    m: &Method,
+    scopes: &[&ScopeRef],
+    scopes_module: &TokenStream,
+) -> TokenStream {
     let op_name = ident(&m.const_name);
     let wix_name = &m.wix_name;
     let http = ident(m.http.variant());
@@ -398,7 +400,7 @@ fn operation(module: &Module, m: &Method, scopes: &[&ScopeRef]) -> TokenStream {
             host: #host,
             path: #path,
             requires: #requires,
-            scopes: &[#(&crate::scopes::#scope_consts),*],
+            scopes: &[#(&#scopes_module::#scope_consts),*],
             retry_safe: #retry_safe,
         };
     }

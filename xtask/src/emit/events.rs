@@ -7,9 +7,10 @@ use super::docs::docs;
 use super::forwarder::{access_bound, access_doc};
 use super::ident;
 use super::types::ty_tokens;
+use crate::layout::Names;
 use crate::model::*;
 
-pub(super) fn events_tokens(module: &Module) -> TokenStream {
+pub(super) fn events_tokens(module: &Module, names: &Names) -> TokenStream {
     if module.webhooks.is_empty() {
         return TokenStream::new();
     }
@@ -62,7 +63,7 @@ pub(super) fn events_tokens(module: &Module) -> TokenStream {
         let (bound, requirement) = match &w.access {
             Access::Open => (TokenStream::new(), "Wix sends it to every app: no permission is needed.".to_owned()),
             other => {
-                let b = access_bound(other);
+                let b = access_bound(other, &names.permissions);
                 (
                     quote!(where #b),
                     format!("Compiles only when the scope set `S` grants what Wix requires to send it. {}", access_doc(other)),

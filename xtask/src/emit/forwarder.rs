@@ -54,14 +54,16 @@ impl Forwarder<'_> {
     }
 }
 
-/// The bound of an [`Access`].
-pub(super) fn access_bound(access: &Access) -> TokenStream {
+/// The bound of an [`Access`]: `S: <permissions>::Trait,` (one trait per required permission,
+/// in the permissions module as the layout names it from here), `S: <permissions>::Unpublished,`,
+/// or nothing.
+pub(super) fn access_bound(access: &Access, permissions: &TokenStream) -> TokenStream {
     match access {
         Access::All(reqs) => {
             let ts = reqs.iter().map(|r| ident(&r.trait_name));
-            quote!(S: #(crate::permissions::#ts)+*,)
+            quote!(S: #(#permissions::#ts)+*,)
         }
-        Access::Unpublished => quote!(S: crate::permissions::Unpublished,),
+        Access::Unpublished => quote!(S: #permissions::Unpublished,),
         Access::Open => TokenStream::new(),
     }
 }

@@ -28,25 +28,25 @@ use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, Span, TokenStream};
 
+use crate::layout::Layout;
 use crate::model::Spec;
 
 /// Generated files: path (relative to the workspace root) -> text.
 pub type Files = BTreeMap<String, String>;
 
-/// Where the generated crate lives.
-pub const CRATE_DIR: &str = "generated";
 /// The scope table of the proc-macro crate.
 pub const MACRO_TABLE: &str = "crates/macros/src/table.rs";
 
-/// Everything a spec set generates, keyed by path relative to the workspace root: the crate
-/// `crate_name` under [`CRATE_DIR`], and the macros' scope table. `spec_dir` is how the spec
-/// directory is named in the files' headers.
-pub fn all_files(spec: &Spec, crate_name: &str, spec_dir: &str) -> Files {
+/// Everything a spec set generates, keyed by path relative to the workspace root: the crates
+/// where `layout` puts them, and the macros' scope table. `spec_dir` is how the spec directory
+/// is named in the files' headers.
+pub fn all_files(spec: &Spec, layout: &Layout, spec_dir: &str) -> Files {
     let registry_source = format!("{spec_dir}/scopes.yaml");
+    let base = layout.base();
     let mut crate_files = Files::new();
     crate_files.insert(
         "Cargo.toml".into(),
-        cargo_toml::cargo_toml(spec, crate_name, spec_dir),
+        cargo_toml::cargo_toml(spec, &base.krate, spec_dir),
     );
     crate_files.insert("SCOPES.md".into(), crate::scopes_table::markdown(spec));
     crate_files.insert(
@@ -61,23 +61,23 @@ pub fn all_files(spec: &Spec, crate_name: &str, spec_dir: &str) -> Files {
         "src/permissions.rs".into(),
         rust_file(&registry_source, registry::permissions_rs(&spec.registry)),
     );
-    // Modules are independent: emitted on every core. Each thread builds its own token streams
-    // (they are not `Send`); only the finished text crosses threads.
-    crate_files.extend(crate::par::map(&spec.modules, |module| {
-        (
-            format!("src/{}.rs", module.rust_name),
-            rust_file(&module.source, client::module_rs(module)),
-        )
-    }));
     let mut files: Files = crate_files
         .into_iter()
-        .map(|(rel, text)| (format!("{CRATE_DIR}/{rel}"), text))
+        .map(|(rel, text)| (format!("{}/{rel}", base.dir), text))
         .collect();
+    // Modules are independent: emitted on every core. Each thread builds its own token streams
+    // (they are not `Send`); only the finished text crosses threads.
+    files.extend(crate::par::map(&spec.modules, |module| {
+        (
+            layout.module_file(module),
+            rust_file(&module.source, client::module_rs(module, layout)),
+        )
+    }));
     files.insert(
         MACRO_TABLE.to_owned(),
         rust_file(
             &registry_source,
-            registry::macro_table(&spec.registry, crate_name),
+            registry::macro_table(&spec.registry, &base.krate),
         ),
     );
     files
