@@ -492,8 +492,15 @@ fn parse<T: DeserializeOwned>(
 }
 
 /// The envelope of a newer Wix "domain event" (`wix.ecom.v1.order_created`, ...).
+///
+/// Wix sends the entity as a JSON string (`createdEvent.entityAsJson`,
+/// `updatedEvent.currentEntityAsJson`, `deletedEvent.deletedEntityAsJson`,
+/// `actionEvent.bodyAsJson`); Wix's SDK hands it on as an object (`entity`, `currentEntity`,
+/// `deletedEntity`, `body`). Both forms decode to the same value, and a decoded event is
+/// written back in the form it came in.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[serde(bound(serialize = "T: Serialize", deserialize = "T: DeserializeOwned"))]
 #[non_exhaustive]
 pub struct DomainEvent<T> {
     /// The event's id.
@@ -512,17 +519,17 @@ pub struct DomainEvent<T> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_time: Option<String>,
     /// Set for `created` events.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_event: Option<CreatedEvent<T>>,
     /// Set for `updated` events.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_event: Option<UpdatedEvent<T>>,
     /// Set for `deleted` events.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted_event: Option<DeletedEvent<T>>,
-    /// Set for action events (anything but create, update and delete).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action_event: Option<ActionEvent>,
+    pub deleted_event: Option<DeletedEvent<T>>,
+    /// Set for action events (anything but create, update and delete): the action's body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_event: Option<ActionEvent<T>>,
     /// Envelope fields these bindings do not know (`originatedFrom`, ...), kept as sent.
     #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
@@ -541,45 +548,275 @@ impl<T> DomainEvent<T> {
                     .and_then(|e| e.deleted_entity.as_ref())
             })
     }
+
+    /// An action event's body (a booking confirmed, a contact merged, ...).
+    pub fn body(&self) -> Option<&T> {
+        self.action_event.as_ref().map(|e| &e.body)
+    }
+
+    /// What the event carries: the entity of a created, updated or deleted event, or an action
+    /// event's body.
+    pub fn payload(&self) -> Option<&T> {
+        self.entity().or_else(|| self.body())
+    }
+}
+
+/// Which form a part of a domain event came in: Wix's wire form (a JSON string under
+/// `*AsJson`) or the SDK's object form. Written back the same way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Form {
+    #[default]
+    Json,
+    Object,
 }
 
 /// `createdEvent` of a domain event.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CreatedEvent<T> {
     /// The created entity.
     pub entity: T,
+    /// Fields these bindings do not know (`restoreInfo`, ...), kept as sent.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    form: Form,
 }
 
 /// `updatedEvent` of a domain event.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatedEvent<T> {
     /// The entity after the update.
     pub current_entity: T,
+    /// Fields these bindings do not know, kept as sent.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    form: Form,
 }
 
 /// `deletedEvent` of a domain event.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct DeletedEvent<T> {
     /// The entity before it was deleted, when Wix sends it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_entity: Option<T>,
     /// Fields these bindings do not know (`movedToTrash`, ...), kept as sent.
-    #[serde(flatten)]
     pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    form: Form,
 }
 
 /// `actionEvent` of a domain event.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub struct ActionEvent {
-    /// The action's body, as Wix sent it.
-    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
-    pub body: serde_json::Value,
+pub struct ActionEvent<T> {
+    /// The action's body.
+    pub body: T,
+    /// Fields these bindings do not know, kept as sent.
+    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    form: Form,
+}
+
+/// One part of a domain event as read: its value (from `object_key`, or parsed from the JSON
+/// string under `json_key`), the form it came in, and the other fields.
+struct Part<T> {
+    value: Option<T>,
+    form: Form,
+    rest: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<T: DeserializeOwned> Part<T> {
+    /// Reads the part through serde's map access, so that an error in the object form carries
+    /// its whole JSON path (`createdEvent.entity.name`); one inside a JSON string is placed at
+    /// the string (`createdEvent.entityAsJson`) and says where in the string it is.
+    fn read<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+        object_key: &'static str,
+        json_key: &'static str,
+    ) -> Result<Part<T>, D::Error> {
+        deserializer.deserialize_map(PartVisitor {
+            object_key,
+            json_key,
+            value: std::marker::PhantomData,
+        })
+    }
+
+    fn required<E: serde::de::Error>(
+        self,
+        object_key: &str,
+        json_key: &str,
+    ) -> Result<(T, Form, serde_json::Map<String, serde_json::Value>), E> {
+        match self.value {
+            Some(v) => Ok((v, self.form, self.rest)),
+            None => Err(E::custom(format!(
+                "missing field `{json_key}` (or `{object_key}`)"
+            ))),
+        }
+    }
+}
+
+struct PartVisitor<T> {
+    object_key: &'static str,
+    json_key: &'static str,
+    value: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<'de, T: DeserializeOwned> serde::de::Visitor<'de> for PartVisitor<T> {
+    type Value = Part<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "an object with `{}` or `{}`",
+            self.json_key, self.object_key
+        )
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Part<T>, A::Error> {
+        let mut part = Part {
+            value: None,
+            form: Form::Json,
+            rest: serde_json::Map::new(),
+        };
+        while let Some(key) = map.next_key::<String>()? {
+            if key == self.object_key {
+                match map.next_value::<Option<T>>()? {
+                    Some(v) => {
+                        part.value = Some(v);
+                        part.form = Form::Object;
+                    }
+                    None => {
+                        part.rest.insert(key, serde_json::Value::Null);
+                    }
+                }
+            } else if key == self.json_key {
+                match map.next_value_seed(JsonString::<T>(std::marker::PhantomData))? {
+                    Some(v) => {
+                        part.value = Some(v);
+                        part.form = Form::Json;
+                    }
+                    // Said to be absent: kept so that it is written back as it came.
+                    None => {
+                        part.rest.insert(key, serde_json::Value::Null);
+                    }
+                }
+            } else {
+                let v = map.next_value()?;
+                part.rest.insert(key, v);
+            }
+        }
+        Ok(part)
+    }
+}
+
+/// A value sent as a string of JSON (`null`: none), parsed where it stands so that an error is
+/// placed at the string.
+struct JsonString<T>(std::marker::PhantomData<fn() -> T>);
+
+impl<'de, T: DeserializeOwned> serde::de::DeserializeSeed<'de> for JsonString<T> {
+    type Value = Option<T>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Option<T>, D::Error> {
+        use serde::de::Error;
+        let Some(text) = Option::<std::borrow::Cow<'de, str>>::deserialize(deserializer)? else {
+            return Ok(None);
+        };
+        let mut de = serde_json::Deserializer::from_str(&text);
+        serde_path_to_error::deserialize(&mut de)
+            .map(Some)
+            .map_err(|e| {
+                D::Error::custom(format!(
+                    "in its JSON string, at `{}`: {}",
+                    e.path(),
+                    e.inner()
+                ))
+            })
+    }
+}
+
+/// Writes a part: its value under `object_key` or as a JSON string under `json_key`, then the
+/// other fields.
+fn write_part<S: serde::Serializer, T: Serialize>(
+    serializer: S,
+    value: Option<&T>,
+    form: Form,
+    (object_key, json_key): (&'static str, &'static str),
+    rest: &serde_json::Map<String, serde_json::Value>,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::{Error, SerializeMap};
+    let mut map = serializer.serialize_map(None)?;
+    match (value, form) {
+        (Some(v), Form::Object) => map.serialize_entry(object_key, v)?,
+        (Some(v), Form::Json) => {
+            let text = serde_json::to_string(v).map_err(S::Error::custom)?;
+            map.serialize_entry(json_key, &text)?;
+        }
+        (None, _) => {}
+    }
+    for (k, v) in rest {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
+}
+
+macro_rules! domain_part {
+    ($part:ident, $field:ident, $object:literal, $json:literal, required) => {
+        impl<'de, T: DeserializeOwned> Deserialize<'de> for $part<T> {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let (value, form, rest) =
+                    Part::<T>::read(deserializer, $object, $json)?.required($object, $json)?;
+                Ok($part {
+                    $field: value,
+                    unknown_fields: rest,
+                    form,
+                })
+            }
+        }
+        impl<T: Serialize> Serialize for $part<T> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                write_part(
+                    serializer,
+                    Some(&self.$field),
+                    self.form,
+                    ($object, $json),
+                    &self.unknown_fields,
+                )
+            }
+        }
+    };
+}
+
+domain_part!(CreatedEvent, entity, "entity", "entityAsJson", required);
+domain_part!(
+    UpdatedEvent,
+    current_entity,
+    "currentEntity",
+    "currentEntityAsJson",
+    required
+);
+domain_part!(ActionEvent, body, "body", "bodyAsJson", required);
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for DeletedEvent<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let part = Part::<T>::read(deserializer, "deletedEntity", "deletedEntityAsJson")?;
+        Ok(DeletedEvent {
+            deleted_entity: part.value,
+            unknown_fields: part.rest,
+            form: part.form,
+        })
+    }
+}
+
+impl<T: Serialize> Serialize for DeletedEvent<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write_part(
+            serializer,
+            self.deleted_entity.as_ref(),
+            self.form,
+            ("deletedEntity", "deletedEntityAsJson"),
+            &self.unknown_fields,
+        )
+    }
 }
 
 /// Verified events routed to handlers by event type: the plumbing under each generated module's
@@ -665,10 +902,87 @@ mod tests {
                 "id": "e3", "entityFqdn": "wix.ecom.v1.order", "slug": "approved",
                 "entityId": "o1", "actionEvent": {"body": {"order": {"id": "o1"}}},
             }),
+            serde_json::json!({
+                "id": "e4", "entityFqdn": "wix.contacts.v4.contact", "slug": "created",
+                "entityId": "c1",
+                "createdEvent": {"entityAsJson": "{\"id\":\"c1\",\"revision\":\"1\"}", "restoreInfo": {}},
+            }),
+            serde_json::json!({
+                "id": "e5", "entityFqdn": "wix.contacts.v4.contact", "slug": "deleted",
+                "entityId": "c1",
+                "deletedEvent": {"deletedEntityAsJson": null},
+            }),
         ] {
             let event: DomainEvent<serde_json::Value> =
                 serde_json::from_value(envelope.clone()).unwrap();
             assert_eq!(serde_json::to_value(&event).unwrap(), envelope);
         }
+    }
+
+    /// Wix's wire form (`*AsJson` strings) and the SDK's object form read the same.
+    #[test]
+    fn both_envelope_forms_decode_to_the_same_payload() {
+        #[derive(Debug, PartialEq, Deserialize, Serialize)]
+        struct Contact {
+            id: String,
+        }
+        let cases = [
+            ("createdEvent", "entity", "entityAsJson"),
+            ("updatedEvent", "currentEntity", "currentEntityAsJson"),
+            ("deletedEvent", "deletedEntity", "deletedEntityAsJson"),
+            ("actionEvent", "body", "bodyAsJson"),
+        ];
+        for (part, object_key, json_key) in cases {
+            let object: DomainEvent<Contact> = serde_json::from_value(serde_json::json!({
+                "id": "e", part: {object_key: {"id": "c1"}},
+            }))
+            .unwrap();
+            let wire: DomainEvent<Contact> = serde_json::from_value(serde_json::json!({
+                "id": "e", part: {json_key: "{\"id\":\"c1\"}"},
+            }))
+            .unwrap();
+            let want = Contact { id: "c1".into() };
+            assert_eq!(object.payload(), Some(&want), "{part} object form");
+            assert_eq!(wire.payload(), Some(&want), "{part} wire form");
+        }
+    }
+
+    #[test]
+    fn a_bad_entity_string_is_an_error_naming_where() {
+        #[derive(Debug, Deserialize)]
+        struct Contact {
+            #[allow(dead_code)]
+            id: String,
+        }
+        let raw = RawEvent {
+            event_type: "wix.contacts.v4.contact_created".into(),
+            instance_id: "i".into(),
+            data: r#"{"createdEvent":{"entityAsJson":"{\"id\":7}"}}"#.into(),
+            identity: None,
+            id: None,
+            event_time: None,
+            issued_at: None,
+            expires_at: 0,
+            delivery_id: "d".into(),
+        };
+        match raw.domain_event::<Contact>().unwrap_err() {
+            WebhookError::Malformed { path, message, .. } => {
+                assert_eq!(path, "createdEvent.entityAsJson");
+                assert!(message.contains("in its JSON string, at `id`"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let raw = RawEvent {
+            data: r#"{"createdEvent":{"entityAsJson":5}}"#.into(),
+            ..raw
+        };
+        let err = raw.domain_event::<Contact>().unwrap_err().to_string();
+        assert!(err.contains("expected a string"), "{err}");
+        let raw = RawEvent {
+            data: r#"{"createdEvent":{}}"#.into(),
+            ..raw
+        };
+        let err = raw.domain_event::<Contact>().unwrap_err().to_string();
+        assert!(err.contains("missing field `entityAsJson`"), "{err}");
     }
 }

@@ -34,7 +34,8 @@ pub struct Webhook {
 
 impl Webhook {
     /// A webhook of `event_type` (`ProductCreated`, `wix.ecom.v1.order_created`) carrying `data`
-    /// (for domain events, the envelope: `{"id", "entityFqdn", "createdEvent": ...}`), for
+    /// (for domain events, the envelope: `{"id", "entityFqdn", "createdEvent": ...}`, with the
+    /// entity as Wix sends it, a string of JSON: `{"entityAsJson": "{\"id\":...}"}`), for
     /// [`TEST_INSTANCE_ID`], issued now and valid for an hour.
     pub fn new(event_type: impl Into<String>, data: Value) -> Webhook {
         let now = unix_now();

@@ -1,6 +1,8 @@
 //! Every webhook of every module of `specs/`, end to end: a sample built from the event's own
-//! payload type (`wix_rest_tests::samples`), in its envelope (a domain event's entity where its
-//! slug puts it), signed RS256 with the test app key the way Wix signs (the double-stringified
+//! payload type (`wix_rest_tests::samples`), in its envelope (a domain event's entity or action
+//! body where its slug puts it, in both forms: Wix's wire form, a JSON string under
+//! `entityAsJson`/`currentEntityAsJson`/`deletedEntityAsJson`/`bodyAsJson`, and the SDK's object
+//! form), signed RS256 with the test app key the way Wix signs (the double-stringified
 //! `data` claim), verified, and typed by `wix_rest::events::Event::from_raw` into its module's
 //! variant with its real event type. The payload is typed, not only accepted: a value of the
 //! wrong type at one of its fields is refused, naming the JSON path.
@@ -60,20 +62,33 @@ modules_with_webhooks! {
     "stores-inventory-v1" => StoresInventoryV1: stores_inventory_v1,
 }
 
+/// How a domain event carries its payload.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Form {
+    /// As Wix sends it: a string of JSON under `*AsJson` (`meta.d.ts`'s `EntityCreatedEvent`, ...).
+    Wire,
+    /// As Wix's SDK hands it on: the object itself.
+    Object,
+}
+
 /// Where a domain event carries its payload: the entity of a created, updated or deleted event,
-/// the body of any other action. (`None`: the body, which the runtime keeps as JSON.)
-fn entity_slot(event_type: &str) -> Option<&'static str> {
+/// the body of any other action.
+fn entity_slot(event_type: &str, form: Form) -> String {
     let slug = event_type.rsplit('_').next().unwrap_or_default();
-    match slug {
-        "created" => Some("createdEvent.entity"),
-        "updated" => Some("updatedEvent.currentEntity"),
-        "deleted" => Some("deletedEvent.deletedEntity"),
-        _ => None,
+    let slot = match slug {
+        "created" => "createdEvent.entity",
+        "updated" => "updatedEvent.currentEntity",
+        "deleted" => "deletedEvent.deletedEntity",
+        _ => "actionEvent.body",
+    };
+    match form {
+        Form::Object => slot.to_owned(),
+        Form::Wire => format!("{slot}AsJson"),
     }
 }
 
 /// The webhook's `data`: the payload as is (legacy), or in its domain-event envelope.
-fn envelope(envelope: Envelope, event_type: &str, payload: Value) -> Value {
+fn envelope(envelope: Envelope, event_type: &str, payload: Value, form: Form) -> Value {
     match envelope {
         Envelope::Legacy => payload,
         Envelope::Domain => {
@@ -82,13 +97,12 @@ fn envelope(envelope: Envelope, event_type: &str, payload: Value) -> Value {
                 "id": "event-1", "entityFqdn": fqdn, "slug": "created", "entityId": "entity-1",
                 "eventTime": samples::TIMESTAMP,
             });
-            match entity_slot(event_type) {
-                Some(slot) => {
-                    let (outer, inner) = slot.split_once('.').unwrap();
-                    data[outer] = json!({ inner: payload });
-                }
-                None => data["actionEvent"] = json!({ "body": payload }),
-            }
+            let slot = entity_slot(event_type, form);
+            let (outer, inner) = slot.split_once('.').unwrap();
+            data[outer] = match form {
+                Form::Object => json!({ inner: payload }),
+                Form::Wire => json!({ inner: payload.to_string() }),
+            };
             data
         }
     }
@@ -141,12 +155,19 @@ fn every_webhook_of_every_module_is_signed_verified_and_typed() {
             module.name
         );
 
-        for webhook in &module.webhooks {
+        for (webhook, form) in module
+            .webhooks
+            .iter()
+            .flat_map(|w| [(w, Form::Wire), (w, Form::Object)])
+        {
+            if webhook.envelope == Envelope::Legacy && form == Form::Object {
+                continue;
+            }
             let event_type = webhook.event_type.as_str();
-            let context = format!("{}: {event_type}", module.name);
+            let context = format!("{}: {event_type} ({form:?} form)", module.name);
             seen.insert(event_type.to_owned());
             let payload = sampler.value(&webhook.payload);
-            let data = envelope(webhook.envelope, event_type, payload.clone());
+            let data = envelope(webhook.envelope, event_type, payload.clone(), form);
             let event = verify_and_type(&verifier, event_type, &data);
             assert_eq!(
                 module_and_event_type(&event),
@@ -156,34 +177,54 @@ fn every_webhook_of_every_module_is_signed_verified_and_typed() {
             typed += 1;
 
             // The payload's own fields are typed: the wrong type at one is refused, at its path.
-            let in_entity = match webhook.envelope {
-                Envelope::Legacy => Some(String::new()),
-                Envelope::Domain => entity_slot(event_type).map(str::to_owned),
-            };
-            let (Some(prefix), Some(leaf)) =
-                (in_entity, sampler.typed_leaf(&webhook.payload, &payload))
-            else {
+            let Some(leaf) = sampler.typed_leaf(&webhook.payload, &payload) else {
                 continue;
             };
-            let path = [prefix.as_str(), leaf.as_str()]
-                .iter()
-                .filter(|p| !p.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join(".");
-            let path = path.replace(".[", "[");
-            let mut wrong = data.clone();
-            samples::replace_at(&mut wrong, &path, json!([["not", "this", "type"]]));
+            let slot = match webhook.envelope {
+                Envelope::Legacy => String::new(),
+                Envelope::Domain => entity_slot(event_type, form),
+            };
+            let join = |a: &str, b: &str| {
+                [a, b]
+                    .iter()
+                    .filter(|p| !p.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(".")
+                    .replace(".[", "[")
+            };
+            let wrong_value = json!([["not", "this", "type"]]);
+            // The error's path: the field itself, or (inside a string of JSON) the string, with
+            // the field's path inside it in the message.
+            let (wrong, path, inner) = if form == Form::Wire && webhook.envelope == Envelope::Domain
+            {
+                let mut wrong_payload = payload.clone();
+                samples::replace_at(&mut wrong_payload, &leaf, wrong_value);
+                let wrong = envelope(webhook.envelope, event_type, wrong_payload, form);
+                (wrong, slot.clone(), Some(leaf.clone()))
+            } else {
+                let path = join(&slot, &leaf);
+                let mut wrong = data.clone();
+                samples::replace_at(&mut wrong, &path, wrong_value);
+                (wrong, path, None)
+            };
             let token = sign_rs256(&fresh_claims(event_type, &wrong), APP_PRIVATE);
             let raw = verifier.verify(&token).expect("a genuine webhook");
             match Event::from_raw(&raw) {
                 Err(WebhookError::Malformed {
                     event_type: reported,
                     path: at,
+                    message,
                     ..
                 }) => {
                     assert_eq!(reported, event_type, "{context}");
                     assert_eq!(at, path, "{context}: the path of the wrong value");
+                    if let Some(inner) = inner {
+                        assert!(
+                            message.contains(&format!("in its JSON string, at `{inner}`")),
+                            "{context}: {message}"
+                        );
+                    }
                 }
                 other => panic!("{context}: a wrong type at `{path}` was not refused: {other:?}"),
             }
@@ -191,12 +232,22 @@ fn every_webhook_of_every_module_is_signed_verified_and_typed() {
         }
     }
     let all: usize = spec.modules.iter().map(|m| m.webhooks.len()).sum();
-    assert_eq!(typed, all, "every webhook of the specs");
+    let domain: usize = spec
+        .modules
+        .iter()
+        .flat_map(|m| &m.webhooks)
+        .filter(|w| w.envelope == Envelope::Domain)
+        .count();
+    assert_eq!(
+        typed,
+        all + domain,
+        "every webhook of the specs (domain events in both forms)"
+    );
     assert!(seen.len() <= all);
     // Most payloads have a typed field to break (not only action bodies and `Json` fields).
     assert!(
-        refused * 2 > all,
-        "{refused} of {all} webhooks checked for a wrong type"
+        refused > all,
+        "{refused} deliveries of {all} webhooks checked for a wrong type"
     );
 }
 
