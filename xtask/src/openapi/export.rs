@@ -1,11 +1,12 @@
 //! `cargo xtask export-openapi`: the spec set as an OpenAPI 3.0 document.
 //!
-//! Exported from the raw spec files, after the set has been validated and lowered: the raw
-//! form is the spec format itself (OpenAPI schema vocabulary, dotted paging and query paths,
-//! formats as written), so each schema, paging and query section is carried over as written and
-//! the import writes it back as it was; the lowered model has resolved those into Rust types and
-//! field steps, which would have to be turned back into spec text. The model supplies only what
-//! lowering derives: the scopes that grant each method's permission.
+//! Exported from the spec files decoded as the format's node types ([`crate::spec`]), after the
+//! set has been validated and lowered: those nodes are the spec format itself (OpenAPI schema
+//! vocabulary, dotted paging and query paths, formats as written), so each schema, paging and
+//! query section is carried over as written and the import writes it back as it was; the lowered
+//! model has resolved those into Rust types and field steps, which would have to be turned back
+//! into spec text. The model supplies only what lowering derives: the scopes that grant each
+//! method's permission.
 //!
 //! Mapping: one operation per method (`operationId` = `{module}_{method}` in snake case,
 //! `summary` = Wix's name, `description` = its docs, tag = the module), path and query
@@ -16,15 +17,16 @@
 //! output is deterministic: spec order, no timestamps.
 
 use crate::model::Access;
-use crate::spec::keyword::PermissionWord;
+use crate::spec::keyword::{ParamLocation, PermissionWord, SchemaType};
+use crate::spec::{self, AdditionalProperties};
 use heck::ToSnakeCase;
 use openapiv3::{
     APIKeyLocation, Components, Info, MediaType, OpenAPI, Operation, Parameter, ParameterData,
     ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response, Schema, SecurityScheme,
     Server, StatusCode,
 };
+use serde::Serialize;
 use serde_json::{Value, json};
-use serde_yaml::Value as Yaml;
 
 use super::{AUTH_SCHEME, component_name};
 use crate::lower::is_extra_registry;
@@ -34,7 +36,7 @@ use crate::{SpecFile, diag};
 /// Exports the spec set (`module`: one module only) as an OpenAPI 3.0 document.
 pub fn export(files: &[SpecFile], module: Option<&str>) -> Result<OpenAPI, String> {
     let spec: Spec = crate::load(files).map_err(|d| diag::render(&d))?;
-    let mut modules: Vec<(&Module, Yaml)> = Vec::new();
+    let mut modules: Vec<(&Module, spec::Module)> = Vec::new();
     // One module comes with the shared module when it uses shared types.
     let needs_shared = module.is_some_and(|want| {
         spec.modules
@@ -50,8 +52,10 @@ pub fn export(files: &[SpecFile], module: Option<&str>) -> Result<OpenAPI, Strin
             .iter()
             .find(|f| f.name == m.source && !is_extra_registry(&f.name))
             .expect("every module comes from a file");
-        let yaml: Yaml = serde_yaml::from_str(&file.source).map_err(|e| e.to_string())?;
-        modules.push((m, yaml));
+        let raw = spec::decode::<spec::Module>(&file.source)
+            .map_err(|e| format!("{}:{}:{}: {}", file.name, e.line, e.column, e.message))?
+            .value;
+        modules.push((m, raw));
     }
     if let Some(want) = module
         && modules.is_empty()
@@ -94,32 +98,24 @@ pub fn export(files: &[SpecFile], module: Option<&str>) -> Result<OpenAPI, Strin
         }),
     );
     let mut module_infos = Vec::new();
-    for (m, yaml) in &modules {
+    for (m, raw) in &modules {
         module_infos.push(json!({
             "module": m.name,
             "title": m.title,
             "version": m.version,
             "host": m.host,
             "docs": m.docs,
-            "webhooks": to_json(yaml.get("webhooks").unwrap_or(&Yaml::Sequence(Vec::new()))),
+            "webhooks": to_json(&raw.webhooks),
         }));
-        if let Some(Yaml::Mapping(types)) = yaml.get("types") {
-            for (name, schema) in types {
-                let name = name.as_str().unwrap_or_default();
-                let schema: Schema = schema_yaml(schema, &m.type_name)
-                    .map_err(|e| format!("{}: type `{name}`: {e}", m.source))?;
-                components.schemas.insert(
-                    component_name(&m.type_name, name),
-                    ReferenceOr::Item(schema),
-                );
-            }
+        for (name, schema) in &raw.types.0 {
+            let schema: Schema = openapi_schema(schema, &m.type_name)
+                .map_err(|e| format!("{}: type `{name}`: {e}", m.source))?;
+            components.schemas.insert(
+                component_name(&m.type_name, name),
+                ReferenceOr::Item(schema),
+            );
         }
-        let methods = yaml
-            .get("methods")
-            .and_then(Yaml::as_sequence)
-            .cloned()
-            .unwrap_or_default();
-        for (method, raw) in m.methods.iter().zip(&methods) {
+        for (method, raw) in m.methods.iter().zip(&raw.methods) {
             let op = operation(m, method, raw)?;
             let item = doc
                 .paths
@@ -174,7 +170,11 @@ pub fn to_string(doc: &OpenAPI) -> String {
     s
 }
 
-fn operation(m: &Module, method: &crate::model::Method, raw: &Yaml) -> Result<Operation, String> {
+fn operation(
+    m: &Module,
+    method: &crate::model::Method,
+    raw: &spec::Method,
+) -> Result<Operation, String> {
     let mut op = Operation {
         tags: vec![m.name.clone()],
         summary: Some(method.wix_name.clone()),
@@ -186,33 +186,16 @@ fn operation(m: &Module, method: &crate::model::Method, raw: &Yaml) -> Result<Op
         )),
         ..Operation::default()
     };
-    let params = raw
-        .get("params")
-        .and_then(Yaml::as_sequence)
-        .cloned()
-        .unwrap_or_default();
-    let declared: Vec<&str> = params
-        .iter()
-        .filter_map(|p| p.get("name")?.as_str())
-        .collect();
-    for p in &params {
-        let name = p
-            .get("name")
-            .and_then(Yaml::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        let string = Yaml::Mapping([("type".into(), "string".into())].into_iter().collect());
+    let declared: Vec<&str> = raw.params.iter().map(|p| p.name.as_str()).collect();
+    for p in &raw.params {
+        let string = spec::Schema::of(SchemaType::String);
         let schema: ReferenceOr<Schema> =
-            schema_yaml(p.get("schema").unwrap_or(&string), &m.type_name)?;
-        let location = p.get("in").and_then(Yaml::as_str).unwrap_or("query");
+            openapi_schema(p.schema.as_ref().unwrap_or(&string), &m.type_name)?;
+        let in_path = p.location.parse() == Ok(ParamLocation::Path);
         let data = ParameterData {
-            name,
-            description: p
-                .get("description")
-                .and_then(Yaml::as_str)
-                .map(str::to_owned),
-            required: location == "path"
-                || p.get("required").and_then(Yaml::as_bool).unwrap_or(false),
+            name: p.name.clone(),
+            description: p.description.clone(),
+            required: in_path || p.required.unwrap_or(false),
             deprecated: None,
             format: ParameterSchemaOrContent::Schema(schema),
             example: None,
@@ -220,7 +203,7 @@ fn operation(m: &Module, method: &crate::model::Method, raw: &Yaml) -> Result<Op
             explode: None,
             extensions: Default::default(),
         };
-        op.parameters.push(ReferenceOr::Item(if location == "path" {
+        op.parameters.push(ReferenceOr::Item(if in_path {
             Parameter::Path {
                 parameter_data: data,
                 style: Default::default(),
@@ -260,7 +243,7 @@ fn operation(m: &Module, method: &crate::model::Method, raw: &Yaml) -> Result<Op
             style: Default::default(),
         }));
     }
-    if let Some(request) = raw.get("request") {
+    if let Some(request) = &raw.request {
         let mut body = RequestBody {
             required: true,
             ..RequestBody::default()
@@ -275,7 +258,7 @@ fn operation(m: &Module, method: &crate::model::Method, raw: &Yaml) -> Result<Op
         description: "OK".to_owned(),
         ..Response::default()
     };
-    if let Some(response) = raw.get("response") {
+    if let Some(response) = &raw.response {
         ok.content.insert(
             "application/json".to_owned(),
             media(response, &m.type_name)?,
@@ -325,47 +308,51 @@ fn operation(m: &Module, method: &crate::model::Method, raw: &Yaml) -> Result<Op
             op.extensions.insert("x-wix-scopes".to_owned(), json!([]));
         }
     }
-    for (key, ext) in [
-        ("retry_safe", "x-wix-retry-safe"),
-        ("paging", "x-wix-paging"),
-        ("query", "x-wix-query"),
-        ("deprecated", "x-wix-deprecated"),
+    for (ext, value) in [
+        ("x-wix-retry-safe", raw.retry_safe.as_ref().map(to_json)),
+        ("x-wix-paging", raw.paging.as_ref().map(to_json)),
+        ("x-wix-query", raw.query.as_ref().map(to_json)),
+        ("x-wix-deprecated", raw.deprecated.as_ref().map(to_json)),
     ] {
-        if let Some(v) = raw.get(key) {
-            op.extensions.insert(ext.to_owned(), to_json(v));
+        if let Some(v) = value {
+            op.extensions.insert(ext.to_owned(), v);
         }
     }
     op.deprecated = method.deprecated.is_some();
     Ok(op)
 }
 
-fn media(schema: &Yaml, module_type: &str) -> Result<MediaType, String> {
-    let schema = schema_yaml(schema, module_type)?;
+fn media(schema: &spec::Schema, module_type: &str) -> Result<MediaType, String> {
+    let schema = openapi_schema(schema, module_type)?;
     Ok(MediaType {
         schema: Some(schema),
         ..MediaType::default()
     })
 }
 
-fn to_json(v: &Yaml) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
+/// A spec node as an extension's JSON value.
+fn to_json<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).expect("a spec node is JSON")
 }
 
 /// A spec schema as an OpenAPI schema: `$ref: Name` -> `#/components/schemas/Module.Name`,
-/// and a `$ref` with keys beside it -> `allOf: [{$ref}]` with those keys. Rewritten as YAML and
-/// decoded from it, so that properties keep their order (a `serde_json` map would sort them).
-fn schema_yaml<T: serde::de::DeserializeOwned>(
-    schema: &Yaml,
+/// and a `$ref` with keys beside it -> `allOf: [{$ref}]` with those keys. Rewritten on the
+/// spec's schema and decoded from its JSON text, so that properties keep their order (a
+/// `serde_json::Value`'s map would sort them).
+fn openapi_schema<T: serde::de::DeserializeOwned>(
+    schema: &spec::Schema,
     module_type: &str,
 ) -> Result<T, String> {
-    let mut v = schema.clone();
-    rewrite(&mut v, module_type);
-    serde_yaml::from_value(v).map_err(|e| e.to_string())
+    let mut s = schema.clone();
+    rewrite(&mut s, module_type);
+    let text = serde_json::to_string(&s).expect("a spec schema is JSON");
+    serde_json::from_str(&text).map_err(|e| e.to_string())
 }
 
-fn rewrite(v: &mut Yaml, module_type: &str) {
-    let Yaml::Mapping(map) = v else { return };
-    if let Some(Yaml::String(name)) = map.remove("$ref") {
+/// Rewrites the `$ref`s of `s` and of the schemas inside it; not those beside a `$ref`, nor the
+/// one it becomes (which is why this is not `Schema::walk_mut`, which would visit it again).
+fn rewrite(s: &mut spec::Schema, module_type: &str) {
+    if let Some(name) = s.reference.take() {
         // `common.Paging`: the shared module's component.
         let shared = format!("{}.", crate::model::SHARED_MODULE);
         let component = match name.strip_prefix(&shared) {
@@ -375,33 +362,26 @@ fn rewrite(v: &mut Yaml, module_type: &str) {
             ),
             None => component_name(module_type, &name),
         };
-        let mut target = serde_yaml::Mapping::new();
-        target.insert(
-            "$ref".into(),
-            format!("#/components/schemas/{component}").into(),
-        );
-        if map.is_empty() {
-            *v = Yaml::Mapping(target);
+        let target = spec::Schema::reference(format!("#/components/schemas/{component}"));
+        if s.is_empty() {
+            *s = target;
         } else {
-            map.insert("allOf".into(), Yaml::Sequence(vec![Yaml::Mapping(target)]));
+            s.all_of = Some(vec![target]);
         }
         return;
     }
-    if let Some(Yaml::Mapping(props)) = map.get_mut("properties") {
-        for (_, p) in props.iter_mut() {
+    for (_, p) in s.properties.iter_mut().flat_map(|p| &mut p.0) {
+        rewrite(p, module_type);
+    }
+    if let Some(items) = &mut s.items {
+        rewrite(items, module_type);
+    }
+    if let Some(AdditionalProperties::Schema(a)) = &mut s.additional_properties {
+        rewrite(a, module_type);
+    }
+    for parts in [&mut s.one_of, &mut s.all_of].into_iter().flatten() {
+        for p in parts {
             rewrite(p, module_type);
-        }
-    }
-    for key in ["items", "additionalProperties"] {
-        if let Some(inner) = map.get_mut(key) {
-            rewrite(inner, module_type);
-        }
-    }
-    for key in ["oneOf", "allOf"] {
-        if let Some(Yaml::Sequence(parts)) = map.get_mut(key) {
-            for p in parts {
-                rewrite(p, module_type);
-            }
         }
     }
 }

@@ -1,14 +1,18 @@
 //! `cargo xtask import-openapi`: an OpenAPI 3.0 document as a spec module.
 //!
-//! The document is parsed into `openapiv3` types and converted construct by construct; what the
-//! spec format cannot say is an [`Unsupported`] naming its JSON pointer, and nothing is written.
+//! The document is parsed into `openapiv3` types and converted construct by construct into the
+//! spec format's node types ([`crate::spec`]), written with [`spec::to_yaml`]; what the spec
+//! format cannot say is an [`Unsupported`] naming its JSON pointer, and nothing is written.
 //! With `skip_unsupported`, an operation with an unsupported construct is left out instead and
 //! listed; an unsupported named schema is always an error.
 //!
 //! Rules (also in `specs/README.md`):
 //! - A document exported by `export-openapi` (it has `x-wix-modules`) imports back to its spec:
 //!   names from `summary`, the `x-wix-*` extensions restored, the `ModuleType.` prefix of
-//!   component names removed.
+//!   component names removed. The extensions that carry spec text (`x-wix-paging`,
+//!   `x-wix-query`, the webhooks of `x-wix-modules`, ...) are read as their node types: one that
+//!   does not fit, has a key the format does not have or a keyword it does not spell is
+//!   unsupported, at its pointer.
 //! - Otherwise method names come from `operationId` (`instance_view` -> `Instance View`), docs
 //!   from `summary` and `description`.
 //! - Named schemas that are objects, string enums, `oneOf` or `allOf` become `types:`; the
@@ -32,12 +36,13 @@ use openapiv3::{
     ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StatusCode, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
+use serde::de::DeserializeOwned;
 use serde_json::Value;
-use serde_yaml::{Mapping, Value as Yaml};
 
 use super::escape;
-use crate::model::BodyEncoding;
-use crate::spec::keyword::BODY_ENCODINGS;
+use crate::model::{BodyEncoding, HttpMethod};
+use crate::spec::keyword::{Keyword, ParamLocation, SchemaType};
+use crate::spec::{self, OrderedMap, PermissionRef, Word};
 
 /// An object's properties, as `openapiv3` holds them.
 type Properties = indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>;
@@ -92,40 +97,71 @@ pub fn import(
         return Err(errors);
     }
     let module_type = module.to_upper_camel_case();
-    let wix_info: Option<&Value> = doc
+    // The module's entry of `x-wix-modules`, and its index there.
+    let wix_info: Option<(usize, &Value)> = doc
         .extensions
         .get("x-wix-modules")
         .and_then(Value::as_array)
         .and_then(|ms| {
             ms.iter()
-                .find(|m| m["module"] == module)
-                .or(if ms.len() == 1 { ms.first() } else { None })
+                .enumerate()
+                .find(|(_, m)| m["module"] == module)
+                .or(if ms.len() == 1 {
+                    ms.first().map(|m| (0, m))
+                } else {
+                    None
+                })
         });
     let several_modules = doc
         .extensions
         .get("x-wix-modules")
         .and_then(Value::as_array)
         .is_some_and(|m| m.len() > 1);
-    let webhooks = wix_info
-        .and_then(|i| i["webhooks"].as_array())
+    let has_webhooks = wix_info
+        .and_then(|(_, i)| i["webhooks"].as_array())
         .is_some_and(|w| !w.is_empty());
-    let mut cx = Schemas::new(doc, &module_type, several_modules, webhooks);
+    let mut cx = Schemas::new(doc, &module_type, several_modules, has_webhooks);
 
     // Named types.
-    let mut types = Mapping::new();
+    let mut types = OrderedMap::default();
     for (key, schema) in cx.named.clone() {
         let ptr = format!("#/components/schemas/{}", escape(&key));
         let Some(s) = doc.components.as_ref().and_then(|c| c.schemas.get(&key)) else {
             continue;
         };
         let mut v = cx.convert(s, &ptr, 0);
-        if v.get("additionalProperties") == Some(&Yaml::Bool(true)) && !v.contains_key("properties")
+        if v.additional_properties == Some(spec::AdditionalProperties::Any(true))
+            && v.properties.is_none()
         {
-            v.insert("properties".into(), Yaml::Mapping(Mapping::new()));
+            v.properties = Some(OrderedMap::default());
         }
-        types.insert(Yaml::from(schema), Yaml::Mapping(v));
+        types.insert(schema, v);
     }
     errors.append(&mut cx.errors);
+
+    // Webhooks: the export writes them in the spec format, in `x-wix-modules`.
+    let mut webhooks = Vec::new();
+    if let Some((index, info)) = wix_info {
+        let wptr = format!("#/x-wix-modules/{index}/webhooks");
+        match &info["webhooks"] {
+            Value::Null => {}
+            Value::Array(list) => {
+                for (j, w) in list.iter().enumerate() {
+                    let ptr = format!("{wptr}/{j}");
+                    let w = decode_extension::<spec::Webhook>(w, &ptr, "a webhook", &mut errors);
+                    if let Some(w) = w {
+                        check_word(&w.envelope, &format!("{ptr}/envelope"), &mut errors);
+                        check_schema_words(&w.payload, &format!("{ptr}/payload"), &mut errors);
+                        webhooks.push(w);
+                    }
+                }
+            }
+            _ => errors.push(unsupported(
+                &wptr,
+                "`webhooks` that are not a list".to_owned(),
+            )),
+        }
+    }
 
     // Methods.
     let mut methods = Vec::new();
@@ -141,15 +177,15 @@ pub fn import(
                 continue;
             }
         };
-        for (verb, op) in [
-            ("get", &item.get),
-            ("put", &item.put),
-            ("post", &item.post),
-            ("delete", &item.delete),
-            ("patch", &item.patch),
-            ("options", &item.options),
-            ("head", &item.head),
-            ("trace", &item.trace),
+        for (verb, http, op) in [
+            ("get", Some(HttpMethod::Get), &item.get),
+            ("put", Some(HttpMethod::Put), &item.put),
+            ("post", Some(HttpMethod::Post), &item.post),
+            ("delete", Some(HttpMethod::Delete), &item.delete),
+            ("patch", Some(HttpMethod::Patch), &item.patch),
+            ("options", None, &item.options),
+            ("head", None, &item.head),
+            ("trace", None, &item.trace),
         ] {
             let Some(op) = op else { continue };
             if several_modules && wix_info.is_some() && !op.tags.iter().any(|t| t == module) {
@@ -161,7 +197,7 @@ pub fn import(
                 &mut cx,
                 doc,
                 path,
-                verb,
+                (verb, http),
                 op,
                 item,
                 &optr,
@@ -171,7 +207,7 @@ pub fn import(
             );
             let errs: Vec<Unsupported> = cx.errors.drain(before..).collect();
             match (errs.is_empty(), skip_unsupported) {
-                (true, _) => methods.push(Yaml::Mapping(m)),
+                (true, _) => methods.push(m.expect("an operation without errors is a method")),
                 (false, true) => skipped.extend(errs),
                 (false, false) => errors.extend(errs),
             }
@@ -182,10 +218,8 @@ pub fn import(
     }
 
     // The module file.
-    let mut out = Mapping::new();
-    out.insert("module".into(), module.into());
     let host = match wix_info {
-        Some(info) => info["host"]
+        Some((_, info)) => info["host"]
             .as_str()
             .unwrap_or("https://www.wixapis.com")
             .to_owned(),
@@ -199,7 +233,7 @@ pub fn import(
             .unwrap_or_else(|| "https://localhost".to_owned()),
     };
     let (title, version, docs) = match wix_info {
-        Some(info) => (
+        Some((_, info)) => (
             info["title"].as_str().unwrap_or_default().to_owned(),
             info["version"].as_str().unwrap_or_default().to_owned(),
             info["docs"].as_str().unwrap_or_default().to_owned(),
@@ -210,24 +244,16 @@ pub fn import(
             doc.info.description.clone().unwrap_or_default(),
         ),
     };
-    out.insert("title".into(), title.into());
-    out.insert("version".into(), version.into());
-    out.insert("host".into(), host.clone().into());
-    if !docs.is_empty() {
-        out.insert("docs".into(), docs.into());
-    }
-    out.insert("methods".into(), Yaml::Sequence(methods));
-    if let Some(w) = wix_info
-        .map(|i| &i["webhooks"])
-        .and_then(Value::as_array)
-        .filter(|w| !w.is_empty())
-    {
-        out.insert(
-            "webhooks".into(),
-            serde_yaml::to_value(w).expect("JSON is YAML"),
-        );
-    }
-    out.insert("types".into(), Yaml::Mapping(types));
+    let out = spec::Module {
+        module: module.to_owned(),
+        title,
+        version,
+        host: Some(host.clone()),
+        docs: (!docs.is_empty()).then_some(docs),
+        methods,
+        webhooks,
+        types,
+    };
     let mut header = format!(
         "# Imported by `cargo xtask import-openapi` from {source} (OpenAPI {}).\n",
         doc.openapi
@@ -242,30 +268,29 @@ pub fn import(
         }
         header.push_str(".\n");
     }
-    let module_text =
-        header + &serde_yaml::to_string(&Yaml::Mapping(out)).expect("YAML serializes");
+    let module_text = header + &spec::to_yaml(&out);
 
     let registry = (!permissions.is_empty()).then(|| {
-        let mut perms = Vec::new();
-        let mut scopes = Vec::new();
+        let mut r = spec::Registry::default();
         for (id, (scope_id, scope_name, description)) in &permissions {
-            let mut p = Mapping::new();
-            p.insert("id".into(), id.clone().into());
-            p.insert("description".into(), description.clone().into());
-            perms.push(Yaml::Mapping(p));
-            let mut s = Mapping::new();
-            s.insert("id".into(), scope_id.clone().into());
-            s.insert("name".into(), scope_name.clone().into());
-            s.insert("description".into(), description.clone().into());
-            s.insert("grants".into(), Yaml::Sequence(vec![id.clone().into()]));
-            scopes.push(Yaml::Mapping(s));
+            r.permissions.push(spec::Permission {
+                id: id.clone(),
+                description: Some(description.clone()),
+                source: None,
+                no_scope: None,
+            });
+            r.scopes.push(spec::Scope {
+                id: scope_id.clone(),
+                name: scope_name.clone(),
+                description: Some(description.clone()),
+                grants: vec![id.clone()],
+                includes: Vec::new(),
+                source: None,
+            });
         }
-        let mut r = Mapping::new();
-        r.insert("permissions".into(), Yaml::Sequence(perms));
-        r.insert("scopes".into(), Yaml::Sequence(scopes));
         format!(
             "# The registry of the imported module `{module}`: derived from its OpenAPI document by\n# `cargo xtask import-openapi`, not Wix permissions.\n"
-        ) + &serde_yaml::to_string(&Yaml::Mapping(r)).expect("YAML serializes")
+        ) + &spec::to_yaml(&r)
     });
     Ok(Imported {
         module: module_text,
@@ -281,21 +306,100 @@ fn unsupported(pointer: &str, message: String) -> Unsupported {
     }
 }
 
+/// An extension value the export writes in the spec format (`x-wix-paging`, a webhook of
+/// `x-wix-modules`, ...) as its node type, or `None` when it does not fit (an error at `ptr`).
+/// A key the type does not have is an error at the key's pointer. `what` (`a paging block`)
+/// names the value in the errors.
+fn decode_extension<T: DeserializeOwned>(
+    value: &Value,
+    ptr: &str,
+    what: &str,
+    errors: &mut Vec<Unsupported>,
+) -> Option<T> {
+    let mut unknown = Vec::new();
+    let decoded: Result<T, serde_json::Error> = serde_ignored::deserialize(value, |path| {
+        let key = match &path {
+            serde_ignored::Path::Map { key, .. } => key.clone(),
+            _ => String::new(),
+        };
+        unknown.push((pointer_of(ptr, &path), key));
+    });
+    for (p, key) in unknown {
+        let hint = crate::diag::one_of(&key, spec::known_keys(), || {
+            "specs/README.md lists the keys each section takes".to_owned()
+        });
+        errors.push(unsupported(
+            &p,
+            format!("unknown key `{key}` in {what}; {hint}"),
+        ));
+    }
+    decoded
+        .map_err(|e| {
+            errors.push(unsupported(
+                ptr,
+                format!("{what} that does not fit the spec format: {e}"),
+            ))
+        })
+        .ok()
+}
+
+/// The JSON pointer of a value serde passed over, below `base`.
+fn pointer_of(base: &str, path: &serde_ignored::Path) -> String {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => base.to_owned(),
+        Path::Seq { parent, index } => format!("{}/{index}", pointer_of(base, parent)),
+        Path::Map { parent, key } => format!("{}/{}", pointer_of(base, parent), escape(key)),
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => pointer_of(base, parent),
+    }
+}
+
+/// A keyword read from an extension: one of its table's, else an error at `ptr`.
+fn check_word<K: Keyword>(word: &Word<K>, ptr: &str, errors: &mut Vec<Unsupported>) {
+    if let Err(hint) = word.parse() {
+        errors.push(unsupported(ptr, format!("`{word}`; {hint}")));
+    }
+}
+
+/// The `type:` keywords of a schema read from an extension, and of the schemas inside it.
+fn check_schema_words(s: &spec::Schema, ptr: &str, errors: &mut Vec<Unsupported>) {
+    if let Some(t) = &s.ty {
+        check_word(t, &format!("{ptr}/type"), errors);
+    }
+    if let Some(i) = &s.items {
+        check_schema_words(i, &format!("{ptr}/items"), errors);
+    }
+    for (name, p) in s.properties.iter().flat_map(|p| &p.0) {
+        check_schema_words(p, &format!("{ptr}/properties/{}", escape(name)), errors);
+    }
+    if let Some(spec::AdditionalProperties::Schema(a)) = &s.additional_properties {
+        check_schema_words(a, &format!("{ptr}/additionalProperties"), errors);
+    }
+    for (key, list) in [("oneOf", &s.one_of), ("allOf", &s.all_of)] {
+        for (i, p) in list.iter().flatten().enumerate() {
+            check_schema_words(p, &format!("{ptr}/{key}/{i}"), errors);
+        }
+    }
+}
+
+/// The method of an operation; `None` when it cannot be one (the errors say why: `cx.errors`
+/// has at least one more entry).
 #[allow(clippy::too_many_arguments)]
 fn method(
     cx: &mut Schemas,
     doc: &OpenAPI,
     path: &str,
-    verb: &str,
+    (verb, http): (&str, Option<HttpMethod>),
     op: &Operation,
     item: &openapiv3::PathItem,
     optr: &str,
     wix: bool,
     module_shouty: &str,
     permissions: &mut BTreeMap<String, (String, String, String)>,
-) -> Mapping {
-    let mut m = Mapping::new();
-    if matches!(verb, "options" | "head" | "trace") {
+) -> Option<spec::Method> {
+    let Some(http) = http else {
         cx.errors.push(unsupported(
             optr,
             format!(
@@ -303,8 +407,8 @@ fn method(
                 verb.to_uppercase()
             ),
         ));
-        return m;
-    }
+        return None;
+    };
     let name = if wix {
         op.summary.clone()
     } else {
@@ -315,9 +419,8 @@ fn method(
             optr,
             "an operation without `operationId` (the method's name)".to_owned(),
         ));
-        return m;
+        return None;
     };
-    m.insert("name".into(), name.into());
     let docs = if wix {
         op.description.clone()
     } else {
@@ -327,33 +430,23 @@ fn method(
             (None, d) => d.clone(),
         }
     };
-    if let Some(d) = docs.filter(|d| !d.is_empty()) {
-        m.insert("docs".into(), d.into());
-    }
-    m.insert("http".into(), verb.to_uppercase().into());
-    m.insert("path".into(), path.into());
+    let docs = docs.filter(|d| !d.is_empty());
 
     // Permission: the export writes one as a string, several (all required) as a list.
-    let exported = op.extensions.get("x-wix-permission");
-    if let Some(list) = exported.and_then(Value::as_array) {
-        let ids: Option<Vec<Yaml>> = list
-            .iter()
-            .map(|p| p.as_str().map(|p| Yaml::from(p.to_owned())))
-            .collect();
-        match ids {
-            Some(ids) => {
-                m.insert("permission".into(), Yaml::Sequence(ids));
+    let permission = match op.extensions.get("x-wix-permission") {
+        Some(Value::Array(list)) => {
+            let ids: Option<Vec<String>> =
+                list.iter().map(|p| p.as_str().map(str::to_owned)).collect();
+            if ids.is_none() {
+                cx.errors.push(unsupported(
+                    &format!("{optr}/x-wix-permission"),
+                    "a permission list with an entry that is not a string".to_owned(),
+                ));
             }
-            None => cx.errors.push(unsupported(
-                &format!("{optr}/x-wix-permission"),
-                "a permission list with an entry that is not a string".to_owned(),
-            )),
+            ids.map(PermissionRef::All)
         }
-    }
-    let permission = match exported.and_then(Value::as_str) {
-        _ if exported.is_some_and(Value::is_array) => None,
-        Some(p) => Some(p.to_owned()),
-        None => Some({
+        Some(Value::String(p)) => Some(PermissionRef::One(p.clone())),
+        _ => {
             let reqs = op.security.as_ref().or(doc.security.as_ref());
             let scopes: BTreeSet<&str> = reqs
                 .into_iter()
@@ -370,7 +463,7 @@ fn method(
                         format!("{} API", doc.info.title),
                         format!("Placeholder of the imported module: its OpenAPI document ({}) states no permission for its operations. Not a Wix permission.", doc.info.title),
                     ));
-                    id
+                    Some(PermissionRef::One(id))
                 }
                 1 => {
                     let scope = scopes.into_iter().next().expect("one");
@@ -383,18 +476,15 @@ fn method(
                         scope.to_owned(),
                         format!("The OAuth scope `{scope}` of the imported OpenAPI document. Not a Wix permission."),
                     ));
-                    id
+                    Some(PermissionRef::One(id))
                 }
                 _ => {
                     cx.errors.push(unsupported(&sptr, "an operation that requires several OAuth scopes; a method requires one permission".to_owned()));
-                    String::new()
+                    None
                 }
             }
-        }),
+        }
     };
-    if let Some(permission) = permission {
-        m.insert("permission".into(), permission.into());
-    }
 
     // Parameters.
     let mut params = Vec::new();
@@ -420,8 +510,8 @@ fn method(
             }
         };
         let (location, data) = match p {
-            Parameter::Path { parameter_data, .. } => ("path", parameter_data),
-            Parameter::Query { parameter_data, .. } => ("query", parameter_data),
+            Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
+            Parameter::Query { parameter_data, .. } => (ParamLocation::Query, parameter_data),
             Parameter::Header { .. } | Parameter::Cookie { .. } => {
                 cx.errors.push(unsupported(
                     &pptr,
@@ -434,35 +524,32 @@ fn method(
         if data.extensions.get("x-wix-body-field") == Some(&Value::Bool(true)) {
             continue;
         }
-        let mut pm = Mapping::new();
-        pm.insert("name".into(), data.name.clone().into());
-        pm.insert("in".into(), location.into());
-        if let Some(d) = &data.description {
-            pm.insert("description".into(), d.clone().into());
-        }
-        match &data.format {
+        let schema = match &data.format {
             ParameterSchemaOrContent::Schema(s) => {
                 let mut s = cx.convert(s, &format!("{pptr}/schema"), 0);
-                s.remove("nullable");
-                pm.insert("schema".into(), Yaml::Mapping(s));
+                s.nullable = None;
+                Some(s)
             }
             ParameterSchemaOrContent::Content(_) => {
                 cx.errors.push(unsupported(
                     &format!("{pptr}/content"),
                     "a parameter with `content`; give it a `schema`".to_owned(),
                 ));
+                None
             }
-        }
-        if location == "query" && data.required {
-            pm.insert("required".into(), true.into());
-        }
-        params.push(Yaml::Mapping(pm));
-    }
-    if !params.is_empty() {
-        m.insert("params".into(), Yaml::Sequence(params));
+        };
+        params.push(spec::Param {
+            name: data.name.clone(),
+            location: location.into(),
+            description: data.description.clone(),
+            schema,
+            required: (location == ParamLocation::Query && data.required).then_some(true),
+        });
     }
 
     // Request body.
+    let mut request = None;
+    let mut request_encoding = None;
     if let Some(body) = &op.request_body {
         let bptr = format!("{optr}/requestBody");
         match body {
@@ -471,19 +558,15 @@ fn method(
                 .push(unsupported(&bptr, "a request body `$ref`".to_owned())),
             ReferenceOr::Item(b) => match body_schema(&b.content, REQUEST_ENCODINGS) {
                 Ok(Some((ct, encoding, schema))) => {
-                    let v = match (encoding, schema) {
+                    request = Some(match (encoding, schema) {
                         // Bytes are bytes, whatever the schema says of them.
                         (BodyEncoding::Binary, _) | (_, None) => binary_schema(),
                         (_, Some(s)) => {
                             cx.convert(s, &format!("{bptr}/content/{}/schema", escape(ct)), 0)
                         }
-                    };
-                    m.insert("request".into(), Yaml::Mapping(v));
+                    });
                     if encoding != BodyEncoding::Json {
-                        m.insert(
-                            "request_encoding".into(),
-                            BODY_ENCODINGS.name_of(encoding).into(),
-                        );
+                        request_encoding = Some(Word::from(encoding));
                     }
                 }
                 Ok(None) => {}
@@ -498,6 +581,7 @@ fn method(
     }
 
     // The first 2XX response.
+    let mut response = None;
     let ok = op.responses.responses.iter().find(|(code, _)| match code {
         StatusCode::Code(c) => (200..300).contains(c),
         StatusCode::Range(r) => *r == 2,
@@ -510,8 +594,8 @@ fn method(
                 .push(unsupported(&rptr, "a response `$ref`".to_owned())),
             ReferenceOr::Item(r) => match body_schema(&r.content, &[BodyEncoding::Json]) {
                 Ok(Some((ct, _, Some(s)))) => {
-                    let v = cx.convert(s, &format!("{rptr}/content/{}/schema", escape(ct)), 0);
-                    m.insert("response".into(), Yaml::Mapping(v));
+                    response =
+                        Some(cx.convert(s, &format!("{rptr}/content/{}/schema", escape(ct)), 0));
                 }
                 // No content (a JSON body always has a schema here).
                 Ok(None | Some((_, _, None))) => {}
@@ -523,17 +607,49 @@ fn method(
         }
     }
 
-    for (ext, key) in [
-        ("x-wix-retry-safe", "retry_safe"),
-        ("x-wix-paging", "paging"),
-        ("x-wix-query", "query"),
-        ("x-wix-deprecated", "deprecated"),
-    ] {
-        if let Some(v) = op.extensions.get(ext) {
-            m.insert(key.into(), serde_yaml::to_value(v).expect("JSON is YAML"));
+    // What the export writes as extensions, in the spec format.
+    let retry_safe: Option<bool> =
+        cx.extension(op, "x-wix-retry-safe", optr, "a `retry_safe` flag");
+    let paging: Option<spec::Paging> = cx.extension(op, "x-wix-paging", optr, "a paging block");
+    if let Some(p) = &paging {
+        check_word(
+            &p.style,
+            &format!("{optr}/x-wix-paging/style"),
+            &mut cx.errors,
+        );
+    }
+    let query: Option<spec::Query> = cx.extension(op, "x-wix-query", optr, "a query block");
+    if let Some(q) = &query {
+        let qptr = format!("{optr}/x-wix-query");
+        check_word(&q.encoding, &format!("{qptr}/encoding"), &mut cx.errors);
+        for (i, f) in q.fields.iter().enumerate() {
+            let fptr = format!("{qptr}/fields/{i}");
+            if let Some(t) = &f.ty {
+                check_word(t, &format!("{fptr}/type"), &mut cx.errors);
+            }
+            for (j, o) in f.operators.iter().enumerate() {
+                check_word(o, &format!("{fptr}/operators/{j}"), &mut cx.errors);
+            }
         }
     }
-    m
+    let deprecated: Option<String> =
+        cx.extension(op, "x-wix-deprecated", optr, "a `deprecated` note");
+
+    Some(spec::Method {
+        name,
+        docs,
+        deprecated,
+        http: http.into(),
+        path: path.to_owned(),
+        permission: permission?,
+        params,
+        request,
+        request_encoding,
+        response,
+        retry_safe,
+        paging,
+        query,
+    })
 }
 
 /// The request body encodings imported, in order of preference.
@@ -571,11 +687,16 @@ fn body_schema<'a>(
 }
 
 /// `{ type: string, format: binary }`.
-fn binary_schema() -> Mapping {
-    let mut m = Mapping::new();
-    m.insert("type".into(), "string".into());
-    m.insert("format".into(), "binary".into());
-    m
+fn binary_schema() -> spec::Schema {
+    spec::Schema {
+        format: Some("binary".to_owned()),
+        ..spec::Schema::of(SchemaType::String)
+    }
+}
+
+/// Whether `s` says `type: <ty>`.
+fn is_of(s: &spec::Schema, ty: SchemaType) -> bool {
+    s.ty.as_ref().is_some_and(|t| t.parse() == Ok(ty))
 }
 
 /// Schema conversion: which components are named types, and the converter.
@@ -660,19 +781,31 @@ impl<'a> Schemas<'a> {
         self.errors.push(unsupported(ptr, message.into()));
     }
 
+    /// The extension `name` of an operation as the spec node `T`, or `None` (absent, or an
+    /// error recorded).
+    fn extension<T: DeserializeOwned>(
+        &mut self,
+        op: &Operation,
+        name: &str,
+        optr: &str,
+        what: &str,
+    ) -> Option<T> {
+        let value = op.extensions.get(name)?;
+        let ptr = format!("{optr}/{}", escape(name));
+        decode_extension(value, &ptr, what, &mut self.errors)
+    }
+
     /// A `$ref`: the type's name, or the alias's schema written inline.
-    fn reference(&mut self, r: &str, ptr: &str, depth: usize) -> Mapping {
-        let mut out = Mapping::new();
+    fn reference(&mut self, r: &str, ptr: &str, depth: usize) -> spec::Schema {
         let Some(key) = r.strip_prefix("#/components/schemas/") else {
             self.err(
                 ptr,
                 format!("`$ref` `{r}`; only `#/components/schemas/...` references are supported"),
             );
-            return out;
+            return spec::Schema::default();
         };
         if let Some((_, name)) = self.named.iter().find(|(k, _)| k == key) {
-            out.insert("$ref".into(), name.clone().into());
-            return out;
+            return spec::Schema::reference(name.clone());
         }
         // A type of the shared module of an exported spec set (`Common.Paging`): it stays there.
         if let Some(shared) = key.strip_prefix(&format!(
@@ -680,11 +813,10 @@ impl<'a> Schemas<'a> {
             crate::model::SHARED_MODULE.to_upper_camel_case()
         )) {
             if self.shared_module {
-                out.insert(
-                    "$ref".into(),
-                    format!("{}.{shared}", crate::model::SHARED_MODULE).into(),
-                );
-                return out;
+                return spec::Schema::reference(format!(
+                    "{}.{shared}",
+                    crate::model::SHARED_MODULE
+                ));
             }
         }
         let target = self
@@ -703,39 +835,39 @@ impl<'a> Schemas<'a> {
                     ptr,
                     format!("`$ref` `{r}`: a cycle of schemas that are not objects"),
                 );
-                out
+                spec::Schema::default()
             }
             None => {
                 self.err(
                     ptr,
                     format!("`$ref` `{r}` names no schema of `components.schemas`"),
                 );
-                out
+                spec::Schema::default()
             }
         }
     }
 
-    fn convert(&mut self, s: &ReferenceOr<Schema>, ptr: &str, depth: usize) -> Mapping {
+    fn convert(&mut self, s: &ReferenceOr<Schema>, ptr: &str, depth: usize) -> spec::Schema {
         match s {
             ReferenceOr::Reference { reference } => self.reference(reference, ptr, depth),
             ReferenceOr::Item(s) => self.schema(s, ptr, depth),
         }
     }
 
-    fn boxed(&mut self, s: &ReferenceOr<Box<Schema>>, ptr: &str, depth: usize) -> Mapping {
+    fn boxed(&mut self, s: &ReferenceOr<Box<Schema>>, ptr: &str, depth: usize) -> spec::Schema {
         match s {
             ReferenceOr::Reference { reference } => self.reference(reference, ptr, depth),
             ReferenceOr::Item(s) => self.schema(s, ptr, depth),
         }
     }
 
-    fn schema(&mut self, s: &Schema, ptr: &str, depth: usize) -> Mapping {
+    fn schema(&mut self, s: &Schema, ptr: &str, depth: usize) -> spec::Schema {
         let data = &s.schema_data;
-        let mut out = Mapping::new();
+        let mut out = spec::Schema::default();
         let mut note = None;
         match &s.schema_kind {
             SchemaKind::Type(Type::String(t)) => {
-                out.insert("type".into(), "string".into());
+                out.ty = Some(SchemaType::String.into());
                 let f = match &t.format {
                     VariantOrUnknownOrEmpty::Item(f) => Some(match f {
                         StringFormat::Date => "date",
@@ -749,21 +881,14 @@ impl<'a> Schemas<'a> {
                     }
                     VariantOrUnknownOrEmpty::Empty => None,
                 };
-                if let Some(f) = f {
-                    out.insert("format".into(), f.into());
-                }
-                let values: Vec<Yaml> = t
-                    .enumeration
-                    .iter()
-                    .flatten()
-                    .map(|v| Yaml::from(v.clone()))
-                    .collect();
+                out.format = f.map(str::to_owned);
+                let values: Vec<String> = t.enumeration.iter().flatten().cloned().collect();
                 if !values.is_empty() {
-                    out.insert("enum".into(), Yaml::Sequence(values));
+                    out.enumeration = Some(values);
                 }
             }
             SchemaKind::Type(Type::Integer(t)) => {
-                out.insert("type".into(), "integer".into());
+                out.ty = Some(SchemaType::Integer.into());
                 let f = match &t.format {
                     VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Some("int32"),
                     VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) => Some("int64"),
@@ -772,9 +897,7 @@ impl<'a> Schemas<'a> {
                     }
                     VariantOrUnknownOrEmpty::Empty => None,
                 };
-                if let Some(f) = f {
-                    out.insert("format".into(), f.into());
-                }
+                out.format = f.map(str::to_owned);
                 let values: Vec<String> =
                     t.enumeration.iter().flatten().map(i64::to_string).collect();
                 if !values.is_empty() {
@@ -782,22 +905,20 @@ impl<'a> Schemas<'a> {
                 }
             }
             SchemaKind::Type(Type::Number(t)) => {
-                out.insert("type".into(), "number".into());
-                match &t.format {
-                    VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => {
-                        out.insert("format".into(), "float".into());
-                    }
+                out.ty = Some(SchemaType::Number.into());
+                out.format = match &t.format {
+                    VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Some("float".to_owned()),
                     VariantOrUnknownOrEmpty::Item(NumberFormat::Double) => {
-                        out.insert("format".into(), "double".into());
+                        Some("double".to_owned())
                     }
-                    _ => {}
-                }
+                    _ => None,
+                };
             }
             SchemaKind::Type(Type::Boolean(_)) => {
-                out.insert("type".into(), "boolean".into());
+                out.ty = Some(SchemaType::Boolean.into());
             }
             SchemaKind::Type(Type::Object(o)) => {
-                out.insert("type".into(), "object".into());
+                out.ty = Some(SchemaType::Object.into());
                 self.object(
                     &mut out,
                     &o.properties,
@@ -808,33 +929,31 @@ impl<'a> Schemas<'a> {
                 );
             }
             SchemaKind::Type(Type::Array(a)) => {
-                out.insert("type".into(), "array".into());
+                out.ty = Some(SchemaType::Array.into());
                 let items = match &a.items {
                     Some(i) => {
                         let mut v = self.boxed(i, &format!("{ptr}/items"), depth);
-                        if v.get("nullable") == Some(&Yaml::Bool(true)) {
+                        if v.nullable == Some(true) {
                             self.err(&format!("{ptr}/items"), "`nullable` array items");
-                            v.remove("nullable");
+                            v.nullable = None;
                         }
                         v
                     }
-                    None => Mapping::new(),
+                    None => spec::Schema::default(),
                 };
-                out.insert("items".into(), Yaml::Mapping(items));
+                out.items = Some(Box::new(items));
             }
             SchemaKind::OneOf { one_of } => self.one_of(&mut out, one_of, data, ptr, depth),
             SchemaKind::AllOf { all_of } => {
                 if let [single] = all_of.as_slice() {
                     out = self.convert(single, &format!("{ptr}/allOf/0"), depth);
                 } else {
-                    let parts: Vec<Yaml> = all_of
+                    let parts: Vec<spec::Schema> = all_of
                         .iter()
                         .enumerate()
-                        .map(|(i, p)| {
-                            Yaml::Mapping(self.convert(p, &format!("{ptr}/allOf/{i}"), depth))
-                        })
+                        .map(|(i, p)| self.convert(p, &format!("{ptr}/allOf/{i}"), depth))
                         .collect();
-                    out.insert("allOf".into(), Yaml::Sequence(parts));
+                    out.all_of = Some(parts);
                 }
             }
             SchemaKind::AnyOf { .. } => {
@@ -852,20 +971,20 @@ impl<'a> Schemas<'a> {
             (d, n) => d.or(n),
         };
         if let Some(d) = description {
-            out.insert("description".into(), d.into());
+            out.description = Some(d);
         }
         if data.nullable {
-            out.insert("nullable".into(), true.into());
+            out.nullable = Some(true);
         }
         if data.deprecated {
-            out.insert("deprecated".into(), true.into());
+            out.deprecated = Some(true);
         }
         out
     }
 
     fn object(
         &mut self,
-        out: &mut Mapping,
+        out: &mut spec::Schema,
         properties: &Properties,
         required: &[String],
         additional: Option<&AdditionalProperties>,
@@ -873,23 +992,20 @@ impl<'a> Schemas<'a> {
         depth: usize,
     ) {
         if !properties.is_empty() {
-            let mut props = Mapping::new();
+            let mut props = OrderedMap::default();
             for (name, p) in properties {
                 let v = self.boxed(p, &format!("{ptr}/properties/{}", escape(name)), depth);
-                props.insert(name.clone().into(), Yaml::Mapping(v));
+                props.insert(name.clone(), v);
             }
-            out.insert("properties".into(), Yaml::Mapping(props));
+            out.properties = Some(props);
         }
         if !required.is_empty() {
-            out.insert(
-                "required".into(),
-                Yaml::Sequence(required.iter().map(|r| r.clone().into()).collect()),
-            );
+            out.required = Some(required.to_vec());
         }
         match additional {
             None | Some(AdditionalProperties::Any(false)) => {}
             Some(AdditionalProperties::Any(true)) => {
-                out.insert("additionalProperties".into(), true.into());
+                out.additional_properties = Some(spec::AdditionalProperties::Any(true));
             }
             Some(AdditionalProperties::Schema(_)) if !properties.is_empty() => {
                 self.err(
@@ -899,14 +1015,14 @@ impl<'a> Schemas<'a> {
             }
             Some(AdditionalProperties::Schema(s)) => {
                 let v = self.convert(s, &format!("{ptr}/additionalProperties"), depth);
-                out.insert("additionalProperties".into(), Yaml::Mapping(v));
+                out.additional_properties = Some(spec::AdditionalProperties::Schema(Box::new(v)));
             }
         }
     }
 
     fn one_of(
         &mut self,
-        out: &mut Mapping,
+        out: &mut spec::Schema,
         parts: &[ReferenceOr<Schema>],
         data: &openapiv3::SchemaData,
         ptr: &str,
@@ -927,31 +1043,28 @@ impl<'a> Schemas<'a> {
             .collect::<Option<Vec<_>>>()
             .map(|v| v.concat());
         if let Some(values) = strings {
-            out.insert("type".into(), "string".into());
-            out.insert(
-                "enum".into(),
-                Yaml::Sequence(values.into_iter().map(Yaml::from).collect()),
-            );
+            out.ty = Some(SchemaType::String.into());
+            out.enumeration = Some(values);
             return;
         }
         // A oneOf of plain strings (an id or a name) is a string.
-        let variants: Vec<Mapping> = parts
+        let variants: Vec<spec::Schema> = parts
             .iter()
             .enumerate()
             .map(|(i, p)| self.convert(p, &format!("{ptr}/oneOf/{i}"), depth))
             .collect();
         if variants
             .iter()
-            .all(|v| v.get("type") == Some(&Yaml::from("string")) && !v.contains_key("enum"))
+            .all(|v| is_of(v, SchemaType::String) && v.enumeration.is_none())
         {
-            out.insert("type".into(), "string".into());
+            out.ty = Some(SchemaType::String.into());
             return;
         }
         let tag = match &data.discriminator {
             Some(d) => Some(d.property_name.clone()),
             None => infer_tag(parts),
         };
-        let variants: Vec<Yaml> = parts
+        let variants: Vec<spec::Schema> = parts
             .iter()
             .enumerate()
             .map(|(i, p)| {
@@ -959,20 +1072,18 @@ impl<'a> Schemas<'a> {
                 if tag.is_some() && matches!(p, ReferenceOr::Reference { .. }) {
                     self.err(&vptr, "a `$ref` variant of a `oneOf` with a discriminator; the variants must be inline objects");
                 }
-                Yaml::Mapping(self.convert(p, &vptr, depth))
+                self.convert(p, &vptr, depth)
             })
             .collect();
         if let Some(tag) = tag {
-            let mut d = Mapping::new();
-            d.insert("propertyName".into(), tag.into());
-            out.insert("discriminator".into(), Yaml::Mapping(d));
+            out.discriminator = Some(spec::Discriminator { property_name: tag });
         }
-        out.insert("oneOf".into(), Yaml::Sequence(variants));
+        out.one_of = Some(variants);
     }
 
     fn any(
         &mut self,
-        out: &mut Mapping,
+        out: &mut spec::Schema,
         a: &AnySchema,
         data: &openapiv3::SchemaData,
         ptr: &str,
@@ -988,20 +1099,23 @@ impl<'a> Schemas<'a> {
             return self.one_of(out, &a.one_of, data, ptr, depth);
         }
         if !a.all_of.is_empty() {
-            let parts: Vec<Yaml> = a
+            let parts: Vec<spec::Schema> = a
                 .all_of
                 .iter()
                 .enumerate()
-                .map(|(i, p)| Yaml::Mapping(self.convert(p, &format!("{ptr}/allOf/{i}"), depth)))
+                .map(|(i, p)| self.convert(p, &format!("{ptr}/allOf/{i}"), depth))
                 .collect();
-            out.insert("allOf".into(), Yaml::Sequence(parts));
+            out.all_of = Some(parts);
             if !a.properties.is_empty() {
                 self.object(out, &a.properties, &a.required, None, ptr, depth);
             }
             return;
         }
         if let Some(t) = &a.typ {
-            out.insert("type".into(), t.clone().into());
+            match crate::spec::keyword::SCHEMA_TYPES.parse(t) {
+                Ok(ty) => out.ty = Some(ty.into()),
+                Err(hint) => self.err(&format!("{ptr}/type"), format!("`type` `{t}`; {hint}")),
+            }
         }
         if let Some(f) = &a.format
             && (STRING_FORMATS.contains(&f.as_str())
@@ -1009,20 +1123,20 @@ impl<'a> Schemas<'a> {
                 || f == "float"
                 || f == "double")
         {
-            out.insert("format".into(), f.clone().into());
+            out.format = Some(f.clone());
         }
-        let values: Vec<Yaml> = a
+        let values: Vec<String> = a
             .enumeration
             .iter()
             .filter_map(|v| v.as_str())
-            .map(|v| Yaml::from(v.to_owned()))
+            .map(str::to_owned)
             .collect();
         if !values.is_empty() {
-            out.insert("enum".into(), Yaml::Sequence(values));
+            out.enumeration = Some(values);
         }
         if let Some(i) = &a.items {
             let v = self.boxed(i, &format!("{ptr}/items"), depth);
-            out.insert("items".into(), Yaml::Mapping(v));
+            out.items = Some(Box::new(v));
         }
         if !a.properties.is_empty() || a.additional_properties.is_some() {
             self.object(
@@ -1101,5 +1215,98 @@ fn plain_string(doc: &OpenAPI, s: &ReferenceOr<Schema>, depth: usize) -> bool {
             matches!(all_of.as_slice(), [one] if plain_string(doc, one, depth + 1))
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A document of one `GET /x` operation with `extensions`, as an export writes it (one
+    /// module in `x-wix-modules`, with `webhooks`).
+    fn exported(extensions: Value, webhooks: Value) -> OpenAPI {
+        let mut op = serde_json::json!({
+            "summary": "Get X",
+            "x-wix-permission": "T.READ",
+            "responses": { "200": { "description": "OK" } },
+        });
+        op.as_object_mut()
+            .unwrap()
+            .extend(extensions.as_object().unwrap().clone());
+        serde_json::from_value(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": { "title": "T", "version": "1" },
+            "paths": { "/x": { "get": op } },
+            "x-wix-modules": [{
+                "module": "t", "title": "T", "version": "v1",
+                "host": "https://www.wixapis.com", "docs": "", "webhooks": webhooks,
+            }],
+        }))
+        .unwrap()
+    }
+
+    fn errors(doc: &OpenAPI) -> Vec<String> {
+        import(doc, "t", "t.json", false)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn extensions_are_read_as_spec_nodes() {
+        let doc = exported(
+            serde_json::json!({
+                "x-wix-retry-safe": true,
+                "x-wix-paging": { "style": "cursor", "max_page_size": 100 },
+            }),
+            serde_json::json!([]),
+        );
+        let text = import(&doc, "t", "t.json", false).unwrap().module;
+        let module: spec::Module = spec::decode(&text).ok().unwrap().value;
+        let m = &module.methods[0];
+        assert_eq!(m.retry_safe, Some(true));
+        let paging = m.paging.as_ref().unwrap();
+        assert_eq!(&*paging.style, "cursor");
+        assert_eq!(paging.max_page_size, Some(100));
+    }
+
+    #[test]
+    fn an_extension_that_does_not_fit_names_its_pointer() {
+        let doc = exported(
+            serde_json::json!({
+                "x-wix-retry-safe": "yes",
+                "x-wix-paging": { "style": "cursr", "maxPageSize": 100 },
+            }),
+            serde_json::json!([{ "name": "Created", "permission": "none" }]),
+        );
+        assert_eq!(
+            errors(&doc),
+            [
+                "#/x-wix-modules/0/webhooks/0: a webhook that does not fit the spec format: missing field `event_type`",
+                "#/paths/~1x/get/x-wix-retry-safe: a `retry_safe` flag that does not fit the spec format: invalid type: string \"yes\", expected a boolean",
+                "#/paths/~1x/get/x-wix-paging/maxPageSize: unknown key `maxPageSize` in a paging block; did you mean `max_page_size`?",
+                "#/paths/~1x/get/x-wix-paging/style: `cursr`; did you mean `cursor`?",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_schema_type_no_keyword_spells_is_unsupported() {
+        let doc: OpenAPI = serde_json::from_value(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": { "title": "T", "version": "1" },
+            "paths": {},
+            "components": { "schemas": { "Thing": {
+                "properties": { "a": { "type": "null" } },
+            } } },
+        }))
+        .unwrap();
+        assert_eq!(
+            errors(&doc),
+            [
+                "#/components/schemas/Thing/properties/a/type: `type` `null`; use one of `object`, `array`, `string`, `integer`, `number` or `boolean`"
+            ]
+        );
     }
 }
