@@ -67,6 +67,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 name: Some("Cheap".to_owned()),
                 ..Collection::default()
             },
+            unknown_fields: Default::default(),
         })
         .await?;
     println!(

@@ -49,6 +49,7 @@ async fn on_webhook(
             &AddProductsToCollectionRequest {
                 id: COLLECTION_ID.to_owned(),
                 product_ids: Some(vec![product_id.clone()]),
+                unknown_fields: Default::default(),
             },
         )
         .await?;

@@ -433,6 +433,9 @@ pub struct Address {
     pub country_fullname: Option<String>,
     /// Multi-level subdivisions from top to bottom.
     pub subdivisions: Option<Vec<Subdivision>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Address { "streetAddress" street_address : nullable optional, "addressLine"
@@ -442,7 +445,7 @@ rt::object! {
     optional, "formattedAddress" formatted_address : nullable optional, "hint" hint :
     nullable optional, "geocode" geocode : nullable optional, "countryFullname"
     country_fullname : nullable optional, "subdivisions" subdivisions : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// Possible allowed actions for a Booking
@@ -457,10 +460,13 @@ pub struct AllowedActions {
     ///
     /// Deprecated by Wix.
     pub refund: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AllowedActions { "cancel" cancel : nullable optional, "reschedule" reschedule :
-    nullable optional, "refund" refund : nullable optional, }
+    nullable optional, "refund" refund : nullable optional, } unknown unknown_fields
 }
 
 /// The `Attendance` object.
@@ -473,10 +479,13 @@ pub struct Attendance {
     /// Total number of participants who attended the session. Can
     /// be greater than `1` for bookings with multiple participants.
     pub number_of_attendees: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Attendance { "id" id : nullable optional, "status" status : nullable optional,
-    "numberOfAttendees" number_of_attendees : nullable optional, }
+    "numberOfAttendees" number_of_attendees : nullable optional, } unknown unknown_fields
 }
 
 /// - `NOT_SET`: There is no available attendance information.
@@ -549,10 +558,14 @@ pub struct BookedEntity {
     /// - "GROUP": For bookings of individual class sessions.
     /// - "COURSE": For course bookings.
     pub tags: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookedEntity { "slot" slot : nullable optional, "schedule" schedule : nullable
     optional, "title" title : nullable optional, "tags" tags : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `BookedSchedule` object.
@@ -571,12 +584,15 @@ pub struct BookedSchedule {
     pub first_session_start: Option<String>,
     /// End time of the last session related to the booking in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
     pub last_session_end: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookedSchedule { "scheduleId" schedule_id : nullable optional, "serviceId" service_id
     : nullable optional, "location" location : nullable optional, "timezone" timezone :
     nullable optional, "firstSessionStart" first_session_start : nullable optional,
-    "lastSessionEnd" last_session_end : nullable optional, }
+    "lastSessionEnd" last_session_end : nullable optional, } unknown unknown_fields
 }
 
 /// The `BookedSlot` object.
@@ -631,6 +647,9 @@ pub struct BookedSlot {
     ///
     /// Returned only when the service has a `schedule.availabilityConstraints.durationRange`.
     pub duration_unit_count: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookedSlot { "sessionId" session_id : nullable optional, "serviceId" service_id :
@@ -640,7 +659,7 @@ rt::object! {
     nullable optional, "location" location : nullable optional, "resourceSelections"
     resource_selections : nullable optional, "allDay" all_day : nullable optional,
     "durationUnitType" duration_unit_type : nullable optional, "durationUnitCount"
-    duration_unit_count : nullable optional, }
+    duration_unit_count : nullable optional, } unknown unknown_fields
 }
 
 /// An entity representing a scheduled appointment, class session, or course.
@@ -737,6 +756,9 @@ pub struct Booking {
     /// When the service supports deposit payments and `fullUpfrontPaymentAllowed` is `false`, this field must be `true`.
     /// When the service supports deposit payments and `fullUpfrontPaymentAllowed` is `true`, this field can be `true` or `false`.
     pub deposit_selected: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Booking { "totalParticipants" total_participants : nullable optional,
@@ -755,7 +777,7 @@ rt::object! {
     : nullable optional, "formId" form_id : nullable optional, "bookedAddOns"
     booked_add_ons : nullable optional, "appId" app_id : nullable optional,
     "createdByAppId" created_by_app_id : nullable optional, "depositSelected"
-    deposit_selected : nullable optional, }
+    deposit_selected : nullable optional, } unknown unknown_fields
 }
 
 /// The `BookingFeeDetails` object.
@@ -763,10 +785,13 @@ rt::object! {
 pub struct BookingFeeDetails {
     /// The `cancellationFeeStatus` field.
     pub cancellation_fee_status: Option<BookingFeeStatus>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookingFeeDetails { "cancellationFeeStatus" cancellation_fee_status : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// - `UNKNOWN_STATUS`: There is no information about the booking fee status.
@@ -828,10 +853,13 @@ impl<'de> Deserialize<'de> for BookingFeeStatus {
 pub struct BookingPolicySettings {
     /// Whether the booking has an active cancellation fee policy.
     pub cancellation_fee_enabled: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookingPolicySettings { "cancellationFeeEnabled" cancellation_fee_enabled : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `CommonAddressLocation` object.
@@ -841,10 +869,13 @@ pub struct CommonAddressLocation {
     pub latitude: Option<f64>,
     /// Address longitude.
     pub longitude: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CommonAddressLocation { "latitude" latitude : nullable optional, "longitude"
-    longitude : nullable optional, }
+    longitude : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
@@ -864,11 +895,14 @@ pub struct CommonQueryV2 {
     /// Sort object in the following format:
     /// `[{"fieldName":"sortField1","order":"ASC"},{"fieldName":"sortField2","order":"DESC"}]`
     pub sort: Option<Vec<Sorting>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CommonQueryV2 { "paging" paging : nullable optional, "cursorPaging" cursor_paging :
     nullable optional, "filter" filter : nullable optional, "sort" sort : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `ConferencingDetails` object.
@@ -878,10 +912,13 @@ pub struct ConferencingDetails {
     pub guest_url: Option<String>,
     /// Conference password.
     pub password: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ConferencingDetails { "guestUrl" guest_url : nullable optional, "password" password :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `ContactDetails` object.
@@ -911,13 +948,16 @@ pub struct ContactDetails {
     /// Contact's country in [ISO 3166-1 alpha-2 code](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)
     /// format.
     pub country_code: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ContactDetails { "contactId" contact_id : nullable optional, "firstName" first_name :
     nullable optional, "lastName" last_name : nullable optional, "email" email : nullable
     optional, "phone" phone : nullable optional, "fullAddress" full_address : nullable
     optional, "timeZone" time_zone : nullable optional, "countryCode" country_code :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `CountExtendedBookingsRequest` object.
@@ -930,9 +970,13 @@ pub struct CountExtendedBookingsRequest {
     /// }`
     /// Example of operators: `$eq`, `$ne`, `$lt`, `$lte`, `$gt`, `$gte`, `$in`, `$hasSome`, `$hasAll`, `$startsWith`, `$contains`
     pub filter: Option<serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CountExtendedBookingsRequest { "filter" filter : nullable optional, }
+    CountExtendedBookingsRequest { "filter" filter : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CountExtendedBookingsResponse` object.
@@ -940,9 +984,13 @@ rt::object! {
 pub struct CountExtendedBookingsResponse {
     /// The number of bookings matching the specified filter.
     pub count: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CountExtendedBookingsResponse { "count" count : nullable optional, }
+    CountExtendedBookingsResponse { "count" count : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CustomFormField` object.
@@ -956,10 +1004,14 @@ pub struct CustomFormField {
     pub label: Option<String>,
     /// The `valueType` field.
     pub value_type: Option<ValueType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CustomFormField { "id" id : nullable optional, "value" value : nullable optional,
     "label" label : nullable optional, "valueType" value_type : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `CyclePrice` object.
@@ -969,10 +1021,13 @@ pub struct CyclePrice {
     pub amount: Option<String>,
     /// Three-letter currency code in [ISO-4217](https://en.wikipedia.org/wiki/ISO_4217) alphabetic format.
     pub currency: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CyclePrice { "amount" amount : nullable optional, "currency" currency : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `Duration` object.
@@ -984,9 +1039,13 @@ pub struct Duration {
     /// Name of the duration option.
     /// Defaults to the formatted duration e.g. "1 hour, 30 minutes".
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Duration { "minutes" minutes : nullable optional, "name" name : nullable optional, }
+    unknown unknown_fields
 }
 
 /// Extended bookings.
@@ -1015,6 +1074,9 @@ pub struct ExtendedBooking {
     pub form_submissions: Option<Vec<FormSubmission>>,
     /// The `subscriptionInfo` field.
     pub subscription_info: Option<SubscriptionInfo>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ExtendedBooking { "booking" booking : nullable optional, "allowedActions"
@@ -1024,7 +1086,7 @@ rt::object! {
     "bookingFeeDetails" booking_fee_details : nullable optional, "order" order : nullable
     optional, "waiver" waiver : nullable optional, "transactions" transactions : nullable
     optional, "formSubmissions" form_submissions : nullable optional, "subscriptionInfo"
-    subscription_info : nullable optional, }
+    subscription_info : nullable optional, } unknown unknown_fields
 }
 
 /// The `FormSubmission` object.
@@ -1038,10 +1100,14 @@ pub struct FormSubmission {
     pub value: Option<String>,
     /// Id of the form field
     pub field_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     FormSubmission { "label" label : nullable optional, "key" key : nullable optional,
-    "value" value : nullable optional, "fieldId" field_id : nullable optional, }
+    "value" value : nullable optional, "fieldId" field_id : nullable optional, } unknown
+    unknown_fields
 }
 
 /// - `MONTHLY`: Billing cycle repeats once per month.
@@ -1102,12 +1168,15 @@ pub struct Location {
     pub formatted_address_translated: Option<String>,
     /// The `locationType` field.
     pub location_type: Option<LocationType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Location { "id" id : nullable optional, "name" name : nullable optional,
     "formattedAddress" formatted_address : nullable optional,
     "formattedAddressTranslated" formatted_address_translated : nullable optional,
-    "locationType" location_type : nullable optional, }
+    "locationType" location_type : nullable optional, } unknown unknown_fields
 }
 
 /// - `UNDEFINED`: Undefined location type.
@@ -1178,10 +1247,14 @@ pub struct MembershipPaymentDetails {
     pub expiration_date: Option<wix_rest_runtime::Timestamp>,
     /// The `credits` field.
     pub credits: Option<MembershipPaymentCredits>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MembershipPaymentDetails { "name" name : nullable optional, "expirationDate"
-    expiration_date : nullable optional, "credits" credits : nullable optional, }
+    expiration_date : nullable optional, "credits" credits : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Order` object.
@@ -1205,6 +1278,9 @@ pub struct Order {
     pub balance: Option<Balance>,
     /// Currency used for the pricing of this order in [ISO-4217](https://en.wikipedia.org/wiki/ISO_4217#List_of_ISO_4217_currency_codes) format.
     pub currency: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Order { "id" id : nullable optional, "number" number : nullable optional, "status"
@@ -1212,6 +1288,7 @@ rt::object! {
     "totalPrice" total_price : nullable optional, "bookingPrice" booking_price : nullable
     optional, "bookingPriceDescription" booking_price_description : nullable optional,
     "balance" balance : nullable optional, "currency" currency : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `OrderTransactions` object.
@@ -1221,11 +1298,14 @@ pub struct OrderTransactions {
     pub charged_membership_payment_details: Option<MembershipPaymentDetails>,
     /// Sum of refund transactions amounts made to the buyer.
     pub refund_sum_amounts: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OrderTransactions { "chargedMembershipPaymentDetails"
     charged_membership_payment_details : nullable optional, "refundSumAmounts"
-    refund_sum_amounts : nullable optional, }
+    refund_sum_amounts : nullable optional, } unknown unknown_fields
 }
 
 /// The `PagingMetadataV2` object.
@@ -1241,11 +1321,14 @@ pub struct PagingMetadataV2 {
     pub too_many_to_count: Option<bool>,
     /// The `cursors` field.
     pub cursors: Option<Cursors>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PagingMetadataV2 { "count" count : nullable optional, "offset" offset : nullable
     optional, "total" total : nullable optional, "tooManyToCount" too_many_to_count :
-    nullable optional, "cursors" cursors : nullable optional, }
+    nullable optional, "cursors" cursors : nullable optional, } unknown unknown_fields
 }
 
 /// The `ParticipantChoices` object.
@@ -1253,9 +1336,13 @@ rt::object! {
 pub struct ParticipantChoices {
     /// Information about the booked service choices. Includes the number of participants.
     pub service_choices: Option<Vec<ServiceChoices>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ParticipantChoices { "serviceChoices" service_choices : nullable optional, }
+    ParticipantChoices { "serviceChoices" service_choices : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Payment status.
@@ -1440,12 +1527,16 @@ pub struct QueryExtendedBookingRequest {
     /// __Note__: Bookings for courses don't include a `sessionId`. For these
     /// bookings, you must use this field to filter by session ID.
     pub session_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryExtendedBookingRequest { "query" query : value field,
     "withBookingAllowedActions" with_booking_allowed_actions : nullable optional,
     "withBookingAttendanceInfo" with_booking_attendance_info : nullable optional,
-    "sessionId" session_id : nullable optional, } required { query "query" }
+    "sessionId" session_id : nullable optional, } unknown unknown_fields required { query
+    "query" }
 }
 
 /// The `QueryExtendedBookingResponse` object.
@@ -1458,10 +1549,14 @@ pub struct QueryExtendedBookingResponse {
     pub extended_bookings: Option<Vec<ExtendedBooking>>,
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<PagingMetadataV2>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryExtendedBookingResponse { "extendedBookings" extended_bookings : nullable
-    optional, "pagingMetadata" paging_metadata : nullable optional, }
+    optional, "pagingMetadata" paging_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `QueryExtendedBookingsRequest` object.
@@ -1506,6 +1601,9 @@ pub struct QueryExtendedBookingsRequest {
     ///
     /// Default: `false`.
     pub with_ecom_order: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryExtendedBookingsRequest { "query" query : value field,
@@ -1514,7 +1612,8 @@ rt::object! {
     "withBookingConferencingDetails" with_booking_conferencing_details : nullable
     optional, "withBookingPolicySettings" with_booking_policy_settings : nullable
     optional, "withBookingFeeDetails" with_booking_fee_details : nullable optional,
-    "withEcomOrder" with_ecom_order : nullable optional, } required { query "query" }
+    "withEcomOrder" with_ecom_order : nullable optional, } unknown unknown_fields
+    required { query "query" }
 }
 
 /// The `QueryExtendedBookingsResponse` object.
@@ -1527,10 +1626,14 @@ pub struct QueryExtendedBookingsResponse {
     pub extended_bookings: Option<Vec<ExtendedBooking>>,
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<PagingMetadataV2>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryExtendedBookingsResponse { "extendedBookings" extended_bookings : nullable
-    optional, "pagingMetadata" paging_metadata : nullable optional, }
+    optional, "pagingMetadata" paging_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
@@ -1554,12 +1657,15 @@ pub struct QueryV2 {
     pub fields: Option<Vec<String>>,
     /// Array of named, predefined sets of projected fields. A array of predefined named sets of fields to be returned. Specifying multiple `fieldsets` will return the union of fields from all sets. If `fields` are also specified, the union of `fieldsets` and `fields` is returned.
     pub fieldsets: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryV2 { "paging" paging : nullable optional, "cursorPaging" cursor_paging :
     nullable optional, "filter" filter : nullable optional, "sort" sort : nullable
     optional, "fields" fields : nullable optional, "fieldsets" fieldsets : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// At most one of `custom`, `duration`, `dateTime`, `participantRange` is set (a oneOf group).
@@ -1582,12 +1688,15 @@ pub struct ServiceChoice {
     pub option_id: Option<String>,
     /// ID of the service choice. When provided, the choice details are automatically populated based on this ID.
     pub choice_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ServiceChoice { "custom" custom : nullable optional, "duration" duration : nullable
     optional, "dateTime" date_time : nullable optional, "participantRange"
     participant_range : nullable optional, "optionId" option_id : nullable optional,
-    "choiceId" choice_id : nullable optional, }
+    "choiceId" choice_id : nullable optional, } unknown unknown_fields
 }
 
 /// The `ServiceChoices` object.
@@ -1597,10 +1706,13 @@ pub struct ServiceChoices {
     pub number_of_participants: Option<f64>,
     /// Service choices for these participants.
     pub choices: Option<Vec<ServiceChoice>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ServiceChoices { "numberOfParticipants" number_of_participants : nullable optional,
-    "choices" choices : nullable optional, }
+    "choices" choices : nullable optional, } unknown unknown_fields
 }
 
 /// The `Sorting` object.
@@ -1612,10 +1724,13 @@ pub struct Sorting {
     pub order: Option<SortOrder>,
     /// The `origin` field.
     pub origin: Option<CommonAddressLocation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
-    optional, "origin" origin : nullable optional, }
+    optional, "origin" origin : nullable optional, } unknown unknown_fields
 }
 
 /// One of the `Status` values.
@@ -1679,10 +1794,13 @@ pub struct StreetAddress {
     pub name: Option<String>,
     /// Apartment number.
     pub apt: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     StreetAddress { "number" number : nullable optional, "name" name : nullable optional,
-    "apt" apt : nullable optional, }
+    "apt" apt : nullable optional, } unknown unknown_fields
 }
 
 /// Information about a booking's subscription payment plan. Populated for course bookings with subscription pricing only.
@@ -1703,12 +1821,16 @@ pub struct SubscriptionInfo {
     pub status: Option<SubscriptionStatus>,
     /// The `cyclePrice` field.
     pub cycle_price: Option<CyclePrice>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SubscriptionInfo { "currentCycle" current_cycle : nullable optional, "totalCycles"
     total_cycles : nullable optional, "billingFrequency" billing_frequency : nullable
     optional, "subscriptionId" subscription_id : nullable optional, "status" status :
-    nullable optional, "cyclePrice" cycle_price : nullable optional, }
+    nullable optional, "cyclePrice" cycle_price : nullable optional, } unknown
+    unknown_fields
 }
 
 /// - `DRAFT`: Subscription created but not yet paid for. Transitions to `PENDING` or `ACTIVE` after the first successful payment.
@@ -1845,9 +1967,12 @@ pub struct Waiver {
     pub contact_id: Option<String>,
     /// The `status` field.
     pub status: Option<Status>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Waiver { "id" id : nullable optional, "waiverTemplateId" waiver_template_id :
     nullable optional, "contactId" contact_id : nullable optional, "status" status :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }

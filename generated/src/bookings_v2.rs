@@ -2537,12 +2537,15 @@ pub struct AddBookingsToMultiServiceBookingRequest {
     ///
     /// Default: `false`
     pub return_full_entity: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddBookingsToMultiServiceBookingRequest { "multiServiceBookingId"
     multi_service_booking_id : nullable optional, "bookings" bookings : value field,
-    "returnFullEntity" return_full_entity : nullable optional, } required { bookings
-    "bookings" }
+    "returnFullEntity" return_full_entity : nullable optional, } unknown unknown_fields
+    required { bookings "bookings" }
 }
 
 /// The `AddBookingsToMultiServiceBookingResponse` object.
@@ -2550,9 +2553,13 @@ rt::object! {
 pub struct AddBookingsToMultiServiceBookingResponse {
     /// Single-service bookings that were added to the multi-service booking.
     pub bookings: Option<Vec<BookingResult>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddBookingsToMultiServiceBookingResponse { "bookings" bookings : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `AddOnDetails` object.
@@ -2563,10 +2570,13 @@ pub struct AddOnDetails {
     /// Duration in minutes for add-ons that extend service time.
     /// Empty for [quantity-based add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction#terminology).
     pub duration_in_minutes: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddOnDetails { "addOnId" add_on_id : nullable optional, "durationInMinutes"
-    duration_in_minutes : nullable optional, }
+    duration_in_minutes : nullable optional, } unknown unknown_fields
 }
 
 /// The `AddOnGroup` object.
@@ -2584,11 +2594,14 @@ pub struct AddOnGroup {
     pub add_on_ids: Option<Vec<String>>,
     /// Description or instructional prompt of the add-on group that's displayed to customers when booking the service.
     pub prompt: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddOnGroup { "id" id : nullable optional, "name" name : nullable optional,
     "maxNumberOfAddOns" max_number_of_add_ons : nullable optional, "addOnIds" add_on_ids
-    : nullable optional, "prompt" prompt : nullable optional, }
+    : nullable optional, "prompt" prompt : nullable optional, } unknown unknown_fields
 }
 
 /// - `ONLINE`: Customers are required to pay online for add-ons when the booking is paid for with a pricing plan.
@@ -2669,6 +2682,9 @@ pub struct Address {
     pub country_fullname: Option<String>,
     /// Multi-level subdivisions from top to bottom.
     pub subdivisions: Option<Vec<Subdivision>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Address { "streetAddress" street_address : nullable optional, "addressLine"
@@ -2678,7 +2694,7 @@ rt::object! {
     optional, "formattedAddress" formatted_address : nullable optional, "hint" hint :
     nullable optional, "geocode" geocode : nullable optional, "countryFullname"
     country_fullname : nullable optional, "subdivisions" subdivisions : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// Possible actions allowed for the booking.
@@ -2688,10 +2704,13 @@ pub struct AllowedActions {
     pub cancel: Option<bool>,
     /// Whether rescheduling the booking is allowed.
     pub reschedule: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AllowedActions { "cancel" cancel : nullable optional, "reschedule" reschedule :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `AvailabilityConstraints` object.
@@ -2716,12 +2735,15 @@ pub struct AvailabilityConstraints {
     pub time_between_sessions: Option<f64>,
     /// The `durationRange` field.
     pub duration_range: Option<DurationRange>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AvailabilityConstraints { "durations" durations : nullable optional,
     "sessionDurations" session_durations : nullable optional, "timeBetweenSessions"
     time_between_sessions : nullable optional, "durationRange" duration_range : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The policy for whether a session can be booked after the start of the schedule.
@@ -2734,9 +2756,13 @@ pub struct BookAfterStartPolicy {
     ///
     /// Default: `false`
     pub enabled: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BookAfterStartPolicy { "enabled" enabled : nullable optional, }
+    BookAfterStartPolicy { "enabled" enabled : nullable optional, } unknown
+    unknown_fields
 }
 
 /// At most one of `slot`, `schedule` is set (a oneOf group).
@@ -2755,10 +2781,14 @@ pub struct BookedEntity {
     /// - "GROUP": For bookings of individual class sessions.
     /// - "COURSE": For course bookings.
     pub tags: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookedEntity { "slot" slot : nullable optional, "schedule" schedule : nullable
     optional, "title" title : nullable optional, "tags" tags : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `BookedSchedule` object.
@@ -2777,12 +2807,15 @@ pub struct BookedSchedule {
     pub first_session_start: Option<String>,
     /// End time of the last session related to the booking in `YYYY-MM-DDThh:mm:ss`, `YYYY-MM-DDThh:mm:ss:SSS`, or `YYYY-MM-DDThh:mm:ss:SSSZZ` [ISO-8601 format](https://en.wikipedia.org/wiki/ISO_8601). For example, `2026-01-30T13:30:00`, `2026-01-30T13:30:00:000`, or `2026-01-30T13:30:00:000-05:00`.
     pub last_session_end: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookedSchedule { "scheduleId" schedule_id : nullable optional, "serviceId" service_id
     : nullable optional, "location" location : nullable optional, "timezone" timezone :
     nullable optional, "firstSessionStart" first_session_start : nullable optional,
-    "lastSessionEnd" last_session_end : nullable optional, }
+    "lastSessionEnd" last_session_end : nullable optional, } unknown unknown_fields
 }
 
 /// The `BookedSlot` object.
@@ -2837,6 +2870,9 @@ pub struct BookedSlot {
     ///
     /// Returned only when the service has a `schedule.availabilityConstraints.durationRange`.
     pub duration_unit_count: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookedSlot { "sessionId" session_id : nullable optional, "serviceId" service_id :
@@ -2846,7 +2882,7 @@ rt::object! {
     nullable optional, "location" location : nullable optional, "resourceSelections"
     resource_selections : nullable optional, "allDay" all_day : nullable optional,
     "durationUnitType" duration_unit_type : nullable optional, "durationUnitCount"
-    duration_unit_count : nullable optional, }
+    duration_unit_count : nullable optional, } unknown unknown_fields
 }
 
 /// An entity representing a scheduled appointment, class session, or course.
@@ -2943,6 +2979,9 @@ pub struct Booking {
     /// When the service supports deposit payments and `fullUpfrontPaymentAllowed` is `false`, this field must be `true`.
     /// When the service supports deposit payments and `fullUpfrontPaymentAllowed` is `true`, this field can be `true` or `false`.
     pub deposit_selected: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Booking { "totalParticipants" total_participants : nullable optional,
@@ -2961,7 +3000,7 @@ rt::object! {
     : nullable optional, "formId" form_id : nullable optional, "bookedAddOns"
     booked_add_ons : nullable optional, "appId" app_id : nullable optional,
     "createdByAppId" created_by_app_id : nullable optional, "depositSelected"
-    deposit_selected : nullable optional, }
+    deposit_selected : nullable optional, } unknown unknown_fields
 }
 
 /// The `BookingCanceled` object.
@@ -2977,12 +3016,16 @@ pub struct BookingCanceled {
     pub initiated_by: Option<IdentificationData>,
     /// The `previousStatus` field.
     pub previous_status: Option<BookingStatus>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookingCanceled { "booking" booking : nullable optional, "participantNotification"
     participant_notification : nullable optional, "flowControlSettings"
     flow_control_settings : nullable optional, "initiatedBy" initiated_by : nullable
-    optional, "previousStatus" previous_status : nullable optional, }
+    optional, "previousStatus" previous_status : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BookingConfirmed` object.
@@ -3003,6 +3046,9 @@ pub struct BookingConfirmed {
     pub previous_status: Option<BookingStatus>,
     /// The `previousPaymentStatus` field.
     pub previous_payment_status: Option<PaymentStatus>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookingConfirmed { "booking" booking : nullable optional, "participantNotification"
@@ -3010,6 +3056,7 @@ rt::object! {
     nullable optional, "doubleBooked" double_booked : nullable optional, "initiatedBy"
     initiated_by : nullable optional, "previousStatus" previous_status : nullable
     optional, "previousPaymentStatus" previous_payment_status : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `BookingDeclined` object.
@@ -3029,6 +3076,9 @@ pub struct BookingDeclined {
     pub previous_payment_status: Option<PaymentStatus>,
     /// The `flowControlSettings` field.
     pub flow_control_settings: Option<DeclineBookingFlowControlSettings>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookingDeclined { "booking" booking : nullable optional, "participantNotification"
@@ -3036,7 +3086,7 @@ rt::object! {
     optional, "initiatedBy" initiated_by : nullable optional, "previousStatus"
     previous_status : nullable optional, "previousPaymentStatus" previous_payment_status
     : nullable optional, "flowControlSettings" flow_control_settings : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// Fee for a specific booking that's calculated according to the associated [booking policy snapshot](https://dev.wix.com/docs/rest/business-solutions/bookings/policies/booking-policy-snapshots/introduction). Currently, only cancellation fees, including no-show fees, are supported.
@@ -3054,11 +3104,14 @@ pub struct BookingFee {
     pub cancellation_fee: Option<CancellationFee>,
     /// The `policyDetails` field.
     pub policy_details: Option<PolicyDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookingFee { "id" id : nullable optional, "bookingId" booking_id : nullable optional,
     "cancellationFee" cancellation_fee : nullable optional, "policyDetails"
-    policy_details : nullable optional, }
+    policy_details : nullable optional, } unknown unknown_fields
 }
 
 /// - `UNKNOWN_STATUS`: There is no eCommerce order associated with the booking.
@@ -3128,10 +3181,13 @@ pub struct BookingIdAndRevision {
     /// Revision number, which increments by 1 each time the booking is updated.
     /// To prevent conflicting changes, the current revision must be specified when managing the booking.
     pub revision: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookingIdAndRevision { "bookingId" booking_id : nullable optional, "revision"
-    revision : nullable optional, }
+    revision : nullable optional, } unknown unknown_fields
 }
 
 /// The `BookingInfo` object.
@@ -3144,10 +3200,14 @@ pub struct BookingInfo {
     pub revision: Option<String>,
     /// The `paymentStatus` field.
     pub payment_status: Option<PaymentStatus>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookingInfo { "bookingId" booking_id : nullable optional, "revision" revision :
-    nullable optional, "paymentStatus" payment_status : nullable optional, }
+    nullable optional, "paymentStatus" payment_status : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BookingMarkedAsPending` object.
@@ -3168,6 +3228,9 @@ pub struct BookingMarkedAsPending {
     pub previous_status: Option<BookingStatus>,
     /// The `previousPaymentStatus` field.
     pub previous_payment_status: Option<PaymentStatus>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookingMarkedAsPending { "booking" booking : nullable optional,
@@ -3175,7 +3238,7 @@ rt::object! {
     "sendSmsReminder" send_sms_reminder : nullable optional, "doubleBooked" double_booked
     : nullable optional, "initiatedBy" initiated_by : nullable optional, "previousStatus"
     previous_status : nullable optional, "previousPaymentStatus" previous_payment_status
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// `BookingPolicy` is the main entity of `BookingPolicyService` and specifies a set of rules for booking a service
@@ -3236,6 +3299,9 @@ pub struct BookingPolicy {
     pub cancellation_fee_policy: Option<CancellationFeePolicy>,
     /// The `saveCreditCardPolicy` field.
     pub save_credit_card_policy: Option<SaveCreditCardPolicy>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookingPolicy { "id" id : nullable optional, "createdDate" created_date : nullable
@@ -3250,6 +3316,7 @@ rt::object! {
     participants_policy : nullable optional, "resourcesPolicy" resources_policy :
     nullable optional, "cancellationFeePolicy" cancellation_fee_policy : nullable
     optional, "saveCreditCardPolicy" save_credit_card_policy : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `BookingPolicySettings` object.
@@ -3257,10 +3324,13 @@ rt::object! {
 pub struct BookingPolicySettings {
     /// Booking policy settings for a given slot or schedule.
     pub max_participants_per_booking: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookingPolicySettings { "maxParticipantsPerBooking" max_participants_per_booking :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `BookingPolicyViolations` object.
@@ -3272,11 +3342,14 @@ pub struct BookingPolicyViolations {
     pub too_late_to_book: Option<bool>,
     /// Booking policy violation: Online booking is disabled for this slot.
     pub book_online_disabled: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookingPolicyViolations { "tooEarlyToBook" too_early_to_book : nullable optional,
     "tooLateToBook" too_late_to_book : nullable optional, "bookOnlineDisabled"
-    book_online_disabled : nullable optional, }
+    book_online_disabled : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `previousTotalParticipants`, `previousParticipantsChoices` is set (a oneOf group).
@@ -3309,6 +3382,9 @@ pub struct BookingRescheduled {
     pub previous_end_date: Option<wix_rest_runtime::Timestamp>,
     /// The add-ons that were associated with the booking before rescheduling.
     pub previous_booked_add_ons: Option<Vec<BookedAddOn>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookingRescheduled { "previousTotalParticipants" previous_total_participants :
@@ -3320,7 +3396,7 @@ rt::object! {
     "previousBookedEntity" previous_booked_entity : nullable optional,
     "previousStartDate" previous_start_date : nullable optional, "previousEndDate"
     previous_end_date : nullable optional, "previousBookedAddOns" previous_booked_add_ons
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// The `BookingResult` object.
@@ -3331,10 +3407,13 @@ pub struct BookingResult {
     pub booking_id: Option<String>,
     /// The `booking` field.
     pub booking: Option<Booking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BookingResult { "bookingId" booking_id : nullable optional, "booking" booking :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `BookingsCancelList` object.
@@ -3342,9 +3421,13 @@ rt::object! {
 pub struct BookingsCancelList {
     /// Bookings to cancel.
     pub bookings_info: Option<Vec<CancelBookingInfo>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BookingsCancelList { "bookingsInfo" bookings_info : nullable optional, }
+    BookingsCancelList { "bookingsInfo" bookings_info : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkBookingResult` object.
@@ -3354,10 +3437,13 @@ pub struct BulkBookingResult {
     pub item_metadata: Option<ItemMetadata>,
     /// The `item` field.
     pub item: Option<Booking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkBookingResult { "itemMetadata" item_metadata : nullable optional, "item" item :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkCalculateAllowedActionsRequest` object.
@@ -3365,9 +3451,13 @@ rt::object! {
 pub struct BulkCalculateAllowedActionsRequest {
     /// List of booking IDs to calculate allowed actions for.
     pub booking_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCalculateAllowedActionsRequest { "bookingIds" booking_ids : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `BulkCalculateAllowedActionsResponse` object.
@@ -3377,10 +3467,14 @@ pub struct BulkCalculateAllowedActionsResponse {
     pub results: Option<Vec<BulkCalculateAllowedActionsResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCalculateAllowedActionsResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkCalculateAllowedActionsResult` object.
@@ -3390,10 +3484,13 @@ pub struct BulkCalculateAllowedActionsResult {
     pub item_metadata: Option<ItemMetadata>,
     /// The `item` field.
     pub item: Option<AllowedActions>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCalculateAllowedActionsResult { "itemMetadata" item_metadata : nullable optional,
-    "item" item : nullable optional, }
+    "item" item : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `bookings`, `recurringCancellation` is set (a oneOf group).
@@ -3405,11 +3502,14 @@ pub struct BulkCancelBookingRequest {
     pub recurring_cancellation: Option<RecurringCancelInfo>,
     /// Whether to return the full canceled Booking in each result.
     pub return_full_entity: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCancelBookingRequest { "bookings" bookings : nullable optional,
     "recurringCancellation" recurring_cancellation : nullable optional,
-    "returnFullEntity" return_full_entity : nullable optional, }
+    "returnFullEntity" return_full_entity : nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkCancelBookingResponse` object.
@@ -3419,10 +3519,14 @@ pub struct BulkCancelBookingResponse {
     pub results: Option<Vec<BulkBookingResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCancelBookingResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkConfirmOrDeclineBookingRequest` object.
@@ -3432,10 +3536,14 @@ pub struct BulkConfirmOrDeclineBookingRequest {
     pub details: Vec<BulkConfirmOrDeclineBookingRequestBookingDetails>,
     /// Whether to return the confirmed or declined booking objects.
     pub return_entity: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkConfirmOrDeclineBookingRequest { "details" details : value field, "returnEntity"
-    return_entity : nullable optional, } required { details "details" }
+    return_entity : nullable optional, } unknown unknown_fields required { details
+    "details" }
 }
 
 /// The `BulkConfirmOrDeclineBookingRequestBookingDetails` object.
@@ -3445,10 +3553,14 @@ pub struct BulkConfirmOrDeclineBookingRequestBookingDetails {
     pub booking_id: Option<String>,
     /// The `paymentStatus` field.
     pub payment_status: Option<PaymentStatus>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkConfirmOrDeclineBookingRequestBookingDetails { "bookingId" booking_id : nullable
-    optional, "paymentStatus" payment_status : nullable optional, }
+    optional, "paymentStatus" payment_status : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkConfirmOrDeclineBookingResponse` object.
@@ -3458,10 +3570,14 @@ pub struct BulkConfirmOrDeclineBookingResponse {
     pub results: Option<Vec<BulkBookingResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkConfirmOrDeclineBookingResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkCreateBookingRequest` object.
@@ -3473,11 +3589,14 @@ pub struct BulkCreateBookingRequest {
     pub create_bookings_info: Vec<CreateBookingInfo>,
     /// Whether to return the created bookings.
     pub return_full_entity: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCreateBookingRequest { "createBookingsInfo" create_bookings_info : value field,
-    "returnFullEntity" return_full_entity : nullable optional, } required {
-    create_bookings_info "createBookingsInfo" }
+    "returnFullEntity" return_full_entity : nullable optional, } unknown unknown_fields
+    required { create_bookings_info "createBookingsInfo" }
 }
 
 /// The `BulkCreateBookingResponse` object.
@@ -3487,10 +3606,14 @@ pub struct BulkCreateBookingResponse {
     pub results: Option<Vec<BulkBookingResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCreateBookingResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkGetMultiServiceBookingAllowedActionsRequest` object.
@@ -3498,10 +3621,13 @@ rt::object! {
 pub struct BulkGetMultiServiceBookingAllowedActionsRequest {
     /// IDs of the multi-service bookings to retrieve allowed actions for.
     pub multi_service_booking_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkGetMultiServiceBookingAllowedActionsRequest { "multiServiceBookingIds"
-    multi_service_booking_ids : nullable optional, }
+    multi_service_booking_ids : nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkGetMultiServiceBookingAllowedActionsResponse` object.
@@ -3512,10 +3638,14 @@ pub struct BulkGetMultiServiceBookingAllowedActionsResponse {
     pub results: Option<Vec<BulkCalculateAllowedActionsResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkGetMultiServiceBookingAllowedActionsResponse { "results" results : nullable
-    optional, "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    optional, "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BusinessLocationOptions` object.
@@ -3534,11 +3664,15 @@ pub struct BusinessLocationOptions {
     pub email: Option<String>,
     /// Business location phone.
     pub phone: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BusinessLocationOptions { "id" id : nullable optional, "name" name : nullable
     optional, "default" default : nullable optional, "address" address : nullable
     optional, "email" email : nullable optional, "phone" phone : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `CancelBookingFlowControlSettings` object.
@@ -3566,11 +3700,15 @@ pub struct CancelBookingFlowControlSettings {
     ///
     /// Default: `false`.
     pub waive_cancellation_fee: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CancelBookingFlowControlSettings { "ignoreCancellationPolicy"
     ignore_cancellation_policy : nullable optional, "withRefund" with_refund : nullable
     optional, "waiveCancellationFee" waive_cancellation_fee : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `CancelBookingInfo` object.
@@ -3593,12 +3731,15 @@ pub struct CancelBookingInfo {
     pub waive_charges: Option<bool>,
     /// The `participantNotification` field.
     pub participant_notification: Option<ParticipantNotification>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CancelBookingInfo { "bookingId" booking_id : nullable optional, "revision" revision :
     nullable optional, "flowControlSettings" flow_control_settings : nullable optional,
     "waiveCharges" waive_charges : nullable optional, "participantNotification"
-    participant_notification : nullable optional, }
+    participant_notification : nullable optional, } unknown unknown_fields
 }
 
 /// The `CancelBookingRequest` object.
@@ -3632,13 +3773,16 @@ pub struct CancelBookingRequest {
     ///
     /// Default: `false`.
     pub waive_charges: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CancelBookingRequest { "bookingId" booking_id : value field,
     "participantNotification" participant_notification : nullable optional,
     "flowControlSettings" flow_control_settings : nullable optional, "revision" revision
-    : nullable optional, "waiveCharges" waive_charges : nullable optional, } required {
-    booking_id "bookingId" }
+    : nullable optional, "waiveCharges" waive_charges : nullable optional, } unknown
+    unknown_fields required { booking_id "bookingId" }
 }
 
 /// The `CancelBookingResponse` object.
@@ -3646,9 +3790,13 @@ rt::object! {
 pub struct CancelBookingResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CancelBookingResponse { "booking" booking : nullable optional, }
+    CancelBookingResponse { "booking" booking : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Request for CancelMultiServiceBookingAnonymously
@@ -3656,9 +3804,13 @@ rt::object! {
 pub struct CancelMultiServiceBookingAnonymouslyRequest {
     /// Anonymous token for the multi-service booking.
     pub token: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CancelMultiServiceBookingAnonymouslyRequest { "token" token : nullable optional, }
+    unknown unknown_fields
 }
 
 /// Response for CancelMultiServiceBookingAnonymously
@@ -3666,10 +3818,13 @@ rt::object! {
 pub struct CancelMultiServiceBookingAnonymouslyResponse {
     /// The `multiServiceBooking` field.
     pub multi_service_booking: Option<MultiServiceBooking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CancelMultiServiceBookingAnonymouslyResponse { "multiServiceBooking"
-    multi_service_booking : nullable optional, }
+    multi_service_booking : nullable optional, } unknown unknown_fields
 }
 
 /// The `CancelMultiServiceBookingRequest` object.
@@ -3700,13 +3855,16 @@ pub struct CancelMultiServiceBookingRequest {
     ///
     /// Default: `false`.
     pub waive_charges: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CancelMultiServiceBookingRequest { "multiServiceBookingId" multi_service_booking_id :
     nullable optional, "participantNotification" participant_notification : nullable
     optional, "flowControlSettings" flow_control_settings : nullable optional,
     "returnFullEntity" return_full_entity : nullable optional, "waiveCharges"
-    waive_charges : nullable optional, }
+    waive_charges : nullable optional, } unknown unknown_fields
 }
 
 /// The `CancelMultiServiceBookingResponse` object.
@@ -3714,10 +3872,13 @@ rt::object! {
 pub struct CancelMultiServiceBookingResponse {
     /// The `multiServiceBooking` field.
     pub multi_service_booking: Option<MultiServiceBooking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CancelMultiServiceBookingResponse { "multiServiceBooking" multi_service_booking :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `CancellationFee` object.
@@ -3729,10 +3890,13 @@ pub struct CancellationFee {
     pub status: Option<BookingFeeStatus>,
     /// The `trigger` field.
     pub trigger: Option<Trigger>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CancellationFee { "price" price : nullable optional, "status" status : nullable
-    optional, "trigger" trigger : nullable optional, }
+    optional, "trigger" trigger : nullable optional, } unknown unknown_fields
 }
 
 /// The `CancellationFeePolicy` object.
@@ -3748,11 +3912,14 @@ pub struct CancellationFeePolicy {
     ///
     /// Default: `true`
     pub auto_collect_fee_enabled: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CancellationFeePolicy { "enabled" enabled : nullable optional, "cancellationWindows"
     cancellation_windows : nullable optional, "autoCollectFeeEnabled"
-    auto_collect_fee_enabled : nullable optional, }
+    auto_collect_fee_enabled : nullable optional, } unknown unknown_fields
 }
 
 /// The policy for canceling a booked session.
@@ -3784,12 +3951,15 @@ pub struct CancellationPolicy {
     ///
     /// Default: `null` (treated as `true`)
     pub allow_anonymous: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CancellationPolicy { "enabled" enabled : nullable optional, "limitLatestCancellation"
     limit_latest_cancellation : nullable optional, "latestCancellationInMinutes"
     latest_cancellation_in_minutes : nullable optional, "allowAnonymous" allow_anonymous
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `amount`, `percentage` is set (a oneOf group).
@@ -3801,10 +3971,14 @@ pub struct CancellationWindow {
     pub percentage: Option<String>,
     /// The fee will be applied if the booked session starts within this start time in minutes.
     pub start_in_minutes: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CancellationWindow { "amount" amount : nullable optional, "percentage" percentage :
-    nullable optional, "startInMinutes" start_in_minutes : nullable optional, }
+    nullable optional, "startInMinutes" start_in_minutes : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Category` object.
@@ -3816,10 +3990,13 @@ pub struct Category {
     pub name: Option<String>,
     /// Order of a category within a category list.
     pub sort_order: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Category { "id" id : nullable optional, "name" name : nullable optional, "sortOrder"
-    sort_order : nullable optional, }
+    sort_order : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `streetAddress`, `addressLine` is set (a oneOf group).
@@ -3839,13 +4016,16 @@ pub struct CommonAddress {
     pub postal_code: Option<String>,
     /// Full address of the location.
     pub formatted_address: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CommonAddress { "streetAddress" street_address : nullable optional, "addressLine"
     address_line : nullable optional, "country" country : nullable optional,
     "subdivision" subdivision : nullable optional, "city" city : nullable optional,
     "postalCode" postal_code : nullable optional, "formattedAddress" formatted_address :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `anonymousVisitorId`, `memberId`, `wixUserId`, `appId` is set (a oneOf group).
@@ -3861,12 +4041,15 @@ pub struct CommonIdentificationData {
     pub app_id: Option<String>,
     /// ID of of a contact in the site's [CRM by Ascend](https://www.wix.com/ascend/crm) system.
     pub contact_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CommonIdentificationData { "anonymousVisitorId" anonymous_visitor_id : nullable
     optional, "memberId" member_id : nullable optional, "wixUserId" wix_user_id :
     nullable optional, "appId" app_id : nullable optional, "contactId" contact_id :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// Money.
@@ -3879,10 +4062,14 @@ pub struct CommonMoney {
     pub currency: Option<String>,
     /// Monetary amount. Decimal string in local format. For example, `1 000,30`.
     pub formatted_value: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CommonMoney { "value" value : nullable optional, "currency" currency : nullable
-    optional, "formattedValue" formatted_value : nullable optional, }
+    optional, "formattedValue" formatted_value : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Street address. Includes street name, number, and apartment number in separate fields.
@@ -3894,10 +4081,13 @@ pub struct CommonStreetAddress {
     pub name: Option<String>,
     /// Apartment number.
     pub apt: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CommonStreetAddress { "number" number : nullable optional, "name" name : nullable
-    optional, "apt" apt : nullable optional, }
+    optional, "apt" apt : nullable optional, } unknown unknown_fields
 }
 
 /// The `Conferencing` object.
@@ -3905,9 +4095,12 @@ rt::object! {
 pub struct Conferencing {
     /// Whether a conference link is generated for the service's sessions.
     pub enabled: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    Conferencing { "enabled" enabled : nullable optional, }
+    Conferencing { "enabled" enabled : nullable optional, } unknown unknown_fields
 }
 
 /// The `ConfirmBookingFlowControlSettings` object.
@@ -3918,10 +4111,13 @@ pub struct ConfirmBookingFlowControlSettings {
     /// When specifying `false`, a booking is only updated with status `CONFIRMED`.
     /// Default: `false`.
     pub check_availability_validation: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ConfirmBookingFlowControlSettings { "checkAvailabilityValidation"
-    check_availability_validation : nullable optional, }
+    check_availability_validation : nullable optional, } unknown unknown_fields
 }
 
 /// The `ConfirmBookingRequest` object.
@@ -3944,14 +4140,17 @@ pub struct ConfirmBookingRequest {
     pub double_booked: Option<bool>,
     /// The `flowControlSettings` field.
     pub flow_control_settings: Option<ConfirmBookingFlowControlSettings>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ConfirmBookingRequest { "bookingId" booking_id : value field, "revision" revision :
     nullable optional, "participantNotification" participant_notification : nullable
     optional, "sendSmsReminder" send_sms_reminder : nullable optional, "paymentStatus"
     payment_status : nullable optional, "doubleBooked" double_booked : nullable optional,
-    "flowControlSettings" flow_control_settings : nullable optional, } required {
-    booking_id "bookingId" }
+    "flowControlSettings" flow_control_settings : nullable optional, } unknown
+    unknown_fields required { booking_id "bookingId" }
 }
 
 /// The `ConfirmBookingResponse` object.
@@ -3959,9 +4158,13 @@ rt::object! {
 pub struct ConfirmBookingResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ConfirmBookingResponse { "booking" booking : nullable optional, }
+    ConfirmBookingResponse { "booking" booking : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ConfirmMultiServiceBookingRequest` object.
@@ -3984,6 +4187,9 @@ pub struct ConfirmMultiServiceBookingRequest {
     pub return_full_entity: Option<bool>,
     /// The `flowControlSettings` field.
     pub flow_control_settings: Option<ConfirmBookingFlowControlSettings>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ConfirmMultiServiceBookingRequest { "multiServiceBookingId" multi_service_booking_id
@@ -3991,7 +4197,8 @@ rt::object! {
     "participantNotification" participant_notification : nullable optional,
     "sendSmsReminder" send_sms_reminder : nullable optional, "doubleBooked" double_booked
     : nullable optional, "returnFullEntity" return_full_entity : nullable optional,
-    "flowControlSettings" flow_control_settings : nullable optional, }
+    "flowControlSettings" flow_control_settings : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ConfirmMultiServiceBookingResponse` object.
@@ -3999,10 +4206,13 @@ rt::object! {
 pub struct ConfirmMultiServiceBookingResponse {
     /// The `multiServiceBooking` field.
     pub multi_service_booking: Option<MultiServiceBooking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ConfirmMultiServiceBookingResponse { "multiServiceBooking" multi_service_booking :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `ConfirmOrDeclineBookingRequest` object.
@@ -4012,11 +4222,14 @@ pub struct ConfirmOrDeclineBookingRequest {
     pub booking_id: String,
     /// The `paymentStatus` field.
     pub payment_status: Option<PaymentStatus>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ConfirmOrDeclineBookingRequest { "bookingId" booking_id : value field,
-    "paymentStatus" payment_status : nullable optional, } required { booking_id
-    "bookingId" }
+    "paymentStatus" payment_status : nullable optional, } unknown unknown_fields required
+    { booking_id "bookingId" }
 }
 
 /// The `ConfirmOrDeclineBookingResponse` object.
@@ -4024,9 +4237,13 @@ rt::object! {
 pub struct ConfirmOrDeclineBookingResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ConfirmOrDeclineBookingResponse { "booking" booking : nullable optional, }
+    ConfirmOrDeclineBookingResponse { "booking" booking : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ContactDetails` object.
@@ -4056,13 +4273,16 @@ pub struct ContactDetails {
     /// Contact's country in [ISO 3166-1 alpha-2 code](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)
     /// format.
     pub country_code: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ContactDetails { "contactId" contact_id : nullable optional, "firstName" first_name :
     nullable optional, "lastName" last_name : nullable optional, "email" email : nullable
     optional, "phone" phone : nullable optional, "fullAddress" full_address : nullable
     optional, "timeZone" time_zone : nullable optional, "countryCode" country_code :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `CreateBookingFlowControlSettings` object.
@@ -4100,13 +4320,16 @@ pub struct CreateBookingFlowControlSettings {
     ///
     /// Default: `false`.
     pub skip_add_on_validation: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateBookingFlowControlSettings { "skipAvailabilityValidation"
     skip_availability_validation : nullable optional, "skipBusinessConfirmation"
     skip_business_confirmation : nullable optional, "skipSelectedPaymentOptionValidation"
     skip_selected_payment_option_validation : nullable optional, "skipAddOnValidation"
-    skip_add_on_validation : nullable optional, }
+    skip_add_on_validation : nullable optional, } unknown unknown_fields
 }
 
 /// The `CreateBookingInfo` object.
@@ -4131,12 +4354,15 @@ pub struct CreateBookingInfo {
     ///
     /// For comprehensive details about integrating custom forms with bookings, see [Wix Forms Integration](https://dev.wix.com/docs/rest/business-solutions/bookings/wix-forms-integration).
     pub form_submission: Option<serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateBookingInfo { "booking" booking : nullable optional, "participantNotification"
     participant_notification : nullable optional, "sendSmsReminder" send_sms_reminder :
     nullable optional, "flowControlSettings" flow_control_settings : nullable optional,
-    "formSubmission" form_submission : nullable optional, }
+    "formSubmission" form_submission : nullable optional, } unknown unknown_fields
 }
 
 /// The `CreateBookingRequest` object.
@@ -4161,13 +4387,16 @@ pub struct CreateBookingRequest {
     ///
     /// For comprehensive details about integrating custom forms with bookings, see [Wix Forms Integration](https://dev.wix.com/docs/rest/business-solutions/bookings/wix-forms-integration).
     pub form_submission: Option<serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateBookingRequest { "booking" booking : value field, "participantNotification"
     participant_notification : nullable optional, "sendSmsReminder" send_sms_reminder :
     nullable optional, "flowControlSettings" flow_control_settings : nullable optional,
-    "formSubmission" form_submission : nullable optional, } required { booking "booking"
-    }
+    "formSubmission" form_submission : nullable optional, } unknown unknown_fields
+    required { booking "booking" }
 }
 
 /// The `CreateBookingResponse` object.
@@ -4175,9 +4404,13 @@ rt::object! {
 pub struct CreateBookingResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CreateBookingResponse { "booking" booking : nullable optional, }
+    CreateBookingResponse { "booking" booking : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CreateMultiServiceBookingRequest` object.
@@ -4212,6 +4445,9 @@ pub struct CreateMultiServiceBookingRequest {
     ///
     /// For comprehensive details about integrating custom forms with bookings, see [Wix Forms Integration](https://dev.wix.com/docs/rest/business-solutions/bookings/wix-forms-integration).
     pub form_submission: Option<serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateMultiServiceBookingRequest { "bookings" bookings : value field,
@@ -4219,8 +4455,8 @@ rt::object! {
     "sendSmsReminder" send_sms_reminder : nullable optional, "flowControlSettings"
     flow_control_settings : nullable optional, "returnFullEntity" return_full_entity :
     nullable optional, "multiServiceBookingType" multi_service_booking_type : nullable
-    optional, "formSubmission" form_submission : nullable optional, } required { bookings
-    "bookings" }
+    optional, "formSubmission" form_submission : nullable optional, } unknown
+    unknown_fields required { bookings "bookings" }
 }
 
 /// The `CreateMultiServiceBookingResponse` object.
@@ -4228,10 +4464,13 @@ rt::object! {
 pub struct CreateMultiServiceBookingResponse {
     /// The `multiServiceBooking` field.
     pub multi_service_booking: Option<MultiServiceBooking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateMultiServiceBookingResponse { "multiServiceBooking" multi_service_booking :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `CustomFormField` object.
@@ -4245,10 +4484,14 @@ pub struct CustomFormField {
     pub label: Option<String>,
     /// The `valueType` field.
     pub value_type: Option<ValueType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CustomFormField { "id" id : nullable optional, "value" value : nullable optional,
     "label" label : nullable optional, "valueType" value_type : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `CustomLocationOptions` object.
@@ -4258,10 +4501,13 @@ pub struct CustomLocationOptions {
     pub id: Option<String>,
     /// The `address` field.
     pub address: Option<CommonAddress>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CustomLocationOptions { "id" id : nullable optional, "address" address : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `CustomPayment` object.
@@ -4269,9 +4515,13 @@ rt::object! {
 pub struct CustomPayment {
     /// A custom description explaining to the customer how to pay for the service.
     pub description: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CustomPayment { "description" description : nullable optional, }
+    CustomPayment { "description" description : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Daily duration configuration. Durations are specified in days.
@@ -4283,10 +4533,14 @@ pub struct DailyConfig {
     ///
     /// Must be greater than or equal to `minDurationInDays`.
     pub max_duration_in_days: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DailyConfig { "minDurationInDays" min_duration_in_days : nullable optional,
-    "maxDurationInDays" max_duration_in_days : nullable optional, }
+    "maxDurationInDays" max_duration_in_days : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `DeclineBookingFlowControlSettings` object.
@@ -4303,9 +4557,13 @@ pub struct DeclineBookingFlowControlSettings {
     ///
     /// Default: `false`.
     pub with_refund: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DeclineBookingFlowControlSettings { "withRefund" with_refund : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `DeclineBookingRequest` object.
@@ -4326,13 +4584,16 @@ pub struct DeclineBookingRequest {
     pub double_booked: Option<bool>,
     /// The `flowControlSettings` field.
     pub flow_control_settings: Option<DeclineBookingFlowControlSettings>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DeclineBookingRequest { "bookingId" booking_id : value field, "revision" revision :
     nullable optional, "participantNotification" participant_notification : nullable
     optional, "paymentStatus" payment_status : nullable optional, "doubleBooked"
     double_booked : nullable optional, "flowControlSettings" flow_control_settings :
-    nullable optional, } required { booking_id "bookingId" }
+    nullable optional, } unknown unknown_fields required { booking_id "bookingId" }
 }
 
 /// The `DeclineBookingResponse` object.
@@ -4340,9 +4601,13 @@ rt::object! {
 pub struct DeclineBookingResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    DeclineBookingResponse { "booking" booking : nullable optional, }
+    DeclineBookingResponse { "booking" booking : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `DeclineMultiServiceBookingRequest` object.
@@ -4360,6 +4625,9 @@ pub struct DeclineMultiServiceBookingRequest {
     pub return_full_entity: Option<bool>,
     /// The `flowControlSettings` field.
     pub flow_control_settings: Option<DeclineBookingFlowControlSettings>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DeclineMultiServiceBookingRequest { "multiServiceBookingId" multi_service_booking_id
@@ -4367,7 +4635,7 @@ rt::object! {
     "participantNotification" participant_notification : nullable optional,
     "doubleBooked" double_booked : nullable optional, "returnFullEntity"
     return_full_entity : nullable optional, "flowControlSettings" flow_control_settings :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `DeclineMultiServiceBookingResponse` object.
@@ -4375,10 +4643,13 @@ rt::object! {
 pub struct DeclineMultiServiceBookingResponse {
     /// The `multiServiceBooking` field.
     pub multi_service_booking: Option<MultiServiceBooking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DeclineMultiServiceBookingResponse { "multiServiceBooking" multi_service_booking :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// Estimated discount information for a service based on active eCommerce discounts.
@@ -4388,10 +4659,13 @@ pub struct DiscountInfo {
     pub discount_name: Option<String>,
     /// The `priceAfterDiscount` field.
     pub price_after_discount: Option<CommonMoney>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DiscountInfo { "discountName" discount_name : nullable optional, "priceAfterDiscount"
-    price_after_discount : nullable optional, }
+    price_after_discount : nullable optional, } unknown unknown_fields
 }
 
 /// The `Duration` object.
@@ -4403,9 +4677,13 @@ pub struct Duration {
     /// Name of the duration option.
     /// Defaults to the formatted duration e.g. "1 hour, 30 minutes".
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Duration { "minutes" minutes : nullable optional, "name" name : nullable optional, }
+    unknown unknown_fields
 }
 
 /// Duration range configuration for a service. Defines the minimum and maximum
@@ -4423,10 +4701,14 @@ pub struct DurationRange {
     pub day_options: Option<DailyConfig>,
     /// The `unitType` field.
     pub unit_type: Option<UnitType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DurationRange { "hourOptions" hour_options : nullable optional, "dayOptions"
-    day_options : nullable optional, "unitType" unit_type : nullable optional, }
+    day_options : nullable optional, "unitType" unit_type : nullable optional, } unknown
+    unknown_fields
 }
 
 /// - `CHECKOUT`: The first billing cycle is charged at checkout. Recurring billing continues from the `recurringStartDate`.
@@ -4491,11 +4773,14 @@ pub struct FixedPayment {
     ///
     /// Default: `false`.
     pub full_upfront_payment_allowed: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     FixedPayment { "price" price : nullable optional, "deposit" deposit : nullable
     optional, "fullUpfrontPaymentAllowed" full_upfront_payment_allowed : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `Form` object.
@@ -4505,9 +4790,12 @@ pub struct Form {
     /// The form information that you submit when booking includes contact details, participants, and other form fields set up for the service.
     /// You can manage the service booking form fields using the Bookings Forms API.
     pub id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    Form { "id" id : nullable optional, }
+    Form { "id" id : nullable optional, } unknown unknown_fields
 }
 
 /// - `MONTHLY`: Billing cycle repeats once per month.
@@ -4560,10 +4848,13 @@ pub struct GetAnonymousActionTokenForMultiServiceBookingResponse {
     /// Encrypted, URL-safe token for anonymous access to the multi-service booking.
     /// Pass this token to the other multi-service methods in this API to retrieve or cancel the package without authentication.
     pub token: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GetAnonymousActionTokenForMultiServiceBookingResponse { "token" token : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// Response for GetAnonymousActionToken
@@ -4572,9 +4863,13 @@ pub struct GetAnonymousActionTokenResponse {
     /// Encrypted, URL-safe token for anonymous access to the booking.
     /// Pass this token to the other methods in this API to retrieve, cancel, or reschedule the booking without authentication.
     pub token: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetAnonymousActionTokenResponse { "token" token : nullable optional, }
+    GetAnonymousActionTokenResponse { "token" token : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Response for GetMultiServiceBookingAnonymously
@@ -4584,11 +4879,14 @@ pub struct GetMultiServiceBookingAnonymouslyResponse {
     pub multi_service_booking: Option<MultiServiceBooking>,
     /// The `allowedAnonymousActions` field.
     pub allowed_anonymous_actions: Option<V1AllowedAnonymousActions>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GetMultiServiceBookingAnonymouslyResponse { "multiServiceBooking"
     multi_service_booking : nullable optional, "allowedAnonymousActions"
-    allowed_anonymous_actions : nullable optional, }
+    allowed_anonymous_actions : nullable optional, } unknown unknown_fields
 }
 
 /// The `GetMultiServiceBookingAvailabilityRequest` object.
@@ -4596,10 +4894,13 @@ rt::object! {
 pub struct GetMultiServiceBookingAvailabilityRequest {
     /// ID of the multi-service booking to retrieve.
     pub multi_service_booking_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GetMultiServiceBookingAvailabilityRequest { "multiServiceBookingId"
-    multi_service_booking_id : nullable optional, }
+    multi_service_booking_id : nullable optional, } unknown unknown_fields
 }
 
 /// The `GetMultiServiceBookingAvailabilityResponse` object.
@@ -4619,13 +4920,17 @@ pub struct GetMultiServiceBookingAvailabilityResponse {
     pub multi_service_booking_info: Option<
         Vec<GetMultiServiceBookingAvailabilityResponseBookingInfo>,
     >,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GetMultiServiceBookingAvailabilityResponse { "bookable" bookable : nullable optional,
     "totalCapacity" total_capacity : nullable optional, "remainingCapacity"
     remaining_capacity : nullable optional, "policyViolations" policy_violations :
     nullable optional, "policySettings" policy_settings : nullable optional,
-    "multiServiceBookingInfo" multi_service_booking_info : nullable optional, }
+    "multiServiceBookingInfo" multi_service_booking_info : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `GetMultiServiceBookingAvailabilityResponseBookingInfo` object.
@@ -4633,10 +4938,13 @@ rt::object! {
 pub struct GetMultiServiceBookingAvailabilityResponseBookingInfo {
     /// Booking ID.
     pub booking_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GetMultiServiceBookingAvailabilityResponseBookingInfo { "bookingId" booking_id :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `GetMultiServiceBookingResponse` object.
@@ -4646,10 +4954,13 @@ pub struct GetMultiServiceBookingResponse {
     pub multi_service_booking: Option<MultiServiceBooking>,
     /// The `metadata` field.
     pub metadata: Option<MultiServiceBookingMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GetMultiServiceBookingResponse { "multiServiceBooking" multi_service_booking :
-    nullable optional, "metadata" metadata : nullable optional, }
+    nullable optional, "metadata" metadata : nullable optional, } unknown unknown_fields
 }
 
 /// Response for GetServiceAnonymously
@@ -4657,9 +4968,13 @@ rt::object! {
 pub struct GetServiceAnonymouslyResponse {
     /// The `service` field.
     pub service: Option<Service>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetServiceAnonymouslyResponse { "service" service : nullable optional, }
+    GetServiceAnonymouslyResponse { "service" service : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Hourly duration configuration. Durations are specified in minutes.
@@ -4671,10 +4986,14 @@ pub struct HourlyConfig {
     ///
     /// Must be greater than or equal to `minDurationInMinutes`.
     pub max_duration_in_minutes: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     HourlyConfig { "minDurationInMinutes" min_duration_in_minutes : nullable optional,
-    "maxDurationInMinutes" max_duration_in_minutes : nullable optional, }
+    "maxDurationInMinutes" max_duration_in_minutes : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Image` object.
@@ -4692,11 +5011,14 @@ pub struct Image {
     pub alt_text: Option<String>,
     /// Image file name.
     pub filename: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Image { "id" id : nullable optional, "url" url : nullable optional, "height" height :
     nullable optional, "width" width : nullable optional, "altText" alt_text : nullable
-    optional, "filename" filename : nullable optional, }
+    optional, "filename" filename : nullable optional, } unknown unknown_fields
 }
 
 /// The `ItemMetadata` object.
@@ -4710,10 +5032,14 @@ pub struct ItemMetadata {
     pub success: Option<bool>,
     /// The `error` field.
     pub error: Option<ApplicationError>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemMetadata { "id" id : nullable optional, "originalIndex" original_index : nullable
     optional, "success" success : nullable optional, "error" error : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The policy for limiting early bookings.
@@ -4731,10 +5057,14 @@ pub struct LimitEarlyBookingPolicy {
     /// Default: 10080 minutes (7 days)
     /// Min: 1 minute
     pub earliest_booking_in_minutes: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LimitEarlyBookingPolicy { "enabled" enabled : nullable optional,
-    "earliestBookingInMinutes" earliest_booking_in_minutes : nullable optional, }
+    "earliestBookingInMinutes" earliest_booking_in_minutes : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The policy for limiting late bookings.
@@ -4756,10 +5086,14 @@ pub struct LimitLateBookingPolicy {
     /// Default: 1440 minutes (1 day)
     /// Min: 1 minute
     pub latest_booking_in_minutes: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LimitLateBookingPolicy { "enabled" enabled : nullable optional,
-    "latestBookingInMinutes" latest_booking_in_minutes : nullable optional, }
+    "latestBookingInMinutes" latest_booking_in_minutes : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Location` object.
@@ -4776,12 +5110,15 @@ pub struct Location {
     pub formatted_address_translated: Option<String>,
     /// The `locationType` field.
     pub location_type: Option<LocationType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Location { "id" id : nullable optional, "name" name : nullable optional,
     "formattedAddress" formatted_address : nullable optional,
     "formattedAddressTranslated" formatted_address_translated : nullable optional,
-    "locationType" location_type : nullable optional, }
+    "locationType" location_type : nullable optional, } unknown unknown_fields
 }
 
 /// - `UNDEFINED`: Undefined location type.
@@ -4975,12 +5312,15 @@ pub struct MarkBookingAsPendingFlowControlSettings {
     ///
     /// Default: `false`.
     pub skip_pending_approval_service_validation: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MarkBookingAsPendingFlowControlSettings { "checkAvailabilityValidation"
     check_availability_validation : nullable optional,
     "skipPendingApprovalServiceValidation" skip_pending_approval_service_validation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `MarkBookingAsPendingRequest` object.
@@ -5004,6 +5344,9 @@ pub struct MarkBookingAsPendingRequest {
     pub double_booked: Option<bool>,
     /// The `flowControlSettings` field.
     pub flow_control_settings: Option<MarkBookingAsPendingFlowControlSettings>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MarkBookingAsPendingRequest { "bookingId" booking_id : value field, "revision"
@@ -5011,7 +5354,7 @@ rt::object! {
     nullable optional, "sendSmsReminder" send_sms_reminder : nullable optional,
     "paymentStatus" payment_status : nullable optional, "doubleBooked" double_booked :
     nullable optional, "flowControlSettings" flow_control_settings : nullable optional, }
-    required { booking_id "bookingId" }
+    unknown unknown_fields required { booking_id "bookingId" }
 }
 
 /// The `MarkBookingAsPendingResponse` object.
@@ -5019,9 +5362,13 @@ rt::object! {
 pub struct MarkBookingAsPendingResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    MarkBookingAsPendingResponse { "booking" booking : nullable optional, }
+    MarkBookingAsPendingResponse { "booking" booking : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `MarkMultiServiceBookingAsPendingRequest` object.
@@ -5046,6 +5393,9 @@ pub struct MarkMultiServiceBookingAsPendingRequest {
     pub return_full_entity: Option<bool>,
     /// The `flowControlSettings` field.
     pub flow_control_settings: Option<MarkBookingAsPendingFlowControlSettings>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MarkMultiServiceBookingAsPendingRequest { "multiServiceBookingId"
@@ -5054,7 +5404,7 @@ rt::object! {
     participant_notification : nullable optional, "sendSmsReminder" send_sms_reminder :
     nullable optional, "doubleBooked" double_booked : nullable optional,
     "returnFullEntity" return_full_entity : nullable optional, "flowControlSettings"
-    flow_control_settings : nullable optional, }
+    flow_control_settings : nullable optional, } unknown unknown_fields
 }
 
 /// The `MarkMultiServiceBookingAsPendingResponse` object.
@@ -5062,10 +5412,13 @@ rt::object! {
 pub struct MarkMultiServiceBookingAsPendingResponse {
     /// The `multiServiceBooking` field.
     pub multi_service_booking: Option<MultiServiceBooking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MarkMultiServiceBookingAsPendingResponse { "multiServiceBooking"
-    multi_service_booking : nullable optional, }
+    multi_service_booking : nullable optional, } unknown unknown_fields
 }
 
 /// The `Media` object.
@@ -5077,10 +5430,13 @@ pub struct Media {
     pub main_media: Option<MediaItem>,
     /// The `coverMedia` field.
     pub cover_media: Option<MediaItem>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Media { "items" items : nullable optional, "mainMedia" main_media : nullable
-    optional, "coverMedia" cover_media : nullable optional, }
+    optional, "coverMedia" cover_media : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `image` is set (a oneOf group).
@@ -5088,9 +5444,12 @@ rt::object! {
 pub struct MediaItem {
     /// The `image` field.
     pub image: Option<Image>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    MediaItem { "image" image : nullable optional, }
+    MediaItem { "image" image : nullable optional, } unknown unknown_fields
 }
 
 /// A multi-service booking combines multiple single-service bookings into a package.
@@ -5102,10 +5461,13 @@ pub struct MultiServiceBooking {
     pub id: Option<String>,
     /// The single-service bookings that make up the multi-service booking package.
     pub bookings: Option<Vec<BookingResult>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MultiServiceBooking { "id" id : nullable optional, "bookings" bookings : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `MultiServiceBookingMetadata` object.
@@ -5114,10 +5476,13 @@ pub struct MultiServiceBookingMetadata {
     /// Total number of `CONFIRMED` and `PENDING` single-service bookings belonging to the multi-service booking.
     /// The total includes the number of single-service bookings which couldn't be retrieved due to lack of permissions.
     pub total_number_of_scheduled_bookings: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MultiServiceBookingMetadata { "totalNumberOfScheduledBookings"
-    total_number_of_scheduled_bookings : nullable optional, }
+    total_number_of_scheduled_bookings : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `previousTotalParticipants`, `previousParticipantsChoices` is set (a oneOf group).
@@ -5132,12 +5497,15 @@ pub struct NumberOfParticipantsUpdated {
     pub booking: Option<Booking>,
     /// The `initiatedBy` field.
     pub initiated_by: Option<IdentificationData>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     NumberOfParticipantsUpdated { "previousTotalParticipants" previous_total_participants
     : nullable optional, "previousParticipantsChoices" previous_participants_choices :
     nullable optional, "booking" booking : nullable optional, "initiatedBy" initiated_by
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// The `OnlineBooking` object.
@@ -5151,11 +5519,14 @@ pub struct OnlineBooking {
     pub require_manual_approval: Option<bool>,
     /// Multiple customers can request to book the same time slot. This is relevant when `requireManualApproval` is `true`.
     pub allow_multiple_requests: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OnlineBooking { "enabled" enabled : nullable optional, "requireManualApproval"
     require_manual_approval : nullable optional, "allowMultipleRequests"
-    allow_multiple_requests : nullable optional, }
+    allow_multiple_requests : nullable optional, } unknown unknown_fields
 }
 
 /// The `ParticipantChoices` object.
@@ -5163,9 +5534,13 @@ rt::object! {
 pub struct ParticipantChoices {
     /// Information about the booked service choices. Includes the number of participants.
     pub service_choices: Option<Vec<ServiceChoices>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ParticipantChoices { "serviceChoices" service_choices : nullable optional, }
+    ParticipantChoices { "serviceChoices" service_choices : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ParticipantNotification` object.
@@ -5180,11 +5555,14 @@ pub struct ParticipantNotification {
     /// Information about the delivery channels used to send the notification.
     /// For example, `{"channels": "SMS" }`, `{"channels": "EMAIL" }`, or `{"channels": "EMAIL, SMS" }`.
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ParticipantNotification { "notifyParticipants" notify_participants : nullable
     optional, "message" message : nullable optional, "metadata" metadata : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The policy for the maximum number of participants per booking.
@@ -5195,10 +5573,13 @@ pub struct ParticipantsPolicy {
     /// Default: 1 participant
     /// Min: 1 participant
     pub max_participants_per_booking: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ParticipantsPolicy { "maxParticipantsPerBooking" max_participants_per_booking :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `fixed`, `custom`, `varied`, `subscription` is set (a oneOf group).
@@ -5223,13 +5604,17 @@ pub struct Payment {
     pub add_on_option: Option<AddOnPaymentOptions>,
     /// The `discountInfo` field.
     pub discount_info: Option<DiscountInfo>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Payment { "fixed" fixed : nullable optional, "custom" custom : nullable optional,
     "varied" varied : nullable optional, "subscription" subscription : nullable optional,
     "rateType" rate_type : nullable optional, "options" options : nullable optional,
     "pricingPlanIds" pricing_plan_ids : nullable optional, "addOnOption" add_on_option :
-    nullable optional, "discountInfo" discount_info : nullable optional, }
+    nullable optional, "discountInfo" discount_info : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The payment options a customer can use to pay for the service.
@@ -5256,11 +5641,14 @@ pub struct PaymentOptions {
     /// Whether customers can pay for the service using a pricing plan.
     /// Read more about [service payment options](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/services-v2/about-service-payments).
     pub pricing_plan: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PaymentOptions { "online" online : nullable optional, "inPerson" in_person : nullable
     optional, "deposit" deposit : nullable optional, "pricingPlan" pricing_plan :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// Payment status.
@@ -5352,10 +5740,13 @@ pub struct PolicyDescription {
     /// Default: Empty
     /// Max length: 2500 characters
     pub description: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PolicyDescription { "enabled" enabled : nullable optional, "description" description
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// The `PolicyDetails` object.
@@ -5367,10 +5758,14 @@ pub struct PolicyDetails {
     pub description: Option<String>,
     /// Translated description of the booking policy according to the buyer language of the eCommerce order.
     pub description_translated: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PolicyDetails { "id" id : nullable optional, "description" description : nullable
     optional, "descriptionTranslated" description_translated : nullable optional, }
+    unknown unknown_fields
 }
 
 /// - `FIXED`: The service has a fixed price.
@@ -5473,6 +5868,9 @@ pub struct RecurringCancelInfo {
     /// Required when `cancellationStartDate` is provided; ignored when it is omitted. Providing
     /// `cancellationStartDate` without `timeZone` fails with `MISSING_TIME_ZONE`.
     pub time_zone: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RecurringCancelInfo { "recurringGroupId" recurring_group_id : nullable optional,
@@ -5480,6 +5878,7 @@ rt::object! {
     "participantNotification" participant_notification : nullable optional,
     "flowControlSettings" flow_control_settings : nullable optional, "waiveCharges"
     waive_charges : nullable optional, "timeZone" time_zone : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `RemoveBookingsFromMultiServiceBookingRequest` object.
@@ -5493,11 +5892,15 @@ pub struct RemoveBookingsFromMultiServiceBookingRequest {
     ///
     /// Default: `false`
     pub return_full_entity: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RemoveBookingsFromMultiServiceBookingRequest { "multiServiceBookingId"
     multi_service_booking_id : nullable optional, "bookings" bookings : nullable
-    optional, "returnFullEntity" return_full_entity : nullable optional, }
+    optional, "returnFullEntity" return_full_entity : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `RemoveBookingsFromMultiServiceBookingResponse` object.
@@ -5505,10 +5908,13 @@ rt::object! {
 pub struct RemoveBookingsFromMultiServiceBookingResponse {
     /// Single-service bookings that were removed from the multi-service booking.
     pub bookings: Option<Vec<BookingResult>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RemoveBookingsFromMultiServiceBookingResponse { "bookings" bookings : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// Additional fields supported by Get Service Anonymously.
@@ -5594,13 +6000,16 @@ pub struct RescheduleBookingFlowControlSettings {
     ///
     /// Default: `false`.
     pub allow_add_on_changes: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RescheduleBookingFlowControlSettings { "ignoreReschedulePolicy"
     ignore_reschedule_policy : nullable optional, "skipAvailabilityValidation"
     skip_availability_validation : nullable optional, "skipBusinessConfirmation"
     skip_business_confirmation : nullable optional, "allowAddOnChanges"
-    allow_add_on_changes : nullable optional, }
+    allow_add_on_changes : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `totalParticipants`, `participantsChoices` is set (a oneOf group).
@@ -5625,12 +6034,16 @@ pub struct RescheduleBookingInfo {
     /// - You must have `BOOKINGS.MANAGE_ADDONS` permissions.
     /// - For bookings paid via an [eCommerce checkout](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/purchase-flow/checkout/introduction): The related [eCommerce order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/draft-orders/introduction) must be in a draftable state to correctly adjust the price when modifying add-ons. You can call [Get Order Draftability Status](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/draft-orders/get-order-draftability-status), specifying the order ID to check if it's draftable. If the order isn't draftable, Reschedule Booking still succeeds, but the order's `priceSummary` isn't updated.
     pub booked_add_ons: Option<Vec<BookedAddOn>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RescheduleBookingInfo { "totalParticipants" total_participants : nullable optional,
     "participantsChoices" participants_choices : nullable optional, "bookingId"
     booking_id : nullable optional, "slot" slot : nullable optional, "revision" revision
-    : nullable optional, "bookedAddOns" booked_add_ons : nullable optional, }
+    : nullable optional, "bookedAddOns" booked_add_ons : nullable optional, } unknown
+    unknown_fields
 }
 
 /// At most one of `totalParticipants`, `participantsChoices` is set (a oneOf group).
@@ -5660,6 +6073,9 @@ pub struct RescheduleBookingRequest {
     /// - You must have `BOOKINGS.MANAGE_ADDONS` permissions.
     /// - For bookings paid via an [eCommerce checkout](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/purchase-flow/checkout/introduction): The related [eCommerce order](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/draft-orders/introduction) must be in a draftable state to correctly adjust the price when modifying add-ons. You can call [Get Order Draftability Status](https://dev.wix.com/docs/api-reference/business-solutions/e-commerce/orders/draft-orders/get-order-draftability-status), specifying the order ID to check if it's draftable. If the order isn't draftable, Reschedule Booking still succeeds, but the order's `priceSummary` isn't updated.
     pub booked_add_ons: Option<Vec<BookedAddOn>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RescheduleBookingRequest { "totalParticipants" total_participants : nullable
@@ -5667,7 +6083,8 @@ rt::object! {
     booking_id : value field, "slot" slot : value field, "revision" revision : nullable
     optional, "participantNotification" participant_notification : nullable optional,
     "flowControlSettings" flow_control_settings : nullable optional, "bookedAddOns"
-    booked_add_ons : nullable optional, } required { booking_id "bookingId" slot "slot" }
+    booked_add_ons : nullable optional, } unknown unknown_fields required { booking_id
+    "bookingId" slot "slot" }
 }
 
 /// The `RescheduleBookingResponse` object.
@@ -5675,9 +6092,13 @@ rt::object! {
 pub struct RescheduleBookingResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    RescheduleBookingResponse { "booking" booking : nullable optional, }
+    RescheduleBookingResponse { "booking" booking : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `RescheduleMultiServiceBookingRequest` object.
@@ -5693,6 +6114,9 @@ pub struct RescheduleMultiServiceBookingRequest {
     pub flow_control_settings: Option<RescheduleBookingFlowControlSettings>,
     /// Whether to return the rescheduled bookings entities.
     pub return_full_entity: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RescheduleMultiServiceBookingRequest { "multiServiceBookingId"
@@ -5700,7 +6124,8 @@ rt::object! {
     reschedule_bookings_info : value field, "participantNotification"
     participant_notification : nullable optional, "flowControlSettings"
     flow_control_settings : nullable optional, "returnFullEntity" return_full_entity :
-    nullable optional, } required { reschedule_bookings_info "rescheduleBookingsInfo" }
+    nullable optional, } unknown unknown_fields required { reschedule_bookings_info
+    "rescheduleBookingsInfo" }
 }
 
 /// The `RescheduleMultiServiceBookingResponse` object.
@@ -5708,10 +6133,13 @@ rt::object! {
 pub struct RescheduleMultiServiceBookingResponse {
     /// The `multiServiceBooking` field.
     pub multi_service_booking: Option<MultiServiceBooking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RescheduleMultiServiceBookingResponse { "multiServiceBooking" multi_service_booking :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The policy for rescheduling a booked session.
@@ -5743,12 +6171,15 @@ pub struct ReschedulePolicy {
     ///
     /// Default: `null` (treated as `true`)
     pub allow_anonymous: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ReschedulePolicy { "enabled" enabled : nullable optional, "limitLatestReschedule"
     limit_latest_reschedule : nullable optional, "latestRescheduleInMinutes"
     latest_reschedule_in_minutes : nullable optional, "allowAnonymous" allow_anonymous :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `ResourceIds` object.
@@ -5756,9 +6187,12 @@ rt::object! {
 pub struct ResourceIds {
     /// Values of the resource IDs.
     pub values: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ResourceIds { "values" values : nullable optional, }
+    ResourceIds { "values" values : nullable optional, } unknown unknown_fields
 }
 
 /// One of the `ResourceTransparency` values.
@@ -5816,9 +6250,13 @@ pub struct ResourceType {
     pub id: Option<String>,
     /// The name of the resource type.
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ResourceType { "id" id : nullable optional, "name" name : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The policy regarding the allocation of resources (e.g. staff members).
@@ -5832,10 +6270,13 @@ pub struct ResourcesPolicy {
     ///
     /// Default: `false`
     pub auto_assign_allowed: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ResourcesPolicy { "enabled" enabled : nullable optional, "autoAssignAllowed"
-    auto_assign_allowed : nullable optional, }
+    auto_assign_allowed : nullable optional, } unknown unknown_fields
 }
 
 /// The `SaveCreditCardPolicy` object.
@@ -5843,9 +6284,13 @@ rt::object! {
 pub struct SaveCreditCardPolicy {
     /// Default: `false`
     pub enabled: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    SaveCreditCardPolicy { "enabled" enabled : nullable optional, }
+    SaveCreditCardPolicy { "enabled" enabled : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Schedule` object.
@@ -5860,11 +6305,15 @@ pub struct Schedule {
     pub last_session_end: Option<wix_rest_runtime::Timestamp>,
     /// The `availabilityConstraints` field.
     pub availability_constraints: Option<AvailabilityConstraints>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Schedule { "id" id : nullable optional, "firstSessionStart" first_session_start :
     nullable optional, "lastSessionEnd" last_session_end : nullable optional,
-    "availabilityConstraints" availability_constraints : nullable optional, }
+    "availabilityConstraints" availability_constraints : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `service` object represents an offering that a business provides to its customers.
@@ -5972,6 +6421,9 @@ pub struct Service {
     ///
     /// Default: The staff resource type.
     pub primary_resource_type: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Service { "id" id : nullable optional, "appId" app_id : nullable optional,
@@ -5993,7 +6445,7 @@ rt::object! {
     optional, "revision" revision : nullable optional, "addOnGroups" add_on_groups :
     nullable optional, "addOnDetails" add_on_details : nullable optional,
     "taxableAddress" taxable_address : nullable optional, "primaryResourceType"
-    primary_resource_type : nullable optional, }
+    primary_resource_type : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `custom`, `duration`, `dateTime`, `participantRange` is set (a oneOf group).
@@ -6016,12 +6468,15 @@ pub struct ServiceChoice {
     pub option_id: Option<String>,
     /// ID of the service choice. When provided, the choice details are automatically populated based on this ID.
     pub choice_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ServiceChoice { "custom" custom : nullable optional, "duration" duration : nullable
     optional, "dateTime" date_time : nullable optional, "participantRange"
     participant_range : nullable optional, "optionId" option_id : nullable optional,
-    "choiceId" choice_id : nullable optional, }
+    "choiceId" choice_id : nullable optional, } unknown unknown_fields
 }
 
 /// The `ServiceChoices` object.
@@ -6031,10 +6486,13 @@ pub struct ServiceChoices {
     pub number_of_participants: Option<f64>,
     /// Service choices for these participants.
     pub choices: Option<Vec<ServiceChoice>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ServiceChoices { "numberOfParticipants" number_of_participants : nullable optional,
-    "choices" choices : nullable optional, }
+    "choices" choices : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `resourceIds` is set (a oneOf group).
@@ -6044,10 +6502,13 @@ pub struct ServiceResource {
     pub resource_ids: Option<ResourceIds>,
     /// The `resourceType` field.
     pub resource_type: Option<ResourceType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ServiceResource { "resourceIds" resource_ids : nullable optional, "resourceType"
-    resource_type : nullable optional, }
+    resource_type : nullable optional, } unknown unknown_fields
 }
 
 /// - `APPOINTMENT`: Appointment-based service.
@@ -6111,11 +6572,14 @@ pub struct SetBookingSubmissionIdRequest {
     pub booking_id: String,
     /// ID of the [Wix Forms submission](https://dev.wix.com/docs/api-reference/crm/forms/form-submissions/introduction) to associate with the booking.
     pub submission_id: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SetBookingSubmissionIdRequest { "bookingId" booking_id : value field, "submissionId"
-    submission_id : value field, } required { booking_id "bookingId" submission_id
-    "submissionId" }
+    submission_id : value field, } unknown unknown_fields required { booking_id
+    "bookingId" submission_id "submissionId" }
 }
 
 /// The `SetBookingSubmissionIdResponse` object.
@@ -6123,9 +6587,13 @@ rt::object! {
 pub struct SetBookingSubmissionIdResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    SetBookingSubmissionIdResponse { "booking" booking : nullable optional, }
+    SetBookingSubmissionIdResponse { "booking" booking : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `SlotLocation` object.
@@ -6139,11 +6607,14 @@ pub struct SlotLocation {
     pub formatted_address: Option<String>,
     /// The `locationType` field.
     pub location_type: Option<LocationLocationType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SlotLocation { "id" id : nullable optional, "name" name : nullable optional,
     "formattedAddress" formatted_address : nullable optional, "locationType"
-    location_type : nullable optional, }
+    location_type : nullable optional, } unknown unknown_fields
 }
 
 /// The `SlotSlotResource` object.
@@ -6155,10 +6626,13 @@ pub struct SlotSlotResource {
     pub name: Option<String>,
     /// The `transparency` field.
     pub transparency: Option<ResourceTransparency>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SlotSlotResource { "id" id : nullable optional, "name" name : nullable optional,
-    "transparency" transparency : nullable optional, }
+    "transparency" transparency : nullable optional, } unknown unknown_fields
 }
 
 /// The `Slug` object.
@@ -6170,10 +6644,13 @@ pub struct Slug {
     pub custom: Option<bool>,
     /// Date and time the slug was created. This is a system field.
     pub created_date: Option<wix_rest_runtime::Timestamp>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Slug { "name" name : nullable optional, "custom" custom : nullable optional,
-    "createdDate" created_date : nullable optional, }
+    "createdDate" created_date : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `image` is set (a oneOf group).
@@ -6181,9 +6658,12 @@ rt::object! {
 pub struct StaffMediaItem {
     /// The `image` field.
     pub image: Option<Image>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    StaffMediaItem { "image" image : nullable optional, }
+    StaffMediaItem { "image" image : nullable optional, } unknown unknown_fields
 }
 
 /// The `StaffMember` object.
@@ -6198,10 +6678,14 @@ pub struct StaffMember {
     pub name: Option<String>,
     /// The `mainMedia` field.
     pub main_media: Option<StaffMediaItem>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     StaffMember { "staffMemberId" staff_member_id : nullable optional, "name" name :
-    nullable optional, "mainMedia" main_media : nullable optional, }
+    nullable optional, "mainMedia" main_media : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `StaffMemberDetails` object.
@@ -6209,9 +6693,13 @@ rt::object! {
 pub struct StaffMemberDetails {
     /// Staff members providing the service. For appointments only.
     pub staff_members: Option<Vec<StaffMember>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    StaffMemberDetails { "staffMembers" staff_members : nullable optional, }
+    StaffMemberDetails { "staffMembers" staff_members : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `StreetAddress` object.
@@ -6223,10 +6711,13 @@ pub struct StreetAddress {
     pub name: Option<String>,
     /// Apartment number.
     pub apt: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     StreetAddress { "number" number : nullable optional, "name" name : nullable optional,
-    "apt" apt : nullable optional, }
+    "apt" apt : nullable optional, } unknown unknown_fields
 }
 
 /// The `SubscriptionPayment` object.
@@ -6255,13 +6746,16 @@ pub struct SubscriptionPayment {
     pub recurring_start_date: Option<wix_rest_runtime::Timestamp>,
     /// The `enrollmentFeeAmount` field.
     pub enrollment_fee_amount: Option<CommonMoney>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SubscriptionPayment { "amountPerBillingCycle" amount_per_billing_cycle : nullable
     optional, "frequency" frequency : nullable optional, "totalPayments" total_payments :
     nullable optional, "firstChargeDate" first_charge_date : nullable optional,
     "recurringStartDate" recurring_start_date : nullable optional, "enrollmentFeeAmount"
-    enrollment_fee_amount : nullable optional, }
+    enrollment_fee_amount : nullable optional, } unknown unknown_fields
 }
 
 /// `TaxableAddress` defines the taxable address used for the service.
@@ -6269,9 +6763,13 @@ rt::object! {
 pub struct TaxableAddress {
     /// The `taxableAddressType` field.
     pub taxable_address_type: Option<TaxableAddressType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TaxableAddress { "taxableAddressType" taxable_address_type : nullable optional, }
+    unknown unknown_fields
 }
 
 /// One of the `TaxableAddressType` values.
@@ -6438,11 +6936,14 @@ pub struct UpdateExtendedFieldsRequest {
     pub namespace: String,
     /// Data to update. Structured according to the [schema](https://dev.wix.com/docs/rest/articles/getting-started/extended-fields#json-schema-for-extended-fields) defined when the extended fields were configured.
     pub namespace_data: Option<serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateExtendedFieldsRequest { "id" id : value field, "namespace" namespace : value
-    field, "namespaceData" namespace_data : nullable optional, } required { id "id"
-    namespace "namespace" }
+    field, "namespaceData" namespace_data : nullable optional, } unknown unknown_fields
+    required { id "id" namespace "namespace" }
 }
 
 /// The `UpdateExtendedFieldsResponse` object.
@@ -6452,10 +6953,13 @@ pub struct UpdateExtendedFieldsResponse {
     pub namespace: Option<String>,
     /// Updated data.
     pub namespace_data: Option<serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateExtendedFieldsResponse { "namespace" namespace : nullable optional,
-    "namespaceData" namespace_data : nullable optional, }
+    "namespaceData" namespace_data : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `totalParticipants`, `participantsChoices` is set (a oneOf group).
@@ -6473,12 +6977,15 @@ pub struct UpdateNumberOfParticipantsRequest {
     /// To prevent conflicting changes, the current revision must be specified
     /// when updating the booking.
     pub revision: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateNumberOfParticipantsRequest { "totalParticipants" total_participants : nullable
     optional, "participantsChoices" participants_choices : nullable optional, "bookingId"
-    booking_id : value field, "revision" revision : nullable optional, } required {
-    booking_id "bookingId" }
+    booking_id : value field, "revision" revision : nullable optional, } unknown
+    unknown_fields required { booking_id "bookingId" }
 }
 
 /// The `UpdateNumberOfParticipantsResponse` object.
@@ -6486,9 +6993,13 @@ rt::object! {
 pub struct UpdateNumberOfParticipantsResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateNumberOfParticipantsResponse { "booking" booking : nullable optional, }
+    UpdateNumberOfParticipantsResponse { "booking" booking : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `UrLs` object.
@@ -6500,10 +7011,14 @@ pub struct UrLs {
     pub booking_page: Option<PageUrlV2>,
     /// The `calendarPage` field.
     pub calendar_page: Option<PageUrlV2>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UrLs { "servicePage" service_page : nullable optional, "bookingPage" booking_page :
-    nullable optional, "calendarPage" calendar_page : nullable optional, }
+    nullable optional, "calendarPage" calendar_page : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Allowed anonymous actions for a booking.
@@ -6513,10 +7028,13 @@ pub struct V1AllowedAnonymousActions {
     pub cancel: Option<bool>,
     /// Whether the booking can be rescheduled anonymously.
     pub reschedule: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V1AllowedAnonymousActions { "cancel" cancel : nullable optional, "reschedule"
-    reschedule : nullable optional, }
+    reschedule : nullable optional, } unknown unknown_fields
 }
 
 /// Request for CancelBookingAnonymously
@@ -6527,10 +7045,13 @@ pub struct V1CancelBookingAnonymouslyRequest {
     /// Revision number, which increments by 1 each time the booking is updated.
     /// To prevent conflicting changes, the current revision must be passed when canceling the booking.
     pub revision: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V1CancelBookingAnonymouslyRequest { "token" token : nullable optional, "revision"
-    revision : nullable optional, }
+    revision : nullable optional, } unknown unknown_fields
 }
 
 /// Response for CancelBookingAnonymously
@@ -6538,9 +7059,13 @@ rt::object! {
 pub struct V1CancelBookingAnonymouslyResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    V1CancelBookingAnonymouslyResponse { "booking" booking : nullable optional, }
+    V1CancelBookingAnonymouslyResponse { "booking" booking : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Response for GetBookingAnonymously
@@ -6552,11 +7077,14 @@ pub struct V1GetBookingAnonymouslyResponse {
     pub allowed_anonymous_actions: Option<V1AllowedAnonymousActions>,
     /// The `bookingFee` field.
     pub booking_fee: Option<BookingFee>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V1GetBookingAnonymouslyResponse { "booking" booking : nullable optional,
     "allowedAnonymousActions" allowed_anonymous_actions : nullable optional, "bookingFee"
-    booking_fee : nullable optional, }
+    booking_fee : nullable optional, } unknown unknown_fields
 }
 
 /// Additional fields supported by Get Booking Anonymously.
@@ -6615,11 +7143,14 @@ pub struct V1RescheduleBookingAnonymouslyRequest {
     /// Revision number, which increments by 1 each time the booking is updated.
     /// To prevent conflicting changes, the current revision must be passed when rescheduling the booking.
     pub revision: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V1RescheduleBookingAnonymouslyRequest { "token" token : nullable optional, "slot"
-    slot : value field, "revision" revision : nullable optional, } required { slot "slot"
-    }
+    slot : value field, "revision" revision : nullable optional, } unknown unknown_fields
+    required { slot "slot" }
 }
 
 /// Response for RescheduleBookingAnonymously
@@ -6627,9 +7158,13 @@ rt::object! {
 pub struct V1RescheduleBookingAnonymouslyResponse {
     /// The `booking` field.
     pub booking: Option<Booking>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V1RescheduleBookingAnonymouslyResponse { "booking" booking : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `V2Duration` object.
@@ -6637,9 +7172,12 @@ rt::object! {
 pub struct V2Duration {
     /// The duration of the service in minutes.
     pub minutes: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    V2Duration { "minutes" minutes : nullable optional, }
+    V2Duration { "minutes" minutes : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `business`, `custom` is set (a oneOf group).
@@ -6655,11 +7193,14 @@ pub struct V2Location {
     pub r#type: Option<LocationTypeEnumLocationType>,
     /// The `calculatedAddress` field.
     pub calculated_address: Option<CommonAddress>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V2Location { "business" business : nullable optional, "custom" custom : nullable
     optional, "id" id : nullable optional, "type" r#type : nullable optional,
-    "calculatedAddress" calculated_address : nullable optional, }
+    "calculatedAddress" calculated_address : nullable optional, } unknown unknown_fields
 }
 
 /// The `V2Slot` object.
@@ -6698,6 +7239,9 @@ pub struct V2Slot {
     ///
     /// Default: `false`
     pub all_day: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V2Slot { "sessionId" session_id : nullable optional, "serviceId" service_id :
@@ -6706,7 +7250,7 @@ rt::object! {
     timezone : nullable optional, "resource" resource : nullable optional, "location"
     location : nullable optional, "eventId" event_id : nullable optional,
     "resourceSelections" resource_selections : nullable optional, "allDay" all_day :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// - `SHORT_TEXT`: Short text. This is the default value type.
@@ -6780,12 +7324,15 @@ pub struct VariedPayment {
     ///
     /// Default: `false`.
     pub full_upfront_payment_allowed: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     VariedPayment { "defaultPrice" default_price : nullable optional, "deposit" deposit :
     nullable optional, "minPrice" min_price : nullable optional, "maxPrice" max_price :
     nullable optional, "fullUpfrontPaymentAllowed" full_upfront_payment_allowed :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The policy for the waitlist.
@@ -6805,11 +7352,14 @@ pub struct WaitlistPolicy {
     /// Default: 10 minutes
     /// Min: 1 spot
     pub reservation_time_in_minutes: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     WaitlistPolicy { "enabled" enabled : nullable optional, "capacity" capacity :
     nullable optional, "reservationTimeInMinutes" reservation_time_in_minutes : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// A webhook event of Bookings V2.

@@ -2146,12 +2146,16 @@ pub struct Aggregation {
     pub r#type: Option<AggregationType>,
     /// Path to the field to aggregate by in dot notation. For example `name` or `paymentOptions.online`.
     pub field_path: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Aggregation { "value" value : nullable optional, "range" range : nullable optional,
     "scalar" scalar : nullable optional, "dateHistogram" date_histogram : nullable
     optional, "nested" nested : nullable optional, "name" name : nullable optional,
     "type" r#type : nullable optional, "fieldPath" field_path : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `Animation` object.
@@ -2167,11 +2171,15 @@ pub struct Animation {
     pub effect: Option<PointerEffect>,
     /// How quickly the node settles toward the pointer, in milliseconds (POINTER).
     pub transition_duration: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Animation { "type" r#type : nullable optional, "entrance" entrance : nullable
     optional, "loop" r#loop : nullable optional, "effect" effect : nullable optional,
-    "transitionDuration" transition_duration : nullable optional, }
+    "transitionDuration" transition_duration : nullable optional, } unknown
+    unknown_fields
 }
 
 /// At most one of `bookingData`, `eventData` is set (a oneOf group).
@@ -2227,6 +2235,9 @@ pub struct AppEmbedData {
     pub pricing_data: Option<PricingData>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AppEmbedData { "bookingData" booking_data : nullable optional, "eventData" event_data
@@ -2242,7 +2253,7 @@ rt::object! {
     image_styles : nullable optional, "ribbonStyles" ribbon_styles : nullable optional,
     "cardStyles" card_styles : nullable optional, "containerData" container_data :
     nullable optional, "pricingData" pricing_data : nullable optional, "animation"
-    animation : nullable optional, }
+    animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `AudioData` object.
@@ -2264,13 +2275,16 @@ pub struct AudioData {
     pub html: Option<String>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AudioData { "containerData" container_data : nullable optional, "audio" audio :
     nullable optional, "disableDownload" disable_download : nullable optional,
     "coverImage" cover_image : nullable optional, "name" name : nullable optional,
     "authorName" author_name : nullable optional, "html" html : nullable optional,
-    "animation" animation : nullable optional, }
+    "animation" animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `BackgroundImage` object.
@@ -2290,11 +2304,15 @@ pub struct BackgroundImage {
     pub overlay: Option<CardDataBackground>,
     /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
     pub blur: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BackgroundImage { "media" media : nullable optional, "opacity" opacity : nullable
     optional, "scaling" scaling : nullable optional, "position" position : nullable
     optional, "overlay" overlay : nullable optional, "blur" blur : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `BlockquoteData` object.
@@ -2304,10 +2322,13 @@ pub struct BlockquoteData {
     pub indentation: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BlockquoteData { "indentation" indentation : nullable optional, "animation" animation
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// The `Breadcrumb` object.
@@ -2319,11 +2340,14 @@ pub struct Breadcrumb {
     pub category_name: Option<String>,
     /// Ancestor category slug.
     pub category_slug: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Breadcrumb { "categoryId" category_id : nullable optional, "categoryName"
     category_name : nullable optional, "categorySlug" category_slug : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `BreadcrumbsInfo` object.
@@ -2331,9 +2355,13 @@ rt::object! {
 pub struct BreadcrumbsInfo {
     /// List of ancestor categories from the top-level category down to the parent of the current category. The current category isn't included in the list.
     pub breadcrumbs: Option<Vec<Breadcrumb>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BreadcrumbsInfo { "breadcrumbs" breadcrumbs : nullable optional, }
+    BreadcrumbsInfo { "breadcrumbs" breadcrumbs : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkAddItemToCategoriesRequest` object.
@@ -2345,11 +2373,15 @@ pub struct BulkAddItemToCategoriesRequest {
     pub category_ids: Vec<String>,
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkAddItemToCategoriesRequest { "item" item : value field, "categoryIds"
-    category_ids : value field, "treeReference" tree_reference : value field, } required
-    { item "item" category_ids "categoryIds" tree_reference "treeReference" }
+    category_ids : value field, "treeReference" tree_reference : value field, } unknown
+    unknown_fields required { item "item" category_ids "categoryIds" tree_reference
+    "treeReference" }
 }
 
 /// The `BulkAddItemToCategoriesResponse` object.
@@ -2359,10 +2391,14 @@ pub struct BulkAddItemToCategoriesResponse {
     pub results: Option<Vec<BulkItemToCategoriesResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkAddItemToCategoriesResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkAddItemsToCategoryRequest` object.
@@ -2374,11 +2410,14 @@ pub struct BulkAddItemsToCategoryRequest {
     pub items: Vec<ItemReference>,
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkAddItemsToCategoryRequest { "categoryId" category_id : value field, "items" items
-    : value field, "treeReference" tree_reference : value field, } required { category_id
-    "categoryId" items "items" tree_reference "treeReference" }
+    : value field, "treeReference" tree_reference : value field, } unknown unknown_fields
+    required { category_id "categoryId" items "items" tree_reference "treeReference" }
 }
 
 /// The `BulkAddItemsToCategoryResponse` object.
@@ -2388,10 +2427,14 @@ pub struct BulkAddItemsToCategoryResponse {
     pub results: Option<Vec<BulkItemsToCategoryResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkAddItemsToCategoryResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkCategoriesResult` object.
@@ -2401,10 +2444,13 @@ pub struct BulkCategoriesResult {
     pub item_metadata: Option<ItemMetadata>,
     /// The `category` field.
     pub category: Option<Category>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCategoriesResult { "itemMetadata" item_metadata : nullable optional, "category"
-    category : nullable optional, }
+    category : nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkItemToCategoriesResult` object.
@@ -2412,9 +2458,13 @@ rt::object! {
 pub struct BulkItemToCategoriesResult {
     /// The `itemMetadata` field.
     pub item_metadata: Option<ItemMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkItemToCategoriesResult { "itemMetadata" item_metadata : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `BulkItemsToCategoryResult` object.
@@ -2422,9 +2472,13 @@ rt::object! {
 pub struct BulkItemsToCategoryResult {
     /// The `itemMetadata` field.
     pub item_metadata: Option<ItemReferenceMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkItemsToCategoryResult { "itemMetadata" item_metadata : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `BulkRemoveItemFromCategoriesRequest` object.
@@ -2436,11 +2490,15 @@ pub struct BulkRemoveItemFromCategoriesRequest {
     pub category_ids: Vec<String>,
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkRemoveItemFromCategoriesRequest { "item" item : value field, "categoryIds"
-    category_ids : value field, "treeReference" tree_reference : value field, } required
-    { item "item" category_ids "categoryIds" tree_reference "treeReference" }
+    category_ids : value field, "treeReference" tree_reference : value field, } unknown
+    unknown_fields required { item "item" category_ids "categoryIds" tree_reference
+    "treeReference" }
 }
 
 /// The `BulkRemoveItemFromCategoriesResponse` object.
@@ -2450,10 +2508,14 @@ pub struct BulkRemoveItemFromCategoriesResponse {
     pub results: Option<Vec<BulkItemToCategoriesResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkRemoveItemFromCategoriesResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkRemoveItemsFromCategoryRequest` object.
@@ -2465,11 +2527,15 @@ pub struct BulkRemoveItemsFromCategoryRequest {
     pub items: Vec<ItemReference>,
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkRemoveItemsFromCategoryRequest { "categoryId" category_id : value field, "items"
-    items : value field, "treeReference" tree_reference : value field, } required {
-    category_id "categoryId" items "items" tree_reference "treeReference" }
+    items : value field, "treeReference" tree_reference : value field, } unknown
+    unknown_fields required { category_id "categoryId" items "items" tree_reference
+    "treeReference" }
 }
 
 /// The `BulkRemoveItemsFromCategoryResponse` object.
@@ -2479,10 +2545,14 @@ pub struct BulkRemoveItemsFromCategoryResponse {
     pub results: Option<Vec<BulkItemsToCategoryResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkRemoveItemsFromCategoryResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkSetItemCategoriesRequest` object.
@@ -2494,11 +2564,14 @@ pub struct BulkSetItemCategoriesRequest {
     pub category_ids: Option<Vec<String>>,
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkSetItemCategoriesRequest { "item" item : value field, "categoryIds" category_ids
-    : nullable optional, "treeReference" tree_reference : value field, } required { item
-    "item" tree_reference "treeReference" }
+    : nullable optional, "treeReference" tree_reference : value field, } unknown
+    unknown_fields required { item "item" tree_reference "treeReference" }
 }
 
 /// The `BulkSetItemCategoriesResponse` object.
@@ -2510,11 +2583,14 @@ pub struct BulkSetItemCategoriesResponse {
     pub remove_results: Option<Vec<BulkItemToCategoriesResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkSetItemCategoriesResponse { "addResults" add_results : nullable optional,
     "removeResults" remove_results : nullable optional, "bulkActionMetadata"
-    bulk_action_metadata : nullable optional, }
+    bulk_action_metadata : nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkShowCategoriesRequest` object.
@@ -2530,12 +2606,15 @@ pub struct BulkShowCategoriesRequest {
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkShowCategoriesRequest { "categoryIds" category_ids : value field, "treeReference"
     tree_reference : value field, "returnEntity" return_entity : nullable optional,
-    "fields" fields : nullable optional, } required { category_ids "categoryIds"
-    tree_reference "treeReference" }
+    "fields" fields : nullable optional, } unknown unknown_fields required { category_ids
+    "categoryIds" tree_reference "treeReference" }
 }
 
 /// The `BulkShowCategoriesResponse` object.
@@ -2545,10 +2624,14 @@ pub struct BulkShowCategoriesResponse {
     pub results: Option<Vec<BulkCategoriesResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkShowCategoriesResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkUpdateCategoriesRequest` object.
@@ -2564,12 +2647,15 @@ pub struct BulkUpdateCategoriesRequest {
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateCategoriesRequest { "categories" categories : value field, "treeReference"
     tree_reference : value field, "returnEntity" return_entity : nullable optional,
-    "fields" fields : nullable optional, } required { categories "categories"
-    tree_reference "treeReference" }
+    "fields" fields : nullable optional, } unknown unknown_fields required { categories
+    "categories" tree_reference "treeReference" }
 }
 
 /// The `BulkUpdateCategoriesResponse` object.
@@ -2579,10 +2665,14 @@ pub struct BulkUpdateCategoriesResponse {
     pub results: Option<Vec<BulkCategoriesResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateCategoriesResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulletedListData` object.
@@ -2594,10 +2684,14 @@ pub struct BulletedListData {
     pub offset: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulletedListData { "indentation" indentation : nullable optional, "offset" offset :
-    nullable optional, "animation" animation : nullable optional, }
+    nullable optional, "animation" animation : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ButtonData` object.
@@ -2615,12 +2709,15 @@ pub struct ButtonData {
     pub link: Option<Link>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ButtonData { "containerData" container_data : nullable optional, "type" r#type :
     nullable optional, "styles" styles : nullable optional, "text" text : nullable
     optional, "link" link : nullable optional, "animation" animation : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `CardData` object.
@@ -2630,10 +2727,13 @@ pub struct CardData {
     pub background: Option<CardDataBackground>,
     /// The `backgroundImage` field.
     pub background_image: Option<BackgroundImage>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CardData { "background" background : nullable optional, "backgroundImage"
-    background_image : nullable optional, }
+    background_image : nullable optional, } unknown unknown_fields
 }
 
 /// A category for organizing items into a hierarchical structure.
@@ -2696,6 +2796,9 @@ pub struct Category {
     pub managing_app_id: Option<String>,
     /// The `extendedFields` field.
     pub extended_fields: Option<ExtendedFields>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Category { "id" id : nullable optional, "revision" revision : nullable optional,
@@ -2707,15 +2810,15 @@ rt::object! {
     : nullable optional, "seoData" seo_data : nullable optional, "richContentDescription"
     rich_content_description : nullable optional, "treeReference" tree_reference :
     nullable optional, "managingAppId" managing_app_id : nullable optional,
-    "extendedFields" extended_fields : nullable optional, }
+    "extendedFields" extended_fields : nullable optional, } unknown unknown_fields
 }
 
 /// Kept as it came: the event carries no entity.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CategoryDeletedPayload {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CategoryDeletedPayload {} unknown unknown_fields
@@ -2730,11 +2833,14 @@ pub struct CategoryMoved {
     pub parent_category: Option<ParentCategory>,
     /// The `treeReference` field.
     pub tree_reference: Option<TreeReference>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CategoryMoved { "categoryId" category_id : nullable optional, "parentCategory"
     parent_category : nullable optional, "treeReference" tree_reference : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `CheckboxListData` object.
@@ -2746,10 +2852,14 @@ pub struct CheckboxListData {
     pub offset: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CheckboxListData { "indentation" indentation : nullable optional, "offset" offset :
-    nullable optional, "animation" animation : nullable optional, }
+    nullable optional, "animation" animation : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CodeBlockData` object.
@@ -2759,10 +2869,13 @@ pub struct CodeBlockData {
     pub text_style: Option<TextStyle>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CodeBlockData { "textStyle" text_style : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `CollapsibleListData` object.
@@ -2780,13 +2893,16 @@ pub struct CollapsibleListData {
     pub is_qapage_data: Option<bool>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CollapsibleListData { "containerData" container_data : nullable optional,
     "expandOnlyOne" expand_only_one : nullable optional, "initialExpandedItems"
     initial_expanded_items : nullable optional, "direction" direction : nullable
     optional, "isQapageData" is_qapage_data : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `CountCategoriesRequest` object.
@@ -2804,12 +2920,15 @@ pub struct CountCategoriesRequest {
     ///
     /// Default: `false` - only visible categories are returned in the response
     pub return_non_visible_categories: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CountCategoriesRequest { "filter" filter : nullable optional, "search" search :
     nullable optional, "treeReference" tree_reference : value field,
     "returnNonVisibleCategories" return_non_visible_categories : nullable optional, }
-    required { tree_reference "treeReference" }
+    unknown unknown_fields required { tree_reference "treeReference" }
 }
 
 /// The `CountCategoriesResponse` object.
@@ -2817,9 +2936,12 @@ rt::object! {
 pub struct CountCategoriesResponse {
     /// Total count of categories which satisfy the given filter and/or search.
     pub count: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CountCategoriesResponse { "count" count : nullable optional, }
+    CountCategoriesResponse { "count" count : nullable optional, } unknown unknown_fields
 }
 
 /// The `CreateCategoryRequest` object.
@@ -2831,11 +2953,14 @@ pub struct CreateCategoryRequest {
     pub tree_reference: TreeReference,
     /// Fields to include in the response.
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateCategoryRequest { "category" category : value field, "treeReference"
-    tree_reference : value field, "fields" fields : nullable optional, } required {
-    category "category" tree_reference "treeReference" }
+    tree_reference : value field, "fields" fields : nullable optional, } unknown
+    unknown_fields required { category "category" tree_reference "treeReference" }
 }
 
 /// The `CreateCategoryResponse` object.
@@ -2843,9 +2968,13 @@ rt::object! {
 pub struct CreateCategoryResponse {
     /// The `category` field.
     pub category: Option<Category>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CreateCategoryResponse { "category" category : nullable optional, }
+    CreateCategoryResponse { "category" category : nullable optional, } unknown
+    unknown_fields
 }
 
 /// At most one of `cursorPaging` is set (a oneOf group).
@@ -2863,10 +2992,13 @@ pub struct CursorQuery {
     /// Sort object in the following format:
     /// `[{"fieldName":"sortField1","order":"ASC"},{"fieldName":"sortField2","order":"DESC"}]`
     pub sort: Option<Vec<Sorting>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CursorQuery { "cursorPaging" cursor_paging : nullable optional, "filter" filter :
-    nullable optional, "sort" sort : nullable optional, }
+    nullable optional, "sort" sort : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `cursorPaging` is set (a oneOf group).
@@ -2887,12 +3019,15 @@ pub struct CursorSearch {
     ///
     /// Default: Time zone specified in the business [site properties](https://dev.wix.com/docs/api-reference/business-management/site-properties/properties/get-site-properties).
     pub time_zone: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CursorSearch { "cursorPaging" cursor_paging : nullable optional, "filter" filter :
     nullable optional, "sort" sort : nullable optional, "aggregations" aggregations :
     nullable optional, "search" search : nullable optional, "timeZone" time_zone :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// Adds appearence changes to text
@@ -2930,6 +3065,9 @@ pub struct Decoration {
     pub sketch_data: Option<SketchData>,
     /// The `type` field.
     pub r#type: Option<DecorationType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Decoration { "anchorData" anchor_data : nullable optional, "colorData" color_data :
@@ -2941,15 +3079,15 @@ rt::object! {
     optional, "superscriptData" superscript_data : nullable optional, "subscriptData"
     subscript_data : nullable optional, "fontFamilyData" font_family_data : nullable
     optional, "sketchData" sketch_data : nullable optional, "type" r#type : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `DeleteCategoryResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteCategoryResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DeleteCategoryResponse {} unknown unknown_fields
@@ -2962,9 +3100,13 @@ pub struct Design {
     pub poll: Option<PollDesign>,
     /// The `options` field.
     pub options: Option<OptionDesign>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Design { "poll" poll : nullable optional, "options" options : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `Dimensions` object.
@@ -2976,10 +3118,14 @@ pub struct Dimensions {
     pub rows_height: Option<Vec<f64>>,
     /// An array representing the minimum width of each column in pixels.
     pub cols_min_width: Option<Vec<f64>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Dimensions { "colsWidthRatio" cols_width_ratio : nullable optional, "rowsHeight"
     rows_height : nullable optional, "colsMinWidth" cols_min_width : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `DividerData` object.
@@ -2997,12 +3143,15 @@ pub struct DividerData {
     pub styles: Option<DividerDataStyles>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DividerData { "containerData" container_data : nullable optional, "lineStyle"
     line_style : nullable optional, "width" width : nullable optional, "alignment"
     alignment : nullable optional, "styles" styles : nullable optional, "animation"
-    animation : nullable optional, }
+    animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `DocumentStyle` object.
@@ -3026,6 +3175,9 @@ pub struct DocumentStyle {
     pub blockquote: Option<TextNodeStyle>,
     /// The `codeBlock` field.
     pub code_block: Option<TextNodeStyle>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DocumentStyle { "headerOne" header_one : nullable optional, "headerTwo" header_two :
@@ -3033,7 +3185,7 @@ rt::object! {
     header_four : nullable optional, "headerFive" header_five : nullable optional,
     "headerSix" header_six : nullable optional, "paragraph" paragraph : nullable
     optional, "blockquote" blockquote : nullable optional, "codeBlock" code_block :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `EmbedData` object.
@@ -3047,11 +3199,14 @@ pub struct EmbedData {
     pub src: Option<String>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     EmbedData { "containerData" container_data : nullable optional, "oembed" oembed :
     nullable optional, "src" src : nullable optional, "animation" animation : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `FileData` object.
@@ -3079,13 +3234,17 @@ pub struct FileData {
     pub size_in_kb: Option<String>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     FileData { "containerData" container_data : nullable optional, "src" src : nullable
     optional, "name" name : nullable optional, "type" r#type : nullable optional, "size"
     size : nullable optional, "pdfSettings" pdf_settings : nullable optional, "mimeType"
     mime_type : nullable optional, "path" path : nullable optional, "sizeInKb" size_in_kb
-    : nullable optional, "animation" animation : nullable optional, }
+    : nullable optional, "animation" animation : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `GalleryData` object.
@@ -3103,12 +3262,15 @@ pub struct GalleryData {
     pub disable_download: Option<bool>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GalleryData { "containerData" container_data : nullable optional, "items" items :
     nullable optional, "options" options : nullable optional, "disableExpand"
     disable_expand : nullable optional, "disableDownload" disable_download : nullable
-    optional, "animation" animation : nullable optional, }
+    optional, "animation" animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `GetArrangedItemsResponse` object.
@@ -3116,9 +3278,13 @@ rt::object! {
 pub struct GetArrangedItemsResponse {
     /// List of arranged items.
     pub items: Option<Vec<ItemReference>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetArrangedItemsResponse { "items" items : nullable optional, }
+    GetArrangedItemsResponse { "items" items : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `GetCategoryBySlugResponse` object.
@@ -3126,9 +3292,13 @@ rt::object! {
 pub struct GetCategoryBySlugResponse {
     /// The `category` field.
     pub category: Option<Category>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetCategoryBySlugResponse { "category" category : nullable optional, }
+    GetCategoryBySlugResponse { "category" category : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `GetCategoryResponse` object.
@@ -3136,9 +3306,13 @@ rt::object! {
 pub struct GetCategoryResponse {
     /// The `category` field.
     pub category: Option<Category>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetCategoryResponse { "category" category : nullable optional, }
+    GetCategoryResponse { "category" category : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `GifData` object.
@@ -3158,12 +3332,15 @@ pub struct GifData {
     pub gif_type: Option<GifType>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GifData { "containerData" container_data : nullable optional, "original" original :
     nullable optional, "downsized" downsized : nullable optional, "height" height :
     nullable optional, "width" width : nullable optional, "gifType" gif_type : nullable
-    optional, "animation" animation : nullable optional, }
+    optional, "animation" animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `HeadingData` object.
@@ -3179,11 +3356,15 @@ pub struct HeadingData {
     pub rendered_level: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     HeadingData { "level" level : nullable optional, "textStyle" text_style : nullable
     optional, "indentation" indentation : nullable optional, "renderedLevel"
     rendered_level : nullable optional, "animation" animation : nullable optional, }
+    unknown unknown_fields
 }
 
 /// At most one of `url`, `html`, `isAdsense`, `widgetId` is set (a oneOf group).
@@ -3207,13 +3388,16 @@ pub struct HtmlData {
     pub auto_height: Option<bool>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     HtmlData { "url" url : nullable optional, "html" html : nullable optional,
     "isAdsense" is_adsense : nullable optional, "widgetId" widget_id : nullable optional,
     "containerData" container_data : nullable optional, "source" source : nullable
     optional, "autoHeight" auto_height : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `Image` object.
@@ -3231,11 +3415,14 @@ pub struct Image {
     pub alt_text: Option<String>,
     /// Image filename.
     pub filename: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Image { "id" id : nullable optional, "url" url : nullable optional, "height" height :
     nullable optional, "width" width : nullable optional, "altText" alt_text : nullable
-    optional, "filename" filename : nullable optional, }
+    optional, "filename" filename : nullable optional, } unknown unknown_fields
 }
 
 /// The `ImageData` object.
@@ -3267,6 +3454,9 @@ pub struct ImageData {
     pub crop_shape: Option<String>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ImageData { "containerData" container_data : nullable optional, "image" image :
@@ -3275,7 +3465,7 @@ rt::object! {
     nullable optional, "disableDownload" disable_download : nullable optional,
     "decorative" decorative : nullable optional, "styles" styles : nullable optional,
     "crop" crop : nullable optional, "cropShape" crop_shape : nullable optional,
-    "animation" animation : nullable optional, }
+    "animation" animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `ImageStyles` object.
@@ -3295,13 +3485,16 @@ pub struct ImageStyles {
     pub border_width: Option<f64>,
     /// Image border radius in pixels.
     pub border_radius: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ImageStyles { "hideImage" hide_image : nullable optional, "imagePosition"
     image_position : nullable optional, "aspectRatio" aspect_ratio : nullable optional,
     "resizing" resizing : nullable optional, "borderColor" border_color : nullable
     optional, "borderWidth" border_width : nullable optional, "borderRadius"
-    border_radius : nullable optional, }
+    border_radius : nullable optional, } unknown unknown_fields
 }
 
 /// - `START`: Image positioned at the start (left in LTR layouts, right in RTL layouts)
@@ -3369,10 +3562,14 @@ pub struct Item {
     pub title: Option<String>,
     /// Item's alternative text.
     pub alt_text: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Item { "image" image : nullable optional, "video" video : nullable optional, "title"
-    title : nullable optional, "altText" alt_text : nullable optional, }
+    title : nullable optional, "altText" alt_text : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ItemAddedToCategory` object.
@@ -3384,10 +3581,14 @@ pub struct ItemAddedToCategory {
     pub added_item: Option<ItemReference>,
     /// The `treeReference` field.
     pub tree_reference: Option<TreeReference>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemAddedToCategory { "categoryId" category_id : nullable optional, "addedItem"
     added_item : nullable optional, "treeReference" tree_reference : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `ItemImage` object.
@@ -3397,9 +3598,13 @@ pub struct ItemImage {
     pub media: Option<Media>,
     /// The `link` field.
     pub link: Option<Link>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemImage { "media" media : nullable optional, "link" link : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `ItemMetadata` object.
@@ -3413,10 +3618,14 @@ pub struct ItemMetadata {
     pub success: Option<bool>,
     /// The `error` field.
     pub error: Option<ApplicationError>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemMetadata { "id" id : nullable optional, "originalIndex" original_index : nullable
     optional, "success" success : nullable optional, "error" error : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `ItemReference` object.
@@ -3430,10 +3639,13 @@ pub struct ItemReference {
     ///
     /// Currently, only Wix Stores is supported. Use `"215238eb-22a5-4c36-9e7b-e7c08025e04e"` for all Wix Stores products.
     pub app_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemReference { "catalogItemId" catalog_item_id : nullable optional, "appId" app_id :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `ItemReferenceMetadata` object.
@@ -3448,11 +3660,14 @@ pub struct ItemReferenceMetadata {
     pub success: Option<bool>,
     /// The `error` field.
     pub error: Option<ApplicationError>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemReferenceMetadata { "item" item : nullable optional, "originalIndex"
     original_index : nullable optional, "success" success : nullable optional, "error"
-    error : nullable optional, }
+    error : nullable optional, } unknown unknown_fields
 }
 
 /// The `ItemRemovedFromCategory` object.
@@ -3464,11 +3679,14 @@ pub struct ItemRemovedFromCategory {
     pub removed_item: Option<ItemReference>,
     /// The `treeReference` field.
     pub tree_reference: Option<TreeReference>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemRemovedFromCategory { "categoryId" category_id : nullable optional, "removedItem"
     removed_item : nullable optional, "treeReference" tree_reference : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `ItemsArrangedInCategory` object.
@@ -3478,10 +3696,13 @@ pub struct ItemsArrangedInCategory {
     pub category_id: Option<String>,
     /// The `treeReference` field.
     pub tree_reference: Option<TreeReference>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemsArrangedInCategory { "categoryId" category_id : nullable optional,
-    "treeReference" tree_reference : nullable optional, }
+    "treeReference" tree_reference : nullable optional, } unknown unknown_fields
 }
 
 /// The `LayoutData` object.
@@ -3535,6 +3756,9 @@ pub struct LayoutData {
     pub top_divider: Option<SectionDivider>,
     /// The `bottomDivider` field.
     pub bottom_divider: Option<SectionDivider>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LayoutData { "backgroundColor" background_color : nullable optional,
@@ -3552,7 +3776,7 @@ rt::object! {
     : nullable optional, "background" background : nullable optional, "backdrop" backdrop
     : nullable optional, "animation" animation : nullable optional, "topDivider"
     top_divider : nullable optional, "bottomDivider" bottom_divider : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `LayoutDataBackgroundImage` object.
@@ -3572,12 +3796,15 @@ pub struct LayoutDataBackgroundImage {
     pub blur: Option<f64>,
     /// The `overlay` field.
     pub overlay: Option<LayoutDataBackground>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LayoutDataBackgroundImage { "media" media : nullable optional, "opacity" opacity :
     nullable optional, "scaling" scaling : nullable optional, "position" position :
     nullable optional, "blur" blur : nullable optional, "overlay" overlay : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// At most one of `url`, `anchor` is set (a oneOf group).
@@ -3593,11 +3820,14 @@ pub struct Link {
     pub rel: Option<Rel>,
     /// A serialized object used for a custom or external link panel.
     pub custom_data: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Link { "url" url : nullable optional, "anchor" anchor : nullable optional, "target"
     target : nullable optional, "rel" rel : nullable optional, "customData" custom_data :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `LinkData` object.
@@ -3605,9 +3835,12 @@ rt::object! {
 pub struct LinkData {
     /// The `link` field.
     pub link: Option<Link>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    LinkData { "link" link : nullable optional, }
+    LinkData { "link" link : nullable optional, } unknown unknown_fields
 }
 
 /// The `LinkPreviewData` object.
@@ -3629,13 +3862,16 @@ pub struct LinkPreviewData {
     pub styles: Option<LinkPreviewDataStyles>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LinkPreviewData { "containerData" container_data : nullable optional, "link" link :
     nullable optional, "title" title : nullable optional, "thumbnailUrl" thumbnail_url :
     nullable optional, "description" description : nullable optional, "html" html :
     nullable optional, "styles" styles : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `ListCategoriesForItemRequest` object.
@@ -3645,11 +3881,14 @@ pub struct ListCategoriesForItemRequest {
     pub item: ItemReference,
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ListCategoriesForItemRequest { "item" item : value field, "treeReference"
-    tree_reference : value field, } required { item "item" tree_reference "treeReference"
-    }
+    tree_reference : value field, } unknown unknown_fields required { item "item"
+    tree_reference "treeReference" }
 }
 
 /// The `ListCategoriesForItemResponse` object.
@@ -3659,10 +3898,14 @@ pub struct ListCategoriesForItemResponse {
     pub direct_category_ids: Option<Vec<String>>,
     /// IDs of all categories containing this item, including direct categories and all their ancestor categories.
     pub all_category_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ListCategoriesForItemResponse { "directCategoryIds" direct_category_ids : nullable
-    optional, "allCategoryIds" all_category_ids : nullable optional, }
+    optional, "allCategoryIds" all_category_ids : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ListCategoriesForItemsRequest` object.
@@ -3672,11 +3915,14 @@ pub struct ListCategoriesForItemsRequest {
     pub items: Vec<ItemReference>,
     /// The `treeReference` field.
     pub tree_reference: TreeReference,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ListCategoriesForItemsRequest { "items" items : value field, "treeReference"
-    tree_reference : value field, } required { items "items" tree_reference
-    "treeReference" }
+    tree_reference : value field, } unknown unknown_fields required { items "items"
+    tree_reference "treeReference" }
 }
 
 /// The `ListCategoriesForItemsResponse` object.
@@ -3684,10 +3930,13 @@ rt::object! {
 pub struct ListCategoriesForItemsResponse {
     /// Map of item references to lists of direct category IDs and all category IDs, including parent categories and direct ones.
     pub categories_for_items: Option<Vec<MapItemToCategories>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ListCategoriesForItemsResponse { "categoriesForItems" categories_for_items : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `ListItemNodeData` object.
@@ -3697,10 +3946,13 @@ pub struct ListItemNodeData {
     pub checked: Option<bool>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ListItemNodeData { "checked" checked : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `cursorPaging` is set (a oneOf group).
@@ -3723,13 +3975,17 @@ pub struct ListItemsInCategoryRequest {
     ///
     /// Default: `false`
     pub include_items_from_subcategories: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ListItemsInCategoryRequest { "cursorPaging" cursor_paging : nullable optional,
     "categoryId" category_id : value field, "treeReference" tree_reference : value field,
     "useCategoryArrangement" use_category_arrangement : nullable optional,
     "includeItemsFromSubcategories" include_items_from_subcategories : nullable optional,
-    } required { category_id "categoryId" tree_reference "treeReference" }
+    } unknown unknown_fields required { category_id "categoryId" tree_reference
+    "treeReference" }
 }
 
 /// The `ListItemsInCategoryResponse` object.
@@ -3739,10 +3995,13 @@ pub struct ListItemsInCategoryResponse {
     pub items: Option<Vec<ItemReference>>,
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<PagingMetadataV2>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ListItemsInCategoryResponse { "items" items : nullable optional, "pagingMetadata"
-    paging_metadata : nullable optional, }
+    paging_metadata : nullable optional, } unknown unknown_fields
 }
 
 /// The `ListTreesResponse` object.
@@ -3750,9 +4009,12 @@ rt::object! {
 pub struct ListTreesResponse {
     /// List of trees.
     pub trees: Option<Vec<TreeReference>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ListTreesResponse { "trees" trees : nullable optional, }
+    ListTreesResponse { "trees" trees : nullable optional, } unknown unknown_fields
 }
 
 /// The `MapItemToCategories` object.
@@ -3764,11 +4026,14 @@ pub struct MapItemToCategories {
     pub direct_category_ids: Option<Vec<String>>,
     /// IDs of ancestor categories of the item's direct categories. These categories indirectly contain the item through their subcategories.
     pub indirect_category_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MapItemToCategories { "item" item : nullable optional, "directCategoryIds"
     direct_category_ids : nullable optional, "indirectCategoryIds" indirect_category_ids
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// The `MaskedCategory` object.
@@ -3776,9 +4041,12 @@ rt::object! {
 pub struct MaskedCategory {
     /// The `category` field.
     pub category: Option<Category>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    MaskedCategory { "category" category : nullable optional, }
+    MaskedCategory { "category" category : nullable optional, } unknown unknown_fields
 }
 
 /// The `Media` object.
@@ -3792,10 +4060,14 @@ pub struct Media {
     pub height: Option<f64>,
     /// Media duration in seconds. Only relevant for audio and video files.
     pub duration: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Media { "src" src : nullable optional, "width" width : nullable optional, "height"
-    height : nullable optional, "duration" duration : nullable optional, }
+    height : nullable optional, "duration" duration : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `MoveCategoryRequest` object.
@@ -3811,13 +4083,16 @@ pub struct MoveCategoryRequest {
     pub position: Position,
     /// Required when passing `position: AFTER`.
     pub move_after_category_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MoveCategoryRequest { "categoryId" category_id : value field, "treeReference"
     tree_reference : value field, "parentCategoryId" parent_category_id : nullable
     optional, "position" position : value field, "moveAfterCategoryId"
-    move_after_category_id : nullable optional, } required { category_id "categoryId"
-    tree_reference "treeReference" position "position" }
+    move_after_category_id : nullable optional, } unknown unknown_fields required {
+    category_id "categoryId" tree_reference "treeReference" position "position" }
 }
 
 /// The `MoveCategoryResponse` object.
@@ -3827,10 +4102,14 @@ pub struct MoveCategoryResponse {
     pub parent_category_id: Option<String>,
     /// List of category IDs in the new order of arrangement.
     pub categories_after_move: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MoveCategoryResponse { "parentCategoryId" parent_category_id : nullable optional,
-    "categoriesAfterMove" categories_after_move : nullable optional, }
+    "categoriesAfterMove" categories_after_move : nullable optional, } unknown
+    unknown_fields
 }
 
 /// At most one of `buttonData`, `codeBlockData`, `dividerData`, `fileData`, `galleryData`, `gifData`, `headingData`, `htmlData`, `imageData`, `linkPreviewData`, `mapData`, `paragraphData`, `pollData`, `textData`, `appEmbedData`, `videoData`, `embedData`, `collapsibleListData`, `tableData`, `tableCellData`, `externalData`, `audioData`, `orderedListData`, `bulletedListData`, `blockquoteData`, `captionData`, `layoutData`, `layoutCellData`, `shapeData`, `cardData`, `tocData`, `smartBlockData`, `smartBlockCellData`, `checkboxListData`, `listItemData` is set (a oneOf group).
@@ -3914,6 +4193,9 @@ pub struct Node {
     pub nodes: Option<Vec<Node>>,
     /// The `style` field.
     pub style: Option<NodeStyle>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Node { "buttonData" button_data : nullable optional, "codeBlockData" code_block_data
@@ -3938,7 +4220,8 @@ rt::object! {
     "smartBlockCellData" smart_block_cell_data : nullable optional, "checkboxListData"
     checkbox_list_data : nullable optional, "listItemData" list_item_data : nullable
     optional, "type" r#type : nullable optional, "id" id : nullable optional, "nodes"
-    nodes : nullable optional, "style" style : nullable optional, }
+    nodes : nullable optional, "style" style : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `OrderedListData` object.
@@ -3952,11 +4235,14 @@ pub struct OrderedListData {
     pub start: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OrderedListData { "indentation" indentation : nullable optional, "offset" offset :
     nullable optional, "start" start : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `PagingMetadataV2` object.
@@ -3970,10 +4256,14 @@ pub struct PagingMetadataV2 {
     pub total: Option<f64>,
     /// The `cursors` field.
     pub cursors: Option<Cursors>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PagingMetadataV2 { "count" count : nullable optional, "offset" offset : nullable
     optional, "total" total : nullable optional, "cursors" cursors : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `ParagraphData` object.
@@ -3987,11 +4277,14 @@ pub struct ParagraphData {
     pub level: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ParagraphData { "textStyle" text_style : nullable optional, "indentation" indentation
     : nullable optional, "level" level : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `ParentCategory` object.
@@ -4003,9 +4296,13 @@ pub struct ParentCategory {
     pub id: Option<String>,
     /// Position of this category among its sibling categories within the parent.
     pub index: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ParentCategory { "id" id : nullable optional, "index" index : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `Poll` object.
@@ -4023,11 +4320,15 @@ pub struct Poll {
     pub options: Option<Vec<WixOption>>,
     /// The `settings` field.
     pub settings: Option<PollSettings>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Poll { "id" id : nullable optional, "title" title : nullable optional, "creatorId"
     creator_id : nullable optional, "image" image : nullable optional, "options" options
-    : nullable optional, "settings" settings : nullable optional, }
+    : nullable optional, "settings" settings : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `PollData` object.
@@ -4043,11 +4344,14 @@ pub struct PollData {
     pub design: Option<Design>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PollData { "containerData" container_data : nullable optional, "poll" poll : nullable
     optional, "layout" layout : nullable optional, "design" design : nullable optional,
-    "animation" animation : nullable optional, }
+    "animation" animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `PollDesign` object.
@@ -4057,10 +4361,13 @@ pub struct PollDesign {
     pub background: Option<PollDesignBackground>,
     /// Border radius in pixels.
     pub border_radius: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PollDesign { "background" background : nullable optional, "borderRadius"
-    border_radius : nullable optional, }
+    border_radius : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `color`, `image`, `gradient` is set (a oneOf group).
@@ -4074,11 +4381,14 @@ pub struct PollDesignBackground {
     pub gradient: Option<BackgroundGradient>,
     /// The `type` field.
     pub r#type: Option<PollDesignBackgroundType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PollDesignBackground { "color" color : nullable optional, "image" image : nullable
     optional, "gradient" gradient : nullable optional, "type" r#type : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// One of the `Position` values.
@@ -4146,12 +4456,15 @@ pub struct QueryCategoriesRequest {
     pub return_non_visible_categories: Option<bool>,
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryCategoriesRequest { "query" query : nullable optional, "treeReference"
     tree_reference : value field, "returnNonVisibleCategories"
     return_non_visible_categories : nullable optional, "fields" fields : nullable
-    optional, } required { tree_reference "treeReference" }
+    optional, } unknown unknown_fields required { tree_reference "treeReference" }
 }
 
 /// The `QueryCategoriesResponse` object.
@@ -4161,10 +4474,13 @@ pub struct QueryCategoriesResponse {
     pub categories: Option<Vec<Category>>,
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<CursorPagingMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryCategoriesResponse { "categories" categories : nullable optional,
-    "pagingMetadata" paging_metadata : nullable optional, }
+    "pagingMetadata" paging_metadata : nullable optional, } unknown unknown_fields
 }
 
 /// One of the `RequestedFields` values.
@@ -4228,10 +4544,14 @@ pub struct RichContent {
     pub metadata: Option<Metadata>,
     /// The `documentStyle` field.
     pub document_style: Option<DocumentStyle>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RichContent { "nodes" nodes : nullable optional, "metadata" metadata : nullable
-    optional, "documentStyle" document_style : nullable optional, }
+    optional, "documentStyle" document_style : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `SearchCategoriesRequest` object.
@@ -4247,12 +4567,15 @@ pub struct SearchCategoriesRequest {
     pub return_non_visible_categories: Option<bool>,
     /// Array of projected fields. A list of specific field names to return.
     pub fields: Option<Vec<RequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SearchCategoriesRequest { "search" search : nullable optional, "treeReference"
     tree_reference : value field, "returnNonVisibleCategories"
     return_non_visible_categories : nullable optional, "fields" fields : nullable
-    optional, } required { tree_reference "treeReference" }
+    optional, } unknown unknown_fields required { tree_reference "treeReference" }
 }
 
 /// The `SearchCategoriesResponse` object.
@@ -4266,11 +4589,14 @@ pub struct SearchCategoriesResponse {
     pub paging_metadata: Option<CursorPagingMetadata>,
     /// The `aggregationData` field.
     pub aggregation_data: Option<AggregationData>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SearchCategoriesResponse { "categories" categories : nullable optional,
     "pagingMetadata" paging_metadata : nullable optional, "aggregationData"
-    aggregation_data : nullable optional, }
+    aggregation_data : nullable optional, } unknown unknown_fields
 }
 
 /// The `SetArrangedItemsRequest` object.
@@ -4282,11 +4608,14 @@ pub struct SetArrangedItemsRequest {
     pub tree_reference: TreeReference,
     /// List of items in the desired order. The order in this array determines the display order when List Items In Category is called with `useCategoryArrangement: true`.
     pub items: Option<Vec<ItemReference>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SetArrangedItemsRequest { "categoryId" category_id : value field, "treeReference"
-    tree_reference : value field, "items" items : nullable optional, } required {
-    category_id "categoryId" tree_reference "treeReference" }
+    tree_reference : value field, "items" items : nullable optional, } unknown
+    unknown_fields required { category_id "categoryId" tree_reference "treeReference" }
 }
 
 /// The `SetArrangedItemsResponse` object.
@@ -4294,9 +4623,13 @@ rt::object! {
 pub struct SetArrangedItemsResponse {
     /// List of arranged items.
     pub items: Option<Vec<ItemReference>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    SetArrangedItemsResponse { "items" items : nullable optional, }
+    SetArrangedItemsResponse { "items" items : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ShapeData` object.
@@ -4314,12 +4647,15 @@ pub struct ShapeData {
     pub link: Option<Link>,
     /// Alternate text describing the link's purpose for accessibility. Applies only when `link` is set.
     pub alt_text: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ShapeData { "containerData" container_data : nullable optional, "shape" shape :
     nullable optional, "styles" styles : nullable optional, "animation" animation :
     nullable optional, "link" link : nullable optional, "altText" alt_text : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// One of the `SingleEntityOpsRequestedFields` values.
@@ -4383,10 +4719,13 @@ pub struct SketchData {
     pub color: Option<String>,
     /// Whether the annotation animates on first paint. Defaults to `true`.
     pub animate: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SketchData { "variant" variant : nullable optional, "color" color : nullable
-    optional, "animate" animate : nullable optional, }
+    optional, "animate" animate : nullable optional, } unknown unknown_fields
 }
 
 /// Data for a smart block cell node.
@@ -4410,6 +4749,9 @@ pub struct SmartBlockCellData {
     pub background_color: Option<String>,
     /// Shape fill color as a hexadecimal value.
     pub shape_color: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SmartBlockCellData { "label" label : nullable optional, "shape" shape : nullable
@@ -4417,7 +4759,7 @@ rt::object! {
     : nullable optional, "borderRadius" border_radius : nullable optional, "type" r#type
     : nullable optional, "accentColor" accent_color : nullable optional,
     "backgroundColor" background_color : nullable optional, "shapeColor" shape_color :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// Data for a smart block node.
@@ -4437,13 +4779,16 @@ pub struct SmartBlockData {
     pub border_radius: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SmartBlockData { "type" r#type : nullable optional, "orientation" orientation :
     nullable optional, "columnSize" column_size : nullable optional, "borderColor"
     border_color : nullable optional, "borderWidth" border_width : nullable optional,
     "borderRadius" border_radius : nullable optional, "animation" animation : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `Sorting` object.
@@ -4453,10 +4798,13 @@ pub struct Sorting {
     pub field_name: Option<String>,
     /// The `order` field.
     pub order: Option<SortOrder>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `TableData` object.
@@ -4482,6 +4830,9 @@ pub struct TableData {
     pub alt_text: Option<String>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TableData { "containerData" container_data : nullable optional, "dimensions"
@@ -4489,7 +4840,7 @@ rt::object! {
     row_header : nullable optional, "columnHeader" column_header : nullable optional,
     "cellSpacing" cell_spacing : nullable optional, "cellPadding" cell_padding : nullable
     optional, "altText" alt_text : nullable optional, "animation" animation : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// - `SELF`: Opens the linked document in the same frame as it was clicked (this is default)
@@ -4558,10 +4909,13 @@ pub struct TextData {
     pub text: Option<String>,
     /// The decorations to apply.
     pub decorations: Option<Vec<Decoration>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TextData { "text" text : nullable optional, "decorations" decorations : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `TextNodeStyle` object.
@@ -4573,10 +4927,14 @@ pub struct TextNodeStyle {
     pub node_style: Option<NodeStyle>,
     /// Line height for text in the node.
     pub line_height: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TextNodeStyle { "decorations" decorations : nullable optional, "nodeStyle" node_style
-    : nullable optional, "lineHeight" line_height : nullable optional, }
+    : nullable optional, "lineHeight" line_height : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `TocData` object.
@@ -4596,13 +4954,16 @@ pub struct TocData {
     pub indentation: Option<Indentation>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TocData { "includedHeadings" included_headings : nullable optional, "listStyle"
     list_style : nullable optional, "fontSize" font_size : nullable optional,
     "itemSpacing" item_spacing : nullable optional, "color" color : nullable optional,
     "indentation" indentation : nullable optional, "animation" animation : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `UpdateCategoryRequest` object.
@@ -4614,11 +4975,14 @@ pub struct UpdateCategoryRequest {
     pub tree_reference: TreeReference,
     /// Fields to include in the response.
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateCategoryRequest { "category" category : value field, "treeReference"
-    tree_reference : value field, "fields" fields : nullable optional, } required {
-    category "category" tree_reference "treeReference" }
+    tree_reference : value field, "fields" fields : nullable optional, } unknown
+    unknown_fields required { category "category" tree_reference "treeReference" }
 }
 
 /// The `UpdateCategoryResponse` object.
@@ -4626,9 +4990,13 @@ rt::object! {
 pub struct UpdateCategoryResponse {
     /// The `category` field.
     pub category: Option<Category>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateCategoryResponse { "category" category : nullable optional, }
+    UpdateCategoryResponse { "category" category : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `UpdateCategoryVisibilityRequest` object.
@@ -4648,12 +5016,16 @@ pub struct UpdateCategoryVisibilityRequest {
     pub revision: Option<String>,
     /// Fields to include in the response.
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateCategoryVisibilityRequest { "categoryId" category_id : value field, "visible"
     visible : value field, "treeReference" tree_reference : value field, "revision"
-    revision : nullable optional, "fields" fields : nullable optional, } required {
-    category_id "categoryId" visible "visible" tree_reference "treeReference" }
+    revision : nullable optional, "fields" fields : nullable optional, } unknown
+    unknown_fields required { category_id "categoryId" visible "visible" tree_reference
+    "treeReference" }
 }
 
 /// The `UpdateCategoryVisibilityResponse` object.
@@ -4661,9 +5033,13 @@ rt::object! {
 pub struct UpdateCategoryVisibilityResponse {
     /// The `category` field.
     pub category: Option<Category>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateCategoryVisibilityResponse { "category" category : nullable optional, }
+    UpdateCategoryVisibilityResponse { "category" category : nullable optional, } unknown
+    unknown_fields
 }
 
 /// One of the `Variant` values.
@@ -4737,10 +5113,13 @@ pub struct Video {
     pub media: Option<Media>,
     /// The `thumbnail` field.
     pub thumbnail: Option<Media>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Video { "media" media : nullable optional, "thumbnail" thumbnail : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `VideoData` object.
@@ -4760,12 +5139,16 @@ pub struct VideoData {
     pub options: Option<PlaybackOptions>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     VideoData { "containerData" container_data : nullable optional, "video" video :
     nullable optional, "thumbnail" thumbnail : nullable optional, "disableDownload"
     disable_download : nullable optional, "title" title : nullable optional, "options"
-    options : nullable optional, "animation" animation : nullable optional, }
+    options : nullable optional, "animation" animation : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `WixOption` object.
@@ -4777,10 +5160,13 @@ pub struct WixOption {
     pub title: Option<String>,
     /// The `image` field.
     pub image: Option<Media>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     WixOption { "id" id : nullable optional, "title" title : nullable optional, "image"
-    image : nullable optional, }
+    image : nullable optional, } unknown unknown_fields
 }
 
 /// A webhook event of Categories.

@@ -36,6 +36,9 @@ pub struct AddressLocation {
     pub latitude: Option<f64>,
     /// Address longitude.
     pub longitude: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -54,7 +57,7 @@ pub struct AddressLocation {
 )]
 rt::object! {
     AddressLocation { "latitude" latitude : nullable optional, "longitude" longitude :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -63,11 +66,14 @@ rt::object! {
 pub struct AggregationData {
     /// Array of aggregation results, each containing the aggregation metadata and its calculated values for the specified search criteria.
     pub results: Option<Vec<AggregationResults>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
-    AggregationData { "results" results : nullable optional, }
+    AggregationData { "results" results : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -92,6 +98,9 @@ pub struct AggregationResults {
     pub r#type: Option<AggregationType>,
     /// Path to the field to aggregate by in dot notation. For example `appNamespace`.
     pub field_path: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -100,7 +109,7 @@ rt::object! {
     optional, "scalar" scalar : nullable optional, "groupedByValue" grouped_by_value :
     nullable optional, "dateHistogram" date_histogram : nullable optional, "nested"
     nested : nullable optional, "name" name : nullable optional, "type" r#type : nullable
-    optional, "fieldPath" field_path : nullable optional, }
+    optional, "fieldPath" field_path : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -111,12 +120,15 @@ pub struct AggregationResultsScalarResult {
     pub r#type: Option<ScalarType>,
     /// Value of the scalar aggregation.
     pub value: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
     AggregationResultsScalarResult { "type" r#type : nullable optional, "value" value :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -253,11 +265,14 @@ impl<'de> Deserialize<'de> for Alignment {
 pub struct AnchorData {
     /// The target node's ID.
     pub anchor: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
-    AnchorData { "anchor" anchor : nullable optional, }
+    AnchorData { "anchor" anchor : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -325,13 +340,17 @@ impl<'de> Deserialize<'de> for AppType {
 pub struct ApplicableLineItems {
     /// Line items that the delivery solution is for.
     pub line_item_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 rt::object! {
-    ApplicableLineItems { "lineItemIds" line_item_ids : nullable optional, }
+    ApplicableLineItems { "lineItemIds" line_item_ids : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(
@@ -359,6 +378,9 @@ pub struct ApplicationError {
     pub description: Option<String>,
     /// Data related to the error.
     pub data: Option<serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -379,7 +401,7 @@ pub struct ApplicationError {
 )]
 rt::object! {
     ApplicationError { "code" code : nullable optional, "description" description :
-    nullable optional, "data" data : nullable optional, }
+    nullable optional, "data" data : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
@@ -503,6 +525,9 @@ pub struct AutoTaxFallbackCalculationDetails {
     pub fallback_reason: Option<FallbackReason>,
     /// The `error` field.
     pub error: Option<ApplicationError>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -510,7 +535,7 @@ pub struct AutoTaxFallbackCalculationDetails {
 )]
 rt::object! {
     AutoTaxFallbackCalculationDetails { "fallbackReason" fallback_reason : nullable
-    optional, "error" error : nullable optional, }
+    optional, "error" error : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "stores-catalog-v3", feature = "stores-inventory-items-v3"))]
@@ -582,12 +607,15 @@ pub struct Backdrop {
     pub color: Option<String>,
     /// The `gradient` field.
     pub gradient: Option<Gradient>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     Backdrop { "type" r#type : nullable optional, "color" color : nullable optional,
-    "gradient" gradient : nullable optional, }
+    "gradient" gradient : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -656,12 +684,15 @@ pub struct Background {
     pub color: Option<String>,
     /// The `gradient` field.
     pub gradient: Option<Gradient>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     Background { "type" r#type : nullable optional, "color" color : nullable optional,
-    "gradient" gradient : nullable optional, }
+    "gradient" gradient : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -674,12 +705,16 @@ pub struct BackgroundGradient {
     pub start_color: Option<String>,
     /// The end color as a hexademical value.
     pub last_color: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     BackgroundGradient { "angle" angle : nullable optional, "startColor" start_color :
-    nullable optional, "lastColor" last_color : nullable optional, }
+    nullable optional, "lastColor" last_color : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -748,12 +783,15 @@ pub struct Balance {
     pub amount: Option<String>,
     /// Amount formatted with currency symbol.
     pub formatted_amount: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
 rt::object! {
     Balance { "amount" amount : nullable optional, "formattedAmount" formatted_amount :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -764,12 +802,15 @@ pub struct Banner {
     pub origin: Option<Origin>,
     /// The `position` field.
     pub position: Option<BannerPosition>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     Banner { "origin" origin : nullable optional, "position" position : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -846,6 +887,9 @@ pub struct BookedAddOn {
     pub name: Option<String>,
     /// Add-on name translated to the language the customer used during booking.
     pub name_translated: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -853,7 +897,7 @@ rt::object! {
     BookedAddOn { "id" id : nullable optional, "groupId" group_id : nullable optional,
     "durationInMinutes" duration_in_minutes : nullable optional, "quantity" quantity :
     nullable optional, "name" name : nullable optional, "nameTranslated" name_translated
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -871,13 +915,16 @@ pub struct BookedResource {
     /// ID of the [resource type](https://dev.wix.com/docs/api-reference/business-solutions/bookings/resources/resource-types-v2/introduction) associated with this resource.
     /// For example, `"1cd44cf8-756f-41c3-bd90-3e2ffcaf1155"` for a staff member resource type.
     pub r#type: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 rt::object! {
     BookedResource { "id" id : nullable optional, "name" name : nullable optional,
     "email" email : nullable optional, "scheduleId" schedule_id : nullable optional,
-    "type" r#type : nullable optional, }
+    "type" r#type : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -886,11 +933,14 @@ rt::object! {
 pub struct BookingData {
     /// Booking duration in minutes.
     pub durations: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
-    BookingData { "durations" durations : nullable optional, }
+    BookingData { "durations" durations : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -981,11 +1031,15 @@ pub struct Border {
     ///
     /// Deprecated by Wix.
     pub radius: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     Border { "width" width : nullable optional, "radius" radius : nullable optional, }
+    unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1000,12 +1054,16 @@ pub struct BorderColors {
     pub top: Option<String>,
     /// Bottom border color as a hexadecimal value.
     pub bottom: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     BorderColors { "left" left : nullable optional, "right" right : nullable optional,
-    "top" top : nullable optional, "bottom" bottom : nullable optional, }
+    "top" top : nullable optional, "bottom" bottom : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1020,12 +1078,16 @@ pub struct BorderWidths {
     pub top: Option<f64>,
     /// Bottom border width in pixels.
     pub bottom: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     BorderWidths { "left" left : nullable optional, "right" right : nullable optional,
-    "top" top : nullable optional, "bottom" bottom : nullable optional, }
+    "top" top : nullable optional, "bottom" bottom : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(
@@ -1049,6 +1111,9 @@ pub struct BulkActionMetadata {
     pub total_failures: Option<f64>,
     /// Number of failures without details because detailed failure threshold was exceeded.
     pub undetailed_failures: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -1066,7 +1131,7 @@ pub struct BulkActionMetadata {
 rt::object! {
     BulkActionMetadata { "totalSuccesses" total_successes : nullable optional,
     "totalFailures" total_failures : nullable optional, "undetailedFailures"
-    undetailed_failures : nullable optional, }
+    undetailed_failures : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1147,6 +1212,9 @@ pub struct ButtonStyles {
     pub background_color_hover: Option<String>,
     /// Button size option, one of `SMALL`, `MEDIUM` or `LARGE`. Defaults to `MEDIUM`.
     pub button_size: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1157,7 +1225,7 @@ rt::object! {
     optional, "backgroundColor" background_color : nullable optional, "borderColorHover"
     border_color_hover : nullable optional, "textColorHover" text_color_hover : nullable
     optional, "backgroundColorHover" background_color_hover : nullable optional,
-    "buttonSize" button_size : nullable optional, }
+    "buttonSize" button_size : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -1184,6 +1252,9 @@ pub struct CalculationErrors {
     pub membership_error: Option<Details>,
     /// The `discountsCalculationError` field.
     pub discounts_calculation_error: Option<Details>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -1199,7 +1270,7 @@ rt::object! {
     gift_card_calculation_error : nullable optional, "orderValidationErrors"
     order_validation_errors : nullable optional, "membershipError" membership_error :
     nullable optional, "discountsCalculationError" discounts_calculation_error : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1208,11 +1279,14 @@ rt::object! {
 pub struct CaptionData {
     /// The `textStyle` field.
     pub text_style: Option<TextStyle>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
-    CaptionData { "textStyle" text_style : nullable optional, }
+    CaptionData { "textStyle" text_style : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1225,12 +1299,15 @@ pub struct CardDataBackground {
     pub color: Option<String>,
     /// The `gradient` field.
     pub gradient: Option<Gradient>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     CardDataBackground { "type" r#type : nullable optional, "color" color : nullable
-    optional, "gradient" gradient : nullable optional, }
+    optional, "gradient" gradient : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1311,6 +1388,9 @@ pub struct CardStyles {
     pub title_color: Option<String>,
     /// Text color as a hexadecimal value.
     pub text_color: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1320,7 +1400,7 @@ rt::object! {
     "borderRadius" border_radius : nullable optional, "type" r#type : nullable optional,
     "alignment" alignment : nullable optional, "titlePriceLayout" title_price_layout :
     nullable optional, "titleColor" title_color : nullable optional, "textColor"
-    text_color : nullable optional, }
+    text_color : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1387,6 +1467,9 @@ pub struct Carrier {
     pub app_id: Option<String>,
     /// Unique code that acts as an ID for a shipping rate. For example, `"usps_std_overnight"`.
     pub code: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -1394,6 +1477,7 @@ pub struct Carrier {
 )]
 rt::object! {
     Carrier { "appId" app_id : nullable optional, "code" code : nullable optional, }
+    unknown unknown_fields
 }
 
 #[cfg(
@@ -1406,6 +1490,9 @@ pub struct CarrierError {
     pub carrier_id: Option<String>,
     /// The `error` field.
     pub error: Option<Details>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -1413,7 +1500,7 @@ pub struct CarrierError {
 )]
 rt::object! {
     CarrierError { "carrierId" carrier_id : nullable optional, "error" error : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -1424,13 +1511,16 @@ rt::object! {
 pub struct CarrierErrors {
     /// Carrier errors.
     pub errors: Option<Vec<CarrierError>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 rt::object! {
-    CarrierErrors { "errors" errors : nullable optional, }
+    CarrierErrors { "errors" errors : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -1463,6 +1553,9 @@ pub struct CatalogReference {
     /// For Wix Stores products, learn more about integrating with [Catalog V3](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration)
     /// or [Catalog V1](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v1/catalog/e-commerce-integration), depending on [the version the site uses](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-versioning/introduction).
     pub options: Option<serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -1476,7 +1569,8 @@ pub struct CatalogReference {
 )]
 rt::object! {
     CatalogReference { "catalogItemId" catalog_item_id : nullable optional, "appId"
-    app_id : nullable optional, "options" options : nullable optional, }
+    app_id : nullable optional, "options" options : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1487,12 +1581,15 @@ pub struct CellStyle {
     pub vertical_alignment: Option<VerticalAlignment>,
     /// Cell background color as a hexadecimal value.
     pub background_color: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     CellStyle { "verticalAlignment" vertical_alignment : nullable optional,
-    "backgroundColor" background_color : nullable optional, }
+    "backgroundColor" background_color : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -1684,6 +1781,9 @@ pub struct Color {
     pub translated: Option<String>,
     /// HEX or RGB color code for display.
     pub code: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -1697,7 +1797,7 @@ pub struct Color {
 )]
 rt::object! {
     Color { "original" original : nullable optional, "translated" translated : nullable
-    optional, "code" code : nullable optional, }
+    optional, "code" code : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1708,12 +1808,15 @@ pub struct ColorData {
     pub background: Option<String>,
     /// The text's foreground color as a hexadecimal value.
     pub foreground: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     ColorData { "background" background : nullable optional, "foreground" foreground :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1732,12 +1835,15 @@ pub struct Colors {
     ///
     /// Deprecated by Wix.
     pub background: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     Colors { "text" text : nullable optional, "border" border : nullable optional,
-    "background" background : nullable optional, }
+    "background" background : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -1817,12 +1923,15 @@ pub struct CommonCursorPaging {
     /// Pass the relevant cursor token from the `pagingMetadata` object in the previous call's response.
     /// Not relevant for the first request.
     pub cursor: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "stores-catalog-v3"))]
 rt::object! {
     CommonCursorPaging { "limit" limit : nullable optional, "cursor" cursor : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -1840,6 +1949,9 @@ pub struct CommonCursors {
     pub next: Option<String>,
     /// Cursor pointing to the previous page in the list of results.
     pub prev: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -1852,6 +1964,7 @@ pub struct CommonCursors {
 )]
 rt::object! {
     CommonCursors { "next" next : nullable optional, "prev" prev : nullable optional, }
+    unknown unknown_fields
 }
 
 #[cfg(
@@ -1872,6 +1985,9 @@ pub struct CommonImage {
     pub alt_text: Option<String>,
     /// Image filename.
     pub filename: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -1880,7 +1996,7 @@ pub struct CommonImage {
 rt::object! {
     CommonImage { "id" id : nullable optional, "url" url : nullable optional, "height"
     height : nullable optional, "width" width : nullable optional, "altText" alt_text :
-    nullable optional, "filename" filename : nullable optional, }
+    nullable optional, "filename" filename : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -1897,6 +2013,9 @@ pub struct CommonPaging {
     pub limit: Option<f64>,
     /// Number of items to skip in the current sort order.
     pub offset: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -1908,7 +2027,7 @@ pub struct CommonPaging {
 )]
 rt::object! {
     CommonPaging { "limit" limit : nullable optional, "offset" offset : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
@@ -1925,6 +2044,9 @@ pub struct CommonPagingMetadataV2 {
     pub too_many_to_count: Option<bool>,
     /// The `cursors` field.
     pub cursors: Option<CommonCursors>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
@@ -1932,6 +2054,7 @@ rt::object! {
     CommonPagingMetadataV2 { "count" count : nullable optional, "offset" offset :
     nullable optional, "total" total : nullable optional, "tooManyToCount"
     too_many_to_count : nullable optional, "cursors" cursors : nullable optional, }
+    unknown unknown_fields
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
@@ -1996,12 +2119,15 @@ pub struct CommonSorting {
     pub field_name: Option<String>,
     /// The `order` field.
     pub order: Option<CommonSortOrder>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "events-v3"))]
 rt::object! {
     CommonSorting { "fieldName" field_name : nullable optional, "order" order : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "ecom-checkout", feature = "ecom-orders-v1"))]
@@ -2017,13 +2143,16 @@ pub struct CreatedBy {
     pub visitor_id: Option<String>,
     /// App ID. When the order was created by an external application or Wix service.
     pub app_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "ecom-checkout", feature = "ecom-orders-v1"))]
 rt::object! {
     CreatedBy { "userId" user_id : nullable optional, "memberId" member_id : nullable
     optional, "visitorId" visitor_id : nullable optional, "appId" app_id : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -2101,6 +2230,9 @@ pub struct CursorPaging {
     /// Pass the relevant cursor token from the `pagingMetadata` object in the previous call's response.
     /// Not relevant for the first request.
     pub cursor: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -2116,7 +2248,7 @@ pub struct CursorPaging {
 )]
 rt::object! {
     CursorPaging { "limit" limit : nullable optional, "cursor" cursor : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -2138,6 +2270,9 @@ pub struct CursorPagingMetadata {
     /// + `true`: Another page of results can be retrieved.
     /// + `false`: This is the last page.
     pub has_next: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -2149,7 +2284,7 @@ pub struct CursorPagingMetadata {
 )]
 rt::object! {
     CursorPagingMetadata { "count" count : nullable optional, "cursors" cursors :
-    nullable optional, "hasNext" has_next : nullable optional, }
+    nullable optional, "hasNext" has_next : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -2170,6 +2305,9 @@ pub struct Cursors {
     pub next: Option<String>,
     /// Cursor pointing to the previous page in the list of results.
     pub prev: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -2184,7 +2322,8 @@ pub struct Cursors {
     )
 )]
 rt::object! {
-    Cursors { "next" next : nullable optional, "prev" prev : nullable optional, }
+    Cursors { "next" next : nullable optional, "prev" prev : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -2193,11 +2332,15 @@ rt::object! {
 pub struct DateHistogramAggregation {
     /// The `interval` field.
     pub interval: Option<Interval>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
-    DateHistogramAggregation { "interval" interval : nullable optional, }
+    DateHistogramAggregation { "interval" interval : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -2208,12 +2351,15 @@ pub struct DateHistogramResult {
     pub value: Option<String>,
     /// Count of documents in the bucket.
     pub count: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
     DateHistogramResult { "value" value : nullable optional, "count" count : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -2222,11 +2368,15 @@ rt::object! {
 pub struct DateHistogramResults {
     /// Array of date histogram aggregation results, each containing a date bucket and its count.
     pub results: Option<Vec<DateHistogramResult>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
-    DateHistogramResults { "results" results : nullable optional, }
+    DateHistogramResults { "results" results : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -2235,11 +2385,14 @@ rt::object! {
 pub struct DateTimeRule {
     /// Name of the date-time rule. For example, "Weekend mornings".
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 rt::object! {
-    DateTimeRule { "name" name : nullable optional, }
+    DateTimeRule { "name" name : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -2351,9 +2504,9 @@ impl<'de> Deserialize<'de> for DecorationType {
 /// The `DeleteCartResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteCartResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
@@ -2373,6 +2526,9 @@ pub struct DeliveryAllocation {
     pub delivery_region: Option<Region>,
     /// The `applicableLineItems` field.
     pub applicable_line_items: Option<ApplicableLineItems>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -2381,7 +2537,7 @@ pub struct DeliveryAllocation {
 rt::object! {
     DeliveryAllocation { "deliveryCarrier" delivery_carrier : nullable optional,
     "deliveryRegion" delivery_region : nullable optional, "applicableLineItems"
-    applicable_line_items : nullable optional, }
+    applicable_line_items : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -2394,6 +2550,9 @@ pub struct Description {
     pub original: Option<String>,
     /// Translated subscription option description.
     pub translated: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -2401,7 +2560,7 @@ pub struct Description {
 )]
 rt::object! {
     Description { "original" original : nullable optional, "translated" translated :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -2422,6 +2581,9 @@ pub struct DescriptionLine {
     pub color_info: Option<Color>,
     /// The `name` field.
     pub name: Option<DescriptionLineName>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -2435,7 +2597,7 @@ pub struct DescriptionLine {
 )]
 rt::object! {
     DescriptionLine { "plainText" plain_text : nullable optional, "colorInfo" color_info
-    : nullable optional, "name" name : nullable optional, }
+    : nullable optional, "name" name : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -2456,6 +2618,9 @@ pub struct DescriptionLineName {
     ///
     /// Default: Same as `original`.
     pub translated: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -2469,7 +2634,7 @@ pub struct DescriptionLineName {
 )]
 rt::object! {
     DescriptionLineName { "original" original : nullable optional, "translated"
-    translated : nullable optional, }
+    translated : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -2542,6 +2707,9 @@ pub struct Details {
     ///
     /// Deprecated by Wix.
     pub tracing: Option<std::collections::BTreeMap<String, String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -2550,7 +2718,7 @@ pub struct Details {
 rt::object! {
     Details { "applicationError" application_error : nullable optional, "validationError"
     validation_error : nullable optional, "systemError" system_error : nullable optional,
-    "tracing" tracing : nullable optional, }
+    "tracing" tracing : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-catalog-v3"))]
@@ -2699,6 +2867,9 @@ pub struct DiscountRuleName {
     pub original: Option<String>,
     /// Translated discount rule name according to buyer language. Defaults to `original` when not provided.
     pub translated: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -2710,7 +2881,7 @@ pub struct DiscountRuleName {
 )]
 rt::object! {
     DiscountRuleName { "original" original : nullable optional, "translated" translated :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -2788,6 +2959,9 @@ pub struct DividerDataStyles {
     pub dash_gap: Option<f64>,
     /// Gap between divider lines in pixels.
     pub line_gap: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -2795,7 +2969,7 @@ rt::object! {
     DividerDataStyles { "color" color : nullable optional, "lineCap" line_cap : nullable
     optional, "lineThickness" line_thickness : nullable optional, "dashLength"
     dash_length : nullable optional, "dashGap" dash_gap : nullable optional, "lineGap"
-    line_gap : nullable optional, }
+    line_gap : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -2862,12 +3036,15 @@ pub struct EntranceAnimation {
     pub duration: Option<f64>,
     /// Delay before the effect starts, in milliseconds.
     pub delay: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     EntranceAnimation { "effect" effect : nullable optional, "duration" duration :
-    nullable optional, "delay" delay : nullable optional, }
+    nullable optional, "delay" delay : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -2882,12 +3059,16 @@ pub struct EntranceEffect {
     pub shape: Option<String>,
     /// Motion style: GENTLE, MODERATE, or INTENSE. Only the effects that expose one accept it.
     pub easing: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     EntranceEffect { "type" r#type : nullable optional, "direction" direction : nullable
     optional, "shape" shape : nullable optional, "easing" easing : nullable optional, }
+    unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3032,12 +3213,15 @@ pub struct EventData {
     pub scheduling: Option<String>,
     /// Event location.
     pub location: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     EventData { "scheduling" scheduling : nullable optional, "location" location :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -3063,6 +3247,9 @@ pub struct ExtendedFields {
     ///
     /// Learn more about [extended fields](https://dev.wix.com/docs/rest/articles/getting-started/extended-fields).
     pub namespaces: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -3079,7 +3266,8 @@ pub struct ExtendedFields {
     )
 )]
 rt::object! {
-    ExtendedFields { "namespaces" namespaces : nullable optional, }
+    ExtendedFields { "namespaces" namespaces : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(
@@ -3162,6 +3350,9 @@ pub struct FieldViolation {
     pub rule_name: Option<String>,
     /// The `data` field.
     pub data: Option<serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -3170,7 +3361,8 @@ pub struct FieldViolation {
 rt::object! {
     FieldViolation { "field" field : nullable optional, "description" description :
     nullable optional, "violatedRule" violated_rule : nullable optional, "ruleName"
-    rule_name : nullable optional, "data" data : nullable optional, }
+    rule_name : nullable optional, "data" data : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3187,12 +3379,16 @@ pub struct FileSource {
     pub id: Option<String>,
     /// Indicates whether the file's source is private. Defaults to `false`.
     pub private: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     FileSource { "url" url : nullable optional, "custom" custom : nullable optional, "id"
-    id : nullable optional, "private" private : nullable optional, }
+    id : nullable optional, "private" private : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3201,11 +3397,14 @@ rt::object! {
 pub struct FontFamilyData {
     /// The `value` field.
     pub value: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
-    FontFamilyData { "value" value : nullable optional, }
+    FontFamilyData { "value" value : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3216,11 +3415,15 @@ pub struct FontSizeData {
     pub unit: Option<FontType>,
     /// Font size value.
     pub value: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     FontSizeData { "unit" unit : nullable optional, "value" value : nullable optional, }
+    unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3291,6 +3494,9 @@ pub struct FreeTrialPeriod {
     pub frequency: Option<SubscriptionFrequency>,
     /// Number of frequency units in the free trial period. For example, frequency `MONTH` with interval `3` means a 3-month free trial.
     pub interval: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -3303,7 +3509,7 @@ pub struct FreeTrialPeriod {
 )]
 rt::object! {
     FreeTrialPeriod { "frequency" frequency : nullable optional, "interval" interval :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -3328,6 +3534,9 @@ pub struct FullAddressContactDetails {
     pub company: Option<String>,
     /// The `vatId` field.
     pub vat_id: Option<VatId>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -3342,7 +3551,7 @@ pub struct FullAddressContactDetails {
 rt::object! {
     FullAddressContactDetails { "firstName" first_name : nullable optional, "lastName"
     last_name : nullable optional, "phone" phone : nullable optional, "company" company :
-    nullable optional, "vatId" vat_id : nullable optional, }
+    nullable optional, "vatId" vat_id : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3355,12 +3564,15 @@ pub struct GalleryOptions {
     pub item: Option<ItemStyle>,
     /// The `thumbnails` field.
     pub thumbnails: Option<Thumbnails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     GalleryOptions { "layout" layout : nullable optional, "item" item : nullable
-    optional, "thumbnails" thumbnails : nullable optional, }
+    optional, "thumbnails" thumbnails : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3377,6 +3589,9 @@ pub struct GalleryOptionsLayout {
     pub number_of_columns: Option<f64>,
     /// The number of columns to display on mobile screens.
     pub mobile_number_of_columns: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3384,7 +3599,7 @@ rt::object! {
     GalleryOptionsLayout { "type" r#type : nullable optional, "horizontalScroll"
     horizontal_scroll : nullable optional, "orientation" orientation : nullable optional,
     "numberOfColumns" number_of_columns : nullable optional, "mobileNumberOfColumns"
-    mobile_number_of_columns : nullable optional, }
+    mobile_number_of_columns : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3397,12 +3612,15 @@ pub struct Gif {
     pub mp4: Option<String>,
     /// Thumbnail URL.
     pub still: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     Gif { "gif" gif : nullable optional, "mp4" mp4 : nullable optional, "still" still :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3479,6 +3697,9 @@ pub struct GiftCard {
     pub external_id: Option<String>,
     /// The `requestedAmount` field.
     pub requested_amount: Option<MultiCurrencyPrice>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -3488,7 +3709,7 @@ rt::object! {
     GiftCard { "id" id : nullable optional, "obfuscatedCode" obfuscated_code : nullable
     optional, "amount" amount : nullable optional, "appId" app_id : nullable optional,
     "externalId" external_id : nullable optional, "requestedAmount" requested_amount :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3505,13 +3726,16 @@ pub struct Gradient {
     pub center_x: Option<f64>,
     /// Vertical center position for radial gradient (0-100).
     pub center_y: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     Gradient { "type" r#type : nullable optional, "stops" stops : nullable optional,
     "angle" angle : nullable optional, "centerX" center_x : nullable optional, "centerY"
-    center_y : nullable optional, }
+    center_y : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3576,11 +3800,14 @@ impl<'de> Deserialize<'de> for GradientType {
 pub struct GroupByValueResults {
     /// Array of nested value aggregation results, each containing a field value and the associated nested aggregation data.
     pub results: Option<Vec<NestedValueAggregationResult>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
-    GroupByValueResults { "results" results : nullable optional, }
+    GroupByValueResults { "results" results : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
@@ -3591,11 +3818,15 @@ pub struct HeadersEntry {
     pub key: Option<String>,
     /// The `value` field.
     pub value: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
 rt::object! {
     HeadersEntry { "key" key : nullable optional, "value" value : nullable optional, }
+    unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3604,11 +3835,14 @@ rt::object! {
 pub struct Height {
     /// A custom height value in pixels.
     pub custom: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
-    Height { "custom" custom : nullable optional, }
+    Height { "custom" custom : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
@@ -3621,12 +3855,15 @@ pub struct HostSelectedMembership {
     pub app_id: Option<String>,
     /// IDs of the line items this membership applies to.
     pub line_item_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 rt::object! {
     HostSelectedMembership { "id" id : nullable optional, "appId" app_id : nullable
-    optional, "lineItemIds" line_item_ids : nullable optional, }
+    optional, "lineItemIds" line_item_ids : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -3643,6 +3880,9 @@ pub struct IdentificationData {
     pub app_id: Option<String>,
     /// ID of of a contact in the site's [CRM by Ascend](https://www.wix.com/ascend/crm) system.
     pub contact_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -3650,7 +3890,7 @@ rt::object! {
     IdentificationData { "anonymousVisitorId" anonymous_visitor_id : nullable optional,
     "memberId" member_id : nullable optional, "wixUserId" wix_user_id : nullable
     optional, "appId" app_id : nullable optional, "contactId" contact_id : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3665,12 +3905,15 @@ pub struct ImageDataCrop {
     pub width: Option<f64>,
     /// Visible height of the crop, as a fraction (0-1) of the original image height.
     pub height: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     ImageDataCrop { "x" x : nullable optional, "y" y : nullable optional, "width" width :
-    nullable optional, "height" height : nullable optional, }
+    nullable optional, "height" height : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3679,11 +3922,14 @@ rt::object! {
 pub struct ImageDataStyles {
     /// The `border` field.
     pub border: Option<StylesBorder>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
-    ImageDataStyles { "border" border : nullable optional, }
+    ImageDataStyles { "border" border : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -3934,11 +4180,15 @@ pub struct IncludeMissingValuesOptions {
     /// - int: `0`
     /// - bool: `false`
     pub add_to_bucket: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
     IncludeMissingValuesOptions { "addToBucket" add_to_bucket : nullable optional, }
+    unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -4145,6 +4395,9 @@ pub struct InvalidMembership {
     pub membership: Option<Membership>,
     /// Reason why this membership is invalid and cannot be used.
     pub reason: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -4152,7 +4405,7 @@ pub struct InvalidMembership {
 )]
 rt::object! {
     InvalidMembership { "membership" membership : nullable optional, "reason" reason :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -4165,6 +4418,9 @@ pub struct ItemAvailabilityInfo {
     pub status: Option<ItemAvailabilityStatus>,
     /// Quantity available.
     pub quantity_available: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -4172,7 +4428,7 @@ pub struct ItemAvailabilityInfo {
 )]
 rt::object! {
     ItemAvailabilityInfo { "status" status : nullable optional, "quantityAvailable"
-    quantity_available : nullable optional, }
+    quantity_available : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -4260,12 +4516,16 @@ pub struct ItemStyle {
     pub crop: Option<Crop>,
     /// The spacing between items in pixels.
     pub spacing: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     ItemStyle { "targetSize" target_size : nullable optional, "ratio" ratio : nullable
     optional, "crop" crop : nullable optional, "spacing" spacing : nullable optional, }
+    unknown unknown_fields
 }
 
 #[cfg(
@@ -4283,6 +4543,9 @@ pub struct ItemType {
     pub preset: Option<ItemTypePreset>,
     /// Custom item type. When none of the preset types are suitable, specifies the custom type.
     pub custom: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -4295,7 +4558,7 @@ pub struct ItemType {
 )]
 rt::object! {
     ItemType { "preset" preset : nullable optional, "custom" custom : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 #[cfg(
@@ -4520,6 +4783,9 @@ pub struct Keyword {
     pub is_main: Option<bool>,
     /// The source that added the keyword terms to the SEO settings.
     pub origin: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -4533,7 +4799,7 @@ pub struct Keyword {
 )]
 rt::object! {
     Keyword { "term" term : nullable optional, "isMain" is_main : nullable optional,
-    "origin" origin : nullable optional, }
+    "origin" origin : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -4609,13 +4875,16 @@ pub struct Layers {
     pub layer_effect: Option<LayerEffect>,
     /// Horizontal distance between consecutive layers in pixels. Defaults to 0. Only applies to shapes that support horizontal offset.
     pub offset_x: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     Layers { "count" count : nullable optional, "offsetY" offset_y : nullable optional,
     "layerEffect" layer_effect : nullable optional, "offsetX" offset_x : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -4678,11 +4947,14 @@ impl<'de> Deserialize<'de> for Layout {
 pub struct LayoutCellData {
     /// Size of the cell in 12 columns grid.
     pub col_span: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
-    LayoutCellData { "colSpan" col_span : nullable optional, }
+    LayoutCellData { "colSpan" col_span : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -4695,12 +4967,15 @@ pub struct LayoutDataBackground {
     pub color: Option<String>,
     /// The `gradient` field.
     pub gradient: Option<Gradient>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     LayoutDataBackground { "type" r#type : nullable optional, "color" color : nullable
-    optional, "gradient" gradient : nullable optional, }
+    optional, "gradient" gradient : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -4917,6 +5192,9 @@ pub struct LineItemQuantityUpdate {
     pub id: Option<String>,
     /// *Required.** New quantity. Number must be 1 or higher.
     pub quantity: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -4924,7 +5202,7 @@ pub struct LineItemQuantityUpdate {
 )]
 rt::object! {
     LineItemQuantityUpdate { "id" id : nullable optional, "quantity" quantity : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -5011,6 +5289,9 @@ pub struct LinkPreviewDataStyles {
     pub border_color: Option<String>,
     /// The `thumbnailPosition` field.
     pub thumbnail_position: Option<StylesPosition>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -5020,7 +5301,7 @@ rt::object! {
     nullable optional, "linkColor" link_color : nullable optional, "borderWidth"
     border_width : nullable optional, "borderRadius" border_radius : nullable optional,
     "borderColor" border_color : nullable optional, "thumbnailPosition"
-    thumbnail_position : nullable optional, }
+    thumbnail_position : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -5114,12 +5395,16 @@ pub struct LoopAnimation {
     pub duration: Option<f64>,
     /// Pause between iterations in milliseconds.
     pub iteration_delay: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     LoopAnimation { "effect" effect : nullable optional, "duration" duration : nullable
-    optional, "iterationDelay" iteration_delay : nullable optional, }
+    optional, "iterationDelay" iteration_delay : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -5132,12 +5417,15 @@ pub struct LoopEffect {
     pub direction: Option<String>,
     /// Motion style: GENTLE, MODERATE, or INTENSE. Only the effects that expose one accept it.
     pub easing: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     LoopEffect { "type" r#type : nullable optional, "direction" direction : nullable
-    optional, "easing" easing : nullable optional, }
+    optional, "easing" easing : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -5321,12 +5609,15 @@ pub struct MapData {
     pub container_data: Option<PluginContainerData>,
     /// The `mapSettings` field.
     pub map_settings: Option<MapSettings>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     MapData { "containerData" container_data : nullable optional, "mapSettings"
-    map_settings : nullable optional, }
+    map_settings : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -5355,6 +5646,9 @@ pub struct MapSettings {
     pub initial_zoom: Option<f64>,
     /// The `mapType` field.
     pub map_type: Option<MapType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -5365,7 +5659,7 @@ rt::object! {
     optional, "lat" lat : nullable optional, "lng" lng : nullable optional,
     "locationName" location_name : nullable optional, "viewModeControl" view_mode_control
     : nullable optional, "initialZoom" initial_zoom : nullable optional, "mapType"
-    map_type : nullable optional, }
+    map_type : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -5682,13 +5976,16 @@ pub struct MediaItemUrlAndSize {
     pub format: Option<String>,
     /// Alt text. This text will be shown in case the image is not available.
     pub alt_text: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
 rt::object! {
     MediaItemUrlAndSize { "url" url : nullable optional, "width" width : nullable
     optional, "height" height : nullable optional, "format" format : nullable optional,
-    "altText" alt_text : nullable optional, }
+    "altText" alt_text : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
@@ -5699,12 +5996,15 @@ pub struct MediaItemVideo {
     pub files: Option<Vec<MediaItemUrlAndSize>>,
     /// ID of an image taken from the video. Used primarily for Wix Search indexing. For example, `"nsplsh_306d666a123a4a74306459~mv2_d_4517_2992_s_4_2.jpg"`.
     pub still_frame_media_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
 rt::object! {
     MediaItemVideo { "files" files : nullable optional, "stillFrameMediaId"
-    still_frame_media_id : nullable optional, }
+    still_frame_media_id : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -5732,6 +6032,9 @@ pub struct Membership {
     ///
     /// Deprecated by Wix.
     pub additional_data: Option<serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -5741,7 +6044,7 @@ rt::object! {
     Membership { "id" id : nullable optional, "appId" app_id : nullable optional, "name"
     name : nullable optional, "lineItemIds" line_item_ids : nullable optional, "credits"
     credits : nullable optional, "expirationDate" expiration_date : nullable optional,
-    "additionalData" additional_data : nullable optional, }
+    "additionalData" additional_data : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -5760,6 +6063,9 @@ pub struct MembershipName {
     pub original: Option<String>,
     /// Translated membership name. Defaults to `original` when not provided.
     pub translated: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -5773,7 +6079,7 @@ pub struct MembershipName {
 )]
 rt::object! {
     MembershipName { "original" original : nullable optional, "translated" translated :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -5791,6 +6097,9 @@ pub struct MembershipPaymentCredits {
     pub total: Option<f64>,
     /// Membership's remaining amount of credits.
     pub remaining: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -5803,7 +6112,7 @@ pub struct MembershipPaymentCredits {
 )]
 rt::object! {
     MembershipPaymentCredits { "total" total : nullable optional, "remaining" remaining :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -5818,12 +6127,15 @@ pub struct MentionData {
     pub id: Option<String>,
     /// The kind of entity the mention refers to. Any value is accepted, and it's usually used to mark a mention as a group mention (for example, `group`). When empty, the mention refers to a member.
     pub r#type: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     MentionData { "name" name : nullable optional, "slug" slug : nullable optional, "id"
-    id : nullable optional, "type" r#type : nullable optional, }
+    id : nullable optional, "type" r#type : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -5842,13 +6154,16 @@ pub struct Metadata {
     pub updated_timestamp: Option<wix_rest_runtime::Timestamp>,
     /// Object ID.
     pub id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     Metadata { "version" version : nullable optional, "createdTimestamp"
     created_timestamp : nullable optional, "updatedTimestamp" updated_timestamp :
-    nullable optional, "id" id : nullable optional, }
+    nullable optional, "id" id : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -6000,12 +6315,15 @@ pub struct Money {
     pub currency: Option<String>,
     /// Monetary amount. Decimal string in local format (e.g., 1 000,30). Optionally, a single (-), to indicate that the amount is negative.
     pub formatted_value: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "bookings-v2", feature = "events-v3"))]
 rt::object! {
     Money { "value" value : nullable optional, "currency" currency : nullable optional,
-    "formattedValue" formatted_value : nullable optional, }
+    "formattedValue" formatted_value : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -6027,6 +6345,9 @@ pub struct MultiCurrencyPrice {
     pub formatted_amount: Option<String>,
     /// Converted amount formatted with currency symbol.
     pub formatted_converted_amount: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -6041,7 +6362,7 @@ rt::object! {
     MultiCurrencyPrice { "amount" amount : nullable optional, "convertedAmount"
     converted_amount : nullable optional, "formattedAmount" formatted_amount : nullable
     optional, "formattedConvertedAmount" formatted_converted_amount : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -6052,12 +6373,15 @@ pub struct MultiServiceBookingInfo {
     pub id: Option<String>,
     /// The `type` field.
     pub r#type: Option<MultiServiceBookingType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 rt::object! {
     MultiServiceBookingInfo { "id" id : nullable optional, "type" r#type : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -6250,11 +6574,15 @@ impl<'de> Deserialize<'de> for NameInOther {
 pub struct NestedAggregation {
     /// Flattened list of aggregations, where each next aggregation is nested within the previous 1.
     pub nested_aggregations: Option<Vec<NestedAggregationItem>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
     NestedAggregation { "nestedAggregations" nested_aggregations : nullable optional, }
+    unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -6275,6 +6603,9 @@ pub struct NestedAggregationItem {
     pub r#type: Option<NestedAggregationType>,
     /// Path to the field to aggregate by in dot notation. For example `name` or `paymentOptions.online`.
     pub field_path: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -6282,7 +6613,7 @@ rt::object! {
     NestedAggregationItem { "value" value : nullable optional, "range" range : nullable
     optional, "scalar" scalar : nullable optional, "dateHistogram" date_histogram :
     nullable optional, "name" name : nullable optional, "type" r#type : nullable
-    optional, "fieldPath" field_path : nullable optional, }
+    optional, "fieldPath" field_path : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -6301,6 +6632,9 @@ pub struct NestedAggregationResults {
     pub r#type: Option<AggregationType>,
     /// Path to the field to aggregate by in dot notation. For example `appNamespace`.
     pub field_path: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -6308,7 +6642,7 @@ rt::object! {
     NestedAggregationResults { "values" values : nullable optional, "ranges" ranges :
     nullable optional, "scalar" scalar : nullable optional, "name" name : nullable
     optional, "type" r#type : nullable optional, "fieldPath" field_path : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -6387,13 +6721,16 @@ pub struct NestedResultValue {
     pub scalar: Option<ScalarResult>,
     /// The `dateHistogram` field.
     pub date_histogram: Option<ValueResult>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
     NestedResultValue { "value" value : nullable optional, "range" range : nullable
     optional, "scalar" scalar : nullable optional, "dateHistogram" date_histogram :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -6403,11 +6740,14 @@ rt::object! {
 pub struct NestedResults {
     /// Array of nested aggregation result groups, each containing multiple aggregation results.
     pub results: Option<Vec<Results>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
-    NestedResults { "results" results : nullable optional, }
+    NestedResults { "results" results : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -6418,12 +6758,15 @@ pub struct NestedValueAggregationResult {
     pub value: Option<String>,
     /// The `nestedResults` field.
     pub nested_results: Option<NestedAggregationResults>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
     NestedValueAggregationResult { "value" value : nullable optional, "nestedResults"
-    nested_results : nullable optional, }
+    nested_results : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -6436,13 +6779,16 @@ pub struct NodeStyle {
     pub padding_bottom: Option<String>,
     /// The background color as a hexadecimal value.
     pub background_color: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     NodeStyle { "paddingTop" padding_top : nullable optional, "paddingBottom"
     padding_bottom : nullable optional, "backgroundColor" background_color : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -6680,6 +7026,9 @@ pub struct Oembed {
     pub video_url: Option<String>,
     /// The oEmbed version number.  This value must be `1.0`.
     pub version: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -6691,7 +7040,8 @@ rt::object! {
     provider_name : nullable optional, "providerUrl" provider_url : nullable optional,
     "thumbnailUrl" thumbnail_url : nullable optional, "thumbnailWidth" thumbnail_width :
     nullable optional, "thumbnailHeight" thumbnail_height : nullable optional, "videoUrl"
-    video_url : nullable optional, "version" version : nullable optional, }
+    video_url : nullable optional, "version" version : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -6700,11 +7050,15 @@ rt::object! {
 pub struct OptionDesign {
     /// Border radius in pixels.
     pub border_radius: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
-    OptionDesign { "borderRadius" border_radius : nullable optional, }
+    OptionDesign { "borderRadius" border_radius : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -6713,11 +7067,15 @@ rt::object! {
 pub struct OptionLayout {
     /// Sets whether to display option images. Defaults to `false`.
     pub enable_image: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
-    OptionLayout { "enableImage" enable_image : nullable optional, }
+    OptionLayout { "enableImage" enable_image : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
@@ -6905,13 +7263,16 @@ impl<'de> Deserialize<'de> for Origin {
 pub struct Other {
     /// The `name` field.
     pub name: Option<NameInOther>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 rt::object! {
-    Other { "name" name : nullable optional, }
+    Other { "name" name : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "events-v3", feature = "stores-catalog-v1"))]
@@ -6922,11 +7283,15 @@ pub struct PageUrl {
     pub base: Option<String>,
     /// The path to the page. For example, `/product-page/a-product`.
     pub path: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "events-v3", feature = "stores-catalog-v1"))]
 rt::object! {
-    PageUrl { "base" base : nullable optional, "path" path : nullable optional, }
+    PageUrl { "base" base : nullable optional, "path" path : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(
@@ -6945,6 +7310,9 @@ pub struct PageUrlV2 {
     pub relative_path: Option<String>,
     /// The page's full URL. For example, `https://mysite.com/product-page/a-product`.
     pub url: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -6958,7 +7326,7 @@ pub struct PageUrlV2 {
 )]
 rt::object! {
     PageUrlV2 { "relativePath" relative_path : nullable optional, "url" url : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -6980,6 +7348,9 @@ pub struct Paging {
     pub limit: Option<f64>,
     /// Number of items to skip in the current sort order.
     pub offset: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -6996,6 +7367,7 @@ pub struct Paging {
 )]
 rt::object! {
     Paging { "limit" limit : nullable optional, "offset" offset : nullable optional, }
+    unknown unknown_fields
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -7004,11 +7376,14 @@ rt::object! {
 pub struct ParticipantsRange {
     /// Name of the participants range. For example, "Large group".
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 rt::object! {
-    ParticipantsRange { "name" name : nullable optional, }
+    ParticipantsRange { "name" name : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -7019,13 +7394,16 @@ rt::object! {
 pub struct PaymentOption {
     /// The `value` field.
     pub value: Option<PaymentOptionType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 rt::object! {
-    PaymentOption { "value" value : nullable optional, }
+    PaymentOption { "value" value : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -7153,13 +7531,16 @@ pub struct PdfSettings {
     pub disable_download: Option<bool>,
     /// Sets whether the PDF print button is disabled. Defaults to `false`.
     pub disable_print: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     PdfSettings { "viewMode" view_mode : nullable optional, "disableDownload"
     disable_download : nullable optional, "disablePrint" disable_print : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -7172,12 +7553,16 @@ pub struct Permissions {
     pub vote: Option<VoteRole>,
     /// Sets whether one voter can vote multiple times. Defaults to `false`.
     pub allow_multiple_votes: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     Permissions { "view" view : nullable optional, "vote" vote : nullable optional,
-    "allowMultipleVotes" allow_multiple_votes : nullable optional, }
+    "allowMultipleVotes" allow_multiple_votes : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(
@@ -7340,6 +7725,9 @@ pub struct PlainTextValue {
     ///
     /// Default: Same as `original`.
     pub translated: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -7353,7 +7741,7 @@ pub struct PlainTextValue {
 )]
 rt::object! {
     PlainTextValue { "original" original : nullable optional, "translated" translated :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
@@ -7364,12 +7752,15 @@ pub struct PlatformPaging {
     pub limit: Option<f64>,
     /// Number of items to skip in the current sort order.
     pub offset: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
 rt::object! {
     PlatformPaging { "limit" limit : nullable optional, "offset" offset : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
@@ -7384,13 +7775,16 @@ pub struct PlatformPagingMetadata {
     pub total: Option<f64>,
     /// The `cursors` field.
     pub cursors: Option<Cursors>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "stores-catalog-v1", feature = "stores-collections"))]
 rt::object! {
     PlatformPagingMetadata { "count" count : nullable optional, "offset" offset :
     nullable optional, "total" total : nullable optional, "cursors" cursors : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -7403,12 +7797,16 @@ pub struct PlaybackOptions {
     pub play_in_loop: Option<bool>,
     /// Sets whether media's controls will be shown.
     pub show_controls: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     PlaybackOptions { "autoPlay" auto_play : nullable optional, "playInLoop" play_in_loop
-    : nullable optional, "showControls" show_controls : nullable optional, }
+    : nullable optional, "showControls" show_controls : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -7425,13 +7823,16 @@ pub struct PluginContainerData {
     pub height: Option<Height>,
     /// Sets whether text should wrap around this node when it's displayed. If `textWrap` is `false`, the node takes up the width of its container. Defaults to `true` for all node types except 'DIVIVDER' where it defaults to `false`.
     pub text_wrap: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     PluginContainerData { "width" width : nullable optional, "alignment" alignment :
     nullable optional, "spoiler" spoiler : nullable optional, "height" height : nullable
-    optional, "textWrap" text_wrap : nullable optional, }
+    optional, "textWrap" text_wrap : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -7501,12 +7902,15 @@ pub struct PluginContainerDataWidth {
     pub size: Option<WidthType>,
     /// A custom width value in pixels.
     pub custom: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     PluginContainerDataWidth { "size" size : nullable optional, "custom" custom :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -7523,13 +7927,16 @@ pub struct PointerEffect {
     pub direction: Option<String>,
     /// Motion style: GENTLE, MODERATE, or INTENSE.
     pub easing: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     PointerEffect { "type" r#type : nullable optional, "inverted" inverted : nullable
     optional, "axis" axis : nullable optional, "direction" direction : nullable optional,
-    "easing" easing : nullable optional, }
+    "easing" easing : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -7631,6 +8038,9 @@ pub struct Policy {
     pub title: Option<String>,
     /// Policy content - should be translated
     pub content: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -7638,6 +8048,7 @@ pub struct Policy {
 )]
 rt::object! {
     Policy { "title" title : nullable optional, "content" content : nullable optional, }
+    unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -7648,12 +8059,15 @@ pub struct PollDataLayout {
     pub poll: Option<PollLayout>,
     /// The `options` field.
     pub options: Option<OptionLayout>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     PollDataLayout { "poll" poll : nullable optional, "options" options : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -7725,12 +8139,15 @@ pub struct PollLayout {
     pub direction: Option<PollLayoutDirection>,
     /// Sets whether to display the main poll image. Defaults to `false`.
     pub enable_image: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     PollLayout { "type" r#type : nullable optional, "direction" direction : nullable
-    optional, "enableImage" enable_image : nullable optional, }
+    optional, "enableImage" enable_image : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -7851,13 +8268,16 @@ pub struct PollSettings {
     pub show_voters: Option<bool>,
     /// Sets whether the vote count is displayed. Defaults to `true`.
     pub show_votes_count: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     PollSettings { "permissions" permissions : nullable optional, "showVoters"
     show_voters : nullable optional, "showVotesCount" show_votes_count : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
@@ -7868,12 +8288,15 @@ pub struct Price {
     pub amount: Option<String>,
     /// Amount formatted with currency symbol.
     pub formatted_amount: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "ecom-orders-v1"))]
 rt::object! {
     Price { "amount" amount : nullable optional, "formattedAmount" formatted_amount :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -7894,6 +8317,9 @@ pub struct PriceDescription {
     ///
     /// Default: Same as `original`.
     pub translated: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -7907,7 +8333,7 @@ pub struct PriceDescription {
 )]
 rt::object! {
     PriceDescription { "original" original : nullable optional, "translated" translated :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -7924,6 +8350,9 @@ pub struct PricingData {
     pub currency: Option<String>,
     /// Pricing plan ID.
     pub pricing_plan_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -7931,6 +8360,7 @@ rt::object! {
     PricingData { "valueFrom" value_from : nullable optional, "valueTo" value_to :
     nullable optional, "discountedValue" discounted_value : nullable optional, "currency"
     currency : nullable optional, "pricingPlanId" pricing_plan_id : nullable optional, }
+    unknown unknown_fields
 }
 
 #[cfg(
@@ -7956,6 +8386,9 @@ pub struct ProductName {
     /// Max: 400 characters.
     /// Default: Same as `original`.
     pub translated: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -7969,7 +8402,7 @@ pub struct ProductName {
 )]
 rt::object! {
     ProductName { "original" original : nullable optional, "translated" translated :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -7978,11 +8411,14 @@ rt::object! {
 pub struct RangeAggregation {
     /// List of range buckets defining the ranges for aggregation. During aggregation, each entity is placed in the first bucket where its value falls within the specified range bounds.
     pub buckets: Option<Vec<RangeBucket>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
-    RangeAggregation { "buckets" buckets : nullable optional, }
+    RangeAggregation { "buckets" buckets : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -7995,12 +8431,15 @@ pub struct RangeAggregationResult {
     pub to: Option<f64>,
     /// Count of entities in this range.
     pub count: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
     RangeAggregationResult { "from" from : nullable optional, "to" to : nullable
-    optional, "count" count : nullable optional, }
+    optional, "count" count : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -8011,11 +8450,15 @@ pub struct RangeBucket {
     pub from: Option<f64>,
     /// Exclusive upper bound of the range. Required if `from` isn't specified.
     pub to: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
-    RangeBucket { "from" from : nullable optional, "to" to : nullable optional, }
+    RangeBucket { "from" from : nullable optional, "to" to : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -8028,12 +8471,15 @@ pub struct RangeResult {
     pub to: Option<f64>,
     /// Count of entities in this range.
     pub count: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
     RangeResult { "from" from : nullable optional, "to" to : nullable optional, "count"
-    count : nullable optional, }
+    count : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -8042,11 +8488,14 @@ rt::object! {
 pub struct RangeResults {
     /// Array of range aggregation results returned in the same order as requested, each containing range bounds and count of entities within that range.
     pub results: Option<Vec<RangeAggregationResult>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
-    RangeResults { "results" results : nullable optional, }
+    RangeResults { "results" results : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
@@ -8059,12 +8508,15 @@ pub struct RawHttpResponse {
     pub status_code: Option<f64>,
     /// The `headers` field.
     pub headers: Option<Vec<HeadersEntry>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "ecom-abandoned-checkouts", feature = "ecom-checkout"))]
 rt::object! {
     RawHttpResponse { "body" body : nullable optional, "statusCode" status_code :
-    nullable optional, "headers" headers : nullable optional, }
+    nullable optional, "headers" headers : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -8077,13 +8529,17 @@ pub struct Region {
     pub id: Option<String>,
     /// The delivery region name.
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 rt::object! {
-    Region { "id" id : nullable optional, "name" name : nullable optional, }
+    Region { "id" id : nullable optional, "name" name : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -8098,13 +8554,16 @@ pub struct Rel {
     pub ugc: Option<bool>,
     /// Indicates that this link protect referral information from being passed to the target website.
     pub noreferrer: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     Rel { "nofollow" nofollow : nullable optional, "sponsored" sponsored : nullable
     optional, "ugc" ugc : nullable optional, "noreferrer" noreferrer : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
@@ -8113,11 +8572,15 @@ rt::object! {
 pub struct RemoveCouponRequest {
     /// Cart ID.
     pub id: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
 rt::object! {
-    RemoveCouponRequest { "id" id : value field, } required { id "id" }
+    RemoveCouponRequest { "id" id : value field, } unknown unknown_fields required { id
+    "id" }
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
@@ -8128,12 +8591,15 @@ pub struct RemoveLineItemsRequest {
     pub id: String,
     /// Line item IDs to remove from cart.
     pub line_item_ids: Vec<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
 rt::object! {
     RemoveLineItemsRequest { "id" id : value field, "lineItemIds" line_item_ids : value
-    field, } required { id "id" line_item_ids "lineItemIds" }
+    field, } unknown unknown_fields required { id "id" line_item_ids "lineItemIds" }
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -8196,11 +8662,14 @@ impl<'de> Deserialize<'de> for RequestedGender {
 pub struct RequestedGenderValue {
     /// The `gender` field.
     pub gender: Option<RequestedGender>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 rt::object! {
-    RequestedGenderValue { "gender" gender : nullable optional, }
+    RequestedGenderValue { "gender" gender : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -8267,13 +8736,16 @@ pub struct ResourceSelection {
     pub selection_method: Option<SelectionMethod>,
     /// The `requestedGender` field.
     pub requested_gender: Option<RequestedGenderValue>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 rt::object! {
     ResourceSelection { "resourceTypeId" resource_type_id : nullable optional,
     "selectionMethod" selection_method : nullable optional, "requestedGender"
-    requested_gender : nullable optional, }
+    requested_gender : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -8336,11 +8808,14 @@ impl<'de> Deserialize<'de> for ResponsivenessBehaviour {
 pub struct Results {
     /// Map of nested aggregation results, keyed by aggregation name.
     pub results: Option<std::collections::BTreeMap<String, NestedResultValue>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
-    Results { "results" results : nullable optional, }
+    Results { "results" results : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -8361,6 +8836,9 @@ pub struct RibbonStyles {
     pub border_radius: Option<f64>,
     /// The `ribbonPlacement` field.
     pub ribbon_placement: Option<Placement>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -8369,7 +8847,7 @@ rt::object! {
     background_color : nullable optional, "textColor" text_color : nullable optional,
     "borderColor" border_color : nullable optional, "borderWidth" border_width : nullable
     optional, "borderRadius" border_radius : nullable optional, "ribbonPlacement"
-    ribbon_placement : nullable optional, }
+    ribbon_placement : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -8517,11 +8995,14 @@ impl<'de> Deserialize<'de> for RuleType {
 pub struct ScalarAggregation {
     /// The `type` field.
     pub r#type: Option<ScalarType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
-    ScalarAggregation { "type" r#type : nullable optional, }
+    ScalarAggregation { "type" r#type : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -8530,11 +9011,14 @@ rt::object! {
 pub struct ScalarResult {
     /// Value of the scalar aggregation.
     pub value: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
-    ScalarResult { "value" value : nullable optional, }
+    ScalarResult { "value" value : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -8673,6 +9157,9 @@ pub struct SearchDetails {
     pub fields: Option<Vec<String>>,
     /// Whether to enable the search method to use an algorithm to automatically find results that are close to the search expression, such as typos and declensions.
     pub fuzzy: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -8685,6 +9172,7 @@ pub struct SearchDetails {
 rt::object! {
     SearchDetails { "mode" mode : nullable optional, "expression" expression : nullable
     optional, "fields" fields : nullable optional, "fuzzy" fuzzy : nullable optional, }
+    unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -8703,6 +9191,9 @@ pub struct SectionDivider {
     pub flipped: Option<bool>,
     /// The `layers` field.
     pub layers: Option<Layers>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -8710,7 +9201,7 @@ rt::object! {
     SectionDivider { "type" r#type : nullable optional, "color" color : nullable
     optional, "height" height : nullable optional, "offsetX" offset_x : nullable
     optional, "flipped" flipped : nullable optional, "layers" layers : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -8796,12 +9287,15 @@ pub struct SelectedShippingOption {
     pub carrier_id: Option<String>,
     /// Selected shipping option code. For example, "usps_std_overnight".
     pub code: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 rt::object! {
     SelectedShippingOption { "carrierId" carrier_id : nullable optional, "code" code :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
@@ -8881,6 +9375,9 @@ pub struct SeoSchema {
     pub tags: Option<Vec<Tag>>,
     /// The `settings` field.
     pub settings: Option<Settings>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -8894,7 +9391,7 @@ pub struct SeoSchema {
 )]
 rt::object! {
     SeoSchema { "tags" tags : nullable optional, "settings" settings : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 #[cfg(
@@ -8913,6 +9410,9 @@ pub struct ServiceProperties {
     pub scheduled_date: Option<wix_rest_runtime::Timestamp>,
     /// The number of people participating in the service. For example, the number of people attending a class or the number of people per hotel room.
     pub number_of_participants: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -8925,7 +9425,8 @@ pub struct ServiceProperties {
 )]
 rt::object! {
     ServiceProperties { "scheduledDate" scheduled_date : nullable optional,
-    "numberOfParticipants" number_of_participants : nullable optional, }
+    "numberOfParticipants" number_of_participants : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(
@@ -8946,6 +9447,9 @@ pub struct Settings {
     pub prevent_auto_redirect: Option<bool>,
     /// User-selected keyword terms for a specific page.
     pub keywords: Option<Vec<Keyword>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -8959,7 +9463,7 @@ pub struct Settings {
 )]
 rt::object! {
     Settings { "preventAutoRedirect" prevent_auto_redirect : nullable optional,
-    "keywords" keywords : nullable optional, }
+    "keywords" keywords : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -9200,12 +9704,15 @@ pub struct ShapeDataStyles {
     pub color: Option<String>,
     /// Map of original color keys to their new color values.
     pub colors: Option<std::collections::BTreeMap<String, String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     ShapeDataStyles { "color" color : nullable optional, "colors" colors : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -9661,12 +10168,15 @@ pub struct Spoiler {
     pub description: Option<String>,
     /// The text for the button used to remove the spoiler cover.
     pub button_text: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     Spoiler { "enabled" enabled : nullable optional, "description" description : nullable
-    optional, "buttonText" button_text : nullable optional, }
+    optional, "buttonText" button_text : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -9675,11 +10185,14 @@ rt::object! {
 pub struct SpoilerData {
     /// Spoiler ID.
     pub id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
-    SpoilerData { "id" id : nullable optional, }
+    SpoilerData { "id" id : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -9690,11 +10203,15 @@ pub struct Stop {
     pub color: Option<String>,
     /// Stop position (0-1).
     pub position: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     Stop { "color" color : nullable optional, "position" position : nullable optional, }
+    unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -9735,6 +10252,9 @@ pub struct Styles {
     pub background: Option<Background>,
     /// The `backgroundHover` field.
     pub background_hover: Option<Background>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -9747,7 +10267,8 @@ rt::object! {
     text_color_hover : nullable optional, "backgroundColor" background_color : nullable
     optional, "backgroundColorHover" background_color_hover : nullable optional,
     "buttonSize" button_size : nullable optional, "background" background : nullable
-    optional, "backgroundHover" background_hover : nullable optional, }
+    optional, "backgroundHover" background_hover : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -9760,12 +10281,15 @@ pub struct StylesBorder {
     pub color: Option<String>,
     /// Border radius in pixels.
     pub radius: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     StylesBorder { "width" width : nullable optional, "color" color : nullable optional,
-    "radius" radius : nullable optional, }
+    "radius" radius : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -9840,11 +10364,15 @@ pub struct Subdivision {
     pub code: Option<String>,
     /// Subdivision full name.
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "bookings-reader-v2", feature = "bookings-v2"))]
 rt::object! {
     Subdivision { "code" code : nullable optional, "name" name : nullable optional, }
+    unknown unknown_fields
 }
 
 #[cfg(
@@ -9964,6 +10492,9 @@ pub struct SubscriptionOptionInfo {
     pub title: Option<Title>,
     /// The `description` field.
     pub description: Option<Description>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -9972,7 +10503,7 @@ pub struct SubscriptionOptionInfo {
 rt::object! {
     SubscriptionOptionInfo { "subscriptionSettings" subscription_settings : nullable
     optional, "title" title : nullable optional, "description" description : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -10001,6 +10532,9 @@ pub struct SubscriptionSettings {
     pub enable_customer_cancellation: Option<bool>,
     /// The `freeTrialPeriod` field.
     pub free_trial_period: Option<FreeTrialPeriod>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -10016,7 +10550,7 @@ rt::object! {
     : nullable optional, "autoRenewal" auto_renewal : nullable optional, "billingCycles"
     billing_cycles : nullable optional, "enableCustomerCancellation"
     enable_customer_cancellation : nullable optional, "freeTrialPeriod" free_trial_period
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -10027,13 +10561,16 @@ rt::object! {
 pub struct SystemError {
     /// Error code.
     pub error_code: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 rt::object! {
-    SystemError { "errorCode" error_code : nullable optional, }
+    SystemError { "errorCode" error_code : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -10050,6 +10587,9 @@ pub struct TableCellData {
     pub rowspan: Option<f64>,
     /// The `borderWidths` field.
     pub border_widths: Option<BorderWidths>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -10057,6 +10597,7 @@ rt::object! {
     TableCellData { "cellStyle" cell_style : nullable optional, "borderColors"
     border_colors : nullable optional, "colspan" colspan : nullable optional, "rowspan"
     rowspan : nullable optional, "borderWidths" border_widths : nullable optional, }
+    unknown unknown_fields
 }
 
 #[cfg(
@@ -10125,6 +10666,9 @@ pub struct Tag {
     pub custom: Option<bool>,
     /// Whether the tag is disabled. If the tag is disabled, people can't find your page when searching for this phrase in search engines.
     pub disabled: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -10139,7 +10683,7 @@ pub struct Tag {
 rt::object! {
     Tag { "type" r#type : nullable optional, "props" props : nullable optional, "meta"
     meta : nullable optional, "children" children : nullable optional, "custom" custom :
-    nullable optional, "disabled" disabled : nullable optional, }
+    nullable optional, "disabled" disabled : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "ecom-orders-v1", feature = "stores-catalog-v3"))]
@@ -10148,11 +10692,14 @@ rt::object! {
 pub struct TagList {
     /// List of tag IDs
     pub tag_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "ecom-orders-v1", feature = "stores-catalog-v3"))]
 rt::object! {
-    TagList { "tagIds" tag_ids : nullable optional, }
+    TagList { "tagIds" tag_ids : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -10165,6 +10712,9 @@ pub struct TargetLineItem {
     pub name: Option<NameInLineItem>,
     /// ID of the line item containing the violation.
     pub id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -10172,6 +10722,7 @@ pub struct TargetLineItem {
 )]
 rt::object! {
     TargetLineItem { "name" name : nullable optional, "id" id : nullable optional, }
+    unknown unknown_fields
 }
 
 #[cfg(
@@ -10198,6 +10749,9 @@ pub struct TaxBreakdown {
     pub tax_name: Option<String>,
     /// The `jurisdictionType` field.
     pub jurisdiction_type: Option<JurisdictionType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -10208,7 +10762,7 @@ rt::object! {
     non_taxable_amount : nullable optional, "rate" rate : nullable optional, "taxAmount"
     tax_amount : nullable optional, "taxableAmount" taxable_amount : nullable optional,
     "taxType" tax_type : nullable optional, "taxName" tax_name : nullable optional,
-    "jurisdictionType" jurisdiction_type : nullable optional, }
+    "jurisdictionType" jurisdiction_type : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -10223,6 +10777,9 @@ pub struct TaxRateBreakdown {
     pub rate: Option<String>,
     /// The `tax` field.
     pub tax: Option<MultiCurrencyPrice>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -10230,7 +10787,7 @@ pub struct TaxRateBreakdown {
 )]
 rt::object! {
     TaxRateBreakdown { "name" name : nullable optional, "rate" rate : nullable optional,
-    "tax" tax : nullable optional, }
+    "tax" tax : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -10310,12 +10867,15 @@ pub struct TextStyle {
     pub text_alignment: Option<TextAlignment>,
     /// A CSS `line-height` value for the text expressed as a ratio relative to the font size. For example, if the font size is 20px, a `lineHeight` value of `'1.5'`` results in a line height of 30px.
     pub line_height: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     TextStyle { "textAlignment" text_alignment : nullable optional, "lineHeight"
-    line_height : nullable optional, }
+    line_height : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -10326,12 +10886,15 @@ pub struct Thumbnails {
     pub placement: Option<ThumbnailsAlignment>,
     /// Spacing between thumbnails in pixels.
     pub spacing: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
 rt::object! {
     Thumbnails { "placement" placement : nullable optional, "spacing" spacing : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "events-v3", feature = "stores-catalog-v3"))]
@@ -10415,6 +10978,9 @@ pub struct Title {
     ///
     /// Default: Same as `original`.
     pub translated: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -10422,7 +10988,7 @@ pub struct Title {
 )]
 rt::object! {
     Title { "original" original : nullable optional, "translated" translated : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -10447,6 +11013,9 @@ pub struct TranslatableString {
     /// Max: 400 characters.
     /// Default: Same as `original`.
     pub translated: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -10459,7 +11028,7 @@ pub struct TranslatableString {
 )]
 rt::object! {
     TranslatableString { "original" original : nullable optional, "translated" translated
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-catalog-v3"))]
@@ -10474,12 +11043,15 @@ pub struct TreeReference {
     ///
     /// For Wix Stores, pass `null` or omit this field, as each store has only one category tree.
     pub tree_key: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-catalog-v3"))]
 rt::object! {
     TreeReference { "appNamespace" app_namespace : nullable optional, "treeKey" tree_key
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-catalog-v3"))]
@@ -10544,12 +11116,15 @@ pub struct UpdateLineItemsQuantityRequest {
     pub id: String,
     /// Line item IDs and their new quantity.
     pub line_items: Vec<LineItemQuantityUpdate>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-checkout"))]
 rt::object! {
     UpdateLineItemsQuantityRequest { "id" id : value field, "lineItems" line_items :
-    value field, } required { id "id" line_items "lineItems" }
+    value field, } unknown unknown_fields required { id "id" line_items "lineItems" }
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
@@ -10564,12 +11139,15 @@ pub struct V1Coupon {
     pub amount: Option<MultiCurrencyPrice>,
     /// Coupon name.
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 rt::object! {
     V1Coupon { "id" id : nullable optional, "code" code : nullable optional, "amount"
-    amount : nullable optional, "name" name : nullable optional, }
+    amount : nullable optional, "name" name : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
@@ -10582,12 +11160,15 @@ pub struct V1DiscountRule {
     pub name: Option<V1DiscountRuleName>,
     /// The `amount` field.
     pub amount: Option<MultiCurrencyPrice>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 rt::object! {
     V1DiscountRule { "id" id : nullable optional, "name" name : nullable optional,
-    "amount" amount : nullable optional, }
+    "amount" amount : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
@@ -10598,12 +11179,15 @@ pub struct V1DiscountRuleName {
     pub original: Option<String>,
     /// Translated discount rule name according to buyer language. Defaults to `original` when not provided.
     pub translated: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 rt::object! {
     V1DiscountRuleName { "original" original : nullable optional, "translated" translated
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -10622,6 +11206,9 @@ pub struct V1ItemModifier {
     pub details: Option<TranslatableString>,
     /// The price of the modifier.
     pub price: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -10630,7 +11217,7 @@ pub struct V1ItemModifier {
 rt::object! {
     V1ItemModifier { "id" id : nullable optional, "quantity" quantity : nullable
     optional, "label" label : nullable optional, "details" details : nullable optional,
-    "price" price : nullable optional, }
+    "price" price : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
@@ -10641,12 +11228,15 @@ pub struct V1MerchantDiscount {
     pub amount: Option<MultiCurrencyPrice>,
     /// Discount Percentage. Will be calculated from items price before other discounts.
     pub percentage: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "ecom-cart", feature = "ecom-current-cart"))]
 rt::object! {
     V1MerchantDiscount { "amount" amount : nullable optional, "percentage" percentage :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -10661,6 +11251,9 @@ pub struct V1ModifierGroup {
     pub name: Option<TranslatableString>,
     /// List of modifiers in this group.
     pub modifiers: Option<Vec<V1ItemModifier>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -10668,7 +11261,7 @@ pub struct V1ModifierGroup {
 )]
 rt::object! {
     V1ModifierGroup { "id" id : nullable optional, "name" name : nullable optional,
-    "modifiers" modifiers : nullable optional, }
+    "modifiers" modifiers : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -10708,13 +11301,17 @@ rt::object! {
 pub struct ValidationError {
     /// The `fieldViolations` field.
     pub field_violations: Option<Vec<FieldViolation>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
     any(feature = "ecom-cart", feature = "ecom-checkout", feature = "ecom-current-cart")
 )]
 rt::object! {
-    ValidationError { "fieldViolations" field_violations : nullable optional, }
+    ValidationError { "fieldViolations" field_violations : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -10735,6 +11332,9 @@ pub struct ValueAggregation {
     pub limit: Option<f64>,
     /// The `missingValues` field.
     pub missing_values: Option<MissingValues>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -10742,7 +11342,7 @@ rt::object! {
     ValueAggregation { "includeOptions" include_options : nullable optional, "sortType"
     sort_type : nullable optional, "sortDirection" sort_direction : nullable optional,
     "limit" limit : nullable optional, "missingValues" missing_values : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -10753,12 +11353,15 @@ pub struct ValueAggregationResult {
     pub value: Option<String>,
     /// Count of entities with this value
     pub count: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
     ValueAggregationResult { "value" value : nullable optional, "count" count : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -10769,11 +11372,15 @@ pub struct ValueResult {
     pub value: Option<String>,
     /// Count of entities with this value.
     pub count: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
     ValueResult { "value" value : nullable optional, "count" count : nullable optional, }
+    unknown unknown_fields
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
@@ -10782,11 +11389,14 @@ rt::object! {
 pub struct ValueResults {
     /// Array of value aggregation results, each containing a field value and the count of entities with that value.
     pub results: Option<Vec<ValueAggregationResult>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(any(feature = "categories", feature = "stores-inventory-items-v3"))]
 rt::object! {
-    ValueResults { "results" results : nullable optional, }
+    ValueResults { "results" results : nullable optional, } unknown unknown_fields
 }
 
 #[cfg(
@@ -10805,6 +11415,9 @@ pub struct VatId {
     pub id: Option<String>,
     /// The `type` field.
     pub r#type: Option<VatType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 
 #[cfg(
@@ -10817,7 +11430,8 @@ pub struct VatId {
     )
 )]
 rt::object! {
-    VatId { "id" id : nullable optional, "type" r#type : nullable optional, }
+    VatId { "id" id : nullable optional, "type" r#type : nullable optional, } unknown
+    unknown_fields
 }
 
 #[cfg(

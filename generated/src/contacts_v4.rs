@@ -1707,13 +1707,16 @@ pub struct Address {
     /// Free text providing more detailed address information,
     /// such as apartment, suite, or floor.
     pub address_line2: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Address { "streetAddress" street_address : nullable optional, "addressLine"
     address_line : nullable optional, "country" country : nullable optional,
     "subdivision" subdivision : nullable optional, "city" city : nullable optional,
     "postalCode" postal_code : nullable optional, "addressLine2" address_line2 : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// One of the `AddressTag` values.
@@ -1799,10 +1802,13 @@ pub struct BulkDeleteContactsRequest {
     /// - `info.emails.email`
     /// - `info.phones.phone`
     pub search: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkDeleteContactsRequest { "filter" filter : nullable optional, "search" search :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkDeleteContactsResponse` object.
@@ -1811,9 +1817,13 @@ pub struct BulkDeleteContactsResponse {
     /// Bulk job ID.
     /// The job's status can be retrieved with Get Bulk Job.
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BulkDeleteContactsResponse { "jobId" job_id : nullable optional, }
+    BulkDeleteContactsResponse { "jobId" job_id : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkLabelAndUnlabelContactsRequest` object.
@@ -1843,11 +1853,15 @@ pub struct BulkLabelAndUnlabelContactsRequest {
     pub label_keys_to_add: Option<Vec<String>>,
     /// List of label keys to remove from the contacts.
     pub label_keys_to_remove: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkLabelAndUnlabelContactsRequest { "filter" filter : nullable optional, "search"
     search : nullable optional, "labelKeysToAdd" label_keys_to_add : nullable optional,
-    "labelKeysToRemove" label_keys_to_remove : nullable optional, }
+    "labelKeysToRemove" label_keys_to_remove : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkLabelAndUnlabelContactsResponse` object.
@@ -1856,9 +1870,13 @@ pub struct BulkLabelAndUnlabelContactsResponse {
     /// Bulk job ID.
     /// The job's status can be retrieved with Get Bulk Job.
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BulkLabelAndUnlabelContactsResponse { "jobId" job_id : nullable optional, }
+    BulkLabelAndUnlabelContactsResponse { "jobId" job_id : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkUpdateContactsRequest` object.
@@ -1886,10 +1904,13 @@ pub struct BulkUpdateContactsRequest {
     pub search: Option<String>,
     /// The `info` field.
     pub info: Option<ContactInfo>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateContactsRequest { "filter" filter : nullable optional, "search" search :
-    nullable optional, "info" info : nullable optional, }
+    nullable optional, "info" info : nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkUpdateContactsResponse` object.
@@ -1898,9 +1919,13 @@ pub struct BulkUpdateContactsResponse {
     /// Bulk job ID.
     /// The job's status can be retrieved with Get Bulk Job.
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BulkUpdateContactsResponse { "jobId" job_id : nullable optional, }
+    BulkUpdateContactsResponse { "jobId" job_id : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Contact` object.
@@ -1928,6 +1953,9 @@ pub struct Contact {
     pub primary_email: Option<PrimaryEmail>,
     /// The `primaryPhone` field.
     pub primary_phone: Option<PrimaryPhone>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Contact { "id" id : nullable optional, "revision" revision : nullable optional,
@@ -1935,7 +1963,7 @@ rt::object! {
     "updatedDate" updated_date : nullable optional, "lastActivity" last_activity :
     nullable optional, "primaryInfo" primary_info : nullable optional, "info" info :
     nullable optional, "primaryEmail" primary_email : nullable optional, "primaryPhone"
-    primary_phone : nullable optional, }
+    primary_phone : nullable optional, } unknown unknown_fields
 }
 
 /// The `ContactActivity` object.
@@ -1945,10 +1973,13 @@ pub struct ContactActivity {
     pub activity_date: Option<wix_rest_runtime::Timestamp>,
     /// The `activityType` field.
     pub activity_type: Option<ContactActivityType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ContactActivity { "activityDate" activity_date : nullable optional, "activityType"
-    activity_type : nullable optional, }
+    activity_type : nullable optional, } unknown unknown_fields
 }
 
 /// - `GENERAL`: Visited the site.
@@ -2212,10 +2243,13 @@ pub struct ContactAddress {
     pub tag: Option<AddressTag>,
     /// The `address` field.
     pub address: Option<Address>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ContactAddress { "id" id : nullable optional, "tag" tag : nullable optional,
-    "address" address : nullable optional, }
+    "address" address : nullable optional, } unknown unknown_fields
 }
 
 /// The `ContactAddressesWrapper` object.
@@ -2223,17 +2257,20 @@ rt::object! {
 pub struct ContactAddressesWrapper {
     /// List of up to 50 addresses.
     pub items: Option<Vec<ContactAddress>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ContactAddressesWrapper { "items" items : nullable optional, }
+    ContactAddressesWrapper { "items" items : nullable optional, } unknown unknown_fields
 }
 
 /// Kept as it came: the event carries no entity.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ContactDeletedPayload {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ContactDeletedPayload {} unknown unknown_fields
@@ -2253,10 +2290,14 @@ pub struct ContactEmail {
     /// the contact's other emails become `false`.
     /// Changing the primary email of a contact also affects the subscription status to marketing emails that are decided based on the primary email.
     pub primary: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ContactEmail { "id" id : nullable optional, "tag" tag : nullable optional, "email"
-    email : nullable optional, "primary" primary : nullable optional, }
+    email : nullable optional, "primary" primary : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ContactEmailsWrapper` object.
@@ -2264,9 +2305,12 @@ rt::object! {
 pub struct ContactEmailsWrapper {
     /// List of up to 50 email addresses.
     pub items: Option<Vec<ContactEmail>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ContactEmailsWrapper { "items" items : nullable optional, }
+    ContactEmailsWrapper { "items" items : nullable optional, } unknown unknown_fields
 }
 
 /// - `BASIC`: name, primaryEmail, primaryPhone
@@ -2357,6 +2401,9 @@ pub struct ContactInfo {
     pub extended_fields: Option<ExtendedFieldsWrapper>,
     /// The `picture` field.
     pub picture: Option<ContactPicture>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ContactInfo { "name" name : nullable optional, "emails" emails : nullable optional,
@@ -2364,7 +2411,7 @@ rt::object! {
     "company" company : nullable optional, "jobTitle" job_title : nullable optional,
     "birthdate" birthdate : nullable optional, "locale" locale : nullable optional,
     "labelKeys" label_keys : nullable optional, "extendedFields" extended_fields :
-    nullable optional, "picture" picture : nullable optional, }
+    nullable optional, "picture" picture : nullable optional, } unknown unknown_fields
 }
 
 /// The `ContactMerged` object.
@@ -2376,11 +2423,14 @@ pub struct ContactMerged {
     pub source_contact_ids: Option<Vec<String>>,
     /// The `targetContact` field.
     pub target_contact: Option<Contact>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ContactMerged { "targetContactId" target_contact_id : nullable optional,
     "sourceContactIds" source_contact_ids : nullable optional, "targetContact"
-    target_contact : nullable optional, }
+    target_contact : nullable optional, } unknown unknown_fields
 }
 
 /// The `ContactName` object.
@@ -2390,9 +2440,13 @@ pub struct ContactName {
     pub first: Option<String>,
     /// Contact's last name.
     pub last: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ContactName { "first" first : nullable optional, "last" last : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `ContactPhone` object.
@@ -2415,11 +2469,15 @@ pub struct ContactPhone {
     /// the contact's `primary` field for other phones becomes `false`.
     /// Changing the primary phone number also affects the subscription status to SMS messages that are decided based on the primary phone.
     pub primary: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ContactPhone { "id" id : nullable optional, "tag" tag : nullable optional,
     "countryCode" country_code : nullable optional, "phone" phone : nullable optional,
     "e164Phone" e164_phone : nullable optional, "primary" primary : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `ContactPhonesWrapper` object.
@@ -2427,9 +2485,12 @@ rt::object! {
 pub struct ContactPhonesWrapper {
     /// List of up to 50 phone numbers.
     pub items: Option<Vec<ContactPhone>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ContactPhonesWrapper { "items" items : nullable optional, }
+    ContactPhonesWrapper { "items" items : nullable optional, } unknown unknown_fields
 }
 
 /// TEST contact picture description
@@ -2437,9 +2498,12 @@ rt::object! {
 pub struct ContactPicture {
     /// The `image` field.
     pub image: Option<Image>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ContactPicture { "image" image : nullable optional, }
+    ContactPicture { "image" image : nullable optional, } unknown unknown_fields
 }
 
 /// The `ContactSource` object.
@@ -2449,10 +2513,13 @@ pub struct ContactSource {
     pub source_type: Option<ContactSourceType>,
     /// App ID, if the contact was created by an app.
     pub app_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ContactSource { "sourceType" source_type : nullable optional, "appId" app_id :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// One of the `ContactSourceType` values.
@@ -2592,13 +2659,16 @@ pub struct ContactsFacet {
     pub count: Option<f64>,
     /// Filter used to query contacts of this facet.
     pub query_filter: Option<serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ContactsFacet { "facetType" facet_type : nullable optional, "namespace" namespace :
     nullable optional, "namespaceDisplayName" namespace_display_name : nullable optional,
     "facetKey" facet_key : nullable optional, "facetDisplayName" facet_display_name :
     nullable optional, "count" count : nullable optional, "queryFilter" query_filter :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// One of the `ContactsFacetType` values.
@@ -2681,10 +2751,13 @@ pub struct CreateContactRequest {
     ///
     /// Default: `false`
     pub allow_duplicates: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateContactRequest { "info" info : value field, "allowDuplicates" allow_duplicates
-    : nullable optional, } required { info "info" }
+    : nullable optional, } unknown unknown_fields required { info "info" }
 }
 
 /// Contact.
@@ -2692,17 +2765,21 @@ rt::object! {
 pub struct CreateContactResponse {
     /// The `contact` field.
     pub contact: Option<Contact>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CreateContactResponse { "contact" contact : nullable optional, }
+    CreateContactResponse { "contact" contact : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `DeleteContactResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteContactResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DeleteContactResponse {} unknown unknown_fields
@@ -2837,9 +2914,12 @@ pub struct ExtendedFieldsWrapper {
     ///
     /// To view and manage extended fields, use the Extended Fields API.
     pub items: Option<serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ExtendedFieldsWrapper { "items" items : nullable optional, }
+    ExtendedFieldsWrapper { "items" items : nullable optional, } unknown unknown_fields
 }
 
 /// The requested contact.
@@ -2849,10 +2929,13 @@ pub struct GetContactResponse {
     pub contact: Option<Contact>,
     /// The `responseType` field.
     pub response_type: Option<GetContactResponseType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GetContactResponse { "contact" contact : nullable optional, "responseType"
-    response_type : nullable optional, }
+    response_type : nullable optional, } unknown unknown_fields
 }
 
 /// - `REGULAR`: The specified contact was returned.
@@ -2925,11 +3008,15 @@ pub struct Image {
     pub alt_text: Option<String>,
     /// Image URL expiration date (optional).
     pub url_expiration_date: Option<wix_rest_runtime::Timestamp>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Image { "id" id : nullable optional, "url" url : nullable optional, "height" height :
     nullable optional, "width" width : nullable optional, "altText" alt_text : nullable
-    optional, "urlExpirationDate" url_expiration_date : nullable optional, }
+    optional, "urlExpirationDate" url_expiration_date : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `LabelContactRequest` object.
@@ -2942,10 +3029,14 @@ pub struct LabelContactRequest {
     /// Label keys must exist to be added to the contact.
     /// Use the Labels API to create or retrieve labels.
     pub label_keys: Vec<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LabelContactRequest { "contactId" contact_id : value field, "labelKeys" label_keys :
-    value field, } required { contact_id "contactId" label_keys "labelKeys" }
+    value field, } unknown unknown_fields required { contact_id "contactId" label_keys
+    "labelKeys" }
 }
 
 /// Updated contact.
@@ -2953,9 +3044,13 @@ rt::object! {
 pub struct LabelContactResponse {
     /// The `contact` field.
     pub contact: Option<Contact>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    LabelContactResponse { "contact" contact : nullable optional, }
+    LabelContactResponse { "contact" contact : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `LabelsWrapper` object.
@@ -2966,9 +3061,12 @@ pub struct LabelsWrapper {
     /// Contact labels help categorize contacts. Label keys must exist to be added to the contact.
     /// Contact labels can be created or retrieved with Find or Create Label or List Labels.
     pub items: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    LabelsWrapper { "items" items : nullable optional, }
+    LabelsWrapper { "items" items : nullable optional, } unknown unknown_fields
 }
 
 /// List of contacts.
@@ -2978,10 +3076,13 @@ pub struct ListContactsResponse {
     pub contacts: Option<Vec<Contact>>,
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<PagingMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ListContactsResponse { "contacts" contacts : nullable optional, "pagingMetadata"
-    paging_metadata : nullable optional, }
+    paging_metadata : nullable optional, } unknown unknown_fields
 }
 
 /// The `ListFacetsResponse` object.
@@ -2991,10 +3092,13 @@ pub struct ListFacetsResponse {
     pub facets: Option<Vec<ContactsFacet>>,
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<PagingMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ListFacetsResponse { "facets" facets : nullable optional, "pagingMetadata"
-    paging_metadata : nullable optional, }
+    paging_metadata : nullable optional, } unknown unknown_fields
 }
 
 /// The `MergeContactsRequest` object.
@@ -3010,12 +3114,15 @@ pub struct MergeContactsRequest {
     /// When you merge more than one source contact,
     /// the first source is given precedence, then the second, and so on.
     pub source_contact_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MergeContactsRequest { "targetContactId" target_contact_id : value field,
     "targetContactRevision" target_contact_revision : nullable optional,
-    "sourceContactIds" source_contact_ids : nullable optional, } required {
-    target_contact_id "targetContactId" }
+    "sourceContactIds" source_contact_ids : nullable optional, } unknown unknown_fields
+    required { target_contact_id "targetContactId" }
 }
 
 /// The `MergeContactsResponse` object.
@@ -3023,9 +3130,13 @@ rt::object! {
 pub struct MergeContactsResponse {
     /// The `contact` field.
     pub contact: Option<Contact>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    MergeContactsResponse { "contact" contact : nullable optional, }
+    MergeContactsResponse { "contact" contact : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `PagingMetadata` object.
@@ -3039,11 +3150,14 @@ pub struct PagingMetadata {
     pub total: Option<f64>,
     /// A flag that indicates the server failed to calculate 'total' field.
     pub too_many_to_count: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PagingMetadata { "count" count : nullable optional, "offset" offset : nullable
     optional, "total" total : nullable optional, "tooManyToCount" too_many_to_count :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// One of the `PhoneTag` values.
@@ -3119,11 +3233,14 @@ pub struct PreviewMergeContactsRequest {
     /// When you merge more than one source contact,
     /// the first source is given precedence, then the second, and so on.
     pub source_contact_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PreviewMergeContactsRequest { "targetContactId" target_contact_id : value field,
-    "sourceContactIds" source_contact_ids : nullable optional, } required {
-    target_contact_id "targetContactId" }
+    "sourceContactIds" source_contact_ids : nullable optional, } unknown unknown_fields
+    required { target_contact_id "targetContactId" }
 }
 
 /// The `PreviewMergeContactsResponse` object.
@@ -3131,9 +3248,13 @@ rt::object! {
 pub struct PreviewMergeContactsResponse {
     /// The `contact` field.
     pub contact: Option<Contact>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    PreviewMergeContactsResponse { "contact" contact : nullable optional, }
+    PreviewMergeContactsResponse { "contact" contact : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `PrimaryContactInfo` object.
@@ -3149,10 +3270,13 @@ pub struct PrimaryContactInfo {
     /// This property reflects the phone number in `info.phones`
     /// where `primary` is `true`.
     pub phone: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PrimaryContactInfo { "email" email : nullable optional, "phone" phone : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `PrimaryEmail` object.
@@ -3167,11 +3291,14 @@ pub struct PrimaryEmail {
     pub subscription_status: Option<SubscriptionStatus>,
     /// The `deliverabilityStatus` field.
     pub deliverability_status: Option<EmailDeliverabilityStatus>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PrimaryEmail { "email" email : nullable optional, "subscriptionStatus"
     subscription_status : nullable optional, "deliverabilityStatus" deliverability_status
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// The `PrimaryPhone` object.
@@ -3191,12 +3318,15 @@ pub struct PrimaryPhone {
     /// This field reflects the phone number in `info.phones`
     /// where `primary` is `true`.
     pub phone: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PrimaryPhone { "countryCode" country_code : nullable optional, "e164Phone" e164_phone
     : nullable optional, "formattedPhone" formatted_phone : nullable optional,
     "subscriptionStatus" subscription_status : nullable optional, "phone" phone :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `Query` object.
@@ -3239,11 +3369,14 @@ pub struct Query {
     ///
     /// Default: If `fields` is omitted from the request, `FULL`.
     pub fieldsets: Option<Vec<ContactFieldSet>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Query { "filter" filter : nullable optional, "sort" sort : nullable optional,
     "paging" paging : nullable optional, "fields" fields : nullable optional, "fieldsets"
-    fieldsets : nullable optional, }
+    fieldsets : nullable optional, } unknown unknown_fields
 }
 
 /// The `QueryContactsRequest` object.
@@ -3258,10 +3391,13 @@ pub struct QueryContactsRequest {
     pub search: Option<String>,
     /// The `query` field.
     pub query: Option<Query>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryContactsRequest { "search" search : nullable optional, "query" query : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// List of contacts.
@@ -3271,10 +3407,13 @@ pub struct QueryContactsResponse {
     pub contacts: Option<Vec<Contact>>,
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<PagingMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryContactsResponse { "contacts" contacts : nullable optional, "pagingMetadata"
-    paging_metadata : nullable optional, }
+    paging_metadata : nullable optional, } unknown unknown_fields
 }
 
 /// The `QueryFacetsRequest` object.
@@ -3289,10 +3428,13 @@ pub struct QueryFacetsRequest {
     /// - `'info.extendedFields.emailSubscriptions.subscriptionStatus'` (`$eq`, `$ne`, `$in`, `$nin`).
     /// - `'info.extendedFields.emailSubscriptions.deliverabilityStatus'` (`$eq`, `$ne`, `$in`, `$nin`).
     pub filter: Option<serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryFacetsRequest { "paging" paging : nullable optional, "language" language :
-    nullable optional, "filter" filter : nullable optional, }
+    nullable optional, "filter" filter : nullable optional, } unknown unknown_fields
 }
 
 /// The `QueryFacetsResponse` object.
@@ -3302,10 +3444,13 @@ pub struct QueryFacetsResponse {
     pub facets: Option<Vec<ContactsFacet>>,
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<PagingMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryFacetsResponse { "facets" facets : nullable optional, "pagingMetadata"
-    paging_metadata : nullable optional, }
+    paging_metadata : nullable optional, } unknown unknown_fields
 }
 
 /// The `Sorting` object.
@@ -3319,10 +3464,13 @@ pub struct Sorting {
     pub field_name: Option<String>,
     /// The `order` field.
     pub order: Option<SortOrder>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `StreetAddress` object.
@@ -3332,10 +3480,13 @@ pub struct StreetAddress {
     pub number: Option<String>,
     /// Street name.
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     StreetAddress { "number" number : nullable optional, "name" name : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// - `NO_SUBSCRIPTION_STATUS`: No status exists.
@@ -3407,9 +3558,13 @@ impl<'de> Deserialize<'de> for SubscriptionStatus {
 pub struct UnlabelContactResponse {
     /// The `contact` field.
     pub contact: Option<Contact>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UnlabelContactResponse { "contact" contact : nullable optional, }
+    UnlabelContactResponse { "contact" contact : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `UpdateContactRequest` object.
@@ -3434,11 +3589,15 @@ pub struct UpdateContactRequest {
     pub allow_duplicates: Option<bool>,
     /// The `info` field.
     pub info: ContactInfo,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateContactRequest { "contactId" contact_id : value field, "revision" revision :
     nullable optional, "allowDuplicates" allow_duplicates : nullable optional, "info"
-    info : value field, } required { contact_id "contactId" info "info" }
+    info : value field, } unknown unknown_fields required { contact_id "contactId" info
+    "info" }
 }
 
 /// Updated contact.
@@ -3446,9 +3605,13 @@ rt::object! {
 pub struct UpdateContactResponse {
     /// The `contact` field.
     pub contact: Option<Contact>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateContactResponse { "contact" contact : nullable optional, }
+    UpdateContactResponse { "contact" contact : nullable optional, } unknown
+    unknown_fields
 }
 
 /// A webhook event of Contacts V4.

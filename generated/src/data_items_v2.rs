@@ -284,10 +284,13 @@ pub struct CursorPaging {
     pub limit: Option<i32>,
     /// The cursor of the page to read: `pagingMetadata.cursors.next` (or `prev`) of the previous response. Not given for the first page.
     pub cursor: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CursorPaging { "limit" limit : nullable optional, "cursor" cursor : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// Filter, sort and cursor paging of a query. With a `cursor`, Wix reads the filter and sort from the cursor.
@@ -299,10 +302,13 @@ pub struct CursorQuery {
     pub sort: Option<Vec<Sorting>>,
     /// Cursor paging.
     pub cursor_paging: Option<CursorPaging>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CursorQuery { "filter" filter : nullable optional, "sort" sort : nullable optional,
-    "cursorPaging" cursor_paging : nullable optional, }
+    "cursorPaging" cursor_paging : nullable optional, } unknown unknown_fields
 }
 
 /// Cursors to the neighbouring pages of a response.
@@ -312,9 +318,13 @@ pub struct Cursors {
     pub next: Option<String>,
     /// Cursor to the previous page; absent on the first page.
     pub prev: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    Cursors { "next" next : nullable optional, "prev" prev : nullable optional, }
+    Cursors { "next" next : nullable optional, "prev" prev : nullable optional, } unknown
+    unknown_fields
 }
 
 /// An item of a CMS collection. Its fields are in `data`; fields of the item object itself that are not listed are kept as they came and sent back unchanged.
@@ -326,9 +336,9 @@ pub struct DataItem {
     pub data_collection_id: Option<String>,
     /// The item's fields, a free-form JSON object whose shape is the collection's, e.g. `{"title": "Dr.", "first_name": "Jane"}`. Wix also keeps system fields here (such as `_id`, `_createdDate`, `_updatedDate`), rather than `createdDate`/`updatedDate` on the item object.
     pub data: Option<serde_json::Value>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DataItem { "id" id : nullable optional, "dataCollectionId" data_collection_id :
@@ -342,11 +352,14 @@ pub struct InsertDataItemRequest {
     pub data_collection_id: String,
     /// The item to add (`data`, and optionally `id`).
     pub data_item: DataItem,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     InsertDataItemRequest { "dataCollectionId" data_collection_id : value field,
-    "dataItem" data_item : value field, } required { data_collection_id
-    "dataCollectionId" data_item "dataItem" }
+    "dataItem" data_item : value field, } unknown unknown_fields required {
+    data_collection_id "dataCollectionId" data_item "dataItem" }
 }
 
 /// Response of Insert Data Item.
@@ -354,10 +367,13 @@ rt::object! {
 pub struct InsertDataItemResponse {
     /// The added item.
     pub data_item: DataItem,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    InsertDataItemResponse { "dataItem" data_item : value field, } required { data_item
-    "dataItem" }
+    InsertDataItemResponse { "dataItem" data_item : value field, } unknown unknown_fields
+    required { data_item "dataItem" }
 }
 
 /// Paging metadata of a cursor-paged response.
@@ -369,10 +385,13 @@ pub struct PagingMetadata {
     pub cursors: Option<Cursors>,
     /// Whether there are more items after this page.
     pub has_next: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PagingMetadata { "count" count : nullable optional, "cursors" cursors : nullable
-    optional, "hasNext" has_next : nullable optional, }
+    optional, "hasNext" has_next : nullable optional, } unknown unknown_fields
 }
 
 /// Request body of Query Data Items.
@@ -382,10 +401,14 @@ pub struct QueryDataItemsRequest {
     pub data_collection_id: String,
     /// Filter, sort and cursor paging.
     pub query: Option<CursorQuery>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryDataItemsRequest { "dataCollectionId" data_collection_id : value field, "query"
-    query : nullable optional, } required { data_collection_id "dataCollectionId" }
+    query : nullable optional, } unknown unknown_fields required { data_collection_id
+    "dataCollectionId" }
 }
 
 /// Response of Query Data Items.
@@ -395,10 +418,13 @@ pub struct QueryDataItemsResponse {
     pub data_items: Option<Vec<DataItem>>,
     /// Paging metadata, with the cursor to the next page.
     pub paging_metadata: Option<PagingMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryDataItemsResponse { "dataItems" data_items : nullable optional, "pagingMetadata"
-    paging_metadata : nullable optional, }
+    paging_metadata : nullable optional, } unknown unknown_fields
 }
 
 /// Request body of Save Data Item.
@@ -408,11 +434,14 @@ pub struct SaveDataItemRequest {
     pub data_collection_id: String,
     /// The item to save: created if its `id` is new (or not given), updated (replaced) if an item with that ID exists.
     pub data_item: DataItem,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SaveDataItemRequest { "dataCollectionId" data_collection_id : value field, "dataItem"
-    data_item : value field, } required { data_collection_id "dataCollectionId" data_item
-    "dataItem" }
+    data_item : value field, } unknown unknown_fields required { data_collection_id
+    "dataCollectionId" data_item "dataItem" }
 }
 
 /// Response of Save Data Item.
@@ -420,10 +449,13 @@ rt::object! {
 pub struct SaveDataItemResponse {
     /// The saved item.
     pub data_item: DataItem,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    SaveDataItemResponse { "dataItem" data_item : value field, } required { data_item
-    "dataItem" }
+    SaveDataItemResponse { "dataItem" data_item : value field, } unknown unknown_fields
+    required { data_item "dataItem" }
 }
 
 /// Sort order: ascending or descending.
@@ -481,8 +513,11 @@ pub struct Sorting {
     pub field_name: Option<String>,
     /// Sort order (`ASC` when not given).
     pub order: Option<SortOrder>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }

@@ -615,6 +615,9 @@ pub struct AbandonedCheckout {
     pub line_items: Option<Vec<LineItem>>,
     /// Applied discounts.
     pub applied_discounts: Option<Vec<AppliedDiscount>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AbandonedCheckout { "id" id : nullable optional, "createdDate" created_date :
@@ -628,6 +631,7 @@ rt::object! {
     checkout_recovered_date : nullable optional, "checkoutUrl" checkout_url : nullable
     optional, "subtotalPrice" subtotal_price : nullable optional, "lineItems" line_items
     : nullable optional, "appliedDiscounts" applied_discounts : nullable optional, }
+    unknown unknown_fields
 }
 
 /// Triggered when an abandoned checkout is recovered (the customer completes the checkout).
@@ -635,10 +639,13 @@ rt::object! {
 pub struct AbandonedCheckoutRecovered {
     /// The `abandonedCheckout` field.
     pub abandoned_checkout: Option<AbandonedCheckout>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AbandonedCheckoutRecovered { "abandonedCheckout" abandoned_checkout : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `Activity` object.
@@ -648,10 +655,13 @@ pub struct Activity {
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// The `type` field.
     pub r#type: Option<ActivityType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Activity { "createdDate" created_date : nullable optional, "type" r#type : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// - `SCHEDULED`: Scheduled.
@@ -730,10 +740,14 @@ pub struct AddAbandonedCheckoutActivityRequest {
     pub abandoned_checkout_id: Option<String>,
     /// The `activityType` field.
     pub activity_type: Option<ActivityType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddAbandonedCheckoutActivityRequest { "abandonedCheckoutId" abandoned_checkout_id :
-    nullable optional, "activityType" activity_type : nullable optional, }
+    nullable optional, "activityType" activity_type : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `AddAbandonedCheckoutActivityResponse` object.
@@ -741,10 +755,13 @@ rt::object! {
 pub struct AddAbandonedCheckoutActivityResponse {
     /// The `abandonedCheckout` field.
     pub abandoned_checkout: Option<AbandonedCheckout>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddAbandonedCheckoutActivityResponse { "abandonedCheckout" abandoned_checkout :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `coupon`, `merchantDiscount`, `discountRule` is set (a oneOf group).
@@ -760,12 +777,15 @@ pub struct AppliedDiscount {
     pub discount_type: Option<DiscountType>,
     /// IDs of line items the discount applies to.
     pub line_item_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AppliedDiscount { "coupon" coupon : nullable optional, "merchantDiscount"
     merchant_discount : nullable optional, "discountRule" discount_rule : nullable
     optional, "discountType" discount_type : nullable optional, "lineItemIds"
-    line_item_ids : nullable optional, }
+    line_item_ids : nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkAbandonedCheckoutResult` object.
@@ -773,9 +793,13 @@ rt::object! {
 pub struct BulkAbandonedCheckoutResult {
     /// The `itemMetadata` field.
     pub item_metadata: Option<ItemMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkAbandonedCheckoutResult { "itemMetadata" item_metadata : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `BulkDeleteAbandonedCheckoutsRequest` object.
@@ -783,10 +807,14 @@ rt::object! {
 pub struct BulkDeleteAbandonedCheckoutsRequest {
     /// Abandoned checkout IDs to be deleted.
     pub abandoned_checkout_ids: Vec<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkDeleteAbandonedCheckoutsRequest { "abandonedCheckoutIds" abandoned_checkout_ids :
-    value field, } required { abandoned_checkout_ids "abandonedCheckoutIds" }
+    value field, } unknown unknown_fields required { abandoned_checkout_ids
+    "abandonedCheckoutIds" }
 }
 
 /// The `BulkDeleteAbandonedCheckoutsResponse` object.
@@ -796,10 +824,14 @@ pub struct BulkDeleteAbandonedCheckoutsResponse {
     pub results: Option<Vec<BulkAbandonedCheckoutResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkDeleteAbandonedCheckoutsResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Coupon` object.
@@ -813,18 +845,21 @@ pub struct Coupon {
     pub amount: Option<MultiCurrencyPrice>,
     /// Coupon name.
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Coupon { "id" id : nullable optional, "code" code : nullable optional, "amount"
-    amount : nullable optional, "name" name : nullable optional, }
+    amount : nullable optional, "name" name : nullable optional, } unknown unknown_fields
 }
 
 /// The `DeleteAbandonedCheckoutResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteAbandonedCheckoutResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DeleteAbandonedCheckoutResponse {} unknown unknown_fields
@@ -839,10 +874,13 @@ pub struct DiscountRule {
     pub name: Option<DiscountRuleName>,
     /// The `amount` field.
     pub amount: Option<MultiCurrencyPrice>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DiscountRule { "id" id : nullable optional, "name" name : nullable optional, "amount"
-    amount : nullable optional, }
+    amount : nullable optional, } unknown unknown_fields
 }
 
 /// One of the `DiscountType` values.
@@ -922,12 +960,15 @@ pub struct GetAbandonedCheckoutAnalyticsRequest {
     /// with a metric for the opposite state yields `0` (e.g. `statuses = [ABANDONED]` with
     /// `RECOVERED_VALUE`); leave empty unless you intend to narrow all metrics to these states.
     pub statuses: Option<Vec<Status>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GetAbandonedCheckoutAnalyticsRequest { "startDate" start_date : value field,
     "endDate" end_date : value field, "metrics" metrics : nullable optional, "statuses"
-    statuses : nullable optional, } required { start_date "startDate" end_date "endDate"
-    }
+    statuses : nullable optional, } unknown unknown_fields required { start_date
+    "startDate" end_date "endDate" }
 }
 
 /// Site-level aggregate over the requested date range. Each field is populated only when its metric was
@@ -950,6 +991,9 @@ pub struct GetAbandonedCheckoutAnalyticsResponse {
     pub recovered_checkout_count: Option<f64>,
     /// Share of recoverable checkouts that were recovered, from `0` (none) to `1` (all).
     pub recovery_rate: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GetAbandonedCheckoutAnalyticsResponse { "currency" currency : nullable optional,
@@ -958,7 +1002,7 @@ rt::object! {
     average_recoverable_checkout_value : nullable optional, "recoveredValue"
     recovered_value : nullable optional, "recoveredCheckoutCount"
     recovered_checkout_count : nullable optional, "recoveryRate" recovery_rate : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `GetAbandonedCheckoutResponse` object.
@@ -966,10 +1010,13 @@ rt::object! {
 pub struct GetAbandonedCheckoutResponse {
     /// The `abandonedCheckout` field.
     pub abandoned_checkout: Option<AbandonedCheckout>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GetAbandonedCheckoutResponse { "abandonedCheckout" abandoned_checkout : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `Image` object.
@@ -985,11 +1032,14 @@ pub struct Image {
     pub width: Option<f64>,
     /// Image alt text.
     pub alt_text: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Image { "id" id : nullable optional, "url" url : nullable optional, "height" height :
     nullable optional, "width" width : nullable optional, "altText" alt_text : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `ItemMetadata` object.
@@ -1003,10 +1053,14 @@ pub struct ItemMetadata {
     pub success: Option<bool>,
     /// The `error` field.
     pub error: Option<ApplicationError>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemMetadata { "id" id : nullable optional, "originalIndex" original_index : nullable
     optional, "success" success : nullable optional, "error" error : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `LineItem` object.
@@ -1030,6 +1084,9 @@ pub struct LineItem {
     pub image: Option<Image>,
     /// The `physicalProperties` field.
     pub physical_properties: Option<PhysicalProperties>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LineItem { "id" id : nullable optional, "quantity" quantity : nullable optional,
@@ -1037,7 +1094,7 @@ rt::object! {
     : nullable optional, "price" price : nullable optional, "priceBeforeDiscounts"
     price_before_discounts : nullable optional, "descriptionLines" description_lines :
     nullable optional, "image" image : nullable optional, "physicalProperties"
-    physical_properties : nullable optional, }
+    physical_properties : nullable optional, } unknown unknown_fields
 }
 
 /// The `MerchantDiscount` object.
@@ -1047,10 +1104,13 @@ pub struct MerchantDiscount {
     pub amount: Option<MultiCurrencyPrice>,
     /// Discount Percentage. Will be calculated from items price before other discounts.
     pub percentage: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MerchantDiscount { "amount" amount : nullable optional, "percentage" percentage :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// A metric that can be requested for computation. Each value maps to the identically named field
@@ -1138,11 +1198,14 @@ pub struct PagingMetadataV2 {
     pub too_many_to_count: Option<bool>,
     /// The `cursors` field.
     pub cursors: Option<Cursors>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PagingMetadataV2 { "count" count : nullable optional, "offset" offset : nullable
     optional, "total" total : nullable optional, "tooManyToCount" too_many_to_count :
-    nullable optional, "cursors" cursors : nullable optional, }
+    nullable optional, "cursors" cursors : nullable optional, } unknown unknown_fields
 }
 
 /// The `PhysicalProperties` object.
@@ -1154,10 +1217,13 @@ pub struct PhysicalProperties {
     pub sku: Option<String>,
     /// Whether this line item is shippable.
     pub shippable: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PhysicalProperties { "weight" weight : nullable optional, "sku" sku : nullable
-    optional, "shippable" shippable : nullable optional, }
+    optional, "shippable" shippable : nullable optional, } unknown unknown_fields
 }
 
 /// The `QueryAbandonedCheckoutsRequest` object.
@@ -1165,10 +1231,13 @@ rt::object! {
 pub struct QueryAbandonedCheckoutsRequest {
     /// The `query` field.
     pub query: QueryV2,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    QueryAbandonedCheckoutsRequest { "query" query : value field, } required { query
-    "query" }
+    QueryAbandonedCheckoutsRequest { "query" query : value field, } unknown
+    unknown_fields required { query "query" }
 }
 
 /// The `QueryAbandonedCheckoutsResponse` object.
@@ -1182,11 +1251,14 @@ pub struct QueryAbandonedCheckoutsResponse {
     pub abandoned_checkouts: Option<Vec<AbandonedCheckout>>,
     /// The `metadata` field.
     pub metadata: Option<PagingMetadataV2>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryAbandonedCheckoutsResponse { "results" results : nullable optional,
     "abandonedCheckouts" abandoned_checkouts : nullable optional, "metadata" metadata :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
@@ -1208,12 +1280,15 @@ pub struct QueryV2 {
     pub fields: Option<Vec<String>>,
     /// Array of named, predefined sets of projected fields. A array of predefined named sets of fields to be returned. Specifying multiple `fieldsets` will return the union of fields from all sets. If `fields` are also specified, the union of `fieldsets` and `fields` is returned.
     pub fieldsets: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryV2 { "paging" paging : nullable optional, "cursorPaging" cursor_paging :
     nullable optional, "filter" filter : nullable optional, "sort" sort : nullable
     optional, "fields" fields : nullable optional, "fieldsets" fieldsets : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
@@ -1233,11 +1308,14 @@ pub struct Search {
     pub sort: Option<Vec<CommonSorting>>,
     /// The `search` field.
     pub search: Option<SearchDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Search { "paging" paging : nullable optional, "cursorPaging" cursor_paging : nullable
     optional, "filter" filter : nullable optional, "sort" sort : nullable optional,
-    "search" search : nullable optional, }
+    "search" search : nullable optional, } unknown unknown_fields
 }
 
 /// The `SearchAbandonedCheckoutsRequest` object.
@@ -1245,9 +1323,13 @@ rt::object! {
 pub struct SearchAbandonedCheckoutsRequest {
     /// The `search` field.
     pub search: Option<Search>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    SearchAbandonedCheckoutsRequest { "search" search : nullable optional, }
+    SearchAbandonedCheckoutsRequest { "search" search : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `SearchAbandonedCheckoutsResponse` object.
@@ -1257,10 +1339,14 @@ pub struct SearchAbandonedCheckoutsResponse {
     pub abandoned_checkouts: Option<Vec<AbandonedCheckout>>,
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<CommonPagingMetadataV2>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SearchAbandonedCheckoutsResponse { "abandonedCheckouts" abandoned_checkouts :
-    nullable optional, "pagingMetadata" paging_metadata : nullable optional, }
+    nullable optional, "pagingMetadata" paging_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Sorting` object.
@@ -1272,10 +1358,13 @@ pub struct Sorting {
     pub order: Option<SortOrder>,
     /// The `origin` field.
     pub origin: Option<AddressLocation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
-    optional, "origin" origin : nullable optional, }
+    optional, "origin" origin : nullable optional, } unknown unknown_fields
 }
 
 /// Status of the abandoned checkout.
@@ -1344,11 +1433,14 @@ pub struct V1BuyerInfo {
     pub contact_id: Option<String>,
     /// Buyer email address.
     pub email: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V1BuyerInfo { "visitorId" visitor_id : nullable optional, "memberId" member_id :
     nullable optional, "userId" user_id : nullable optional, "contactId" contact_id :
-    nullable optional, "email" email : nullable optional, }
+    nullable optional, "email" email : nullable optional, } unknown unknown_fields
 }
 
 /// A webhook event of Ecom Abandoned Checkouts.

@@ -1076,11 +1076,14 @@ pub struct AddToCheckoutRequest {
     /// To access and manage custom line items, your app must have the permission scope named "Manage eCommerce - Admin Permissions".
     /// Learn more about [permission scopes](https://dev.wix.com/docs/build-apps/develop-your-app/access/authorization/about-permissions).
     pub custom_line_items: Option<Vec<CustomLineItem>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddToCheckoutRequest { "id" id : value field, "lineItems" line_items : nullable
-    optional, "customLineItems" custom_line_items : nullable optional, } required { id
-    "id" }
+    optional, "customLineItems" custom_line_items : nullable optional, } unknown
+    unknown_fields required { id "id" }
 }
 
 /// The `AddToCheckoutResponse` object.
@@ -1088,9 +1091,13 @@ rt::object! {
 pub struct AddToCheckoutResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    AddToCheckoutResponse { "checkout" checkout : nullable optional, }
+    AddToCheckoutResponse { "checkout" checkout : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `AdditionalFee` object.
@@ -1119,6 +1126,9 @@ pub struct AdditionalFee {
     pub translated_name: Option<String>,
     /// The `taxableAddress` field.
     pub taxable_address: Option<TaxableAddress>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AdditionalFee { "code" code : nullable optional, "name" name : nullable optional,
@@ -1127,7 +1137,7 @@ rt::object! {
     price_before_tax : nullable optional, "priceAfterTax" price_after_tax : nullable
     optional, "lineItemIds" line_item_ids : nullable optional, "source" source : nullable
     optional, "translatedName" translated_name : nullable optional, "taxableAddress"
-    taxable_address : nullable optional, }
+    taxable_address : nullable optional, } unknown unknown_fields
 }
 
 /// - `SERVICE_PLUGIN`: The additional fee was added by an additional fee service plugin
@@ -1221,6 +1231,9 @@ pub struct Address {
     pub country_fullname: Option<String>,
     /// Subdivision full-name.
     pub subdivision_fullname: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Address { "country" country : nullable optional, "subdivision" subdivision : nullable
@@ -1228,7 +1241,8 @@ rt::object! {
     optional, "streetAddress" street_address : nullable optional, "addressLine"
     address_line : nullable optional, "addressLine2" address_line2 : nullable optional,
     "geocode" geocode : nullable optional, "countryFullname" country_fullname : nullable
-    optional, "subdivisionFullname" subdivision_fullname : nullable optional, }
+    optional, "subdivisionFullname" subdivision_fullname : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Billing Info and shipping details
@@ -1238,10 +1252,13 @@ pub struct AddressWithContact {
     pub address: Option<Address>,
     /// The `contactDetails` field.
     pub contact_details: Option<FullAddressContactDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddressWithContact { "address" address : nullable optional, "contactDetails"
-    contact_details : nullable optional, }
+    contact_details : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `coupon`, `merchantDiscount`, `discountRule` is set (a oneOf group).
@@ -1257,12 +1274,15 @@ pub struct AppliedDiscount {
     pub discount_type: Option<DiscountType>,
     /// IDs of line items the discount applies to.
     pub line_item_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AppliedDiscount { "coupon" coupon : nullable optional, "merchantDiscount"
     merchant_discount : nullable optional, "discountRule" discount_rule : nullable
     optional, "discountType" discount_type : nullable optional, "lineItemIds"
-    line_item_ids : nullable optional, }
+    line_item_ids : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `visitorId`, `memberId` is set (a oneOf group).
@@ -1276,11 +1296,14 @@ pub struct BuyerInfo {
     pub contact_id: Option<String>,
     /// Buyer email address.
     pub email: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BuyerInfo { "visitorId" visitor_id : nullable optional, "memberId" member_id :
     nullable optional, "contactId" contact_id : nullable optional, "email" email :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `CarrierServiceOption` object.
@@ -1290,10 +1313,13 @@ pub struct CarrierServiceOption {
     pub carrier_id: Option<String>,
     /// Shipping options offered by this carrier for this request.
     pub shipping_options: Option<Vec<ShippingOption>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CarrierServiceOption { "carrierId" carrier_id : nullable optional, "shippingOptions"
-    shipping_options : nullable optional, }
+    shipping_options : nullable optional, } unknown unknown_fields
 }
 
 /// The `CatalogOverrideFields` object.
@@ -1321,6 +1347,9 @@ pub struct CatalogOverrideFields {
     pub save_payment_method: Option<bool>,
     /// ID of the app managing the inventory.
     pub inventory_app_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CatalogOverrideFields { "productName" product_name : nullable optional, "price" price
@@ -1329,7 +1358,7 @@ rt::object! {
     nullable optional, "image" image : nullable optional, "paymentOption" payment_option
     : nullable optional, "depositAmount" deposit_amount : nullable optional,
     "savePaymentMethod" save_payment_method : nullable optional, "inventoryAppId"
-    inventory_app_id : nullable optional, }
+    inventory_app_id : nullable optional, } unknown unknown_fields
 }
 
 /// One of the `ChargeType` values.
@@ -1473,6 +1502,9 @@ pub struct Checkout {
     pub payment_currency: Option<String>,
     /// Tax exempt group ID to use for tax exemptions.
     pub tax_exempt_group_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Checkout { "id" id : nullable optional, "lineItems" line_items : nullable optional,
@@ -1499,15 +1531,15 @@ rt::object! {
     "externalReference" external_reference : nullable optional, "payAfterFreeTrial"
     pay_after_free_trial : nullable optional, "businessLocationId" business_location_id :
     nullable optional, "paymentCurrency" payment_currency : nullable optional,
-    "taxExemptGroupId" tax_exempt_group_id : nullable optional, }
+    "taxExemptGroupId" tax_exempt_group_id : nullable optional, } unknown unknown_fields
 }
 
 /// Kept as it came: the event carries no entity.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CheckoutDeletedPayload {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CheckoutDeletedPayload {} unknown unknown_fields
@@ -1518,9 +1550,13 @@ rt::object! {
 pub struct CheckoutMarkedAsCompleted {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CheckoutMarkedAsCompleted { "checkout" checkout : nullable optional, }
+    CheckoutMarkedAsCompleted { "checkout" checkout : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Coupon
@@ -1534,10 +1570,13 @@ pub struct Coupon {
     pub amount: Option<MultiCurrencyPrice>,
     /// Coupon name.
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Coupon { "id" id : nullable optional, "code" code : nullable optional, "amount"
-    amount : nullable optional, "name" name : nullable optional, }
+    amount : nullable optional, "name" name : nullable optional, } unknown unknown_fields
 }
 
 /// The `CreateCheckoutRequest` object.
@@ -1570,6 +1609,9 @@ pub struct CreateCheckoutRequest {
     pub override_checkout_url: Option<String>,
     /// Amount to redeem from the gift card referenced in `gift_card_code`.
     pub gift_card_redeem_amount: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateCheckoutRequest { "checkoutInfo" checkout_info : nullable optional,
@@ -1577,8 +1619,8 @@ rt::object! {
     optional, "customLineItems" custom_line_items : nullable optional, "channelType"
     channel_type : value field, "giftCardCode" gift_card_code : nullable optional,
     "overrideCheckoutUrl" override_checkout_url : nullable optional,
-    "giftCardRedeemAmount" gift_card_redeem_amount : nullable optional, } required {
-    channel_type "channelType" }
+    "giftCardRedeemAmount" gift_card_redeem_amount : nullable optional, } unknown
+    unknown_fields required { channel_type "channelType" }
 }
 
 /// The `CreateCheckoutResponse` object.
@@ -1586,9 +1628,13 @@ rt::object! {
 pub struct CreateCheckoutResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CreateCheckoutResponse { "checkout" checkout : nullable optional, }
+    CreateCheckoutResponse { "checkout" checkout : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CreateOrderAndChargeRequest` object.
@@ -1602,11 +1648,15 @@ pub struct CreateOrderAndChargeRequest {
     pub save_payment_method: Option<bool>,
     /// Whether to authorize the payment and delay the capture.
     pub delay_capture: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateOrderAndChargeRequest { "id" id : value field, "paymentToken" payment_token :
     nullable optional, "savePaymentMethod" save_payment_method : nullable optional,
-    "delayCapture" delay_capture : nullable optional, } required { id "id" }
+    "delayCapture" delay_capture : nullable optional, } unknown unknown_fields required {
+    id "id" }
 }
 
 /// At most one of `orderId`, `subscriptionId` is set (a oneOf group).
@@ -1624,12 +1674,15 @@ pub struct CreateOrderAndChargeResponse {
     /// If the total price is 0 - For example, could be a free item or a an item with 100% discount
     /// If the total price is not 0, but the payment is covered by alternative payment methods such as gift card
     pub payment_gateway_order_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateOrderAndChargeResponse { "orderId" order_id : nullable optional,
     "subscriptionId" subscription_id : nullable optional, "paymentResponseToken"
     payment_response_token : nullable optional, "paymentGatewayOrderId"
-    payment_gateway_order_id : nullable optional, }
+    payment_gateway_order_id : nullable optional, } unknown unknown_fields
 }
 
 /// The `CreateOrderRequest` object.
@@ -1641,11 +1694,14 @@ pub struct CreateOrderRequest {
     pub save_payment_method: Option<bool>,
     /// Whether to authorize the payment and delay the capture.
     pub delay_capture: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateOrderRequest { "id" id : value field, "savePaymentMethod" save_payment_method :
-    nullable optional, "delayCapture" delay_capture : nullable optional, } required { id
-    "id" }
+    nullable optional, "delayCapture" delay_capture : nullable optional, } unknown
+    unknown_fields required { id "id" }
 }
 
 /// At most one of `orderId`, `subscriptionId` is set (a oneOf group).
@@ -1664,11 +1720,14 @@ pub struct CreateOrderResponse {
     /// + When the total price (the `priceSummary.total.amount` field in the checkout/order objects) is `0`. For example, in the case of a free item or an item with a 100% discount.
     /// + If the total price is not `0`, but the payment is covered by alternative payment methods, such as a gift card.
     pub payment_gateway_order_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateOrderResponse { "orderId" order_id : nullable optional, "subscriptionId"
     subscription_id : nullable optional, "paymentGatewayOrderId" payment_gateway_order_id
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// The `CustomContentReference` object.
@@ -1682,10 +1741,13 @@ pub struct CustomContentReference {
     ///
     /// You can get your component's ID from its page in the [app dashboard](https://dev.wix.com/dc3/my-apps/).
     pub component_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CustomContentReference { "appId" app_id : nullable optional, "componentId"
-    component_id : nullable optional, }
+    component_id : nullable optional, } unknown unknown_fields
 }
 
 /// The `CustomField` object.
@@ -1697,10 +1759,13 @@ pub struct CustomField {
     pub title: Option<String>,
     /// Translated custom field title.
     pub translated_title: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CustomField { "value" value : nullable optional, "title" title : nullable optional,
-    "translatedTitle" translated_title : nullable optional, }
+    "translatedTitle" translated_title : nullable optional, } unknown unknown_fields
 }
 
 /// The `CustomLineItem` object.
@@ -1786,6 +1851,9 @@ pub struct CustomLineItem {
     pub taxable_address: Option<TaxableAddress>,
     /// Modifier groups that were added to the item.
     pub modifier_groups: Option<Vec<V1ModifierGroup>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CustomLineItem { "quantity" quantity : nullable optional, "price" price : nullable
@@ -1805,7 +1873,8 @@ rt::object! {
     consent_required_payment_policy : nullable optional, "savePaymentMethod"
     save_payment_method : nullable optional, "policies" policies : nullable optional,
     "membersOnly" members_only : nullable optional, "taxableAddress" taxable_address :
-    nullable optional, "modifierGroups" modifier_groups : nullable optional, }
+    nullable optional, "modifierGroups" modifier_groups : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CustomSettings` object.
@@ -1827,12 +1896,15 @@ pub struct CustomSettings {
     ///
     /// Default: `false`
     pub disabled_manual_payment: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CustomSettings { "lockGiftCard" lock_gift_card : nullable optional, "lockCouponCode"
     lock_coupon_code : nullable optional, "disabledPolicyAgreementCheckbox"
     disabled_policy_agreement_checkbox : nullable optional, "disabledManualPayment"
-    disabled_manual_payment : nullable optional, }
+    disabled_manual_payment : nullable optional, } unknown unknown_fields
 }
 
 /// The `DeliveryLogistics` object.
@@ -1844,11 +1916,14 @@ pub struct DeliveryLogistics {
     pub instructions: Option<String>,
     /// The `pickupDetails` field.
     pub pickup_details: Option<PickupDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DeliveryLogistics { "deliveryTime" delivery_time : nullable optional, "instructions"
     instructions : nullable optional, "pickupDetails" pickup_details : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `DiscountRule` object.
@@ -1860,10 +1935,13 @@ pub struct DiscountRule {
     pub name: Option<DiscountRuleName>,
     /// The `amount` field.
     pub amount: Option<MultiCurrencyPrice>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DiscountRule { "id" id : nullable optional, "name" name : nullable optional, "amount"
-    amount : nullable optional, }
+    amount : nullable optional, } unknown unknown_fields
 }
 
 /// One of the `DiscountType` values.
@@ -1927,10 +2005,13 @@ pub struct ExternalReference {
     /// Reference to an external resource ID. Used to link the purchase flow to a specific entity in an external system.
     /// For example, a Wix Pay Link ID.
     pub resource_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ExternalReference { "appId" app_id : nullable optional, "resourceId" resource_id :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `GetCheckoutByCartIdResponse` object.
@@ -1938,9 +2019,13 @@ rt::object! {
 pub struct GetCheckoutByCartIdResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetCheckoutByCartIdResponse { "checkout" checkout : nullable optional, }
+    GetCheckoutByCartIdResponse { "checkout" checkout : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `GetCheckoutResponse` object.
@@ -1948,9 +2033,13 @@ rt::object! {
 pub struct GetCheckoutResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetCheckoutResponse { "checkout" checkout : nullable optional, }
+    GetCheckoutResponse { "checkout" checkout : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `GetCheckoutUrlResponse` object.
@@ -1958,9 +2047,13 @@ rt::object! {
 pub struct GetCheckoutUrlResponse {
     /// Checkout URL.
     pub checkout_url: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetCheckoutUrlResponse { "checkoutUrl" checkout_url : nullable optional, }
+    GetCheckoutUrlResponse { "checkoutUrl" checkout_url : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `GetWixCheckoutUrlResponse` object.
@@ -1968,9 +2061,13 @@ rt::object! {
 pub struct GetWixCheckoutUrlResponse {
     /// Checkout URL.
     pub checkout_url: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetWixCheckoutUrlResponse { "checkoutUrl" checkout_url : nullable optional, }
+    GetWixCheckoutUrlResponse { "checkoutUrl" checkout_url : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Image` object.
@@ -1986,11 +2083,14 @@ pub struct Image {
     pub alt_text: Option<String>,
     /// Image filename. Optional.
     pub filename: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Image { "id" id : nullable optional, "height" height : nullable optional, "width"
     width : nullable optional, "altText" alt_text : nullable optional, "filename"
-    filename : nullable optional, }
+    filename : nullable optional, } unknown unknown_fields
 }
 
 /// The `ItemModifier` object.
@@ -2006,11 +2106,14 @@ pub struct ItemModifier {
     pub details: Option<TranslatableString>,
     /// The `price` field.
     pub price: Option<MultiCurrencyPrice>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemModifier { "id" id : nullable optional, "quantity" quantity : nullable optional,
     "label" label : nullable optional, "details" details : nullable optional, "price"
-    price : nullable optional, }
+    price : nullable optional, } unknown unknown_fields
 }
 
 /// The `ItemTaxFullDetails` object.
@@ -2028,12 +2131,15 @@ pub struct ItemTaxFullDetails {
     pub rate_breakdown: Option<Vec<TaxRateBreakdown>>,
     /// tax information for a line item.
     pub tax_breakdown: Option<Vec<TaxBreakdown>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemTaxFullDetails { "taxableAmount" taxable_amount : nullable optional, "taxRate"
     tax_rate : nullable optional, "totalTax" total_tax : nullable optional,
     "rateBreakdown" rate_breakdown : nullable optional, "taxBreakdown" tax_breakdown :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `LineItem` object.
@@ -2123,6 +2229,9 @@ pub struct LineItem {
     pub modifier_groups: Option<Vec<ModifierGroup>>,
     /// The `modifiersTotalPrice` field.
     pub modifiers_total_price: Option<MultiCurrencyPrice>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LineItem { "id" id : nullable optional, "quantity" quantity : nullable optional,
@@ -2150,7 +2259,7 @@ rt::object! {
     "extendedFields" extended_fields : nullable optional, "policies" policies : nullable
     optional, "membersOnly" members_only : nullable optional, "modifierGroups"
     modifier_groups : nullable optional, "modifiersTotalPrice" modifiers_total_price :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `MarkCheckoutAsCompletedRequest` object.
@@ -2158,17 +2267,21 @@ rt::object! {
 pub struct MarkCheckoutAsCompletedRequest {
     /// Checkout ID.
     pub id: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    MarkCheckoutAsCompletedRequest { "id" id : value field, } required { id "id" }
+    MarkCheckoutAsCompletedRequest { "id" id : value field, } unknown unknown_fields
+    required { id "id" }
 }
 
 /// The `MarkCheckoutAsCompletedResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MarkCheckoutAsCompletedResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MarkCheckoutAsCompletedResponse {} unknown unknown_fields
@@ -2183,11 +2296,14 @@ pub struct MembershipOptions {
     pub invalid_memberships: Option<Vec<InvalidMembership>>,
     /// The `selectedMemberships` field.
     pub selected_memberships: Option<SelectedMemberships>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MembershipOptions { "eligibleMemberships" eligible_memberships : nullable optional,
     "invalidMemberships" invalid_memberships : nullable optional, "selectedMemberships"
-    selected_memberships : nullable optional, }
+    selected_memberships : nullable optional, } unknown unknown_fields
 }
 
 /// The `MerchantDiscount` object.
@@ -2197,10 +2313,13 @@ pub struct MerchantDiscount {
     pub amount: Option<MultiCurrencyPrice>,
     /// Discount Percentage. Will be calculated from items price before other discounts.
     pub percentage: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MerchantDiscount { "amount" amount : nullable optional, "percentage" percentage :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `ModifierGroup` object.
@@ -2212,10 +2331,13 @@ pub struct ModifierGroup {
     pub name: Option<TranslatableString>,
     /// List of modifiers in this group.
     pub modifiers: Option<Vec<ItemModifier>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ModifierGroup { "id" id : nullable optional, "name" name : nullable optional,
-    "modifiers" modifiers : nullable optional, }
+    "modifiers" modifiers : nullable optional, } unknown unknown_fields
 }
 
 /// The `OtherCharge` object.
@@ -2227,10 +2349,13 @@ pub struct OtherCharge {
     pub price: Option<MultiCurrencyPrice>,
     /// Description of the additional charge. For example, `"Handling fee of $5 applied for gift wrapping"`.
     pub details: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OtherCharge { "type" r#type : nullable optional, "price" price : nullable optional,
-    "details" details : nullable optional, }
+    "details" details : nullable optional, } unknown unknown_fields
 }
 
 /// The `PhysicalProperties` object.
@@ -2242,10 +2367,13 @@ pub struct PhysicalProperties {
     pub sku: Option<String>,
     /// Whether this line item is shippable.
     pub shippable: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PhysicalProperties { "weight" weight : nullable optional, "sku" sku : nullable
-    optional, "shippable" shippable : nullable optional, }
+    optional, "shippable" shippable : nullable optional, } unknown unknown_fields
 }
 
 /// The `PickupDetails` object.
@@ -2259,11 +2387,14 @@ pub struct PickupDetails {
     pub business_location: Option<bool>,
     /// The `pickupMethod` field.
     pub pickup_method: Option<PickupMethod>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PickupDetails { "address" address : nullable optional, "businessLocation"
     business_location : nullable optional, "pickupMethod" pickup_method : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `PriceSummary` object.
@@ -2281,12 +2412,15 @@ pub struct PriceSummary {
     pub total: Option<MultiCurrencyPrice>,
     /// The `additionalFees` field.
     pub additional_fees: Option<MultiCurrencyPrice>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PriceSummary { "subtotal" subtotal : nullable optional, "shipping" shipping :
     nullable optional, "tax" tax : nullable optional, "discount" discount : nullable
     optional, "total" total : nullable optional, "additionalFees" additional_fees :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// - `NO_TAX_COLLECTED`: no tax being collected for this request due to location of purchase
@@ -2353,9 +2487,13 @@ impl<'de> Deserialize<'de> for RateType {
 pub struct RemoveCouponResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    RemoveCouponResponse { "checkout" checkout : nullable optional, }
+    RemoveCouponResponse { "checkout" checkout : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `RemoveGiftCardRequest` object.
@@ -2363,9 +2501,13 @@ rt::object! {
 pub struct RemoveGiftCardRequest {
     /// ID of the checkout to remove the gift card from.
     pub id: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    RemoveGiftCardRequest { "id" id : value field, } required { id "id" }
+    RemoveGiftCardRequest { "id" id : value field, } unknown unknown_fields required { id
+    "id" }
 }
 
 /// The `RemoveGiftCardResponse` object.
@@ -2373,9 +2515,13 @@ rt::object! {
 pub struct RemoveGiftCardResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    RemoveGiftCardResponse { "checkout" checkout : nullable optional, }
+    RemoveGiftCardResponse { "checkout" checkout : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `RemoveLineItemsResponse` object.
@@ -2383,9 +2529,13 @@ rt::object! {
 pub struct RemoveLineItemsResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    RemoveLineItemsResponse { "checkout" checkout : nullable optional, }
+    RemoveLineItemsResponse { "checkout" checkout : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `RemoveOverrideCheckoutUrlRequest` object.
@@ -2393,9 +2543,13 @@ rt::object! {
 pub struct RemoveOverrideCheckoutUrlRequest {
     /// ID of the checkout to remove the override checkout url from.
     pub id: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    RemoveOverrideCheckoutUrlRequest { "id" id : value field, } required { id "id" }
+    RemoveOverrideCheckoutUrlRequest { "id" id : value field, } unknown unknown_fields
+    required { id "id" }
 }
 
 /// The `RemoveOverrideCheckoutUrlResponse` object.
@@ -2403,9 +2557,13 @@ rt::object! {
 pub struct RemoveOverrideCheckoutUrlResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RemoveOverrideCheckoutUrlResponse { "checkout" checkout : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `SelectedCarrierServiceOption` object.
@@ -2432,6 +2590,9 @@ pub struct SelectedCarrierServiceOption {
     pub delivery_allocations: Option<Vec<DeliveryAllocation>>,
     /// If the delivery solution is a partial and doesn't apply to all items.
     pub partial: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SelectedCarrierServiceOption { "code" code : nullable optional, "title" title :
@@ -2439,7 +2600,7 @@ rt::object! {
     optional, "requestedShippingOption" requested_shipping_option : nullable optional,
     "otherCharges" other_charges : nullable optional, "carrierId" carrier_id : nullable
     optional, "deliveryAllocations" delivery_allocations : nullable optional, "partial"
-    partial : nullable optional, }
+    partial : nullable optional, } unknown unknown_fields
 }
 
 /// The `SelectedCarrierServiceOptionOtherCharge` object.
@@ -2451,10 +2612,14 @@ pub struct SelectedCarrierServiceOptionOtherCharge {
     pub details: Option<String>,
     /// The `cost` field.
     pub cost: Option<SelectedCarrierServiceOptionPrices>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SelectedCarrierServiceOptionOtherCharge { "type" r#type : nullable optional,
-    "details" details : nullable optional, "cost" cost : nullable optional, }
+    "details" details : nullable optional, "cost" cost : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `SelectedCarrierServiceOptionPrices` object.
@@ -2470,12 +2635,15 @@ pub struct SelectedCarrierServiceOptionPrices {
     pub total_discount: Option<MultiCurrencyPrice>,
     /// The `price` field.
     pub price: Option<MultiCurrencyPrice>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SelectedCarrierServiceOptionPrices { "totalPriceAfterTax" total_price_after_tax :
     nullable optional, "totalPriceBeforeTax" total_price_before_tax : nullable optional,
     "taxDetails" tax_details : nullable optional, "totalDiscount" total_discount :
-    nullable optional, "price" price : nullable optional, }
+    nullable optional, "price" price : nullable optional, } unknown unknown_fields
 }
 
 /// The `SelectedMembership` object.
@@ -2487,10 +2655,13 @@ pub struct SelectedMembership {
     pub app_id: Option<String>,
     /// IDs of the line items this membership applies to.
     pub line_item_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SelectedMembership { "id" id : nullable optional, "appId" app_id : nullable optional,
-    "lineItemIds" line_item_ids : nullable optional, }
+    "lineItemIds" line_item_ids : nullable optional, } unknown unknown_fields
 }
 
 /// The `SelectedMemberships` object.
@@ -2498,9 +2669,13 @@ rt::object! {
 pub struct SelectedMemberships {
     /// Selected memberships.
     pub memberships: Option<Vec<SelectedMembership>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    SelectedMemberships { "memberships" memberships : nullable optional, }
+    SelectedMemberships { "memberships" memberships : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ShippingInfo` object.
@@ -2514,12 +2689,15 @@ pub struct ShippingInfo {
     pub region: Option<ShippingRegion>,
     /// All carrier options for this shipping rule.
     pub carrier_service_options: Option<Vec<CarrierServiceOption>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ShippingInfo { "shippingDestination" shipping_destination : nullable optional,
     "selectedCarrierServiceOption" selected_carrier_service_option : nullable optional,
     "region" region : nullable optional, "carrierServiceOptions" carrier_service_options
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// The `ShippingOption` object.
@@ -2539,12 +2717,15 @@ pub struct ShippingOption {
     pub delivery_allocations: Option<Vec<DeliveryAllocation>>,
     /// If the delivery solution is a partial and doesn't apply to all items.
     pub partial: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ShippingOption { "code" code : nullable optional, "title" title : nullable optional,
     "logistics" logistics : nullable optional, "cost" cost : nullable optional,
     "deliveryAllocations" delivery_allocations : nullable optional, "partial" partial :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `ShippingPrice` object.
@@ -2554,10 +2735,13 @@ pub struct ShippingPrice {
     pub price: Option<MultiCurrencyPrice>,
     /// Other costs such as insurance, handling & packaging for fragile items, etc.
     pub other_charges: Option<Vec<OtherCharge>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ShippingPrice { "price" price : nullable optional, "otherCharges" other_charges :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `ShippingRegion` object.
@@ -2567,9 +2751,13 @@ pub struct ShippingRegion {
     pub id: Option<String>,
     /// Shipping region name.
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ShippingRegion { "id" id : nullable optional, "name" name : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `StreetAddress` object.
@@ -2579,10 +2767,13 @@ pub struct StreetAddress {
     pub number: Option<String>,
     /// Street name.
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     StreetAddress { "number" number : nullable optional, "name" name : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// At most one of `other`, `lineItem` is set (a oneOf group).
@@ -2592,10 +2783,13 @@ pub struct Target {
     pub other: Option<Other>,
     /// The `lineItem` field.
     pub line_item: Option<TargetLineItem>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Target { "other" other : nullable optional, "lineItem" line_item : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// At most one of `manualRateReason`, `autoTaxFallbackDetails` is set (a oneOf group).
@@ -2607,11 +2801,14 @@ pub struct TaxCalculationDetails {
     pub auto_tax_fallback_details: Option<AutoTaxFallbackCalculationDetails>,
     /// The `rateType` field.
     pub rate_type: Option<RateType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TaxCalculationDetails { "manualRateReason" manual_rate_reason : nullable optional,
     "autoTaxFallbackDetails" auto_tax_fallback_details : nullable optional, "rateType"
-    rate_type : nullable optional, }
+    rate_type : nullable optional, } unknown unknown_fields
 }
 
 /// The `TaxSummary` object.
@@ -2623,10 +2820,14 @@ pub struct TaxSummary {
     pub total_tax: Option<MultiCurrencyPrice>,
     /// The `calculationDetails` field.
     pub calculation_details: Option<TaxCalculationDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TaxSummary { "taxableAmount" taxable_amount : nullable optional, "totalTax" total_tax
     : nullable optional, "calculationDetails" calculation_details : nullable optional, }
+    unknown unknown_fields
 }
 
 /// At most one of `addressType` is set (a oneOf group).
@@ -2634,9 +2835,13 @@ rt::object! {
 pub struct TaxableAddress {
     /// The `addressType` field.
     pub address_type: Option<TaxableAddressType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    TaxableAddress { "addressType" address_type : nullable optional, }
+    TaxableAddress { "addressType" address_type : nullable optional, } unknown
+    unknown_fields
 }
 
 /// One of the `TaxableAddressType` values.
@@ -2717,6 +2922,9 @@ pub struct UpdateCheckoutRequest {
     pub custom_line_items: Option<Vec<CustomLineItem>>,
     /// Amount to redeem from the gift card referenced in `gift_card_code`.
     pub gift_card_redeem_amount: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateCheckoutRequest { "checkout" checkout : value field, "couponCode" coupon_code :
@@ -2724,7 +2932,7 @@ rt::object! {
     "overrideCheckoutUrl" override_checkout_url : nullable optional, "lineItems"
     line_items : nullable optional, "customLineItems" custom_line_items : nullable
     optional, "giftCardRedeemAmount" gift_card_redeem_amount : nullable optional, }
-    required { checkout "checkout" }
+    unknown unknown_fields required { checkout "checkout" }
 }
 
 /// The `UpdateCheckoutResponse` object.
@@ -2732,9 +2940,13 @@ rt::object! {
 pub struct UpdateCheckoutResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateCheckoutResponse { "checkout" checkout : nullable optional, }
+    UpdateCheckoutResponse { "checkout" checkout : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `UpdateLineItemsQuantityResponse` object.
@@ -2742,9 +2954,13 @@ rt::object! {
 pub struct UpdateLineItemsQuantityResponse {
     /// The `checkout` field.
     pub checkout: Option<Checkout>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateLineItemsQuantityResponse { "checkout" checkout : nullable optional, }
+    UpdateLineItemsQuantityResponse { "checkout" checkout : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Violation` object.
@@ -2756,10 +2972,13 @@ pub struct Violation {
     pub target: Option<Target>,
     /// Violation description. Can include rich text. Only HTTP or HTTPS links in the following format are allowed: `<a href="https://www.wix.com">Click me</a>`.
     pub description: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Violation { "severity" severity : nullable optional, "target" target : nullable
-    optional, "description" description : nullable optional, }
+    optional, "description" description : nullable optional, } unknown unknown_fields
 }
 
 /// A webhook event of Ecom Checkout.

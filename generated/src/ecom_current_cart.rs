@@ -625,9 +625,12 @@ pub mod operations {
 pub struct AddToCartResponse {
     /// The `cart` field.
     pub cart: Option<Cart>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    AddToCartResponse { "cart" cart : nullable optional, }
+    AddToCartResponse { "cart" cart : nullable optional, } unknown unknown_fields
 }
 
 /// The `AddToCurrentCartRequest` object.
@@ -644,11 +647,14 @@ pub struct AddToCurrentCartRequest {
     /// To update a cart's business location ID, use the UpdateCart method.
     /// Learn more about the [Locations API](https://dev.wix.com/docs/rest/business-management/locations/introduction).
     pub business_location_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddToCurrentCartRequest { "lineItems" line_items : nullable optional,
     "customLineItems" custom_line_items : nullable optional, "businessLocationId"
-    business_location_id : nullable optional, }
+    business_location_id : nullable optional, } unknown unknown_fields
 }
 
 /// The `AdditionalFee` object.
@@ -677,6 +683,9 @@ pub struct AdditionalFee {
     pub translated_name: Option<String>,
     /// The `taxableAddress` field.
     pub taxable_address: Option<TaxableAddress>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AdditionalFee { "code" code : nullable optional, "name" name : nullable optional,
@@ -685,7 +694,7 @@ rt::object! {
     price_before_tax : nullable optional, "priceAfterTax" price_after_tax : nullable
     optional, "lineItemIds" line_item_ids : nullable optional, "source" source : nullable
     optional, "translatedName" translated_name : nullable optional, "taxableAddress"
-    taxable_address : nullable optional, }
+    taxable_address : nullable optional, } unknown unknown_fields
 }
 
 /// - `SERVICE_PLUGIN`: The additional fee was added by an additional fee service plugin
@@ -779,6 +788,9 @@ pub struct Address {
     pub country_fullname: Option<String>,
     /// Subdivision full-name.
     pub subdivision_fullname: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Address { "country" country : nullable optional, "subdivision" subdivision : nullable
@@ -786,7 +798,8 @@ rt::object! {
     optional, "streetAddress" street_address : nullable optional, "addressLine"
     address_line : nullable optional, "addressLine2" address_line2 : nullable optional,
     "geocode" geocode : nullable optional, "countryFullname" country_fullname : nullable
-    optional, "subdivisionFullname" subdivision_fullname : nullable optional, }
+    optional, "subdivisionFullname" subdivision_fullname : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Billing Info and shipping details
@@ -796,10 +809,13 @@ pub struct AddressWithContact {
     pub address: Option<Address>,
     /// The `contactDetails` field.
     pub contact_details: Option<FullAddressContactDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddressWithContact { "address" address : nullable optional, "contactDetails"
-    contact_details : nullable optional, }
+    contact_details : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `coupon`, `merchantDiscount`, `discountRule` is set (a oneOf group).
@@ -815,12 +831,15 @@ pub struct AppliedDiscount {
     pub discount_type: Option<AppliedDiscountDiscountType>,
     /// IDs of line items the discount applies to.
     pub line_item_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AppliedDiscount { "coupon" coupon : nullable optional, "merchantDiscount"
     merchant_discount : nullable optional, "discountRule" discount_rule : nullable
     optional, "discountType" discount_type : nullable optional, "lineItemIds"
-    line_item_ids : nullable optional, }
+    line_item_ids : nullable optional, } unknown unknown_fields
 }
 
 /// Buyer Info
@@ -838,11 +857,14 @@ pub struct BuyerInfo {
     pub contact_id: Option<String>,
     /// Buyer email address.
     pub email: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BuyerInfo { "visitorId" visitor_id : nullable optional, "memberId" member_id :
     nullable optional, "userId" user_id : nullable optional, "contactId" contact_id :
-    nullable optional, "email" email : nullable optional, }
+    nullable optional, "email" email : nullable optional, } unknown unknown_fields
 }
 
 /// The `CalculatedLineItem` object.
@@ -856,11 +878,15 @@ pub struct CalculatedLineItem {
     pub payment_option: Option<PaymentOptionType>,
     /// The `taxableAddress` field.
     pub taxable_address: Option<TaxableAddress>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CalculatedLineItem { "lineItemId" line_item_id : nullable optional, "pricesBreakdown"
     prices_breakdown : nullable optional, "paymentOption" payment_option : nullable
-    optional, "taxableAddress" taxable_address : nullable optional, }
+    optional, "taxableAddress" taxable_address : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CarrierServiceOption` object.
@@ -870,10 +896,13 @@ pub struct CarrierServiceOption {
     pub carrier_id: Option<String>,
     /// Shipping options offered by this carrier for this request.
     pub shipping_options: Option<Vec<ShippingOption>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CarrierServiceOption { "carrierId" carrier_id : nullable optional, "shippingOptions"
-    shipping_options : nullable optional, }
+    shipping_options : nullable optional, } unknown unknown_fields
 }
 
 /// A shopping cart that holds items a buyer intends to purchase. Carts are converted to checkouts when the buyer proceeds to payment.
@@ -937,6 +966,9 @@ pub struct Cart {
     pub payment_currency: Option<String>,
     /// Revision number, which increments by 1 each time the Cart is updated.
     pub revision: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Cart { "id" id : nullable optional, "lineItems" line_items : nullable optional,
@@ -953,15 +985,15 @@ rt::object! {
     selected_shipping_option : nullable optional, "extendedFields" extended_fields :
     nullable optional, "businessLocationId" business_location_id : nullable optional,
     "paymentCurrency" payment_currency : nullable optional, "revision" revision :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// Kept as it came: the event carries no entity.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CartDeletedPayload {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CartDeletedPayload {} unknown unknown_fields
@@ -974,10 +1006,13 @@ pub struct CartDiscount {
     pub coupon: Option<Coupon>,
     /// The `merchantDiscount` field.
     pub merchant_discount: Option<MerchantDiscount>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CartDiscount { "coupon" coupon : nullable optional, "merchantDiscount"
-    merchant_discount : nullable optional, }
+    merchant_discount : nullable optional, } unknown unknown_fields
 }
 
 /// The `CatalogOverrideFields` object.
@@ -1005,6 +1040,9 @@ pub struct CatalogOverrideFields {
     pub save_payment_method: Option<bool>,
     /// ID of the app managing the inventory.
     pub inventory_app_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CatalogOverrideFields { "productName" product_name : nullable optional, "price" price
@@ -1013,7 +1051,7 @@ rt::object! {
     nullable optional, "image" image : nullable optional, "paymentOption" payment_option
     : nullable optional, "depositAmount" deposit_amount : nullable optional,
     "savePaymentMethod" save_payment_method : nullable optional, "inventoryAppId"
-    inventory_app_id : nullable optional, }
+    inventory_app_id : nullable optional, } unknown unknown_fields
 }
 
 /// One of the `ChargeType` values.
@@ -1071,9 +1109,13 @@ pub struct Coupon {
     pub id: Option<String>,
     /// Coupon code.
     pub code: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    Coupon { "id" id : nullable optional, "code" code : nullable optional, }
+    Coupon { "id" id : nullable optional, "code" code : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CreateCheckoutFromCurrentCartRequest` object.
@@ -1089,12 +1131,16 @@ pub struct CreateCheckoutFromCurrentCartRequest {
     pub selected_shipping_option: Option<SelectedShippingOption>,
     /// Required when setting billing or shipping address and user is not logged in.
     pub email: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateCheckoutFromCurrentCartRequest { "channelType" channel_type : nullable
     optional, "shippingAddress" shipping_address : nullable optional, "billingAddress"
     billing_address : nullable optional, "selectedShippingOption"
     selected_shipping_option : nullable optional, "email" email : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `CreateCheckoutResponse` object.
@@ -1102,9 +1148,13 @@ rt::object! {
 pub struct CreateCheckoutResponse {
     /// The newly created checkout's ID.
     pub checkout_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CreateCheckoutResponse { "checkoutId" checkout_id : nullable optional, }
+    CreateCheckoutResponse { "checkoutId" checkout_id : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CustomLineItem` object.
@@ -1190,6 +1240,9 @@ pub struct CustomLineItem {
     pub taxable_address: Option<TaxableAddress>,
     /// Modifier groups that were added to the item.
     pub modifier_groups: Option<Vec<V1ModifierGroup>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CustomLineItem { "quantity" quantity : nullable optional, "price" price : nullable
@@ -1209,7 +1262,8 @@ rt::object! {
     consent_required_payment_policy : nullable optional, "savePaymentMethod"
     save_payment_method : nullable optional, "policies" policies : nullable optional,
     "membersOnly" members_only : nullable optional, "taxableAddress" taxable_address :
-    nullable optional, "modifierGroups" modifier_groups : nullable optional, }
+    nullable optional, "modifierGroups" modifier_groups : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `DeliveryLogistics` object.
@@ -1221,11 +1275,14 @@ pub struct DeliveryLogistics {
     pub instructions: Option<String>,
     /// The `pickupDetails` field.
     pub pickup_details: Option<PickupDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DeliveryLogistics { "deliveryTime" delivery_time : nullable optional, "instructions"
     instructions : nullable optional, "pickupDetails" pickup_details : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `EstimateCurrentCartTotalsRequest` object.
@@ -1251,6 +1308,9 @@ pub struct EstimateCurrentCartTotalsRequest {
     ///
     /// Default: `true`
     pub calculate_additional_fees: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     EstimateCurrentCartTotalsRequest { "selectedShippingOption" selected_shipping_option
@@ -1258,7 +1318,8 @@ rt::object! {
     "billingAddress" billing_address : nullable optional, "selectedMemberships"
     selected_memberships : nullable optional, "calculateTax" calculate_tax : nullable
     optional, "calculateShipping" calculate_shipping : nullable optional,
-    "calculateAdditionalFees" calculate_additional_fees : nullable optional, }
+    "calculateAdditionalFees" calculate_additional_fees : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `EstimateTotalsResponse` object.
@@ -1294,6 +1355,9 @@ pub struct EstimateTotalsResponse {
     pub additional_fees: Option<Vec<AdditionalFee>>,
     /// List of validation violations raised by the [Validations service plugin](https://dev.wix.com/docs/rest/business-solutions/e-commerce/service-plugins/validations-integration-service-plugin/introduction).
     pub violations: Option<Vec<Violation>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     EstimateTotalsResponse { "cart" cart : nullable optional, "calculatedLineItems"
@@ -1305,7 +1369,7 @@ rt::object! {
     "currency" currency : nullable optional, "payNow" pay_now : nullable optional,
     "payLater" pay_later : nullable optional, "membershipOptions" membership_options :
     nullable optional, "additionalFees" additional_fees : nullable optional, "violations"
-    violations : nullable optional, }
+    violations : nullable optional, } unknown unknown_fields
 }
 
 /// The `GetCurrentCartResponse` object.
@@ -1313,9 +1377,12 @@ rt::object! {
 pub struct GetCurrentCartResponse {
     /// The `cart` field.
     pub cart: Option<Cart>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetCurrentCartResponse { "cart" cart : nullable optional, }
+    GetCurrentCartResponse { "cart" cart : nullable optional, } unknown unknown_fields
 }
 
 /// The `Image` object.
@@ -1331,11 +1398,14 @@ pub struct Image {
     pub alt_text: Option<String>,
     /// Image filename. Optional.
     pub filename: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Image { "id" id : nullable optional, "height" height : nullable optional, "width"
     width : nullable optional, "altText" alt_text : nullable optional, "filename"
-    filename : nullable optional, }
+    filename : nullable optional, } unknown unknown_fields
 }
 
 /// The `ItemModifier` object.
@@ -1351,11 +1421,14 @@ pub struct ItemModifier {
     pub details: Option<TranslatableString>,
     /// The `price` field.
     pub price: Option<MultiCurrencyPrice>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemModifier { "id" id : nullable optional, "quantity" quantity : nullable optional,
     "label" label : nullable optional, "details" details : nullable optional, "price"
-    price : nullable optional, }
+    price : nullable optional, } unknown unknown_fields
 }
 
 /// The `ItemTaxFullDetails` object.
@@ -1373,12 +1446,15 @@ pub struct ItemTaxFullDetails {
     pub rate_breakdown: Option<Vec<TaxRateBreakdown>>,
     /// tax information for a line item.
     pub tax_breakdown: Option<Vec<TaxBreakdown>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemTaxFullDetails { "taxableAmount" taxable_amount : nullable optional, "taxRate"
     tax_rate : nullable optional, "totalTax" total_tax : nullable optional,
     "rateBreakdown" rate_breakdown : nullable optional, "taxBreakdown" tax_breakdown :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `LineItem` object.
@@ -1461,6 +1537,9 @@ pub struct LineItem {
     pub modifier_groups: Option<Vec<ModifierGroup>>,
     /// The `modifiersTotalPrice` field.
     pub modifiers_total_price: Option<MultiCurrencyPrice>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LineItem { "id" id : nullable optional, "quantity" quantity : nullable optional,
@@ -1486,7 +1565,8 @@ rt::object! {
     taxable_address : nullable optional, "extendedFields" extended_fields : nullable
     optional, "policies" policies : nullable optional, "membersOnly" members_only :
     nullable optional, "modifierGroups" modifier_groups : nullable optional,
-    "modifiersTotalPrice" modifiers_total_price : nullable optional, }
+    "modifiersTotalPrice" modifiers_total_price : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `LineItemPricesData` object.
@@ -1512,6 +1592,9 @@ pub struct LineItemPricesData {
     pub modifiers: Option<MultiCurrencyPrice>,
     /// The `depositAmount` field.
     pub deposit_amount: Option<MultiCurrencyPrice>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LineItemPricesData { "totalPriceAfterTax" total_price_after_tax : nullable optional,
@@ -1520,7 +1603,7 @@ rt::object! {
     "price" price : nullable optional, "priceBeforeDiscounts" price_before_discounts :
     nullable optional, "lineItemPrice" line_item_price : nullable optional, "fullPrice"
     full_price : nullable optional, "modifiers" modifiers : nullable optional,
-    "depositAmount" deposit_amount : nullable optional, }
+    "depositAmount" deposit_amount : nullable optional, } unknown unknown_fields
 }
 
 /// The `MembershipOptions` object.
@@ -1541,11 +1624,14 @@ pub struct MembershipOptions {
     ///
     /// Deprecated by Wix.
     pub selected_memberships: Option<Vec<HostSelectedMembership>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MembershipOptions { "eligibleMemberships" eligible_memberships : nullable optional,
     "invalidMemberships" invalid_memberships : nullable optional, "selectedMemberships"
-    selected_memberships : nullable optional, }
+    selected_memberships : nullable optional, } unknown unknown_fields
 }
 
 /// The `MerchantDiscount` object.
@@ -1553,9 +1639,12 @@ rt::object! {
 pub struct MerchantDiscount {
     /// The `amount` field.
     pub amount: Option<MultiCurrencyPrice>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    MerchantDiscount { "amount" amount : nullable optional, }
+    MerchantDiscount { "amount" amount : nullable optional, } unknown unknown_fields
 }
 
 /// The `ModifierGroup` object.
@@ -1567,10 +1656,13 @@ pub struct ModifierGroup {
     pub name: Option<TranslatableString>,
     /// List of modifiers in this group.
     pub modifiers: Option<Vec<ItemModifier>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ModifierGroup { "id" id : nullable optional, "name" name : nullable optional,
-    "modifiers" modifiers : nullable optional, }
+    "modifiers" modifiers : nullable optional, } unknown unknown_fields
 }
 
 /// The `OtherCharge` object.
@@ -1582,10 +1674,13 @@ pub struct OtherCharge {
     pub price: Option<MultiCurrencyPrice>,
     /// Description of the additional charge. For example, `"Handling fee of $5 applied for gift wrapping"`.
     pub details: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OtherCharge { "type" r#type : nullable optional, "price" price : nullable optional,
-    "details" details : nullable optional, }
+    "details" details : nullable optional, } unknown unknown_fields
 }
 
 /// The `PhysicalProperties` object.
@@ -1597,10 +1692,13 @@ pub struct PhysicalProperties {
     pub sku: Option<String>,
     /// Whether this line item is shippable.
     pub shippable: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PhysicalProperties { "weight" weight : nullable optional, "sku" sku : nullable
-    optional, "shippable" shippable : nullable optional, }
+    optional, "shippable" shippable : nullable optional, } unknown unknown_fields
 }
 
 /// The `PickupDetails` object.
@@ -1614,11 +1712,14 @@ pub struct PickupDetails {
     pub business_location: Option<bool>,
     /// The `pickupMethod` field.
     pub pickup_method: Option<PickupMethod>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PickupDetails { "address" address : nullable optional, "businessLocation"
     business_location : nullable optional, "pickupMethod" pickup_method : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `PriceSummary` object.
@@ -1636,12 +1737,15 @@ pub struct PriceSummary {
     pub total: Option<MultiCurrencyPrice>,
     /// The `additionalFees` field.
     pub additional_fees: Option<MultiCurrencyPrice>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PriceSummary { "subtotal" subtotal : nullable optional, "shipping" shipping :
     nullable optional, "tax" tax : nullable optional, "discount" discount : nullable
     optional, "total" total : nullable optional, "additionalFees" additional_fees :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// - `NO_TAX_COLLECTED`: no tax being collected for this request due to location of purchase
@@ -1706,9 +1810,9 @@ impl<'de> Deserialize<'de> for RateType {
 /// The `RemoveCouponFromCurrentCartRequest` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveCouponFromCurrentCartRequest {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RemoveCouponFromCurrentCartRequest {} unknown unknown_fields
@@ -1719,9 +1823,12 @@ rt::object! {
 pub struct RemoveCouponResponse {
     /// The `cart` field.
     pub cart: Option<Cart>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    RemoveCouponResponse { "cart" cart : nullable optional, }
+    RemoveCouponResponse { "cart" cart : nullable optional, } unknown unknown_fields
 }
 
 /// The `RemoveLineItemsFromCurrentCartRequest` object.
@@ -1729,10 +1836,13 @@ rt::object! {
 pub struct RemoveLineItemsFromCurrentCartRequest {
     /// Line item IDs to remove from cart.
     pub line_item_ids: Vec<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RemoveLineItemsFromCurrentCartRequest { "lineItemIds" line_item_ids : value field, }
-    required { line_item_ids "lineItemIds" }
+    unknown unknown_fields required { line_item_ids "lineItemIds" }
 }
 
 /// The `RemoveLineItemsResponse` object.
@@ -1740,9 +1850,12 @@ rt::object! {
 pub struct RemoveLineItemsResponse {
     /// The `cart` field.
     pub cart: Option<Cart>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    RemoveLineItemsResponse { "cart" cart : nullable optional, }
+    RemoveLineItemsResponse { "cart" cart : nullable optional, } unknown unknown_fields
 }
 
 /// The `SelectedCarrierServiceOption` object.
@@ -1769,6 +1882,9 @@ pub struct SelectedCarrierServiceOption {
     pub delivery_allocations: Option<Vec<DeliveryAllocation>>,
     /// If the delivery solution is a partial and doesn't apply to all items.
     pub partial: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SelectedCarrierServiceOption { "code" code : nullable optional, "title" title :
@@ -1776,7 +1892,7 @@ rt::object! {
     optional, "requestedShippingOption" requested_shipping_option : nullable optional,
     "otherCharges" other_charges : nullable optional, "carrierId" carrier_id : nullable
     optional, "deliveryAllocations" delivery_allocations : nullable optional, "partial"
-    partial : nullable optional, }
+    partial : nullable optional, } unknown unknown_fields
 }
 
 /// The `SelectedCarrierServiceOptionOtherCharge` object.
@@ -1788,10 +1904,14 @@ pub struct SelectedCarrierServiceOptionOtherCharge {
     pub details: Option<String>,
     /// The `cost` field.
     pub cost: Option<SelectedCarrierServiceOptionPrices>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SelectedCarrierServiceOptionOtherCharge { "type" r#type : nullable optional,
-    "details" details : nullable optional, "cost" cost : nullable optional, }
+    "details" details : nullable optional, "cost" cost : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `SelectedCarrierServiceOptionPrices` object.
@@ -1807,12 +1927,15 @@ pub struct SelectedCarrierServiceOptionPrices {
     pub total_discount: Option<MultiCurrencyPrice>,
     /// The `price` field.
     pub price: Option<MultiCurrencyPrice>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SelectedCarrierServiceOptionPrices { "totalPriceAfterTax" total_price_after_tax :
     nullable optional, "totalPriceBeforeTax" total_price_before_tax : nullable optional,
     "taxDetails" tax_details : nullable optional, "totalDiscount" total_discount :
-    nullable optional, "price" price : nullable optional, }
+    nullable optional, "price" price : nullable optional, } unknown unknown_fields
 }
 
 /// Selected Membership
@@ -1822,10 +1945,13 @@ pub struct SelectedMembership {
     pub id: Option<String>,
     /// ID of the app providing this payment option.
     pub app_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SelectedMembership { "id" id : nullable optional, "appId" app_id : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `SelectedMemberships` object.
@@ -1833,9 +1959,13 @@ rt::object! {
 pub struct SelectedMemberships {
     /// Selected memberships.
     pub memberships: Option<Vec<HostSelectedMembership>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    SelectedMemberships { "memberships" memberships : nullable optional, }
+    SelectedMemberships { "memberships" memberships : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ShippingInformation` object.
@@ -1847,11 +1977,15 @@ pub struct ShippingInformation {
     pub selected_carrier_service_option: Option<SelectedCarrierServiceOption>,
     /// All shipping options.
     pub carrier_service_options: Option<Vec<CarrierServiceOption>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ShippingInformation { "region" region : nullable optional,
     "selectedCarrierServiceOption" selected_carrier_service_option : nullable optional,
-    "carrierServiceOptions" carrier_service_options : nullable optional, }
+    "carrierServiceOptions" carrier_service_options : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ShippingOption` object.
@@ -1871,12 +2005,15 @@ pub struct ShippingOption {
     pub delivery_allocations: Option<Vec<DeliveryAllocation>>,
     /// If the delivery solution is a partial and doesn't apply to all items.
     pub partial: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ShippingOption { "code" code : nullable optional, "title" title : nullable optional,
     "logistics" logistics : nullable optional, "cost" cost : nullable optional,
     "deliveryAllocations" delivery_allocations : nullable optional, "partial" partial :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `ShippingPrice` object.
@@ -1886,10 +2023,13 @@ pub struct ShippingPrice {
     pub price: Option<MultiCurrencyPrice>,
     /// Other costs such as insurance, handling & packaging for fragile items, etc.
     pub other_charges: Option<Vec<OtherCharge>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ShippingPrice { "price" price : nullable optional, "otherCharges" other_charges :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `ShippingRegion` object.
@@ -1899,9 +2039,13 @@ pub struct ShippingRegion {
     pub id: Option<String>,
     /// Shipping region name.
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ShippingRegion { "id" id : nullable optional, "name" name : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `StreetAddress` object.
@@ -1911,10 +2055,13 @@ pub struct StreetAddress {
     pub number: Option<String>,
     /// Street name.
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     StreetAddress { "number" number : nullable optional, "name" name : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// At most one of `other`, `lineItem` is set (a oneOf group).
@@ -1924,10 +2071,13 @@ pub struct Target {
     pub other: Option<Other>,
     /// The `lineItem` field.
     pub line_item: Option<TargetLineItem>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Target { "other" other : nullable optional, "lineItem" line_item : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// At most one of `manualRateReason`, `autoTaxFallbackDetails` is set (a oneOf group).
@@ -1939,11 +2089,14 @@ pub struct TaxCalculationDetails {
     pub auto_tax_fallback_details: Option<AutoTaxFallbackCalculationDetails>,
     /// The `rateType` field.
     pub rate_type: Option<RateType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TaxCalculationDetails { "manualRateReason" manual_rate_reason : nullable optional,
     "autoTaxFallbackDetails" auto_tax_fallback_details : nullable optional, "rateType"
-    rate_type : nullable optional, }
+    rate_type : nullable optional, } unknown unknown_fields
 }
 
 /// The `TaxSummary` object.
@@ -1955,10 +2108,14 @@ pub struct TaxSummary {
     pub total_tax: Option<MultiCurrencyPrice>,
     /// The `calculationDetails` field.
     pub calculation_details: Option<TaxCalculationDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TaxSummary { "taxableAmount" taxable_amount : nullable optional, "totalTax" total_tax
     : nullable optional, "calculationDetails" calculation_details : nullable optional, }
+    unknown unknown_fields
 }
 
 /// At most one of `addressType` is set (a oneOf group).
@@ -1966,9 +2123,13 @@ rt::object! {
 pub struct TaxableAddress {
     /// The `addressType` field.
     pub address_type: Option<TaxableAddressType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    TaxableAddress { "addressType" address_type : nullable optional, }
+    TaxableAddress { "addressType" address_type : nullable optional, } unknown
+    unknown_fields
 }
 
 /// One of the `TaxableAddressType` values.
@@ -2037,11 +2198,14 @@ pub struct UpdateCartRequest {
     /// To access and manage custom line items, your app must have the permission scope named "Manage eCommerce - Admin Permissions".
     /// Learn more about [permission scopes](https://dev.wix.com/docs/build-apps/develop-your-app/access/authorization/about-permissions).
     pub custom_line_items: Option<Vec<CustomLineItem>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateCartRequest { "cartInfo" cart_info : nullable optional, "couponCode"
     coupon_code : nullable optional, "lineItems" line_items : nullable optional,
-    "customLineItems" custom_line_items : nullable optional, }
+    "customLineItems" custom_line_items : nullable optional, } unknown unknown_fields
 }
 
 /// The `UpdateCartResponse` object.
@@ -2049,9 +2213,12 @@ rt::object! {
 pub struct UpdateCartResponse {
     /// The `cart` field.
     pub cart: Option<Cart>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateCartResponse { "cart" cart : nullable optional, }
+    UpdateCartResponse { "cart" cart : nullable optional, } unknown unknown_fields
 }
 
 /// The `UpdateCurrentCartLineItemQuantityRequest` object.
@@ -2059,10 +2226,13 @@ rt::object! {
 pub struct UpdateCurrentCartLineItemQuantityRequest {
     /// Line item IDs and their new quantity.
     pub line_items: Vec<LineItemQuantityUpdate>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateCurrentCartLineItemQuantityRequest { "lineItems" line_items : value field, }
-    required { line_items "lineItems" }
+    unknown unknown_fields required { line_items "lineItems" }
 }
 
 /// The `UpdateLineItemsQuantityResponse` object.
@@ -2070,9 +2240,13 @@ rt::object! {
 pub struct UpdateLineItemsQuantityResponse {
     /// The `cart` field.
     pub cart: Option<Cart>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateLineItemsQuantityResponse { "cart" cart : nullable optional, }
+    UpdateLineItemsQuantityResponse { "cart" cart : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Violation` object.
@@ -2084,10 +2258,13 @@ pub struct Violation {
     pub target: Option<Target>,
     /// Violation description. Can include rich text. Only HTTP or HTTPS links in the following format are allowed: `<a href="https://www.wix.com">Click me</a>`.
     pub description: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Violation { "severity" severity : nullable optional, "target" target : nullable
-    optional, "description" description : nullable optional, }
+    optional, "description" description : nullable optional, } unknown unknown_fields
 }
 
 /// A webhook event of Ecom Current Cart.

@@ -428,10 +428,14 @@ pub mod operations {
 pub struct BulkCreateFulfillmentRequest {
     /// List of order IDs and their associated fulfillments.
     pub orders_with_fulfillments: Vec<BulkCreateOrderWithFulfillments>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCreateFulfillmentRequest { "ordersWithFulfillments" orders_with_fulfillments :
-    value field, } required { orders_with_fulfillments "ordersWithFulfillments" }
+    value field, } unknown unknown_fields required { orders_with_fulfillments
+    "ordersWithFulfillments" }
 }
 
 /// The `BulkCreateFulfillmentResponse` object.
@@ -441,10 +445,14 @@ pub struct BulkCreateFulfillmentResponse {
     pub results: Option<Vec<BulkOrderFulfillmentsResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCreateFulfillmentResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkCreateOrderWithFulfillments` object.
@@ -454,10 +462,13 @@ pub struct BulkCreateOrderWithFulfillments {
     pub order_id: Option<String>,
     /// Fulfillments associated with the order.
     pub fulfillments: Option<Vec<Fulfillment>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCreateOrderWithFulfillments { "orderId" order_id : nullable optional,
-    "fulfillments" fulfillments : nullable optional, }
+    "fulfillments" fulfillments : nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkOrderFulfillmentsResult` object.
@@ -467,10 +478,14 @@ pub struct BulkOrderFulfillmentsResult {
     pub item_metadata: Option<ItemMetadata>,
     /// The `ordersWithFulfillments` field.
     pub orders_with_fulfillments: Option<OrderWithFulfillments>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkOrderFulfillmentsResult { "itemMetadata" item_metadata : nullable optional,
-    "ordersWithFulfillments" orders_with_fulfillments : nullable optional, }
+    "ordersWithFulfillments" orders_with_fulfillments : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CreateFulfillmentRequest` object.
@@ -480,11 +495,14 @@ pub struct CreateFulfillmentRequest {
     pub order_id: String,
     /// The `fulfillment` field.
     pub fulfillment: Fulfillment,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateFulfillmentRequest { "orderId" order_id : value field, "fulfillment"
-    fulfillment : value field, } required { order_id "orderId" fulfillment "fulfillment"
-    }
+    fulfillment : value field, } unknown unknown_fields required { order_id "orderId"
+    fulfillment "fulfillment" }
 }
 
 /// The `CreateFulfillmentResponse` object.
@@ -494,10 +512,14 @@ pub struct CreateFulfillmentResponse {
     pub order_with_fulfillments: Option<OrderWithFulfillments>,
     /// ID of created fulfillment.
     pub fulfillment_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateFulfillmentResponse { "orderWithFulfillments" order_with_fulfillments :
-    nullable optional, "fulfillmentId" fulfillment_id : nullable optional, }
+    nullable optional, "fulfillmentId" fulfillment_id : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CustomFulfillmentInfo` object.
@@ -505,9 +527,13 @@ rt::object! {
 pub struct CustomFulfillmentInfo {
     /// Custom fulfillment info in key:value form.
     pub fields_data: Option<std::collections::BTreeMap<String, String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CustomFulfillmentInfo { "fieldsData" fields_data : nullable optional, }
+    CustomFulfillmentInfo { "fieldsData" fields_data : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `DeleteFulfillmentResponse` object.
@@ -515,10 +541,13 @@ rt::object! {
 pub struct DeleteFulfillmentResponse {
     /// The `orderWithFulfillments` field.
     pub order_with_fulfillments: Option<OrderWithFulfillments>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DeleteFulfillmentResponse { "orderWithFulfillments" order_with_fulfillments :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// for now, this is a sub-object of Orders, so can refer to order line items by id.
@@ -552,12 +581,16 @@ pub struct Fulfillment {
     pub status: Option<String>,
     /// Fulfillment handling complete.
     pub completed: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Fulfillment { "trackingInfo" tracking_info : nullable optional, "customInfo"
     custom_info : nullable optional, "id" id : nullable optional, "createdDate"
     created_date : nullable optional, "lineItems" line_items : nullable optional,
     "status" status : nullable optional, "completed" completed : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `FulfillmentLineItem` object.
@@ -570,10 +603,13 @@ pub struct FulfillmentLineItem {
     /// * If this property isn't passed on creation, it defaults to the number of items not already linked to a fulfillment.
     /// * If the order does not have the requested quantity of line items available to add to this fulfillment, the fulfillment will not be created and an error is returned.
     pub quantity: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     FulfillmentLineItem { "id" id : nullable optional, "quantity" quantity : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `FulfillmentTrackingInfo` object.
@@ -613,11 +649,14 @@ pub struct FulfillmentTrackingInfo {
     /// - Should be a valid URL to the carrier's tracking page
     /// - Can include the tracking number as a parameter if needed
     pub tracking_link: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     FulfillmentTrackingInfo { "trackingNumber" tracking_number : nullable optional,
     "shippingProvider" shipping_provider : nullable optional, "trackingLink"
-    tracking_link : nullable optional, }
+    tracking_link : nullable optional, } unknown unknown_fields
 }
 
 /// The `ItemMetadata` object.
@@ -631,10 +670,14 @@ pub struct ItemMetadata {
     pub success: Option<bool>,
     /// The `error` field.
     pub error: Option<ApplicationError>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemMetadata { "id" id : nullable optional, "originalIndex" original_index : nullable
     optional, "success" success : nullable optional, "error" error : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `ListFulfillmentsForMultipleOrdersRequest` object.
@@ -642,10 +685,13 @@ rt::object! {
 pub struct ListFulfillmentsForMultipleOrdersRequest {
     /// List of order IDs for which to retrieve fulfillments.
     pub order_ids: Vec<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ListFulfillmentsForMultipleOrdersRequest { "orderIds" order_ids : value field, }
-    required { order_ids "orderIds" }
+    unknown unknown_fields required { order_ids "orderIds" }
 }
 
 /// The `ListFulfillmentsForMultipleOrdersResponse` object.
@@ -653,10 +699,13 @@ rt::object! {
 pub struct ListFulfillmentsForMultipleOrdersResponse {
     /// List of order IDs and their associated fulfillments.
     pub orders_with_fulfillments: Option<Vec<OrderWithFulfillments>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ListFulfillmentsForMultipleOrdersResponse { "ordersWithFulfillments"
-    orders_with_fulfillments : nullable optional, }
+    orders_with_fulfillments : nullable optional, } unknown unknown_fields
 }
 
 /// The `ListFulfillmentsForSingleOrderResponse` object.
@@ -664,10 +713,13 @@ rt::object! {
 pub struct ListFulfillmentsForSingleOrderResponse {
     /// The `orderWithFulfillments` field.
     pub order_with_fulfillments: Option<OrderWithFulfillments>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ListFulfillmentsForSingleOrderResponse { "orderWithFulfillments"
-    order_with_fulfillments : nullable optional, }
+    order_with_fulfillments : nullable optional, } unknown unknown_fields
 }
 
 /// An order and its associated fulfillments. A fulfillment represents the shipment or delivery of order items.
@@ -677,10 +729,13 @@ pub struct OrderWithFulfillments {
     pub order_id: Option<String>,
     /// Fulfillments associated with the order.
     pub fulfillments: Option<Vec<Fulfillment>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OrderWithFulfillments { "orderId" order_id : nullable optional, "fulfillments"
-    fulfillments : nullable optional, }
+    fulfillments : nullable optional, } unknown unknown_fields
 }
 
 /// The `UpdateFulfillmentRequest` object.
@@ -690,10 +745,14 @@ pub struct UpdateFulfillmentRequest {
     pub order_id: String,
     /// The `fulfillment` field.
     pub fulfillment: Option<Fulfillment>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateFulfillmentRequest { "orderId" order_id : value field, "fulfillment"
-    fulfillment : nullable optional, } required { order_id "orderId" }
+    fulfillment : nullable optional, } unknown unknown_fields required { order_id
+    "orderId" }
 }
 
 /// The `UpdateFulfillmentResponse` object.
@@ -701,10 +760,13 @@ rt::object! {
 pub struct UpdateFulfillmentResponse {
     /// The `orderWithFulfillments` field.
     pub order_with_fulfillments: Option<OrderWithFulfillments>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateFulfillmentResponse { "orderWithFulfillments" order_with_fulfillments :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// A webhook event of Ecom Order Fulfillments.

@@ -1831,6 +1831,9 @@ pub struct Activity {
     pub r#type: Option<ActivityType>,
     /// The `activityType` field.
     pub activity_type: Option<OrderActivityTypeEnumActivityType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Activity { "merchantComment" merchant_comment : nullable optional, "orderRefunded"
@@ -1850,7 +1853,7 @@ rt::object! {
     optional, "chargebackReversed" chargeback_reversed : nullable optional, "id" id :
     nullable optional, "authorEmail" author_email : nullable optional, "createdDate"
     created_date : nullable optional, "type" r#type : nullable optional, "activityType"
-    activity_type : nullable optional, }
+    activity_type : nullable optional, } unknown unknown_fields
 }
 
 /// - `ORDER_REFUNDED`: Order was refunded, either partially or fully.
@@ -2094,10 +2097,14 @@ pub struct AddActivitiesRequest {
     pub order_id: String,
     /// Activities to add to the order.
     pub order_activities: Option<Vec<Activity>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddActivitiesRequest { "orderId" order_id : value field, "orderActivities"
-    order_activities : nullable optional, } required { order_id "orderId" }
+    order_activities : nullable optional, } unknown unknown_fields required { order_id
+    "orderId" }
 }
 
 /// The `AddActivitiesResponse` object.
@@ -2107,10 +2114,13 @@ pub struct AddActivitiesResponse {
     pub order: Option<Order>,
     /// IDs of the added activities.
     pub activity_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddActivitiesResponse { "order" order : nullable optional, "activityIds" activity_ids
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// The `AddActivityRequest` object.
@@ -2120,10 +2130,13 @@ pub struct AddActivityRequest {
     pub id: String,
     /// The `activity` field.
     pub activity: PublicActivity,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddActivityRequest { "id" id : value field, "activity" activity : value field, }
-    required { id "id" activity "activity" }
+    unknown unknown_fields required { id "id" activity "activity" }
 }
 
 /// The `AddActivityResponse` object.
@@ -2133,10 +2146,13 @@ pub struct AddActivityResponse {
     pub order: Option<Order>,
     /// ID of the added activity.
     pub activity_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddActivityResponse { "order" order : nullable optional, "activityId" activity_id :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `AdditionalFee` object.
@@ -2167,6 +2183,9 @@ pub struct AdditionalFee {
     pub source: Option<AdditionalFeeSource>,
     /// The `taxableAddress` field.
     pub taxable_address: Option<TaxableAddress>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AdditionalFee { "code" code : nullable optional, "name" name : nullable optional,
@@ -2175,7 +2194,7 @@ rt::object! {
     optional, "priceBeforeTax" price_before_tax : nullable optional, "priceAfterTax"
     price_after_tax : nullable optional, "id" id : nullable optional, "lineItemIds"
     line_item_ids : nullable optional, "source" source : nullable optional,
-    "taxableAddress" taxable_address : nullable optional, }
+    "taxableAddress" taxable_address : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `editedAdditionalFee`, `additionalFeeRemoved` is set (a oneOf group).
@@ -2187,11 +2206,14 @@ pub struct AdditionalFeeDelta {
     pub additional_fee_removed: Option<bool>,
     /// Additional fee id.
     pub additional_fee_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AdditionalFeeDelta { "editedAdditionalFee" edited_additional_fee : nullable optional,
     "additionalFeeRemoved" additional_fee_removed : nullable optional, "additionalFeeId"
-    additional_fee_id : nullable optional, }
+    additional_fee_id : nullable optional, } unknown unknown_fields
 }
 
 /// The `AdditionalFeeRefund` object.
@@ -2201,10 +2223,13 @@ pub struct AdditionalFeeRefund {
     pub additional_fee_id: Option<String>,
     /// The `amount` field.
     pub amount: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AdditionalFeeRefund { "additionalFeeId" additional_fee_id : nullable optional,
-    "amount" amount : nullable optional, }
+    "amount" amount : nullable optional, } unknown unknown_fields
 }
 
 /// - `SERVICE_PLUGIN`: The additional fee was added by an additional fee service plugin.
@@ -2294,6 +2319,9 @@ pub struct Address {
     pub country_fullname: Option<String>,
     /// Subdivision full-name.
     pub subdivision_fullname: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Address { "country" country : nullable optional, "subdivision" subdivision : nullable
@@ -2301,7 +2329,8 @@ rt::object! {
     optional, "streetAddress" street_address : nullable optional, "addressLine"
     address_line : nullable optional, "addressLine2" address_line2 : nullable optional,
     "geocode" geocode : nullable optional, "countryFullname" country_fullname : nullable
-    optional, "subdivisionFullname" subdivision_fullname : nullable optional, }
+    optional, "subdivisionFullname" subdivision_fullname : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Billing Info and shipping details
@@ -2311,10 +2340,13 @@ pub struct AddressWithContact {
     pub address: Option<Address>,
     /// The `contactDetails` field.
     pub contact_details: Option<FullAddressContactDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddressWithContact { "address" address : nullable optional, "contactDetails"
-    contact_details : nullable optional, }
+    contact_details : nullable optional, } unknown unknown_fields
 }
 
 /// The `AggregateOrdersRequest` object.
@@ -2330,11 +2362,14 @@ pub struct AggregateOrdersRequest {
     /// with example response for default '|' separator like:
     /// '{"aggregates" :{"example_request_key": {"(Mail|Region 1)": 5, "(Pickup|Region 2)": 10}}}'
     pub hierarchy_separator_override: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AggregateOrdersRequest { "filter" filter : nullable optional, "aggregation"
     aggregation : nullable optional, "hierarchySeparatorOverride"
-    hierarchy_separator_override : nullable optional, }
+    hierarchy_separator_override : nullable optional, } unknown unknown_fields
 }
 
 /// The `AggregateOrdersResponse` object.
@@ -2342,9 +2377,13 @@ rt::object! {
 pub struct AggregateOrdersResponse {
     /// The `aggregates` field.
     pub aggregates: Option<serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    AggregateOrdersResponse { "aggregates" aggregates : nullable optional, }
+    AggregateOrdersResponse { "aggregates" aggregates : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `AggregatedRefundSummary` object.
@@ -2362,12 +2401,16 @@ pub struct AggregatedRefundSummary {
     pub pending: Option<bool>,
     /// The `breakdown` field.
     pub breakdown: Option<RefundItemsBreakdown>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AggregatedRefundSummary { "requestedRefund" requested_refund : nullable optional,
     "pendingRefund" pending_refund : nullable optional, "refunded" refunded : nullable
     optional, "failedRefundAmount" failed_refund_amount : nullable optional, "pending"
-    pending : nullable optional, "breakdown" breakdown : nullable optional, }
+    pending : nullable optional, "breakdown" breakdown : nullable optional, } unknown
+    unknown_fields
 }
 
 /// At most one of `coupon`, `merchantDiscount`, `discountRule` is set (a oneOf group).
@@ -2391,13 +2434,16 @@ pub struct AppliedDiscount {
     pub id: Option<String>,
     /// Line items the discount applies to, including the discount amount for each.
     pub line_item_discounts: Option<Vec<LineItemDiscount>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AppliedDiscount { "coupon" coupon : nullable optional, "merchantDiscount"
     merchant_discount : nullable optional, "discountRule" discount_rule : nullable
     optional, "discountType" discount_type : nullable optional, "lineItemIds"
     line_item_ids : nullable optional, "id" id : nullable optional, "lineItemDiscounts"
-    line_item_discounts : nullable optional, }
+    line_item_discounts : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `editedDiscount`, `discountRemoved` is set (a oneOf group).
@@ -2409,11 +2455,14 @@ pub struct AppliedDiscountDelta {
     pub discount_removed: Option<bool>,
     /// Discount id.
     pub discount_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AppliedDiscountDelta { "editedDiscount" edited_discount : nullable optional,
     "discountRemoved" discount_removed : nullable optional, "discountId" discount_id :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// One of the `AttributionSource` values.
@@ -2469,9 +2518,13 @@ impl<'de> Deserialize<'de> for AttributionSource {
 pub struct AuthorizationActionFailureDetails {
     /// The `failureCode` field.
     pub failure_code: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AuthorizationActionFailureDetails { "failureCode" failure_code : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `AuthorizationCapture` object.
@@ -2487,11 +2540,15 @@ pub struct AuthorizationCapture {
     pub created_date: Option<wix_rest_runtime::Timestamp>,
     /// The `failureDetails` field.
     pub failure_details: Option<AuthorizationActionFailureDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AuthorizationCapture { "id" id : nullable optional, "status" status : nullable
     optional, "amount" amount : nullable optional, "createdDate" created_date : nullable
-    optional, "failureDetails" failure_details : nullable optional, }
+    optional, "failureDetails" failure_details : nullable optional, } unknown
+    unknown_fields
 }
 
 /// - `PENDING`: Capture operation still in progress.
@@ -2562,12 +2619,15 @@ pub struct AuthorizationDetails {
     pub void: Option<AuthorizationVoid>,
     /// The `scheduledAction` field.
     pub scheduled_action: Option<V1ScheduledAction>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AuthorizationDetails { "delayedCapture" delayed_capture : nullable optional,
     "authorizedDate" authorized_date : nullable optional, "captures" captures : nullable
     optional, "void" void : nullable optional, "scheduledAction" scheduled_action :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `AuthorizationVoid` object.
@@ -2581,11 +2641,14 @@ pub struct AuthorizationVoid {
     pub failure_details: Option<AuthorizationActionFailureDetails>,
     /// The `reason` field.
     pub reason: Option<Reason>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AuthorizationVoid { "status" status : nullable optional, "voidedDate" voided_date :
     nullable optional, "failureDetails" failure_details : nullable optional, "reason"
-    reason : nullable optional, }
+    reason : nullable optional, } unknown unknown_fields
 }
 
 /// - `PENDING`: Void operation still in progress.
@@ -2653,11 +2716,14 @@ pub struct AuthorizedPaymentCaptured {
     pub last_four_digits: Option<String>,
     /// Card issuer's brand.
     pub brand: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AuthorizedPaymentCaptured { "paymentId" payment_id : nullable optional, "amount"
     amount : nullable optional, "lastFourDigits" last_four_digits : nullable optional,
-    "brand" brand : nullable optional, }
+    "brand" brand : nullable optional, } unknown unknown_fields
 }
 
 /// The `AuthorizedPaymentCreated` object.
@@ -2671,11 +2737,14 @@ pub struct AuthorizedPaymentCreated {
     pub last_four_digits: Option<String>,
     /// Card issuer's brand.
     pub brand: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AuthorizedPaymentCreated { "paymentId" payment_id : nullable optional, "amount"
     amount : nullable optional, "lastFourDigits" last_four_digits : nullable optional,
-    "brand" brand : nullable optional, }
+    "brand" brand : nullable optional, } unknown unknown_fields
 }
 
 /// The `AuthorizedPaymentVoided` object.
@@ -2689,11 +2758,14 @@ pub struct AuthorizedPaymentVoided {
     pub last_four_digits: Option<String>,
     /// Card issuer's brand.
     pub brand: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AuthorizedPaymentVoided { "paymentId" payment_id : nullable optional, "amount" amount
     : nullable optional, "lastFourDigits" last_four_digits : nullable optional, "brand"
-    brand : nullable optional, }
+    brand : nullable optional, } unknown unknown_fields
 }
 
 /// The `BalanceSummary` object.
@@ -2721,6 +2793,9 @@ pub struct BalanceSummary {
     pub total_minus_platform_fees: Option<Price>,
     /// The `cashRoundingAdjustment` field.
     pub cash_rounding_adjustment: Option<CashRounding>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BalanceSummary { "balance" balance : nullable optional, "paid" paid : nullable
@@ -2729,7 +2804,8 @@ rt::object! {
     nullable optional, "chargeback" chargeback : nullable optional, "chargebackReversal"
     chargeback_reversal : nullable optional, "platformFees" platform_fees : nullable
     optional, "totalMinusPlatformFees" total_minus_platform_fees : nullable optional,
-    "cashRoundingAdjustment" cash_rounding_adjustment : nullable optional, }
+    "cashRoundingAdjustment" cash_rounding_adjustment : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkDeleteImportedOrdersRequest` object.
@@ -2737,10 +2813,13 @@ rt::object! {
 pub struct BulkDeleteImportedOrdersRequest {
     /// IDs of the orders to delete. Only orders created with Import Order can be deleted. An ID that doesn't belong to an imported order is reported as a failed item in the async job.
     pub order_ids: Vec<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BulkDeleteImportedOrdersRequest { "orderIds" order_ids : value field, } required {
-    order_ids "orderIds" }
+    BulkDeleteImportedOrdersRequest { "orderIds" order_ids : value field, } unknown
+    unknown_fields required { order_ids "orderIds" }
 }
 
 /// The `BulkDeleteImportedOrdersResponse` object.
@@ -2748,9 +2827,13 @@ rt::object! {
 pub struct BulkDeleteImportedOrdersResponse {
     /// Job ID for async operation tracking. Pass to [Get Async Job](https://dev.wix.com/docs/rest/business-management/async-job/get-async-job) or [List Async Job Items](https://dev.wix.com/docs/rest/business-management/async-job/list-async-job-items) to retrieve details and metadata
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BulkDeleteImportedOrdersResponse { "jobId" job_id : nullable optional, }
+    BulkDeleteImportedOrdersResponse { "jobId" job_id : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkMarkOrdersAsPaidRequest` object.
@@ -2758,10 +2841,13 @@ rt::object! {
 pub struct BulkMarkOrdersAsPaidRequest {
     /// IDs of orders to mark as paid.
     pub ecom_order_ids: Vec<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BulkMarkOrdersAsPaidRequest { "ecomOrderIds" ecom_order_ids : value field, } required
-    { ecom_order_ids "ecomOrderIds" }
+    BulkMarkOrdersAsPaidRequest { "ecomOrderIds" ecom_order_ids : value field, } unknown
+    unknown_fields required { ecom_order_ids "ecomOrderIds" }
 }
 
 /// The `BulkMarkOrdersAsPaidResponse` object.
@@ -2772,10 +2858,14 @@ pub struct BulkMarkOrdersAsPaidResponse {
     pub results: Option<Vec<BulkOrderResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkMarkOrdersAsPaidResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkOrderResult` object.
@@ -2785,10 +2875,13 @@ pub struct BulkOrderResult {
     pub item_metadata: Option<ItemMetadata>,
     /// The `item` field.
     pub item: Option<Order>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkOrderResult { "itemMetadata" item_metadata : nullable optional, "item" item :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkUpdateOrderTagsRequest` object.
@@ -2800,11 +2893,14 @@ pub struct BulkUpdateOrderTagsRequest {
     pub assign_tags: Option<TagsTags>,
     /// The `unassignTags` field.
     pub unassign_tags: Option<TagsTags>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateOrderTagsRequest { "orderIds" order_ids : value field, "assignTags"
     assign_tags : nullable optional, "unassignTags" unassign_tags : nullable optional, }
-    required { order_ids "orderIds" }
+    unknown unknown_fields required { order_ids "orderIds" }
 }
 
 /// The `BulkUpdateOrderTagsResponse` object.
@@ -2814,10 +2910,14 @@ pub struct BulkUpdateOrderTagsResponse {
     pub results: Option<Vec<BulkUpdateOrderTagsResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateOrderTagsResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkUpdateOrderTagsResult` object.
@@ -2825,9 +2925,13 @@ rt::object! {
 pub struct BulkUpdateOrderTagsResult {
     /// The `itemMetadata` field.
     pub item_metadata: Option<ItemMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateOrderTagsResult { "itemMetadata" item_metadata : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `BulkUpdateOrdersRequest` object.
@@ -2839,10 +2943,13 @@ pub struct BulkUpdateOrdersRequest {
     ///
     /// Default: `false`
     pub return_entity: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateOrdersRequest { "orders" orders : value field, "returnEntity" return_entity
-    : nullable optional, } required { orders "orders" }
+    : nullable optional, } unknown unknown_fields required { orders "orders" }
 }
 
 /// The `BulkUpdateOrdersResponse` object.
@@ -2852,10 +2959,14 @@ pub struct BulkUpdateOrdersResponse {
     pub results: Option<Vec<BulkOrderResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateOrdersResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Buyer information.
@@ -2871,11 +2982,14 @@ pub struct BuyerInfo {
     pub contact_id: Option<String>,
     /// Buyer's email address.
     pub email: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BuyerInfo { "visitorId" visitor_id : nullable optional, "memberId" member_id :
     nullable optional, "contactId" contact_id : nullable optional, "email" email :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `CancelOrderRequest` object.
@@ -2889,12 +3003,15 @@ pub struct CancelOrderRequest {
     pub custom_message: Option<String>,
     /// Whether to restock all items in the order. This will only apply to products in the Wix Stores inventory.
     pub restock_all_items: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CancelOrderRequest { "id" id : value field, "sendOrderCanceledEmail"
     send_order_canceled_email : nullable optional, "customMessage" custom_message :
-    nullable optional, "restockAllItems" restock_all_items : nullable optional, }
-    required { id "id" }
+    nullable optional, "restockAllItems" restock_all_items : nullable optional, } unknown
+    unknown_fields required { id "id" }
 }
 
 /// The `CancelOrderResponse` object.
@@ -2902,9 +3019,12 @@ rt::object! {
 pub struct CancelOrderResponse {
     /// The `order` field.
     pub order: Option<Order>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CancelOrderResponse { "order" order : nullable optional, }
+    CancelOrderResponse { "order" order : nullable optional, } unknown unknown_fields
 }
 
 /// The `CaptureAuthorizedPaymentsRequest` object.
@@ -2914,11 +3034,14 @@ pub struct CaptureAuthorizedPaymentsRequest {
     pub ecom_order_id: String,
     /// Capture payments information
     pub payments: Vec<PaymentCapture>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CaptureAuthorizedPaymentsRequest { "ecomOrderId" ecom_order_id : value field,
-    "payments" payments : value field, } required { ecom_order_id "ecomOrderId" payments
-    "payments" }
+    "payments" payments : value field, } unknown unknown_fields required { ecom_order_id
+    "ecomOrderId" payments "payments" }
 }
 
 /// The `CaptureAuthorizedPaymentsResponse` object.
@@ -2926,10 +3049,13 @@ rt::object! {
 pub struct CaptureAuthorizedPaymentsResponse {
     /// The `orderTransactions` field.
     pub order_transactions: Option<OrderTransactions>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CaptureAuthorizedPaymentsResponse { "orderTransactions" order_transactions : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `CashRounding` object.
@@ -2939,10 +3065,13 @@ pub struct CashRounding {
     pub amount: Option<String>,
     /// Amount formatted with currency symbol.
     pub formatted_amount: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CashRounding { "amount" amount : nullable optional, "formattedAmount"
-    formatted_amount : nullable optional, }
+    formatted_amount : nullable optional, } unknown unknown_fields
 }
 
 /// The `CashRoundingDetails` object.
@@ -2952,10 +3081,14 @@ pub struct CashRoundingDetails {
     pub unrounded_amount: Option<Price>,
     /// The `roundingAdjustment` field.
     pub rounding_adjustment: Option<CashRounding>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CashRoundingDetails { "unroundedAmount" unrounded_amount : nullable optional,
-    "roundingAdjustment" rounding_adjustment : nullable optional, }
+    "roundingAdjustment" rounding_adjustment : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ChannelInfo` object.
@@ -2967,10 +3100,14 @@ pub struct ChannelInfo {
     pub external_order_id: Option<String>,
     /// URL to the order in the external system. Relevant when recording orders from external platforms.
     pub external_order_url: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ChannelInfo { "type" r#type : nullable optional, "externalOrderId" external_order_id
     : nullable optional, "externalOrderUrl" external_order_url : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `ChargeMembershipsRequest` object.
@@ -2983,19 +3120,23 @@ pub struct ChargeMembershipsRequest {
     pub member_id: String,
     /// List of items to be paid by memberships
     pub membership_charges: Option<Vec<MembershipChargeItem>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ChargeMembershipsRequest { "ecomOrderId" ecom_order_id : value field, "memberId"
     member_id : value field, "membershipCharges" membership_charges : nullable optional,
-    } required { ecom_order_id "ecomOrderId" member_id "memberId" }
+    } unknown unknown_fields required { ecom_order_id "ecomOrderId" member_id "memberId"
+    }
 }
 
 /// The `ChargeMembershipsResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChargeMembershipsResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ChargeMembershipsResponse {} unknown unknown_fields
@@ -3067,12 +3208,16 @@ pub struct Chargeback {
     pub status: Option<ChargebackStatus>,
     /// External chargeback ID.
     pub external_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Chargeback { "id" id : nullable optional, "createdDate" created_date : nullable
     optional, "updatedDate" updated_date : nullable optional, "amount" amount : nullable
     optional, "reversalAmount" reversal_amount : nullable optional, "status" status :
-    nullable optional, "externalId" external_id : nullable optional, }
+    nullable optional, "externalId" external_id : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ChargebackCreated` object.
@@ -3086,11 +3231,14 @@ pub struct ChargebackCreated {
     pub amount: Option<Price>,
     /// The `paymentDetails` field.
     pub payment_details: Option<RegularPayment>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ChargebackCreated { "paymentId" payment_id : nullable optional, "chargebackId"
     chargeback_id : nullable optional, "amount" amount : nullable optional,
-    "paymentDetails" payment_details : nullable optional, }
+    "paymentDetails" payment_details : nullable optional, } unknown unknown_fields
 }
 
 /// The `ChargebackReversed` object.
@@ -3106,12 +3254,15 @@ pub struct ChargebackReversed {
     pub reversal_amount: Option<Price>,
     /// The `paymentDetails` field.
     pub payment_details: Option<RegularPayment>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ChargebackReversed { "paymentId" payment_id : nullable optional, "chargebackId"
     chargeback_id : nullable optional, "amount" amount : nullable optional,
     "reversalAmount" reversal_amount : nullable optional, "paymentDetails"
-    payment_details : nullable optional, }
+    payment_details : nullable optional, } unknown unknown_fields
 }
 
 /// - `APPROVED`: Chargeback was approved.
@@ -3170,9 +3321,13 @@ pub struct ChargedBy {
     pub id: Option<String>,
     /// Full name - name of the user who initiated the payment
     pub full_name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ChargedBy { "id" id : nullable optional, "fullName" full_name : nullable optional, }
+    unknown unknown_fields
 }
 
 /// At most one of `changedShippingInfo`, `shippingInfoRemoved` is set (a oneOf group).
@@ -3188,12 +3343,16 @@ pub struct CommittedDiffs {
     pub applied_discounts: Option<Vec<AppliedDiscountDelta>>,
     /// Added/updated/removed additional fee.
     pub additional_fees: Option<Vec<AdditionalFeeDelta>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CommittedDiffs { "changedShippingInfo" changed_shipping_info : nullable optional,
     "shippingInfoRemoved" shipping_info_removed : nullable optional, "lineItems"
     line_items : nullable optional, "appliedDiscounts" applied_discounts : nullable
-    optional, "additionalFees" additional_fees : nullable optional, }
+    optional, "additionalFees" additional_fees : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Coupon
@@ -3207,10 +3366,13 @@ pub struct Coupon {
     pub name: Option<String>,
     /// The `amount` field.
     pub amount: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Coupon { "id" id : nullable optional, "code" code : nullable optional, "name" name :
-    nullable optional, "amount" amount : nullable optional, }
+    nullable optional, "amount" amount : nullable optional, } unknown unknown_fields
 }
 
 /// The `CreateOrderRequest` object.
@@ -3220,10 +3382,13 @@ pub struct CreateOrderRequest {
     pub order: Order,
     /// The `settings` field.
     pub settings: Option<OrderCreationSettings>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateOrderRequest { "order" order : value field, "settings" settings : nullable
-    optional, } required { order "order" }
+    optional, } unknown unknown_fields required { order "order" }
 }
 
 /// The `CreateOrderResponse` object.
@@ -3231,9 +3396,12 @@ rt::object! {
 pub struct CreateOrderResponse {
     /// The `order` field.
     pub order: Option<Order>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CreateOrderResponse { "order" order : nullable optional, }
+    CreateOrderResponse { "order" order : nullable optional, } unknown unknown_fields
 }
 
 /// The `CreatePaymentGatewayOrderRequest` object.
@@ -3243,11 +3411,14 @@ pub struct CreatePaymentGatewayOrderRequest {
     pub ecom_order_id: String,
     /// The `chargedBy` field.
     pub charged_by: Option<ChargedBy>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreatePaymentGatewayOrderRequest { "ecomOrderId" ecom_order_id : value field,
-    "chargedBy" charged_by : nullable optional, } required { ecom_order_id "ecomOrderId"
-    }
+    "chargedBy" charged_by : nullable optional, } unknown unknown_fields required {
+    ecom_order_id "ecomOrderId" }
 }
 
 /// The `CreatePaymentGatewayOrderResponse` object.
@@ -3255,10 +3426,13 @@ rt::object! {
 pub struct CreatePaymentGatewayOrderResponse {
     /// ID of the order created in the payment gateway
     pub payment_gateway_order_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreatePaymentGatewayOrderResponse { "paymentGatewayOrderId" payment_gateway_order_id
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// The `CreditCardDetails` object.
@@ -3268,10 +3442,13 @@ pub struct CreditCardDetails {
     pub last_four_digits: Option<String>,
     /// Card issuer's brand.
     pub brand: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreditCardDetails { "lastFourDigits" last_four_digits : nullable optional, "brand"
-    brand : nullable optional, }
+    brand : nullable optional, } unknown unknown_fields
 }
 
 /// The `CreditCardPaymentMethodDetails` object.
@@ -3281,10 +3458,13 @@ pub struct CreditCardPaymentMethodDetails {
     pub last_four_digits: Option<String>,
     /// Card issuer's brand.
     pub brand: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreditCardPaymentMethodDetails { "lastFourDigits" last_four_digits : nullable
-    optional, "brand" brand : nullable optional, }
+    optional, "brand" brand : nullable optional, } unknown unknown_fields
 }
 
 /// The `CurrencyConversionDetails` object.
@@ -3299,10 +3479,13 @@ pub struct CurrencyConversionDetails {
     /// Returned only when a single rate produced every amount on the order.
     /// This is the case for an order converted once at checkout.
     pub conversion_rate: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CurrencyConversionDetails { "originalCurrency" original_currency : nullable optional,
-    "conversionRate" conversion_rate : nullable optional, }
+    "conversionRate" conversion_rate : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `cursorPaging` is set (a oneOf group).
@@ -3318,10 +3501,13 @@ pub struct CursorSearch {
     ///
     /// Learn more about [sorting](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language#sorting).
     pub sort: Option<Vec<Sorting>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CursorSearch { "cursorPaging" cursor_paging : nullable optional, "filter" filter :
-    nullable optional, "sort" sort : nullable optional, }
+    nullable optional, "sort" sort : nullable optional, } unknown unknown_fields
 }
 
 /// The `CustomActivity` object.
@@ -3333,10 +3519,14 @@ pub struct CustomActivity {
     pub r#type: Option<String>,
     /// Additional data in key-value form. For example, `{ "Ticket number": "123456" }`.
     pub additional_data: Option<std::collections::BTreeMap<String, String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CustomActivity { "appId" app_id : nullable optional, "type" r#type : nullable
-    optional, "additionalData" additional_data : nullable optional, }
+    optional, "additionalData" additional_data : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CustomField` object.
@@ -3348,10 +3538,13 @@ pub struct CustomField {
     pub title: Option<String>,
     /// Translated custom field title.
     pub translated_title: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CustomField { "value" value : nullable optional, "title" title : nullable optional,
-    "translatedTitle" translated_title : nullable optional, }
+    "translatedTitle" translated_title : nullable optional, } unknown unknown_fields
 }
 
 /// Decimal-quantity metadata for a line item.
@@ -3382,11 +3575,14 @@ pub struct DecimalQuantity {
     pub value: Option<String>,
     /// The `description` field.
     pub description: Option<TranslatableString>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DecimalQuantity { "measurementUnit" measurement_unit : nullable optional, "otherUnit"
     other_unit : nullable optional, "value" value : nullable optional, "description"
-    description : nullable optional, }
+    description : nullable optional, } unknown unknown_fields
 }
 
 /// The `DelayedCaptureSettings` object.
@@ -3396,10 +3592,13 @@ pub struct DelayedCaptureSettings {
     pub scheduled_action: Option<ScheduledAction>,
     /// The `delayDuration` field.
     pub delay_duration: Option<Duration>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DelayedCaptureSettings { "scheduledAction" scheduled_action : nullable optional,
-    "delayDuration" delay_duration : nullable optional, }
+    "delayDuration" delay_duration : nullable optional, } unknown unknown_fields
 }
 
 /// The `DeleteActivityResponse` object.
@@ -3407,9 +3606,12 @@ rt::object! {
 pub struct DeleteActivityResponse {
     /// The `order` field.
     pub order: Option<Order>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    DeleteActivityResponse { "order" order : nullable optional, }
+    DeleteActivityResponse { "order" order : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `shippingDestination`, `pickupDetails` is set (a oneOf group).
@@ -3429,13 +3631,16 @@ pub struct DeliveryLogistics {
     pub deliver_by_date: Option<wix_rest_runtime::Timestamp>,
     /// The `deliveryTimeSlot` field.
     pub delivery_time_slot: Option<DeliveryTimeSlot>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DeliveryLogistics { "shippingDestination" shipping_destination : nullable optional,
     "pickupDetails" pickup_details : nullable optional, "deliveryTime" delivery_time :
     nullable optional, "instructions" instructions : nullable optional, "deliverByDate"
     deliver_by_date : nullable optional, "deliveryTimeSlot" delivery_time_slot : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `DeliveryTimeSlot` object.
@@ -3445,9 +3650,13 @@ pub struct DeliveryTimeSlot {
     pub from: Option<wix_rest_runtime::Timestamp>,
     /// Delivery slot ending time.
     pub to: Option<wix_rest_runtime::Timestamp>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DeliveryTimeSlot { "from" from : nullable optional, "to" to : nullable optional, }
+    unknown unknown_fields
 }
 
 /// Type of selected payment option for catalog item
@@ -3510,10 +3719,13 @@ pub struct DigitalFile {
     pub link: Option<String>,
     /// Link expiration time and date.
     pub expiration_date: Option<wix_rest_runtime::Timestamp>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DigitalFile { "fileId" file_id : nullable optional, "link" link : nullable optional,
-    "expirationDate" expiration_date : nullable optional, }
+    "expirationDate" expiration_date : nullable optional, } unknown unknown_fields
 }
 
 /// Predefined reason for the discount.
@@ -3581,10 +3793,13 @@ pub struct DiscountRule {
     pub name: Option<DiscountRuleName>,
     /// The `amount` field.
     pub amount: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DiscountRule { "id" id : nullable optional, "name" name : nullable optional, "amount"
-    amount : nullable optional, }
+    amount : nullable optional, } unknown unknown_fields
 }
 
 /// Type of discount.
@@ -3652,10 +3867,14 @@ pub struct DraftOrderChangesApplied {
     pub reason: Option<String>,
     /// Changes applied to order.
     pub changes: Option<Vec<OrderChange>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DraftOrderChangesApplied { "draftOrderId" draft_order_id : nullable optional,
-    "reason" reason : nullable optional, "changes" changes : nullable optional, }
+    "reason" reason : nullable optional, "changes" changes : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `DraftOrderCommitSettings` object.
@@ -3671,6 +3890,9 @@ pub struct DraftOrderCommitSettings {
     pub send_notifications_to_custom_fulfillers: Option<bool>,
     /// Inventory changes to be applied. Either to restock, or decrease.
     pub inventory_updates: Option<Vec<InventoryUpdateDetails>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DraftOrderCommitSettings { "sendNotificationsToBuyer" send_notifications_to_buyer :
@@ -3678,7 +3900,7 @@ rt::object! {
     nullable optional, "addActivitiesToOrder" add_activities_to_order : nullable
     optional, "sendNotificationsToCustomFulfillers"
     send_notifications_to_custom_fulfillers : nullable optional, "inventoryUpdates"
-    inventory_updates : nullable optional, }
+    inventory_updates : nullable optional, } unknown unknown_fields
 }
 
 /// The `Duration` object.
@@ -3688,9 +3910,13 @@ pub struct Duration {
     pub count: Option<f64>,
     /// The `unit` field.
     pub unit: Option<DurationUnit>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Duration { "count" count : nullable optional, "unit" unit : nullable optional, }
+    unknown unknown_fields
 }
 
 /// One of the `DurationUnit` values.
@@ -3752,10 +3978,13 @@ pub struct ExternalReceipt {
     pub receipt_id: Option<String>,
     /// Display number of receipt.
     pub display_number: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ExternalReceipt { "receiptId" receipt_id : nullable optional, "displayNumber"
-    display_number : nullable optional, }
+    display_number : nullable optional, } unknown unknown_fields
 }
 
 /// - `NOT_FULFILLED`: None of the order items are fulfilled or the order was manually marked as unfulfilled.
@@ -3823,12 +4052,15 @@ pub struct FulfillmentStatusUpdated {
     pub new_fulfillment_status: Option<FulfillmentStatus>,
     /// the action that caused this update
     pub action: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     FulfillmentStatusUpdated { "order" order : nullable optional,
     "previousFulfillmentStatus" previous_fulfillment_status : nullable optional,
     "newFulfillmentStatus" new_fulfillment_status : nullable optional, "action" action :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `FutureMembershipDetails` object.
@@ -3838,10 +4070,13 @@ pub struct FutureMembershipDetails {
     pub line_item_id: Option<String>,
     /// ID of the benefit the future membership will grant.
     pub benefit_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     FutureMembershipDetails { "lineItemId" line_item_id : nullable optional, "benefitId"
-    benefit_id : nullable optional, }
+    benefit_id : nullable optional, } unknown unknown_fields
 }
 
 /// The `GetOrderResponse` object.
@@ -3849,9 +4084,12 @@ rt::object! {
 pub struct GetOrderResponse {
     /// The `order` field.
     pub order: Option<Order>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetOrderResponse { "order" order : nullable optional, }
+    GetOrderResponse { "order" order : nullable optional, } unknown unknown_fields
 }
 
 /// The `GetPaymentCollectabilityStatusResponse` object.
@@ -3861,10 +4099,13 @@ pub struct GetPaymentCollectabilityStatusResponse {
     pub status: Option<PaymentCollectabilityStatus>,
     /// The `amount` field.
     pub amount: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GetPaymentCollectabilityStatusResponse { "status" status : nullable optional,
-    "amount" amount : nullable optional, }
+    "amount" amount : nullable optional, } unknown unknown_fields
 }
 
 /// The `GetRefundabilityStatusResponse` object.
@@ -3876,10 +4117,14 @@ pub struct GetRefundabilityStatusResponse {
     ///
     /// Deprecated by Wix.
     pub refundable_per_item: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GetRefundabilityStatusResponse { "refundabilities" refundabilities : nullable
-    optional, "refundablePerItem" refundable_per_item : nullable optional, }
+    optional, "refundablePerItem" refundable_per_item : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `GiftCardPaymentDetails` object.
@@ -3895,11 +4140,14 @@ pub struct GiftCardPaymentDetails {
     pub voided: Option<bool>,
     /// Gift card code with all but the last four characters masked. For example, `************QXY1`.
     pub obfuscated_code: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GiftCardPaymentDetails { "giftCardPaymentId" gift_card_payment_id : nullable
     optional, "appId" app_id : nullable optional, "voided" voided : nullable optional,
-    "obfuscatedCode" obfuscated_code : nullable optional, }
+    "obfuscatedCode" obfuscated_code : nullable optional, } unknown unknown_fields
 }
 
 /// The `GiftCardPaymentRefund` object.
@@ -3909,10 +4157,13 @@ pub struct GiftCardPaymentRefund {
     pub gift_card_payment_id: Option<String>,
     /// The `amount` field.
     pub amount: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GiftCardPaymentRefund { "giftCardPaymentId" gift_card_payment_id : nullable optional,
-    "amount" amount : nullable optional, }
+    "amount" amount : nullable optional, } unknown unknown_fields
 }
 
 /// The `Image` object.
@@ -3930,11 +4181,14 @@ pub struct Image {
     pub alt_text: Option<String>,
     /// Image filename.
     pub filename: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Image { "id" id : nullable optional, "url" url : nullable optional, "height" height :
     nullable optional, "width" width : nullable optional, "altText" alt_text : nullable
-    optional, "filename" filename : nullable optional, }
+    optional, "filename" filename : nullable optional, } unknown unknown_fields
 }
 
 /// The `ImportOrderRequest` object.
@@ -3942,9 +4196,13 @@ rt::object! {
 pub struct ImportOrderRequest {
     /// The `order` field.
     pub order: Order,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ImportOrderRequest { "order" order : value field, } required { order "order" }
+    ImportOrderRequest { "order" order : value field, } unknown unknown_fields required {
+    order "order" }
 }
 
 /// The `ImportOrderResponse` object.
@@ -3952,9 +4210,12 @@ rt::object! {
 pub struct ImportOrderResponse {
     /// The `order` field.
     pub order: Option<Order>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ImportOrderResponse { "order" order : nullable optional, }
+    ImportOrderResponse { "order" order : nullable optional, } unknown unknown_fields
 }
 
 /// Triggered when an imported order is deleted with Bulk Delete Imported Orders. Fires once per deleted order.
@@ -3962,9 +4223,12 @@ rt::object! {
 pub struct ImportedOrderDeleted {
     /// The `order` field.
     pub order: Option<Order>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ImportedOrderDeleted { "order" order : nullable optional, }
+    ImportedOrderDeleted { "order" order : nullable optional, } unknown unknown_fields
 }
 
 /// - `RESTOCK`: Restock inventory
@@ -4025,11 +4289,14 @@ pub struct InventoryUpdateDetails {
     pub line_item_id: Option<String>,
     /// The amount to be increased or restocked
     pub quantity_change: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     InventoryUpdateDetails { "actionType" action_type : nullable optional, "lineItemId"
     line_item_id : nullable optional, "quantityChange" quantity_change : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `ItemChangedDetails` object.
@@ -4041,11 +4308,15 @@ pub struct ItemChangedDetails {
     pub price_before_change: Option<Price>,
     /// The `priceDescriptionBeforeChange` field.
     pub price_description_before_change: Option<PriceDescription>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemChangedDetails { "quantityBeforeChange" quantity_before_change : nullable
     optional, "priceBeforeChange" price_before_change : nullable optional,
     "priceDescriptionBeforeChange" price_description_before_change : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `ItemMetadata` object.
@@ -4059,10 +4330,14 @@ pub struct ItemMetadata {
     pub success: Option<bool>,
     /// The `error` field.
     pub error: Option<ApplicationError>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemMetadata { "id" id : nullable optional, "originalIndex" original_index : nullable
     optional, "success" success : nullable optional, "error" error : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `ItemModifier` object.
@@ -4078,11 +4353,14 @@ pub struct ItemModifier {
     pub details: Option<TranslatableString>,
     /// The `price` field.
     pub price: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemModifier { "id" id : nullable optional, "quantity" quantity : nullable optional,
     "label" label : nullable optional, "details" details : nullable optional, "price"
-    price : nullable optional, }
+    price : nullable optional, } unknown unknown_fields
 }
 
 /// The `ItemTaxFullDetails` object.
@@ -4094,10 +4372,14 @@ pub struct ItemTaxFullDetails {
     pub tax_rate: Option<String>,
     /// The `totalTax` field.
     pub total_tax: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemTaxFullDetails { "taxableAmount" taxable_amount : nullable optional, "taxRate"
-    tax_rate : nullable optional, "totalTax" total_tax : nullable optional, }
+    tax_rate : nullable optional, "totalTax" total_tax : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `LineItemAmount` object.
@@ -4109,10 +4391,13 @@ pub struct LineItemAmount {
     pub name: Option<ProductName>,
     /// The `amount` field.
     pub amount: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LineItemAmount { "id" id : nullable optional, "name" name : nullable optional,
-    "amount" amount : nullable optional, }
+    "amount" amount : nullable optional, } unknown unknown_fields
 }
 
 /// The `LineItemChanges` object.
@@ -4126,10 +4411,14 @@ pub struct LineItemChanges {
     pub quantity: Option<LineItemQuantityChange>,
     /// The `price` field.
     pub price: Option<LineItemPriceChange>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LineItemChanges { "id" id : nullable optional, "name" name : nullable optional,
-    "quantity" quantity : nullable optional, "price" price : nullable optional, }
+    "quantity" quantity : nullable optional, "price" price : nullable optional, } unknown
+    unknown_fields
 }
 
 /// At most one of `lineItemAdded`, `changedDetails`, `lineItemRemoved` is set (a oneOf group).
@@ -4143,11 +4432,14 @@ pub struct LineItemDelta {
     pub line_item_removed: Option<OrderLineItemChangedDetails>,
     /// Line item ID.
     pub line_item_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LineItemDelta { "lineItemAdded" line_item_added : nullable optional, "changedDetails"
     changed_details : nullable optional, "lineItemRemoved" line_item_removed : nullable
-    optional, "lineItemId" line_item_id : nullable optional, }
+    optional, "lineItemId" line_item_id : nullable optional, } unknown unknown_fields
 }
 
 /// The `LineItemDiscount` object.
@@ -4157,10 +4449,13 @@ pub struct LineItemDiscount {
     pub id: Option<String>,
     /// The `totalDiscount` field.
     pub total_discount: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LineItemDiscount { "id" id : nullable optional, "totalDiscount" total_discount :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `LineItemPriceChange` object.
@@ -4170,10 +4465,13 @@ pub struct LineItemPriceChange {
     pub original_price: Option<Price>,
     /// The `newPrice` field.
     pub new_price: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LineItemPriceChange { "originalPrice" original_price : nullable optional, "newPrice"
-    new_price : nullable optional, }
+    new_price : nullable optional, } unknown unknown_fields
 }
 
 /// The `LineItemQuantityChange` object.
@@ -4187,11 +4485,14 @@ pub struct LineItemQuantityChange {
     pub diff: Option<f64>,
     /// The `deltaType` field.
     pub delta_type: Option<LineItemQuantityChangeType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LineItemQuantityChange { "originalQuantity" original_quantity : nullable optional,
     "newQuantity" new_quantity : nullable optional, "diff" diff : nullable optional,
-    "deltaType" delta_type : nullable optional, }
+    "deltaType" delta_type : nullable optional, } unknown unknown_fields
 }
 
 /// - `QUANTITY_INCREASED`: Quantity increased.
@@ -4250,10 +4551,13 @@ pub struct LineItemRefund {
     pub line_item_id: Option<String>,
     /// Refund quantity.
     pub quantity: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LineItemRefund { "lineItemId" line_item_id : nullable optional, "quantity" quantity :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `LineItemRefundSummary` object.
@@ -4263,10 +4567,14 @@ pub struct LineItemRefundSummary {
     pub line_item_id: Option<String>,
     /// The `totalRefundedAmount` field.
     pub total_refunded_amount: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LineItemRefundSummary { "lineItemId" line_item_id : nullable optional,
-    "totalRefundedAmount" total_refunded_amount : nullable optional, }
+    "totalRefundedAmount" total_refunded_amount : nullable optional, } unknown
+    unknown_fields
 }
 
 /// TaxBreakdown represents tax information for a line item.
@@ -4290,13 +4598,17 @@ pub struct LineItemTaxBreakdown {
     pub non_taxable_amount: Option<Price>,
     /// The `taxableAmount` field.
     pub taxable_amount: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LineItemTaxBreakdown { "jurisdiction" jurisdiction : nullable optional, "rate" rate :
     nullable optional, "taxAmount" tax_amount : nullable optional, "taxType" tax_type :
     nullable optional, "taxName" tax_name : nullable optional, "jurisdictionType"
     jurisdiction_type : nullable optional, "nonTaxableAmount" non_taxable_amount :
-    nullable optional, "taxableAmount" taxable_amount : nullable optional, }
+    nullable optional, "taxableAmount" taxable_amount : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `LineItemTaxInfo` object.
@@ -4314,13 +4626,16 @@ pub struct LineItemTaxInfo {
     pub tax_included_in_price: Option<bool>,
     /// Tax information for a line item.
     pub tax_breakdown: Option<Vec<LineItemTaxBreakdown>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LineItemTaxInfo { "taxAmount" tax_amount : nullable optional, "taxableAmount"
     taxable_amount : nullable optional, "taxRate" tax_rate : nullable optional,
     "taxGroupId" tax_group_id : nullable optional, "taxIncludedInPrice"
     tax_included_in_price : nullable optional, "taxBreakdown" tax_breakdown : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `Location` object.
@@ -4331,9 +4646,13 @@ pub struct Location {
     pub id: Option<String>,
     /// Location name.
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    Location { "id" id : nullable optional, "name" name : nullable optional, }
+    Location { "id" id : nullable optional, "name" name : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `LocationAndQuantity` object.
@@ -4349,10 +4668,14 @@ pub struct LocationAndQuantity {
     pub quantity: Option<f64>,
     /// Location name.
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LocationAndQuantity { "id" id : nullable optional, "appId" app_id : nullable
     optional, "quantity" quantity : nullable optional, "name" name : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `ManagedAdditionalFee` object.
@@ -4366,11 +4689,14 @@ pub struct ManagedAdditionalFee {
     pub affected_line_items: Option<Vec<LineItemAmount>>,
     /// The `totalAmount` field.
     pub total_amount: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ManagedAdditionalFee { "id" id : nullable optional, "name" name : nullable optional,
     "affectedLineItems" affected_line_items : nullable optional, "totalAmount"
-    total_amount : nullable optional, }
+    total_amount : nullable optional, } unknown unknown_fields
 }
 
 /// The `ManagedDiscount` object.
@@ -4384,11 +4710,14 @@ pub struct ManagedDiscount {
     pub affected_line_items: Option<Vec<LineItemAmount>>,
     /// The `totalAmount` field.
     pub total_amount: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ManagedDiscount { "id" id : nullable optional, "name" name : nullable optional,
     "affectedLineItems" affected_line_items : nullable optional, "totalAmount"
-    total_amount : nullable optional, }
+    total_amount : nullable optional, } unknown unknown_fields
 }
 
 /// The `ManagedLineItem` object.
@@ -4400,10 +4729,13 @@ pub struct ManagedLineItem {
     pub name: Option<ProductName>,
     /// Added or removed item quantity.
     pub quantity: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ManagedLineItem { "id" id : nullable optional, "name" name : nullable optional,
-    "quantity" quantity : nullable optional, }
+    "quantity" quantity : nullable optional, } unknown unknown_fields
 }
 
 /// One of the `ManuallyRefundableReason` values.
@@ -4467,10 +4799,13 @@ impl<'de> Deserialize<'de> for ManuallyRefundableReason {
 pub struct MarkOrderAsPaidRequest {
     /// Ecom order ID.
     pub ecom_order_id: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    MarkOrderAsPaidRequest { "ecomOrderId" ecom_order_id : value field, } required {
-    ecom_order_id "ecomOrderId" }
+    MarkOrderAsPaidRequest { "ecomOrderId" ecom_order_id : value field, } unknown
+    unknown_fields required { ecom_order_id "ecomOrderId" }
 }
 
 /// The `MarkOrderAsPaidResponse` object.
@@ -4478,9 +4813,12 @@ rt::object! {
 pub struct MarkOrderAsPaidResponse {
     /// The `order` field.
     pub order: Option<Order>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    MarkOrderAsPaidResponse { "order" order : nullable optional, }
+    MarkOrderAsPaidResponse { "order" order : nullable optional, } unknown unknown_fields
 }
 
 /// The `MaskedOrder` object.
@@ -4488,9 +4826,12 @@ rt::object! {
 pub struct MaskedOrder {
     /// The `order` field.
     pub order: Option<Order>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    MaskedOrder { "order" order : nullable optional, }
+    MaskedOrder { "order" order : nullable optional, } unknown unknown_fields
 }
 
 /// The `MembershipChargeItem` object.
@@ -4514,6 +4855,9 @@ pub struct MembershipChargeItem {
     pub root_catalog_item_id: Option<String>,
     /// line item id of Checkout/Order line item
     pub line_item_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MembershipChargeItem { "membershipId" membership_id : nullable optional, "appId"
@@ -4521,7 +4865,8 @@ rt::object! {
     "membershipAdditionalData" membership_additional_data : nullable optional,
     "catalogReference" catalog_reference : nullable optional, "serviceProperties"
     service_properties : nullable optional, "rootCatalogItemId" root_catalog_item_id :
-    nullable optional, "lineItemId" line_item_id : nullable optional, }
+    nullable optional, "lineItemId" line_item_id : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `MembershipPaymentDetails` object.
@@ -4545,6 +4890,9 @@ pub struct MembershipPaymentDetails {
     pub provider_app_id: Option<String>,
     /// The `futureMembership` field.
     pub future_membership: Option<FutureMembershipDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MembershipPaymentDetails { "membershipId" membership_id : nullable optional,
@@ -4552,7 +4900,7 @@ rt::object! {
     "name" name : nullable optional, "externalTransactionId" external_transaction_id :
     nullable optional, "voided" voided : nullable optional, "providerAppId"
     provider_app_id : nullable optional, "futureMembership" future_membership : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `MembershipPaymentRefund` object.
@@ -4560,9 +4908,13 @@ rt::object! {
 pub struct MembershipPaymentRefund {
     /// Membership ID.
     pub membership_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    MembershipPaymentRefund { "membershipId" membership_id : nullable optional, }
+    MembershipPaymentRefund { "membershipId" membership_id : nullable optional, } unknown
+    unknown_fields
 }
 
 /// - `CHARGED`: Payment was charged.
@@ -4629,9 +4981,12 @@ impl<'de> Deserialize<'de> for MembershipPaymentStatus {
 pub struct MerchantComment {
     /// Merchant comment message.
     pub message: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    MerchantComment { "message" message : nullable optional, }
+    MerchantComment { "message" message : nullable optional, } unknown unknown_fields
 }
 
 /// Discount applied manually by the merchant through the dashboard.
@@ -4645,10 +5000,14 @@ pub struct MerchantDiscount {
     pub description: Option<String>,
     /// The `amount` field.
     pub amount: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MerchantDiscount { "discountReason" discount_reason : nullable optional,
     "description" description : nullable optional, "amount" amount : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `ModifierGroup` object.
@@ -4660,10 +5019,13 @@ pub struct ModifierGroup {
     pub name: Option<TranslatableString>,
     /// List of modifiers in this group.
     pub modifiers: Option<Vec<ItemModifier>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ModifierGroup { "id" id : nullable optional, "name" name : nullable optional,
-    "modifiers" modifiers : nullable optional, }
+    "modifiers" modifiers : nullable optional, } unknown unknown_fields
 }
 
 /// One of the `NonRefundableReason` values.
@@ -4865,6 +5227,9 @@ pub struct Order {
     ///
     /// Default: `false`
     pub imported: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Order { "id" id : nullable optional, "number" number : nullable optional,
@@ -4893,6 +5258,7 @@ rt::object! {
     optional, "businessLocation" business_location : nullable optional,
     "payAfterFreeTrial" pay_after_free_trial : nullable optional, "platformFeeSummary"
     platform_fee_summary : nullable optional, "imported" imported : nullable optional, }
+    unknown unknown_fields
 }
 
 /// - `ORDER_PLACED`: New order was created and placed.
@@ -5183,9 +5549,12 @@ impl<'de> Deserialize<'de> for OrderApprovalStrategy {
 pub struct OrderApproved {
     /// The `order` field.
     pub order: Option<Order>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    OrderApproved { "order" order : nullable optional, }
+    OrderApproved { "order" order : nullable optional, } unknown unknown_fields
 }
 
 /// The `OrderCanceledEventOrderCanceled` object.
@@ -5199,12 +5568,15 @@ pub struct OrderCanceledEventOrderCanceled {
     pub send_order_canceled_email: Option<bool>,
     /// Personal note added to the email
     pub custom_message: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OrderCanceledEventOrderCanceled { "order" order : nullable optional,
     "restockAllItems" restock_all_items : nullable optional, "sendOrderCanceledEmail"
     send_order_canceled_email : nullable optional, "customMessage" custom_message :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `lineItemChanged`, `lineItemAdded`, `lineItemRemoved`, `discountAdded`, `discountRemoved`, `additionalFeeAdded`, `additionalFeeRemoved`, `totalPriceChanged`, `shippingInformationChanged` is set (a oneOf group).
@@ -5228,6 +5600,9 @@ pub struct OrderChange {
     pub total_price_changed: Option<TotalPriceChange>,
     /// The `shippingInformationChanged` field.
     pub shipping_information_changed: Option<ShippingInformationChange>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OrderChange { "lineItemChanged" line_item_changed : nullable optional,
@@ -5237,7 +5612,7 @@ rt::object! {
     "additionalFeeAdded" additional_fee_added : nullable optional, "additionalFeeRemoved"
     additional_fee_removed : nullable optional, "totalPriceChanged" total_price_changed :
     nullable optional, "shippingInformationChanged" shipping_information_changed :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `OrderCreateNotifications` object.
@@ -5251,11 +5626,14 @@ pub struct OrderCreateNotifications {
     ///
     /// Default: `true`
     pub send_notifications_to_business: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OrderCreateNotifications { "sendNotificationToBuyer" send_notification_to_buyer :
     nullable optional, "sendNotificationsToBusiness" send_notifications_to_business :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `editableByEveryone`, `editableByOwnerApps` is set (a oneOf group).
@@ -5269,12 +5647,15 @@ pub struct OrderCreationSettings {
     pub order_approval_strategy: Option<OrderApprovalStrategy>,
     /// The `notifications` field.
     pub notifications: Option<OrderCreateNotifications>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OrderCreationSettings { "editableByEveryone" editable_by_everyone : nullable
     optional, "editableByOwnerApps" editable_by_owner_apps : nullable optional,
     "orderApprovalStrategy" order_approval_strategy : nullable optional, "notifications"
-    notifications : nullable optional, }
+    notifications : nullable optional, } unknown unknown_fields
 }
 
 /// Triggered when order is edited by draftOrders
@@ -5290,12 +5671,15 @@ pub struct OrderDeltasCommitted {
     pub commit_settings: Option<DraftOrderCommitSettings>,
     /// Date and time when order deltas were committed.
     pub commit_date: Option<wix_rest_runtime::Timestamp>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OrderDeltasCommitted { "order" order : nullable optional, "draftOrderId"
     draft_order_id : nullable optional, "changes" changes : nullable optional,
     "commitSettings" commit_settings : nullable optional, "commitDate" commit_date :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// Triggered when an order is imported with Import Order. Fires on both initial import and reimport (overwrite).
@@ -5303,9 +5687,12 @@ rt::object! {
 pub struct OrderImported {
     /// The `order` field.
     pub order: Option<Order>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    OrderImported { "order" order : nullable optional, }
+    OrderImported { "order" order : nullable optional, } unknown unknown_fields
 }
 
 /// The `OrderLineItem` object.
@@ -5382,6 +5769,9 @@ pub struct OrderLineItem {
     pub extended_fields: Option<ExtendedFields>,
     /// Modifier groups that were added to the item.
     pub modifier_groups: Option<Vec<ModifierGroup>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OrderLineItem { "id" id : nullable optional, "productName" product_name : nullable
@@ -5404,7 +5794,8 @@ rt::object! {
     : nullable optional, "priceUndetermined" price_undetermined : nullable optional,
     "fixedQuantity" fixed_quantity : nullable optional, "decimalQuantity"
     decimal_quantity : nullable optional, "extendedFields" extended_fields : nullable
-    optional, "modifierGroups" modifier_groups : nullable optional, }
+    optional, "modifierGroups" modifier_groups : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `OrderLineItemChangedDetails` object.
@@ -5453,6 +5844,9 @@ pub struct OrderLineItemChangedDetails {
     pub subscription_info: Option<SubscriptionInfo>,
     /// Modifier groups that were added to the item.
     pub modifier_groups: Option<Vec<ModifierGroup>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OrderLineItemChangedDetails { "productName" product_name : nullable optional,
@@ -5468,7 +5862,7 @@ rt::object! {
     "lineItemPrice" line_item_price : nullable optional, "totalPriceBeforeTax"
     total_price_before_tax : nullable optional, "locations" locations : nullable
     optional, "subscriptionInfo" subscription_info : nullable optional, "modifierGroups"
-    modifier_groups : nullable optional, }
+    modifier_groups : nullable optional, } unknown unknown_fields
 }
 
 /// The `OrderRefunded` object.
@@ -5480,10 +5874,13 @@ pub struct OrderRefunded {
     pub amount: Option<Price>,
     /// Reason for refund.
     pub reason: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OrderRefunded { "manual" manual : nullable optional, "amount" amount : nullable
-    optional, "reason" reason : nullable optional, }
+    optional, "reason" reason : nullable optional, } unknown unknown_fields
 }
 
 /// The summary of the tax breakdown for all the line items. It will hold for each tax name, the aggregated tax amount paid for it and the tax rate.
@@ -5502,12 +5899,16 @@ pub struct OrderTaxBreakdown {
     pub rate: Option<String>,
     /// The `aggregatedTaxAmount` field.
     pub aggregated_tax_amount: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OrderTaxBreakdown { "taxName" tax_name : nullable optional, "taxType" tax_type :
     nullable optional, "jurisdiction" jurisdiction : nullable optional,
     "jurisdictionType" jurisdiction_type : nullable optional, "rate" rate : nullable
-    optional, "aggregatedTaxAmount" aggregated_tax_amount : nullable optional, }
+    optional, "aggregatedTaxAmount" aggregated_tax_amount : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `OrderTaxInfo` object.
@@ -5521,10 +5922,14 @@ pub struct OrderTaxInfo {
     ///
     /// Default: `false`
     pub tax_exempt: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OrderTaxInfo { "totalTax" total_tax : nullable optional, "taxBreakdown" tax_breakdown
-    : nullable optional, "taxExempt" tax_exempt : nullable optional, }
+    : nullable optional, "taxExempt" tax_exempt : nullable optional, } unknown
+    unknown_fields
 }
 
 /// A record of all payments and refunds associated with an order.
@@ -5538,10 +5943,13 @@ pub struct OrderTransactions {
     pub payments: Option<Vec<Payment>>,
     /// Record of refunds made to the buyer.
     pub refunds: Option<Vec<Refund>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OrderTransactions { "orderId" order_id : nullable optional, "payments" payments :
-    nullable optional, "refunds" refunds : nullable optional, }
+    nullable optional, "refunds" refunds : nullable optional, } unknown unknown_fields
 }
 
 /// The `OwnerApps` object.
@@ -5549,9 +5957,12 @@ rt::object! {
 pub struct OwnerApps {
     /// IDs of the owning apps for this order.
     pub app_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    OwnerApps { "appIds" app_ids : nullable optional, }
+    OwnerApps { "appIds" app_ids : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `regularPaymentDetails`, `giftcardPaymentDetails`, `membershipPaymentDetails` is set (a oneOf group).
@@ -5585,6 +5996,9 @@ pub struct Payment {
     pub status: Option<PaymentStatus>,
     /// ID linking this payment to the charge request that created it. Matches the `idempotencyKey` sent in the Charge Order request.
     pub charge_correlation_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Payment { "regularPaymentDetails" regular_payment_details : nullable optional,
@@ -5595,7 +6009,7 @@ rt::object! {
     "refundDisabled" refund_disabled : nullable optional, "supportReceiptGeneration"
     support_receipt_generation : nullable optional, "cashRounding" cash_rounding :
     nullable optional, "status" status : nullable optional, "chargeCorrelationId"
-    charge_correlation_id : nullable optional, }
+    charge_correlation_id : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `regular` is set (a oneOf group).
@@ -5605,10 +6019,13 @@ pub struct PaymentCanceled {
     pub regular: Option<RegularPayment>,
     /// Payment ID of payment associated with this activity.
     pub payment_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PaymentCanceled { "regular" regular : nullable optional, "paymentId" payment_id :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `PaymentCapture` object.
@@ -5618,10 +6035,13 @@ pub struct PaymentCapture {
     pub payment_id: Option<String>,
     /// The `amount` field.
     pub amount: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PaymentCapture { "paymentId" payment_id : nullable optional, "amount" amount :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// One of the `PaymentCollectabilityStatus` values.
@@ -5751,10 +6171,13 @@ pub struct PaymentDeclined {
     pub regular: Option<RegularPayment>,
     /// Payment ID of payment associated with this activity.
     pub payment_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PaymentDeclined { "regular" regular : nullable optional, "paymentId" payment_id :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `PaymentMethodName` object.
@@ -5766,11 +6189,14 @@ pub struct PaymentMethodName {
     pub site_language_name: Option<String>,
     /// The `userDefinedName` field.
     pub user_defined_name: Option<UserDefinedPaymentMethodName>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PaymentMethodName { "buyerLanguageName" buyer_language_name : nullable optional,
     "siteLanguageName" site_language_name : nullable optional, "userDefinedName"
-    user_defined_name : nullable optional, }
+    user_defined_name : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `regular` is set (a oneOf group).
@@ -5780,10 +6206,13 @@ pub struct PaymentPending {
     pub regular: Option<RegularPayment>,
     /// Payment ID of payment associated with this activity.
     pub payment_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PaymentPending { "regular" regular : nullable optional, "paymentId" payment_id :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `PaymentRefund` object.
@@ -5797,10 +6226,14 @@ pub struct PaymentRefund {
     /// When false (default), the payment gateway will be called in order to make an actual refund, and then the payment will be marked as refunded.
     /// When true, the payment will only be *marked* as refunded, and no actual refund will be performed.
     pub external_refund: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PaymentRefund { "paymentId" payment_id : nullable optional, "amount" amount :
-    nullable optional, "externalRefund" external_refund : nullable optional, }
+    nullable optional, "externalRefund" external_refund : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `PaymentRefundFailed` object.
@@ -5810,10 +6243,13 @@ pub struct PaymentRefundFailed {
     pub refund_id: Option<String>,
     /// The `payment` field.
     pub payment: Option<RefundedPayment>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PaymentRefundFailed { "refundId" refund_id : nullable optional, "payment" payment :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `PaymentRefunded` object.
@@ -5823,10 +6259,13 @@ pub struct PaymentRefunded {
     pub refund_id: Option<String>,
     /// The `payment` field.
     pub payment: Option<RefundedPayment>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PaymentRefunded { "refundId" refund_id : nullable optional, "payment" payment :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// - `APPROVED`: Payment was charged successfully.
@@ -6008,10 +6447,13 @@ pub struct PaymentStatusUpdated {
     pub order: Option<Order>,
     /// The `previousPaymentStatus` field.
     pub previous_payment_status: Option<PaymentStatusEnumPaymentStatus>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PaymentStatusUpdated { "order" order : nullable optional, "previousPaymentStatus"
-    previous_payment_status : nullable optional, }
+    previous_payment_status : nullable optional, } unknown unknown_fields
 }
 
 /// The `PhysicalProperties` object.
@@ -6023,10 +6465,13 @@ pub struct PhysicalProperties {
     pub sku: Option<String>,
     /// Whether this line item is shippable.
     pub shippable: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PhysicalProperties { "weight" weight : nullable optional, "sku" sku : nullable
-    optional, "shippable" shippable : nullable optional, }
+    optional, "shippable" shippable : nullable optional, } unknown unknown_fields
 }
 
 /// Physical address
@@ -6050,6 +6495,9 @@ pub struct PickupAddress {
     pub country_fullname: Option<String>,
     /// Subdivision full-name.
     pub subdivision_fullname: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PickupAddress { "country" country : nullable optional, "subdivision" subdivision :
@@ -6057,7 +6505,7 @@ rt::object! {
     nullable optional, "streetAddress" street_address : nullable optional, "addressLine"
     address_line : nullable optional, "addressLine2" address_line2 : nullable optional,
     "countryFullname" country_fullname : nullable optional, "subdivisionFullname"
-    subdivision_fullname : nullable optional, }
+    subdivision_fullname : nullable optional, } unknown unknown_fields
 }
 
 /// The `PickupDetails` object.
@@ -6067,10 +6515,13 @@ pub struct PickupDetails {
     pub address: Option<PickupAddress>,
     /// The `pickupMethod` field.
     pub pickup_method: Option<PickupMethod>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PickupDetails { "address" address : nullable optional, "pickupMethod" pickup_method :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `PlatformFee` object.
@@ -6087,11 +6538,15 @@ pub struct PlatformFee {
     /// Percentage rate charged as platform fee.
     /// The fee rate percentage expressed as a decimal fraction between 0 and 1. For example, `0.05` for 5%.
     pub percentage_rate: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PlatformFee { "name" name : nullable optional, "amount" amount : nullable optional,
     "lineItemId" line_item_id : nullable optional, "chargeType" charge_type : nullable
-    optional, "percentageRate" percentage_rate : nullable optional, }
+    optional, "percentageRate" percentage_rate : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `PlatformFeeSummary` object.
@@ -6105,11 +6560,14 @@ pub struct PlatformFeeSummary {
     pub total_absorbed: Option<Price>,
     /// Specific information about each platform fee.
     pub fees: Option<Vec<PlatformFee>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PlatformFeeSummary { "total" total : nullable optional, "totalPassOn" total_pass_on :
     nullable optional, "totalAbsorbed" total_absorbed : nullable optional, "fees" fees :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// Predefined payment method types for offline/manual payments.
@@ -6186,13 +6644,16 @@ pub struct PreparePaymentCollectionRequest {
     pub delayed_capture: Option<bool>,
     /// The `delayedCaptureSettings` field.
     pub delayed_capture_settings: Option<DelayedCaptureSettings>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PreparePaymentCollectionRequest { "ecomOrderId" ecom_order_id : value field, "amount"
     amount : value field, "paymentGatewayOrderId" payment_gateway_order_id : nullable
     optional, "delayedCapture" delayed_capture : nullable optional,
-    "delayedCaptureSettings" delayed_capture_settings : nullable optional, } required {
-    ecom_order_id "ecomOrderId" amount "amount" }
+    "delayedCaptureSettings" delayed_capture_settings : nullable optional, } unknown
+    unknown_fields required { ecom_order_id "ecomOrderId" amount "amount" }
 }
 
 /// The `PreparePaymentCollectionResponse` object.
@@ -6200,10 +6661,13 @@ rt::object! {
 pub struct PreparePaymentCollectionResponse {
     /// Payment gateway order id which is associated with given payment
     pub payment_gateway_order_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PreparePaymentCollectionResponse { "paymentGatewayOrderId" payment_gateway_order_id :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `PriceSummary` object.
@@ -6221,12 +6685,15 @@ pub struct PriceSummary {
     pub total: Option<Price>,
     /// The `totalAdditionalFees` field.
     pub total_additional_fees: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PriceSummary { "subtotal" subtotal : nullable optional, "shipping" shipping :
     nullable optional, "tax" tax : nullable optional, "discount" discount : nullable
     optional, "total" total : nullable optional, "totalAdditionalFees"
-    total_additional_fees : nullable optional, }
+    total_additional_fees : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `customActivity`, `merchantComment` is set (a oneOf group).
@@ -6236,10 +6703,13 @@ pub struct PublicActivity {
     pub custom_activity: Option<CustomActivity>,
     /// The `merchantComment` field.
     pub merchant_comment: Option<MerchantComment>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PublicActivity { "customActivity" custom_activity : nullable optional,
-    "merchantComment" merchant_comment : nullable optional, }
+    "merchantComment" merchant_comment : nullable optional, } unknown unknown_fields
 }
 
 /// Reason the authorization was voided.
@@ -6302,10 +6772,14 @@ pub struct ReceiptCreated {
     pub external_receipt: Option<ExternalReceipt>,
     /// Payment ID of payment associated with this activity.
     pub payment_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ReceiptCreated { "wixReceipt" wix_receipt : nullable optional, "externalReceipt"
     external_receipt : nullable optional, "paymentId" payment_id : nullable optional, }
+    unknown unknown_fields
 }
 
 /// At most one of `wixReceipt`, `externalReceipt` is set (a oneOf group).
@@ -6317,10 +6791,14 @@ pub struct ReceiptSent {
     pub external_receipt: Option<ExternalReceipt>,
     /// Payment ID of payment associated with this activity.
     pub payment_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ReceiptSent { "wixReceipt" wix_receipt : nullable optional, "externalReceipt"
     external_receipt : nullable optional, "paymentId" payment_id : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `RecordManuallyCollectedPaymentRequest` object.
@@ -6330,18 +6808,22 @@ pub struct RecordManuallyCollectedPaymentRequest {
     pub order_id: String,
     /// The `amount` field.
     pub amount: Price,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RecordManuallyCollectedPaymentRequest { "orderId" order_id : value field, "amount"
-    amount : value field, } required { order_id "orderId" amount "amount" }
+    amount : value field, } unknown unknown_fields required { order_id "orderId" amount
+    "amount" }
 }
 
 /// The `RecordManuallyCollectedPaymentResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RecordManuallyCollectedPaymentResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RecordManuallyCollectedPaymentResponse {} unknown unknown_fields
@@ -6362,12 +6844,15 @@ pub struct Refund {
     pub summary: Option<AggregatedRefundSummary>,
     /// ID of the app that initiated this refund.
     pub requesting_service_app_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Refund { "id" id : nullable optional, "transactions" transactions : nullable
     optional, "details" details : nullable optional, "createdDate" created_date :
     nullable optional, "summary" summary : nullable optional, "requestingServiceAppId"
-    requesting_service_app_id : nullable optional, }
+    requesting_service_app_id : nullable optional, } unknown unknown_fields
 }
 
 /// Business model of a refund request
@@ -6385,12 +6870,15 @@ pub struct RefundDetails {
     pub additional_fees: Option<Vec<AdditionalFeeRefund>>,
     /// The `shipping` field.
     pub shipping: Option<ShippingRefund>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RefundDetails { "items" items : nullable optional, "shippingIncluded"
     shipping_included : nullable optional, "reason" reason : nullable optional,
     "lineItems" line_items : nullable optional, "additionalFees" additional_fees :
-    nullable optional, "shipping" shipping : nullable optional, }
+    nullable optional, "shipping" shipping : nullable optional, } unknown unknown_fields
 }
 
 /// The `RefundInitiated` object.
@@ -6404,11 +6892,14 @@ pub struct RefundInitiated {
     pub payments: Option<Vec<RefundedPayment>>,
     /// Reason for refund.
     pub reason: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RefundInitiated { "refundId" refund_id : nullable optional, "amount" amount :
     nullable optional, "payments" payments : nullable optional, "reason" reason :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `RefundItem` object.
@@ -6418,10 +6909,13 @@ pub struct RefundItem {
     pub line_item_id: Option<String>,
     /// Line item quantity refunded.
     pub quantity: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RefundItem { "lineItemId" line_item_id : nullable optional, "quantity" quantity :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `RefundItemsBreakdown` object.
@@ -6429,9 +6923,13 @@ rt::object! {
 pub struct RefundItemsBreakdown {
     /// Refunded line items and the amount refunded for each.
     pub line_items: Option<Vec<LineItemRefundSummary>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    RefundItemsBreakdown { "lineItems" line_items : nullable optional, }
+    RefundItemsBreakdown { "lineItems" line_items : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `RefundSideEffects` object.
@@ -6443,11 +6941,14 @@ pub struct RefundSideEffects {
     pub send_order_refunded_email: Option<bool>,
     /// Custom message added to the refund confirmation email.
     pub custom_message: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RefundSideEffects { "restockInfo" restock_info : nullable optional,
     "sendOrderRefundedEmail" send_order_refunded_email : nullable optional,
-    "customMessage" custom_message : nullable optional, }
+    "customMessage" custom_message : nullable optional, } unknown unknown_fields
 }
 
 /// Refund transaction status.
@@ -6525,10 +7026,13 @@ pub struct RefundStatusInfo {
     pub payment_gateway_reason_code: Option<String>,
     /// Free text explanation of current refund status.
     pub description: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RefundStatusInfo { "paymentGatewayReasonCode" payment_gateway_reason_code : nullable
-    optional, "description" description : nullable optional, }
+    optional, "description" description : nullable optional, } unknown unknown_fields
 }
 
 /// The `RefundTransaction` object.
@@ -6549,13 +7053,17 @@ pub struct RefundTransaction {
     pub provider_refund_id: Option<String>,
     /// Whether refund was made externally and manually on the payment provider's side.
     pub external_refund: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RefundTransaction { "paymentId" payment_id : nullable optional, "amount" amount :
     nullable optional, "refundStatus" refund_status : nullable optional,
     "refundStatusInfo" refund_status_info : nullable optional, "gatewayRefundId"
     gateway_refund_id : nullable optional, "providerRefundId" provider_refund_id :
-    nullable optional, "externalRefund" external_refund : nullable optional, }
+    nullable optional, "externalRefund" external_refund : nullable optional, } unknown
+    unknown_fields
 }
 
 /// At most one of `nonRefundableReason`, `manuallyRefundableReason` is set (a oneOf group).
@@ -6571,13 +7079,16 @@ pub struct Refundability {
     pub refundability_status: Option<RefundableStatus>,
     /// Link to payment provider dashboard.
     pub provider_link: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Refundability { "nonRefundableReason" non_refundable_reason : nullable optional,
     "manuallyRefundableReason" manually_refundable_reason : nullable optional,
     "paymentId" payment_id : nullable optional, "refundabilityStatus"
     refundability_status : nullable optional, "providerLink" provider_link : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// One of the `RefundableStatus` values.
@@ -6639,10 +7150,13 @@ pub struct RefundedAsStoreCredit {
     pub amount: Option<Price>,
     /// Reason for refund.
     pub reason: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RefundedAsStoreCredit { "amount" amount : nullable optional, "reason" reason :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `regular`, `giftCard`, `membership` is set (a oneOf group).
@@ -6658,12 +7172,15 @@ pub struct RefundedPayment {
     pub payment_id: Option<String>,
     /// Whether refund was made externally and manually on the payment provider's side.
     pub external_refund: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RefundedPayment { "regular" regular : nullable optional, "giftCard" gift_card :
     nullable optional, "membership" membership : nullable optional, "paymentId"
     payment_id : nullable optional, "externalRefund" external_refund : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// At most one of `creditCardDetails` is set (a oneOf group).
@@ -6673,10 +7190,13 @@ pub struct RegularPayment {
     pub credit_card_details: Option<CreditCardDetails>,
     /// The `amount` field.
     pub amount: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RegularPayment { "creditCardDetails" credit_card_details : nullable optional,
-    "amount" amount : nullable optional, }
+    "amount" amount : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `creditCardDetails` is set (a oneOf group).
@@ -6712,6 +7232,9 @@ pub struct RegularPaymentDetails {
     pub platform_fee: Option<Price>,
     /// The `paymentMethodName` field.
     pub payment_method_name: Option<PaymentMethodName>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RegularPaymentDetails { "creditCardDetails" credit_card_details : nullable optional,
@@ -6722,7 +7245,7 @@ rt::object! {
     optional, "savedPaymentMethod" saved_payment_method : nullable optional,
     "authorizationDetails" authorization_details : nullable optional, "chargebacks"
     chargebacks : nullable optional, "platformFee" platform_fee : nullable optional,
-    "paymentMethodName" payment_method_name : nullable optional, }
+    "paymentMethodName" payment_method_name : nullable optional, } unknown unknown_fields
 }
 
 /// The `RegularPaymentRefund` object.
@@ -6734,10 +7257,14 @@ pub struct RegularPaymentRefund {
     pub last_four_digits: Option<String>,
     /// Card issuer's brand.
     pub brand: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RegularPaymentRefund { "amount" amount : nullable optional, "lastFourDigits"
-    last_four_digits : nullable optional, "brand" brand : nullable optional, }
+    last_four_digits : nullable optional, "brand" brand : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `RestockInfo` object.
@@ -6747,9 +7274,13 @@ pub struct RestockInfo {
     pub r#type: Option<RestockType>,
     /// Restocked line items and quantities. Only relevant for `{"type": "SOME_ITEMS"}`.
     pub items: Option<Vec<RestockItem>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RestockInfo { "type" r#type : nullable optional, "items" items : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `RestockItem` object.
@@ -6759,10 +7290,13 @@ pub struct RestockItem {
     pub line_item_id: Option<String>,
     /// Line item quantity being restocked.
     pub quantity: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RestockItem { "lineItemId" line_item_id : nullable optional, "quantity" quantity :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// One of the `RestockType` values.
@@ -6824,10 +7358,13 @@ pub struct SavedPaymentMethod {
     pub name: Option<String>,
     /// Payment method description.
     pub description: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SavedPaymentMethod { "name" name : nullable optional, "description" description :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// - `VOID`: Whether payment will be auto-voided when duration passes
@@ -6884,9 +7421,12 @@ impl<'de> Deserialize<'de> for ScheduledAction {
 pub struct SearchOrdersRequest {
     /// The `search` field.
     pub search: Option<CursorSearch>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    SearchOrdersRequest { "search" search : nullable optional, }
+    SearchOrdersRequest { "search" search : nullable optional, } unknown unknown_fields
 }
 
 /// The `SearchOrdersResponse` object.
@@ -6896,10 +7436,13 @@ pub struct SearchOrdersResponse {
     pub orders: Option<Vec<Order>>,
     /// The `metadata` field.
     pub metadata: Option<CursorPagingMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SearchOrdersResponse { "orders" orders : nullable optional, "metadata" metadata :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `SetOrderNumberCounterRequest` object.
@@ -6911,10 +7454,14 @@ pub struct SetOrderNumberCounterRequest {
     ///
     /// Default: `false`
     pub allow_lower_counter: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SetOrderNumberCounterRequest { "counter" counter : value field, "allowLowerCounter"
-    allow_lower_counter : nullable optional, } required { counter "counter" }
+    allow_lower_counter : nullable optional, } unknown unknown_fields required { counter
+    "counter" }
 }
 
 /// The `SetOrderNumberCounterResponse` object.
@@ -6924,10 +7471,13 @@ pub struct SetOrderNumberCounterResponse {
     pub old_counter: Option<String>,
     /// Order number counter after the update.
     pub new_counter: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SetOrderNumberCounterResponse { "oldCounter" old_counter : nullable optional,
-    "newCounter" new_counter : nullable optional, }
+    "newCounter" new_counter : nullable optional, } unknown unknown_fields
 }
 
 /// The `ShippingInformation` object.
@@ -6937,10 +7487,13 @@ pub struct ShippingInformation {
     pub total: Option<Price>,
     /// Order’s shipping title.
     pub shipping_title: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ShippingInformation { "total" total : nullable optional, "shippingTitle"
-    shipping_title : nullable optional, }
+    shipping_title : nullable optional, } unknown unknown_fields
 }
 
 /// The `ShippingInformationChange` object.
@@ -6950,10 +7503,14 @@ pub struct ShippingInformationChange {
     pub original_shipping_info: Option<ShippingInformation>,
     /// The `newShippingInfo` field.
     pub new_shipping_info: Option<ShippingInformation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ShippingInformationChange { "originalShippingInfo" original_shipping_info : nullable
-    optional, "newShippingInfo" new_shipping_info : nullable optional, }
+    optional, "newShippingInfo" new_shipping_info : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ShippingPrice` object.
@@ -6971,13 +7528,16 @@ pub struct ShippingPrice {
     pub tax_info: Option<LineItemTaxInfo>,
     /// The `discount` field.
     pub discount: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ShippingPrice { "price" price : nullable optional, "totalPriceBeforeTax"
     total_price_before_tax : nullable optional, "totalPriceAfterTax"
     total_price_after_tax : nullable optional, "taxDetails" tax_details : nullable
     optional, "taxInfo" tax_info : nullable optional, "discount" discount : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `ShippingRefund` object.
@@ -6985,9 +7545,12 @@ rt::object! {
 pub struct ShippingRefund {
     /// The `amount` field.
     pub amount: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ShippingRefund { "amount" amount : nullable optional, }
+    ShippingRefund { "amount" amount : nullable optional, } unknown unknown_fields
 }
 
 /// The `ShippingRegion` object.
@@ -6995,9 +7558,12 @@ rt::object! {
 pub struct ShippingRegion {
     /// Name of shipping region. For example, `"Metropolitan London"`, or `"Outer Melbourne suburbs"`.
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ShippingRegion { "name" name : nullable optional, }
+    ShippingRegion { "name" name : nullable optional, } unknown unknown_fields
 }
 
 /// The `Sorting` object.
@@ -7009,10 +7575,13 @@ pub struct Sorting {
     pub order: Option<SortOrder>,
     /// The `origin` field.
     pub origin: Option<AddressLocation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
-    optional, "origin" origin : nullable optional, }
+    optional, "origin" origin : nullable optional, } unknown unknown_fields
 }
 
 /// The `StreetAddress` object.
@@ -7022,10 +7591,13 @@ pub struct StreetAddress {
     pub number: Option<String>,
     /// Street name.
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     StreetAddress { "number" number : nullable optional, "name" name : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `SubscriptionInfo` object.
@@ -7047,13 +7619,17 @@ pub struct SubscriptionInfo {
     pub subscription_settings: Option<SubscriptionSettings>,
     /// Description of the charges that will be applied for subscription.
     pub charges_description: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SubscriptionInfo { "id" id : nullable optional, "cycleNumber" cycle_number : nullable
     optional, "subscriptionOptionTitle" subscription_option_title : nullable optional,
     "subscriptionOptionDescription" subscription_option_description : nullable optional,
     "subscriptionSettings" subscription_settings : nullable optional,
-    "chargesDescription" charges_description : nullable optional, }
+    "chargesDescription" charges_description : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Common object for tags.
@@ -7083,10 +7659,13 @@ pub struct Tags {
     pub private_tags: Option<TagList>,
     /// The `tags` field.
     pub tags: Option<TagList>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Tags { "privateTags" private_tags : nullable optional, "tags" tags : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `TagsTagList` object.
@@ -7094,9 +7673,12 @@ rt::object! {
 pub struct TagsTagList {
     /// List of tag IDs
     pub tag_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    TagsTagList { "tagIds" tag_ids : nullable optional, }
+    TagsTagList { "tagIds" tag_ids : nullable optional, } unknown unknown_fields
 }
 
 /// Common object for tags.
@@ -7125,10 +7707,13 @@ pub struct TagsTags {
     pub private_tags: Option<TagsTagList>,
     /// The `tags` field.
     pub tags: Option<TagsTagList>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TagsTags { "privateTags" private_tags : nullable optional, "tags" tags : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `TaxSummary` object.
@@ -7136,9 +7721,12 @@ rt::object! {
 pub struct TaxSummary {
     /// The `totalTax` field.
     pub total_tax: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    TaxSummary { "totalTax" total_tax : nullable optional, }
+    TaxSummary { "totalTax" total_tax : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `addressType` is set (a oneOf group).
@@ -7146,9 +7734,13 @@ rt::object! {
 pub struct TaxableAddress {
     /// The `addressType` field.
     pub address_type: Option<TaxableAddressType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    TaxableAddress { "addressType" address_type : nullable optional, }
+    TaxableAddress { "addressType" address_type : nullable optional, } unknown
+    unknown_fields
 }
 
 /// One of the `TaxableAddressType` values.
@@ -7210,10 +7802,13 @@ pub struct TotalPriceChange {
     pub original_total: Option<Price>,
     /// The `newTotal` field.
     pub new_total: Option<Price>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TotalPriceChange { "originalTotal" original_total : nullable optional, "newTotal"
-    new_total : nullable optional, }
+    new_total : nullable optional, } unknown unknown_fields
 }
 
 /// One of the `TransactionStatus` values.
@@ -7303,10 +7898,13 @@ pub struct TranslatedValue {
     pub original: Option<String>,
     /// Translated value.
     pub translated: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TranslatedValue { "original" original : nullable optional, "translated" translated :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `TriggerRefundRequest` object.
@@ -7320,11 +7918,15 @@ pub struct TriggerRefundRequest {
     pub details: Option<RefundDetails>,
     /// The `sideEffects` field.
     pub side_effects: Option<RefundSideEffects>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TriggerRefundRequest { "ecomOrderId" ecom_order_id : value field, "payments" payments
     : value field, "details" details : nullable optional, "sideEffects" side_effects :
-    nullable optional, } required { ecom_order_id "ecomOrderId" payments "payments" }
+    nullable optional, } unknown unknown_fields required { ecom_order_id "ecomOrderId"
+    payments "payments" }
 }
 
 /// The `TriggerRefundResponse` object.
@@ -7336,11 +7938,14 @@ pub struct TriggerRefundResponse {
     pub refund_id: Option<String>,
     /// Payment ID's that the refund execution had failed for
     pub failed_payment_ids: Option<Vec<ItemMetadata>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TriggerRefundResponse { "orderTransactions" order_transactions : nullable optional,
     "refundId" refund_id : nullable optional, "failedPaymentIds" failed_payment_ids :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `UpdateActivityRequest` object.
@@ -7352,11 +7957,14 @@ pub struct UpdateActivityRequest {
     pub activity_id: String,
     /// The `activity` field.
     pub activity: PublicActivity,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateActivityRequest { "id" id : value field, "activityId" activity_id : value
-    field, "activity" activity : value field, } required { id "id" activity_id
-    "activityId" activity "activity" }
+    field, "activity" activity : value field, } unknown unknown_fields required { id "id"
+    activity_id "activityId" activity "activity" }
 }
 
 /// The `UpdateActivityResponse` object.
@@ -7364,9 +7972,12 @@ rt::object! {
 pub struct UpdateActivityResponse {
     /// The `order` field.
     pub order: Option<Order>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateActivityResponse { "order" order : nullable optional, }
+    UpdateActivityResponse { "order" order : nullable optional, } unknown unknown_fields
 }
 
 /// The `UpdateOrderLineItemRequest` object.
@@ -7376,10 +7987,13 @@ pub struct UpdateOrderLineItemRequest {
     pub id: String,
     /// The `lineItem` field.
     pub line_item: OrderLineItem,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateOrderLineItemRequest { "id" id : value field, "lineItem" line_item : value
-    field, } required { id "id" line_item "lineItem" }
+    field, } unknown unknown_fields required { id "id" line_item "lineItem" }
 }
 
 /// The `UpdateOrderLineItemResponse` object.
@@ -7387,9 +8001,13 @@ rt::object! {
 pub struct UpdateOrderLineItemResponse {
     /// The `order` field.
     pub order: Option<Order>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateOrderLineItemResponse { "order" order : nullable optional, }
+    UpdateOrderLineItemResponse { "order" order : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `UpdateOrderRequest` object.
@@ -7397,9 +8015,13 @@ rt::object! {
 pub struct UpdateOrderRequest {
     /// The `order` field.
     pub order: Order,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateOrderRequest { "order" order : value field, } required { order "order" }
+    UpdateOrderRequest { "order" order : value field, } unknown unknown_fields required {
+    order "order" }
 }
 
 /// The `UpdateOrderResponse` object.
@@ -7407,9 +8029,12 @@ rt::object! {
 pub struct UpdateOrderResponse {
     /// The `order` field.
     pub order: Option<Order>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateOrderResponse { "order" order : nullable optional, }
+    UpdateOrderResponse { "order" order : nullable optional, } unknown unknown_fields
 }
 
 /// The `UpdateOrderStatusRequest` object.
@@ -7419,10 +8044,13 @@ pub struct UpdateOrderStatusRequest {
     pub order_id: String,
     /// The `status` field.
     pub status: OrderStatus,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateOrderStatusRequest { "orderId" order_id : value field, "status" status : value
-    field, } required { order_id "orderId" status "status" }
+    field, } unknown unknown_fields required { order_id "orderId" status "status" }
 }
 
 /// The `UpdateOrderStatusResponse` object.
@@ -7430,9 +8058,13 @@ rt::object! {
 pub struct UpdateOrderStatusResponse {
     /// The `order` field.
     pub order: Option<Order>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateOrderStatusResponse { "order" order : nullable optional, }
+    UpdateOrderStatusResponse { "order" order : nullable optional, } unknown
+    unknown_fields
 }
 
 /// User-defined payment method name.
@@ -7447,10 +8079,13 @@ pub struct UserDefinedPaymentMethodName {
     ///
     /// For example, `"Wire transfer"`, `"Money order"`, `"Venmo"` or any other custom name.
     pub custom: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UserDefinedPaymentMethodName { "predefined" predefined : nullable optional, "custom"
-    custom : nullable optional, }
+    custom : nullable optional, } unknown unknown_fields
 }
 
 /// The `V1ScheduledAction` object.
@@ -7460,10 +8095,13 @@ pub struct V1ScheduledAction {
     pub action_type: Option<ActionType>,
     /// The date and time of the action.
     pub execution_date: Option<wix_rest_runtime::Timestamp>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V1ScheduledAction { "actionType" action_type : nullable optional, "executionDate"
-    execution_date : nullable optional, }
+    execution_date : nullable optional, } unknown unknown_fields
 }
 
 /// The `V1ShippingInformation` object.
@@ -7482,12 +8120,15 @@ pub struct V1ShippingInformation {
     pub cost: Option<ShippingPrice>,
     /// The `region` field.
     pub region: Option<ShippingRegion>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V1ShippingInformation { "carrierId" carrier_id : nullable optional, "code" code :
     nullable optional, "title" title : nullable optional, "logistics" logistics :
     nullable optional, "cost" cost : nullable optional, "region" region : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `VoidAuthorizedPaymentsRequest` object.
@@ -7497,11 +8138,14 @@ pub struct VoidAuthorizedPaymentsRequest {
     pub ecom_order_id: String,
     /// Payment IDs
     pub payment_ids: Vec<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     VoidAuthorizedPaymentsRequest { "ecomOrderId" ecom_order_id : value field,
-    "paymentIds" payment_ids : value field, } required { ecom_order_id "ecomOrderId"
-    payment_ids "paymentIds" }
+    "paymentIds" payment_ids : value field, } unknown unknown_fields required {
+    ecom_order_id "ecomOrderId" payment_ids "paymentIds" }
 }
 
 /// The `VoidAuthorizedPaymentsResponse` object.
@@ -7509,10 +8153,13 @@ rt::object! {
 pub struct VoidAuthorizedPaymentsResponse {
     /// The `orderTransactions` field.
     pub order_transactions: Option<OrderTransactions>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     VoidAuthorizedPaymentsResponse { "orderTransactions" order_transactions : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `WixReceipt` object.
@@ -7522,10 +8169,13 @@ pub struct WixReceipt {
     pub receipt_id: Option<String>,
     /// Display number of receipt.
     pub display_number: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     WixReceipt { "receiptId" receipt_id : nullable optional, "displayNumber"
-    display_number : nullable optional, }
+    display_number : nullable optional, } unknown unknown_fields
 }
 
 /// A webhook event of eCommerce Orders V1.

@@ -1382,13 +1382,16 @@ pub struct Address {
     pub postal_code: Option<String>,
     /// Secondary address information (suite or apartment number and room number).
     pub address_line2: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Address { "streetAddress" street_address : nullable optional, "addressLine"
     address_line : nullable optional, "country" country : nullable optional,
     "subdivision" subdivision : nullable optional, "city" city : nullable optional,
     "postalCode" postal_code : nullable optional, "addressLine2" address_line2 : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `AgendaSettings` object.
@@ -1398,10 +1401,13 @@ pub struct AgendaSettings {
     pub enabled: Option<bool>,
     /// The `pageUrl` field.
     pub page_url: Option<PageUrl>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AgendaSettings { "enabled" enabled : nullable optional, "pageUrl" page_url : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `Animation` object.
@@ -1417,11 +1423,15 @@ pub struct Animation {
     pub effect: Option<PointerEffect>,
     /// How quickly the node settles toward the pointer, in milliseconds (POINTER).
     pub transition_duration: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Animation { "type" r#type : nullable optional, "entrance" entrance : nullable
     optional, "loop" r#loop : nullable optional, "effect" effect : nullable optional,
-    "transitionDuration" transition_duration : nullable optional, }
+    "transitionDuration" transition_duration : nullable optional, } unknown
+    unknown_fields
 }
 
 /// - `VIEW`: Animations that play while the node is in view.
@@ -1526,6 +1536,9 @@ pub struct AppEmbedData {
     pub pricing_data: Option<PricingData>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AppEmbedData { "bookingData" booking_data : nullable optional, "eventData" event_data
@@ -1541,7 +1554,7 @@ rt::object! {
     image_styles : nullable optional, "ribbonStyles" ribbon_styles : nullable optional,
     "cardStyles" card_styles : nullable optional, "containerData" container_data :
     nullable optional, "pricingData" pricing_data : nullable optional, "animation"
-    animation : nullable optional, }
+    animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `AudioData` object.
@@ -1563,13 +1576,16 @@ pub struct AudioData {
     pub html: Option<String>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AudioData { "containerData" container_data : nullable optional, "audio" audio :
     nullable optional, "disableDownload" disable_download : nullable optional,
     "coverImage" cover_image : nullable optional, "name" name : nullable optional,
     "authorName" author_name : nullable optional, "html" html : nullable optional,
-    "animation" animation : nullable optional, }
+    "animation" animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `BackgroundImage` object.
@@ -1589,11 +1605,15 @@ pub struct BackgroundImage {
     pub overlay: Option<CardDataBackground>,
     /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
     pub blur: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BackgroundImage { "media" media : nullable optional, "opacity" opacity : nullable
     optional, "scaling" scaling : nullable optional, "position" position : nullable
     optional, "overlay" overlay : nullable optional, "blur" blur : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `BlockquoteData` object.
@@ -1603,10 +1623,13 @@ pub struct BlockquoteData {
     pub indentation: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BlockquoteData { "indentation" indentation : nullable optional, "animation" animation
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkCancelEventsByFilterRequest` object.
@@ -1614,17 +1637,21 @@ rt::object! {
 pub struct BulkCancelEventsByFilterRequest {
     /// The `filter` field.
     pub filter: Option<CommonQueryV2>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BulkCancelEventsByFilterRequest { "filter" filter : nullable optional, }
+    BulkCancelEventsByFilterRequest { "filter" filter : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkCancelEventsByFilterResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkCancelEventsByFilterResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCancelEventsByFilterResponse {} unknown unknown_fields
@@ -1635,17 +1662,21 @@ rt::object! {
 pub struct BulkDeleteEventsByFilterRequest {
     /// The `filter` field.
     pub filter: Option<CommonQueryV2>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BulkDeleteEventsByFilterRequest { "filter" filter : nullable optional, }
+    BulkDeleteEventsByFilterRequest { "filter" filter : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkDeleteEventsByFilterResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkDeleteEventsByFilterResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkDeleteEventsByFilterResponse {} unknown unknown_fields
@@ -1660,10 +1691,14 @@ pub struct BulletedListData {
     pub offset: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulletedListData { "indentation" indentation : nullable optional, "offset" offset :
-    nullable optional, "animation" animation : nullable optional, }
+    nullable optional, "animation" animation : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ButtonData` object.
@@ -1681,12 +1716,15 @@ pub struct ButtonData {
     pub link: Option<Link>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ButtonData { "containerData" container_data : nullable optional, "type" r#type :
     nullable optional, "styles" styles : nullable optional, "text" text : nullable
     optional, "link" link : nullable optional, "animation" animation : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `CalendarUrls` object.
@@ -1696,9 +1734,13 @@ pub struct CalendarUrls {
     pub google: Option<String>,
     /// "Download ICS calendar file" URL.
     pub ics: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CalendarUrls { "google" google : nullable optional, "ics" ics : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `CancelEventRequest` object.
@@ -1708,10 +1750,13 @@ pub struct CancelEventRequest {
     pub event_id: String,
     /// Predefined sets of fields to return.
     pub fields: Option<Vec<RequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CancelEventRequest { "eventId" event_id : value field, "fields" fields : nullable
-    optional, } required { event_id "eventId" }
+    optional, } unknown unknown_fields required { event_id "eventId" }
 }
 
 /// The `CancelEventResponse` object.
@@ -1719,9 +1764,12 @@ rt::object! {
 pub struct CancelEventResponse {
     /// The `event` field.
     pub event: Option<WixEvent>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CancelEventResponse { "event" event : nullable optional, }
+    CancelEventResponse { "event" event : nullable optional, } unknown unknown_fields
 }
 
 /// Who cancelled the event and when. Returned only for cancelled events; carries PII.
@@ -1735,11 +1783,14 @@ pub struct Cancellation {
     pub actor_name: Option<String>,
     /// Email of the canceller. Set only for user cancellations.
     pub actor_email: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Cancellation { "canceledDate" canceled_date : nullable optional, "actorType"
     actor_type : nullable optional, "actorName" actor_name : nullable optional,
-    "actorEmail" actor_email : nullable optional, }
+    "actorEmail" actor_email : nullable optional, } unknown unknown_fields
 }
 
 /// The `CardData` object.
@@ -1749,10 +1800,13 @@ pub struct CardData {
     pub background: Option<CardDataBackground>,
     /// The `backgroundImage` field.
     pub background_image: Option<BackgroundImage>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CardData { "background" background : nullable optional, "backgroundImage"
-    background_image : nullable optional, }
+    background_image : nullable optional, } unknown unknown_fields
 }
 
 /// The `CheckboxListData` object.
@@ -1764,10 +1818,14 @@ pub struct CheckboxListData {
     pub offset: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CheckboxListData { "indentation" indentation : nullable optional, "offset" offset :
-    nullable optional, "animation" animation : nullable optional, }
+    nullable optional, "animation" animation : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CheckoutFormMessages` object.
@@ -1779,11 +1837,14 @@ pub struct CheckoutFormMessages {
     pub submit_action_label: Option<String>,
     /// The `confirmation` field.
     pub confirmation: Option<ResponseConfirmation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CheckoutFormMessages { "title" title : nullable optional, "submitActionLabel"
     submit_action_label : nullable optional, "confirmation" confirmation : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `CloneEventRequest` object.
@@ -1797,11 +1858,14 @@ pub struct CloneEventRequest {
     pub draft: Option<bool>,
     /// Predefined sets of fields to return.
     pub fields: Option<Vec<RequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CloneEventRequest { "eventId" event_id : value field, "event" event : nullable
     optional, "draft" draft : nullable optional, "fields" fields : nullable optional, }
-    required { event_id "eventId" }
+    unknown unknown_fields required { event_id "eventId" }
 }
 
 /// The `CloneEventResponse` object.
@@ -1809,9 +1873,12 @@ rt::object! {
 pub struct CloneEventResponse {
     /// The `event` field.
     pub event: Option<WixEvent>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CloneEventResponse { "event" event : nullable optional, }
+    CloneEventResponse { "event" event : nullable optional, } unknown unknown_fields
 }
 
 /// The `CodeBlockData` object.
@@ -1821,10 +1888,13 @@ pub struct CodeBlockData {
     pub text_style: Option<TextStyle>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CodeBlockData { "textStyle" text_style : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `CollapsibleListData` object.
@@ -1842,13 +1912,16 @@ pub struct CollapsibleListData {
     pub is_qapage_data: Option<bool>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CollapsibleListData { "containerData" container_data : nullable optional,
     "expandOnlyOne" expand_only_one : nullable optional, "initialExpandedItems"
     initial_expanded_items : nullable optional, "direction" direction : nullable
     optional, "isQapageData" is_qapage_data : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `paging` is set (a oneOf group).
@@ -1865,10 +1938,13 @@ pub struct CommonQueryV2 {
     /// Sort object in the following format:
     /// `[{"fieldName":"sortField1","order":"ASC"},{"fieldName":"sortField2","order":"DESC"}]`
     pub sort: Option<Vec<CommonSorting>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CommonQueryV2 { "paging" paging : nullable optional, "filter" filter : nullable
-    optional, "sort" sort : nullable optional, }
+    optional, "sort" sort : nullable optional, } unknown unknown_fields
 }
 
 /// - `MEETING`: Guests can do some actions during the conference, for example talk, turn on their camera and show their screen.
@@ -1930,10 +2006,14 @@ pub struct CountEventsByStatusRequest {
     /// Whether draft events should be returned in the response. <br>
     /// **Note:** This parameter requires the `WIX_EVENTS.READ_DRAFT_EVENTS` permission.
     pub include_drafts: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CountEventsByStatusRequest { "filter" filter : nullable optional, "facet" facet :
-    nullable optional, "includeDrafts" include_drafts : nullable optional, }
+    nullable optional, "includeDrafts" include_drafts : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CountEventsByStatusResponse` object.
@@ -1943,10 +2023,13 @@ pub struct CountEventsByStatusResponse {
     pub paging_metadata: Option<CommonPagingMetadataV2>,
     /// Filter facets.
     pub facets: Option<std::collections::BTreeMap<String, FacetCounts>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CountEventsByStatusResponse { "pagingMetadata" paging_metadata : nullable optional,
-    "facets" facets : nullable optional, }
+    "facets" facets : nullable optional, } unknown unknown_fields
 }
 
 /// The `CreateEventRequest` object.
@@ -1958,10 +2041,14 @@ pub struct CreateEventRequest {
     pub draft: Option<bool>,
     /// Predefined sets of fields to return.
     pub fields: Option<Vec<RequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateEventRequest { "event" event : value field, "draft" draft : nullable optional,
-    "fields" fields : nullable optional, } required { event "event" }
+    "fields" fields : nullable optional, } unknown unknown_fields required { event
+    "event" }
 }
 
 /// The `CreateEventResponse` object.
@@ -1969,9 +2056,12 @@ rt::object! {
 pub struct CreateEventResponse {
     /// The `event` field.
     pub event: Option<WixEvent>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CreateEventResponse { "event" event : nullable optional, }
+    CreateEventResponse { "event" event : nullable optional, } unknown unknown_fields
 }
 
 /// The `DateAndTimeSettings` object.
@@ -2005,6 +2095,9 @@ pub struct DateAndTimeSettings {
     pub recurring_events: Option<Recurrences>,
     /// The `formatted` field.
     pub formatted: Option<Formatted>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DateAndTimeSettings { "dateAndTimeTbd" date_and_time_tbd : nullable optional,
@@ -2013,7 +2106,7 @@ rt::object! {
     time_zone_id : nullable optional, "hideEndDate" hide_end_date : nullable optional,
     "showTimeZone" show_time_zone : nullable optional, "recurrenceStatus"
     recurrence_status : nullable optional, "recurringEvents" recurring_events : nullable
-    optional, "formatted" formatted : nullable optional, }
+    optional, "formatted" formatted : nullable optional, } unknown unknown_fields
 }
 
 /// Adds appearence changes to text
@@ -2051,6 +2144,9 @@ pub struct Decoration {
     pub sketch_data: Option<SketchData>,
     /// The `type` field.
     pub r#type: Option<DecorationType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Decoration { "anchorData" anchor_data : nullable optional, "colorData" color_data :
@@ -2062,7 +2158,7 @@ rt::object! {
     optional, "superscriptData" superscript_data : nullable optional, "subscriptData"
     subscript_data : nullable optional, "fontFamilyData" font_family_data : nullable
     optional, "sketchData" sketch_data : nullable optional, "type" r#type : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `DeleteEventResponse` object.
@@ -2070,9 +2166,13 @@ rt::object! {
 pub struct DeleteEventResponse {
     /// Deleted event ID.
     pub event_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    DeleteEventResponse { "eventId" event_id : nullable optional, }
+    DeleteEventResponse { "eventId" event_id : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Design` object.
@@ -2082,9 +2182,13 @@ pub struct Design {
     pub poll: Option<PollDesign>,
     /// The `options` field.
     pub options: Option<OptionDesign>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Design { "poll" poll : nullable optional, "options" options : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `Dimensions` object.
@@ -2096,10 +2200,14 @@ pub struct Dimensions {
     pub rows_height: Option<Vec<f64>>,
     /// An array representing the minimum width of each column in pixels.
     pub cols_min_width: Option<Vec<f64>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Dimensions { "colsWidthRatio" cols_width_ratio : nullable optional, "rowsHeight"
     rows_height : nullable optional, "colsMinWidth" cols_min_width : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `DividerData` object.
@@ -2117,12 +2225,15 @@ pub struct DividerData {
     pub styles: Option<DividerDataStyles>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DividerData { "containerData" container_data : nullable optional, "lineStyle"
     line_style : nullable optional, "width" width : nullable optional, "alignment"
     alignment : nullable optional, "styles" styles : nullable optional, "animation"
-    animation : nullable optional, }
+    animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `DocumentStyle` object.
@@ -2146,6 +2257,9 @@ pub struct DocumentStyle {
     pub blockquote: Option<TextNodeStyle>,
     /// The `codeBlock` field.
     pub code_block: Option<TextNodeStyle>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DocumentStyle { "headerOne" header_one : nullable optional, "headerTwo" header_two :
@@ -2153,7 +2267,7 @@ rt::object! {
     header_four : nullable optional, "headerFive" header_five : nullable optional,
     "headerSix" header_six : nullable optional, "paragraph" paragraph : nullable
     optional, "blockquote" blockquote : nullable optional, "codeBlock" code_block :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `EmbedData` object.
@@ -2167,11 +2281,14 @@ pub struct EmbedData {
     pub src: Option<String>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     EmbedData { "containerData" container_data : nullable optional, "oembed" oembed :
     nullable optional, "src" src : nullable optional, "animation" animation : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `EventCanceled` object.
@@ -2187,11 +2304,14 @@ pub struct EventCanceled {
     pub user_id: Option<String>,
     /// Whether at least 1 guest is registered to the event with any attendance status.
     pub has_guests: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     EventCanceled { "timestamp" timestamp : nullable optional, "eventId" event_id :
     nullable optional, "title" title : nullable optional, "userId" user_id : nullable
-    optional, "hasGuests" has_guests : nullable optional, }
+    optional, "hasGuests" has_guests : nullable optional, } unknown unknown_fields
 }
 
 /// The `EventCloned` object.
@@ -2219,6 +2339,9 @@ pub struct EventCloned {
     /// Key represents ticket definition ID in the original event. <br>
     /// Value represents ticket definition ID in the newly event.
     pub ticket_definitions: Option<std::collections::BTreeMap<String, String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     EventCloned { "timestamp" timestamp : nullable optional, "eventId" event_id :
@@ -2227,15 +2350,15 @@ rt::object! {
     "userId" user_id : nullable optional, "status" status : nullable optional,
     "derivedFromInstanceId" derived_from_instance_id : nullable optional,
     "derivedFromEventId" derived_from_event_id : nullable optional, "ticketDefinitions"
-    ticket_definitions : nullable optional, }
+    ticket_definitions : nullable optional, } unknown unknown_fields
 }
 
 /// Kept as it came: the event carries no entity.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventDeletedPayload {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     EventDeletedPayload {} unknown unknown_fields
@@ -2248,10 +2371,14 @@ pub struct EventDisplaySettings {
     pub hide_event_details_button: Option<bool>,
     /// Disables event details page visibility. If event has an external registration configured visitors will be redirected from this page.
     pub hide_event_details_page: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     EventDisplaySettings { "hideEventDetailsButton" hide_event_details_button : nullable
     optional, "hideEventDetailsPage" hide_event_details_page : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `EventEnded` object.
@@ -2263,10 +2390,13 @@ pub struct EventEnded {
     pub event_id: Option<String>,
     /// Whether at least 1 guest is registered to the event with any attendance status.
     pub has_guests: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     EventEnded { "timestamp" timestamp : nullable optional, "eventId" event_id : nullable
-    optional, "hasGuests" has_guests : nullable optional, }
+    optional, "hasGuests" has_guests : nullable optional, } unknown unknown_fields
 }
 
 /// The `EventPublished` object.
@@ -2293,6 +2423,9 @@ pub struct EventPublished {
     pub event_page_url: Option<PageUrl>,
     /// The `registration` field.
     pub registration: Option<Registration>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     EventPublished { "timestamp" timestamp : nullable optional, "eventId" event_id :
@@ -2301,7 +2434,7 @@ rt::object! {
     "shortDescription" short_description : nullable optional, "location" location :
     nullable optional, "dateAndTimeSettings" date_and_time_settings : nullable optional,
     "eventPageUrl" event_page_url : nullable optional, "registration" registration :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `EventReminder` object.
@@ -2323,13 +2456,16 @@ pub struct EventReminder {
     pub starts_in: Option<TimeDuration>,
     /// Whether at least 1 guest is registered to the event with any attendance status.
     pub has_guests: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     EventReminder { "timestamp" timestamp : nullable optional, "eventId" event_id :
     nullable optional, "location" location : nullable optional, "dateAndTimeSettings"
     date_and_time_settings : nullable optional, "title" title : nullable optional,
     "userId" user_id : nullable optional, "startsIn" starts_in : nullable optional,
-    "hasGuests" has_guests : nullable optional, }
+    "hasGuests" has_guests : nullable optional, } unknown unknown_fields
 }
 
 /// The `EventStarted` object.
@@ -2341,10 +2477,14 @@ pub struct EventStarted {
     pub event_id: Option<String>,
     /// Whether at least 1 guest is registered to the event with any attendance status.
     pub has_guests: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     EventStarted { "timestamp" timestamp : nullable optional, "eventId" event_id :
-    nullable optional, "hasGuests" has_guests : nullable optional, }
+    nullable optional, "hasGuests" has_guests : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `EventsMoney` object.
@@ -2358,10 +2498,13 @@ pub struct EventsMoney {
     pub currency: Option<String>,
     /// Monetary amount. Decimal string with a period as a decimal separator (e.g., 3.99). Optionally, starts with a single (-), to indicate that the amount is negative.
     pub value: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     EventsMoney { "amount" amount : nullable optional, "currency" currency : nullable
-    optional, "value" value : nullable optional, }
+    optional, "value" value : nullable optional, } unknown unknown_fields
 }
 
 /// The `ExternalRegistration` object.
@@ -2369,9 +2512,12 @@ rt::object! {
 pub struct ExternalRegistration {
     /// External event registration URL.
     pub url: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ExternalRegistration { "url" url : nullable optional, }
+    ExternalRegistration { "url" url : nullable optional, } unknown unknown_fields
 }
 
 /// The `FacetCounts` object.
@@ -2379,9 +2525,12 @@ rt::object! {
 pub struct FacetCounts {
     /// Facet counts aggregated per value
     pub counts: Option<std::collections::BTreeMap<String, f64>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    FacetCounts { "counts" counts : nullable optional, }
+    FacetCounts { "counts" counts : nullable optional, } unknown unknown_fields
 }
 
 /// The `FileData` object.
@@ -2409,13 +2558,17 @@ pub struct FileData {
     pub size_in_kb: Option<String>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     FileData { "containerData" container_data : nullable optional, "src" src : nullable
     optional, "name" name : nullable optional, "type" r#type : nullable optional, "size"
     size : nullable optional, "pdfSettings" pdf_settings : nullable optional, "mimeType"
     mime_type : nullable optional, "path" path : nullable optional, "sizeInKb" size_in_kb
-    : nullable optional, "animation" animation : nullable optional, }
+    : nullable optional, "animation" animation : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The form defines which elements are displayed to a site visitor during the registration process (RSVP or checkout).
@@ -2434,10 +2587,13 @@ pub struct Form {
     pub controls: Option<Vec<InputControl>>,
     /// The `messages` field.
     pub messages: Option<FormMessages>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Form { "controls" controls : nullable optional, "messages" messages : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// Defines form messages shown in UI before, during, and after registration flow.
@@ -2452,11 +2608,15 @@ pub struct FormMessages {
     pub registration_closed: Option<RegistrationClosedMessages>,
     /// The `ticketsUnavailable` field.
     pub tickets_unavailable: Option<TicketsUnavailableMessages>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     FormMessages { "rsvp" rsvp : nullable optional, "checkout" checkout : nullable
     optional, "registrationClosed" registration_closed : nullable optional,
-    "ticketsUnavailable" tickets_unavailable : nullable optional, }
+    "ticketsUnavailable" tickets_unavailable : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Formatted` object.
@@ -2474,11 +2634,14 @@ pub struct Formatted {
     pub end_date: Option<String>,
     /// Formatted end time of the event. Empty for TBD schedules or when the end date is hidden.
     pub end_time: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Formatted { "dateAndTime" date_and_time : nullable optional, "startDate" start_date :
     nullable optional, "startTime" start_time : nullable optional, "endDate" end_date :
-    nullable optional, "endTime" end_time : nullable optional, }
+    nullable optional, "endTime" end_time : nullable optional, } unknown unknown_fields
 }
 
 /// The `GalleryData` object.
@@ -2496,12 +2659,15 @@ pub struct GalleryData {
     pub disable_download: Option<bool>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GalleryData { "containerData" container_data : nullable optional, "items" items :
     nullable optional, "options" options : nullable optional, "disableExpand"
     disable_expand : nullable optional, "disableDownload" disable_download : nullable
-    optional, "animation" animation : nullable optional, }
+    optional, "animation" animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `GetEventBySlugResponse` object.
@@ -2509,9 +2675,12 @@ rt::object! {
 pub struct GetEventBySlugResponse {
     /// The `event` field.
     pub event: Option<WixEvent>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetEventBySlugResponse { "event" event : nullable optional, }
+    GetEventBySlugResponse { "event" event : nullable optional, } unknown unknown_fields
 }
 
 /// The `GetEventResponse` object.
@@ -2519,9 +2688,12 @@ rt::object! {
 pub struct GetEventResponse {
     /// The `event` field.
     pub event: Option<WixEvent>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetEventResponse { "event" event : nullable optional, }
+    GetEventResponse { "event" event : nullable optional, } unknown unknown_fields
 }
 
 /// The `GifData` object.
@@ -2541,12 +2713,15 @@ pub struct GifData {
     pub gif_type: Option<GifType>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GifData { "containerData" container_data : nullable optional, "original" original :
     nullable optional, "downsized" downsized : nullable optional, "height" height :
     nullable optional, "width" width : nullable optional, "gifType" gif_type : nullable
-    optional, "animation" animation : nullable optional, }
+    optional, "animation" animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `GuestListSettings` object.
@@ -2554,9 +2729,13 @@ rt::object! {
 pub struct GuestListSettings {
     /// Whether the guest list is displayed publicly to all guests.
     pub displayed_publicly: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GuestListSettings { "displayedPublicly" displayed_publicly : nullable optional, }
+    unknown unknown_fields
 }
 
 /// - `VISITOR_OR_MEMBER`: All site visitors can RSVP to the event.
@@ -2621,11 +2800,15 @@ pub struct HeadingData {
     pub rendered_level: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     HeadingData { "level" level : nullable optional, "textStyle" text_style : nullable
     optional, "indentation" indentation : nullable optional, "renderedLevel"
     rendered_level : nullable optional, "animation" animation : nullable optional, }
+    unknown unknown_fields
 }
 
 /// At most one of `url`, `html`, `isAdsense`, `widgetId` is set (a oneOf group).
@@ -2649,13 +2832,16 @@ pub struct HtmlData {
     pub auto_height: Option<bool>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     HtmlData { "url" url : nullable optional, "html" html : nullable optional,
     "isAdsense" is_adsense : nullable optional, "widgetId" widget_id : nullable optional,
     "containerData" container_data : nullable optional, "source" source : nullable
     optional, "autoHeight" auto_height : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `Image` object.
@@ -2675,11 +2861,14 @@ pub struct Image {
     pub width: Option<f64>,
     /// Image alt text.
     pub alt_text: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Image { "id" id : nullable optional, "url" url : nullable optional, "height" height :
     nullable optional, "width" width : nullable optional, "altText" alt_text : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `ImageData` object.
@@ -2711,6 +2900,9 @@ pub struct ImageData {
     pub crop_shape: Option<String>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ImageData { "containerData" container_data : nullable optional, "image" image :
@@ -2719,7 +2911,7 @@ rt::object! {
     nullable optional, "disableDownload" disable_download : nullable optional,
     "decorative" decorative : nullable optional, "styles" styles : nullable optional,
     "crop" crop : nullable optional, "cropShape" crop_shape : nullable optional,
-    "animation" animation : nullable optional, }
+    "animation" animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `ImageStyles` object.
@@ -2739,13 +2931,16 @@ pub struct ImageStyles {
     pub border_width: Option<f64>,
     /// Image border radius in pixels.
     pub border_radius: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ImageStyles { "hideImage" hide_image : nullable optional, "imagePosition"
     image_position : nullable optional, "aspectRatio" aspect_ratio : nullable optional,
     "resizing" resizing : nullable optional, "borderColor" border_color : nullable
     optional, "borderWidth" border_width : nullable optional, "borderRadius"
-    border_radius : nullable optional, }
+    border_radius : nullable optional, } unknown unknown_fields
 }
 
 /// - `RSVP`: Guests register by RSVPing to the event.
@@ -2826,6 +3021,9 @@ pub struct Input {
     pub default_option_selection: Option<OptionSelection>,
     /// Additional labels for multi-valued fields, such as address.
     pub labels: Option<Vec<Label>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Input { "name" name : nullable optional, "array" array : nullable optional, "label"
@@ -2834,6 +3032,7 @@ rt::object! {
     "maxLength" max_length : nullable optional, "type" r#type : nullable optional,
     "maxSize" max_size : nullable optional, "defaultOptionSelection"
     default_option_selection : nullable optional, "labels" labels : nullable optional, }
+    unknown unknown_fields
 }
 
 /// A block of nested fields.
@@ -2860,12 +3059,16 @@ pub struct InputControl {
     pub id: Option<String>,
     /// Whether the input control is deleted.
     pub deleted: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     InputControl { "type" r#type : nullable optional, "system" system : nullable
     optional, "name" name : nullable optional, "inputs" inputs : nullable optional,
     "label" label : nullable optional, "orderIndex" order_index : nullable optional, "id"
-    id : nullable optional, "deleted" deleted : nullable optional, }
+    id : nullable optional, "deleted" deleted : nullable optional, } unknown
+    unknown_fields
 }
 
 /// - `INPUT`: Single text value field.
@@ -2968,10 +3171,14 @@ pub struct Item {
     pub title: Option<String>,
     /// Item's alternative text.
     pub alt_text: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Item { "image" image : nullable optional, "video" video : nullable optional, "title"
-    title : nullable optional, "altText" alt_text : nullable optional, }
+    title : nullable optional, "altText" alt_text : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ItemImage` object.
@@ -2981,9 +3188,13 @@ pub struct ItemImage {
     pub media: Option<Media>,
     /// The `link` field.
     pub link: Option<Link>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemImage { "media" media : nullable optional, "link" link : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `Label` object.
@@ -2993,9 +3204,13 @@ pub struct Label {
     pub name: Option<String>,
     /// Field label.
     pub label: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    Label { "name" name : nullable optional, "label" label : nullable optional, }
+    Label { "name" name : nullable optional, "label" label : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `LayoutData` object.
@@ -3049,6 +3264,9 @@ pub struct LayoutData {
     pub top_divider: Option<SectionDivider>,
     /// The `bottomDivider` field.
     pub bottom_divider: Option<SectionDivider>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LayoutData { "backgroundColor" background_color : nullable optional,
@@ -3066,7 +3284,7 @@ rt::object! {
     : nullable optional, "background" background : nullable optional, "backdrop" backdrop
     : nullable optional, "animation" animation : nullable optional, "topDivider"
     top_divider : nullable optional, "bottomDivider" bottom_divider : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `LayoutDataBackgroundImage` object.
@@ -3086,12 +3304,15 @@ pub struct LayoutDataBackgroundImage {
     pub blur: Option<f64>,
     /// The `overlay` field.
     pub overlay: Option<LayoutDataBackground>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LayoutDataBackgroundImage { "media" media : nullable optional, "opacity" opacity :
     nullable optional, "scaling" scaling : nullable optional, "position" position :
     nullable optional, "blur" blur : nullable optional, "overlay" overlay : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// At most one of `url`, `anchor` is set (a oneOf group).
@@ -3107,11 +3328,14 @@ pub struct Link {
     pub rel: Option<Rel>,
     /// A serialized object used for a custom or external link panel.
     pub custom_data: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Link { "url" url : nullable optional, "anchor" anchor : nullable optional, "target"
     target : nullable optional, "rel" rel : nullable optional, "customData" custom_data :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `LinkData` object.
@@ -3119,9 +3343,12 @@ rt::object! {
 pub struct LinkData {
     /// The `link` field.
     pub link: Option<Link>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    LinkData { "link" link : nullable optional, }
+    LinkData { "link" link : nullable optional, } unknown unknown_fields
 }
 
 /// The `LinkPreviewData` object.
@@ -3143,13 +3370,16 @@ pub struct LinkPreviewData {
     pub styles: Option<LinkPreviewDataStyles>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LinkPreviewData { "containerData" container_data : nullable optional, "link" link :
     nullable optional, "title" title : nullable optional, "thumbnailUrl" thumbnail_url :
     nullable optional, "description" description : nullable optional, "html" html :
     nullable optional, "styles" styles : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `ListEventsByCategoryResponse` object.
@@ -3159,10 +3389,13 @@ pub struct ListEventsByCategoryResponse {
     pub paging_metadata: Option<CommonPagingMetadataV2>,
     /// List of events.
     pub events: Option<Vec<WixEvent>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ListEventsByCategoryResponse { "pagingMetadata" paging_metadata : nullable optional,
-    "events" events : nullable optional, }
+    "events" events : nullable optional, } unknown unknown_fields
 }
 
 /// The `ListItemNodeData` object.
@@ -3172,10 +3405,13 @@ pub struct ListItemNodeData {
     pub checked: Option<bool>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ListItemNodeData { "checked" checked : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `Location` object.
@@ -3189,11 +3425,14 @@ pub struct Location {
     pub address: Option<Address>,
     /// Whether the event location is TBD.
     pub location_tbd: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Location { "name" name : nullable optional, "type" r#type : nullable optional,
     "address" address : nullable optional, "locationTbd" location_tbd : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// - `VENUE`: Event is on-site at a specific physical location.
@@ -3256,10 +3495,14 @@ pub struct Media {
     pub height: Option<f64>,
     /// Media duration in seconds. Only relevant for audio and video files.
     pub duration: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Media { "src" src : nullable optional, "width" width : nullable optional, "height"
-    height : nullable optional, "duration" duration : nullable optional, }
+    height : nullable optional, "duration" duration : nullable optional, } unknown
+    unknown_fields
 }
 
 /// A set of messages shown during registration with negative response
@@ -3269,10 +3512,13 @@ pub struct Negative {
     pub title: Option<String>,
     /// The `confirmation` field.
     pub confirmation: Option<RsvpFormMessagesNegativeResponseConfirmation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Negative { "title" title : nullable optional, "confirmation" confirmation : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// At most one of `buttonData`, `codeBlockData`, `dividerData`, `fileData`, `galleryData`, `gifData`, `headingData`, `htmlData`, `imageData`, `linkPreviewData`, `mapData`, `paragraphData`, `pollData`, `textData`, `appEmbedData`, `videoData`, `embedData`, `collapsibleListData`, `tableData`, `tableCellData`, `externalData`, `audioData`, `orderedListData`, `bulletedListData`, `blockquoteData`, `captionData`, `layoutData`, `layoutCellData`, `shapeData`, `cardData`, `tocData`, `smartBlockData`, `smartBlockCellData`, `checkboxListData`, `listItemData` is set (a oneOf group).
@@ -3356,6 +3602,9 @@ pub struct Node {
     pub nodes: Option<Vec<Node>>,
     /// The `style` field.
     pub style: Option<NodeStyle>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Node { "buttonData" button_data : nullable optional, "codeBlockData" code_block_data
@@ -3380,7 +3629,8 @@ rt::object! {
     "smartBlockCellData" smart_block_cell_data : nullable optional, "checkboxListData"
     checkbox_list_data : nullable optional, "listItemData" list_item_data : nullable
     optional, "type" r#type : nullable optional, "id" id : nullable optional, "nodes"
-    nodes : nullable optional, "style" style : nullable optional, }
+    nodes : nullable optional, "style" style : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Occurrence` object.
@@ -3394,11 +3644,14 @@ pub struct Occurrence {
     pub time_zone_id: Option<String>,
     /// Whether the time zone is displayed in a formatted schedule.
     pub show_time_zone: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Occurrence { "startDate" start_date : nullable optional, "endDate" end_date :
     nullable optional, "timeZoneId" time_zone_id : nullable optional, "showTimeZone"
-    show_time_zone : nullable optional, }
+    show_time_zone : nullable optional, } unknown unknown_fields
 }
 
 /// The `OnlineConferencing` object.
@@ -3412,11 +3665,14 @@ pub struct OnlineConferencing {
     pub r#type: Option<ConferenceTypeType>,
     /// The `session` field.
     pub session: Option<OnlineConferencingSession>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OnlineConferencing { "enabled" enabled : nullable optional, "providerId" provider_id
     : nullable optional, "type" r#type : nullable optional, "session" session : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `OnlineConferencingSession` object.
@@ -3432,12 +3688,15 @@ pub struct OnlineConferencingSession {
     pub session_created: Option<bool>,
     /// Unique session ID.
     pub session_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OnlineConferencingSession { "hostLink" host_link : nullable optional, "guestLink"
     guest_link : nullable optional, "password" password : nullable optional,
     "sessionCreated" session_created : nullable optional, "sessionId" session_id :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// Describes initially selected option when an input has multiple choices.
@@ -3451,10 +3710,13 @@ pub struct OptionSelection {
     /// Placeholder hint describing expected choices, such as "Please select".
     /// Considered an empty choice.
     pub placeholder_text: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OptionSelection { "optionIndex" option_index : nullable optional, "placeholderText"
-    placeholder_text : nullable optional, }
+    placeholder_text : nullable optional, } unknown unknown_fields
 }
 
 /// The `OrderedListData` object.
@@ -3468,11 +3730,14 @@ pub struct OrderedListData {
     pub start: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OrderedListData { "indentation" indentation : nullable optional, "offset" offset :
     nullable optional, "start" start : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `ParagraphData` object.
@@ -3486,11 +3751,14 @@ pub struct ParagraphData {
     pub level: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ParagraphData { "textStyle" text_style : nullable optional, "indentation" indentation
     : nullable optional, "level" level : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `Poll` object.
@@ -3508,11 +3776,15 @@ pub struct Poll {
     pub options: Option<Vec<WixOption>>,
     /// The `settings` field.
     pub settings: Option<PollSettings>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Poll { "id" id : nullable optional, "title" title : nullable optional, "creatorId"
     creator_id : nullable optional, "image" image : nullable optional, "options" options
-    : nullable optional, "settings" settings : nullable optional, }
+    : nullable optional, "settings" settings : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `PollData` object.
@@ -3528,11 +3800,14 @@ pub struct PollData {
     pub design: Option<Design>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PollData { "containerData" container_data : nullable optional, "poll" poll : nullable
     optional, "layout" layout : nullable optional, "design" design : nullable optional,
-    "animation" animation : nullable optional, }
+    "animation" animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `PollDesign` object.
@@ -3542,10 +3817,13 @@ pub struct PollDesign {
     pub background: Option<PollDesignBackground>,
     /// Border radius in pixels.
     pub border_radius: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PollDesign { "background" background : nullable optional, "borderRadius"
-    border_radius : nullable optional, }
+    border_radius : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `color`, `image`, `gradient` is set (a oneOf group).
@@ -3559,11 +3837,14 @@ pub struct PollDesignBackground {
     pub gradient: Option<BackgroundGradient>,
     /// The `type` field.
     pub r#type: Option<PollDesignBackgroundType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PollDesignBackground { "color" color : nullable optional, "image" image : nullable
     optional, "gradient" gradient : nullable optional, "type" r#type : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// - `START`: Image positioned at the start (left in LTR layouts, right in RTL layouts)
@@ -3627,10 +3908,13 @@ pub struct Positive {
     pub title: Option<String>,
     /// The `confirmation` field.
     pub confirmation: Option<RsvpFormMessagesPositiveResponseConfirmation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Positive { "title" title : nullable optional, "confirmation" confirmation : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `PublishDraftEventRequest` object.
@@ -3640,10 +3924,13 @@ pub struct PublishDraftEventRequest {
     pub event_id: String,
     /// Predefined sets of fields to return.
     pub fields: Option<Vec<RequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PublishDraftEventRequest { "eventId" event_id : value field, "fields" fields :
-    nullable optional, } required { event_id "eventId" }
+    nullable optional, } unknown unknown_fields required { event_id "eventId" }
 }
 
 /// The `PublishDraftEventResponse` object.
@@ -3651,9 +3938,13 @@ rt::object! {
 pub struct PublishDraftEventResponse {
     /// The `event` field.
     pub event: Option<WixEvent>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    PublishDraftEventResponse { "event" event : nullable optional, }
+    PublishDraftEventResponse { "event" event : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `QueryEventsRequest` object.
@@ -3666,10 +3957,14 @@ pub struct QueryEventsRequest {
     /// Whether draft events should be returned in the response. <br>
     /// **Note:** This parameter requires the `WIX_EVENTS.READ_DRAFT_EVENTS` permission.
     pub include_drafts: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryEventsRequest { "query" query : nullable optional, "fields" fields : nullable
-    optional, "includeDrafts" include_drafts : nullable optional, }
+    optional, "includeDrafts" include_drafts : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `QueryEventsResponse` object.
@@ -3679,10 +3974,13 @@ pub struct QueryEventsResponse {
     pub paging_metadata: Option<CommonPagingMetadataV2>,
     /// List of events.
     pub events: Option<Vec<WixEvent>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryEventsResponse { "pagingMetadata" paging_metadata : nullable optional, "events"
-    events : nullable optional, }
+    events : nullable optional, } unknown unknown_fields
 }
 
 /// - `ONE_TIME`: Event happens only once and can last multiple days.
@@ -3766,10 +4064,13 @@ pub struct Recurrences {
     ///
     /// This read-only field is automatically generated and shared by all events in a recurring series. Use this ID to query and retrieve all occurrences of a recurring event.
     pub category_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Recurrences { "individualEventDates" individual_event_dates : nullable optional,
-    "categoryId" category_id : nullable optional, }
+    "categoryId" category_id : nullable optional, } unknown unknown_fields
 }
 
 /// The `Registration` object.
@@ -3793,6 +4094,9 @@ pub struct Registration {
     pub registration_paused: Option<bool>,
     /// Whether the registration is disabled.
     pub registration_disabled: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Registration { "type" r#type : nullable optional, "status" status : nullable
@@ -3800,7 +4104,7 @@ rt::object! {
     "external" external : nullable optional, "allowedGuestTypes" allowed_guest_types :
     nullable optional, "initialType" initial_type : nullable optional,
     "registrationPaused" registration_paused : nullable optional, "registrationDisabled"
-    registration_disabled : nullable optional, }
+    registration_disabled : nullable optional, } unknown unknown_fields
 }
 
 /// The `RegistrationClosedMessages` object.
@@ -3810,10 +4114,14 @@ pub struct RegistrationClosedMessages {
     pub message: Option<String>,
     /// "Explore other events" call-to-action label text.
     pub explore_events_action_label: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RegistrationClosedMessages { "message" message : nullable optional,
-    "exploreEventsActionLabel" explore_events_action_label : nullable optional, }
+    "exploreEventsActionLabel" explore_events_action_label : nullable optional, } unknown
+    unknown_fields
 }
 
 /// - `UNKNOWN_REGISTRATION_STATUS`: Registration status isn't applicable.
@@ -4061,12 +4369,15 @@ pub struct ResponseConfirmation {
     pub add_to_calendar_label: Option<String>,
     /// "Share event" call-to-action label text.
     pub share_event_label: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ResponseConfirmation { "title" title : nullable optional, "message" message :
     nullable optional, "downloadTicketsLabel" download_tickets_label : nullable optional,
     "addToCalendarLabel" add_to_calendar_label : nullable optional, "shareEventLabel"
-    share_event_label : nullable optional, }
+    share_event_label : nullable optional, } unknown unknown_fields
 }
 
 /// - `YES_ONLY`: Only a **Yes** answer is available to select when RSVP'ing to an event.
@@ -4127,10 +4438,14 @@ pub struct RichContent {
     pub metadata: Option<Metadata>,
     /// The `documentStyle` field.
     pub document_style: Option<DocumentStyle>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RichContent { "nodes" nodes : nullable optional, "metadata" metadata : nullable
-    optional, "documentStyle" document_style : nullable optional, }
+    optional, "documentStyle" document_style : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `RsvpFormMessages` object.
@@ -4148,13 +4463,16 @@ pub struct RsvpFormMessages {
     pub negative_messages: Option<Negative>,
     /// "Submit form" call-to-action label text.
     pub submit_action_label: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RsvpFormMessages { "rsvpYesOption" rsvp_yes_option : nullable optional,
     "rsvpNoOption" rsvp_no_option : nullable optional, "positiveMessages"
     positive_messages : nullable optional, "waitlistMessages" waitlist_messages :
     nullable optional, "negativeMessages" negative_messages : nullable optional,
-    "submitActionLabel" submit_action_label : nullable optional, }
+    "submitActionLabel" submit_action_label : nullable optional, } unknown unknown_fields
 }
 
 /// Confirmation messages shown after registration.
@@ -4164,10 +4482,13 @@ pub struct RsvpFormMessagesNegativeResponseConfirmation {
     pub title: Option<String>,
     /// "Share event" call-to-action label text.
     pub share_action_label: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RsvpFormMessagesNegativeResponseConfirmation { "title" title : nullable optional,
-    "shareActionLabel" share_action_label : nullable optional, }
+    "shareActionLabel" share_action_label : nullable optional, } unknown unknown_fields
 }
 
 /// Confirmation messages shown after registration.
@@ -4181,12 +4502,15 @@ pub struct RsvpFormMessagesPositiveResponseConfirmation {
     pub add_to_calendar_action_label: Option<String>,
     /// "Share event" call-to-action label text.
     pub share_action_label: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RsvpFormMessagesPositiveResponseConfirmation { "title" title : nullable optional,
     "message" message : nullable optional, "addToCalendarActionLabel"
     add_to_calendar_action_label : nullable optional, "shareActionLabel"
-    share_action_label : nullable optional, }
+    share_action_label : nullable optional, } unknown unknown_fields
 }
 
 /// The `RsvpRegistration` object.
@@ -4202,11 +4526,15 @@ pub struct RsvpRegistration {
     pub start_date: Option<wix_rest_runtime::Timestamp>,
     /// Registration end date.
     pub end_date: Option<wix_rest_runtime::Timestamp>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RsvpRegistration { "responseType" response_type : nullable optional, "limit" limit :
     nullable optional, "waitlistEnabled" waitlist_enabled : nullable optional,
     "startDate" start_date : nullable optional, "endDate" end_date : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `Rsvps` object.
@@ -4220,11 +4548,14 @@ pub struct Rsvps {
     pub no_count: Option<f64>,
     /// Number of RSVPs in a waitlist.
     pub waitlist_count: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Rsvps { "totalCount" total_count : nullable optional, "yesCount" yes_count : nullable
     optional, "noCount" no_count : nullable optional, "waitlistCount" waitlist_count :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `SeoSettings` object.
@@ -4236,10 +4567,13 @@ pub struct SeoSettings {
     pub advanced_seo_data: Option<SeoSchema>,
     /// Whether the slug is hidden from the SEO sitemap.
     pub hidden: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SeoSettings { "slug" slug : nullable optional, "advancedSeoData" advanced_seo_data :
-    nullable optional, "hidden" hidden : nullable optional, }
+    nullable optional, "hidden" hidden : nullable optional, } unknown unknown_fields
 }
 
 /// The `ShapeData` object.
@@ -4257,12 +4591,15 @@ pub struct ShapeData {
     pub link: Option<Link>,
     /// Alternate text describing the link's purpose for accessibility. Applies only when `link` is set.
     pub alt_text: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ShapeData { "containerData" container_data : nullable optional, "shape" shape :
     nullable optional, "styles" styles : nullable optional, "animation" animation :
     nullable optional, "link" link : nullable optional, "altText" alt_text : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `SketchData` object.
@@ -4274,10 +4611,13 @@ pub struct SketchData {
     pub color: Option<String>,
     /// Whether the annotation animates on first paint. Defaults to `true`.
     pub animate: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SketchData { "variant" variant : nullable optional, "color" color : nullable
-    optional, "animate" animate : nullable optional, }
+    optional, "animate" animate : nullable optional, } unknown unknown_fields
 }
 
 /// Data for a smart block cell node.
@@ -4301,6 +4641,9 @@ pub struct SmartBlockCellData {
     pub background_color: Option<String>,
     /// Shape fill color as a hexadecimal value.
     pub shape_color: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SmartBlockCellData { "label" label : nullable optional, "shape" shape : nullable
@@ -4308,7 +4651,7 @@ rt::object! {
     : nullable optional, "borderRadius" border_radius : nullable optional, "type" r#type
     : nullable optional, "accentColor" accent_color : nullable optional,
     "backgroundColor" background_color : nullable optional, "shapeColor" shape_color :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// Data for a smart block node.
@@ -4328,13 +4671,16 @@ pub struct SmartBlockData {
     pub border_radius: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SmartBlockData { "type" r#type : nullable optional, "orientation" orientation :
     nullable optional, "columnSize" column_size : nullable optional, "borderColor"
     border_color : nullable optional, "borderWidth" border_width : nullable optional,
     "borderRadius" border_radius : nullable optional, "animation" animation : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// - `UPCOMING`: Event is published and scheduled to start.
@@ -4408,10 +4754,13 @@ pub struct StreetAddress {
     pub number: Option<String>,
     /// Street name.
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     StreetAddress { "number" number : nullable optional, "name" name : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `Summaries` object.
@@ -4423,10 +4772,13 @@ pub struct Summaries {
     pub tickets: Option<Tickets>,
     /// The `cancellation` field.
     pub cancellation: Option<Cancellation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Summaries { "rsvps" rsvps : nullable optional, "tickets" tickets : nullable optional,
-    "cancellation" cancellation : nullable optional, }
+    "cancellation" cancellation : nullable optional, } unknown unknown_fields
 }
 
 /// The `TableData` object.
@@ -4452,6 +4804,9 @@ pub struct TableData {
     pub alt_text: Option<String>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TableData { "containerData" container_data : nullable optional, "dimensions"
@@ -4459,7 +4814,7 @@ rt::object! {
     row_header : nullable optional, "columnHeader" column_header : nullable optional,
     "cellSpacing" cell_spacing : nullable optional, "cellPadding" cell_padding : nullable
     optional, "altText" alt_text : nullable optional, "animation" animation : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// - `SELF`: Opens the linked document in the same frame as it was clicked (this is default)
@@ -4532,11 +4887,14 @@ pub struct TaxSettings {
     pub rate: Option<String>,
     /// Apply tax to donations.
     pub applied_to_donations: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TaxSettings { "type" r#type : nullable optional, "name" name : nullable optional,
     "rate" rate : nullable optional, "appliedToDonations" applied_to_donations : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// Tax application settings.
@@ -4597,10 +4955,13 @@ pub struct TextData {
     pub text: Option<String>,
     /// The decorations to apply.
     pub decorations: Option<Vec<Decoration>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TextData { "text" text : nullable optional, "decorations" decorations : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `TextNodeStyle` object.
@@ -4612,10 +4973,14 @@ pub struct TextNodeStyle {
     pub node_style: Option<NodeStyle>,
     /// Line height for text in the node.
     pub line_height: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TextNodeStyle { "decorations" decorations : nullable optional, "nodeStyle" node_style
-    : nullable optional, "lineHeight" line_height : nullable optional, }
+    : nullable optional, "lineHeight" line_height : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Tickets` object.
@@ -4631,12 +4996,15 @@ pub struct Tickets {
     pub total_orders: Option<f64>,
     /// The `totalSales` field.
     pub total_sales: Option<EventsMoney>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Tickets { "ticketsSold" tickets_sold : nullable optional, "revenue" revenue :
     nullable optional, "currencyLocked" currency_locked : nullable optional,
     "totalOrders" total_orders : nullable optional, "totalSales" total_sales : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `TicketsRegistration` object.
@@ -4659,6 +5027,9 @@ pub struct TicketsRegistration {
     pub tax_settings: Option<TaxSettings>,
     /// Reservation duration in minutes.
     pub reservation_duration_in_minutes: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TicketsRegistration { "guestsAssignedSeparately" guests_assigned_separately :
@@ -4667,6 +5038,7 @@ rt::object! {
     optional, "highestPrice" highest_price : nullable optional, "soldOut" sold_out :
     nullable optional, "taxSettings" tax_settings : nullable optional,
     "reservationDurationInMinutes" reservation_duration_in_minutes : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `TicketsUnavailableMessages` object.
@@ -4676,10 +5048,14 @@ pub struct TicketsUnavailableMessages {
     pub message: Option<String>,
     /// "Explore other events" call-to-action label text.
     pub explore_events_action_label: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TicketsUnavailableMessages { "message" message : nullable optional,
-    "exploreEventsActionLabel" explore_events_action_label : nullable optional, }
+    "exploreEventsActionLabel" explore_events_action_label : nullable optional, } unknown
+    unknown_fields
 }
 
 /// A coarse-grained representation of time duration divided into whole constituting components of days, hours, and minutes.
@@ -4692,10 +5068,13 @@ pub struct TimeDuration {
     pub hours: Option<f64>,
     /// Number of minutes.
     pub minutes: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TimeDuration { "days" days : nullable optional, "hours" hours : nullable optional,
-    "minutes" minutes : nullable optional, }
+    "minutes" minutes : nullable optional, } unknown unknown_fields
 }
 
 /// The `TocData` object.
@@ -4715,13 +5094,16 @@ pub struct TocData {
     pub indentation: Option<Indentation>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TocData { "includedHeadings" included_headings : nullable optional, "listStyle"
     list_style : nullable optional, "fontSize" font_size : nullable optional,
     "itemSpacing" item_spacing : nullable optional, "color" color : nullable optional,
     "indentation" indentation : nullable optional, "animation" animation : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `UpdateEventRequest` object.
@@ -4731,10 +5113,13 @@ pub struct UpdateEventRequest {
     pub event: Option<WixEvent>,
     /// Predefined sets of fields to return.
     pub fields: Option<Vec<RequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateEventRequest { "event" event : nullable optional, "fields" fields : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `UpdateEventResponse` object.
@@ -4742,9 +5127,12 @@ rt::object! {
 pub struct UpdateEventResponse {
     /// The `event` field.
     pub event: Option<WixEvent>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateEventResponse { "event" event : nullable optional, }
+    UpdateEventResponse { "event" event : nullable optional, } unknown unknown_fields
 }
 
 /// One of the `ValueType` values.
@@ -4878,10 +5266,13 @@ pub struct Video {
     pub media: Option<Media>,
     /// The `thumbnail` field.
     pub thumbnail: Option<Media>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Video { "media" media : nullable optional, "thumbnail" thumbnail : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `VideoData` object.
@@ -4901,12 +5292,16 @@ pub struct VideoData {
     pub options: Option<PlaybackOptions>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     VideoData { "containerData" container_data : nullable optional, "video" video :
     nullable optional, "thumbnail" thumbnail : nullable optional, "disableDownload"
     disable_download : nullable optional, "title" title : nullable optional, "options"
-    options : nullable optional, "animation" animation : nullable optional, }
+    options : nullable optional, "animation" animation : nullable optional, } unknown
+    unknown_fields
 }
 
 /// An Event is a structured record of a scheduled gathering, including its title, location, date and time, registration settings, status, and related URLs.
@@ -4972,6 +5367,9 @@ pub struct WixEvent {
     pub description: Option<RichContent>,
     /// Event publish timestamp.
     pub published_date: Option<wix_rest_runtime::Timestamp>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     WixEvent { "id" id : nullable optional, "location" location : nullable optional,
@@ -4989,7 +5387,8 @@ rt::object! {
     seo_settings : nullable optional, "contactLabel" contact_label : nullable optional,
     "agendaSettings" agenda_settings : nullable optional, "eventDisplaySettings"
     event_display_settings : nullable optional, "description" description : nullable
-    optional, "publishedDate" published_date : nullable optional, }
+    optional, "publishedDate" published_date : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `WixOption` object.
@@ -5001,10 +5400,13 @@ pub struct WixOption {
     pub title: Option<String>,
     /// The `image` field.
     pub image: Option<Media>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     WixOption { "id" id : nullable optional, "title" title : nullable optional, "image"
-    image : nullable optional, }
+    image : nullable optional, } unknown unknown_fields
 }
 
 /// A webhook event of Events V3.

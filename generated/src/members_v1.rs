@@ -1654,13 +1654,16 @@ pub struct Address {
     pub country: Option<String>,
     /// Postal code.
     pub postal_code: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Address { "streetAddress" street_address : nullable optional, "addressLine"
     address_line : nullable optional, "id" id : nullable optional, "addressLine2"
     address_line2 : nullable optional, "city" city : nullable optional, "subdivision"
     subdivision : nullable optional, "country" country : nullable optional, "postalCode"
-    postal_code : nullable optional, }
+    postal_code : nullable optional, } unknown unknown_fields
 }
 
 /// The `ApproveMemberRequest` object.
@@ -1668,9 +1671,13 @@ rt::object! {
 pub struct ApproveMemberRequest {
     /// ID of the member to approve.
     pub id: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ApproveMemberRequest { "id" id : value field, } required { id "id" }
+    ApproveMemberRequest { "id" id : value field, } unknown unknown_fields required { id
+    "id" }
 }
 
 /// The `ApproveMemberResponse` object.
@@ -1678,9 +1685,12 @@ rt::object! {
 pub struct ApproveMemberResponse {
     /// The `member` field.
     pub member: Option<Member>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ApproveMemberResponse { "member" member : nullable optional, }
+    ApproveMemberResponse { "member" member : nullable optional, } unknown unknown_fields
 }
 
 /// The `BlockMemberRequest` object.
@@ -1688,9 +1698,13 @@ rt::object! {
 pub struct BlockMemberRequest {
     /// ID of a member to block.
     pub id: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BlockMemberRequest { "id" id : value field, } required { id "id" }
+    BlockMemberRequest { "id" id : value field, } unknown unknown_fields required { id
+    "id" }
 }
 
 /// The `BlockMemberResponse` object.
@@ -1698,9 +1712,12 @@ rt::object! {
 pub struct BlockMemberResponse {
     /// The `member` field.
     pub member: Option<Member>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BlockMemberResponse { "member" member : nullable optional, }
+    BlockMemberResponse { "member" member : nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkApproveMembersRequest` object.
@@ -1708,10 +1725,13 @@ rt::object! {
 pub struct BulkApproveMembersRequest {
     /// Query options. See [API Query Language](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language) for more details.
     pub filter: serde_json::Value,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BulkApproveMembersRequest { "filter" filter : value field, } required { filter
-    "filter" }
+    BulkApproveMembersRequest { "filter" filter : value field, } unknown unknown_fields
+    required { filter "filter" }
 }
 
 /// The `BulkApproveMembersResponse` object.
@@ -1720,9 +1740,13 @@ pub struct BulkApproveMembersResponse {
     /// Job ID.
     /// Specify this ID when calling [Get Async Job](https://dev.wix.com/docs/rest/business-management/async-job/introduction) to retrieve job details and metadata.
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BulkApproveMembersResponse { "jobId" job_id : nullable optional, }
+    BulkApproveMembersResponse { "jobId" job_id : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkBlockMembersRequest` object.
@@ -1730,10 +1754,13 @@ rt::object! {
 pub struct BulkBlockMembersRequest {
     /// Query options. See [API Query Language](https://dev.wix.com/docs/rest/articles/getting-started/api-query-language) for more details.
     pub filter: serde_json::Value,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BulkBlockMembersRequest { "filter" filter : value field, } required { filter "filter"
-    }
+    BulkBlockMembersRequest { "filter" filter : value field, } unknown unknown_fields
+    required { filter "filter" }
 }
 
 /// The `BulkBlockMembersResponse` object.
@@ -1742,9 +1769,13 @@ pub struct BulkBlockMembersResponse {
     /// Job ID.
     /// Specify this ID when calling [Get Async Job](https://dev.wix.com/docs/rest/business-management/async-job/introduction) to retrieve job details and metadata.
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BulkBlockMembersResponse { "jobId" job_id : nullable optional, }
+    BulkBlockMembersResponse { "jobId" job_id : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkDeleteMembersByFilterRequest` object.
@@ -1756,11 +1787,14 @@ pub struct BulkDeleteMembersByFilterRequest {
     pub content_assignee_id: Option<String>,
     /// The `search` field.
     pub search: Option<Search>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkDeleteMembersByFilterRequest { "filter" filter : value field, "contentAssigneeId"
     content_assignee_id : nullable optional, "search" search : nullable optional, }
-    required { filter "filter" }
+    unknown unknown_fields required { filter "filter" }
 }
 
 /// The `BulkDeleteMembersByFilterResponse` object.
@@ -1769,9 +1803,13 @@ pub struct BulkDeleteMembersByFilterResponse {
     /// Job ID.
     /// Specify this ID when calling [Get Async Job](https://dev.wix.com/docs/rest/business-management/async-job/introduction) to retrieve job details and metadata.
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BulkDeleteMembersByFilterResponse { "jobId" job_id : nullable optional, }
+    BulkDeleteMembersByFilterResponse { "jobId" job_id : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkDeleteMembersRequest` object.
@@ -1779,10 +1817,13 @@ rt::object! {
 pub struct BulkDeleteMembersRequest {
     /// IDs of members to be deleted.
     pub member_ids: Vec<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BulkDeleteMembersRequest { "memberIds" member_ids : value field, } required {
-    member_ids "memberIds" }
+    BulkDeleteMembersRequest { "memberIds" member_ids : value field, } unknown
+    unknown_fields required { member_ids "memberIds" }
 }
 
 /// The `BulkDeleteMembersResponse` object.
@@ -1792,10 +1833,14 @@ pub struct BulkDeleteMembersResponse {
     pub results: Option<Vec<BulkMemberResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkDeleteMembersResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkMemberResult` object.
@@ -1803,9 +1848,13 @@ rt::object! {
 pub struct BulkMemberResult {
     /// The `itemMetadata` field.
     pub item_metadata: Option<ItemMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BulkMemberResult { "itemMetadata" item_metadata : nullable optional, }
+    BulkMemberResult { "itemMetadata" item_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Contact info associated with the member.
@@ -1833,13 +1882,16 @@ pub struct Contact {
     /// where each key is the field key,
     /// and each value is the field's value for the member.
     pub custom_fields: Option<std::collections::BTreeMap<String, CustomField>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Contact { "firstName" first_name : nullable optional, "lastName" last_name : nullable
     optional, "phones" phones : nullable optional, "emails" emails : nullable optional,
     "addresses" addresses : nullable optional, "birthdate" birthdate : nullable optional,
     "company" company : nullable optional, "jobTitle" job_title : nullable optional,
-    "customFields" custom_fields : nullable optional, }
+    "customFields" custom_fields : nullable optional, } unknown unknown_fields
 }
 
 /// The `CreateMemberRequest` object.
@@ -1847,9 +1899,12 @@ rt::object! {
 pub struct CreateMemberRequest {
     /// The `member` field.
     pub member: Option<Member>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CreateMemberRequest { "member" member : nullable optional, }
+    CreateMemberRequest { "member" member : nullable optional, } unknown unknown_fields
 }
 
 /// The `CreateMemberResponse` object.
@@ -1857,9 +1912,12 @@ rt::object! {
 pub struct CreateMemberResponse {
     /// The `member` field.
     pub member: Option<Member>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CreateMemberResponse { "member" member : nullable optional, }
+    CreateMemberResponse { "member" member : nullable optional, } unknown unknown_fields
 }
 
 /// The `CustomField` object.
@@ -1869,9 +1927,13 @@ pub struct CustomField {
     pub name: Option<String>,
     /// Custom field value.
     pub value: Option<serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CustomField { "name" name : nullable optional, "value" value : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `DeleteMemberAddressesResponse` object.
@@ -1879,9 +1941,13 @@ rt::object! {
 pub struct DeleteMemberAddressesResponse {
     /// The `member` field.
     pub member: Option<Member>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    DeleteMemberAddressesResponse { "member" member : nullable optional, }
+    DeleteMemberAddressesResponse { "member" member : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `DeleteMemberEmailsResponse` object.
@@ -1889,9 +1955,13 @@ rt::object! {
 pub struct DeleteMemberEmailsResponse {
     /// The `member` field.
     pub member: Option<Member>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    DeleteMemberEmailsResponse { "member" member : nullable optional, }
+    DeleteMemberEmailsResponse { "member" member : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `DeleteMemberPhonesResponse` object.
@@ -1899,17 +1969,21 @@ rt::object! {
 pub struct DeleteMemberPhonesResponse {
     /// The `member` field.
     pub member: Option<Member>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    DeleteMemberPhonesResponse { "member" member : nullable optional, }
+    DeleteMemberPhonesResponse { "member" member : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `DeleteMemberResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteMemberResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DeleteMemberResponse {} unknown unknown_fields
@@ -1918,9 +1992,9 @@ rt::object! {
 /// The `DeleteMyMemberResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteMyMemberResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DeleteMyMemberResponse {} unknown unknown_fields
@@ -1931,9 +2005,13 @@ rt::object! {
 pub struct DisconnectMemberRequest {
     /// ID of a member to disconnect.
     pub id: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    DisconnectMemberRequest { "id" id : value field, } required { id "id" }
+    DisconnectMemberRequest { "id" id : value field, } unknown unknown_fields required {
+    id "id" }
 }
 
 /// The `DisconnectMemberResponse` object.
@@ -1941,9 +2019,13 @@ rt::object! {
 pub struct DisconnectMemberResponse {
     /// The `member` field.
     pub member: Option<Member>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    DisconnectMemberResponse { "member" member : nullable optional, }
+    DisconnectMemberResponse { "member" member : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `GetMemberResponse` object.
@@ -1951,9 +2033,12 @@ rt::object! {
 pub struct GetMemberResponse {
     /// The `member` field.
     pub member: Option<Member>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetMemberResponse { "member" member : nullable optional, }
+    GetMemberResponse { "member" member : nullable optional, } unknown unknown_fields
 }
 
 /// Member profile.
@@ -1961,9 +2046,12 @@ rt::object! {
 pub struct GetMyMemberResponse {
     /// The `member` field.
     pub member: Option<Member>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetMyMemberResponse { "member" member : nullable optional, }
+    GetMyMemberResponse { "member" member : nullable optional, } unknown unknown_fields
 }
 
 /// The `Image` object.
@@ -1986,11 +2074,14 @@ pub struct Image {
     ///
     /// Default: `0`.
     pub offset_y: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Image { "id" id : nullable optional, "url" url : nullable optional, "height" height :
     nullable optional, "width" width : nullable optional, "offsetX" offset_x : nullable
-    optional, "offsetY" offset_y : nullable optional, }
+    optional, "offsetY" offset_y : nullable optional, } unknown unknown_fields
 }
 
 /// The `ItemMetadata` object.
@@ -2004,18 +2095,22 @@ pub struct ItemMetadata {
     pub success: Option<bool>,
     /// The `error` field.
     pub error: Option<ApplicationError>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemMetadata { "id" id : nullable optional, "originalIndex" original_index : nullable
     optional, "success" success : nullable optional, "error" error : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `JoinCommunityRequest` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct JoinCommunityRequest {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     JoinCommunityRequest {} unknown unknown_fields
@@ -2026,17 +2121,20 @@ rt::object! {
 pub struct JoinCommunityResponse {
     /// The `member` field.
     pub member: Option<Member>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    JoinCommunityResponse { "member" member : nullable optional, }
+    JoinCommunityResponse { "member" member : nullable optional, } unknown unknown_fields
 }
 
 /// The `LeaveCommunityRequest` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LeaveCommunityRequest {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LeaveCommunityRequest {} unknown unknown_fields
@@ -2047,9 +2145,13 @@ rt::object! {
 pub struct LeaveCommunityResponse {
     /// The `member` field.
     pub member: Option<Member>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    LeaveCommunityResponse { "member" member : nullable optional, }
+    LeaveCommunityResponse { "member" member : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ListMembersResponse` object.
@@ -2059,10 +2161,13 @@ pub struct ListMembersResponse {
     pub members: Option<Vec<Member>>,
     /// The `metadata` field.
     pub metadata: Option<PagingMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ListMembersResponse { "members" members : nullable optional, "metadata" metadata :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// A registered user of a Wix site who can log in, access member-only content, and participate in site activities.
@@ -2093,6 +2198,9 @@ pub struct Member {
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
     /// Date and time when the member last logged in to the site.
     pub last_login_date: Option<wix_rest_runtime::Timestamp>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Member { "id" id : nullable optional, "loginEmail" login_email : nullable optional,
@@ -2101,15 +2209,16 @@ rt::object! {
     nullable optional, "profile" profile : nullable optional, "privacyStatus"
     privacy_status : nullable optional, "activityStatus" activity_status : nullable
     optional, "createdDate" created_date : nullable optional, "updatedDate" updated_date
-    : nullable optional, "lastLoginDate" last_login_date : nullable optional, }
+    : nullable optional, "lastLoginDate" last_login_date : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Kept as it came: the event carries no entity.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MemberDeletedPayload {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MemberDeletedPayload {} unknown unknown_fields
@@ -2120,9 +2229,13 @@ rt::object! {
 pub struct MuteMemberRequest {
     /// ID of the member to mute.
     pub id: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    MuteMemberRequest { "id" id : value field, } required { id "id" }
+    MuteMemberRequest { "id" id : value field, } unknown unknown_fields required { id
+    "id" }
 }
 
 /// The `MuteMemberResponse` object.
@@ -2130,9 +2243,12 @@ rt::object! {
 pub struct MuteMemberResponse {
     /// The `member` field.
     pub member: Option<Member>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    MuteMemberResponse { "member" member : nullable optional, }
+    MuteMemberResponse { "member" member : nullable optional, } unknown unknown_fields
 }
 
 /// The `PagingMetadata` object.
@@ -2146,11 +2262,14 @@ pub struct PagingMetadata {
     pub total: Option<f64>,
     /// Flag that indicates the server failed to calculate the `total` field.
     pub too_many_to_count: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PagingMetadata { "count" count : nullable optional, "offset" offset : nullable
     optional, "total" total : nullable optional, "tooManyToCount" too_many_to_count :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// - `UNKNOWN`: Insufficient permissions to get the status.
@@ -2222,11 +2341,14 @@ pub struct Profile {
     pub cover: Option<Image>,
     /// Member title.
     pub title: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Profile { "nickname" nickname : nullable optional, "slug" slug : nullable optional,
     "photo" photo : nullable optional, "cover" cover : nullable optional, "title" title :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `Query` object.
@@ -2238,10 +2360,13 @@ pub struct Query {
     pub paging: Option<Paging>,
     /// Sort the results
     pub sorting: Option<Vec<Sorting>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Query { "filter" filter : nullable optional, "paging" paging : nullable optional,
-    "sorting" sorting : nullable optional, }
+    "sorting" sorting : nullable optional, } unknown unknown_fields
 }
 
 /// The `QueryMembersRequest` object.
@@ -2255,10 +2380,13 @@ pub struct QueryMembersRequest {
     pub fieldsets: Option<Vec<Set>>,
     /// The `search` field.
     pub search: Option<Search>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryMembersRequest { "query" query : nullable optional, "fieldsets" fieldsets :
-    nullable optional, "search" search : nullable optional, }
+    nullable optional, "search" search : nullable optional, } unknown unknown_fields
 }
 
 /// The `QueryMembersResponse` object.
@@ -2268,10 +2396,13 @@ pub struct QueryMembersResponse {
     pub members: Option<Vec<Member>>,
     /// The `metadata` field.
     pub metadata: Option<PagingMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryMembersResponse { "members" members : nullable optional, "metadata" metadata :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// Free text to match in searchable fields
@@ -2290,10 +2421,13 @@ pub struct Search {
     ///
     /// Default: `profile.nickname`.
     pub fields: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Search { "expression" expression : nullable optional, "fields" fields : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// - `PUBLIC`: Includes `id`, `contactId`, `createdDate`, `updatedDate` and the `profile` object. `status`, `privacyStatus`, and `activityStatus` are returned as `UNKNOWN`.
@@ -2359,10 +2493,13 @@ pub struct Sorting {
     pub order: Option<SortOrder>,
     /// The `origin` field.
     pub origin: Option<AddressLocation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
-    optional, "origin" origin : nullable optional, }
+    optional, "origin" origin : nullable optional, } unknown unknown_fields
 }
 
 /// - `UNKNOWN`: Insufficient permissions to get the status.
@@ -2436,10 +2573,13 @@ pub struct StreetAddress {
     pub number: Option<String>,
     /// Street name.
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     StreetAddress { "number" number : nullable optional, "name" name : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `UnmuteMemberRequest` object.
@@ -2447,9 +2587,13 @@ rt::object! {
 pub struct UnmuteMemberRequest {
     /// ID of the member to unmute.
     pub id: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UnmuteMemberRequest { "id" id : value field, } required { id "id" }
+    UnmuteMemberRequest { "id" id : value field, } unknown unknown_fields required { id
+    "id" }
 }
 
 /// The `UnmuteMemberResponse` object.
@@ -2457,9 +2601,12 @@ rt::object! {
 pub struct UnmuteMemberResponse {
     /// The `member` field.
     pub member: Option<Member>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UnmuteMemberResponse { "member" member : nullable optional, }
+    UnmuteMemberResponse { "member" member : nullable optional, } unknown unknown_fields
 }
 
 /// The `UpdateMemberRequest` object.
@@ -2467,9 +2614,12 @@ rt::object! {
 pub struct UpdateMemberRequest {
     /// The `member` field.
     pub member: Option<Member>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateMemberRequest { "member" member : nullable optional, }
+    UpdateMemberRequest { "member" member : nullable optional, } unknown unknown_fields
 }
 
 /// The `UpdateMemberResponse` object.
@@ -2477,9 +2627,12 @@ rt::object! {
 pub struct UpdateMemberResponse {
     /// The `member` field.
     pub member: Option<Member>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateMemberResponse { "member" member : nullable optional, }
+    UpdateMemberResponse { "member" member : nullable optional, } unknown unknown_fields
 }
 
 /// The `UpdateMemberSlugRequest` object.
@@ -2489,10 +2642,13 @@ pub struct UpdateMemberSlugRequest {
     pub id: String,
     /// New slug.
     pub slug: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateMemberSlugRequest { "id" id : value field, "slug" slug : value field, }
-    required { id "id" slug "slug" }
+    UpdateMemberSlugRequest { "id" id : value field, "slug" slug : value field, } unknown
+    unknown_fields required { id "id" slug "slug" }
 }
 
 /// The `UpdateMemberSlugResponse` object.
@@ -2500,9 +2656,13 @@ rt::object! {
 pub struct UpdateMemberSlugResponse {
     /// The `member` field.
     pub member: Option<Member>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateMemberSlugResponse { "member" member : nullable optional, }
+    UpdateMemberSlugResponse { "member" member : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `UpdateMySlugRequest` object.
@@ -2510,9 +2670,13 @@ rt::object! {
 pub struct UpdateMySlugRequest {
     /// New slug.
     pub slug: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateMySlugRequest { "slug" slug : value field, } required { slug "slug" }
+    UpdateMySlugRequest { "slug" slug : value field, } unknown unknown_fields required {
+    slug "slug" }
 }
 
 /// The `UpdateMySlugResponse` object.
@@ -2520,9 +2684,12 @@ rt::object! {
 pub struct UpdateMySlugResponse {
     /// The `member` field.
     pub member: Option<Member>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateMySlugResponse { "member" member : nullable optional, }
+    UpdateMySlugResponse { "member" member : nullable optional, } unknown unknown_fields
 }
 
 /// A webhook event of Members V1.

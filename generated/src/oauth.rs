@@ -122,9 +122,9 @@ pub struct AppInstalled {
     pub app_id: Option<String>,
     /// When the site was copied from another site that had the app installed, the app instance ID on that original site; empty or absent otherwise.
     pub origin_instance_id: Option<String>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AppInstalled { "appId" app_id : nullable optional, "originInstanceId"
@@ -142,12 +142,16 @@ pub struct CreateAccessTokenRequest {
     pub client_secret: wix_rest_runtime::Secret,
     /// The app instance ID of the site to get a token for (the `instanceId` of the App Installed webhook).
     pub instance_id: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateAccessTokenRequest { "grant_type" grant_type : value field, "client_id"
     client_id : value field, "client_secret" client_secret : value field, "instance_id"
-    instance_id : value field, } required { grant_type "grant_type" client_id "client_id"
-    client_secret "client_secret" instance_id "instance_id" }
+    instance_id : value field, } unknown unknown_fields required { grant_type
+    "grant_type" client_id "client_id" client_secret "client_secret" instance_id
+    "instance_id" }
 }
 
 /// Response of Create Access Token (snake_case on the wire).
@@ -159,11 +163,14 @@ pub struct CreateAccessTokenResponse {
     pub token_type: Option<String>,
     /// Seconds until the token expires (14400, 4 hours).
     pub expires_in: Option<i32>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateAccessTokenResponse { "access_token" access_token : value field, "token_type"
     token_type : nullable optional, "expires_in" expires_in : nullable optional, }
-    required { access_token "access_token" }
+    unknown unknown_fields required { access_token "access_token" }
 }
 
 /// The OAuth grant type. Installed apps use `client_credentials`; a value not listed here is kept as is.

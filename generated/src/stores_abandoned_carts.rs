@@ -209,12 +209,15 @@ pub struct AbandonedCart {
     pub total: Option<String>,
     /// History activities
     pub activities: Option<Vec<Activity>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AbandonedCart { "id" id : nullable optional, "status" status : nullable optional,
     "abandonTime" abandon_time : nullable optional, "buyerInfo" buyer_info : nullable
     optional, "total" total : nullable optional, "activities" activities : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `Activity` object.
@@ -228,11 +231,14 @@ pub struct Activity {
     pub timestamp: Option<wix_rest_runtime::Timestamp>,
     /// The `customData` field.
     pub custom_data: Option<CustomData>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Activity { "activityType" activity_type : nullable optional, "message" message :
     nullable optional, "timestamp" timestamp : nullable optional, "customData"
-    custom_data : nullable optional, }
+    custom_data : nullable optional, } unknown unknown_fields
 }
 
 /// One of the `ActivityType` values.
@@ -318,12 +324,15 @@ pub struct BuyerInfo {
     pub first_name: Option<String>,
     /// Customer's last name
     pub last_name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BuyerInfo { "id" id : nullable optional, "identityType" identity_type : nullable
     optional, "email" email : nullable optional, "phone" phone : nullable optional,
     "firstName" first_name : nullable optional, "lastName" last_name : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `CartAbandonedEvent` object.
@@ -345,13 +354,16 @@ pub struct CartAbandonedEvent {
     pub totals: Option<Totals>,
     /// Checkout URL - checkout with the abandoned cart details
     pub checkout_url: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CartAbandonedEvent { "cartId" cart_id : nullable optional, "creationTime"
     creation_time : nullable optional, "abandonTime" abandon_time : nullable optional,
     "buyerInfo" buyer_info : nullable optional, "itemsCount" items_count : nullable
     optional, "couponId" coupon_id : nullable optional, "totals" totals : nullable
-    optional, "checkoutUrl" checkout_url : nullable optional, }
+    optional, "checkoutUrl" checkout_url : nullable optional, } unknown unknown_fields
 }
 
 /// The `CartRecoveredEvent` object.
@@ -365,11 +377,14 @@ pub struct CartRecoveredEvent {
     pub creation_time: Option<wix_rest_runtime::Timestamp>,
     /// Time the cart was abandoned
     pub abandoned_time: Option<wix_rest_runtime::Timestamp>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CartRecoveredEvent { "cartId" cart_id : nullable optional, "recoveredTime"
     recovered_time : nullable optional, "creationTime" creation_time : nullable optional,
-    "abandonedTime" abandoned_time : nullable optional, }
+    "abandonedTime" abandoned_time : nullable optional, } unknown unknown_fields
 }
 
 /// The `CustomData` object.
@@ -379,10 +394,13 @@ pub struct CustomData {
     pub namespace: Option<String>,
     /// Custom json field for any desired data
     pub custom_value: Option<serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CustomData { "namespace" namespace : nullable optional, "customValue" custom_value :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `GetAbandonedCartResponse` object.
@@ -390,9 +408,13 @@ rt::object! {
 pub struct GetAbandonedCartResponse {
     /// The `abandonedCart` field.
     pub abandoned_cart: Option<AbandonedCart>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GetAbandonedCartResponse { "abandonedCart" abandoned_cart : nullable optional, }
+    unknown unknown_fields
 }
 
 /// - `ADMIN`: Customer is the site owner
@@ -463,10 +485,13 @@ pub struct Query {
     pub filter: Option<String>,
     /// Sort string, for more information see the intro section
     pub sort: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Query { "paging" paging : nullable optional, "filter" filter : nullable optional,
-    "sort" sort : nullable optional, }
+    "sort" sort : nullable optional, } unknown unknown_fields
 }
 
 /// The `QueryAbandonedCartsRequest` object.
@@ -474,9 +499,13 @@ rt::object! {
 pub struct QueryAbandonedCartsRequest {
     /// The `query` field.
     pub query: Option<Query>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    QueryAbandonedCartsRequest { "query" query : nullable optional, }
+    QueryAbandonedCartsRequest { "query" query : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `QueryAbandonedCartsResponse` object.
@@ -486,10 +515,13 @@ pub struct QueryAbandonedCartsResponse {
     pub abandoned_carts: Option<Vec<AbandonedCart>>,
     /// Total number of carts
     pub total_results: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryAbandonedCartsResponse { "abandonedCarts" abandoned_carts : nullable optional,
-    "totalResults" total_results : nullable optional, }
+    "totalResults" total_results : nullable optional, } unknown unknown_fields
 }
 
 /// One of the `Status` values.
@@ -549,10 +581,13 @@ pub struct Totals {
     pub total: Option<f64>,
     /// Formatted total cart price includes currency symbol
     pub formatted_total: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Totals { "subtotal" subtotal : nullable optional, "total" total : nullable optional,
-    "formattedTotal" formatted_total : nullable optional, }
+    "formattedTotal" formatted_total : nullable optional, } unknown unknown_fields
 }
 
 /// A webhook event of Stores Abandoned Carts.

@@ -160,9 +160,9 @@ pub mod operations {
 /// A coupon applied to a cart. Its fields are not modelled; all fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AppliedCoupon {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AppliedCoupon {} unknown unknown_fields
@@ -183,9 +183,9 @@ pub struct BuyerInfo {
     pub first_name: Option<String>,
     /// Customer's last name.
     pub last_name: Option<String>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BuyerInfo { "id" id : nullable optional, "identityType" identity_type : nullable
@@ -275,9 +275,9 @@ pub struct Cart {
     pub applied_coupon: Option<AppliedCoupon>,
     /// Totals for the cart's line items.
     pub totals: Option<CartTotals>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Cart { "id" id : nullable optional, "status" status : nullable optional, "lineItems"
@@ -292,9 +292,9 @@ rt::object! {
 /// A billing address of a cart. Its fields are not modelled; all fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CartAddress {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CartAddress {} unknown unknown_fields
@@ -303,9 +303,9 @@ rt::object! {
 /// An ordered line item of a cart. Its fields are not modelled; all fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CartLineItem {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CartLineItem {} unknown unknown_fields
@@ -314,9 +314,9 @@ rt::object! {
 /// Shipping information of a cart. Its fields are not modelled; all fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CartShippingInfo {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CartShippingInfo {} unknown unknown_fields
@@ -373,9 +373,9 @@ impl<'de> Deserialize<'de> for CartStatus {
 /// Totals for a cart's line items. Its fields are not modelled; all fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CartTotals {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CartTotals {} unknown unknown_fields
@@ -384,9 +384,9 @@ rt::object! {
 /// The store's pricing currency. Its fields are not modelled; all fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Currency {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Currency {} unknown unknown_fields
@@ -397,9 +397,12 @@ rt::object! {
 pub struct GetCartCheckoutUrlResponse {
     /// The cart's checkout URL.
     pub url: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetCartCheckoutUrlResponse { "url" url : nullable optional, }
+    GetCartCheckoutUrlResponse { "url" url : nullable optional, } unknown unknown_fields
 }
 
 /// Response of Get Cart.
@@ -407,9 +410,12 @@ rt::object! {
 pub struct GetCartResponse {
     /// Cart details.
     pub cart: Option<Cart>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetCartResponse { "cart" cart : nullable optional, }
+    GetCartResponse { "cart" cart : nullable optional, } unknown unknown_fields
 }
 
 /// Weight unit used in the store.

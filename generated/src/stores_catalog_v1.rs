@@ -2090,18 +2090,21 @@ pub struct AddProductMediaRequest {
     pub id: String,
     /// Sources of media items already uploaded to the Wix site.
     pub media: Option<Vec<MediaDataForWrite>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddProductMediaRequest { "id" id : value field, "media" media : nullable optional, }
-    required { id "id" }
+    unknown unknown_fields required { id "id" }
 }
 
 /// The `AddProductMediaResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddProductMediaResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddProductMediaResponse {} unknown unknown_fields
@@ -2114,18 +2117,21 @@ pub struct AddProductMediaToChoicesRequest {
     pub id: String,
     /// Product media items and the choices to add the media to.
     pub media: Option<Vec<MediaAssignmentToChoice>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddProductMediaToChoicesRequest { "id" id : value field, "media" media : nullable
-    optional, } required { id "id" }
+    optional, } unknown unknown_fields required { id "id" }
 }
 
 /// The `AddProductMediaToChoicesResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddProductMediaToChoicesResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddProductMediaToChoicesResponse {} unknown unknown_fields
@@ -2138,18 +2144,21 @@ pub struct AddProductsToCollectionRequest {
     pub id: String,
     /// IDs of the products to add to the collection, separated by commas.
     pub product_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddProductsToCollectionRequest { "id" id : value field, "productIds" product_ids :
-    nullable optional, } required { id "id" }
+    nullable optional, } unknown unknown_fields required { id "id" }
 }
 
 /// The `AddProductsToCollectionResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AddProductsToCollectionResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AddProductsToCollectionResponse {} unknown unknown_fields
@@ -2162,10 +2171,13 @@ pub struct AdditionalInfoSection {
     pub title: Option<String>,
     /// Product info section description
     pub description: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AdditionalInfoSection { "title" title : nullable optional, "description" description
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `price`, `cost`, `weight` is set (a oneOf group).
@@ -2177,10 +2189,13 @@ pub struct AdjustValue {
     pub cost: Option<PropertyAdjustmentData>,
     /// The `weight` field.
     pub weight: Option<PropertyAdjustmentData>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AdjustValue { "price" price : nullable optional, "cost" cost : nullable optional,
-    "weight" weight : nullable optional, }
+    "weight" weight : nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkAdjustProductPropertiesRequest` object.
@@ -2190,10 +2205,13 @@ pub struct BulkAdjustProductPropertiesRequest {
     pub ids: Vec<String>,
     /// The `adjust` field.
     pub adjust: Option<AdjustValue>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkAdjustProductPropertiesRequest { "ids" ids : value field, "adjust" adjust :
-    nullable optional, } required { ids "ids" }
+    nullable optional, } unknown unknown_fields required { ids "ids" }
 }
 
 /// The `BulkAdjustProductPropertiesResponse` object.
@@ -2203,10 +2221,14 @@ pub struct BulkAdjustProductPropertiesResponse {
     pub results: Option<Vec<BulkProductResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkAdjustProductPropertiesResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkProductResult` object.
@@ -2214,9 +2236,13 @@ rt::object! {
 pub struct BulkProductResult {
     /// The `itemMetadata` field.
     pub item_metadata: Option<ItemMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BulkProductResult { "itemMetadata" item_metadata : nullable optional, }
+    BulkProductResult { "itemMetadata" item_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkUpdateProductsRequest` object.
@@ -2226,10 +2252,13 @@ pub struct BulkUpdateProductsRequest {
     pub ids: Vec<String>,
     /// The `set` field.
     pub set: Option<SetValue>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateProductsRequest { "ids" ids : value field, "set" set : nullable optional, }
-    required { ids "ids" }
+    unknown unknown_fields required { ids "ids" }
 }
 
 /// The `BulkUpdateProductsResponse` object.
@@ -2239,10 +2268,14 @@ pub struct BulkUpdateProductsResponse {
     pub results: Option<Vec<BulkProductResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateProductsResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Choice` object.
@@ -2258,11 +2291,14 @@ pub struct Choice {
     pub in_stock: Option<bool>,
     /// Based on the customer’s choices, which (if any) variants that include the selected choices are visible
     pub visible: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Choice { "value" value : nullable optional, "description" description : nullable
     optional, "media" media : nullable optional, "inStock" in_stock : nullable optional,
-    "visible" visible : nullable optional, }
+    "visible" visible : nullable optional, } unknown unknown_fields
 }
 
 /// The `Collection` object.
@@ -2282,12 +2318,15 @@ pub struct Collection {
     pub slug: Option<String>,
     /// Collection visibility. Only impacts dynamic pages, no impact on static pages. Default: `true`.
     pub visible: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Collection { "id" id : nullable optional, "name" name : nullable optional, "media"
     media : nullable optional, "numberOfProducts" number_of_products : nullable optional,
     "description" description : nullable optional, "slug" slug : nullable optional,
-    "visible" visible : nullable optional, }
+    "visible" visible : nullable optional, } unknown unknown_fields
 }
 
 /// The `CollectionChanged` object.
@@ -2299,11 +2338,14 @@ pub struct CollectionChanged {
     pub changed_fields: Option<Vec<String>>,
     /// The `originatedFromVersion` field.
     pub originated_from_version: Option<Version>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CollectionChanged { "collection_Id" collection_id : nullable optional,
     "changedFields" changed_fields : nullable optional, "originatedFromVersion"
-    originated_from_version : nullable optional, }
+    originated_from_version : nullable optional, } unknown unknown_fields
 }
 
 /// The `CollectionCreated` object.
@@ -2321,12 +2363,15 @@ pub struct CollectionCreated {
     pub visible: Option<bool>,
     /// The `originatedFromVersion` field.
     pub originated_from_version: Option<Version>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CollectionCreated { "collection_Id" collection_id : nullable optional, "name" name :
     nullable optional, "media" media : nullable optional, "slug" slug : nullable
     optional, "visible" visible : nullable optional, "originatedFromVersion"
-    originated_from_version : nullable optional, }
+    originated_from_version : nullable optional, } unknown unknown_fields
 }
 
 /// The `CollectionDeleted` object.
@@ -2336,10 +2381,14 @@ pub struct CollectionDeleted {
     pub collection_id: Option<String>,
     /// The `originatedFromVersion` field.
     pub originated_from_version: Option<Version>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CollectionDeleted { "collection_Id" collection_id : nullable optional,
-    "originatedFromVersion" originated_from_version : nullable optional, }
+    "originatedFromVersion" originated_from_version : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CostAndProfitData` object.
@@ -2356,12 +2405,15 @@ pub struct CostAndProfitData {
     /// Profit Margin. Calculated by dividing `profit` by `discounted_price`.
     /// The result is rounded to 4 decimal places.
     pub profit_margin: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CostAndProfitData { "itemCost" item_cost : nullable optional, "formattedItemCost"
     formatted_item_cost : nullable optional, "profit" profit : nullable optional,
     "formattedProfit" formatted_profit : nullable optional, "profitMargin" profit_margin
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// The `CreateCollectionRequest` object.
@@ -2369,10 +2421,13 @@ rt::object! {
 pub struct CreateCollectionRequest {
     /// The `collection` field.
     pub collection: Collection,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CreateCollectionRequest { "collection" collection : value field, } required {
-    collection "collection" }
+    CreateCollectionRequest { "collection" collection : value field, } unknown
+    unknown_fields required { collection "collection" }
 }
 
 /// The `CreateCollectionResponse` object.
@@ -2380,9 +2435,13 @@ rt::object! {
 pub struct CreateCollectionResponse {
     /// The `collection` field.
     pub collection: Option<Collection>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CreateCollectionResponse { "collection" collection : nullable optional, }
+    CreateCollectionResponse { "collection" collection : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CreateProductRequest` object.
@@ -2390,9 +2449,13 @@ rt::object! {
 pub struct CreateProductRequest {
     /// The `product` field.
     pub product: Option<Product>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CreateProductRequest { "product" product : nullable optional, }
+    CreateProductRequest { "product" product : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CreateProductResponse` object.
@@ -2400,9 +2463,13 @@ rt::object! {
 pub struct CreateProductResponse {
     /// The `product` field.
     pub product: Option<Product>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CreateProductResponse { "product" product : nullable optional, }
+    CreateProductResponse { "product" product : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CustomTextField` object.
@@ -2414,18 +2481,22 @@ pub struct CustomTextField {
     pub max_length: Option<f64>,
     /// Whether this text box is mandatory
     pub mandatory: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CustomTextField { "title" title : nullable optional, "maxLength" max_length :
-    nullable optional, "mandatory" mandatory : nullable optional, }
+    nullable optional, "mandatory" mandatory : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `DeleteCollectionResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteCollectionResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DeleteCollectionResponse {} unknown unknown_fields
@@ -2434,9 +2505,9 @@ rt::object! {
 /// The `DeleteProductOptionsResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteProductOptionsResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DeleteProductOptionsResponse {} unknown unknown_fields
@@ -2445,9 +2516,9 @@ rt::object! {
 /// The `DeleteProductResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteProductResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DeleteProductResponse {} unknown unknown_fields
@@ -2464,10 +2535,14 @@ pub struct Dimensions {
     pub height: Option<String>,
     /// The `unit` field.
     pub unit: Option<DimensionsUnit>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Dimensions { "length" length : nullable optional, "width" width : nullable optional,
-    "height" height : nullable optional, "unit" unit : nullable optional, }
+    "height" height : nullable optional, "unit" unit : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Discount` object.
@@ -2477,9 +2552,13 @@ pub struct Discount {
     pub r#type: Option<DiscountType>,
     /// Discount value
     pub value: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Discount { "type" r#type : nullable optional, "value" value : nullable optional, }
+    unknown unknown_fields
 }
 
 /// - `NONE`: No discount
@@ -2549,11 +2628,14 @@ pub struct FormattedPrice {
     pub discounted_price: Option<String>,
     /// Price per unit
     pub price_per_unit: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     FormattedPrice { "price" price : nullable optional, "discountedPrice"
     discounted_price : nullable optional, "pricePerUnit" price_per_unit : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `GetCollectionBySlugResponse` object.
@@ -2561,9 +2643,13 @@ rt::object! {
 pub struct GetCollectionBySlugResponse {
     /// The `collection` field.
     pub collection: Option<Collection>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetCollectionBySlugResponse { "collection" collection : nullable optional, }
+    GetCollectionBySlugResponse { "collection" collection : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `GetProductResponse` object.
@@ -2571,9 +2657,12 @@ rt::object! {
 pub struct GetProductResponse {
     /// The `product` field.
     pub product: Option<Product>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetProductResponse { "product" product : nullable optional, }
+    GetProductResponse { "product" product : nullable optional, } unknown unknown_fields
 }
 
 /// The `GetStoreVariantResponse` object.
@@ -2581,9 +2670,13 @@ rt::object! {
 pub struct GetStoreVariantResponse {
     /// The `variant` field.
     pub variant: Option<StoreVariant>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetStoreVariantResponse { "variant" variant : nullable optional, }
+    GetStoreVariantResponse { "variant" variant : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Image` object.
@@ -2601,11 +2694,14 @@ pub struct Image {
     pub alt_text: Option<String>,
     /// Image filename.
     pub filename: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Image { "id" id : nullable optional, "url" url : nullable optional, "height" height :
     nullable optional, "width" width : nullable optional, "altText" alt_text : nullable
-    optional, "filename" filename : nullable optional, }
+    optional, "filename" filename : nullable optional, } unknown unknown_fields
 }
 
 /// - `IN_STOCK`: In stock
@@ -2673,10 +2769,14 @@ pub struct ItemMetadata {
     pub success: Option<bool>,
     /// The `error` field.
     pub error: Option<ApplicationError>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemMetadata { "id" id : nullable optional, "originalIndex" original_index : nullable
     optional, "success" success : nullable optional, "error" error : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `Media` object.
@@ -2686,10 +2786,13 @@ pub struct Media {
     pub main_media: Option<MediaItem>,
     /// Media (images, videos etc) associated with this product.
     pub items: Option<Vec<MediaItem>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Media { "mainMedia" main_media : nullable optional, "items" items : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `MediaAssignmentToChoice` object.
@@ -2701,10 +2804,13 @@ pub struct MediaAssignmentToChoice {
     pub choice: Option<String>,
     /// Media IDs (available via the Query Product endpoint).
     pub media_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MediaAssignmentToChoice { "option" option : nullable optional, "choice" choice :
-    nullable optional, "mediaIds" media_ids : nullable optional, }
+    nullable optional, "mediaIds" media_ids : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `mediaId`, `url` is set (a oneOf group).
@@ -2716,10 +2822,13 @@ pub struct MediaDataForWrite {
     pub url: Option<String>,
     /// The `choice` field.
     pub choice: Option<OptionAndChoice>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MediaDataForWrite { "mediaId" media_id : nullable optional, "url" url : nullable
-    optional, "choice" choice : nullable optional, }
+    optional, "choice" choice : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `image`, `video` is set (a oneOf group).
@@ -2737,11 +2846,15 @@ pub struct MediaItem {
     pub title: Option<String>,
     /// Media ID (for example, `"nsplsh_306d666a123a4a74306459~mv2_d_4517_2992_s_4_2.jpg"`).
     pub id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MediaItem { "image" image : nullable optional, "video" video : nullable optional,
     "thumbnail" thumbnail : nullable optional, "mediaType" media_type : nullable
-    optional, "title" title : nullable optional, "id" id : nullable optional, }
+    optional, "title" title : nullable optional, "id" id : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `NumericPropertyRange` object.
@@ -2751,10 +2864,13 @@ pub struct NumericPropertyRange {
     pub min_value: Option<f64>,
     /// Maximum value.
     pub max_value: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     NumericPropertyRange { "minValue" min_value : nullable optional, "maxValue" max_value
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// The `OptionAndChoice` object.
@@ -2764,10 +2880,13 @@ pub struct OptionAndChoice {
     pub option: Option<String>,
     /// Choice to add the media to.
     pub choice: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OptionAndChoice { "option" option : nullable optional, "choice" choice : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// - `unspecified_option_type`: Unspecified option type.
@@ -2831,10 +2950,13 @@ pub struct PagingMetadata {
     pub items: Option<f64>,
     /// Number of items to skip in the display (relevant for all pages after the first)
     pub offset: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PagingMetadata { "items" items : nullable optional, "offset" offset : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `PercentageData` object.
@@ -2850,10 +2972,13 @@ pub struct PercentageData {
     /// + Pass `1000` to increase value by 1000% (multiply original value by 10).
     /// + Pass `-50` to decrease value by 50% (original value is halved).
     pub rate: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PercentageData { "roundToInt" round_to_int : nullable optional, "rate" rate :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `image`, `video` is set (a oneOf group).
@@ -2863,10 +2988,13 @@ pub struct PlatformMedia {
     pub image: Option<Image>,
     /// The `video` field.
     pub video: Option<VideoV2>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PlatformMedia { "image" image : nullable optional, "video" video : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
@@ -2880,11 +3008,14 @@ pub struct PlatformQuery {
     pub filter: Option<serde_json::Value>,
     /// Sorting options. For example, `[{"fieldName":"sortField1"},{"fieldName":"sortField2","direction":"DESC"}]`.
     pub sort: Option<Vec<Sorting>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PlatformQuery { "paging" paging : nullable optional, "cursorPaging" cursor_paging :
     nullable optional, "filter" filter : nullable optional, "sort" sort : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `PreorderInfo` object.
@@ -2896,10 +3027,13 @@ pub struct PreorderInfo {
     pub message: Option<String>,
     /// Number of products that can be preordered after stock reaches zero.
     pub limit: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PreorderInfo { "enabled" enabled : nullable optional, "message" message : nullable
-    optional, "limit" limit : nullable optional, }
+    optional, "limit" limit : nullable optional, } unknown unknown_fields
 }
 
 /// The `PriceData` object.
@@ -2915,11 +3049,15 @@ pub struct PriceData {
     pub formatted: Option<FormattedPrice>,
     /// Price per unit
     pub price_per_unit: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PriceData { "currency" currency : nullable optional, "price" price : nullable
     optional, "discountedPrice" discounted_price : nullable optional, "formatted"
     formatted : nullable optional, "pricePerUnit" price_per_unit : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `PricePerUnitData` object.
@@ -2933,12 +3071,15 @@ pub struct PricePerUnitData {
     pub base_quantity: Option<f64>,
     /// The `baseMeasurementUnit` field.
     pub base_measurement_unit: Option<MeasurementUnit>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PricePerUnitData { "totalQuantity" total_quantity : nullable optional,
     "totalMeasurementUnit" total_measurement_unit : nullable optional, "baseQuantity"
     base_quantity : nullable optional, "baseMeasurementUnit" base_measurement_unit :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `Product` object.
@@ -3034,6 +3175,9 @@ pub struct Product {
     pub ribbon: Option<String>,
     /// Product brand. Including a brand name can help improve site and product [visibility on search engines](https://support.wix.com/en/article/adding-brand-names-to-boost-product-page-seo-in-wix-stores).
     pub brand: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Product { "id" id : nullable optional, "name" name : nullable optional, "slug" slug :
@@ -3056,7 +3200,7 @@ rt::object! {
     "collectionIds" collection_ids : nullable optional, "variants" variants : nullable
     optional, "lastUpdated" last_updated : nullable optional, "createdDate" created_date
     : nullable optional, "seoData" seo_data : nullable optional, "ribbon" ribbon :
-    nullable optional, "brand" brand : nullable optional, }
+    nullable optional, "brand" brand : nullable optional, } unknown unknown_fields
 }
 
 /// The `ProductChanged` object.
@@ -3068,11 +3212,14 @@ pub struct ProductChanged {
     pub changed_fields: Option<Vec<String>>,
     /// The `originatedFromVersion` field.
     pub originated_from_version: Option<Version>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ProductChanged { "productId" product_id : nullable optional, "changedFields"
     changed_fields : nullable optional, "originatedFromVersion" originated_from_version :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `ProductCreated` object.
@@ -3100,6 +3247,9 @@ pub struct ProductCreated {
     pub originated_from_version: Option<Version>,
     /// Event slug. A human readable identifier of the event.
     pub slug: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ProductCreated { "productId" product_id : nullable optional, "name" name : nullable
@@ -3108,6 +3258,7 @@ rt::object! {
     product_page_url : nullable optional, "brand" brand : nullable optional,
     "costAndProfitData" cost_and_profit_data : nullable optional, "originatedFromVersion"
     originated_from_version : nullable optional, "slug" slug : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `ProductDeleted` object.
@@ -3117,10 +3268,13 @@ pub struct ProductDeleted {
     pub product_id: Option<String>,
     /// The `originatedFromVersion` field.
     pub originated_from_version: Option<Version>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ProductDeleted { "productId" product_id : nullable optional, "originatedFromVersion"
-    originated_from_version : nullable optional, }
+    originated_from_version : nullable optional, } unknown unknown_fields
 }
 
 /// The `ProductOption` object.
@@ -3132,10 +3286,13 @@ pub struct ProductOption {
     pub name: Option<String>,
     /// Choices available for this option.
     pub choices: Option<Vec<Choice>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ProductOption { "optionType" option_type : nullable optional, "name" name : nullable
-    optional, "choices" choices : nullable optional, }
+    optional, "choices" choices : nullable optional, } unknown unknown_fields
 }
 
 /// The `ProductOptionsAvailabilityRequest` object.
@@ -3145,10 +3302,13 @@ pub struct ProductOptionsAvailabilityRequest {
     pub id: String,
     /// Array containing the selected options. For example, `{"color": "Blue", "size": "Large"}`.
     pub options: Option<std::collections::BTreeMap<String, String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ProductOptionsAvailabilityRequest { "id" id : value field, "options" options :
-    nullable optional, } required { id "id" }
+    nullable optional, } unknown unknown_fields required { id "id" }
 }
 
 /// The `ProductOptionsAvailabilityResponse` object.
@@ -3162,12 +3322,15 @@ pub struct ProductOptionsAvailabilityResponse {
     pub product_options: Option<Vec<ProductOption>>,
     /// Whether all the selected choices result in a visible, in-stock variant.
     pub available_for_purchase: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ProductOptionsAvailabilityResponse { "selectedVariant" selected_variant : nullable
     optional, "media" media : nullable optional, "productOptions" product_options :
     nullable optional, "availableForPurchase" available_for_purchase : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// One of the `ProductType` values.
@@ -3229,10 +3392,13 @@ pub struct PropertyAdjustmentData {
     pub percentage: Option<PercentageData>,
     /// Adjust by amount.
     pub amount: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PropertyAdjustmentData { "percentage" percentage : nullable optional, "amount" amount
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// The `QueryProductVariantsRequest` object.
@@ -3249,12 +3415,15 @@ pub struct QueryProductVariantsRequest {
     pub paging: Option<Paging>,
     /// Whether merchant specific data should be included in the response. Requires permissions to manage products.
     pub include_merchant_specific_data: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryProductVariantsRequest { "id" id : value field, "choices" choices : nullable
     optional, "variantIds" variant_ids : nullable optional, "paging" paging : nullable
     optional, "includeMerchantSpecificData" include_merchant_specific_data : nullable
-    optional, } required { id "id" }
+    optional, } unknown unknown_fields required { id "id" }
 }
 
 /// The `QueryProductVariantsResponse` object.
@@ -3266,10 +3435,14 @@ pub struct QueryProductVariantsResponse {
     pub metadata: Option<PagingMetadata>,
     /// The `totalResults` field.
     pub total_results: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryProductVariantsResponse { "variants" variants : nullable optional, "metadata"
     metadata : nullable optional, "totalResults" total_results : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `QueryProductsPlatformizedRequest` object.
@@ -3277,9 +3450,13 @@ rt::object! {
 pub struct QueryProductsPlatformizedRequest {
     /// The `query` field.
     pub query: Option<PlatformQuery>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    QueryProductsPlatformizedRequest { "query" query : nullable optional, }
+    QueryProductsPlatformizedRequest { "query" query : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `QueryProductsPlatformizedResponse` object.
@@ -3289,10 +3466,13 @@ pub struct QueryProductsPlatformizedResponse {
     pub products: Option<Vec<Product>>,
     /// The `metadata` field.
     pub metadata: Option<PlatformPagingMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryProductsPlatformizedResponse { "products" products : nullable optional,
-    "metadata" metadata : nullable optional, }
+    "metadata" metadata : nullable optional, } unknown unknown_fields
 }
 
 /// The `QueryStoreVariantsRequest` object.
@@ -3300,9 +3480,13 @@ rt::object! {
 pub struct QueryStoreVariantsRequest {
     /// The `query` field.
     pub query: Option<PlatformQuery>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    QueryStoreVariantsRequest { "query" query : nullable optional, }
+    QueryStoreVariantsRequest { "query" query : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `QueryStoreVariantsResponse` object.
@@ -3312,10 +3496,13 @@ pub struct QueryStoreVariantsResponse {
     pub variants: Option<Vec<StoreVariant>>,
     /// The `metadata` field.
     pub metadata: Option<PlatformPagingMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryStoreVariantsResponse { "variants" variants : nullable optional, "metadata"
-    metadata : nullable optional, }
+    metadata : nullable optional, } unknown unknown_fields
 }
 
 /// The `RemoveProductBrandRequest` object.
@@ -3323,17 +3510,21 @@ rt::object! {
 pub struct RemoveProductBrandRequest {
     /// Product ID.
     pub id: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    RemoveProductBrandRequest { "id" id : value field, } required { id "id" }
+    RemoveProductBrandRequest { "id" id : value field, } unknown unknown_fields required
+    { id "id" }
 }
 
 /// The `RemoveProductBrandResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveProductBrandResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RemoveProductBrandResponse {} unknown unknown_fields
@@ -3346,18 +3537,21 @@ pub struct RemoveProductMediaFromChoicesRequest {
     pub id: String,
     /// Media to remove from choices.
     pub media: Option<Vec<MediaAssignmentToChoice>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RemoveProductMediaFromChoicesRequest { "id" id : value field, "media" media :
-    nullable optional, } required { id "id" }
+    nullable optional, } unknown unknown_fields required { id "id" }
 }
 
 /// The `RemoveProductMediaFromChoicesResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveProductMediaFromChoicesResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RemoveProductMediaFromChoicesResponse {} unknown unknown_fields
@@ -3370,18 +3564,21 @@ pub struct RemoveProductMediaRequest {
     pub id: String,
     /// List of media IDs to remove. Pass an empty array to delete all media items for the product.
     pub media_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RemoveProductMediaRequest { "id" id : value field, "mediaIds" media_ids : nullable
-    optional, } required { id "id" }
+    optional, } unknown unknown_fields required { id "id" }
 }
 
 /// The `RemoveProductMediaResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveProductMediaResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RemoveProductMediaResponse {} unknown unknown_fields
@@ -3392,17 +3589,21 @@ rt::object! {
 pub struct RemoveProductRibbonRequest {
     /// Product ID.
     pub id: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    RemoveProductRibbonRequest { "id" id : value field, } required { id "id" }
+    RemoveProductRibbonRequest { "id" id : value field, } unknown unknown_fields required
+    { id "id" }
 }
 
 /// The `RemoveProductRibbonResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveProductRibbonResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RemoveProductRibbonResponse {} unknown unknown_fields
@@ -3415,18 +3616,21 @@ pub struct RemoveProductsFromCollectionRequest {
     pub id: String,
     /// IDs of the products to remove from the collection.
     pub product_ids: Vec<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RemoveProductsFromCollectionRequest { "id" id : value field, "productIds" product_ids
-    : value field, } required { id "id" product_ids "productIds" }
+    : value field, } unknown unknown_fields required { id "id" product_ids "productIds" }
 }
 
 /// The `RemoveProductsFromCollectionResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RemoveProductsFromCollectionResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RemoveProductsFromCollectionResponse {} unknown unknown_fields
@@ -3437,17 +3641,21 @@ rt::object! {
 pub struct ResetAllVariantDataRequest {
     /// Product ID.
     pub id: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ResetAllVariantDataRequest { "id" id : value field, } required { id "id" }
+    ResetAllVariantDataRequest { "id" id : value field, } unknown unknown_fields required
+    { id "id" }
 }
 
 /// The `ResetAllVariantDataResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ResetAllVariantDataResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ResetAllVariantDataResponse {} unknown unknown_fields
@@ -3458,9 +3666,12 @@ rt::object! {
 pub struct Ribbon {
     /// Ribbon text
     pub text: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    Ribbon { "text" text : nullable optional, }
+    Ribbon { "text" text : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `price`, `cost`, `weight`, `ribbon`, `brand` is set (a oneOf group).
@@ -3483,11 +3694,14 @@ pub struct SetValue {
     pub ribbon: Option<String>,
     /// Set product brand. Pass empty string to remove existing brand.
     pub brand: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SetValue { "price" price : nullable optional, "cost" cost : nullable optional,
     "weight" weight : nullable optional, "ribbon" ribbon : nullable optional, "brand"
-    brand : nullable optional, }
+    brand : nullable optional, } unknown unknown_fields
 }
 
 /// The `Sorting` object.
@@ -3499,10 +3713,13 @@ pub struct Sorting {
     pub order: Option<SortOrder>,
     /// The `origin` field.
     pub origin: Option<AddressLocation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
-    optional, "origin" origin : nullable optional, }
+    optional, "origin" origin : nullable optional, } unknown unknown_fields
 }
 
 /// The `Stock` object.
@@ -3519,11 +3736,14 @@ pub struct Stock {
     pub in_stock: Option<bool>,
     /// The `inventoryStatus` field.
     pub inventory_status: Option<InventoryStatus>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Stock { "trackInventory" track_inventory : nullable optional, "quantity" quantity :
     nullable optional, "inStock" in_stock : nullable optional, "inventoryStatus"
-    inventory_status : nullable optional, }
+    inventory_status : nullable optional, } unknown unknown_fields
 }
 
 /// The `StoreVariant` object.
@@ -3553,6 +3773,9 @@ pub struct StoreVariant {
     pub media: Option<PlatformMedia>,
     /// The `preorderInfo` field.
     pub preorder_info: Option<PreorderInfo>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     StoreVariant { "id" id : nullable optional, "variantId" variant_id : nullable
@@ -3561,7 +3784,7 @@ rt::object! {
     managed_variant : nullable optional, "sku" sku : nullable optional, "stock" stock :
     nullable optional, "choices" choices : nullable optional, "collectionIds"
     collection_ids : nullable optional, "media" media : nullable optional, "preorderInfo"
-    preorder_info : nullable optional, }
+    preorder_info : nullable optional, } unknown unknown_fields
 }
 
 /// The `UpdateCollectionRequest` object.
@@ -3569,10 +3792,13 @@ rt::object! {
 pub struct UpdateCollectionRequest {
     /// The `collection` field.
     pub collection: Collection,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateCollectionRequest { "collection" collection : value field, } required {
-    collection "collection" }
+    UpdateCollectionRequest { "collection" collection : value field, } unknown
+    unknown_fields required { collection "collection" }
 }
 
 /// The `UpdateCollectionResponse` object.
@@ -3580,9 +3806,13 @@ rt::object! {
 pub struct UpdateCollectionResponse {
     /// The `collection` field.
     pub collection: Option<Collection>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateCollectionResponse { "collection" collection : nullable optional, }
+    UpdateCollectionResponse { "collection" collection : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `UpdateProductRequest` object.
@@ -3590,10 +3820,13 @@ rt::object! {
 pub struct UpdateProductRequest {
     /// The `product` field.
     pub product: Product,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateProductRequest { "product" product : value field, } required { product
-    "product" }
+    UpdateProductRequest { "product" product : value field, } unknown unknown_fields
+    required { product "product" }
 }
 
 /// The `UpdateProductResponse` object.
@@ -3601,9 +3834,13 @@ rt::object! {
 pub struct UpdateProductResponse {
     /// The `product` field.
     pub product: Option<Product>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateProductResponse { "product" product : nullable optional, }
+    UpdateProductResponse { "product" product : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `UpdateVariantsRequest` object.
@@ -3613,10 +3850,13 @@ pub struct UpdateVariantsRequest {
     pub id: String,
     /// Variant info to update.
     pub variants: Option<Vec<VariantOverride>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateVariantsRequest { "id" id : value field, "variants" variants : nullable
-    optional, } required { id "id" }
+    optional, } unknown unknown_fields required { id "id" }
 }
 
 /// The `UpdateVariantsResponse` object.
@@ -3624,9 +3864,13 @@ rt::object! {
 pub struct UpdateVariantsResponse {
     /// List of the product's variants.
     pub variants: Option<Vec<Variant>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateVariantsResponse { "variants" variants : nullable optional, }
+    UpdateVariantsResponse { "variants" variants : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Variant` object.
@@ -3640,10 +3884,14 @@ pub struct Variant {
     pub variant: Option<VariantDataWithNoStock>,
     /// The `stock` field.
     pub stock: Option<VariantStock>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Variant { "id" id : nullable optional, "choices" choices : nullable optional,
-    "variant" variant : nullable optional, "stock" stock : nullable optional, }
+    "variant" variant : nullable optional, "stock" stock : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `VariantChanged` object.
@@ -3657,11 +3905,15 @@ pub struct VariantChanged {
     pub changed_fields: Option<Vec<String>>,
     /// The `originatedFromVersion` field.
     pub originated_from_version: Option<Version>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     VariantChanged { "variantId" variant_id : nullable optional, "choices" choices :
     nullable optional, "changedFields" changed_fields : nullable optional,
-    "originatedFromVersion" originated_from_version : nullable optional, }
+    "originatedFromVersion" originated_from_version : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `VariantData` object.
@@ -3685,6 +3937,9 @@ pub struct VariantData {
     pub product_dimensions: Option<Dimensions>,
     /// The `packageDimensions` field.
     pub package_dimensions: Option<Dimensions>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     VariantData { "price" price : nullable optional, "convertedPriceData"
@@ -3692,7 +3947,7 @@ rt::object! {
     sku : nullable optional, "quantity" quantity : nullable optional, "inStock" in_stock
     : nullable optional, "visible" visible : nullable optional, "productDimensions"
     product_dimensions : nullable optional, "packageDimensions" package_dimensions :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `VariantDataWithNoStock` object.
@@ -3714,6 +3969,9 @@ pub struct VariantDataWithNoStock {
     pub product_dimensions: Option<Dimensions>,
     /// The `packageDimensions` field.
     pub package_dimensions: Option<Dimensions>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     VariantDataWithNoStock { "priceData" price_data : nullable optional,
@@ -3721,7 +3979,7 @@ rt::object! {
     cost_and_profit_data : nullable optional, "weight" weight : nullable optional, "sku"
     sku : nullable optional, "visible" visible : nullable optional, "productDimensions"
     product_dimensions : nullable optional, "packageDimensions" package_dimensions :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `VariantOverride` object.
@@ -3746,6 +4004,9 @@ pub struct VariantOverride {
     pub product_dimensions: Option<Dimensions>,
     /// The `packageDimensions` field.
     pub package_dimensions: Option<Dimensions>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     VariantOverride { "choices" choices : nullable optional, "variantIds" variant_ids :
@@ -3753,6 +4014,7 @@ rt::object! {
     optional, "weight" weight : nullable optional, "sku" sku : nullable optional,
     "visible" visible : nullable optional, "productDimensions" product_dimensions :
     nullable optional, "packageDimensions" package_dimensions : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `VariantStock` object.
@@ -3764,10 +4026,14 @@ pub struct VariantStock {
     pub quantity: Option<f64>,
     /// Whether the product is currently in stock (relevant only when tracking manually).
     pub in_stock: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     VariantStock { "trackQuantity" track_quantity : nullable optional, "quantity"
-    quantity : nullable optional, "inStock" in_stock : nullable optional, }
+    quantity : nullable optional, "inStock" in_stock : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `VariantsChanged` object.
@@ -3779,11 +4045,14 @@ pub struct VariantsChanged {
     pub variants: Option<Vec<VariantChanged>>,
     /// The `originatedFromVersion` field.
     pub originated_from_version: Option<Version>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     VariantsChanged { "productId" product_id : nullable optional, "variants" variants :
     nullable optional, "originatedFromVersion" originated_from_version : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// - `V1_CATALOG`: Version 1 of the catalog.
@@ -3851,10 +4120,14 @@ pub struct VideoResolution {
     pub width: Option<f64>,
     /// Video format for example, mp4, hls.
     pub format: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     VideoResolution { "url" url : nullable optional, "height" height : nullable optional,
-    "width" width : nullable optional, "format" format : nullable optional, }
+    "width" width : nullable optional, "format" format : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `VideoV2` object.
@@ -3866,10 +4139,13 @@ pub struct VideoV2 {
     pub resolutions: Option<Vec<VideoResolution>>,
     /// Video filename.
     pub filename: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     VideoV2 { "id" id : nullable optional, "resolutions" resolutions : nullable optional,
-    "filename" filename : nullable optional, }
+    "filename" filename : nullable optional, } unknown unknown_fields
 }
 
 /// A webhook event of Stores Catalog V1.

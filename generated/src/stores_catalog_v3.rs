@@ -2327,6 +2327,9 @@ pub struct AggregationDataAggregationResults {
     pub r#type: Option<WixCommonAggregationType>,
     /// Field to aggregate by. Use dot notation to specify a JSON path. For example, `order.address.streetName`.
     pub field_path: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AggregationDataAggregationResults { "values" values : nullable optional, "ranges"
@@ -2334,6 +2337,7 @@ rt::object! {
     grouped_by_value : nullable optional, "dateHistogram" date_histogram : nullable
     optional, "nested" nested : nullable optional, "name" name : nullable optional,
     "type" r#type : nullable optional, "fieldPath" field_path : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `AggregationDataAggregationResultsScalarResult` object.
@@ -2343,10 +2347,13 @@ pub struct AggregationDataAggregationResultsScalarResult {
     pub r#type: Option<WixCommonScalarType>,
     /// Value of the scalar aggregation.
     pub value: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AggregationDataAggregationResultsScalarResult { "type" r#type : nullable optional,
-    "value" value : nullable optional, }
+    "value" value : nullable optional, } unknown unknown_fields
 }
 
 /// - `YEAR`: Yearly interval
@@ -2440,12 +2447,16 @@ pub struct AggregationNestedAggregationNestedAggregationItem {
     pub r#type: Option<AggregationNestedAggregationNestedAggregationType>,
     /// Field to aggregate by. Use dot notation to specify a JSON path. For example, `order.address.streetName`.
     pub field_path: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AggregationNestedAggregationNestedAggregationItem { "value" value : nullable
     optional, "range" range : nullable optional, "scalar" scalar : nullable optional,
     "dateHistogram" date_histogram : nullable optional, "name" name : nullable optional,
     "type" r#type : nullable optional, "fieldPath" field_path : nullable optional, }
+    unknown unknown_fields
 }
 
 /// - `VALUE`: Calculates the distribution of a specific field's values within a dataset, providing insights into the overall distribution and key statistics of those values.
@@ -2514,10 +2525,13 @@ pub struct AggregationRangeAggregationRangeBucket {
     pub from: Option<f64>,
     /// Exclusive upper bound of the range. Required if `from` is not provided.
     pub to: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AggregationRangeAggregationRangeBucket { "from" from : nullable optional, "to" to :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `AggregationResultsDateHistogramResults` object.
@@ -2525,9 +2539,13 @@ rt::object! {
 pub struct AggregationResultsDateHistogramResults {
     /// List of date histogram aggregations.
     pub results: Option<Vec<DateHistogramResultsDateHistogramResult>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AggregationResultsDateHistogramResults { "results" results : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `AggregationResultsGroupByValueResults` object.
@@ -2535,9 +2553,13 @@ rt::object! {
 pub struct AggregationResultsGroupByValueResults {
     /// List of value aggregations.
     pub results: Option<Vec<GroupByValueResultsNestedValueAggregationResult>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AggregationResultsGroupByValueResults { "results" results : nullable optional, }
+    unknown unknown_fields
 }
 
 /// At most one of `values`, `ranges`, `scalar` is set (a oneOf group).
@@ -2555,12 +2577,15 @@ pub struct AggregationResultsNestedAggregationResults {
     pub r#type: Option<WixCommonAggregationType>,
     /// Field which the data was aggregated by.
     pub field_path: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AggregationResultsNestedAggregationResults { "values" values : nullable optional,
     "ranges" ranges : nullable optional, "scalar" scalar : nullable optional, "name" name
     : nullable optional, "type" r#type : nullable optional, "fieldPath" field_path :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// Results of `NESTED` aggregation type in a flattened array, identifiable by the requested aggregation `name`.
@@ -2568,9 +2593,13 @@ rt::object! {
 pub struct AggregationResultsNestedResults {
     /// List of nested aggregations.
     pub results: Option<Vec<NestedResultsResults>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    AggregationResultsNestedResults { "results" results : nullable optional, }
+    AggregationResultsNestedResults { "results" results : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `AggregationResultsRangeResults` object.
@@ -2578,9 +2607,13 @@ rt::object! {
 pub struct AggregationResultsRangeResults {
     /// List of ranges returned in same order as requested.
     pub results: Option<Vec<RangeResultsRangeAggregationResult>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    AggregationResultsRangeResults { "results" results : nullable optional, }
+    AggregationResultsRangeResults { "results" results : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `AggregationResultsValueResults` object.
@@ -2588,9 +2621,13 @@ rt::object! {
 pub struct AggregationResultsValueResults {
     /// List of value aggregations.
     pub results: Option<Vec<ValueResultsValueAggregationResult>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    AggregationResultsValueResults { "results" results : nullable optional, }
+    AggregationResultsValueResults { "results" results : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `AggregationValueAggregationIncludeMissingValuesOptions` object.
@@ -2598,10 +2635,13 @@ rt::object! {
 pub struct AggregationValueAggregationIncludeMissingValuesOptions {
     /// Specify a custom name for the bucket containing the missing values. Defaults are `"N/A"` for strings, `0` for integers, and `false` for booleans.
     pub add_to_bucket: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AggregationValueAggregationIncludeMissingValuesOptions { "addToBucket" add_to_bucket
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// - `EXCLUDE`: Exclude missing values from the aggregation results.
@@ -2764,11 +2804,15 @@ pub struct Animation {
     pub effect: Option<PointerEffect>,
     /// How quickly the node settles toward the pointer, in milliseconds (POINTER).
     pub transition_duration: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Animation { "type" r#type : nullable optional, "entrance" entrance : nullable
     optional, "loop" r#loop : nullable optional, "effect" effect : nullable optional,
-    "transitionDuration" transition_duration : nullable optional, }
+    "transitionDuration" transition_duration : nullable optional, } unknown
+    unknown_fields
 }
 
 /// At most one of `bookingData`, `eventData` is set (a oneOf group).
@@ -2824,6 +2868,9 @@ pub struct AppEmbedData {
     pub pricing_data: Option<PricingData>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AppEmbedData { "bookingData" booking_data : nullable optional, "eventData" event_data
@@ -2839,7 +2886,7 @@ rt::object! {
     image_styles : nullable optional, "ribbonStyles" ribbon_styles : nullable optional,
     "cardStyles" card_styles : nullable optional, "containerData" container_data :
     nullable optional, "pricingData" pricing_data : nullable optional, "animation"
-    animation : nullable optional, }
+    animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `AudioData` object.
@@ -2861,13 +2908,16 @@ pub struct AudioData {
     pub html: Option<String>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AudioData { "containerData" container_data : nullable optional, "audio" audio :
     nullable optional, "disableDownload" disable_download : nullable optional,
     "coverImage" cover_image : nullable optional, "name" name : nullable optional,
     "authorName" author_name : nullable optional, "html" html : nullable optional,
-    "animation" animation : nullable optional, }
+    "animation" animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `BackgroundImage` object.
@@ -2887,11 +2937,15 @@ pub struct BackgroundImage {
     pub overlay: Option<CardDataBackground>,
     /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
     pub blur: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BackgroundImage { "media" media : nullable optional, "opacity" opacity : nullable
     optional, "scaling" scaling : nullable optional, "position" position : nullable
     optional, "overlay" overlay : nullable optional, "blur" blur : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `BlockquoteData` object.
@@ -2901,10 +2955,13 @@ pub struct BlockquoteData {
     pub indentation: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BlockquoteData { "indentation" indentation : nullable optional, "animation" animation
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// The `BreadCrumb` object.
@@ -2916,11 +2973,14 @@ pub struct BreadCrumb {
     pub category_name: Option<String>,
     /// Category slug.
     pub category_slug: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BreadCrumb { "categoryId" category_id : nullable optional, "categoryName"
     category_name : nullable optional, "categorySlug" category_slug : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `BreadcrumbsInfo` object.
@@ -2928,9 +2988,13 @@ rt::object! {
 pub struct BreadcrumbsInfo {
     /// Breadcrumbs.
     pub breadcrumbs: Option<Vec<BreadCrumb>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BreadcrumbsInfo { "breadcrumbs" breadcrumbs : nullable optional, }
+    BreadcrumbsInfo { "breadcrumbs" breadcrumbs : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkAddProductsToCategoriesByFilterRequest` object.
@@ -2942,11 +3006,14 @@ pub struct BulkAddProductsToCategoriesByFilterRequest {
     pub category_ids: Vec<String>,
     /// The `search` field.
     pub search: Option<WixCommonSearchDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkAddProductsToCategoriesByFilterRequest { "filter" filter : nullable optional,
     "categoryIds" category_ids : value field, "search" search : nullable optional, }
-    required { category_ids "categoryIds" }
+    unknown unknown_fields required { category_ids "categoryIds" }
 }
 
 /// The `BulkAddProductsToCategoriesByFilterResponse` object.
@@ -2956,9 +3023,13 @@ pub struct BulkAddProductsToCategoriesByFilterResponse {
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkAddProductsToCategoriesByFilterResponse { "jobId" job_id : nullable optional, }
+    unknown unknown_fields
 }
 
 /// - `NO_ROUNDING`: Calculated prices will be saved without rounding to keep max possible precision. It's still good idea to round numbers before displaying them. Example: input $3.5555 -> saved value $3.5555
@@ -3026,11 +3097,14 @@ pub struct BulkCreateProductsRequest {
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCreateProductsRequest { "products" products : value field, "returnEntity"
-    return_entity : nullable optional, "fields" fields : nullable optional, } required {
-    products "products" }
+    return_entity : nullable optional, "fields" fields : nullable optional, } unknown
+    unknown_fields required { products "products" }
 }
 
 /// The `BulkCreateProductsResponse` object.
@@ -3040,10 +3114,14 @@ pub struct BulkCreateProductsResponse {
     pub results: Option<Vec<CatalogV3BulkProductResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCreateProductsResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkCreateProductsWithInventoryRequest` object.
@@ -3057,11 +3135,14 @@ pub struct BulkCreateProductsWithInventoryRequest {
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCreateProductsWithInventoryRequest { "products" products : value field,
     "returnEntity" return_entity : nullable optional, "fields" fields : nullable
-    optional, } required { products "products" }
+    optional, } unknown unknown_fields required { products "products" }
 }
 
 /// The `BulkCreateProductsWithInventoryResponse` object.
@@ -3071,10 +3152,14 @@ pub struct BulkCreateProductsWithInventoryResponse {
     pub product_results: Option<BulkProductResults>,
     /// The `inventoryResults` field.
     pub inventory_results: Option<BulkInventoryItemResults>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCreateProductsWithInventoryResponse { "productResults" product_results : nullable
-    optional, "inventoryResults" inventory_results : nullable optional, }
+    optional, "inventoryResults" inventory_results : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkDeleteProductsResponseBulkProductResult` object.
@@ -3082,10 +3167,13 @@ rt::object! {
 pub struct BulkDeleteProductsResponseBulkProductResult {
     /// The `itemMetadata` field.
     pub item_metadata: Option<WixCommonItemMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkDeleteProductsResponseBulkProductResult { "itemMetadata" item_metadata : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `BulkInventoryItemResult` object.
@@ -3095,10 +3183,13 @@ pub struct BulkInventoryItemResult {
     pub item_metadata: Option<ItemMetadata>,
     /// The `item` field.
     pub item: Option<InventoryItem>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkInventoryItemResult { "itemMetadata" item_metadata : nullable optional, "item"
-    item : nullable optional, }
+    item : nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkInventoryItemResults` object.
@@ -3110,11 +3201,14 @@ pub struct BulkInventoryItemResults {
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
     /// The `error` field.
     pub error: Option<ApplicationError>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkInventoryItemResults { "results" results : nullable optional,
     "bulkActionMetadata" bulk_action_metadata : nullable optional, "error" error :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkProductResults` object.
@@ -3124,10 +3218,13 @@ pub struct BulkProductResults {
     pub results: Option<Vec<CatalogV3BulkProductResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkProductResults { "results" results : nullable optional, "bulkActionMetadata"
-    bulk_action_metadata : nullable optional, }
+    bulk_action_metadata : nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkRemoveProductsFromCategoriesByFilterRequest` object.
@@ -3139,11 +3236,14 @@ pub struct BulkRemoveProductsFromCategoriesByFilterRequest {
     pub category_ids: Vec<String>,
     /// The `search` field.
     pub search: Option<WixCommonSearchDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkRemoveProductsFromCategoriesByFilterRequest { "filter" filter : nullable
     optional, "categoryIds" category_ids : value field, "search" search : nullable
-    optional, } required { category_ids "categoryIds" }
+    optional, } unknown unknown_fields required { category_ids "categoryIds" }
 }
 
 /// The `BulkRemoveProductsFromCategoriesByFilterResponse` object.
@@ -3153,10 +3253,13 @@ pub struct BulkRemoveProductsFromCategoriesByFilterResponse {
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkRemoveProductsFromCategoriesByFilterResponse { "jobId" job_id : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `BulkUpdateProductTagsResponseBulkUpdateProductTagsResult` object.
@@ -3164,10 +3267,13 @@ rt::object! {
 pub struct BulkUpdateProductTagsResponseBulkUpdateProductTagsResult {
     /// The `itemMetadata` field.
     pub item_metadata: Option<WixCommonItemMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateProductTagsResponseBulkUpdateProductTagsResult { "itemMetadata"
-    item_metadata : nullable optional, }
+    item_metadata : nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkUpdateProductVariantsByFilterRequest` object.
@@ -3179,11 +3285,14 @@ pub struct BulkUpdateProductVariantsByFilterRequest {
     pub variant: Variant,
     /// The `search` field.
     pub search: Option<WixCommonSearchDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateProductVariantsByFilterRequest { "filter" filter : nullable optional,
-    "variant" variant : value field, "search" search : nullable optional, } required {
-    variant "variant" }
+    "variant" variant : value field, "search" search : nullable optional, } unknown
+    unknown_fields required { variant "variant" }
 }
 
 /// The `BulkUpdateProductVariantsByFilterResponse` object.
@@ -3193,9 +3302,13 @@ pub struct BulkUpdateProductVariantsByFilterResponse {
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateProductVariantsByFilterResponse { "jobId" job_id : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `BulkUpdateProductsRequest` object.
@@ -3209,11 +3322,14 @@ pub struct BulkUpdateProductsRequest {
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateProductsRequest { "products" products : value field, "returnEntity"
-    return_entity : nullable optional, "fields" fields : nullable optional, } required {
-    products "products" }
+    return_entity : nullable optional, "fields" fields : nullable optional, } unknown
+    unknown_fields required { products "products" }
 }
 
 /// The `BulkUpdateProductsResponse` object.
@@ -3223,10 +3339,14 @@ pub struct BulkUpdateProductsResponse {
     pub results: Option<Vec<CatalogV3BulkProductResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateProductsResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkUpdateProductsWithInventoryRequest` object.
@@ -3240,11 +3360,14 @@ pub struct BulkUpdateProductsWithInventoryRequest {
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateProductsWithInventoryRequest { "products" products : value field,
     "returnEntity" return_entity : nullable optional, "fields" fields : nullable
-    optional, } required { products "products" }
+    optional, } unknown unknown_fields required { products "products" }
 }
 
 /// The `BulkUpdateProductsWithInventoryResponse` object.
@@ -3254,10 +3377,14 @@ pub struct BulkUpdateProductsWithInventoryResponse {
     pub product_results: Option<BulkProductResults>,
     /// The `inventoryResults` field.
     pub inventory_results: Option<BulkInventoryItemResults>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateProductsWithInventoryResponse { "productResults" product_results : nullable
-    optional, "inventoryResults" inventory_results : nullable optional, }
+    optional, "inventoryResults" inventory_results : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulletedListData` object.
@@ -3269,10 +3396,14 @@ pub struct BulletedListData {
     pub offset: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulletedListData { "indentation" indentation : nullable optional, "offset" offset :
-    nullable optional, "animation" animation : nullable optional, }
+    nullable optional, "animation" animation : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ButtonData` object.
@@ -3290,12 +3421,15 @@ pub struct ButtonData {
     pub link: Option<Link>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ButtonData { "containerData" container_data : nullable optional, "type" r#type :
     nullable optional, "styles" styles : nullable optional, "text" text : nullable
     optional, "link" link : nullable optional, "animation" animation : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `CardData` object.
@@ -3305,10 +3439,13 @@ pub struct CardData {
     pub background: Option<CardDataBackground>,
     /// The `backgroundImage` field.
     pub background_image: Option<BackgroundImage>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CardData { "background" background : nullable optional, "backgroundImage"
-    background_image : nullable optional, }
+    background_image : nullable optional, } unknown unknown_fields
 }
 
 /// The `CatalogV3BulkProductResult` object.
@@ -3318,10 +3455,13 @@ pub struct CatalogV3BulkProductResult {
     pub item_metadata: Option<WixCommonItemMetadata>,
     /// The `item` field.
     pub item: Option<V3Product>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CatalogV3BulkProductResult { "itemMetadata" item_metadata : nullable optional, "item"
-    item : nullable optional, }
+    item : nullable optional, } unknown unknown_fields
 }
 
 /// The `CheckboxListData` object.
@@ -3333,10 +3473,14 @@ pub struct CheckboxListData {
     pub offset: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CheckboxListData { "indentation" indentation : nullable optional, "offset" offset :
-    nullable optional, "animation" animation : nullable optional, }
+    nullable optional, "animation" animation : nullable optional, } unknown
+    unknown_fields
 }
 
 /// - `CHOICE_TEXT`: Text choice.
@@ -3393,9 +3537,12 @@ impl<'de> Deserialize<'de> for ChoiceType {
 pub struct ChoicesSettings {
     /// List of available choices for the option.
     pub choices: Option<Vec<ConnectedOptionChoice>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ChoicesSettings { "choices" choices : nullable optional, }
+    ChoicesSettings { "choices" choices : nullable optional, } unknown unknown_fields
 }
 
 /// The `CodeBlockData` object.
@@ -3405,10 +3552,13 @@ pub struct CodeBlockData {
     pub text_style: Option<TextStyle>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CodeBlockData { "textStyle" text_style : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `CollapsibleListData` object.
@@ -3426,13 +3576,16 @@ pub struct CollapsibleListData {
     pub is_qapage_data: Option<bool>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CollapsibleListData { "containerData" container_data : nullable optional,
     "expandOnlyOne" expand_only_one : nullable optional, "initialExpandedItems"
     initial_expanded_items : nullable optional, "direction" direction : nullable
     optional, "isQapageData" is_qapage_data : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `CommonAggregationData` object.
@@ -3440,9 +3593,13 @@ rt::object! {
 pub struct CommonAggregationData {
     /// List of the aggregated data results.
     pub results: Option<Vec<AggregationDataAggregationResults>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CommonAggregationData { "results" results : nullable optional, }
+    CommonAggregationData { "results" results : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CommonAggregationDateHistogramAggregation` object.
@@ -3450,10 +3607,13 @@ rt::object! {
 pub struct CommonAggregationDateHistogramAggregation {
     /// The `interval` field.
     pub interval: Option<AggregationDateHistogramAggregationInterval>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CommonAggregationDateHistogramAggregation { "interval" interval : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// Nested aggregation expressed through a list of aggregation where each next aggregation is nested within previous one
@@ -3463,10 +3623,13 @@ pub struct CommonAggregationNestedAggregation {
     pub nested_aggregations: Option<
         Vec<AggregationNestedAggregationNestedAggregationItem>,
     >,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CommonAggregationNestedAggregation { "nestedAggregations" nested_aggregations :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `CommonAggregationRangeAggregation` object.
@@ -3474,9 +3637,13 @@ rt::object! {
 pub struct CommonAggregationRangeAggregation {
     /// List of range buckets. During aggregation each entity is placed in the first bucket its value falls into, based on the provided range bounds.
     pub buckets: Option<Vec<AggregationRangeAggregationRangeBucket>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CommonAggregationRangeAggregation { "buckets" buckets : nullable optional, }
+    CommonAggregationRangeAggregation { "buckets" buckets : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CommonAggregationScalarAggregation` object.
@@ -3484,9 +3651,13 @@ rt::object! {
 pub struct CommonAggregationScalarAggregation {
     /// The `type` field.
     pub r#type: Option<WixCommonScalarType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CommonAggregationScalarAggregation { "type" r#type : nullable optional, }
+    CommonAggregationScalarAggregation { "type" r#type : nullable optional, } unknown
+    unknown_fields
 }
 
 /// At most one of `includeOptions` is set (a oneOf group).
@@ -3505,12 +3676,15 @@ pub struct CommonAggregationValueAggregation {
     pub limit: Option<f64>,
     /// The `missingValues` field.
     pub missing_values: Option<AggregationValueAggregationMissingValues>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CommonAggregationValueAggregation { "includeOptions" include_options : nullable
     optional, "sortType" sort_type : nullable optional, "sortDirection" sort_direction :
     nullable optional, "limit" limit : nullable optional, "missingValues" missing_values
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// The `CommonBulkActionMetadata` object.
@@ -3522,11 +3696,14 @@ pub struct CommonBulkActionMetadata {
     pub total_failures: Option<f64>,
     /// Number of failures without details because detailed failure threshold was exceeded.
     pub undetailed_failures: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CommonBulkActionMetadata { "totalSuccesses" total_successes : nullable optional,
     "totalFailures" total_failures : nullable optional, "undetailedFailures"
-    undetailed_failures : nullable optional, }
+    undetailed_failures : nullable optional, } unknown unknown_fields
 }
 
 /// The `CommonCursorPagingMetadata` object.
@@ -3541,10 +3718,13 @@ pub struct CommonCursorPagingMetadata {
     /// + `true`: Another page of results can be retrieved.
     /// + `false`: This is the last page.
     pub has_next: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CommonCursorPagingMetadata { "count" count : nullable optional, "cursors" cursors :
-    nullable optional, "hasNext" has_next : nullable optional, }
+    nullable optional, "hasNext" has_next : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `cursorPaging` is set (a oneOf group).
@@ -3560,10 +3740,13 @@ pub struct CommonCursorQuery {
     ///
     /// Learn more about [sorting](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language#sorting).
     pub sort: Option<Vec<WixCommonSorting>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CommonCursorQuery { "cursorPaging" cursor_paging : nullable optional, "filter" filter
-    : nullable optional, "sort" sort : nullable optional, }
+    : nullable optional, "sort" sort : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `cursorPaging` is set (a oneOf group).
@@ -3586,12 +3769,15 @@ pub struct CommonCursorSearch {
     /// Time zone to adjust date-time-based filters and aggregations, in ISO 8601 (including offsets) or IANA time zone database (including time zone IDs) format.
     /// Applies to all relevant filters and aggregations, unless overridden by providing timestamps including time zone. For example, "2023-12-20T10:52:34.795Z".
     pub time_zone: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CommonCursorSearch { "cursorPaging" cursor_paging : nullable optional, "filter"
     filter : nullable optional, "sort" sort : nullable optional, "aggregations"
     aggregations : nullable optional, "search" search : nullable optional, "timeZone"
-    time_zone : nullable optional, }
+    time_zone : nullable optional, } unknown unknown_fields
 }
 
 /// - `OR`: Any of the search terms must be present
@@ -3666,13 +3852,17 @@ pub struct ConnectedModifier {
     pub key: Option<String>,
     /// Whether customer input is required for this modifier.
     pub mandatory: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ConnectedModifier { "freeTextSettings" free_text_settings : nullable optional,
     "choicesSettings" choices_settings : nullable optional, "id" id : nullable optional,
     "name" name : nullable optional, "modifierRenderType" modifier_render_type : nullable
     optional, "toBeRemovedMandatory" to_be_removed_mandatory : nullable optional, "key"
-    key : nullable optional, "mandatory" mandatory : nullable optional, }
+    key : nullable optional, "mandatory" mandatory : nullable optional, } unknown
+    unknown_fields
 }
 
 /// At most one of `colorCode` is set (a oneOf group).
@@ -3700,6 +3890,9 @@ pub struct ConnectedModifierChoice {
     pub display_image: Option<Image>,
     /// The `media` field.
     pub media: Option<MediaReferences>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ConnectedModifierChoice { "colorCode" color_code : nullable optional, "choiceId"
@@ -3707,7 +3900,7 @@ rt::object! {
     "choiceType" choice_type : nullable optional, "key" key : nullable optional, "name"
     name : nullable optional, "addedPrice" added_price : nullable optional,
     "displayImage" display_image : nullable optional, "media" media : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// At most one of `choicesSettings` is set (a oneOf group).
@@ -3725,11 +3918,15 @@ pub struct ConnectedOption {
     ///
     /// Use `key` in the `catalogReference.options` object when [integrating Catalog V3 with eCommerce APIs](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration).
     pub key: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ConnectedOption { "choicesSettings" choices_settings : nullable optional, "id" id :
     nullable optional, "name" name : nullable optional, "optionRenderType"
-    option_render_type : nullable optional, "key" key : nullable optional, }
+    option_render_type : nullable optional, "key" key : nullable optional, } unknown
+    unknown_fields
 }
 
 /// At most one of `colorCode` is set (a oneOf group).
@@ -3767,6 +3964,9 @@ pub struct ConnectedOptionChoice {
     pub display_image: Option<Image>,
     /// The `media` field.
     pub media: Option<MediaReferences>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ConnectedOptionChoice { "colorCode" color_code : nullable optional, "choiceId"
@@ -3774,7 +3974,7 @@ rt::object! {
     "choiceType" choice_type : nullable optional, "key" key : nullable optional, "name"
     name : nullable optional, "inStock" in_stock : nullable optional, "visible" visible :
     nullable optional, "displayImage" display_image : nullable optional, "media" media :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `CreateProductRequest` object.
@@ -3784,10 +3984,13 @@ pub struct CreateProductRequest {
     pub product: V3Product,
     /// Fields to include in the response.
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateProductRequest { "product" product : value field, "fields" fields : nullable
-    optional, } required { product "product" }
+    optional, } unknown unknown_fields required { product "product" }
 }
 
 /// The `CreateProductResponse` object.
@@ -3795,9 +3998,13 @@ rt::object! {
 pub struct CreateProductResponse {
     /// The `product` field.
     pub product: Option<V3Product>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CreateProductResponse { "product" product : nullable optional, }
+    CreateProductResponse { "product" product : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CreateProductWithInventoryRequest` object.
@@ -3811,11 +4018,14 @@ pub struct CreateProductWithInventoryRequest {
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateProductWithInventoryRequest { "product" product : value field, "returnEntity"
-    return_entity : nullable optional, "fields" fields : nullable optional, } required {
-    product "product" }
+    return_entity : nullable optional, "fields" fields : nullable optional, } unknown
+    unknown_fields required { product "product" }
 }
 
 /// The `CreateProductWithInventoryResponse` object.
@@ -3825,10 +4035,13 @@ pub struct CreateProductWithInventoryResponse {
     pub product: Option<V3Product>,
     /// The `inventoryResults` field.
     pub inventory_results: Option<BulkInventoryItemResults>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateProductWithInventoryResponse { "product" product : nullable optional,
-    "inventoryResults" inventory_results : nullable optional, }
+    "inventoryResults" inventory_results : nullable optional, } unknown unknown_fields
 }
 
 /// The `DateHistogramResultsDateHistogramResult` object.
@@ -3838,10 +4051,13 @@ pub struct DateHistogramResultsDateHistogramResult {
     pub value: Option<String>,
     /// Number of entities in the bucket.
     pub count: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DateHistogramResultsDateHistogramResult { "value" value : nullable optional, "count"
-    count : nullable optional, }
+    count : nullable optional, } unknown unknown_fields
 }
 
 /// Adds appearence changes to text
@@ -3879,6 +4095,9 @@ pub struct Decoration {
     pub sketch_data: Option<SketchData>,
     /// The `type` field.
     pub r#type: Option<DecorationType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Decoration { "anchorData" anchor_data : nullable optional, "colorData" color_data :
@@ -3890,7 +4109,7 @@ rt::object! {
     optional, "superscriptData" superscript_data : nullable optional, "subscriptData"
     subscript_data : nullable optional, "fontFamilyData" font_family_data : nullable
     optional, "sketchData" sketch_data : nullable optional, "type" r#type : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `Design` object.
@@ -3900,9 +4119,13 @@ pub struct Design {
     pub poll: Option<PollDesign>,
     /// The `options` field.
     pub options: Option<OptionDesign>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Design { "poll" poll : nullable optional, "options" options : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `Dimensions` object.
@@ -3916,10 +4139,14 @@ pub struct Dimensions {
     pub height: Option<String>,
     /// The `unit` field.
     pub unit: Option<DimensionsUnit>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Dimensions { "length" length : nullable optional, "width" width : nullable optional,
-    "height" height : nullable optional, "unit" unit : nullable optional, }
+    "height" height : nullable optional, "unit" unit : nullable optional, } unknown
+    unknown_fields
 }
 
 /// - `AMOUNT`: Discount by a specific amount.
@@ -3986,12 +4213,15 @@ pub struct DividerData {
     pub styles: Option<DividerDataStyles>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DividerData { "containerData" container_data : nullable optional, "lineStyle"
     line_style : nullable optional, "width" width : nullable optional, "alignment"
     alignment : nullable optional, "styles" styles : nullable optional, "animation"
-    animation : nullable optional, }
+    animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `DocumentStyle` object.
@@ -4015,6 +4245,9 @@ pub struct DocumentStyle {
     pub blockquote: Option<TextNodeStyle>,
     /// The `codeBlock` field.
     pub code_block: Option<TextNodeStyle>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DocumentStyle { "headerOne" header_one : nullable optional, "headerTwo" header_two :
@@ -4022,7 +4255,7 @@ rt::object! {
     header_four : nullable optional, "headerFive" header_five : nullable optional,
     "headerSix" header_six : nullable optional, "paragraph" paragraph : nullable
     optional, "blockquote" blockquote : nullable optional, "codeBlock" code_block :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `EmbedData` object.
@@ -4036,11 +4269,14 @@ pub struct EmbedData {
     pub src: Option<String>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     EmbedData { "containerData" container_data : nullable optional, "oembed" oembed :
     nullable optional, "src" src : nullable optional, "animation" animation : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `FileData` object.
@@ -4068,13 +4304,17 @@ pub struct FileData {
     pub size_in_kb: Option<String>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     FileData { "containerData" container_data : nullable optional, "src" src : nullable
     optional, "name" name : nullable optional, "type" r#type : nullable optional, "size"
     size : nullable optional, "pdfSettings" pdf_settings : nullable optional, "mimeType"
     mime_type : nullable optional, "path" path : nullable optional, "sizeInKb" size_in_kb
-    : nullable optional, "animation" animation : nullable optional, }
+    : nullable optional, "animation" animation : nullable optional, } unknown
+    unknown_fields
 }
 
 /// - `UNSPECIFIED`: Unspecified file type.
@@ -4159,10 +4399,13 @@ pub struct FixedMonetaryAmount {
     /// Formatted monetary amount. For example, `"$3.99"`.
     /// > **Note:** Returned only when you pass `"CURRENCY"` to the `fields` array in Products API requests.
     pub formatted_amount: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     FixedMonetaryAmount { "amount" amount : nullable optional, "formattedAmount"
-    formatted_amount : nullable optional, }
+    formatted_amount : nullable optional, } unknown unknown_fields
 }
 
 /// The `FreeTextSettings` object.
@@ -4180,12 +4423,15 @@ pub struct FreeTextSettings {
     ///
     /// Use `key` in the `catalogReference.options` object when [integrating Catalog V3 with eCommerce APIs](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/e-commerce-integration).
     pub key: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     FreeTextSettings { "minCharCount" min_char_count : nullable optional, "maxCharCount"
     max_char_count : nullable optional, "defaultAddedPrice" default_added_price :
     nullable optional, "title" title : nullable optional, "key" key : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `GalleryData` object.
@@ -4203,12 +4449,15 @@ pub struct GalleryData {
     pub disable_download: Option<bool>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GalleryData { "containerData" container_data : nullable optional, "items" items :
     nullable optional, "options" options : nullable optional, "disableExpand"
     disable_expand : nullable optional, "disableDownload" disable_download : nullable
-    optional, "animation" animation : nullable optional, }
+    optional, "animation" animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `GetAllProductsCategoryResponse` object.
@@ -4218,10 +4467,13 @@ pub struct GetAllProductsCategoryResponse {
     pub category_id: Option<String>,
     /// The `treeReference` field.
     pub tree_reference: Option<TreeReference>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GetAllProductsCategoryResponse { "categoryId" category_id : nullable optional,
-    "treeReference" tree_reference : nullable optional, }
+    "treeReference" tree_reference : nullable optional, } unknown unknown_fields
 }
 
 /// The `GifData` object.
@@ -4241,12 +4493,15 @@ pub struct GifData {
     pub gif_type: Option<GifType>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GifData { "containerData" container_data : nullable optional, "original" original :
     nullable optional, "downsized" downsized : nullable optional, "height" height :
     nullable optional, "width" width : nullable optional, "gifType" gif_type : nullable
-    optional, "animation" animation : nullable optional, }
+    optional, "animation" animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `GroupByValueResultsNestedValueAggregationResult` object.
@@ -4256,10 +4511,13 @@ pub struct GroupByValueResultsNestedValueAggregationResult {
     pub value: Option<String>,
     /// The `nestedResults` field.
     pub nested_results: Option<AggregationResultsNestedAggregationResults>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GroupByValueResultsNestedValueAggregationResult { "value" value : nullable optional,
-    "nestedResults" nested_results : nullable optional, }
+    "nestedResults" nested_results : nullable optional, } unknown unknown_fields
 }
 
 /// The `HeadingData` object.
@@ -4275,11 +4533,15 @@ pub struct HeadingData {
     pub rendered_level: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     HeadingData { "level" level : nullable optional, "textStyle" text_style : nullable
     optional, "indentation" indentation : nullable optional, "renderedLevel"
     rendered_level : nullable optional, "animation" animation : nullable optional, }
+    unknown unknown_fields
 }
 
 /// At most one of `url`, `html`, `isAdsense`, `widgetId` is set (a oneOf group).
@@ -4303,13 +4565,16 @@ pub struct HtmlData {
     pub auto_height: Option<bool>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     HtmlData { "url" url : nullable optional, "html" html : nullable optional,
     "isAdsense" is_adsense : nullable optional, "widgetId" widget_id : nullable optional,
     "containerData" container_data : nullable optional, "source" source : nullable
     optional, "autoHeight" auto_height : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `Image` object.
@@ -4327,11 +4592,14 @@ pub struct Image {
     pub alt_text: Option<String>,
     /// Image filename.
     pub filename: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Image { "id" id : nullable optional, "url" url : nullable optional, "height" height :
     nullable optional, "width" width : nullable optional, "altText" alt_text : nullable
-    optional, "filename" filename : nullable optional, }
+    optional, "filename" filename : nullable optional, } unknown unknown_fields
 }
 
 /// The `ImageData` object.
@@ -4363,6 +4631,9 @@ pub struct ImageData {
     pub crop_shape: Option<String>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ImageData { "containerData" container_data : nullable optional, "image" image :
@@ -4371,7 +4642,7 @@ rt::object! {
     nullable optional, "disableDownload" disable_download : nullable optional,
     "decorative" decorative : nullable optional, "styles" styles : nullable optional,
     "crop" crop : nullable optional, "cropShape" crop_shape : nullable optional,
-    "animation" animation : nullable optional, }
+    "animation" animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `ImageStyles` object.
@@ -4391,13 +4662,16 @@ pub struct ImageStyles {
     pub border_width: Option<f64>,
     /// Image border radius in pixels.
     pub border_radius: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ImageStyles { "hideImage" hide_image : nullable optional, "imagePosition"
     image_position : nullable optional, "aspectRatio" aspect_ratio : nullable optional,
     "resizing" resizing : nullable optional, "borderColor" border_color : nullable
     optional, "borderWidth" border_width : nullable optional, "borderRadius"
-    border_radius : nullable optional, }
+    border_radius : nullable optional, } unknown unknown_fields
 }
 
 /// The `InfoSection` object.
@@ -4419,11 +4693,15 @@ pub struct InfoSection {
     /// `plainDescription` is ignored when value is also passed to the `description` field.
     /// > **Note:** Returned only when you pass `"INFO_SECTION_PLAIN_DESCRIPTION"` to the `fields` array in Products API requests.
     pub plain_description: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     InfoSection { "id" id : nullable optional, "uniqueName" unique_name : nullable
     optional, "title" title : nullable optional, "description" description : nullable
-    optional, "plainDescription" plain_description : nullable optional, }
+    optional, "plainDescription" plain_description : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Inventory` object.
@@ -4435,11 +4713,14 @@ pub struct Inventory {
     pub preorder_status: Option<PreorderStatus>,
     /// The `preorderAvailability` field.
     pub preorder_availability: Option<ProductPreorderAvailability>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Inventory { "availabilityStatus" availability_status : nullable optional,
     "preorderStatus" preorder_status : nullable optional, "preorderAvailability"
-    preorder_availability : nullable optional, }
+    preorder_availability : nullable optional, } unknown unknown_fields
 }
 
 /// - `IN_STOCK`: All variants are in stock and available for purchase.
@@ -4548,6 +4829,9 @@ pub struct InventoryItem {
     pub product: Option<Product>,
     /// The `extendedFields` field.
     pub extended_fields: Option<ExtendedFields>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     InventoryItem { "inStock" in_stock : nullable optional, "quantity" quantity :
@@ -4558,7 +4842,7 @@ rt::object! {
     "trackQuantity" track_quantity : nullable optional, "availabilityStatus"
     availability_status : nullable optional, "preorderInfo" preorder_info : nullable
     optional, "product" product : nullable optional, "extendedFields" extended_fields :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `inStock`, `quantity` is set (a oneOf group).
@@ -4580,11 +4864,14 @@ pub struct InventoryItemComposite {
     pub revision: Option<String>,
     /// The `preorderInfo` field.
     pub preorder_info: Option<PreorderInfo>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     InventoryItemComposite { "inStock" in_stock : nullable optional, "quantity" quantity
     : nullable optional, "id" id : nullable optional, "revision" revision : nullable
-    optional, "preorderInfo" preorder_info : nullable optional, }
+    optional, "preorderInfo" preorder_info : nullable optional, } unknown unknown_fields
 }
 
 /// The `InventoryStatus` object.
@@ -4594,10 +4881,13 @@ pub struct InventoryStatus {
     pub in_stock: Option<bool>,
     /// Whether preorder is enabled for this variant.
     pub preorder_enabled: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     InventoryStatus { "inStock" in_stock : nullable optional, "preorderEnabled"
-    preorder_enabled : nullable optional, }
+    preorder_enabled : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `image`, `video` is set (a oneOf group).
@@ -4611,10 +4901,14 @@ pub struct Item {
     pub title: Option<String>,
     /// Item's alternative text.
     pub alt_text: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Item { "image" image : nullable optional, "video" video : nullable optional, "title"
-    title : nullable optional, "altText" alt_text : nullable optional, }
+    title : nullable optional, "altText" alt_text : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ItemImage` object.
@@ -4624,9 +4918,13 @@ pub struct ItemImage {
     pub media: Option<V1Media>,
     /// The `link` field.
     pub link: Option<Link>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemImage { "media" media : nullable optional, "link" link : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `ItemMetadata` object.
@@ -4640,10 +4938,14 @@ pub struct ItemMetadata {
     pub success: Option<bool>,
     /// The `error` field.
     pub error: Option<ApplicationError>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemMetadata { "id" id : nullable optional, "originalIndex" original_index : nullable
     optional, "success" success : nullable optional, "error" error : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `LayoutData` object.
@@ -4697,6 +4999,9 @@ pub struct LayoutData {
     pub top_divider: Option<SectionDivider>,
     /// The `bottomDivider` field.
     pub bottom_divider: Option<SectionDivider>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LayoutData { "backgroundColor" background_color : nullable optional,
@@ -4714,7 +5019,7 @@ rt::object! {
     : nullable optional, "background" background : nullable optional, "backdrop" backdrop
     : nullable optional, "animation" animation : nullable optional, "topDivider"
     top_divider : nullable optional, "bottomDivider" bottom_divider : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `LayoutDataBackgroundImage` object.
@@ -4734,12 +5039,15 @@ pub struct LayoutDataBackgroundImage {
     pub blur: Option<f64>,
     /// The `overlay` field.
     pub overlay: Option<LayoutDataBackground>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LayoutDataBackgroundImage { "media" media : nullable optional, "opacity" opacity :
     nullable optional, "scaling" scaling : nullable optional, "position" position :
     nullable optional, "blur" blur : nullable optional, "overlay" overlay : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// At most one of `url`, `anchor` is set (a oneOf group).
@@ -4755,11 +5063,14 @@ pub struct Link {
     pub rel: Option<Rel>,
     /// A serialized object used for a custom or external link panel.
     pub custom_data: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Link { "url" url : nullable optional, "anchor" anchor : nullable optional, "target"
     target : nullable optional, "rel" rel : nullable optional, "customData" custom_data :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `LinkData` object.
@@ -4767,9 +5078,12 @@ rt::object! {
 pub struct LinkData {
     /// The `link` field.
     pub link: Option<Link>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    LinkData { "link" link : nullable optional, }
+    LinkData { "link" link : nullable optional, } unknown unknown_fields
 }
 
 /// The `LinkPreviewData` object.
@@ -4791,13 +5105,16 @@ pub struct LinkPreviewData {
     pub styles: Option<LinkPreviewDataStyles>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LinkPreviewData { "containerData" container_data : nullable optional, "link" link :
     nullable optional, "title" title : nullable optional, "thumbnailUrl" thumbnail_url :
     nullable optional, "description" description : nullable optional, "html" html :
     nullable optional, "styles" styles : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `ListItemNodeData` object.
@@ -4807,10 +5124,13 @@ pub struct ListItemNodeData {
     pub checked: Option<bool>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ListItemNodeData { "checked" checked : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `MaskedProductWithInventory` object.
@@ -4818,9 +5138,13 @@ rt::object! {
 pub struct MaskedProductWithInventory {
     /// The `product` field.
     pub product: Option<ProductWithInventory>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    MaskedProductWithInventory { "product" product : nullable optional, }
+    MaskedProductWithInventory { "product" product : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Media` object.
@@ -4830,10 +5154,13 @@ pub struct Media {
     pub main: Option<ProductMedia>,
     /// The `itemsInfo` field.
     pub items_info: Option<MediaItemsInfo>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Media { "main" main : nullable optional, "itemsInfo" items_info : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `MediaItemsInfo` object.
@@ -4843,9 +5170,12 @@ pub struct MediaItemsInfo {
     ///
     /// The first item in the array is automatically set as the product's main media.
     pub items: Option<Vec<ProductMedia>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    MediaItemsInfo { "items" items : nullable optional, }
+    MediaItemsInfo { "items" items : nullable optional, } unknown unknown_fields
 }
 
 /// A reference to a product media item.
@@ -4859,10 +5189,13 @@ pub struct MediaReference {
     pub media_id: Option<String>,
     /// External media URL. Can be used only on write.
     pub url: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MediaReference { "mediaId" media_id : nullable optional, "url" url : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// A list of references to product media items.
@@ -4871,9 +5204,12 @@ pub struct MediaReferences {
     /// References to media items from the product's media list.
     /// Each reference points to a media item by its ID or URL.
     pub items: Option<Vec<MediaReference>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    MediaReferences { "items" items : nullable optional, }
+    MediaReferences { "items" items : nullable optional, } unknown unknown_fields
 }
 
 /// - `IMAGE`: Image media type.
@@ -4930,9 +5266,13 @@ impl<'de> Deserialize<'de> for MediaType {
 pub struct ModifierChoicesSettings {
     /// List of modifier choices.
     pub choices: Option<Vec<ConnectedModifierChoice>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ModifierChoicesSettings { "choices" choices : nullable optional, }
+    ModifierChoicesSettings { "choices" choices : nullable optional, } unknown
+    unknown_fields
 }
 
 /// - `FREE_TEXT`: Free text.
@@ -5000,11 +5340,14 @@ pub struct NestedResultsNestedResultValue {
     pub scalar: Option<NestedResultsScalarResult>,
     /// The `dateHistogram` field.
     pub date_histogram: Option<NestedResultsValueResult>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     NestedResultsNestedResultValue { "value" value : nullable optional, "range" range :
     nullable optional, "scalar" scalar : nullable optional, "dateHistogram"
-    date_histogram : nullable optional, }
+    date_histogram : nullable optional, } unknown unknown_fields
 }
 
 /// The `NestedResultsRangeResult` object.
@@ -5016,10 +5359,13 @@ pub struct NestedResultsRangeResult {
     pub to: Option<f64>,
     /// Number of entities in this range.
     pub count: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     NestedResultsRangeResult { "from" from : nullable optional, "to" to : nullable
-    optional, "count" count : nullable optional, }
+    optional, "count" count : nullable optional, } unknown unknown_fields
 }
 
 /// The `NestedResultsResults` object.
@@ -5029,9 +5375,13 @@ pub struct NestedResultsResults {
     pub results: Option<
         std::collections::BTreeMap<String, NestedResultsNestedResultValue>,
     >,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    NestedResultsResults { "results" results : nullable optional, }
+    NestedResultsResults { "results" results : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `NestedResultsScalarResult` object.
@@ -5039,9 +5389,13 @@ rt::object! {
 pub struct NestedResultsScalarResult {
     /// Value of the scalar aggregation.
     pub value: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    NestedResultsScalarResult { "value" value : nullable optional, }
+    NestedResultsScalarResult { "value" value : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `NestedResultsValueResult` object.
@@ -5051,10 +5405,13 @@ pub struct NestedResultsValueResult {
     pub value: Option<String>,
     /// Number of entities with this value.
     pub count: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     NestedResultsValueResult { "value" value : nullable optional, "count" count :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `buttonData`, `codeBlockData`, `dividerData`, `fileData`, `galleryData`, `gifData`, `headingData`, `htmlData`, `imageData`, `linkPreviewData`, `mapData`, `paragraphData`, `pollData`, `textData`, `appEmbedData`, `videoData`, `embedData`, `collapsibleListData`, `tableData`, `tableCellData`, `externalData`, `audioData`, `orderedListData`, `bulletedListData`, `blockquoteData`, `captionData`, `layoutData`, `layoutCellData`, `shapeData`, `cardData`, `tocData`, `smartBlockData`, `smartBlockCellData`, `checkboxListData`, `listItemData` is set (a oneOf group).
@@ -5138,6 +5495,9 @@ pub struct Node {
     pub nodes: Option<Vec<Node>>,
     /// The `style` field.
     pub style: Option<NodeStyle>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Node { "buttonData" button_data : nullable optional, "codeBlockData" code_block_data
@@ -5162,7 +5522,8 @@ rt::object! {
     "smartBlockCellData" smart_block_cell_data : nullable optional, "checkboxListData"
     checkbox_list_data : nullable optional, "listItemData" list_item_data : nullable
     optional, "type" r#type : nullable optional, "id" id : nullable optional, "nodes"
-    nodes : nullable optional, "style" style : nullable optional, }
+    nodes : nullable optional, "style" style : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `OptionChoice` object.
@@ -5172,10 +5533,13 @@ pub struct OptionChoice {
     pub option_choice_ids: Option<OptionChoiceIds>,
     /// The `optionChoiceNames` field.
     pub option_choice_names: Option<OptionChoiceNames>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OptionChoice { "optionChoiceIds" option_choice_ids : nullable optional,
-    "optionChoiceNames" option_choice_names : nullable optional, }
+    "optionChoiceNames" option_choice_names : nullable optional, } unknown unknown_fields
 }
 
 /// The `OptionChoiceIds` object.
@@ -5185,10 +5549,13 @@ pub struct OptionChoiceIds {
     pub option_id: Option<String>,
     /// Choice ID.
     pub choice_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OptionChoiceIds { "optionId" option_id : nullable optional, "choiceId" choice_id :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `OptionChoiceNames` object.
@@ -5200,10 +5567,14 @@ pub struct OptionChoiceNames {
     pub choice_name: Option<String>,
     /// The `renderType` field.
     pub render_type: Option<ProductOptionRenderType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OptionChoiceNames { "optionName" option_name : nullable optional, "choiceName"
     choice_name : nullable optional, "renderType" render_type : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `OptionChoiceReferences` object.
@@ -5213,10 +5584,13 @@ pub struct OptionChoiceReferences {
     pub option_choice_ids: Option<V3OptionChoiceIds>,
     /// The `optionChoiceNames` field.
     pub option_choice_names: Option<V3OptionChoiceNames>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OptionChoiceReferences { "optionChoiceIds" option_choice_ids : nullable optional,
-    "optionChoiceNames" option_choice_names : nullable optional, }
+    "optionChoiceNames" option_choice_names : nullable optional, } unknown unknown_fields
 }
 
 /// The `OrderedListData` object.
@@ -5230,11 +5604,14 @@ pub struct OrderedListData {
     pub start: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OrderedListData { "indentation" indentation : nullable optional, "offset" offset :
     nullable optional, "start" start : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `ParagraphData` object.
@@ -5248,11 +5625,14 @@ pub struct ParagraphData {
     pub level: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ParagraphData { "textStyle" text_style : nullable optional, "indentation" indentation
     : nullable optional, "level" level : nullable optional, "animation" animation :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `PhysicalProperties` object.
@@ -5270,13 +5650,16 @@ pub struct PhysicalProperties {
     pub weight_measurement_unit_info: Option<WeightMeasurementUnitInfo>,
     /// Delivery profile ID.
     pub delivery_profile_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PhysicalProperties { "pricePerUnit" price_per_unit : nullable optional, "fulfillerId"
     fulfiller_id : nullable optional, "shippingWeightRange" shipping_weight_range :
     nullable optional, "pricePerUnitRange" price_per_unit_range : nullable optional,
     "weightMeasurementUnitInfo" weight_measurement_unit_info : nullable optional,
-    "deliveryProfileId" delivery_profile_id : nullable optional, }
+    "deliveryProfileId" delivery_profile_id : nullable optional, } unknown unknown_fields
 }
 
 /// The `Poll` object.
@@ -5294,11 +5677,15 @@ pub struct Poll {
     pub options: Option<Vec<WixOption>>,
     /// The `settings` field.
     pub settings: Option<PollSettings>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Poll { "id" id : nullable optional, "title" title : nullable optional, "creatorId"
     creator_id : nullable optional, "image" image : nullable optional, "options" options
-    : nullable optional, "settings" settings : nullable optional, }
+    : nullable optional, "settings" settings : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `PollData` object.
@@ -5314,11 +5701,14 @@ pub struct PollData {
     pub design: Option<Design>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PollData { "containerData" container_data : nullable optional, "poll" poll : nullable
     optional, "layout" layout : nullable optional, "design" design : nullable optional,
-    "animation" animation : nullable optional, }
+    "animation" animation : nullable optional, } unknown unknown_fields
 }
 
 /// The `PollDesign` object.
@@ -5328,10 +5718,13 @@ pub struct PollDesign {
     pub background: Option<PollDesignBackground>,
     /// Border radius in pixels.
     pub border_radius: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PollDesign { "background" background : nullable optional, "borderRadius"
-    border_radius : nullable optional, }
+    border_radius : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `color`, `image`, `gradient` is set (a oneOf group).
@@ -5345,11 +5738,14 @@ pub struct PollDesignBackground {
     pub gradient: Option<BackgroundGradient>,
     /// The `type` field.
     pub r#type: Option<PollDesignBackgroundType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PollDesignBackground { "color" color : nullable optional, "image" image : nullable
     optional, "gradient" gradient : nullable optional, "type" r#type : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// - `START`: Image positioned at the start (left in LTR layouts, right in RTL layouts)
@@ -5431,11 +5827,14 @@ pub struct PreorderInfo {
     ///
     /// Supported only for items with `trackQuantity` set to `true`.
     pub quantity: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PreorderInfo { "enabled" enabled : nullable optional, "message" message : nullable
     optional, "limit" limit : nullable optional, "counter" counter : nullable optional,
-    "quantity" quantity : nullable optional, }
+    "quantity" quantity : nullable optional, } unknown unknown_fields
 }
 
 /// - `ENABLED`: All variants are enabled for preorder.
@@ -5501,11 +5900,14 @@ pub struct PriceInfo {
     pub compare_at_price: Option<FixedMonetaryAmount>,
     /// The `priceAfterDiscount` field.
     pub price_after_discount: Option<FixedMonetaryAmount>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PriceInfo { "actualPrice" actual_price : nullable optional, "compareAtPrice"
     compare_at_price : nullable optional, "priceAfterDiscount" price_after_discount :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `PricePerUnit` object.
@@ -5521,11 +5923,14 @@ pub struct PricePerUnit {
     pub description: Option<String>,
     /// The `priceAfterDiscount` field.
     pub price_after_discount: Option<FixedMonetaryAmount>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PricePerUnit { "settings" settings : nullable optional, "value" value : nullable
     optional, "description" description : nullable optional, "priceAfterDiscount"
-    price_after_discount : nullable optional, }
+    price_after_discount : nullable optional, } unknown unknown_fields
 }
 
 /// The `PricePerUnitRange` object.
@@ -5535,10 +5940,13 @@ pub struct PricePerUnitRange {
     pub min_value: Option<PricePerUnitRangePricePerUnit>,
     /// The `maxValue` field.
     pub max_value: Option<PricePerUnitRangePricePerUnit>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PricePerUnitRange { "minValue" min_value : nullable optional, "maxValue" max_value :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `PricePerUnitRangePricePerUnit` object.
@@ -5550,10 +5958,13 @@ pub struct PricePerUnitRangePricePerUnit {
     /// Price per unit info in the format of variant specific data / product setting, for example €4.00 / 1 Kg.
     /// > **Note:** This field is returned by the API only when you pass `fields: "CURRENCY"` in a request.
     pub description: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PricePerUnitRangePricePerUnit { "value" value : nullable optional, "description"
-    description : nullable optional, }
+    description : nullable optional, } unknown unknown_fields
 }
 
 /// The `PricePerUnitSettings` object.
@@ -5564,10 +5975,13 @@ pub struct PricePerUnitSettings {
     pub quantity: Option<f64>,
     /// The `measurementUnit` field.
     pub measurement_unit: Option<MeasurementUnit>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PricePerUnitSettings { "quantity" quantity : nullable optional, "measurementUnit"
-    measurement_unit : nullable optional, }
+    measurement_unit : nullable optional, } unknown unknown_fields
 }
 
 /// The `PriceRange` object.
@@ -5577,10 +5991,13 @@ pub struct PriceRange {
     pub min_value: Option<FixedMonetaryAmount>,
     /// The `maxValue` field.
     pub max_value: Option<FixedMonetaryAmount>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PriceRange { "minValue" min_value : nullable optional, "maxValue" max_value :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `Product` object.
@@ -5596,12 +6013,15 @@ pub struct Product {
     pub variant_sku: Option<String>,
     /// Whether the variant is visible in the store.
     pub variant_visible: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Product { "name" name : nullable optional, "directCategoryIds" direct_category_ids :
     nullable optional, "variantName" variant_name : nullable optional, "variantSku"
     variant_sku : nullable optional, "variantVisible" variant_visible : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `ProductCategoriesInfo` object.
@@ -5609,9 +6029,13 @@ rt::object! {
 pub struct ProductCategoriesInfo {
     /// A list of categories related to the product.
     pub categories: Option<Vec<ProductCategory>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ProductCategoriesInfo { "categories" categories : nullable optional, }
+    ProductCategoriesInfo { "categories" categories : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ProductCategory` object.
@@ -5621,9 +6045,13 @@ pub struct ProductCategory {
     pub id: Option<String>,
     /// Index location of the product within the category, used for sorting products in a specific category. You can manually arrange up to 100 products per category. For detailed instructions, refer to the [Add and arrange products in a category](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/products-v3/sample-use-cases-and-flows#add-and-arrange-products-in-a-category) sample flow.
     pub index: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ProductCategory { "id" id : nullable optional, "index" index : nullable optional, }
+    unknown unknown_fields
 }
 
 /// At most one of `id`, `url` is set (a oneOf group).
@@ -5651,13 +6079,16 @@ pub struct ProductMedia {
     pub thumbnail: Option<Thumbnail>,
     /// ID used to upload media to Wix Media Manager.
     pub upload_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ProductMedia { "id" id : nullable optional, "url" url : nullable optional, "image"
     image : nullable optional, "video" video : nullable optional, "altText" alt_text :
     nullable optional, "displayName" display_name : nullable optional, "mediaType"
     media_type : nullable optional, "thumbnail" thumbnail : nullable optional, "uploadId"
-    upload_id : nullable optional, }
+    upload_id : nullable optional, } unknown unknown_fields
 }
 
 /// - `TEXT_CHOICES`: Text choices.
@@ -5903,6 +6334,9 @@ pub struct ProductWithInventory {
     pub extended_fields: Option<ExtendedFields>,
     /// The `tags` field.
     pub tags: Option<Tags>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ProductWithInventory { "physicalProperties" physical_properties : nullable optional,
@@ -5919,7 +6353,7 @@ rt::object! {
     "variantsInfo" variants_info : nullable optional, "subscriptionDetails"
     subscription_details : nullable optional, "purchaseEligibility" purchase_eligibility
     : nullable optional, "extendedFields" extended_fields : nullable optional, "tags"
-    tags : nullable optional, }
+    tags : nullable optional, } unknown unknown_fields
 }
 
 /// The `PurchaseEligibility` object.
@@ -5927,9 +6361,13 @@ rt::object! {
 pub struct PurchaseEligibility {
     /// The `userCriteria` field.
     pub user_criteria: Option<UserCriteria>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    PurchaseEligibility { "userCriteria" user_criteria : nullable optional, }
+    PurchaseEligibility { "userCriteria" user_criteria : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `RangeResultsRangeAggregationResult` object.
@@ -5941,10 +6379,13 @@ pub struct RangeResultsRangeAggregationResult {
     pub to: Option<f64>,
     /// Total number of entities in this range.
     pub count: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RangeResultsRangeAggregationResult { "from" from : nullable optional, "to" to :
-    nullable optional, "count" count : nullable optional, }
+    nullable optional, "count" count : nullable optional, } unknown unknown_fields
 }
 
 /// - `URL`: The product's public storefront URL, including both relative path and full URL with base domain.
@@ -6096,10 +6537,13 @@ pub struct RevenueDetails {
     /// Profit Margin. Calculated by dividing `profit` by `discountedPrice`.
     /// The result is rounded to 4 decimal places.
     pub profit_margin: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RevenueDetails { "cost" cost : nullable optional, "profit" profit : nullable
-    optional, "profitMargin" profit_margin : nullable optional, }
+    optional, "profitMargin" profit_margin : nullable optional, } unknown unknown_fields
 }
 
 /// The `Ribbon` object.
@@ -6109,9 +6553,13 @@ pub struct Ribbon {
     pub id: Option<String>,
     /// Ribbon name.
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    Ribbon { "id" id : nullable optional, "name" name : nullable optional, }
+    Ribbon { "id" id : nullable optional, "name" name : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `RichContent` object.
@@ -6123,10 +6571,14 @@ pub struct RichContent {
     pub metadata: Option<Metadata>,
     /// The `documentStyle` field.
     pub document_style: Option<DocumentStyle>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     RichContent { "nodes" nodes : nullable optional, "metadata" metadata : nullable
-    optional, "documentStyle" document_style : nullable optional, }
+    optional, "documentStyle" document_style : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `SecuredMedia` object.
@@ -6140,10 +6592,14 @@ pub struct SecuredMedia {
     pub file_size: Option<String>,
     /// The `fileType` field.
     pub file_type: Option<FileType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SecuredMedia { "id" id : nullable optional, "fileName" file_name : nullable optional,
     "fileSize" file_size : nullable optional, "fileType" file_type : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `ShapeData` object.
@@ -6161,12 +6617,15 @@ pub struct ShapeData {
     pub link: Option<Link>,
     /// Alternate text describing the link's purpose for accessibility. Applies only when `link` is set.
     pub alt_text: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ShapeData { "containerData" container_data : nullable optional, "shape" shape :
     nullable optional, "styles" styles : nullable optional, "animation" animation :
     nullable optional, "link" link : nullable optional, "altText" alt_text : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// - `URL`: The product's public storefront URL, including both relative path and full URL with base domain.
@@ -6312,10 +6771,13 @@ pub struct SketchData {
     pub color: Option<String>,
     /// Whether the annotation animates on first paint. Defaults to `true`.
     pub animate: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SketchData { "variant" variant : nullable optional, "color" color : nullable
-    optional, "animate" animate : nullable optional, }
+    optional, "animate" animate : nullable optional, } unknown unknown_fields
 }
 
 /// One of the `SketchDataVariant` values.
@@ -6403,6 +6865,9 @@ pub struct SmartBlockCellData {
     pub background_color: Option<String>,
     /// Shape fill color as a hexadecimal value.
     pub shape_color: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SmartBlockCellData { "label" label : nullable optional, "shape" shape : nullable
@@ -6410,7 +6875,7 @@ rt::object! {
     : nullable optional, "borderRadius" border_radius : nullable optional, "type" r#type
     : nullable optional, "accentColor" accent_color : nullable optional,
     "backgroundColor" background_color : nullable optional, "shapeColor" shape_color :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// Data for a smart block node.
@@ -6430,13 +6895,16 @@ pub struct SmartBlockData {
     pub border_radius: Option<f64>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SmartBlockData { "type" r#type : nullable optional, "orientation" orientation :
     nullable optional, "columnSize" column_size : nullable optional, "borderColor"
     border_color : nullable optional, "borderWidth" border_width : nullable optional,
     "borderRadius" border_radius : nullable optional, "animation" animation : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// At most one of `autoRenewal`, `billingCycles` is set (a oneOf group).
@@ -6462,13 +6930,16 @@ pub struct Subscription {
     pub interval: Option<f64>,
     /// The `discount` field.
     pub discount: Option<SubscriptionDiscount>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Subscription { "autoRenewal" auto_renewal : nullable optional, "billingCycles"
     billing_cycles : nullable optional, "id" id : nullable optional, "title" title :
     nullable optional, "description" description : nullable optional, "visible" visible :
     nullable optional, "frequency" frequency : nullable optional, "interval" interval :
-    nullable optional, "discount" discount : nullable optional, }
+    nullable optional, "discount" discount : nullable optional, } unknown unknown_fields
 }
 
 /// The `SubscriptionDetails` object.
@@ -6480,10 +6951,14 @@ pub struct SubscriptionDetails {
     ///
     /// Default: `false`
     pub allow_one_time_purchases: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SubscriptionDetails { "subscriptions" subscriptions : nullable optional,
-    "allowOneTimePurchases" allow_one_time_purchases : nullable optional, }
+    "allowOneTimePurchases" allow_one_time_purchases : nullable optional, } unknown
+    unknown_fields
 }
 
 /// At most one of `amountOff`, `percentOff` is set (a oneOf group).
@@ -6495,10 +6970,14 @@ pub struct SubscriptionDiscount {
     pub percent_off: Option<f64>,
     /// The `type` field.
     pub r#type: Option<DiscountType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SubscriptionDiscount { "amountOff" amount_off : nullable optional, "percentOff"
-    percent_off : nullable optional, "type" r#type : nullable optional, }
+    percent_off : nullable optional, "type" r#type : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `SubscriptionPrice` object.
@@ -6512,11 +6991,15 @@ pub struct SubscriptionPrice {
     pub price_per_unit: Option<SubscriptionPricePerUnit>,
     /// The `priceAfterDiscount` field.
     pub price_after_discount: Option<FixedMonetaryAmount>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SubscriptionPrice { "subscriptionId" subscription_id : nullable optional, "price"
     price : nullable optional, "pricePerUnit" price_per_unit : nullable optional,
-    "priceAfterDiscount" price_after_discount : nullable optional, }
+    "priceAfterDiscount" price_after_discount : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `SubscriptionPricePerUnit` object.
@@ -6529,11 +7012,14 @@ pub struct SubscriptionPricePerUnit {
     pub description: Option<String>,
     /// The `priceAfterDiscount` field.
     pub price_after_discount: Option<FixedMonetaryAmount>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SubscriptionPricePerUnit { "value" value : nullable optional, "description"
     description : nullable optional, "priceAfterDiscount" price_after_discount : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `SubscriptionPricesInfo` object.
@@ -6541,10 +7027,13 @@ rt::object! {
 pub struct SubscriptionPricesInfo {
     /// Subscription prices.
     pub subscription_prices: Option<Vec<SubscriptionPrice>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SubscriptionPricesInfo { "subscriptionPrices" subscription_prices : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `TableData` object.
@@ -6570,6 +7059,9 @@ pub struct TableData {
     pub alt_text: Option<String>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TableData { "containerData" container_data : nullable optional, "dimensions"
@@ -6577,7 +7069,7 @@ rt::object! {
     row_header : nullable optional, "columnHeader" column_header : nullable optional,
     "cellSpacing" cell_spacing : nullable optional, "cellPadding" cell_padding : nullable
     optional, "altText" alt_text : nullable optional, "animation" animation : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `TableDataDimensions` object.
@@ -6589,11 +7081,14 @@ pub struct TableDataDimensions {
     pub rows_height: Option<Vec<f64>>,
     /// An array representing the minimum width of each column in pixels.
     pub cols_min_width: Option<Vec<f64>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TableDataDimensions { "colsWidthRatio" cols_width_ratio : nullable optional,
     "rowsHeight" rows_height : nullable optional, "colsMinWidth" cols_min_width :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// Common object for tags.
@@ -6623,10 +7118,13 @@ pub struct Tags {
     pub private_tags: Option<TagList>,
     /// The `publicTags` field.
     pub public_tags: Option<TagList>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Tags { "privateTags" private_tags : nullable optional, "publicTags" public_tags :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// - `SELF`: Opens the linked document in the same frame as it was clicked (this is default)
@@ -6695,10 +7193,13 @@ pub struct TextData {
     pub text: Option<String>,
     /// The decorations to apply.
     pub decorations: Option<Vec<Decoration>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TextData { "text" text : nullable optional, "decorations" decorations : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `TextNodeStyle` object.
@@ -6710,10 +7211,14 @@ pub struct TextNodeStyle {
     pub node_style: Option<NodeStyle>,
     /// Line height for text in the node.
     pub line_height: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TextNodeStyle { "decorations" decorations : nullable optional, "nodeStyle" node_style
-    : nullable optional, "lineHeight" line_height : nullable optional, }
+    : nullable optional, "lineHeight" line_height : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Thumbnail` object.
@@ -6727,10 +7232,14 @@ pub struct Thumbnail {
     pub width: Option<f64>,
     /// Thumbnail alt text.
     pub alt_text: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Thumbnail { "url" url : nullable optional, "height" height : nullable optional,
-    "width" width : nullable optional, "altText" alt_text : nullable optional, }
+    "width" width : nullable optional, "altText" alt_text : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `TocData` object.
@@ -6750,13 +7259,16 @@ pub struct TocData {
     pub indentation: Option<Indentation>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TocData { "includedHeadings" included_headings : nullable optional, "listStyle"
     list_style : nullable optional, "fontSize" font_size : nullable optional,
     "itemSpacing" item_spacing : nullable optional, "color" color : nullable optional,
     "indentation" indentation : nullable optional, "animation" animation : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `UpdateProductRequest` object.
@@ -6766,10 +7278,13 @@ pub struct UpdateProductRequest {
     pub product: V3Product,
     /// Fields to include in the response.
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateProductRequest { "product" product : value field, "fields" fields : nullable
-    optional, } required { product "product" }
+    optional, } unknown unknown_fields required { product "product" }
 }
 
 /// The `UpdateProductResponse` object.
@@ -6777,9 +7292,13 @@ rt::object! {
 pub struct UpdateProductResponse {
     /// The `product` field.
     pub product: Option<V3Product>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateProductResponse { "product" product : nullable optional, }
+    UpdateProductResponse { "product" product : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `UpdateProductWithInventoryRequest` object.
@@ -6793,11 +7312,14 @@ pub struct UpdateProductWithInventoryRequest {
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
     pub fields: Option<Vec<SingleEntityOpsRequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateProductWithInventoryRequest { "product" product : value field, "returnEntity"
-    return_entity : nullable optional, "fields" fields : nullable optional, } required {
-    product "product" }
+    return_entity : nullable optional, "fields" fields : nullable optional, } unknown
+    unknown_fields required { product "product" }
 }
 
 /// The `UpdateProductWithInventoryResponse` object.
@@ -6807,10 +7329,13 @@ pub struct UpdateProductWithInventoryResponse {
     pub product: Option<V3Product>,
     /// The `inventoryResults` field.
     pub inventory_results: Option<BulkInventoryItemResults>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateProductWithInventoryResponse { "product" product : nullable optional,
-    "inventoryResults" inventory_results : nullable optional, }
+    "inventoryResults" inventory_results : nullable optional, } unknown unknown_fields
 }
 
 /// - `MEMBERS_ONLY`: Product is available only to members.
@@ -6868,10 +7393,14 @@ pub struct V1Media {
     pub height: Option<f64>,
     /// Media duration in seconds. Only relevant for audio and video files.
     pub duration: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V1Media { "src" src : nullable optional, "width" width : nullable optional, "height"
-    height : nullable optional, "duration" duration : nullable optional, }
+    height : nullable optional, "duration" duration : nullable optional, } unknown
+    unknown_fields
 }
 
 /// At most one of `amount`, `percentage` is set (a oneOf group).
@@ -6881,10 +7410,13 @@ pub struct V3AdjustValue {
     pub amount: Option<String>,
     /// The percentage value to increase or reduce from the current value, can be negative.
     pub percentage: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3AdjustValue { "amount" amount : nullable optional, "percentage" percentage :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `V3Brand` object.
@@ -6894,9 +7426,13 @@ pub struct V3Brand {
     pub id: Option<String>,
     /// Brand name.
     pub name: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    V3Brand { "id" id : nullable optional, "name" name : nullable optional, }
+    V3Brand { "id" id : nullable optional, "name" name : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `V3BulkAddInfoSectionsToProductsByFilterRequest` object.
@@ -6908,11 +7444,14 @@ pub struct V3BulkAddInfoSectionsToProductsByFilterRequest {
     pub info_section_ids: Vec<String>,
     /// The `search` field.
     pub search: Option<WixCommonSearchDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3BulkAddInfoSectionsToProductsByFilterRequest { "filter" filter : nullable optional,
     "infoSectionIds" info_section_ids : value field, "search" search : nullable optional,
-    } required { info_section_ids "infoSectionIds" }
+    } unknown unknown_fields required { info_section_ids "infoSectionIds" }
 }
 
 /// The `V3BulkAddInfoSectionsToProductsByFilterResponse` object.
@@ -6922,10 +7461,13 @@ pub struct V3BulkAddInfoSectionsToProductsByFilterResponse {
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3BulkAddInfoSectionsToProductsByFilterResponse { "jobId" job_id : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `V3BulkAddInfoSectionsToProductsRequest` object.
@@ -6941,12 +7483,15 @@ pub struct V3BulkAddInfoSectionsToProductsRequest {
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3BulkAddInfoSectionsToProductsRequest { "products" products : value field,
     "infoSectionIds" info_section_ids : value field, "returnEntity" return_entity :
-    nullable optional, "fields" fields : nullable optional, } required { products
-    "products" info_section_ids "infoSectionIds" }
+    nullable optional, "fields" fields : nullable optional, } unknown unknown_fields
+    required { products "products" info_section_ids "infoSectionIds" }
 }
 
 /// The `V3BulkAddInfoSectionsToProductsResponse` object.
@@ -6956,10 +7501,14 @@ pub struct V3BulkAddInfoSectionsToProductsResponse {
     pub results: Option<Vec<CatalogV3BulkProductResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3BulkAddInfoSectionsToProductsResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `V3BulkAdjustProductVariantsByFilterRequest` object.
@@ -6979,13 +7528,16 @@ pub struct V3BulkAdjustProductVariantsByFilterRequest {
     pub compare_at_price: Option<V3AdjustValue>,
     /// The `compareAtPriceDiscount` field.
     pub compare_at_price_discount: Option<V3UnsignedAdjustValue>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3BulkAdjustProductVariantsByFilterRequest { "filter" filter : nullable optional,
     "cost" cost : nullable optional, "rounding" rounding : nullable optional, "search"
     search : nullable optional, "actualPrice" actual_price : nullable optional,
     "compareAtPrice" compare_at_price : nullable optional, "compareAtPriceDiscount"
-    compare_at_price_discount : nullable optional, }
+    compare_at_price_discount : nullable optional, } unknown unknown_fields
 }
 
 /// The `V3BulkAdjustProductVariantsByFilterResponse` object.
@@ -6995,9 +7547,13 @@ pub struct V3BulkAdjustProductVariantsByFilterResponse {
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3BulkAdjustProductVariantsByFilterResponse { "jobId" job_id : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `V3BulkDeleteProductsByFilterRequest` object.
@@ -7007,10 +7563,13 @@ pub struct V3BulkDeleteProductsByFilterRequest {
     pub filter: Option<serde_json::Value>,
     /// The `search` field.
     pub search: Option<WixCommonSearchDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3BulkDeleteProductsByFilterRequest { "filter" filter : nullable optional, "search"
-    search : nullable optional, }
+    search : nullable optional, } unknown unknown_fields
 }
 
 /// The `V3BulkDeleteProductsByFilterResponse` object.
@@ -7020,9 +7579,13 @@ pub struct V3BulkDeleteProductsByFilterResponse {
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    V3BulkDeleteProductsByFilterResponse { "jobId" job_id : nullable optional, }
+    V3BulkDeleteProductsByFilterResponse { "jobId" job_id : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `V3BulkDeleteProductsRequest` object.
@@ -7030,10 +7593,13 @@ rt::object! {
 pub struct V3BulkDeleteProductsRequest {
     /// IDs of products to delete.
     pub product_ids: Vec<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    V3BulkDeleteProductsRequest { "productIds" product_ids : value field, } required {
-    product_ids "productIds" }
+    V3BulkDeleteProductsRequest { "productIds" product_ids : value field, } unknown
+    unknown_fields required { product_ids "productIds" }
 }
 
 /// The `V3BulkDeleteProductsResponse` object.
@@ -7043,10 +7609,14 @@ pub struct V3BulkDeleteProductsResponse {
     pub results: Option<Vec<BulkDeleteProductsResponseBulkProductResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3BulkDeleteProductsResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `V3BulkRemoveInfoSectionsFromProductsByFilterRequest` object.
@@ -7058,11 +7628,14 @@ pub struct V3BulkRemoveInfoSectionsFromProductsByFilterRequest {
     pub info_section_ids: Vec<String>,
     /// The `search` field.
     pub search: Option<WixCommonSearchDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3BulkRemoveInfoSectionsFromProductsByFilterRequest { "filter" filter : nullable
     optional, "infoSectionIds" info_section_ids : value field, "search" search : nullable
-    optional, } required { info_section_ids "infoSectionIds" }
+    optional, } unknown unknown_fields required { info_section_ids "infoSectionIds" }
 }
 
 /// The `V3BulkRemoveInfoSectionsFromProductsByFilterResponse` object.
@@ -7072,10 +7645,13 @@ pub struct V3BulkRemoveInfoSectionsFromProductsByFilterResponse {
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3BulkRemoveInfoSectionsFromProductsByFilterResponse { "jobId" job_id : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `V3BulkRemoveInfoSectionsFromProductsRequest` object.
@@ -7091,12 +7667,15 @@ pub struct V3BulkRemoveInfoSectionsFromProductsRequest {
     pub return_entity: Option<bool>,
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3BulkRemoveInfoSectionsFromProductsRequest { "products" products : value field,
     "infoSectionIds" info_section_ids : value field, "returnEntity" return_entity :
-    nullable optional, "fields" fields : nullable optional, } required { products
-    "products" info_section_ids "infoSectionIds" }
+    nullable optional, "fields" fields : nullable optional, } unknown unknown_fields
+    required { products "products" info_section_ids "infoSectionIds" }
 }
 
 /// The `V3BulkRemoveInfoSectionsFromProductsResponse` object.
@@ -7106,10 +7685,14 @@ pub struct V3BulkRemoveInfoSectionsFromProductsResponse {
     pub results: Option<Vec<CatalogV3BulkProductResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3BulkRemoveInfoSectionsFromProductsResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `V3BulkUpdateProductTagsByFilterRequest` object.
@@ -7123,11 +7706,14 @@ pub struct V3BulkUpdateProductTagsByFilterRequest {
     pub assign_tags: Option<Tags>,
     /// The `unassignTags` field.
     pub unassign_tags: Option<Tags>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3BulkUpdateProductTagsByFilterRequest { "filter" filter : nullable optional,
     "assignTags" assign_tags : nullable optional, "unassignTags" unassign_tags : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `V3BulkUpdateProductTagsByFilterResponse` object.
@@ -7135,9 +7721,13 @@ rt::object! {
 pub struct V3BulkUpdateProductTagsByFilterResponse {
     /// Job ID. Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/get-async-job) to retrieve the status of the asynchronous operation.
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3BulkUpdateProductTagsByFilterResponse { "jobId" job_id : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `V3BulkUpdateProductTagsRequest` object.
@@ -7149,11 +7739,14 @@ pub struct V3BulkUpdateProductTagsRequest {
     pub assign_tags: Option<Tags>,
     /// The `unassignTags` field.
     pub unassign_tags: Option<Tags>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3BulkUpdateProductTagsRequest { "productIds" product_ids : value field, "assignTags"
     assign_tags : nullable optional, "unassignTags" unassign_tags : nullable optional, }
-    required { product_ids "productIds" }
+    unknown unknown_fields required { product_ids "productIds" }
 }
 
 /// The `V3BulkUpdateProductTagsResponse` object.
@@ -7163,10 +7756,14 @@ pub struct V3BulkUpdateProductTagsResponse {
     pub results: Option<Vec<BulkUpdateProductTagsResponseBulkUpdateProductTagsResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<CommonBulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3BulkUpdateProductTagsResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `V3BulkUpdateProductsByFilterRequest` object.
@@ -7178,11 +7775,14 @@ pub struct V3BulkUpdateProductsByFilterRequest {
     pub product: V3Product,
     /// The `search` field.
     pub search: Option<WixCommonSearchDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3BulkUpdateProductsByFilterRequest { "filter" filter : nullable optional, "product"
-    product : value field, "search" search : nullable optional, } required { product
-    "product" }
+    product : value field, "search" search : nullable optional, } unknown unknown_fields
+    required { product "product" }
 }
 
 /// The `V3BulkUpdateProductsByFilterResponse` object.
@@ -7192,9 +7792,13 @@ pub struct V3BulkUpdateProductsByFilterResponse {
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata..
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    V3BulkUpdateProductsByFilterResponse { "jobId" job_id : nullable optional, }
+    V3BulkUpdateProductsByFilterResponse { "jobId" job_id : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `V3CountProductsRequest` object.
@@ -7208,11 +7812,14 @@ pub struct V3CountProductsRequest {
     ///
     /// Default: `false`
     pub return_non_visible_products: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3CountProductsRequest { "filter" filter : nullable optional, "search" search :
     nullable optional, "returnNonVisibleProducts" return_non_visible_products : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `V3CountProductsResponse` object.
@@ -7220,17 +7827,20 @@ rt::object! {
 pub struct V3CountProductsResponse {
     /// Total number of products.
     pub count: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    V3CountProductsResponse { "count" count : nullable optional, }
+    V3CountProductsResponse { "count" count : nullable optional, } unknown unknown_fields
 }
 
 /// The `V3DeleteProductResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3DeleteProductResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3DeleteProductResponse {} unknown unknown_fields
@@ -7241,9 +7851,13 @@ rt::object! {
 pub struct V3GetProductBySlugResponse {
     /// The `product` field.
     pub product: Option<V3Product>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    V3GetProductBySlugResponse { "product" product : nullable optional, }
+    V3GetProductBySlugResponse { "product" product : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `V3GetProductResponse` object.
@@ -7251,9 +7865,13 @@ rt::object! {
 pub struct V3GetProductResponse {
     /// The `product` field.
     pub product: Option<V3Product>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    V3GetProductResponse { "product" product : nullable optional, }
+    V3GetProductResponse { "product" product : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `V3MaskedProduct` object.
@@ -7261,9 +7879,12 @@ rt::object! {
 pub struct V3MaskedProduct {
     /// The `product` field.
     pub product: Option<V3Product>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    V3MaskedProduct { "product" product : nullable optional, }
+    V3MaskedProduct { "product" product : nullable optional, } unknown unknown_fields
 }
 
 /// The `V3OptionChoiceIds` object.
@@ -7273,10 +7894,13 @@ pub struct V3OptionChoiceIds {
     pub option_id: Option<String>,
     /// Choice ID.
     pub choice_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3OptionChoiceIds { "optionId" option_id : nullable optional, "choiceId" choice_id :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `V3OptionChoiceNames` object.
@@ -7288,10 +7912,14 @@ pub struct V3OptionChoiceNames {
     pub choice_name: Option<String>,
     /// The `renderType` field.
     pub render_type: Option<ProductOptionRenderType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3OptionChoiceNames { "optionName" option_name : nullable optional, "choiceName"
     choice_name : nullable optional, "renderType" render_type : nullable optional, }
+    unknown unknown_fields
 }
 
 /// A product in a Wix Stores catalog.
@@ -7424,6 +8052,9 @@ pub struct V3Product {
     pub subscription_details: Option<SubscriptionDetails>,
     /// The `variantSummary` field.
     pub variant_summary: Option<VariantSummary>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3Product { "physicalProperties" physical_properties : nullable optional, "id" id :
@@ -7448,7 +8079,7 @@ rt::object! {
     nullable optional, "additionalRibbons" additional_ribbons : nullable optional,
     "extendedFields" extended_fields : nullable optional, "tags" tags : nullable
     optional, "subscriptionDetails" subscription_details : nullable optional,
-    "variantSummary" variant_summary : nullable optional, }
+    "variantSummary" variant_summary : nullable optional, } unknown unknown_fields
 }
 
 /// The `V3ProductIdWithRevision` object.
@@ -7460,10 +8091,13 @@ pub struct V3ProductIdWithRevision {
     /// To prevent conflicting changes,
     /// the current revision must be passed when updating the product.
     pub revision: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3ProductIdWithRevision { "productId" product_id : nullable optional, "revision"
-    revision : nullable optional, }
+    revision : nullable optional, } unknown unknown_fields
 }
 
 /// The `V3QueryProductsRequest` object.
@@ -7473,10 +8107,13 @@ pub struct V3QueryProductsRequest {
     pub query: Option<CommonCursorQuery>,
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3QueryProductsRequest { "query" query : nullable optional, "fields" fields :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `V3QueryProductsResponse` object.
@@ -7486,10 +8123,13 @@ pub struct V3QueryProductsResponse {
     pub products: Option<Vec<V3Product>>,
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<CommonCursorPagingMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3QueryProductsResponse { "products" products : nullable optional, "pagingMetadata"
-    paging_metadata : nullable optional, }
+    paging_metadata : nullable optional, } unknown unknown_fields
 }
 
 /// The `V3SearchProductsRequest` object.
@@ -7499,10 +8139,13 @@ pub struct V3SearchProductsRequest {
     pub search: Option<CommonCursorSearch>,
     /// Fields to include in the response.
     pub fields: Option<Vec<RequestedFields>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3SearchProductsRequest { "search" search : nullable optional, "fields" fields :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `V3SearchProductsResponse` object.
@@ -7514,11 +8157,14 @@ pub struct V3SearchProductsResponse {
     pub paging_metadata: Option<CommonCursorPagingMetadata>,
     /// The `aggregationData` field.
     pub aggregation_data: Option<CommonAggregationData>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3SearchProductsResponse { "products" products : nullable optional, "pagingMetadata"
     paging_metadata : nullable optional, "aggregationData" aggregation_data : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// At most one of `amount`, `percentage` is set (a oneOf group).
@@ -7528,10 +8174,13 @@ pub struct V3UnsignedAdjustValue {
     pub amount: Option<String>,
     /// The percentage value to reduce from the original value.
     pub percentage: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3UnsignedAdjustValue { "amount" amount : nullable optional, "percentage" percentage
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// The `V3VariantsInfo` object.
@@ -7541,9 +8190,12 @@ pub struct V3VariantsInfo {
     /// Partial update of variants is not supported so on update you must pass all data for all of them.
     /// If you want to update existing variant you must provide `id`, otherwise new variant with different id will be created which might break some integrations that rely on variant ids.
     pub variants: Option<Vec<VariantWithInventory>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    V3VariantsInfo { "variants" variants : nullable optional, }
+    V3VariantsInfo { "variants" variants : nullable optional, } unknown unknown_fields
 }
 
 /// The `ValueResultsValueAggregationResult` object.
@@ -7553,10 +8205,13 @@ pub struct ValueResultsValueAggregationResult {
     pub value: Option<String>,
     /// Number of entities with this value.
     pub count: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ValueResultsValueAggregationResult { "value" value : nullable optional, "count" count
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `physicalProperties`, `digitalProperties` is set (a oneOf group).
@@ -7596,6 +8251,9 @@ pub struct Variant {
     pub subscription_prices_info: Option<SubscriptionPricesInfo>,
     /// The `inventoryStatus` field.
     pub inventory_status: Option<InventoryStatus>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Variant { "physicalProperties" physical_properties : nullable optional,
@@ -7605,6 +8263,7 @@ rt::object! {
     price : nullable optional, "revenueDetails" revenue_details : nullable optional,
     "media" media : nullable optional, "subscriptionPricesInfo" subscription_prices_info
     : nullable optional, "inventoryStatus" inventory_status : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `VariantDigitalProperties` object.
@@ -7612,9 +8271,13 @@ rt::object! {
 pub struct VariantDigitalProperties {
     /// The `digitalFile` field.
     pub digital_file: Option<SecuredMedia>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    VariantDigitalProperties { "digitalFile" digital_file : nullable optional, }
+    VariantDigitalProperties { "digitalFile" digital_file : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `VariantPhysicalProperties` object.
@@ -7629,11 +8292,15 @@ pub struct VariantPhysicalProperties {
     pub product_dimensions: Option<Dimensions>,
     /// The `packageDimensions` field.
     pub package_dimensions: Option<Dimensions>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     VariantPhysicalProperties { "weight" weight : nullable optional, "pricePerUnit"
     price_per_unit : nullable optional, "productDimensions" product_dimensions : nullable
-    optional, "packageDimensions" package_dimensions : nullable optional, }
+    optional, "packageDimensions" package_dimensions : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `VariantSummary` object.
@@ -7643,10 +8310,13 @@ pub struct VariantSummary {
     pub variant_count: Option<f64>,
     /// The `minPriceVariant` field.
     pub min_price_variant: Option<Variant>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     VariantSummary { "variantCount" variant_count : nullable optional, "minPriceVariant"
-    min_price_variant : nullable optional, }
+    min_price_variant : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `physicalProperties`, `digitalProperties` is set (a oneOf group).
@@ -7674,6 +8344,9 @@ pub struct VariantWithInventory {
     pub inventory_item: Option<InventoryItemComposite>,
     /// List of choices.
     pub choices: Option<Vec<OptionChoiceReferences>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     VariantWithInventory { "physicalProperties" physical_properties : nullable optional,
@@ -7681,7 +8354,7 @@ rt::object! {
     optional, "visible" visible : nullable optional, "sku" sku : nullable optional,
     "barcode" barcode : nullable optional, "price" price : nullable optional,
     "revenueDetails" revenue_details : nullable optional, "inventoryItem" inventory_item
-    : nullable optional, "choices" choices : nullable optional, }
+    : nullable optional, "choices" choices : nullable optional, } unknown unknown_fields
 }
 
 /// The `VariantsInfo` object.
@@ -7689,9 +8362,12 @@ rt::object! {
 pub struct VariantsInfo {
     /// List of related variants.
     pub variants: Option<Vec<Variant>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    VariantsInfo { "variants" variants : nullable optional, }
+    VariantsInfo { "variants" variants : nullable optional, } unknown unknown_fields
 }
 
 /// The `Video` object.
@@ -7701,10 +8377,13 @@ pub struct Video {
     pub media: Option<V1Media>,
     /// The `thumbnail` field.
     pub thumbnail: Option<V1Media>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Video { "media" media : nullable optional, "thumbnail" thumbnail : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `VideoData` object.
@@ -7724,12 +8403,16 @@ pub struct VideoData {
     pub options: Option<PlaybackOptions>,
     /// The `animation` field.
     pub animation: Option<Animation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     VideoData { "containerData" container_data : nullable optional, "video" video :
     nullable optional, "thumbnail" thumbnail : nullable optional, "disableDownload"
     disable_download : nullable optional, "title" title : nullable optional, "options"
-    options : nullable optional, "animation" animation : nullable optional, }
+    options : nullable optional, "animation" animation : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `VideoResolution` object.
@@ -7743,10 +8426,14 @@ pub struct VideoResolution {
     pub width: Option<f64>,
     /// Video format for example, mp4, hls.
     pub format: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     VideoResolution { "url" url : nullable optional, "height" height : nullable optional,
-    "width" width : nullable optional, "format" format : nullable optional, }
+    "width" width : nullable optional, "format" format : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `VideoV2` object.
@@ -7758,10 +8445,13 @@ pub struct VideoV2 {
     pub resolutions: Option<Vec<VideoResolution>>,
     /// Video filename.
     pub filename: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     VideoV2 { "id" id : nullable optional, "resolutions" resolutions : nullable optional,
-    "filename" filename : nullable optional, }
+    "filename" filename : nullable optional, } unknown unknown_fields
 }
 
 /// The `WeightMeasurementUnitInfo` object.
@@ -7769,10 +8459,13 @@ rt::object! {
 pub struct WeightMeasurementUnitInfo {
     /// The `weightMeasurementUnit` field.
     pub weight_measurement_unit: Option<WeightUnit>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     WeightMeasurementUnitInfo { "weightMeasurementUnit" weight_measurement_unit :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `WeightRange` object.
@@ -7782,10 +8475,13 @@ pub struct WeightRange {
     pub min_value: Option<f64>,
     /// Maximum weight across all variants associated with this product.
     pub max_value: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     WeightRange { "minValue" min_value : nullable optional, "maxValue" max_value :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `value`, `range`, `scalar`, `dateHistogram`, `nested` is set (a oneOf group).
@@ -7807,13 +8503,16 @@ pub struct WixCommonAggregation {
     pub r#type: Option<WixCommonAggregationType>,
     /// Field to aggregate by. Use dot notation to specify a JSON path. For example, `order.address.streetName`.
     pub field_path: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     WixCommonAggregation { "value" value : nullable optional, "range" range : nullable
     optional, "scalar" scalar : nullable optional, "dateHistogram" date_histogram :
     nullable optional, "nested" nested : nullable optional, "name" name : nullable
     optional, "type" r#type : nullable optional, "fieldPath" field_path : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// - `VALUE`: Calculates the distribution of a specific field's values within a dataset, providing insights into the overall distribution and key statistics of those values.
@@ -7891,11 +8590,14 @@ pub struct WixCommonItemMetadata {
     pub success: Option<bool>,
     /// The `error` field.
     pub error: Option<ApplicationError>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     WixCommonItemMetadata { "id" id : nullable optional, "originalIndex" original_index :
     nullable optional, "success" success : nullable optional, "error" error : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// - `COUNT_DISTINCT`: Total number of distinct values.
@@ -7963,11 +8665,14 @@ pub struct WixCommonSearchDetails {
     pub fields: Option<Vec<String>>,
     /// Whether to enable the search function to use an algorithm to automatically find results that are close to the search expression, such as typos and declensions.
     pub fuzzy: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     WixCommonSearchDetails { "mode" mode : nullable optional, "expression" expression :
     nullable optional, "fields" fields : nullable optional, "fuzzy" fuzzy : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// One of the `WixCommonSortOrder` values.
@@ -8035,10 +8740,14 @@ pub struct WixCommonSorting {
     /// and `nestedField` is marked as `MATCH_ITEMS`, to ensure that sorting is done by correct region, filter should be
     /// { fieldName: "nestedField.price", "select_items_by": [{"nestedField.region": "US"}] }
     pub select_items_by: Option<Vec<serde_json::Value>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     WixCommonSorting { "fieldName" field_name : nullable optional, "order" order :
-    nullable optional, "selectItemsBy" select_items_by : nullable optional, }
+    nullable optional, "selectItemsBy" select_items_by : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `WixOption` object.
@@ -8050,10 +8759,13 @@ pub struct WixOption {
     pub title: Option<String>,
     /// The `image` field.
     pub image: Option<V1Media>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     WixOption { "id" id : nullable optional, "title" title : nullable optional, "image"
-    image : nullable optional, }
+    image : nullable optional, } unknown unknown_fields
 }
 
 /// A webhook event of Stores Catalog V3.

@@ -406,12 +406,15 @@ pub struct Collection {
     pub slug: Option<String>,
     /// Collection visibility. Only impacts dynamic pages, no impact on static pages. Default: `true`.
     pub visible: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Collection { "id" id : nullable optional, "name" name : nullable optional, "media"
     media : nullable optional, "numberOfProducts" number_of_products : nullable optional,
     "description" description : nullable optional, "slug" slug : nullable optional,
-    "visible" visible : nullable optional, }
+    "visible" visible : nullable optional, } unknown unknown_fields
 }
 
 /// The `GetCollectionBySlugResponse` object.
@@ -419,9 +422,13 @@ rt::object! {
 pub struct GetCollectionBySlugResponse {
     /// The `collection` field.
     pub collection: Option<Collection>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetCollectionBySlugResponse { "collection" collection : nullable optional, }
+    GetCollectionBySlugResponse { "collection" collection : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `GetCollectionResponse` object.
@@ -429,9 +436,13 @@ rt::object! {
 pub struct GetCollectionResponse {
     /// The `collection` field.
     pub collection: Option<Collection>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetCollectionResponse { "collection" collection : nullable optional, }
+    GetCollectionResponse { "collection" collection : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `Media` object.
@@ -441,10 +452,13 @@ pub struct Media {
     pub main_media: Option<MediaItem>,
     /// Media (images, videos etc) associated with this product.
     pub items: Option<Vec<MediaItem>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Media { "mainMedia" main_media : nullable optional, "items" items : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// At most one of `image`, `video` is set (a oneOf group).
@@ -462,11 +476,15 @@ pub struct MediaItem {
     pub title: Option<String>,
     /// Media ID (for example, `"nsplsh_306d666a123a4a74306459~mv2_d_4517_2992_s_4_2.jpg"`).
     pub id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     MediaItem { "image" image : nullable optional, "video" video : nullable optional,
     "thumbnail" thumbnail : nullable optional, "mediaType" media_type : nullable
-    optional, "title" title : nullable optional, "id" id : nullable optional, }
+    optional, "title" title : nullable optional, "id" id : nullable optional, } unknown
+    unknown_fields
 }
 
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
@@ -480,11 +498,14 @@ pub struct PlatformQuery {
     pub filter: Option<serde_json::Value>,
     /// Sorting options. For example, `[{"fieldName":"sortField1"},{"fieldName":"sortField2","direction":"DESC"}]`.
     pub sort: Option<Vec<Sorting>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PlatformQuery { "paging" paging : nullable optional, "cursorPaging" cursor_paging :
     nullable optional, "filter" filter : nullable optional, "sort" sort : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `QueryCollectionsRequest` object.
@@ -492,9 +513,12 @@ rt::object! {
 pub struct QueryCollectionsRequest {
     /// The `query` field.
     pub query: Option<PlatformQuery>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    QueryCollectionsRequest { "query" query : nullable optional, }
+    QueryCollectionsRequest { "query" query : nullable optional, } unknown unknown_fields
 }
 
 /// The `QueryCollectionsResponse` object.
@@ -504,10 +528,13 @@ pub struct QueryCollectionsResponse {
     pub collections: Option<Vec<Collection>>,
     /// The `metadata` field.
     pub metadata: Option<PlatformPagingMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryCollectionsResponse { "collections" collections : nullable optional, "metadata"
-    metadata : nullable optional, }
+    metadata : nullable optional, } unknown unknown_fields
 }
 
 /// The `Sorting` object.
@@ -519,8 +546,11 @@ pub struct Sorting {
     pub order: Option<SortOrder>,
     /// The `origin` field.
     pub origin: Option<AddressLocation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
-    optional, "origin" origin : nullable optional, }
+    optional, "origin" origin : nullable optional, } unknown unknown_fields
 }

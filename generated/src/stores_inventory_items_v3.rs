@@ -1999,10 +1999,13 @@ pub struct AdjustInventoryAction {
     /// Amount to decrement by.
     /// Quantity can be reduced until it reaches zero but not below. Attempting to further decrease an already negative inventory will fail.
     pub decrement_by: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     AdjustInventoryAction { "incrementBy" increment_by : nullable optional, "decrementBy"
-    decrement_by : nullable optional, }
+    decrement_by : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `value`, `range`, `scalar`, `dateHistogram`, `nested` is set (a oneOf group).
@@ -2026,13 +2029,16 @@ pub struct Aggregation {
     pub field_path: Option<String>,
     /// The `groupBy` field.
     pub group_by: Option<GroupByAggregation>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Aggregation { "value" value : nullable optional, "range" range : nullable optional,
     "scalar" scalar : nullable optional, "dateHistogram" date_histogram : nullable
     optional, "nested" nested : nullable optional, "name" name : nullable optional,
     "type" r#type : nullable optional, "fieldPath" field_path : nullable optional,
-    "groupBy" group_by : nullable optional, }
+    "groupBy" group_by : nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkAdjustInventoryItemsByFilterRequest` object.
@@ -2051,12 +2057,15 @@ pub struct BulkAdjustInventoryItemsByFilterRequest {
     pub search: Option<SearchDetails>,
     /// If set to `true`, will set track method to track quantity. Default: `false`.
     pub track_quantity: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkAdjustInventoryItemsByFilterRequest { "filter" filter : nullable optional,
     "adjustment" adjustment : value field, "search" search : nullable optional,
-    "trackQuantity" track_quantity : nullable optional, } required { adjustment
-    "adjustment" }
+    "trackQuantity" track_quantity : nullable optional, } unknown unknown_fields required
+    { adjustment "adjustment" }
 }
 
 /// The `BulkAdjustInventoryItemsByFilterResponse` object.
@@ -2066,9 +2075,13 @@ pub struct BulkAdjustInventoryItemsByFilterResponse {
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata.
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkAdjustInventoryItemsByFilterResponse { "jobId" job_id : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `BulkCreateInventoryItemsByVariantFilterRequest` object.
@@ -2084,12 +2097,15 @@ pub struct BulkCreateInventoryItemsByVariantFilterRequest {
     pub location_id: String,
     /// The `inventoryCreationData` field.
     pub inventory_creation_data: Option<InventoryCreationData>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCreateInventoryItemsByVariantFilterRequest { "filter" filter : nullable optional,
     "search" search : nullable optional, "locationId" location_id : value field,
-    "inventoryCreationData" inventory_creation_data : nullable optional, } required {
-    location_id "locationId" }
+    "inventoryCreationData" inventory_creation_data : nullable optional, } unknown
+    unknown_fields required { location_id "locationId" }
 }
 
 /// The `BulkCreateInventoryItemsByVariantFilterResponse` object.
@@ -2099,10 +2115,13 @@ pub struct BulkCreateInventoryItemsByVariantFilterResponse {
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata.
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCreateInventoryItemsByVariantFilterResponse { "jobId" job_id : nullable optional,
-    }
+    } unknown unknown_fields
 }
 
 /// The `BulkCreateInventoryItemsRequest` object.
@@ -2114,11 +2133,14 @@ pub struct BulkCreateInventoryItemsRequest {
     ///
     /// Default: `false`
     pub return_entity: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCreateInventoryItemsRequest { "inventoryItems" inventory_items : value field,
-    "returnEntity" return_entity : nullable optional, } required { inventory_items
-    "inventoryItems" }
+    "returnEntity" return_entity : nullable optional, } unknown unknown_fields required {
+    inventory_items "inventoryItems" }
 }
 
 /// The `BulkCreateInventoryItemsResponse` object.
@@ -2128,10 +2150,14 @@ pub struct BulkCreateInventoryItemsResponse {
     pub results: Option<Vec<V3BulkInventoryItemResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkCreateInventoryItemsResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkDecrementInventoryItemsByVariantAndLocationRequest` object.
@@ -2149,12 +2175,16 @@ pub struct BulkDecrementInventoryItemsByVariantAndLocationRequest {
     pub return_entity: Option<bool>,
     /// The `reason` field.
     pub reason: Option<ReasonType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkDecrementInventoryItemsByVariantAndLocationRequest { "decrementData"
     decrement_data : value field, "restrictInventory" restrict_inventory : nullable
     optional, "returnEntity" return_entity : nullable optional, "reason" reason :
-    nullable optional, } required { decrement_data "decrementData" }
+    nullable optional, } unknown unknown_fields required { decrement_data "decrementData"
+    }
 }
 
 /// The `BulkDecrementInventoryItemsByVariantAndLocationResponse` object.
@@ -2164,10 +2194,14 @@ pub struct BulkDecrementInventoryItemsByVariantAndLocationResponse {
     pub results: Option<Vec<V3BulkInventoryItemResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkDecrementInventoryItemsByVariantAndLocationResponse { "results" results :
     nullable optional, "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `BulkDecrementInventoryItemsRequest` object.
@@ -2185,12 +2219,15 @@ pub struct BulkDecrementInventoryItemsRequest {
     pub return_entity: Option<bool>,
     /// The `reason` field.
     pub reason: Option<ReasonType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkDecrementInventoryItemsRequest { "decrementData" decrement_data : value field,
     "restrictInventory" restrict_inventory : nullable optional, "returnEntity"
-    return_entity : nullable optional, "reason" reason : nullable optional, } required {
-    decrement_data "decrementData" }
+    return_entity : nullable optional, "reason" reason : nullable optional, } unknown
+    unknown_fields required { decrement_data "decrementData" }
 }
 
 /// The `BulkDecrementInventoryItemsResponse` object.
@@ -2200,10 +2237,14 @@ pub struct BulkDecrementInventoryItemsResponse {
     pub results: Option<Vec<V3BulkInventoryItemResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkDecrementInventoryItemsResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkDeleteInventoryItemsByFilterRequest` object.
@@ -2218,10 +2259,13 @@ pub struct BulkDeleteInventoryItemsByFilterRequest {
     pub filter: Option<serde_json::Value>,
     /// The `search` field.
     pub search: Option<SearchDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkDeleteInventoryItemsByFilterRequest { "filter" filter : nullable optional,
-    "search" search : nullable optional, }
+    "search" search : nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkDeleteInventoryItemsByFilterResponse` object.
@@ -2231,9 +2275,13 @@ pub struct BulkDeleteInventoryItemsByFilterResponse {
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata.
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkDeleteInventoryItemsByFilterResponse { "jobId" job_id : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `BulkDeleteInventoryItemsRequest` object.
@@ -2241,10 +2289,13 @@ rt::object! {
 pub struct BulkDeleteInventoryItemsRequest {
     /// IDs of inventory items to delete.
     pub inventory_item_ids: Vec<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkDeleteInventoryItemsRequest { "inventoryItemIds" inventory_item_ids : value
-    field, } required { inventory_item_ids "inventoryItemIds" }
+    field, } unknown unknown_fields required { inventory_item_ids "inventoryItemIds" }
 }
 
 /// The `BulkDeleteInventoryItemsResponse` object.
@@ -2254,10 +2305,14 @@ pub struct BulkDeleteInventoryItemsResponse {
     pub results: Option<Vec<BulkInventoryItemResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkDeleteInventoryItemsResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkIncrementInventoryItemsByVariantAndLocationRequest` object.
@@ -2271,11 +2326,15 @@ pub struct BulkIncrementInventoryItemsByVariantAndLocationRequest {
     pub return_entity: Option<bool>,
     /// The `reason` field.
     pub reason: Option<ReasonType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkIncrementInventoryItemsByVariantAndLocationRequest { "incrementData"
     increment_data : value field, "returnEntity" return_entity : nullable optional,
-    "reason" reason : nullable optional, } required { increment_data "incrementData" }
+    "reason" reason : nullable optional, } unknown unknown_fields required {
+    increment_data "incrementData" }
 }
 
 /// The `BulkIncrementInventoryItemsByVariantAndLocationResponse` object.
@@ -2285,10 +2344,14 @@ pub struct BulkIncrementInventoryItemsByVariantAndLocationResponse {
     pub results: Option<Vec<V3BulkInventoryItemResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkIncrementInventoryItemsByVariantAndLocationResponse { "results" results :
     nullable optional, "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `BulkIncrementInventoryItemsRequest` object.
@@ -2302,11 +2365,14 @@ pub struct BulkIncrementInventoryItemsRequest {
     pub return_entity: Option<bool>,
     /// The `reason` field.
     pub reason: Option<ReasonType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkIncrementInventoryItemsRequest { "incrementData" increment_data : value field,
     "returnEntity" return_entity : nullable optional, "reason" reason : nullable
-    optional, } required { increment_data "incrementData" }
+    optional, } unknown unknown_fields required { increment_data "incrementData" }
 }
 
 /// The `BulkIncrementInventoryItemsResponse` object.
@@ -2316,10 +2382,14 @@ pub struct BulkIncrementInventoryItemsResponse {
     pub results: Option<Vec<V3BulkInventoryItemResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkIncrementInventoryItemsResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkInventoryItemResult` object.
@@ -2327,9 +2397,13 @@ rt::object! {
 pub struct BulkInventoryItemResult {
     /// The `itemMetadata` field.
     pub item_metadata: Option<ItemMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    BulkInventoryItemResult { "itemMetadata" item_metadata : nullable optional, }
+    BulkInventoryItemResult { "itemMetadata" item_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkSetOrAdjustInventoryItemsByFilterRequest` object.
@@ -2346,11 +2420,15 @@ pub struct BulkSetOrAdjustInventoryItemsByFilterRequest {
     pub adjusted_inventory_action: AdjustInventoryAction,
     /// The `search` field.
     pub search: Option<SearchDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkSetOrAdjustInventoryItemsByFilterRequest { "filter" filter : nullable optional,
     "adjustedInventoryAction" adjusted_inventory_action : value field, "search" search :
-    nullable optional, } required { adjusted_inventory_action "adjustedInventoryAction" }
+    nullable optional, } unknown unknown_fields required { adjusted_inventory_action
+    "adjustedInventoryAction" }
 }
 
 /// The `BulkSetOrAdjustInventoryItemsByFilterResponse` object.
@@ -2360,9 +2438,13 @@ pub struct BulkSetOrAdjustInventoryItemsByFilterResponse {
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata.
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkSetOrAdjustInventoryItemsByFilterResponse { "jobId" job_id : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `BulkUpdateInventoryItemsByFilterRequest` object.
@@ -2374,11 +2456,14 @@ pub struct BulkUpdateInventoryItemsByFilterRequest {
     pub inventory_item: InventoryItem,
     /// The `search` field.
     pub search: Option<SearchDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateInventoryItemsByFilterRequest { "filter" filter : nullable optional,
     "inventoryItem" inventory_item : value field, "search" search : nullable optional, }
-    required { inventory_item "inventoryItem" }
+    unknown unknown_fields required { inventory_item "inventoryItem" }
 }
 
 /// The `BulkUpdateInventoryItemsByFilterResponse` object.
@@ -2388,9 +2473,13 @@ pub struct BulkUpdateInventoryItemsByFilterResponse {
     ///
     /// Pass this ID to [Get Async Job](https://dev.wix.com/docs/api-reference/business-management/async-job/introduction) to retrieve job details and metadata.
     pub job_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateInventoryItemsByFilterResponse { "jobId" job_id : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `BulkUpdateInventoryItemsRequest` object.
@@ -2404,11 +2493,14 @@ pub struct BulkUpdateInventoryItemsRequest {
     pub return_entity: Option<bool>,
     /// The `reason` field.
     pub reason: Option<ReasonType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateInventoryItemsRequest { "inventoryItems" inventory_items : value field,
     "returnEntity" return_entity : nullable optional, "reason" reason : nullable
-    optional, } required { inventory_items "inventoryItems" }
+    optional, } unknown unknown_fields required { inventory_items "inventoryItems" }
 }
 
 /// The `BulkUpdateInventoryItemsResponse` object.
@@ -2418,10 +2510,14 @@ pub struct BulkUpdateInventoryItemsResponse {
     pub results: Option<Vec<V3BulkInventoryItemResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpdateInventoryItemsResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `BulkUpsertInventoryItemResult` object.
@@ -2431,10 +2527,13 @@ pub struct BulkUpsertInventoryItemResult {
     pub item_metadata: Option<ItemMetadata>,
     /// The `item` field.
     pub item: Option<InventoryItem>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpsertInventoryItemResult { "itemMetadata" item_metadata : nullable optional,
-    "item" item : nullable optional, }
+    "item" item : nullable optional, } unknown unknown_fields
 }
 
 /// The `BulkUpsertInventoryItemsRequest` object.
@@ -2446,11 +2545,14 @@ pub struct BulkUpsertInventoryItemsRequest {
     ///
     /// Default: `false`
     pub return_entity: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpsertInventoryItemsRequest { "inventoryItems" inventory_items : value field,
-    "returnEntity" return_entity : nullable optional, } required { inventory_items
-    "inventoryItems" }
+    "returnEntity" return_entity : nullable optional, } unknown unknown_fields required {
+    inventory_items "inventoryItems" }
 }
 
 /// The `BulkUpsertInventoryItemsResponse` object.
@@ -2460,10 +2562,14 @@ pub struct BulkUpsertInventoryItemsResponse {
     pub results: Option<Vec<BulkUpsertInventoryItemResult>>,
     /// The `bulkActionMetadata` field.
     pub bulk_action_metadata: Option<BulkActionMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BulkUpsertInventoryItemsResponse { "results" results : nullable optional,
-    "bulkActionMetadata" bulk_action_metadata : nullable optional, }
+    "bulkActionMetadata" bulk_action_metadata : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CountInventoryItemsRequest` object.
@@ -2475,10 +2581,13 @@ pub struct CountInventoryItemsRequest {
     pub filter: Option<serde_json::Value>,
     /// The `search` field.
     pub search: Option<SearchDetails>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CountInventoryItemsRequest { "filter" filter : nullable optional, "search" search :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `CountInventoryItemsResponse` object.
@@ -2486,9 +2595,13 @@ rt::object! {
 pub struct CountInventoryItemsResponse {
     /// Total number of inventory items which satisfy the given filter and/or search.
     pub count: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CountInventoryItemsResponse { "count" count : nullable optional, }
+    CountInventoryItemsResponse { "count" count : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `CreateInventoryItemRequest` object.
@@ -2496,10 +2609,13 @@ rt::object! {
 pub struct CreateInventoryItemRequest {
     /// The `inventoryItem` field.
     pub inventory_item: InventoryItem,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CreateInventoryItemRequest { "inventoryItem" inventory_item : value field, } required
-    { inventory_item "inventoryItem" }
+    CreateInventoryItemRequest { "inventoryItem" inventory_item : value field, } unknown
+    unknown_fields required { inventory_item "inventoryItem" }
 }
 
 /// The `CreateInventoryItemResponse` object.
@@ -2507,9 +2623,13 @@ rt::object! {
 pub struct CreateInventoryItemResponse {
     /// The `inventoryItem` field.
     pub inventory_item: Option<InventoryItem>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateInventoryItemResponse { "inventoryItem" inventory_item : nullable optional, }
+    unknown unknown_fields
 }
 
 /// At most one of `cursorPaging` is set (a oneOf group).
@@ -2532,12 +2652,15 @@ pub struct CursorSearch {
     /// Time zone to adjust date-time-based filters and aggregations, in ISO 8601 (including offsets) or IANA time zone database (including time zone IDs) format.
     /// Applies to all relevant filters and aggregations, unless overridden by providing timestamps including time zone. For example, "2023-12-20T10:52:34.795Z".
     pub time_zone: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CursorSearch { "cursorPaging" cursor_paging : nullable optional, "filter" filter :
     nullable optional, "sort" sort : nullable optional, "aggregations" aggregations :
     nullable optional, "search" search : nullable optional, "timeZone" time_zone :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `DecrementDataById` object.
@@ -2552,11 +2675,14 @@ pub struct DecrementDataById {
     /// + If `true` and the item is available for preorder in the default location, negative inventory quantity is allowed.
     /// + If `false` and the item is not available for preorder, negative inventory is not allowed.
     pub preorder_request: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DecrementDataById { "inventoryItemId" inventory_item_id : nullable optional,
     "decrementBy" decrement_by : nullable optional, "preorderRequest" preorder_request :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `DecrementDataByVariantAndLocation` object.
@@ -2573,19 +2699,23 @@ pub struct DecrementDataByVariantAndLocation {
     /// + If `true` and the item is available for preorder in the default location, negative inventory quantity is allowed.
     /// + If `false` and the item is not available for preorder, negative inventory is not allowed.
     pub preorder_request: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DecrementDataByVariantAndLocation { "variantId" variant_id : nullable optional,
     "locationId" location_id : nullable optional, "decrementBy" decrement_by : nullable
-    optional, "preorderRequest" preorder_request : nullable optional, }
+    optional, "preorderRequest" preorder_request : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `DeleteInventoryItemResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeleteInventoryItemResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DeleteInventoryItemResponse {} unknown unknown_fields
@@ -2596,9 +2726,13 @@ rt::object! {
 pub struct GetInventoryItemResponse {
     /// The `inventoryItem` field.
     pub inventory_item: Option<InventoryItem>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GetInventoryItemResponse { "inventoryItem" inventory_item : nullable optional, }
+    unknown unknown_fields
 }
 
 /// At most one of `value` is set (a oneOf group).
@@ -2610,10 +2744,13 @@ pub struct GroupByAggregation {
     pub name: Option<String>,
     /// Field to aggregate by.
     pub field_path: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GroupByAggregation { "value" value : nullable optional, "name" name : nullable
-    optional, "fieldPath" field_path : nullable optional, }
+    optional, "fieldPath" field_path : nullable optional, } unknown unknown_fields
 }
 
 /// The `IncrementDataById` object.
@@ -2623,10 +2760,13 @@ pub struct IncrementDataById {
     pub inventory_item_id: Option<String>,
     /// Amount to increment by.
     pub increment_by: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     IncrementDataById { "inventoryItemId" inventory_item_id : nullable optional,
-    "incrementBy" increment_by : nullable optional, }
+    "incrementBy" increment_by : nullable optional, } unknown unknown_fields
 }
 
 /// The `IncrementDataByVariantAndLocation` object.
@@ -2638,11 +2778,14 @@ pub struct IncrementDataByVariantAndLocation {
     pub location_id: Option<String>,
     /// Amount to increment by.
     pub increment_by: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     IncrementDataByVariantAndLocation { "variantId" variant_id : nullable optional,
     "locationId" location_id : nullable optional, "incrementBy" increment_by : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `InventoryCreationData` object.
@@ -2651,9 +2794,13 @@ pub struct InventoryCreationData {
     /// Default quantity for created inventory items.
     /// Items will be created with quantity tracking enabled and this initial quantity.
     pub quantity: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    InventoryCreationData { "quantity" quantity : nullable optional, }
+    InventoryCreationData { "quantity" quantity : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Inventory Item.
@@ -2708,6 +2855,9 @@ pub struct InventoryItem {
     pub product: Option<Product>,
     /// The `extendedFields` field.
     pub extended_fields: Option<ExtendedFields>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     InventoryItem { "inStock" in_stock : nullable optional, "quantity" quantity :
@@ -2718,7 +2868,7 @@ rt::object! {
     "trackQuantity" track_quantity : nullable optional, "availabilityStatus"
     availability_status : nullable optional, "preorderInfo" preorder_info : nullable
     optional, "product" product : nullable optional, "extendedFields" extended_fields :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// Report when Inventory item stock status changed from in stock to out of stock and the opposite.
@@ -2726,9 +2876,13 @@ rt::object! {
 pub struct InventoryItemStockStatusUpdatedEvent {
     /// Inventory item new status.
     pub in_stock: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     InventoryItemStockStatusUpdatedEvent { "inStock" in_stock : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `InventoryItemUpdatedWithReason` object.
@@ -2742,10 +2896,14 @@ pub struct InventoryItemUpdatedWithReason {
     ///
     /// When Wix Stores updates an inventory item, value will always be: `"215238eb-22a5-4c36-9e7b-e7c08025e04e"`.
     pub app_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     InventoryItemUpdatedWithReason { "currentEntity" current_entity : nullable optional,
-    "reason" reason : nullable optional, "appId" app_id : nullable optional, }
+    "reason" reason : nullable optional, "appId" app_id : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `ItemMetadata` object.
@@ -2759,10 +2917,14 @@ pub struct ItemMetadata {
     pub success: Option<bool>,
     /// The `error` field.
     pub error: Option<ApplicationError>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ItemMetadata { "id" id : nullable optional, "originalIndex" original_index : nullable
     optional, "success" success : nullable optional, "error" error : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `MaskedInventoryItem` object.
@@ -2770,9 +2932,13 @@ rt::object! {
 pub struct MaskedInventoryItem {
     /// The `inventoryItem` field.
     pub inventory_item: Option<InventoryItem>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    MaskedInventoryItem { "inventoryItem" inventory_item : nullable optional, }
+    MaskedInventoryItem { "inventoryItem" inventory_item : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `PlatformPagingMetadataV2` object.
@@ -2782,10 +2948,13 @@ pub struct PlatformPagingMetadataV2 {
     pub count: Option<f64>,
     /// The `cursors` field.
     pub cursors: Option<CommonCursors>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PlatformPagingMetadataV2 { "count" count : nullable optional, "cursors" cursors :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `PreorderInfo` object.
@@ -2813,11 +2982,14 @@ pub struct PreorderInfo {
     ///
     /// Supported only for items with `trackQuantity` set to `true`.
     pub quantity: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PreorderInfo { "enabled" enabled : nullable optional, "message" message : nullable
     optional, "limit" limit : nullable optional, "counter" counter : nullable optional,
-    "quantity" quantity : nullable optional, }
+    "quantity" quantity : nullable optional, } unknown unknown_fields
 }
 
 /// The `Product` object.
@@ -2833,12 +3005,15 @@ pub struct Product {
     pub variant_sku: Option<String>,
     /// Whether the variant is visible in the store.
     pub variant_visible: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Product { "name" name : nullable optional, "directCategoryIds" direct_category_ids :
     nullable optional, "variantName" variant_name : nullable optional, "variantSku"
     variant_sku : nullable optional, "variantVisible" variant_visible : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `QueryInventoryItemsRequest` object.
@@ -2846,9 +3021,13 @@ rt::object! {
 pub struct QueryInventoryItemsRequest {
     /// The `query` field.
     pub query: Option<QueryV2>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    QueryInventoryItemsRequest { "query" query : nullable optional, }
+    QueryInventoryItemsRequest { "query" query : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `QueryInventoryItemsResponse` object.
@@ -2858,10 +3037,13 @@ pub struct QueryInventoryItemsResponse {
     pub inventory_items: Option<Vec<InventoryItem>>,
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<PlatformPagingMetadataV2>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryInventoryItemsResponse { "inventoryItems" inventory_items : nullable optional,
-    "pagingMetadata" paging_metadata : nullable optional, }
+    "pagingMetadata" paging_metadata : nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `paging`, `cursorPaging` is set (a oneOf group).
@@ -2879,11 +3061,14 @@ pub struct QueryV2 {
     ///
     /// Learn more about [sorting](https://dev.wix.com/docs/api-reference/articles/work-with-wix-apis/data-retrieval/about-the-wix-api-query-language#sorting).
     pub sort: Option<Vec<Sorting>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryV2 { "paging" paging : nullable optional, "cursorPaging" cursor_paging :
     nullable optional, "filter" filter : nullable optional, "sort" sort : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The reason for the inventory change.
@@ -2943,9 +3128,13 @@ impl<'de> Deserialize<'de> for ReasonType {
 pub struct SearchInventoryItemsRequest {
     /// The `search` field.
     pub search: Option<CursorSearch>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    SearchInventoryItemsRequest { "search" search : nullable optional, }
+    SearchInventoryItemsRequest { "search" search : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `SearchInventoryItemsResponse` object.
@@ -2957,11 +3146,14 @@ pub struct SearchInventoryItemsResponse {
     pub paging_metadata: Option<CursorPagingMetadata>,
     /// The `aggregationData` field.
     pub aggregation_data: Option<AggregationData>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     SearchInventoryItemsResponse { "inventoryItems" inventory_items : nullable optional,
     "pagingMetadata" paging_metadata : nullable optional, "aggregationData"
-    aggregation_data : nullable optional, }
+    aggregation_data : nullable optional, } unknown unknown_fields
 }
 
 /// The `Sorting` object.
@@ -2971,10 +3163,13 @@ pub struct Sorting {
     pub field_name: Option<String>,
     /// The `order` field.
     pub order: Option<SortOrder>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `UpdateInventoryItemRequest` object.
@@ -2984,10 +3179,14 @@ pub struct UpdateInventoryItemRequest {
     pub inventory_item: InventoryItem,
     /// The `reason` field.
     pub reason: Option<ReasonType>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateInventoryItemRequest { "inventoryItem" inventory_item : value field, "reason"
-    reason : nullable optional, } required { inventory_item "inventoryItem" }
+    reason : nullable optional, } unknown unknown_fields required { inventory_item
+    "inventoryItem" }
 }
 
 /// The `UpdateInventoryItemResponse` object.
@@ -2995,9 +3194,13 @@ rt::object! {
 pub struct UpdateInventoryItemResponse {
     /// The `inventoryItem` field.
     pub inventory_item: Option<InventoryItem>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateInventoryItemResponse { "inventoryItem" inventory_item : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `V3BulkInventoryItemResult` object.
@@ -3007,10 +3210,13 @@ pub struct V3BulkInventoryItemResult {
     pub item_metadata: Option<ItemMetadata>,
     /// The `item` field.
     pub item: Option<InventoryItem>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     V3BulkInventoryItemResult { "itemMetadata" item_metadata : nullable optional, "item"
-    item : nullable optional, }
+    item : nullable optional, } unknown unknown_fields
 }
 
 /// A webhook event of Stores Inventory Items V3.

@@ -396,10 +396,13 @@ pub struct ChangedInventoryVariant {
     pub old_value: Option<ChangedInventoryVariantData>,
     /// The `newValue` field.
     pub new_value: Option<ChangedInventoryVariantData>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ChangedInventoryVariant { "id" id : nullable optional, "oldValue" old_value :
-    nullable optional, "newValue" new_value : nullable optional, }
+    nullable optional, "newValue" new_value : nullable optional, } unknown unknown_fields
 }
 
 /// The `ChangedInventoryVariantData` object.
@@ -411,11 +414,14 @@ pub struct ChangedInventoryVariantData {
     pub in_stock: Option<bool>,
     /// Whether the variant is available for preorder. When `true`, the variant is out of stock and preorder is enabled on inventory level.
     pub available_for_preorder: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ChangedInventoryVariantData { "quantity" quantity : nullable optional, "inStock"
     in_stock : nullable optional, "availableForPreorder" available_for_preorder :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// At most one of `inventoryId`, `externalId`, `productId` is set (a oneOf group).
@@ -437,12 +443,16 @@ pub struct DecrementData {
     /// If true and the item is available for preorder, we allow negative inventory.
     /// If false and the item is not available for preorder, we allow regular buy flow (no negative inventory).
     pub preorder_request: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DecrementData { "inventoryId" inventory_id : nullable optional, "externalId"
     external_id : nullable optional, "productId" product_id : nullable optional,
     "variantId" variant_id : nullable optional, "decrementBy" decrement_by : nullable
-    optional, "preorderRequest" preorder_request : nullable optional, }
+    optional, "preorderRequest" preorder_request : nullable optional, } unknown
+    unknown_fields
 }
 
 /// The `DecrementInventoryRequest` object.
@@ -450,17 +460,21 @@ rt::object! {
 pub struct DecrementInventoryRequest {
     /// The `decrementData` field.
     pub decrement_data: Option<Vec<DecrementData>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DecrementInventoryRequest { "decrementData" decrement_data : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `DecrementInventoryResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DecrementInventoryResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     DecrementInventoryResponse {} unknown unknown_fields
@@ -479,12 +493,15 @@ pub struct GetInventoryVariantsRequest {
     pub product_id: Option<String>,
     /// Variant IDs to query for this inventory item (optional).
     pub variant_ids: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GetInventoryVariantsRequest { "inventoryId" inventory_id : value field, "externalId"
     external_id : nullable optional, "productId" product_id : nullable optional,
-    "variantIds" variant_ids : nullable optional, } required { inventory_id "inventoryId"
-    }
+    "variantIds" variant_ids : nullable optional, } unknown unknown_fields required {
+    inventory_id "inventoryId" }
 }
 
 /// The `GetInventoryVariantsResponse` object.
@@ -492,9 +509,13 @@ rt::object! {
 pub struct GetInventoryVariantsResponse {
     /// The `inventoryItem` field.
     pub inventory_item: Option<InventoryItemV2>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     GetInventoryVariantsResponse { "inventoryItem" inventory_item : nullable optional, }
+    unknown unknown_fields
 }
 
 /// At most one of `inventoryId`, `productId` is set (a oneOf group).
@@ -508,11 +529,14 @@ pub struct IncrementData {
     pub variant_id: Option<String>,
     /// Number to increment inventory by.
     pub increment_by: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     IncrementData { "inventoryId" inventory_id : nullable optional, "productId"
     product_id : nullable optional, "variantId" variant_id : nullable optional,
-    "incrementBy" increment_by : nullable optional, }
+    "incrementBy" increment_by : nullable optional, } unknown unknown_fields
 }
 
 /// The `IncrementInventoryRequest` object.
@@ -520,17 +544,21 @@ rt::object! {
 pub struct IncrementInventoryRequest {
     /// The `incrementData` field.
     pub increment_data: Option<Vec<IncrementData>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     IncrementInventoryRequest { "incrementData" increment_data : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `IncrementInventoryResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct IncrementInventoryResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     IncrementInventoryResponse {} unknown unknown_fields
@@ -555,13 +583,16 @@ pub struct InventoryItemChanged {
     pub field_mask: Option<Vec<String>>,
     /// Date and time the inventory item was last updated.
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     InventoryItemChanged { "inventoryItemId" inventory_item_id : nullable optional,
     "externalId" external_id : nullable optional, "productId" product_id : nullable
     optional, "trackInventory" track_inventory : nullable optional, "preorderInfo"
     preorder_info : nullable optional, "fieldMask" field_mask : nullable optional,
-    "updatedDate" updated_date : nullable optional, }
+    "updatedDate" updated_date : nullable optional, } unknown unknown_fields
 }
 
 /// The `InventoryItemV2` object.
@@ -589,13 +620,16 @@ pub struct InventoryItemV2 {
     pub numeric_id: Option<String>,
     /// The `preorderInfo` field.
     pub preorder_info: Option<PreorderInfo>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     InventoryItemV2 { "id" id : nullable optional, "externalId" external_id : nullable
     optional, "productId" product_id : nullable optional, "trackQuantity" track_quantity
     : nullable optional, "variants" variants : nullable optional, "lastUpdated"
     last_updated : nullable optional, "numericId" numeric_id : nullable optional,
-    "preorderInfo" preorder_info : nullable optional, }
+    "preorderInfo" preorder_info : nullable optional, } unknown unknown_fields
 }
 
 /// The `InventoryVariantV2` object.
@@ -609,11 +643,14 @@ pub struct InventoryVariantV2 {
     pub quantity: Option<f64>,
     /// Whether the variant is available for preorder. When `true`, the variant is out of stock and preorder is enabled on inventory level.
     pub available_for_preorder: Option<bool>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     InventoryVariantV2 { "variantId" variant_id : nullable optional, "inStock" in_stock :
     nullable optional, "quantity" quantity : nullable optional, "availableForPreorder"
-    available_for_preorder : nullable optional, }
+    available_for_preorder : nullable optional, } unknown unknown_fields
 }
 
 /// The `InventoryVariantsChanged` object.
@@ -631,12 +668,15 @@ pub struct InventoryVariantsChanged {
     pub variants: Option<Vec<ChangedInventoryVariant>>,
     /// Date and time the inventory variant item was last updated.
     pub updated_date: Option<wix_rest_runtime::Timestamp>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     InventoryVariantsChanged { "inventoryItemId" inventory_item_id : nullable optional,
     "externalId" external_id : nullable optional, "productId" product_id : nullable
     optional, "variants" variants : nullable optional, "updatedDate" updated_date :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// The `PagingMetadata` object.
@@ -646,10 +686,13 @@ pub struct PagingMetadata {
     pub items: Option<f64>,
     /// Number of items to skip in the display (relevant for all pages after the first)
     pub offset: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PagingMetadata { "items" items : nullable optional, "offset" offset : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `PreorderInfo` object.
@@ -661,10 +704,13 @@ pub struct PreorderInfo {
     pub message: Option<String>,
     /// Number of products that can be preordered after stock reaches zero.
     pub limit: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PreorderInfo { "enabled" enabled : nullable optional, "message" message : nullable
-    optional, "limit" limit : nullable optional, }
+    optional, "limit" limit : nullable optional, } unknown unknown_fields
 }
 
 /// The `Query` object.
@@ -676,10 +722,13 @@ pub struct Query {
     pub filter: Option<String>,
     /// Sort string
     pub sort: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Query { "paging" paging : nullable optional, "filter" filter : nullable optional,
-    "sort" sort : nullable optional, }
+    "sort" sort : nullable optional, } unknown unknown_fields
 }
 
 /// The `QueryInventoryRequest` object.
@@ -687,9 +736,12 @@ rt::object! {
 pub struct QueryInventoryRequest {
     /// The `query` field.
     pub query: Option<Query>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    QueryInventoryRequest { "query" query : nullable optional, }
+    QueryInventoryRequest { "query" query : nullable optional, } unknown unknown_fields
 }
 
 /// The `QueryInventoryResponse` object.
@@ -701,11 +753,14 @@ pub struct QueryInventoryResponse {
     pub metadata: Option<PagingMetadata>,
     /// Number of total results.
     pub total_results: Option<f64>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryInventoryResponse { "inventoryItems" inventory_items : nullable optional,
     "metadata" metadata : nullable optional, "totalResults" total_results : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `UpdateInventoryVariantsRequest` object.
@@ -713,18 +768,21 @@ rt::object! {
 pub struct UpdateInventoryVariantsRequest {
     /// The `inventoryItem` field.
     pub inventory_item: InventoryItemV2,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateInventoryVariantsRequest { "inventoryItem" inventory_item : value field, }
-    required { inventory_item "inventoryItem" }
+    unknown unknown_fields required { inventory_item "inventoryItem" }
 }
 
 /// The `UpdateInventoryVariantsResponse` object.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateInventoryVariantsResponse {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateInventoryVariantsResponse {} unknown unknown_fields

@@ -717,9 +717,9 @@ pub struct Activity {
     pub r#type: Option<String>,
     /// Time of the activity.
     pub timestamp: Option<wix_rest_runtime::Timestamp>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Activity { "type" r#type : nullable optional, "timestamp" timestamp : nullable
@@ -747,9 +747,9 @@ pub struct Address {
     pub address_line1: Option<String>,
     /// Address line 2.
     pub address_line2: Option<String>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Address { "fullName" full_name : nullable optional, "country" country : nullable
@@ -774,9 +774,9 @@ pub struct BillingInfo {
     pub address: Option<Address>,
     /// Time the order was paid.
     pub paid_date: Option<wix_rest_runtime::Timestamp>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BillingInfo { "paymentMethod" payment_method : nullable optional,
@@ -804,9 +804,9 @@ pub struct BuyerInfo {
     pub phone: Option<String>,
     /// Customer's email address.
     pub email: Option<String>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     BuyerInfo { "id" id : nullable optional, "type" r#type : nullable optional,
@@ -820,9 +820,9 @@ rt::object! {
 pub struct ChannelInfo {
     /// Channel type, e.g. `WEB` or `POS`.
     pub r#type: Option<String>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ChannelInfo { "type" r#type : nullable optional, } unknown unknown_fields
@@ -833,10 +833,13 @@ rt::object! {
 pub struct CreateFulfillmentRequest {
     /// The fulfillment to create: its `lineItems` (by index and quantity) and `trackingInfo`.
     pub fulfillment: Fulfillment,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    CreateFulfillmentRequest { "fulfillment" fulfillment : value field, } required {
-    fulfillment "fulfillment" }
+    CreateFulfillmentRequest { "fulfillment" fulfillment : value field, } unknown
+    unknown_fields required { fulfillment "fulfillment" }
 }
 
 /// Response of Create Fulfillment.
@@ -846,18 +849,21 @@ pub struct CreateFulfillmentResponse {
     pub id: Option<String>,
     /// The order, with the new fulfillment.
     pub order: Option<Order>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CreateFulfillmentResponse { "id" id : nullable optional, "order" order : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// A custom field of the order. Its fields are not modelled; all fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomField {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CustomField {} unknown unknown_fields
@@ -868,9 +874,9 @@ rt::object! {
 pub struct Discount {
     /// Discount amount, as a decimal string.
     pub value: Option<String>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Discount { "value" value : nullable optional, } unknown unknown_fields
@@ -883,9 +889,9 @@ pub struct EnteredBy {
     pub id: Option<String>,
     /// Identity type, e.g. `USER`.
     pub identity_type: Option<String>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     EnteredBy { "id" id : nullable optional, "identityType" identity_type : nullable
@@ -903,9 +909,9 @@ pub struct Fulfillment {
     pub line_items: Option<Vec<FulfillmentLineItem>>,
     /// Tracking information of the fulfillment.
     pub tracking_info: Option<TrackingInfo>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Fulfillment { "id" id : nullable optional, "dateCreated" date_created : nullable
@@ -920,9 +926,9 @@ pub struct FulfillmentLineItem {
     pub index: Option<i32>,
     /// Quantity of the line item fulfilled.
     pub quantity: Option<i32>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     FulfillmentLineItem { "index" index : nullable optional, "quantity" quantity :
@@ -936,9 +942,9 @@ pub struct FullName {
     pub first_name: Option<String>,
     /// Last name.
     pub last_name: Option<String>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     FullName { "firstName" first_name : nullable optional, "lastName" last_name :
@@ -950,17 +956,21 @@ rt::object! {
 pub struct GetOrderResponse {
     /// The requested order.
     pub order: Order,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetOrderResponse { "order" order : value field, } required { order "order" }
+    GetOrderResponse { "order" order : value field, } unknown unknown_fields required {
+    order "order" }
 }
 
 /// Invoice information. Its fields are not modelled; all fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct InvoiceInfo {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     InvoiceInfo {} unknown unknown_fields
@@ -999,9 +1009,9 @@ pub struct LineItem {
     pub tax_included_in_price: Option<bool>,
     /// Line item price data.
     pub price_data: Option<PriceData>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     LineItem { "index" index : nullable optional, "quantity" quantity : nullable
@@ -1066,9 +1076,9 @@ pub struct Order {
     pub entered_by: Option<EnteredBy>,
     /// Time the order was last updated.
     pub last_updated: Option<wix_rest_runtime::Timestamp>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Order { "id" id : nullable optional, "number" number : nullable_int64 optional,
@@ -1112,9 +1122,9 @@ pub struct OrderEvent {
     pub totals: Option<Totals>,
     /// Order fulfillment status.
     pub fulfillment_status: Option<OrderFulfillmentStatus>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     OrderEvent { "orderId" order_id : nullable optional, "number" number : nullable_int64
@@ -1249,9 +1259,13 @@ pub struct Paging {
     pub limit: Option<i32>,
     /// Number of items to skip.
     pub offset: Option<i32>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Paging { "limit" limit : nullable optional, "offset" offset : nullable optional, }
+    unknown unknown_fields
 }
 
 /// Paging metadata of a query response.
@@ -1261,18 +1275,21 @@ pub struct PagingMetadata {
     pub items: Option<i32>,
     /// Number of items skipped.
     pub offset: Option<i32>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PagingMetadata { "items" items : nullable optional, "offset" offset : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// Pickup details of a pickup order. Its fields are not modelled: all fields Wix sends are kept.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PickupDetails {
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PickupDetails {} unknown unknown_fields
@@ -1287,9 +1304,9 @@ pub struct PriceData {
     pub total_price: Option<String>,
     /// Whether the price includes tax.
     pub tax_included_in_price: Option<bool>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PriceData { "price" price : nullable optional, "totalPrice" total_price : nullable
@@ -1306,10 +1323,13 @@ pub struct Query {
     pub filter: Option<String>,
     /// Sort order as a JSON string, e.g. "[{\"dateCreated\": \"asc\"}]".
     pub sort: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Query { "paging" paging : nullable optional, "filter" filter : nullable optional,
-    "sort" sort : nullable optional, }
+    "sort" sort : nullable optional, } unknown unknown_fields
 }
 
 /// Request body of Query Orders.
@@ -1317,9 +1337,12 @@ rt::object! {
 pub struct QueryOrdersRequest {
     /// Paging, filtering and sorting.
     pub query: Option<Query>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    QueryOrdersRequest { "query" query : nullable optional, }
+    QueryOrdersRequest { "query" query : nullable optional, } unknown unknown_fields
 }
 
 /// Response of Query Orders.
@@ -1331,10 +1354,14 @@ pub struct QueryOrdersResponse {
     pub metadata: Option<PagingMetadata>,
     /// Total number of orders matching the query.
     pub total_results: Option<i32>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryOrdersResponse { "orders" orders : nullable optional, "metadata" metadata :
-    nullable optional, "totalResults" total_results : nullable optional, }
+    nullable optional, "totalResults" total_results : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Shipment details of a shipping order. Other fields Wix sends are kept.
@@ -1350,9 +1377,9 @@ pub struct ShipmentDetails {
     pub tax: Option<String>,
     /// Shipping price data.
     pub price_data: Option<PriceData>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ShipmentDetails { "address" address : nullable optional, "trackingInfo" tracking_info
@@ -1373,9 +1400,9 @@ pub struct ShippingInfo {
     pub shipment_details: Option<ShipmentDetails>,
     /// Pickup details, for pickup orders.
     pub pickup_details: Option<PickupDetails>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ShippingInfo { "deliveryOption" delivery_option : nullable optional,
@@ -1402,9 +1429,9 @@ pub struct Totals {
     pub weight: Option<String>,
     /// Total number of line items.
     pub quantity: Option<i32>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Totals { "subtotal" subtotal : nullable optional, "shipping" shipping : nullable
@@ -1422,9 +1449,9 @@ pub struct TrackingInfo {
     pub shipping_provider: Option<String>,
     /// Tracking link.
     pub tracking_link: Option<String>,
-    /// The fields these bindings do not know, kept as sent so that nothing is lost
-    /// when the value is sent back.
-    pub unknown_fields: serde_json::Map<String, serde_json::Value>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     TrackingInfo { "trackingNumber" tracking_number : nullable optional,
@@ -1437,10 +1464,13 @@ rt::object! {
 pub struct UpdateFulfillmentRequest {
     /// The updated tracking information.
     pub fulfillment_tracking_info: Option<TrackingInfo>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     UpdateFulfillmentRequest { "fulfillmentTrackingInfo" fulfillment_tracking_info :
-    nullable optional, }
+    nullable optional, } unknown unknown_fields
 }
 
 /// Response of Update Fulfillment: the updated order, when Wix sends it (it may be an empty object).
@@ -1448,9 +1478,13 @@ rt::object! {
 pub struct UpdateFulfillmentResponse {
     /// The updated order.
     pub order: Option<Order>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdateFulfillmentResponse { "order" order : nullable optional, }
+    UpdateFulfillmentResponse { "order" order : nullable optional, } unknown
+    unknown_fields
 }
 
 /// Weight unit used in the store.

@@ -635,6 +635,7 @@ pub mod pets {
                 age: Some(4),
                 ..Pet::default()
             }),
+            ..UpdatePetRequest::default()
         }
     }
 
@@ -664,6 +665,9 @@ pub mod samples {
         /// Below this depth every field is filled; deeper, only required ones (recursive types
         /// stay finite).
         pub full_depth: usize,
+        /// A field no spec declares, put in every object a struct stands for: what a lossless
+        /// type must keep and send back.
+        pub unknown: Option<(String, Value)>,
     }
 
     /// An instant in Wix's millisecond UTC form, which `Timestamp` writes back unchanged.
@@ -676,6 +680,7 @@ pub mod samples {
                 spec,
                 module,
                 full_depth: 3,
+                unknown: None,
             }
         }
 
@@ -718,6 +723,9 @@ pub mod samples {
                         if f.required || depth < self.full_depth {
                             out.insert(f.wire.clone(), self.at(&f.ty, depth + 1));
                         }
+                    }
+                    if let Some((key, value)) = &self.unknown {
+                        out.insert(key.clone(), value.clone());
                     }
                     Value::Object(out)
                 }

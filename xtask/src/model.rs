@@ -516,11 +516,11 @@ pub const UNKNOWN_FIELDS: &str = "unknown_fields";
 
 #[derive(Debug)]
 pub enum TypeKind {
-    /// `open`: the object has `additionalProperties: true` beside its properties, so fields the
-    /// spec does not list are kept (in [`UNKNOWN_FIELDS`]) and sent back as they came.
+    /// An object: its fields; every struct also keeps the fields the spec does not list (in
+    /// [`UNKNOWN_FIELDS`]) and sends them back as they came, so a read-modify-write of any Wix
+    /// object loses nothing.
     Struct {
         fields: Vec<Field>,
-        open: bool,
     },
     Enum {
         values: Vec<EnumValue>,

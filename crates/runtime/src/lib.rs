@@ -31,6 +31,7 @@ mod scoped;
 mod secret;
 pub mod store;
 mod timestamp;
+mod unknown;
 pub mod webhook;
 
 #[doc(hidden)]
@@ -46,6 +47,7 @@ pub use rate_limit::{RateLimit, SharedRateLimit};
 pub use retry::RetryPolicy;
 pub use scoped::{ScopeSet, Scoped};
 pub use timestamp::{Timestamp, TimestampError};
+pub use unknown::UnknownFields;
 
 /// What an app's code needs in scope to use the API: `use wix_rest::prelude::*;`.
 pub mod prelude {

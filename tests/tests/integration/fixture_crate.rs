@@ -155,10 +155,11 @@ fn generated_structs_read_and_write_json_as_the_derive_does() {
     assert_eq!(pet.age, None);
     assert_eq!(pet.parent.as_ref().unwrap().number, Some(7));
     // Written back: required fields always, optional ones only when set, by their wire names;
-    // the unknown field is dropped (`Pet` is not an open object).
+    // the field no spec declares is kept and written after the known ones.
+    assert_eq!(pet.unknown_fields.get("brandNew"), Some(&json!({"x": [1]})));
     assert_eq!(
         serde_json::to_value(&pet).unwrap(),
-        json!({"id": "p1", "number": 42, "tags": ["a"], "parent": {"id": "p0", "number": 7}, "oldName": "Rex"})
+        json!({"id": "p1", "number": 42, "tags": ["a"], "parent": {"id": "p0", "number": 7}, "oldName": "Rex", "brandNew": {"x": [1]}})
     );
     let from_str = |s: &str| serde_json::from_str::<Pet>(s).map_err(|e| e.to_string());
     assert_eq!(
@@ -232,6 +233,7 @@ async fn form_and_binary_bodies_are_sent_with_their_content_types() {
         age: Some(34),
         has_garden: Some(true),
         other_pets: Some(vec!["cat".to_owned(), "fish/1".to_owned()]),
+        unknown_fields: Default::default(),
     };
     pets.apply_for_adoption("p1", &form).await.unwrap();
     let photo: Vec<u8> = (0..=255).collect();

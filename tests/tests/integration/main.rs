@@ -23,3 +23,4 @@ mod testing;
 mod ui;
 mod webhook_router;
 mod webhooks;
+mod wire;

@@ -804,6 +804,7 @@ async fn create_access_token_under_app_credentials_fetches_no_token_first() {
         client_id: "app-id".to_owned(),
         client_secret: "app-secret".into(),
         instance_id: "instance-2".to_owned(),
+        unknown_fields: Default::default(),
     };
     let response = Oauth::new(&AnyApp::open(&client))
         .create_access_token(&request)

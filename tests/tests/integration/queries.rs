@@ -101,10 +101,13 @@ fn stores_orders_v2_applying_keeps_paging_and_a_missing_sort_keeps_the_old_one()
             paging: Some(Paging {
                 limit: Some(50),
                 offset: Some(100),
+                ..Default::default()
             }),
             filter: Some(r#"{"archived":{"$eq":true}}"#.to_owned()),
             sort: Some(r#"[{"dateCreated":"desc"}]"#.to_owned()),
+            ..Default::default()
         }),
+        ..Default::default()
     };
     QueryOrdersQuery::new()
         .number()

@@ -42,6 +42,7 @@ async fn programmed_replies_answer_and_requests_are_recorded() {
                 age: Some(4),
                 ..Pet::default()
             }),
+            ..UpdatePetRequest::default()
         })
         .await
         .unwrap();

@@ -88,7 +88,7 @@ pub(super) fn lib_rs(spec: &Spec) -> TokenStream {
             paging, prelude, query, store, webhook, ApiError, App, AppBuilder, ApplicationError, Client, ClientBuilder,
             Credentials, Error, FieldViolation, Hook, HttpMethod, Operation, Permission, RateLimit,
             Requires, RequestParts, ResponseInfo, Result, RetryPolicy, Scope, ScopeSet, Scoped, Secret,
-            SharedRateLimit, Timestamp, TimestampError, ValidationError,
+            SharedRateLimit, Timestamp, TimestampError, UnknownFields, ValidationError,
         };
         #[cfg(feature = "axum")]
         pub use wix_rest_runtime::axum;

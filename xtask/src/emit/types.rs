@@ -1,5 +1,5 @@
-//! The module's types: structs (open ones keep unknown fields) and string enums (unknown values
-//! kept), and the Rust type of a model [`Ty`].
+//! The module's types: structs (each keeps the fields it does not know) and string enums (unknown
+//! values kept), and the Rust type of a model [`Ty`].
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -40,7 +40,7 @@ pub(super) fn type_def(def: &TypeDef) -> Vec<TokenStream> {
     let name = ident(&def.name);
     let doc = docs(&def.docs);
     match &def.kind {
-        TypeKind::Struct { fields, open } => struct_def(def, fields, *open),
+        TypeKind::Struct { fields } => struct_def(def, fields),
         TypeKind::OneOf { tag, variants } => {
             let variants = variants.iter().map(|v| {
                 let var = ident(&v.name);
@@ -144,17 +144,15 @@ pub(super) fn type_def(def: &TypeDef) -> Vec<TokenStream> {
 /// a generated module, and the macro's expansion is a fraction of it (one chain of calls to
 /// write, one `match` to read; see the runtime's `__private::object`). The wire format is the
 /// derive's for JSON.
-fn struct_def(def: &TypeDef, fields: &[Field], open: bool) -> Vec<TokenStream> {
+fn struct_def(def: &TypeDef, fields: &[Field]) -> Vec<TokenStream> {
     let name = ident(&def.name);
     let doc = docs(&def.docs);
     let unknown = ident(UNKNOWN_FIELDS);
-    let unknown_field = open.then(|| {
-        quote! {
-            /// The fields these bindings do not know, kept as sent so that nothing is lost
-            /// when the value is sent back.
-            pub #unknown: serde_json::Map<String, serde_json::Value>,
-        }
-    });
+    let unknown_field = quote! {
+        /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+        /// known ones, so that nothing is lost in a read-modify-write.
+        pub #unknown: wix_rest_runtime::UnknownFields,
+    };
     let field_defs = fields.iter().map(|f| {
         let fname = ident(&f.rust_name);
         let mut ty = ty_tokens(&f.ty);
@@ -193,7 +191,7 @@ fn struct_def(def: &TypeDef, fields: &[Field], open: bool) -> Vec<TokenStream> {
         };
         quote!(#wire #fname: #read #write,)
     });
-    let unknown_part = open.then(|| quote!(unknown #unknown));
+    let unknown_part = quote!(unknown #unknown);
     let required: Vec<TokenStream> = fields
         .iter()
         .filter(|f| f.required)

@@ -239,11 +239,10 @@ impl ModuleLowering<'_, '_> {
                 }
             },
             Some(SchemaType::Object) => match (&s.properties, &s.additional_properties) {
-                (Some(props), None) | (Some(props), Some(AdditionalProperties::Any(false))) => {
-                    self.lower_struct(props, s, path, name, false)
-                }
-                (Some(props), Some(AdditionalProperties::Any(true))) => {
-                    self.lower_struct(props, s, path, name, true)
+                // Open or not, a struct keeps what it does not know (`additionalProperties`
+                // decides nothing more).
+                (Some(props), None | Some(AdditionalProperties::Any(_))) => {
+                    self.lower_struct(props, s, path, name)
                 }
                 (Some(_), Some(AdditionalProperties::Schema(_))) => {
                     self.report.error(
@@ -318,7 +317,6 @@ impl ModuleLowering<'_, '_> {
         s: &RawSchema,
         path: &YamlPath,
         name: &str,
-        open: bool,
     ) -> Ty {
         let required: BTreeSet<&str> = s.required.iter().flatten().map(String::as_str).collect();
         for (i, r) in s.required.iter().flatten().enumerate() {
@@ -340,7 +338,7 @@ impl ModuleLowering<'_, '_> {
         for (wire, ps) in &props.0 {
             let fpath = props_path.key(wire);
             let rust_name = rust_ident(&wire.to_snake_case());
-            if rust_name.is_empty() || rust_name == "r#" || (open && rust_name == UNKNOWN_FIELDS) {
+            if rust_name.is_empty() || rust_name == "r#" || rust_name == UNKNOWN_FIELDS {
                 self.report.error(
                     &fpath,
                     Anchor::Key,
@@ -376,7 +374,7 @@ impl ModuleLowering<'_, '_> {
             TypeDef {
                 name: name.to_owned(),
                 docs,
-                kind: TypeKind::Struct { fields, open },
+                kind: TypeKind::Struct { fields },
                 derives_default: false,
                 users: Vec::new(),
             },
@@ -404,7 +402,6 @@ impl ModuleLowering<'_, '_> {
             required: Some(Vec::new()),
             ..RawSchema::default()
         };
-        let mut open = false;
         let own = (s.properties.is_some()).then(|| RawSchema {
             all_of: None,
             ..s.clone()
@@ -445,10 +442,6 @@ impl ModuleLowering<'_, '_> {
                 );
                 continue;
             };
-            open |= matches!(
-                part.additional_properties,
-                Some(AdditionalProperties::Any(true))
-            );
             let into = merged.properties.as_mut().expect("set above");
             for (k, v) in &props.0 {
                 if into.0.iter().any(|(have, _)| have == k) {
@@ -469,7 +462,7 @@ impl ModuleLowering<'_, '_> {
                 .extend(part.required.iter().flatten().cloned());
         }
         let props = merged.properties.take().expect("set above");
-        self.lower_struct(&props, &merged, path, name, open)
+        self.lower_struct(&props, &merged, path, name)
     }
 
     /// `oneOf`: a Rust enum, one variant per schema; tagged by `discriminator.propertyName`
@@ -537,13 +530,8 @@ impl ModuleLowering<'_, '_> {
                 }
                 let base = variant_name(&value);
                 let props = rest.properties.clone().unwrap_or_default();
-                let ty = (!props.0.is_empty()).then(|| {
-                    let open = matches!(
-                        rest.additional_properties,
-                        Some(AdditionalProperties::Any(true))
-                    );
-                    self.lower_struct(&props, &rest, &ppath, &format!("{name}{base}"), open)
-                });
+                let ty = (!props.0.is_empty())
+                    .then(|| self.lower_struct(&props, &rest, &ppath, &format!("{name}{base}")));
                 (base, Some(value), ty)
             } else {
                 let base = match (&part.reference, &part.properties, &part.enumeration) {

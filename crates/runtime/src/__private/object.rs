@@ -8,8 +8,9 @@
 //! this module holds what every struct shares: the visitor, the key type, the readers, the
 //! writers, the missing-field error. The wire format is
 //! the derive's for JSON: a map in, a struct (or, with unknown fields kept, a map) out; absent
-//! and `null` optional fields read as `None`; unknown fields are skipped, or kept by open
-//! structs. Where a key is sent twice, the last value wins, as in JavaScript's `JSON.parse`.
+//! and `null` optional fields read as `None`; unknown fields are kept (in the struct's
+//! [`UnknownFields`]) and written back after the known ones; the macro can still write a
+//! struct that skips them. Where a key is sent twice, the last value wins, as in JavaScript's `JSON.parse`.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -19,6 +20,8 @@ use std::ops::Deref;
 use serde::Serialize;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, SerializeStruct, Serializer};
+
+use crate::UnknownFields;
 
 /// A generated struct: its name and how it reads itself from a map.
 pub trait Object: Sized {
@@ -56,7 +59,7 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
 pub struct Key<'de>(Cow<'de, str>);
 
 impl Key<'_> {
-    /// The key as an owned string (for the unknown fields an open struct keeps).
+    /// The key as an owned string (for the unknown fields a struct keeps).
     pub fn into_string(self) -> String {
         self.0.into_owned()
     }
@@ -137,12 +140,13 @@ pub fn nullable_int64<'de, A: MapAccess<'de>>(
     Ok(())
 }
 
-/// The value of a key the struct does not know: kept under that key in the open struct's map
-/// when `keep` holds one (`[&mut map]`), skipped when it is empty (`[]`, a closed struct).
+/// The value of a key the struct does not know: kept under that key in the struct's
+/// [`UnknownFields`] when `keep` holds them (`[&mut fields]`), skipped when it is empty (`[]`, a
+/// struct that keeps none).
 pub fn unknown<'de, A: MapAccess<'de>, const N: usize>(
     map: &mut A,
     key: Key<'de>,
-    keep: [&mut serde_json::Map<String, serde_json::Value>; N],
+    keep: [&mut UnknownFields; N],
 ) -> Result<(), A::Error> {
     match keep.into_iter().next() {
         Some(unknown) => {
@@ -207,7 +211,7 @@ impl<S: Serializer> StructWriter<S> {
     }
 }
 
-/// Writes an open struct (one that keeps unknown fields) as a map, entry by entry; like
+/// Writes a struct that keeps unknown fields as a map, entry by entry; like
 /// [`StructWriter`], the first error is kept.
 pub struct MapWriter<S: Serializer> {
     state: Result<S::SerializeMap, S::Error>,
@@ -240,10 +244,7 @@ impl<S: Serializer> MapWriter<S> {
     }
 
     /// Writes the unknown fields kept when the struct was read, and ends the map.
-    pub fn end_with(
-        self,
-        unknown: &serde_json::Map<String, serde_json::Value>,
-    ) -> Result<S::Ok, S::Error> {
+    pub fn end_with(self, unknown: &UnknownFields) -> Result<S::Ok, S::Error> {
         let mut s = self.state?;
         for (key, value) in unknown {
             s.serialize_entry(key, value)?;
@@ -260,7 +261,7 @@ impl<S: Serializer> MapWriter<S> {
 ///
 /// `read` is the reader of the field's value ([`value`], [`nullable`], [`int64`],
 /// [`nullable_int64`]); `write` is the writer's method (`field` for a required field,
-/// `optional` for an optional one); `unknown FIELD` names the map an open struct keeps unknown
+/// `optional` for an optional one); `unknown FIELD` names the [`UnknownFields`] a struct keeps unknown
 /// fields in (a closed struct skips them, see [`unknown`]); `required` lists the required fields
 /// and their wire names. A struct without required fields starts from its `Default` and reads
 /// each field in place; one with required fields reads into one local per field (named as the
@@ -319,7 +320,7 @@ macro_rules! __object {
                 mut map: A,
             ) -> Result<Self, A::Error> {
                 $( let mut $field = None; )*
-                $( let mut $unknown = $crate::__private::serde_json::Map::new(); )?
+                $( let mut $unknown = $crate::UnknownFields::new(); )?
                 while let Some(key) = map.next_key::<$crate::__private::object::Key<'de>>()? {
                     match &*key {
                         $( $wire => $crate::__private::object::$read(&mut map, &mut $field), )*
@@ -362,7 +363,7 @@ macro_rules! __object {
             }
         }
     };
-    // An open struct is a map: its fields, then the unknown ones it kept.
+    // A struct that keeps unknown fields is a map: its fields, then the unknown ones.
     (@serialize $name:ident [$unknown:ident] { $( $wire:literal $field:ident $write:ident ),* }) => {
         impl $crate::__private::serde::Serialize for $name {
             fn serialize<S: $crate::__private::serde::Serializer>(
@@ -414,7 +415,7 @@ mod tests {
     struct Open {
         map: Option<String>,
         big: Option<i64>,
-        unknown_fields: serde_json::Map<String, serde_json::Value>,
+        unknown_fields: UnknownFields,
     }
 
     crate::__object! {
@@ -426,7 +427,7 @@ mod tests {
     #[derive(Debug, PartialEq)]
     struct OpenRequired {
         key: i64,
-        unknown_fields: serde_json::Map<String, serde_json::Value>,
+        unknown_fields: UnknownFields,
     }
 
     crate::__object! {

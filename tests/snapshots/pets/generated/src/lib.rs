@@ -51,7 +51,7 @@ pub use wix_rest_runtime::{
     Client, ClientBuilder, Credentials, Error, FieldViolation, Hook, HttpMethod,
     Operation, Permission, RateLimit, Requires, RequestParts, ResponseInfo, Result,
     RetryPolicy, Scope, ScopeSet, Scoped, Secret, SharedRateLimit, Timestamp,
-    TimestampError, ValidationError,
+    TimestampError, UnknownFields, ValidationError,
 };
 
 #[cfg(feature = "axum")]

@@ -704,11 +704,14 @@ pub struct ApplyForAdoptionRequest {
     pub has_garden: Option<bool>,
     /// The `otherPets` field.
     pub other_pets: Option<Vec<String>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ApplyForAdoptionRequest { "name" name : value field, "age" age : nullable optional,
     "hasGarden" has_garden : nullable optional, "otherPets" other_pets : nullable
-    optional, } required { name "name" }
+    optional, } unknown unknown_fields required { name "name" }
 }
 
 /// The `Chip` object.
@@ -716,9 +719,12 @@ rt::object! {
 pub struct Chip {
     /// The `code` field.
     pub code: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    Chip { "code" code : value field, } required { code "code" }
+    Chip { "code" code : value field, } unknown unknown_fields required { code "code" }
 }
 
 /// A collar with the chip's fields merged in (`allOf`).
@@ -744,13 +750,17 @@ pub struct ChippedCollar {
     pub code: String,
     /// The `vet` field.
     pub vet: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ChippedCollar { "id" id : value field, "size" size : value field, "serial" serial :
     nullable_int64 optional, "tag" tag : nullable optional, "lastSeen" last_seen :
     nullable optional, "chip" chip : nullable optional, "photo" photo : nullable
     optional, "ip" ip : nullable optional, "code" code : value field, "vet" vet :
-    nullable optional, } required { id "id" size "size" code "code" }
+    nullable optional, } unknown unknown_fields required { id "id" size "size" code
+    "code" }
 }
 
 /// A pet's collar.
@@ -772,12 +782,16 @@ pub struct Collar {
     pub photo: Option<String>,
     /// The `ip` field.
     pub ip: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Collar { "id" id : value field, "size" size : value field, "serial" serial :
     nullable_int64 optional, "tag" tag : nullable optional, "lastSeen" last_seen :
     nullable optional, "chip" chip : nullable optional, "photo" photo : nullable
-    optional, "ip" ip : nullable optional, } required { id "id" size "size" }
+    optional, "ip" ip : nullable optional, } unknown unknown_fields required { id "id"
+    size "size" }
 }
 
 /// The `CursorPaging` object.
@@ -787,10 +801,13 @@ pub struct CursorPaging {
     pub limit: Option<i32>,
     /// The `cursor` field.
     pub cursor: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     CursorPaging { "limit" limit : nullable optional, "cursor" cursor : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// The `GetPetResponse` object.
@@ -798,9 +815,13 @@ rt::object! {
 pub struct GetPetResponse {
     /// The `pet` field.
     pub pet: Pet,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    GetPetResponse { "pet" pet : value field, } required { pet "pet" }
+    GetPetResponse { "pet" pet : value field, } unknown unknown_fields required { pet
+    "pet" }
 }
 
 /// The `ListPetsByNumberRequest` object.
@@ -808,9 +829,12 @@ rt::object! {
 pub struct ListPetsByNumberRequest {
     /// The `query` field.
     pub query: Option<ListPetsByNumberRequestQuery>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    ListPetsByNumberRequest { "query" query : nullable optional, }
+    ListPetsByNumberRequest { "query" query : nullable optional, } unknown unknown_fields
 }
 
 /// The `ListPetsByNumberRequestQuery` object.
@@ -822,10 +846,13 @@ pub struct ListPetsByNumberRequestQuery {
     pub filter: Option<String>,
     /// The `sort` field.
     pub sort: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ListPetsByNumberRequestQuery { "paging" paging : nullable optional, "filter" filter :
-    nullable optional, "sort" sort : nullable optional, }
+    nullable optional, "sort" sort : nullable optional, } unknown unknown_fields
 }
 
 /// The `ListPetsByNumberResponse` object.
@@ -835,10 +862,13 @@ pub struct ListPetsByNumberResponse {
     pub pets: Option<Vec<Pet>>,
     /// How many pets match.
     pub total: Option<i32>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     ListPetsByNumberResponse { "pets" pets : nullable optional, "total" total : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// Where a pet is (a `oneOf` tagged by `kind`).
@@ -858,9 +888,13 @@ pub enum Location {
 pub struct LocationHome {
     /// The `room` field.
     pub room: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    LocationHome { "room" room : value field, } required { room "room" }
+    LocationHome { "room" room : value field, } unknown unknown_fields required { room
+    "room" }
 }
 
 /// The `Paging` object.
@@ -870,9 +904,13 @@ pub struct Paging {
     pub limit: Option<i32>,
     /// The `offset` field.
     pub offset: Option<i32>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Paging { "limit" limit : nullable optional, "offset" offset : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `PagingMetadata` object.
@@ -884,10 +922,13 @@ pub struct PagingMetadata {
     pub has_next: Option<bool>,
     /// The `cursors` field.
     pub cursors: Option<PagingMetadataCursors>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PagingMetadata { "count" count : nullable optional, "hasNext" has_next : nullable
-    optional, "cursors" cursors : nullable optional, }
+    optional, "cursors" cursors : nullable optional, } unknown unknown_fields
 }
 
 /// The `PagingMetadataCursors` object.
@@ -897,10 +938,13 @@ pub struct PagingMetadataCursors {
     pub next: Option<String>,
     /// The `prev` field.
     pub prev: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PagingMetadataCursors { "next" next : nullable optional, "prev" prev : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// A pet.
@@ -932,6 +976,9 @@ pub struct Pet {
     pub old_name: Option<String>,
     /// The `createdDate` field.
     pub created_date: Option<wix_rest_runtime::Timestamp>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Pet { "id" id : value field, "number" number : nullable_int64 optional, "age" age :
@@ -939,7 +986,8 @@ rt::object! {
     optional, "tags" tags : nullable optional, "attributes" attributes : nullable
     optional, "extra" extra : nullable optional, "parent" parent : nullable optional,
     "owner" owner : nullable optional, "oldName" old_name : nullable optional,
-    "createdDate" created_date : nullable optional, } required { id "id" }
+    "createdDate" created_date : nullable optional, } unknown unknown_fields required {
+    id "id" }
 }
 
 /// The `PetAdoptedPayload` object.
@@ -947,9 +995,12 @@ rt::object! {
 pub struct PetAdoptedPayload {
     /// The `petId` field.
     pub pet_id: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    PetAdoptedPayload { "petId" pet_id : nullable optional, }
+    PetAdoptedPayload { "petId" pet_id : nullable optional, } unknown unknown_fields
 }
 
 /// What kind of pet.
@@ -1025,9 +1076,13 @@ pub enum PetOrName {
 pub struct PetOrNameNamed {
     /// The `named` field.
     pub named: String,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    PetOrNameNamed { "named" named : value field, } required { named "named" }
+    PetOrNameNamed { "named" named : value field, } unknown unknown_fields required {
+    named "named" }
 }
 
 /// The `PetOwner` object.
@@ -1037,9 +1092,13 @@ pub struct PetOwner {
     pub name: Option<String>,
     /// A field named like a keyword.
     pub r#type: Option<String>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     PetOwner { "name" name : nullable optional, "type" r#type : nullable optional, }
+    unknown unknown_fields
 }
 
 /// The `QueryPetsRequest` object.
@@ -1051,10 +1110,13 @@ pub struct QueryPetsRequest {
     pub filter: Option<serde_json::Value>,
     /// The `sort` field.
     pub sort: Option<Vec<Sorting>>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryPetsRequest { "cursorPaging" cursor_paging : nullable optional, "filter" filter
-    : nullable optional, "sort" sort : nullable optional, }
+    : nullable optional, "sort" sort : nullable optional, } unknown unknown_fields
 }
 
 /// The `QueryPetsResponse` object.
@@ -1064,10 +1126,13 @@ pub struct QueryPetsResponse {
     pub pets: Option<Vec<Pet>>,
     /// The `pagingMetadata` field.
     pub paging_metadata: Option<PagingMetadata>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     QueryPetsResponse { "pets" pets : nullable optional, "pagingMetadata" paging_metadata
-    : nullable optional, }
+    : nullable optional, } unknown unknown_fields
 }
 
 /// The `Sorting` object.
@@ -1077,10 +1142,13 @@ pub struct Sorting {
     pub field_name: Option<String>,
     /// The `order` field.
     pub order: Option<SortingOrder>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
     Sorting { "fieldName" field_name : nullable optional, "order" order : nullable
-    optional, }
+    optional, } unknown unknown_fields
 }
 
 /// One of the `SortingOrder` values.
@@ -1136,9 +1204,12 @@ impl<'de> Deserialize<'de> for SortingOrder {
 pub struct UpdatePetRequest {
     /// The `pet` field.
     pub pet: Option<Pet>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UpdatePetRequest { "pet" pet : nullable optional, }
+    UpdatePetRequest { "pet" pet : nullable optional, } unknown unknown_fields
 }
 
 /// The `UploadPetPhotoResponse` object.
@@ -1146,9 +1217,12 @@ rt::object! {
 pub struct UploadPetPhotoResponse {
     /// The bytes received.
     pub size: Option<i32>,
+    /// The fields these bindings do not know, kept as Wix sent them and sent back after the
+    /// known ones, so that nothing is lost in a read-modify-write.
+    pub unknown_fields: wix_rest_runtime::UnknownFields,
 }
 rt::object! {
-    UploadPetPhotoResponse { "size" size : nullable optional, }
+    UploadPetPhotoResponse { "size" size : nullable optional, } unknown unknown_fields
 }
 
 /// A webhook event of Pets V1.
