@@ -225,7 +225,7 @@ mod calls {
                     .query
                     .cursor_paging
                     .get_or_insert_with(Default::default);
-                paging.limit = Some(100.0);
+                paging.limit = Some(100);
                 paging.cursor = cursor;
                 if has_cursor {
                     let parent = &mut request.query;
@@ -283,7 +283,7 @@ mod calls {
                     .query
                     .cursor_paging
                     .get_or_insert_with(Default::default);
-                paging.limit = Some(100.0);
+                paging.limit = Some(100);
                 paging.cursor = cursor;
                 if has_cursor {
                     let parent = &mut request.query;
@@ -478,7 +478,7 @@ pub struct Attendance {
     pub status: Option<AttendanceStatus>,
     /// Total number of participants who attended the session. Can
     /// be greater than `1` for bookings with multiple participants.
-    pub number_of_attendees: Option<f64>,
+    pub number_of_attendees: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -646,7 +646,7 @@ pub struct BookedSlot {
     /// - `DAY`: Duration in days. For example, `3` for a 3-day booking.
     ///
     /// Returned only when the service has a `schedule.availabilityConstraints.durationRange`.
-    pub duration_unit_count: Option<f64>,
+    pub duration_unit_count: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -669,7 +669,7 @@ rt::object! {
 pub struct Booking {
     /// Total number of participants.
     /// When creating a booking, use this field only if the relevant service has fixed pricing and doesn't offer [variants and options](https://dev.wix.com/docs/rest/business-solutions/bookings/services/service-options-and-variants/introduction).
-    pub total_participants: Option<f64>,
+    pub total_participants: Option<i32>,
     /// The `participantsChoices` field.
     pub participants_choices: Option<ParticipantChoices>,
     /// Booking ID.
@@ -983,7 +983,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CountExtendedBookingsResponse {
     /// The number of bookings matching the specified filter.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -1035,7 +1035,7 @@ rt::object! {
 pub struct Duration {
     /// Duration of the service in minutes.
     /// Min: 1 minute, Max: 30 days, 23 hours, and 59 minutes
-    pub minutes: Option<f64>,
+    pub minutes: Option<i32>,
     /// Name of the duration option.
     /// Defaults to the formatted duration e.g. "1 hour, 30 minutes".
     pub name: Option<String>,
@@ -1312,11 +1312,11 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PagingMetadataV2 {
     /// Number of items returned in the response.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// Offset that was requested.
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// Total number of items that match the query. Returned if offset paging is used and the `tooManyToCount` flag is not set.
-    pub total: Option<f64>,
+    pub total: Option<i32>,
     /// Flag that indicates the server failed to calculate the `total` field.
     pub too_many_to_count: Option<bool>,
     /// The `cursors` field.
@@ -1703,7 +1703,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceChoices {
     /// Number of participants for this [variant](https://dev.wix.com/docs/rest/business-solutions/bookings/services/service-options-and-variants/introduction).
-    pub number_of_participants: Option<f64>,
+    pub number_of_participants: Option<i32>,
     /// Service choices for these participants.
     pub choices: Option<Vec<ServiceChoice>>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -1808,11 +1808,11 @@ rt::object! {
 pub struct SubscriptionInfo {
     /// Number of billing cycles that have been successfully charged.
     /// For example, if 3 out of 12 monthly payments have been collected, `currentCycle` is `3`.
-    pub current_cycle: Option<f64>,
+    pub current_cycle: Option<i32>,
     /// Total number of billing cycles in the subscription.
     /// For customers who book after recurring billing starts, includes the remaining cycles only.
     /// This can be lower than the `totalPayments` configured in the service's subscription payment.
-    pub total_cycles: Option<f64>,
+    pub total_cycles: Option<i32>,
     /// The `billingFrequency` field.
     pub billing_frequency: Option<Frequency>,
     /// ID of the subscription in the Wix billing system.

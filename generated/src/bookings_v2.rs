@@ -2569,7 +2569,7 @@ pub struct AddOnDetails {
     pub add_on_id: Option<String>,
     /// Duration in minutes for add-ons that extend service time.
     /// Empty for [quantity-based add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction#terminology).
-    pub duration_in_minutes: Option<f64>,
+    pub duration_in_minutes: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -2589,7 +2589,7 @@ pub struct AddOnGroup {
     pub name: Option<String>,
     /// Maximum number of different [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) from the group customers can add when booking the service.
     /// When empty, there's no upper limit.
-    pub max_number_of_add_ons: Option<f64>,
+    pub max_number_of_add_ons: Option<i32>,
     /// List of IDs of all [add-ons](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/add-ons/introduction) included in the group.
     pub add_on_ids: Option<Vec<String>>,
     /// Description or instructional prompt of the add-on group that's displayed to customers when booking the service.
@@ -2730,9 +2730,9 @@ pub struct AvailabilityConstraints {
     /// - For appointment-based services, specify `sessionDurations` when creating a service.
     /// - For appointment-based services with varied pricing by session length, you must still specify `sessionDurations`, but the values are ignored. Actual durations are taken from the [service variants](https://dev.wix.com/docs/api-reference/business-solutions/bookings/services/service-options-and-variants/introduction).
     /// - For classes or courses, don't specify `sessionDurations` when creating a service.
-    pub session_durations: Option<Vec<f64>>,
+    pub session_durations: Option<Vec<i32>>,
     /// The number of minutes between the end of a session and the start of the next.
-    pub time_between_sessions: Option<f64>,
+    pub time_between_sessions: Option<i32>,
     /// The `durationRange` field.
     pub duration_range: Option<DurationRange>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -2869,7 +2869,7 @@ pub struct BookedSlot {
     /// - `DAY`: Duration in days. For example, `3` for a 3-day booking.
     ///
     /// Returned only when the service has a `schedule.availabilityConstraints.durationRange`.
-    pub duration_unit_count: Option<f64>,
+    pub duration_unit_count: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -2892,7 +2892,7 @@ rt::object! {
 pub struct Booking {
     /// Total number of participants.
     /// When creating a booking, use this field only if the relevant service has fixed pricing and doesn't offer [variants and options](https://dev.wix.com/docs/rest/business-solutions/bookings/services/service-options-and-variants/introduction).
-    pub total_participants: Option<f64>,
+    pub total_participants: Option<i32>,
     /// The `participantsChoices` field.
     pub participants_choices: Option<ParticipantChoices>,
     /// Booking ID.
@@ -3323,7 +3323,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BookingPolicySettings {
     /// Booking policy settings for a given slot or schedule.
-    pub max_participants_per_booking: Option<f64>,
+    pub max_participants_per_booking: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -3357,6 +3357,8 @@ rt::object! {
 pub struct BookingRescheduled {
     /// The previous total number of participants. Available only when the booking includes
     /// a single service variant.
+    ///
+    /// A number: only webhooks carry it, and Wix's metadata does not say whether it is an integer.
     pub previous_total_participants: Option<f64>,
     /// The `previousParticipantsChoices` field.
     pub previous_participants_choices: Option<ParticipantChoices>,
@@ -3939,7 +3941,7 @@ pub struct CancellationPolicy {
     ///
     /// Default: 1440 minutes (1 day)
     /// Min: 1 minute
-    pub latest_cancellation_in_minutes: Option<f64>,
+    pub latest_cancellation_in_minutes: Option<i32>,
     /// Whether this cancellation policy allows anonymous cancellations.
     ///
     /// **Important**: This flag only applies when `enabled` is `true`. If the cancellation
@@ -3970,7 +3972,7 @@ pub struct CancellationWindow {
     /// Percentage of the original price to be charged as a cancellation fee.
     pub percentage: Option<String>,
     /// The fee will be applied if the booked session starts within this start time in minutes.
-    pub start_in_minutes: Option<f64>,
+    pub start_in_minutes: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -3989,7 +3991,7 @@ pub struct Category {
     /// Category name.
     pub name: Option<String>,
     /// Order of a category within a category list.
-    pub sort_order: Option<f64>,
+    pub sort_order: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -4528,11 +4530,11 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DailyConfig {
     /// Minimum bookable duration in days. The customer can't book for less than this number of days.
-    pub min_duration_in_days: Option<f64>,
+    pub min_duration_in_days: Option<i32>,
     /// Maximum bookable duration in days. The customer can't book for more than this number of days.
     ///
     /// Must be greater than or equal to `minDurationInDays`.
-    pub max_duration_in_days: Option<f64>,
+    pub max_duration_in_days: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -4673,7 +4675,7 @@ rt::object! {
 pub struct Duration {
     /// Duration of the service in minutes.
     /// Min: 1 minute, Max: 30 days, 23 hours, and 59 minutes
-    pub minutes: Option<f64>,
+    pub minutes: Option<i32>,
     /// Name of the duration option.
     /// Defaults to the formatted duration e.g. "1 hour, 30 minutes".
     pub name: Option<String>,
@@ -4909,9 +4911,9 @@ pub struct GetMultiServiceBookingAvailabilityResponse {
     /// Whether all contained single-service bookings are bookable.
     pub bookable: Option<bool>,
     /// Total number of spots.
-    pub total_capacity: Option<f64>,
+    pub total_capacity: Option<i32>,
     /// Number of open spots.
-    pub remaining_capacity: Option<f64>,
+    pub remaining_capacity: Option<i32>,
     /// The `policyViolations` field.
     pub policy_violations: Option<BookingPolicyViolations>,
     /// The `policySettings` field.
@@ -4981,11 +4983,11 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HourlyConfig {
     /// Minimum bookable duration in minutes. The customer can't book for less than this duration.
-    pub min_duration_in_minutes: Option<f64>,
+    pub min_duration_in_minutes: Option<i32>,
     /// Maximum bookable duration in minutes. The customer can't book for more than this duration.
     ///
     /// Must be greater than or equal to `minDurationInMinutes`.
-    pub max_duration_in_minutes: Option<f64>,
+    pub max_duration_in_minutes: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -5004,9 +5006,9 @@ pub struct Image {
     /// Image URL. (similar to image.id e.g. "4b3901ffcb8d7ad81a613779d92c9702.jpg")
     pub url: Option<String>,
     /// Original image height.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Original image width.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// Image alt text.
     pub alt_text: Option<String>,
     /// Image file name.
@@ -5027,7 +5029,7 @@ pub struct ItemMetadata {
     /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
     pub id: Option<String>,
     /// Index of the item within the request array. Allows for correlation between request and response items.
-    pub original_index: Option<f64>,
+    pub original_index: Option<i32>,
     /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
     pub success: Option<bool>,
     /// The `error` field.
@@ -5056,7 +5058,7 @@ pub struct LimitEarlyBookingPolicy {
     ///
     /// Default: 10080 minutes (7 days)
     /// Min: 1 minute
-    pub earliest_booking_in_minutes: Option<f64>,
+    pub earliest_booking_in_minutes: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -5085,7 +5087,7 @@ pub struct LimitLateBookingPolicy {
     ///
     /// Default: 1440 minutes (1 day)
     /// Min: 1 minute
-    pub latest_booking_in_minutes: Option<f64>,
+    pub latest_booking_in_minutes: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -5475,7 +5477,7 @@ rt::object! {
 pub struct MultiServiceBookingMetadata {
     /// Total number of `CONFIRMED` and `PENDING` single-service bookings belonging to the multi-service booking.
     /// The total includes the number of single-service bookings which couldn't be retrieved due to lack of permissions.
-    pub total_number_of_scheduled_bookings: Option<f64>,
+    pub total_number_of_scheduled_bookings: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -5490,6 +5492,8 @@ rt::object! {
 pub struct NumberOfParticipantsUpdated {
     /// The previous total number of participants. Available only when the booking includes
     /// a single service variant.
+    ///
+    /// A number: only webhooks carry it, and Wix's metadata does not say whether it is an integer.
     pub previous_total_participants: Option<f64>,
     /// The `previousParticipantsChoices` field.
     pub previous_participants_choices: Option<ParticipantChoices>,
@@ -5572,7 +5576,7 @@ pub struct ParticipantsPolicy {
     ///
     /// Default: 1 participant
     /// Min: 1 participant
-    pub max_participants_per_booking: Option<f64>,
+    pub max_participants_per_booking: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -6017,7 +6021,7 @@ rt::object! {
 pub struct RescheduleBookingInfo {
     /// Total number of participants. Available only for services with [variants](https://dev.wix.com/docs/rest/business-solutions/bookings/services/service-options-and-variants/introduction).
     /// Specify when all participants book the same variant.
-    pub total_participants: Option<f64>,
+    pub total_participants: Option<i32>,
     /// The `participantsChoices` field.
     pub participants_choices: Option<ParticipantChoices>,
     /// ID of the booking to reschedule.
@@ -6051,7 +6055,7 @@ rt::object! {
 pub struct RescheduleBookingRequest {
     /// Total number of participants. Specify when all participants have booked the
     /// same service variant.
-    pub total_participants: Option<f64>,
+    pub total_participants: Option<i32>,
     /// The `participantsChoices` field.
     pub participants_choices: Option<ParticipantChoices>,
     /// ID of the booking to reschedule.
@@ -6159,7 +6163,7 @@ pub struct ReschedulePolicy {
     ///
     /// Default: 1440 minutes (1 day)
     /// Min: 1 minute
-    pub latest_reschedule_in_minutes: Option<f64>,
+    pub latest_reschedule_in_minutes: Option<i32>,
     /// Whether this reschedule policy allows anonymous rescheduling.
     ///
     /// **Important**: This flag only applies when `enabled` is `true`. If the reschedule
@@ -6341,7 +6345,7 @@ pub struct Service {
     /// The `type` field.
     pub r#type: Option<ServiceType>,
     /// Order of the service within a [category](https://dev.wix.com/docs/rest/business-solutions/bookings/services/categories-v1/category-object).
-    pub sort_order: Option<f64>,
+    pub sort_order: Option<i32>,
     /// Service name.
     pub name: Option<String>,
     /// Service description. For example, `High-class hair styling, cuts, straightening and color`.
@@ -6349,7 +6353,7 @@ pub struct Service {
     /// Short service description, such as `Hair styling`.
     pub tag_line: Option<String>,
     /// Default maximum number of customers that can book the service. The service cannot be booked beyond this capacity.
-    pub default_capacity: Option<f64>,
+    pub default_capacity: Option<i32>,
     /// The `media` field.
     pub media: Option<Media>,
     /// Whether the service is hidden from Wix Bookings pages and widgets.
@@ -6483,7 +6487,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ServiceChoices {
     /// Number of participants for this [variant](https://dev.wix.com/docs/rest/business-solutions/bookings/services/service-options-and-variants/introduction).
-    pub number_of_participants: Option<f64>,
+    pub number_of_participants: Option<i32>,
     /// Service choices for these participants.
     pub choices: Option<Vec<ServiceChoice>>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -6731,7 +6735,7 @@ pub struct SubscriptionPayment {
     /// Reflected as `totalCycles` in the booking's subscription info.
     ///
     /// Required when: `rateType` is `SUBSCRIPTION`.
-    pub total_payments: Option<f64>,
+    pub total_payments: Option<i32>,
     /// The `firstChargeDate` field.
     pub first_charge_date: Option<FirstChargeDateType>,
     /// Date and time when recurring billing starts.
@@ -6967,7 +6971,7 @@ rt::object! {
 pub struct UpdateNumberOfParticipantsRequest {
     /// Total number of participants. Specify when all participants have booked the
     /// same service variant.
-    pub total_participants: Option<f64>,
+    pub total_participants: Option<i32>,
     /// The `participantsChoices` field.
     pub participants_choices: Option<ParticipantChoices>,
     /// ID of the booking to update the number of participants for.
@@ -7171,7 +7175,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct V2Duration {
     /// The duration of the service in minutes.
-    pub minutes: Option<f64>,
+    pub minutes: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -7346,12 +7350,12 @@ pub struct WaitlistPolicy {
     ///
     /// Default: 10 spots
     /// Min: 1 spot
-    pub capacity: Option<f64>,
+    pub capacity: Option<i32>,
     /// Amount of time a participant is given to book, once notified that a spot is available.
     ///
     /// Default: 10 minutes
     /// Min: 1 spot
-    pub reservation_time_in_minutes: Option<f64>,
+    pub reservation_time_in_minutes: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,

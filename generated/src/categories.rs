@@ -678,7 +678,7 @@ mod calls {
                     .get_or_insert_with(Default::default)
                     .cursor_paging
                     .get_or_insert_with(Default::default);
-                paging.limit = Some(1000.0);
+                paging.limit = Some(1000);
                 paging.cursor = cursor;
                 if has_cursor {
                     let parent = request.query.get_or_insert_with(Default::default);
@@ -742,7 +742,7 @@ mod calls {
                     .get_or_insert_with(Default::default)
                     .cursor_paging
                     .get_or_insert_with(Default::default);
-                paging.limit = Some(1000.0);
+                paging.limit = Some(1000);
                 paging.cursor = cursor;
                 if has_cursor {
                     let parent = request.search.get_or_insert_with(Default::default);
@@ -974,7 +974,7 @@ mod calls {
             move |cursor| {
                 let mut request = request.clone();
                 let paging = request.cursor_paging.get_or_insert_with(Default::default);
-                paging.limit = Some(1000.0);
+                paging.limit = Some(1000);
                 paging.cursor = cursor;
                 async move {
                     let response = list_items_in_category(client, category_id, &request)
@@ -2092,7 +2092,7 @@ pub mod query_categories_fields {
 
     impl rt::query::FieldSpec for ParentCategoryIndex {
         const NAME: &'static str = "parentCategory.index";
-        type Value = f64;
+        type Value = i32;
     }
 
     impl rt::query::ops::Eq for ParentCategoryIndex {}
@@ -2170,7 +2170,7 @@ pub struct Animation {
     /// The `effect` field.
     pub effect: Option<PointerEffect>,
     /// How quickly the node settles toward the pointer, in milliseconds (POINTER).
-    pub transition_duration: Option<f64>,
+    pub transition_duration: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -2295,7 +2295,7 @@ pub struct BackgroundImage {
     /// Deprecated: use `overlay` instead. Legacy image opacity (0–100) that dimmed the image to reveal the `background` color behind it.
     ///
     /// Deprecated by Wix.
-    pub opacity: Option<f64>,
+    pub opacity: Option<i32>,
     /// The `scaling` field.
     pub scaling: Option<Scaling>,
     /// The `position` field.
@@ -2303,7 +2303,7 @@ pub struct BackgroundImage {
     /// The `overlay` field.
     pub overlay: Option<CardDataBackground>,
     /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
-    pub blur: Option<f64>,
+    pub blur: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -2319,7 +2319,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BlockquoteData {
     /// Indentation level from 1-4.
-    pub indentation: Option<f64>,
+    pub indentation: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -2679,9 +2679,9 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulletedListData {
     /// Indentation level from 0-4.
-    pub indentation: Option<f64>,
+    pub indentation: Option<i32>,
     /// Offset level from 0-4.
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -2759,7 +2759,7 @@ pub struct Category {
     /// The `image` field.
     pub image: Option<Image>,
     /// Number of items directly assigned to this category. Doesn't include items in subcategories.
-    pub item_counter: Option<f64>,
+    pub item_counter: Option<i32>,
     /// Plain-text category description.
     ///
     /// Returned only when you pass `"DESCRIPTION"` to the `fields` array.
@@ -2847,9 +2847,9 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CheckboxListData {
     /// Indentation level from 0-4.
-    pub indentation: Option<f64>,
+    pub indentation: Option<i32>,
     /// Offset level from 0-4.
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -2935,7 +2935,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CountCategoriesResponse {
     /// Total count of categories which satisfy the given filter and/or search.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -3046,7 +3046,7 @@ pub struct Decoration {
     /// The `fontSizeData` field.
     pub font_size_data: Option<FontSizeData>,
     /// Font weight for a bold decoration.
-    pub font_weight_value: Option<f64>,
+    pub font_weight_value: Option<i32>,
     /// Data for an italic decoration. Defaults to `true`.
     pub italic_data: Option<bool>,
     /// Data for an underline decoration. Defaults to `true`.
@@ -3113,11 +3113,11 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Dimensions {
     /// An array representing relative width of each column in relation to the other columns.
-    pub cols_width_ratio: Option<Vec<f64>>,
+    pub cols_width_ratio: Option<Vec<i32>>,
     /// An array representing the height of each row in pixels.
-    pub rows_height: Option<Vec<f64>>,
+    pub rows_height: Option<Vec<i32>>,
     /// An array representing the minimum width of each column in pixels.
-    pub cols_min_width: Option<Vec<f64>>,
+    pub cols_min_width: Option<Vec<i32>>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -3223,7 +3223,7 @@ pub struct FileData {
     /// Use `sizeInKb` instead.
     ///
     /// Deprecated by Wix.
-    pub size: Option<f64>,
+    pub size: Option<i32>,
     /// The `pdfSettings` field.
     pub pdf_settings: Option<PdfSettings>,
     /// File MIME type.
@@ -3325,9 +3325,9 @@ pub struct GifData {
     /// The `downsized` field.
     pub downsized: Option<Gif>,
     /// Height in pixels.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Width in pixels.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// The `gifType` field.
     pub gif_type: Option<GifType>,
     /// The `animation` field.
@@ -3347,13 +3347,13 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HeadingData {
     /// Heading level from 1-6.
-    pub level: Option<f64>,
+    pub level: Option<i32>,
     /// The `textStyle` field.
     pub text_style: Option<TextStyle>,
     /// Indentation level from 1-4.
-    pub indentation: Option<f64>,
+    pub indentation: Option<i32>,
     /// Rendered heading level for SEO/accessibility, overrides the HTML tag when set.
-    pub rendered_level: Option<f64>,
+    pub rendered_level: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -3408,9 +3408,9 @@ pub struct Image {
     /// Image URL.
     pub url: Option<String>,
     /// Original image height.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Original image width.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// Image alt text.
     pub alt_text: Option<String>,
     /// Image filename.
@@ -3482,9 +3482,9 @@ pub struct ImageStyles {
     /// Image border color as a hexadecimal value.
     pub border_color: Option<String>,
     /// Image border width in pixels.
-    pub border_width: Option<f64>,
+    pub border_width: Option<i32>,
     /// Image border radius in pixels.
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -3613,7 +3613,7 @@ pub struct ItemMetadata {
     /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
     pub id: Option<String>,
     /// Index of the item within the request array. Allows for correlation between request and response items.
-    pub original_index: Option<f64>,
+    pub original_index: Option<i32>,
     /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
     pub success: Option<bool>,
     /// The `error` field.
@@ -3654,7 +3654,7 @@ pub struct ItemReferenceMetadata {
     /// The `item` field.
     pub item: Option<ItemReference>,
     /// Original index of the item within the request array. Allows for correlation between request and response items.
-    pub original_index: Option<f64>,
+    pub original_index: Option<i32>,
     /// Whether the action was successful.
     /// When `false`, the `error` field is populated.
     pub success: Option<bool>,
@@ -3717,9 +3717,9 @@ pub struct LayoutData {
     /// Border color as a hexadecimal value.
     pub border_color: Option<String>,
     /// Border width in pixels.
-    pub border_width: Option<f64>,
+    pub border_width: Option<i32>,
     /// Border radius in pixels.
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// Deprecated: Use `backdrop` instead.
     ///
     /// Deprecated by Wix.
@@ -3727,19 +3727,19 @@ pub struct LayoutData {
     /// The `backdropImage` field.
     pub backdrop_image: Option<LayoutDataBackgroundImage>,
     /// Backdrop top padding.
-    pub backdrop_padding_top: Option<f64>,
+    pub backdrop_padding_top: Option<i32>,
     /// Backdrop bottom padding
-    pub backdrop_padding_bottom: Option<f64>,
+    pub backdrop_padding_bottom: Option<i32>,
     /// Horizontal and vertical gap between columns
-    pub gap: Option<f64>,
+    pub gap: Option<i32>,
     /// Padding in pixels for cells. Follows CSS order: top, right, bottom, left
-    pub cell_padding: Option<Vec<f64>>,
+    pub cell_padding: Option<Vec<i32>>,
     /// The `cellVerticalAlignment` field.
     pub cell_vertical_alignment: Option<VerticalAlignmentAlignment>,
     /// The `responsivenessBehaviour` field.
     pub responsiveness_behaviour: Option<ResponsivenessBehaviour>,
     /// Size in pixels when responsiveness_behaviour applies
-    pub responsiveness_breakpoint: Option<f64>,
+    pub responsiveness_breakpoint: Option<i32>,
     /// The `containerData` field.
     pub container_data: Option<PluginContainerData>,
     /// The `designTarget` field.
@@ -3787,13 +3787,13 @@ pub struct LayoutDataBackgroundImage {
     /// Deprecated: use `overlay` instead. Legacy image opacity (0–100) that dimmed the image to reveal the `background`/`backdrop` color behind it.
     ///
     /// Deprecated by Wix.
-    pub opacity: Option<f64>,
+    pub opacity: Option<i32>,
     /// The `scaling` field.
     pub scaling: Option<ImageScalingScaling>,
     /// The `position` field.
     pub position: Option<ImagePosition>,
     /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
-    pub blur: Option<f64>,
+    pub blur: Option<i32>,
     /// The `overlay` field.
     pub overlay: Option<LayoutDataBackground>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -4055,9 +4055,9 @@ pub struct Media {
     /// The `src` field.
     pub src: Option<FileSource>,
     /// Media width in pixels.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// Media height in pixels.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Media duration in seconds. Only relevant for audio and video files.
     pub duration: Option<f64>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -4228,11 +4228,11 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderedListData {
     /// Indentation level from 0-4.
-    pub indentation: Option<f64>,
+    pub indentation: Option<i32>,
     /// Offset level from 0-4.
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// List start number.
-    pub start: Option<f64>,
+    pub start: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -4249,11 +4249,11 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PagingMetadataV2 {
     /// Number of items returned in the response.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// Offset that was requested.
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// Total number of items that match the query. Returned if offset paging is used and the `tooManyToCount` flag is not set.
-    pub total: Option<f64>,
+    pub total: Option<i32>,
     /// The `cursors` field.
     pub cursors: Option<Cursors>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -4272,9 +4272,9 @@ pub struct ParagraphData {
     /// The `textStyle` field.
     pub text_style: Option<TextStyle>,
     /// Indentation level from 1-4.
-    pub indentation: Option<f64>,
+    pub indentation: Option<i32>,
     /// Paragraph level
-    pub level: Option<f64>,
+    pub level: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -4295,7 +4295,7 @@ pub struct ParentCategory {
     /// Leave empty or omit to create a top-level category.
     pub id: Option<String>,
     /// Position of this category among its sibling categories within the parent.
-    pub index: Option<f64>,
+    pub index: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -4360,7 +4360,7 @@ pub struct PollDesign {
     /// The `background` field.
     pub background: Option<PollDesignBackground>,
     /// Border radius in pixels.
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -4738,9 +4738,9 @@ pub struct SmartBlockCellData {
     /// Border color of the cell.
     pub border_color: Option<String>,
     /// Border width in pixels.
-    pub border_width: Option<f64>,
+    pub border_width: Option<i32>,
     /// Border radius in pixels.
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// The `type` field.
     pub r#type: Option<SmartBlockDataType>,
     /// Accent color for non-background variants (e.g., line, bullet, label color).
@@ -4774,9 +4774,9 @@ pub struct SmartBlockData {
     /// Border color (for SOLID_JOINED_BOXES variant).
     pub border_color: Option<String>,
     /// Border width in pixels (for SOLID_JOINED_BOXES variant).
-    pub border_width: Option<f64>,
+    pub border_width: Option<i32>,
     /// Border radius in pixels (for SOLID_JOINED_BOXES variant).
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -4823,9 +4823,9 @@ pub struct TableData {
     /// Sets whether the table's first column is a header. Defaults to `false`.
     pub column_header: Option<bool>,
     /// The spacing between cells in pixels. Defaults to `0`.
-    pub cell_spacing: Option<f64>,
+    pub cell_spacing: Option<i32>,
     /// Padding in pixels for cells. Follows CSS order: top, right, bottom, left.
-    pub cell_padding: Option<Vec<f64>>,
+    pub cell_padding: Option<Vec<i32>>,
     /// Table's alternative text.
     pub alt_text: Option<String>,
     /// The `animation` field.
@@ -4941,7 +4941,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TocData {
     /// Heading levels included in the table of contents. Default: [1, 2, 3, 4, 5, 6].
-    pub included_headings: Option<Vec<f64>>,
+    pub included_headings: Option<Vec<i32>>,
     /// The `listStyle` field.
     pub list_style: Option<ListStyle>,
     /// Optional override for the font size in pixels.

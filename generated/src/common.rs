@@ -700,7 +700,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BackgroundGradient {
     /// The gradient angle in degrees.
-    pub angle: Option<f64>,
+    pub angle: Option<i32>,
     /// The start color as a hexademical value.
     pub start_color: Option<String>,
     /// The end color as a hexademical value.
@@ -877,12 +877,12 @@ pub struct BookedAddOn {
     pub group_id: Option<String>,
     /// The add-on duration in minutes at the time of booking.
     /// Populated for duration-based add-ons.
-    pub duration_in_minutes: Option<f64>,
+    pub duration_in_minutes: Option<i32>,
     /// The quantity of booked add-ons.
     /// For duration-based add-ons, `quantity` is not applicable.
     /// If `quantity` is provided as `1` for a duration-based add-on, it will be accepted but the value will be cleared.
     /// If any other value is provided, an `INVALID_ARGUMENT` error will be returned with the message: "Invalid AddOn details: either duration or quantity must be set correctly".
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// Add-on `name` at the time of booking.
     pub name: Option<String>,
     /// Add-on name translated to the language the customer used during booking.
@@ -1026,11 +1026,11 @@ pub struct Border {
     /// Deprecated: Use `borderWidth` in `styles` instead.
     ///
     /// Deprecated by Wix.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// Deprecated: Use `borderRadius` in `styles` instead.
     ///
     /// Deprecated by Wix.
-    pub radius: Option<f64>,
+    pub radius: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -1071,13 +1071,13 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BorderWidths {
     /// Left border width in pixels.
-    pub left: Option<f64>,
+    pub left: Option<i32>,
     /// Right border width in pixels.
-    pub right: Option<f64>,
+    pub right: Option<i32>,
     /// Top border width in pixels.
-    pub top: Option<f64>,
+    pub top: Option<i32>,
     /// Bottom border width in pixels.
-    pub bottom: Option<f64>,
+    pub bottom: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -1106,11 +1106,11 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulkActionMetadata {
     /// Number of items that were successfully processed.
-    pub total_successes: Option<f64>,
+    pub total_successes: Option<i32>,
     /// Number of items that couldn't be processed.
-    pub total_failures: Option<f64>,
+    pub total_failures: Option<i32>,
     /// Number of failures without details because detailed failure threshold was exceeded.
-    pub undetailed_failures: Option<f64>,
+    pub undetailed_failures: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -1195,9 +1195,9 @@ pub struct ButtonStyles {
     /// Text to display on the button.
     pub button_text: Option<String>,
     /// Border width in pixels.
-    pub border_width: Option<f64>,
+    pub border_width: Option<i32>,
     /// Border radius in pixels.
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// Border color as a hexadecimal value.
     pub border_color: Option<String>,
     /// Text color as a hexadecimal value.
@@ -1375,9 +1375,9 @@ pub struct CardStyles {
     /// Card border color as a hexadecimal value.
     pub border_color: Option<String>,
     /// Card border width in pixels.
-    pub border_width: Option<f64>,
+    pub border_width: Option<i32>,
     /// Card border radius in pixels.
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// The `type` field.
     pub r#type: Option<CardStylesType>,
     /// The `alignment` field.
@@ -1917,7 +1917,7 @@ impl<'de> Deserialize<'de> for ColumnSize {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonCursorPaging {
     /// Maximum number of items to return in the results.
-    pub limit: Option<f64>,
+    pub limit: Option<i32>,
     /// Pointer to the next or previous page in the list of results.
     ///
     /// Pass the relevant cursor token from the `pagingMetadata` object in the previous call's response.
@@ -1978,9 +1978,9 @@ pub struct CommonImage {
     /// Image URL.
     pub url: Option<String>,
     /// Original image height.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Original image width.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// Image alt text.
     pub alt_text: Option<String>,
     /// Image filename.
@@ -2010,9 +2010,9 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonPaging {
     /// Number of items to load.
-    pub limit: Option<f64>,
+    pub limit: Option<i32>,
     /// Number of items to skip in the current sort order.
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -2035,11 +2035,11 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonPagingMetadataV2 {
     /// Number of items returned in the response.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// Offset that was requested.
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// Total number of items that match the query. Returned if offset paging is used and the `tooManyToCount` flag is not set.
-    pub total: Option<f64>,
+    pub total: Option<i32>,
     /// Flag that indicates the server failed to calculate the `total` field.
     pub too_many_to_count: Option<bool>,
     /// The `cursors` field.
@@ -2224,7 +2224,7 @@ impl<'de> Deserialize<'de> for Crop {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CursorPaging {
     /// Maximum number of items to return in the results.
-    pub limit: Option<f64>,
+    pub limit: Option<i32>,
     /// Pointer to the next or previous page in the list of results.
     ///
     /// Pass the relevant cursor token from the `pagingMetadata` object in the previous call's response.
@@ -2262,7 +2262,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CursorPagingMetadata {
     /// Number of items returned in the response.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The `cursors` field.
     pub cursors: Option<Cursors>,
     /// Whether there are more pages to retrieve following the current page.
@@ -2350,7 +2350,7 @@ pub struct DateHistogramResult {
     /// Date in [ISO 8601 format](https://en.wikipedia.org/wiki/ISO_8601).
     pub value: Option<String>,
     /// Count of documents in the bucket.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -2952,13 +2952,13 @@ pub struct DividerDataStyles {
     /// The `lineCap` field.
     pub line_cap: Option<LineCap>,
     /// Line thicknesses in pixels, ordered from first line to last line.
-    pub line_thickness: Option<Vec<f64>>,
+    pub line_thickness: Option<Vec<i32>>,
     /// Visible dash length for dashed dividers, in pixels. The pattern is snapped to a whole number of dashes so that the first and last dash touch the divider's edges - narrower containers show fewer dashes at the same size.
-    pub dash_length: Option<f64>,
+    pub dash_length: Option<i32>,
     /// Visible gap between dashes or dots, in pixels.
-    pub dash_gap: Option<f64>,
+    pub dash_gap: Option<i32>,
     /// Gap between divider lines in pixels.
-    pub line_gap: Option<f64>,
+    pub line_gap: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -3033,9 +3033,9 @@ pub struct EntranceAnimation {
     /// The `effect` field.
     pub effect: Option<EntranceEffect>,
     /// Effect duration in milliseconds. Each effect has its own default.
-    pub duration: Option<f64>,
+    pub duration: Option<i32>,
     /// Delay before the effect starts, in milliseconds.
-    pub delay: Option<f64>,
+    pub delay: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -3414,7 +3414,7 @@ pub struct FontSizeData {
     /// The `unit` field.
     pub unit: Option<FontType>,
     /// Font size value.
-    pub value: Option<f64>,
+    pub value: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -3493,7 +3493,7 @@ pub struct FreeTrialPeriod {
     /// The `frequency` field.
     pub frequency: Option<SubscriptionFrequency>,
     /// Number of frequency units in the free trial period. For example, frequency `MONTH` with interval `3` means a 3-month free trial.
-    pub interval: Option<f64>,
+    pub interval: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -3586,9 +3586,9 @@ pub struct GalleryOptionsLayout {
     /// The `orientation` field.
     pub orientation: Option<Orientation>,
     /// The number of columns to display on full size screens.
-    pub number_of_columns: Option<f64>,
+    pub number_of_columns: Option<i32>,
     /// The number of columns to display on mobile screens.
-    pub mobile_number_of_columns: Option<f64>,
+    pub mobile_number_of_columns: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -3721,7 +3721,7 @@ pub struct Gradient {
     /// Color stops for the gradient.
     pub stops: Option<Vec<Stop>>,
     /// Angle in degrees for linear gradient (0-360).
-    pub angle: Option<f64>,
+    pub angle: Option<i32>,
     /// Horizontal center position for radial gradient (0-100).
     pub center_x: Option<f64>,
     /// Vertical center position for radial gradient (0-100).
@@ -4417,7 +4417,7 @@ pub struct ItemAvailabilityInfo {
     /// The `status` field.
     pub status: Option<ItemAvailabilityStatus>,
     /// Quantity available.
-    pub quantity_available: Option<f64>,
+    pub quantity_available: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -4509,13 +4509,13 @@ impl<'de> Deserialize<'de> for ItemAvailabilityStatus {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemStyle {
     /// Desirable dimension for each item in pixels (behvaior changes according to gallery type)
-    pub target_size: Option<f64>,
+    pub target_size: Option<i32>,
     /// Item ratio
     pub ratio: Option<f64>,
     /// The `crop` field.
     pub crop: Option<Crop>,
     /// The spacing between items in pixels.
-    pub spacing: Option<f64>,
+    pub spacing: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -4868,13 +4868,13 @@ impl<'de> Deserialize<'de> for LayerEffect {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Layers {
     /// Total number of layers including the base shape (1-4). Absent or 1 disables the effect.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// Vertical distance in pixels between the silhouettes of consecutive layers: each successive layer's silhouette is offset from the previous one by this amount. The divider's own `height` is unchanged. Defaults to 20.
-    pub offset_y: Option<f64>,
+    pub offset_y: Option<i32>,
     /// The `layerEffect` field.
     pub layer_effect: Option<LayerEffect>,
     /// Horizontal distance between consecutive layers in pixels. Defaults to 0. Only applies to shapes that support horizontal offset.
-    pub offset_x: Option<f64>,
+    pub offset_x: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -4946,7 +4946,7 @@ impl<'de> Deserialize<'de> for Layout {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LayoutCellData {
     /// Size of the cell in 12 columns grid.
-    pub col_span: Option<f64>,
+    pub col_span: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -5191,7 +5191,7 @@ pub struct LineItemQuantityUpdate {
     /// *Required.** Line item ID.
     pub id: Option<String>,
     /// *Required.** New quantity. Number must be 1 or higher.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -5282,9 +5282,9 @@ pub struct LinkPreviewDataStyles {
     /// Link color as a hexadecimal value.
     pub link_color: Option<String>,
     /// Border width in pixels.
-    pub border_width: Option<f64>,
+    pub border_width: Option<i32>,
     /// Border radius in pixels.
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// Border color as a hexadecimal value.
     pub border_color: Option<String>,
     /// The `thumbnailPosition` field.
@@ -5392,9 +5392,9 @@ pub struct LoopAnimation {
     /// The `effect` field.
     pub effect: Option<LoopEffect>,
     /// Duration of a single iteration in milliseconds. Each effect has its own default.
-    pub duration: Option<f64>,
+    pub duration: Option<i32>,
     /// Pause between iterations in milliseconds.
-    pub iteration_delay: Option<f64>,
+    pub iteration_delay: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -5643,7 +5643,7 @@ pub struct MapSettings {
     /// Sets whether view mode control is enabled.
     pub view_mode_control: Option<bool>,
     /// Initial zoom value.
-    pub initial_zoom: Option<f64>,
+    pub initial_zoom: Option<i32>,
     /// The `mapType` field.
     pub map_type: Option<MapType>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -5969,9 +5969,9 @@ pub struct MediaItemUrlAndSize {
     /// Media item URL.
     pub url: Option<String>,
     /// Media item width.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// Media item height.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Media format (mp4, png, etc.).
     pub format: Option<String>,
     /// Alt text. This text will be shown in case the image is not available.
@@ -6094,9 +6094,9 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MembershipPaymentCredits {
     /// Membership's total amount of credits.
-    pub total: Option<f64>,
+    pub total: Option<i32>,
     /// Membership's remaining amount of credits.
-    pub remaining: Option<f64>,
+    pub remaining: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -6143,7 +6143,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Metadata {
     /// Schema version.
-    pub version: Option<f64>,
+    pub version: Option<i32>,
     /// When the object was created.
     ///
     /// Deprecated by Wix.
@@ -6999,9 +6999,9 @@ pub struct Oembed {
     /// The resource type.
     pub r#type: Option<String>,
     /// The width of the resource specified in the `url` property in pixels.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// The height of the resource specified in the `url` property in pixels.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Resource title.
     pub title: Option<String>,
     /// The source URL for the resource.
@@ -7049,7 +7049,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OptionDesign {
     /// Border radius in pixels.
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -7345,9 +7345,9 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Paging {
     /// Number of items to load.
-    pub limit: Option<f64>,
+    pub limit: Option<i32>,
     /// Number of items to skip in the current sort order.
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -7749,9 +7749,9 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlatformPaging {
     /// Number of items to load.
-    pub limit: Option<f64>,
+    pub limit: Option<i32>,
     /// Number of items to skip in the current sort order.
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -7768,11 +7768,11 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlatformPagingMetadata {
     /// The number of items returned in this response.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The offset which was requested. Returned if offset paging was used.
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// The total number of items that match the query. Returned if offset paging was used.
-    pub total: Option<f64>,
+    pub total: Option<i32>,
     /// The `cursors` field.
     pub cursors: Option<Cursors>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -8430,7 +8430,7 @@ pub struct RangeAggregationResult {
     /// Exclusive upper bound of the range.
     pub to: Option<f64>,
     /// Count of entities in this range.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -8470,7 +8470,7 @@ pub struct RangeResult {
     /// Exclusive upper bound of the range.
     pub to: Option<f64>,
     /// Count of entities in this range.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -8505,7 +8505,7 @@ pub struct RawHttpResponse {
     /// The `body` field.
     pub body: Option<String>,
     /// The `statusCode` field.
-    pub status_code: Option<f64>,
+    pub status_code: Option<i32>,
     /// The `headers` field.
     pub headers: Option<Vec<HeadersEntry>>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -8831,9 +8831,9 @@ pub struct RibbonStyles {
     /// Ribbon border color as a hexadecimal value.
     pub border_color: Option<String>,
     /// Ribbon border width in pixels.
-    pub border_width: Option<f64>,
+    pub border_width: Option<i32>,
     /// Ribbon border radius in pixels.
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// The `ribbonPlacement` field.
     pub ribbon_placement: Option<Placement>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -9184,9 +9184,9 @@ pub struct SectionDivider {
     /// Divider fill color as a hexadecimal value (may include alpha).
     pub color: Option<String>,
     /// Divider height in pixels.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Horizontal offset in pixels.
-    pub offset_x: Option<f64>,
+    pub offset_x: Option<i32>,
     /// Whether the shape is flipped horizontally.
     pub flipped: Option<bool>,
     /// The `layers` field.
@@ -9409,7 +9409,7 @@ pub struct ServiceProperties {
     /// For example, the start time of a class.
     pub scheduled_date: Option<wix_rest_runtime::Timestamp>,
     /// The number of people participating in the service. For example, the number of people attending a class or the number of people per hotel room.
-    pub number_of_participants: Option<f64>,
+    pub number_of_participants: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -10223,13 +10223,13 @@ pub struct Styles {
     /// The `colors` field.
     pub colors: Option<Colors>,
     /// Border width in pixels.
-    pub border_width: Option<f64>,
+    pub border_width: Option<i32>,
     /// Deprecated: Use `borderWidth` for normal/hover states instead.
     ///
     /// Deprecated by Wix.
-    pub border_width_hover: Option<f64>,
+    pub border_width_hover: Option<i32>,
     /// Border radius in pixels.
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// Border color as a hexadecimal value.
     pub border_color: Option<String>,
     /// Border color as a hexadecimal value (hover state).
@@ -10276,11 +10276,11 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StylesBorder {
     /// Border width in pixels.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// Border color as a hexadecimal value.
     pub color: Option<String>,
     /// Border radius in pixels.
-    pub radius: Option<f64>,
+    pub radius: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -10523,11 +10523,11 @@ pub struct SubscriptionSettings {
     ///
     /// Default: `1`.
     /// If SubscriptionFrequency is Day the minimum interval is 7
-    pub interval: Option<f64>,
+    pub interval: Option<i32>,
     /// Whether subscription is renewed automatically at the end of each period.
     pub auto_renewal: Option<bool>,
     /// Number of billing cycles before subscription ends. Ignored if `autoRenewal` is `true`.
-    pub billing_cycles: Option<f64>,
+    pub billing_cycles: Option<i32>,
     /// Whether to allow the customer to cancel the subscription..
     pub enable_customer_cancellation: Option<bool>,
     /// The `freeTrialPeriod` field.
@@ -10582,9 +10582,9 @@ pub struct TableCellData {
     /// The `borderColors` field.
     pub border_colors: Option<BorderColors>,
     /// Defines how many columns the cell spans. Default: 1.
-    pub colspan: Option<f64>,
+    pub colspan: Option<i32>,
     /// Defines how many rows the cell spans. Default: 1.
-    pub rowspan: Option<f64>,
+    pub rowspan: Option<i32>,
     /// The `borderWidths` field.
     pub border_widths: Option<BorderWidths>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -10885,7 +10885,7 @@ pub struct Thumbnails {
     /// The `placement` field.
     pub placement: Option<ThumbnailsAlignment>,
     /// Spacing between thumbnails in pixels.
-    pub spacing: Option<f64>,
+    pub spacing: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -11199,7 +11199,7 @@ pub struct V1ItemModifier {
     /// Modifier ID.
     pub id: Option<String>,
     /// The quantity of this modifier.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// The `label` field.
     pub label: Option<TranslatableString>,
     /// The `details` field.
@@ -11329,7 +11329,7 @@ pub struct ValueAggregation {
     /// Min: `1`
     /// Max: `250`
     /// Default: `10`
-    pub limit: Option<f64>,
+    pub limit: Option<i32>,
     /// The `missingValues` field.
     pub missing_values: Option<MissingValues>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -11352,7 +11352,7 @@ pub struct ValueAggregationResult {
     /// Value of the field
     pub value: Option<String>,
     /// Count of entities with this value
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -11371,7 +11371,7 @@ pub struct ValueResult {
     /// Value of the field.
     pub value: Option<String>,
     /// Count of entities with this value.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,

@@ -650,8 +650,8 @@ mod calls {
             1000u32,
             move |offset, _limit| {
                 let mut params = params.clone();
-                params.paging_limit = Some(1000.0);
-                params.paging_offset = Some(f64::from(offset));
+                params.paging_limit = Some(1000);
+                params.paging_offset = Some(offset as i32);
                 async move {
                     let response = list_contacts(client, &params).await?;
                     Ok(
@@ -696,8 +696,8 @@ mod calls {
                     .get_or_insert_with(Default::default)
                     .paging
                     .get_or_insert_with(Default::default);
-                paging.limit = Some(f64::from(limit));
-                paging.offset = Some(f64::from(offset));
+                paging.limit = Some(limit as i32);
+                paging.offset = Some(offset as i32);
                 async move {
                     let response = query_contacts(client, &request).await?;
                     Ok(
@@ -739,8 +739,8 @@ mod calls {
             1000u32,
             move |offset, _limit| {
                 let mut params = params.clone();
-                params.paging_limit = Some(1000.0);
-                params.paging_offset = Some(f64::from(offset));
+                params.paging_limit = Some(1000);
+                params.paging_offset = Some(offset as i32);
                 async move {
                     let response = list_facets(client, &params).await?;
                     Ok(
@@ -781,8 +781,8 @@ mod calls {
             move |offset, limit| {
                 let mut request = request.clone();
                 let paging = request.paging.get_or_insert_with(Default::default);
-                paging.limit = Some(f64::from(limit));
-                paging.offset = Some(f64::from(offset));
+                paging.limit = Some(limit as i32);
+                paging.offset = Some(offset as i32);
                 async move {
                     let response = query_facets(client, &request).await?;
                     Ok(
@@ -1194,9 +1194,9 @@ pub struct ListContactsParams {
     ///
     /// Default: `50`. <br>
     /// Maximum: `1000`.
-    pub paging_limit: Option<f64>,
+    pub paging_limit: Option<i32>,
     /// Number of items to skip in the current sort order.
-    pub paging_offset: Option<f64>,
+    pub paging_offset: Option<i32>,
     /// List of projected fields to return.
     /// If both `fields` and `fieldsets` are sent in the request,
     /// the union of both lists is returned.
@@ -1651,9 +1651,9 @@ pub struct ListFacetsParams {
     ///
     /// Default: `50`. <br>
     /// Maximum: `1000`.
-    pub paging_limit: Option<f64>,
+    pub paging_limit: Option<i32>,
     /// Number of items to skip in the current sort order.
-    pub paging_offset: Option<f64>,
+    pub paging_offset: Option<i32>,
     /// Language for localization.
     pub language: Option<String>,
 }
@@ -1936,7 +1936,7 @@ pub struct Contact {
     /// Revision number, which increments by 1 each time the contact is updated.
     /// To prevent conflicting changes,
     /// the existing `revision` must be specified when updating a contact.
-    pub revision: Option<f64>,
+    pub revision: Option<i32>,
     /// The `source` field.
     pub source: Option<ContactSource>,
     /// Date and time the contact was created.
@@ -2656,7 +2656,7 @@ pub struct ContactsFacet {
     /// Human-readable name. Shown in the Wix UI.
     pub facet_display_name: Option<String>,
     /// Number of contacts the facet applies to.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// Filter used to query contacts of this facet.
     pub query_filter: Option<serde_json::Value>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -3001,9 +3001,9 @@ pub struct Image {
     /// Image source: Either a Media Manager URL or external URL.
     pub url: Option<String>,
     /// Height of the original image.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Width of the original image.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// Image alt text (optional).
     pub alt_text: Option<String>,
     /// Image URL expiration date (optional).
@@ -3109,7 +3109,7 @@ pub struct MergeContactsRequest {
     /// Target contact revision number, which increments by 1 each time the contact is updated.
     /// To prevent conflicting changes,
     /// the target contact's current `revision` must be specified.
-    pub target_contact_revision: Option<f64>,
+    pub target_contact_revision: Option<i32>,
     /// IDs of up to 5 contacts to merge into the target contact.
     /// When you merge more than one source contact,
     /// the first source is given precedence, then the second, and so on.
@@ -3143,11 +3143,11 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PagingMetadata {
     /// The number of items returned in this response.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The offset which was requested.
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// The total number of items that match the query.
-    pub total: Option<f64>,
+    pub total: Option<i32>,
     /// A flag that indicates the server failed to calculate 'total' field.
     pub too_many_to_count: Option<bool>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -3575,7 +3575,7 @@ pub struct UpdateContactRequest {
     /// Revision number.
     /// When updating, include the existing `revision`
     /// to prevent conflicting updates.
-    pub revision: Option<f64>,
+    pub revision: Option<i32>,
     /// Controls whether the call will succeed
     /// if the new contact information contains an email or a phone number already used by another contact.
     ///

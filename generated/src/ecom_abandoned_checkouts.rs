@@ -324,7 +324,7 @@ mod calls {
                     .get_or_insert_with(Default::default)
                     .cursor_paging
                     .get_or_insert_with(Default::default);
-                paging.limit = Some(100.0);
+                paging.limit = Some(100);
                 paging.cursor = cursor;
                 if has_cursor {
                     let parent = request.search.get_or_insert_with(Default::default);
@@ -981,14 +981,14 @@ pub struct GetAbandonedCheckoutAnalyticsResponse {
     /// Total value of recoverable checkouts that were abandoned but not yet recovered.
     pub recoverable_value: Option<String>,
     /// Count of recoverable checkouts that were not recovered.
-    pub recoverable_checkout_count: Option<f64>,
+    pub recoverable_checkout_count: Option<i32>,
     /// Average value of a recoverable checkout that was not yet recovered: total value of recoverable checkouts
     /// that were not yet recovered, divided by the count of recoverable checkouts that were not yet recovered.
     pub average_recoverable_checkout_value: Option<String>,
     /// Total value of the checkouts that were later recovered.
     pub recovered_value: Option<String>,
     /// Count of checkouts that were later recovered.
-    pub recovered_checkout_count: Option<f64>,
+    pub recovered_checkout_count: Option<i32>,
     /// Share of recoverable checkouts that were recovered, from `0` (none) to `1` (all).
     pub recovery_rate: Option<f64>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -1027,9 +1027,9 @@ pub struct Image {
     /// Image URL.
     pub url: Option<String>,
     /// Original image height.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Original image width.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// Image alt text.
     pub alt_text: Option<String>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -1048,7 +1048,7 @@ pub struct ItemMetadata {
     /// Item ID. Provided only whenever possible. For example, `itemId` can't be provided when item creation has failed.
     pub id: Option<String>,
     /// Index of the item within the request array. Allows for correlation between request and response items.
-    pub original_index: Option<f64>,
+    pub original_index: Option<i32>,
     /// Whether the requested action for this item was successful. When `false`, the `error` field is returned.
     pub success: Option<bool>,
     /// The `error` field.
@@ -1069,7 +1069,7 @@ pub struct LineItem {
     /// Line item ID.
     pub id: Option<String>,
     /// Item quantity.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// The `catalogReference` field.
     pub catalog_reference: Option<CatalogReference>,
     /// The `productName` field.
@@ -1189,11 +1189,11 @@ impl<'de> Deserialize<'de> for Metric {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PagingMetadataV2 {
     /// Number of items returned in the response.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// Offset that was requested.
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// Total number of items that match the query. Returned if offset paging is used and the `tooManyToCount` flag is not set.
-    pub total: Option<f64>,
+    pub total: Option<i32>,
     /// Flag that indicates the server failed to calculate the `total` field.
     pub too_many_to_count: Option<bool>,
     /// The `cursors` field.

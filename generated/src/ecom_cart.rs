@@ -1359,7 +1359,7 @@ pub struct CustomLineItem {
     ///
     /// Min: `1`
     /// Max: `100000`
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// Custom line item price.
     ///
     /// Must be a number or a decimal without symbols.
@@ -1389,7 +1389,7 @@ pub struct CustomLineItem {
     pub full_price: Option<String>,
     /// Item quantity available for purchase. Only return this if inventory is managed.
     /// Not returning this field means that the buyer can "infinitely" tick up the number of items in the cart.
-    pub quantity_available: Option<f64>,
+    pub quantity_available: Option<i32>,
     /// The `physicalProperties` field.
     pub physical_properties: Option<PhysicalProperties>,
     /// The `paymentOption` field.
@@ -1602,9 +1602,9 @@ pub struct Image {
     /// WixMedia image ID.
     pub id: Option<String>,
     /// Original image height.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Original image width.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// Image alt text. Optional.
     pub alt_text: Option<String>,
     /// Image filename. Optional.
@@ -1625,7 +1625,7 @@ pub struct ItemModifier {
     /// Modifier ID.
     pub id: Option<String>,
     /// The quantity of this modifier.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// The `label` field.
     pub label: Option<TranslatableString>,
     /// The `details` field.
@@ -1674,7 +1674,7 @@ pub struct LineItem {
     /// Line item ID.
     pub id: Option<String>,
     /// Item quantity.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// The `catalogReference` field.
     pub catalog_reference: Option<CatalogReference>,
     /// The `productName` field.

@@ -1002,7 +1002,7 @@ mod calls {
                     .get_or_insert_with(Default::default)
                     .cursor_paging
                     .get_or_insert_with(Default::default);
-                paging.limit = Some(100.0);
+                paging.limit = Some(100);
                 paging.cursor = cursor;
                 if has_cursor {
                     let parent = request.search.get_or_insert_with(Default::default);
@@ -3907,7 +3907,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Duration {
     /// Amount of units. For example, 30 MINUTES, 1 HOURS, 7 DAYS, etc
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The `unit` field.
     pub unit: Option<DurationUnit>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -4174,9 +4174,9 @@ pub struct Image {
     /// Image URL.
     pub url: Option<String>,
     /// Original image height.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Original image width.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// Image alt text.
     pub alt_text: Option<String>,
     /// Image filename.
@@ -4288,6 +4288,8 @@ pub struct InventoryUpdateDetails {
     /// Order line item id
     pub line_item_id: Option<String>,
     /// The amount to be increased or restocked
+    ///
+    /// A number: only webhooks carry it, and Wix's metadata does not say whether it is an integer.
     pub quantity_change: Option<f64>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
@@ -4303,6 +4305,8 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemChangedDetails {
     /// The quantity before the change.
+    ///
+    /// A number: only webhooks carry it, and Wix's metadata does not say whether it is an integer.
     pub quantity_before_change: Option<f64>,
     /// The `priceBeforeChange` field.
     pub price_before_change: Option<Price>,
@@ -4325,7 +4329,7 @@ pub struct ItemMetadata {
     /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
     pub id: Option<String>,
     /// Index of the item within the request array. Allows for correlation between request and response items.
-    pub original_index: Option<f64>,
+    pub original_index: Option<i32>,
     /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
     pub success: Option<bool>,
     /// The `error` field.
@@ -4346,7 +4350,7 @@ pub struct ItemModifier {
     /// Modifier ID.
     pub id: Option<String>,
     /// The quantity of this modifier.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// The `label` field.
     pub label: Option<TranslatableString>,
     /// The `details` field.
@@ -4478,11 +4482,11 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineItemQuantityChange {
     /// Item quantity before update.
-    pub original_quantity: Option<f64>,
+    pub original_quantity: Option<i32>,
     /// Item quantity after update.
-    pub new_quantity: Option<f64>,
+    pub new_quantity: Option<i32>,
     /// Difference between original and new quantity. Absolute value.
-    pub diff: Option<f64>,
+    pub diff: Option<i32>,
     /// The `deltaType` field.
     pub delta_type: Option<LineItemQuantityChangeType>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -4550,7 +4554,7 @@ pub struct LineItemRefund {
     /// Line item ID.
     pub line_item_id: Option<String>,
     /// Refund quantity.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -4665,7 +4669,7 @@ pub struct LocationAndQuantity {
     /// Deprecated by Wix.
     pub app_id: Option<String>,
     /// Quantity for specific location.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// Location name.
     pub name: Option<String>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -4728,7 +4732,7 @@ pub struct ManagedLineItem {
     /// The `name` field.
     pub name: Option<ProductName>,
     /// Added or removed item quantity.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -5705,7 +5709,7 @@ pub struct OrderLineItem {
     /// The `catalogReference` field.
     pub catalog_reference: Option<CatalogReference>,
     /// Line item quantity.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// The `totalDiscount` field.
     pub total_discount: Option<Price>,
     /// Line item description lines. Used for display purposes for the cart, checkout and order.
@@ -5720,11 +5724,11 @@ pub struct OrderLineItem {
     /// To get fulfillment information, pass the order ID to [List Fulfillments For Single Order](https://dev.wix.com/docs/rest/api-reference/wix-e-commerce/order-fulfillments/list-fulfillments-for-single-order).
     pub fulfiller_id: Option<String>,
     /// Number of items that were refunded.
-    pub refund_quantity: Option<f64>,
+    pub refund_quantity: Option<i32>,
     /// Number of items restocked.
     ///
     /// For a per-location breakdown, see `restockLocations`.
-    pub restock_quantity: Option<f64>,
+    pub restock_quantity: Option<i32>,
     /// The `price` field.
     pub price: Option<Price>,
     /// The `priceBeforeDiscounts` field.
@@ -5806,6 +5810,8 @@ pub struct OrderLineItemChangedDetails {
     /// The `catalogReference` field.
     pub catalog_reference: Option<CatalogReference>,
     /// Line item quantity.
+    ///
+    /// A number: only webhooks carry it, and Wix's metadata does not say whether it is an integer.
     pub quantity: Option<f64>,
     /// The `totalDiscount` field.
     pub total_discount: Option<Price>,
@@ -6908,7 +6914,7 @@ pub struct RefundItem {
     /// Line item ID the refunded line item.
     pub line_item_id: Option<String>,
     /// Line item quantity refunded.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -7289,7 +7295,7 @@ pub struct RestockItem {
     /// ID of the line item being restocked.
     pub line_item_id: Option<String>,
     /// Line item quantity being restocked.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -7606,7 +7612,7 @@ pub struct SubscriptionInfo {
     /// Subscription ID.
     pub id: Option<String>,
     /// Subscription cycle. For example, if this order is for the 3rd cycle of a subscription, value will be `3`.
-    pub cycle_number: Option<f64>,
+    pub cycle_number: Option<i32>,
     /// Subscription option title. For example, `"Monthly coffee Subscription"`.
     ///
     /// Deprecated by Wix.

@@ -517,8 +517,8 @@ mod calls {
                     .get_or_insert_with(Default::default)
                     .paging
                     .get_or_insert_with(Default::default);
-                paging.limit = Some(f64::from(limit));
-                paging.offset = Some(f64::from(offset));
+                paging.limit = Some(limit as i32);
+                paging.offset = Some(offset as i32);
                 async move {
                     let response = query_events(client, &request).await?;
                     Ok(
@@ -583,8 +583,8 @@ mod calls {
             1000u32,
             move |offset, _limit| {
                 let mut params = params.clone();
-                params.paging_limit = Some(1000.0);
-                params.paging_offset = Some(f64::from(offset));
+                params.paging_limit = Some(1000);
+                params.paging_offset = Some(offset as i32);
                 async move {
                     let response = list_events_by_category(client, category_id, &params)
                         .await?;
@@ -1286,9 +1286,9 @@ pub mod query_events_fields {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListEventsByCategoryParams {
     /// Number of items to return. See [Paging](https://dev.wix.com/api/rest/getting-started/sorting-and-paging#getting-started_sorting-and-paging_paging) for more information.
-    pub paging_limit: Option<f64>,
+    pub paging_limit: Option<i32>,
     /// Number of items to skip in the current sort order.
-    pub paging_offset: Option<f64>,
+    pub paging_offset: Option<i32>,
     /// Predefined sets of fields to return. If both `fields` and `fieldsets` are sent in the request, the union of both lists is returned.
     pub fields: Option<Vec<RequestedFields>>,
 }
@@ -1422,7 +1422,7 @@ pub struct Animation {
     /// The `effect` field.
     pub effect: Option<PointerEffect>,
     /// How quickly the node settles toward the pointer, in milliseconds (POINTER).
-    pub transition_duration: Option<f64>,
+    pub transition_duration: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -1596,7 +1596,7 @@ pub struct BackgroundImage {
     /// Deprecated: use `overlay` instead. Legacy image opacity (0–100) that dimmed the image to reveal the `background` color behind it.
     ///
     /// Deprecated by Wix.
-    pub opacity: Option<f64>,
+    pub opacity: Option<i32>,
     /// The `scaling` field.
     pub scaling: Option<Scaling>,
     /// The `position` field.
@@ -1604,7 +1604,7 @@ pub struct BackgroundImage {
     /// The `overlay` field.
     pub overlay: Option<CardDataBackground>,
     /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
-    pub blur: Option<f64>,
+    pub blur: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -1620,7 +1620,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BlockquoteData {
     /// Indentation level from 1-4.
-    pub indentation: Option<f64>,
+    pub indentation: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -1686,9 +1686,9 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulletedListData {
     /// Indentation level from 0-4.
-    pub indentation: Option<f64>,
+    pub indentation: Option<i32>,
     /// Offset level from 0-4.
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -1813,9 +1813,9 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CheckboxListData {
     /// Indentation level from 0-4.
-    pub indentation: Option<f64>,
+    pub indentation: Option<i32>,
     /// Offset level from 0-4.
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -2125,7 +2125,7 @@ pub struct Decoration {
     /// The `fontSizeData` field.
     pub font_size_data: Option<FontSizeData>,
     /// Font weight for a bold decoration.
-    pub font_weight_value: Option<f64>,
+    pub font_weight_value: Option<i32>,
     /// Data for an italic decoration. Defaults to `true`.
     pub italic_data: Option<bool>,
     /// Data for an underline decoration. Defaults to `true`.
@@ -2195,11 +2195,11 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Dimensions {
     /// An array representing relative width of each column in relation to the other columns.
-    pub cols_width_ratio: Option<Vec<f64>>,
+    pub cols_width_ratio: Option<Vec<i32>>,
     /// An array representing the height of each row in pixels.
-    pub rows_height: Option<Vec<f64>>,
+    pub rows_height: Option<Vec<i32>>,
     /// An array representing the minimum width of each column in pixels.
-    pub cols_min_width: Option<Vec<f64>>,
+    pub cols_min_width: Option<Vec<i32>>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -2524,7 +2524,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FacetCounts {
     /// Facet counts aggregated per value
-    pub counts: Option<std::collections::BTreeMap<String, f64>>,
+    pub counts: Option<std::collections::BTreeMap<String, i32>>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -2547,7 +2547,7 @@ pub struct FileData {
     /// Use `sizeInKb` instead.
     ///
     /// Deprecated by Wix.
-    pub size: Option<f64>,
+    pub size: Option<i32>,
     /// The `pdfSettings` field.
     pub pdf_settings: Option<PdfSettings>,
     /// File MIME type.
@@ -2706,9 +2706,9 @@ pub struct GifData {
     /// The `downsized` field.
     pub downsized: Option<Gif>,
     /// Height in pixels.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Width in pixels.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// The `gifType` field.
     pub gif_type: Option<GifType>,
     /// The `animation` field.
@@ -2791,13 +2791,13 @@ impl<'de> Deserialize<'de> for GuestTypeType {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HeadingData {
     /// Heading level from 1-6.
-    pub level: Option<f64>,
+    pub level: Option<i32>,
     /// The `textStyle` field.
     pub text_style: Option<TextStyle>,
     /// Indentation level from 1-4.
-    pub indentation: Option<f64>,
+    pub indentation: Option<i32>,
     /// Rendered heading level for SEO/accessibility, overrides the HTML tag when set.
-    pub rendered_level: Option<f64>,
+    pub rendered_level: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -2854,11 +2854,11 @@ pub struct Image {
     /// Original image height.
     ///
     /// **Note:** You have to define height for the image to appear.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Original image width.
     ///
     /// **Note:** You have to define width for the image to appear.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// Image alt text.
     pub alt_text: Option<String>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -2928,9 +2928,9 @@ pub struct ImageStyles {
     /// Image border color as a hexadecimal value.
     pub border_color: Option<String>,
     /// Image border width in pixels.
-    pub border_width: Option<f64>,
+    pub border_width: Option<i32>,
     /// Image border radius in pixels.
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -3010,13 +3010,13 @@ pub struct Input {
     /// Whether field is mandatory.
     pub mandatory: Option<bool>,
     /// Maximum number of accepted characters (relevant for text fields).
-    pub max_length: Option<f64>,
+    pub max_length: Option<i32>,
     /// The `type` field.
     pub r#type: Option<ValueType>,
     /// The maximum number of accepted values for array input.
     ///
     /// **Note:** Only applicable for `TEXT_ARRAY` input fields.
-    pub max_size: Option<f64>,
+    pub max_size: Option<i32>,
     /// The `defaultOptionSelection` field.
     pub default_option_selection: Option<OptionSelection>,
     /// Additional labels for multi-valued fields, such as address.
@@ -3054,7 +3054,7 @@ pub struct InputControl {
     /// Deprecated by Wix.
     pub label: Option<String>,
     /// Field controls are sorted by this value in ascending order.
-    pub order_index: Option<f64>,
+    pub order_index: Option<i32>,
     /// Unique control ID.
     pub id: Option<String>,
     /// Whether the input control is deleted.
@@ -3225,9 +3225,9 @@ pub struct LayoutData {
     /// Border color as a hexadecimal value.
     pub border_color: Option<String>,
     /// Border width in pixels.
-    pub border_width: Option<f64>,
+    pub border_width: Option<i32>,
     /// Border radius in pixels.
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// Deprecated: Use `backdrop` instead.
     ///
     /// Deprecated by Wix.
@@ -3235,19 +3235,19 @@ pub struct LayoutData {
     /// The `backdropImage` field.
     pub backdrop_image: Option<LayoutDataBackgroundImage>,
     /// Backdrop top padding.
-    pub backdrop_padding_top: Option<f64>,
+    pub backdrop_padding_top: Option<i32>,
     /// Backdrop bottom padding
-    pub backdrop_padding_bottom: Option<f64>,
+    pub backdrop_padding_bottom: Option<i32>,
     /// Horizontal and vertical gap between columns
-    pub gap: Option<f64>,
+    pub gap: Option<i32>,
     /// Padding in pixels for cells. Follows CSS order: top, right, bottom, left
-    pub cell_padding: Option<Vec<f64>>,
+    pub cell_padding: Option<Vec<i32>>,
     /// The `cellVerticalAlignment` field.
     pub cell_vertical_alignment: Option<VerticalAlignmentAlignment>,
     /// The `responsivenessBehaviour` field.
     pub responsiveness_behaviour: Option<ResponsivenessBehaviour>,
     /// Size in pixels when responsiveness_behaviour applies
-    pub responsiveness_breakpoint: Option<f64>,
+    pub responsiveness_breakpoint: Option<i32>,
     /// The `containerData` field.
     pub container_data: Option<PluginContainerData>,
     /// The `designTarget` field.
@@ -3295,13 +3295,13 @@ pub struct LayoutDataBackgroundImage {
     /// Deprecated: use `overlay` instead. Legacy image opacity (0–100) that dimmed the image to reveal the `background`/`backdrop` color behind it.
     ///
     /// Deprecated by Wix.
-    pub opacity: Option<f64>,
+    pub opacity: Option<i32>,
     /// The `scaling` field.
     pub scaling: Option<ImageScalingScaling>,
     /// The `position` field.
     pub position: Option<ImagePosition>,
     /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
-    pub blur: Option<f64>,
+    pub blur: Option<i32>,
     /// The `overlay` field.
     pub overlay: Option<LayoutDataBackground>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -3490,9 +3490,9 @@ pub struct Media {
     /// The `src` field.
     pub src: Option<FileSource>,
     /// Media width in pixels.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// Media height in pixels.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Media duration in seconds. Only relevant for audio and video files.
     pub duration: Option<f64>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -3706,7 +3706,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OptionSelection {
     /// 0-based index from predefined `controls.inputs.options` which is initial selection.
-    pub option_index: Option<f64>,
+    pub option_index: Option<i32>,
     /// Placeholder hint describing expected choices, such as "Please select".
     /// Considered an empty choice.
     pub placeholder_text: Option<String>,
@@ -3723,11 +3723,11 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderedListData {
     /// Indentation level from 0-4.
-    pub indentation: Option<f64>,
+    pub indentation: Option<i32>,
     /// Offset level from 0-4.
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// List start number.
-    pub start: Option<f64>,
+    pub start: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -3746,9 +3746,9 @@ pub struct ParagraphData {
     /// The `textStyle` field.
     pub text_style: Option<TextStyle>,
     /// Indentation level from 1-4.
-    pub indentation: Option<f64>,
+    pub indentation: Option<i32>,
     /// Paragraph level
-    pub level: Option<f64>,
+    pub level: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -3816,7 +3816,7 @@ pub struct PollDesign {
     /// The `background` field.
     pub background: Option<PollDesignBackground>,
     /// Border radius in pixels.
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -4519,7 +4519,7 @@ pub struct RsvpRegistration {
     /// The `responseType` field.
     pub response_type: Option<ResponseType>,
     /// How many guests can RSVP to an event.
-    pub limit: Option<f64>,
+    pub limit: Option<i32>,
     /// Whether a waitlist is opened when the total guest limit is reached. If `true`, guests can RSVP to an event and are automatically added to the waitlist with the `IN_WAITLIST` status.
     pub waitlist_enabled: Option<bool>,
     /// Registration start date.
@@ -4541,13 +4541,13 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Rsvps {
     /// Total number of RSVPs.
-    pub total_count: Option<f64>,
+    pub total_count: Option<i32>,
     /// Number of RSVPs with status `YES`.
-    pub yes_count: Option<f64>,
+    pub yes_count: Option<i32>,
     /// Number of RSVPs with status `NO`.
-    pub no_count: Option<f64>,
+    pub no_count: Option<i32>,
     /// Number of RSVPs in a waitlist.
-    pub waitlist_count: Option<f64>,
+    pub waitlist_count: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -4630,9 +4630,9 @@ pub struct SmartBlockCellData {
     /// Border color of the cell.
     pub border_color: Option<String>,
     /// Border width in pixels.
-    pub border_width: Option<f64>,
+    pub border_width: Option<i32>,
     /// Border radius in pixels.
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// The `type` field.
     pub r#type: Option<SmartBlockDataType>,
     /// Accent color for non-background variants (e.g., line, bullet, label color).
@@ -4666,9 +4666,9 @@ pub struct SmartBlockData {
     /// Border color (for SOLID_JOINED_BOXES variant).
     pub border_color: Option<String>,
     /// Border width in pixels (for SOLID_JOINED_BOXES variant).
-    pub border_width: Option<f64>,
+    pub border_width: Option<i32>,
     /// Border radius in pixels (for SOLID_JOINED_BOXES variant).
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -4797,9 +4797,9 @@ pub struct TableData {
     /// Sets whether the table's first column is a header. Defaults to `false`.
     pub column_header: Option<bool>,
     /// The spacing between cells in pixels. Defaults to `0`.
-    pub cell_spacing: Option<f64>,
+    pub cell_spacing: Option<i32>,
     /// Padding in pixels for cells. Follows CSS order: top, right, bottom, left.
-    pub cell_padding: Option<Vec<f64>>,
+    pub cell_padding: Option<Vec<i32>>,
     /// Table's alternative text.
     pub alt_text: Option<String>,
     /// The `animation` field.
@@ -4987,13 +4987,13 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Tickets {
     /// Number of sold tickets.
-    pub tickets_sold: Option<f64>,
+    pub tickets_sold: Option<i32>,
     /// The `revenue` field.
     pub revenue: Option<EventsMoney>,
     /// Whether the currency is locked and can't be changed.
     pub currency_locked: Option<bool>,
     /// Number of orders placed.
-    pub total_orders: Option<f64>,
+    pub total_orders: Option<i32>,
     /// The `totalSales` field.
     pub total_sales: Option<EventsMoney>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -5014,7 +5014,7 @@ pub struct TicketsRegistration {
     pub guests_assigned_separately: Option<bool>,
     /// Ticket limit per order. <br>
     /// Default: 20 tickets.
-    pub ticket_limit_per_order: Option<f64>,
+    pub ticket_limit_per_order: Option<i32>,
     /// Ticket price currency.
     pub currency: Option<String>,
     /// The `lowestPrice` field.
@@ -5026,7 +5026,7 @@ pub struct TicketsRegistration {
     /// The `taxSettings` field.
     pub tax_settings: Option<TaxSettings>,
     /// Reservation duration in minutes.
-    pub reservation_duration_in_minutes: Option<f64>,
+    pub reservation_duration_in_minutes: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -5063,10 +5063,16 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TimeDuration {
     /// Number of days.
+    ///
+    /// A number: only webhooks carry it, and Wix's metadata does not say whether it is an integer.
     pub days: Option<f64>,
     /// Number of hours.
+    ///
+    /// A number: only webhooks carry it, and Wix's metadata does not say whether it is an integer.
     pub hours: Option<f64>,
     /// Number of minutes.
+    ///
+    /// A number: only webhooks carry it, and Wix's metadata does not say whether it is an integer.
     pub minutes: Option<f64>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
@@ -5081,7 +5087,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TocData {
     /// Heading levels included in the table of contents. Default: [1, 2, 3, 4, 5, 6].
-    pub included_headings: Option<Vec<f64>>,
+    pub included_headings: Option<Vec<i32>>,
     /// The `listStyle` field.
     pub list_style: Option<ListStyle>,
     /// Optional override for the font size in pixels.

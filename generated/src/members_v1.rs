@@ -1560,9 +1560,9 @@ pub struct GetMemberParams {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListMembersParams {
     /// Number of items to load.
-    pub paging_limit: Option<f64>,
+    pub paging_limit: Option<i32>,
     /// Number of items to skip in the current sort order.
-    pub paging_offset: Option<f64>,
+    pub paging_offset: Option<i32>,
     /// Predefined sets of fields to return.
     ///
     /// Default: `"PUBLIC"`.
@@ -2063,17 +2063,17 @@ pub struct Image {
     /// Image URL.
     pub url: Option<String>,
     /// Original image width.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Original image height.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// X-axis offset.
     ///
     /// Default: `0`.
-    pub offset_x: Option<f64>,
+    pub offset_x: Option<i32>,
     /// Y-axis offset.
     ///
     /// Default: `0`.
-    pub offset_y: Option<f64>,
+    pub offset_y: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -2090,7 +2090,7 @@ pub struct ItemMetadata {
     /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
     pub id: Option<String>,
     /// Index of the item within the request array. Allows for correlation between request and response items.
-    pub original_index: Option<f64>,
+    pub original_index: Option<i32>,
     /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
     pub success: Option<bool>,
     /// The `error` field.
@@ -2255,11 +2255,11 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PagingMetadata {
     /// Number of items returned in the response.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// Offset that was requested.
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// Total number of items that match the query.
-    pub total: Option<f64>,
+    pub total: Option<i32>,
     /// Flag that indicates the server failed to calculate the `total` field.
     pub too_many_to_count: Option<bool>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the

@@ -146,8 +146,8 @@ mod calls {
                     .get_or_insert_with(Default::default)
                     .paging
                     .get_or_insert_with(Default::default);
-                paging.limit = Some(f64::from(limit));
-                paging.offset = Some(f64::from(offset));
+                paging.limit = Some(limit as i32);
+                paging.offset = Some(offset as i32);
                 async move {
                     let response = query_abandoned_carts(client, &request).await?;
                     Ok(
@@ -347,6 +347,8 @@ pub struct CartAbandonedEvent {
     /// The `buyerInfo` field.
     pub buyer_info: Option<BuyerInfo>,
     /// Amount of items in cart
+    ///
+    /// A number: only webhooks carry it, and Wix's metadata does not say whether it is an integer.
     pub items_count: Option<f64>,
     /// Coupon ID (if relevant)
     pub coupon_id: Option<String>,
@@ -514,7 +516,7 @@ pub struct QueryAbandonedCartsResponse {
     /// Abandoned carts list
     pub abandoned_carts: Option<Vec<AbandonedCart>>,
     /// Total number of carts
-    pub total_results: Option<f64>,
+    pub total_results: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -576,8 +578,12 @@ impl<'de> Deserialize<'de> for Status {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Totals {
     /// Subtotal of all line items in cart, without shipping and taxes
+    ///
+    /// A number: only webhooks carry it, and Wix's metadata does not say whether it is an integer.
     pub subtotal: Option<f64>,
     /// Total cart price
+    ///
+    /// A number: only webhooks carry it, and Wix's metadata does not say whether it is an integer.
     pub total: Option<f64>,
     /// Formatted total cart price includes currency symbol
     pub formatted_total: Option<String>,

@@ -923,7 +923,7 @@ mod calls {
                     .get_or_insert_with(Default::default)
                     .cursor_paging
                     .get_or_insert_with(Default::default);
-                paging.limit = Some(100.0);
+                paging.limit = Some(100);
                 paging.cursor = cursor;
                 if has_cursor {
                     let parent = request.query.get_or_insert_with(Default::default);
@@ -1037,8 +1037,8 @@ mod calls {
             move |offset, limit| {
                 let mut request = request.clone();
                 let paging = request.paging.get_or_insert_with(Default::default);
-                paging.limit = Some(f64::from(limit));
-                paging.offset = Some(f64::from(offset));
+                paging.limit = Some(limit as i32);
+                paging.offset = Some(offset as i32);
                 async move {
                     let response = query_product_variants(client, id, &request).await?;
                     Ok(
@@ -1083,7 +1083,7 @@ mod calls {
                     .get_or_insert_with(Default::default)
                     .cursor_paging
                     .get_or_insert_with(Default::default);
-                paging.limit = Some(100.0);
+                paging.limit = Some(100);
                 paging.cursor = cursor;
                 if has_cursor {
                     let parent = request.query.get_or_insert_with(Default::default);
@@ -2311,7 +2311,7 @@ pub struct Collection {
     /// The `media` field.
     pub media: Option<Media>,
     /// Number of products in the collection. Read only.
-    pub number_of_products: Option<f64>,
+    pub number_of_products: Option<i32>,
     /// Collection description.
     pub description: Option<String>,
     /// Collection slug.
@@ -2478,7 +2478,7 @@ pub struct CustomTextField {
     /// Text box title
     pub title: Option<String>,
     /// Text box input max length
-    pub max_length: Option<f64>,
+    pub max_length: Option<i32>,
     /// Whether this text box is mandatory
     pub mandatory: Option<bool>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -2687,9 +2687,9 @@ pub struct Image {
     /// Image URL.
     pub url: Option<String>,
     /// Original image height.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Original image width.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// Image alt text.
     pub alt_text: Option<String>,
     /// Image filename.
@@ -2764,7 +2764,7 @@ pub struct ItemMetadata {
     /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
     pub id: Option<String>,
     /// Index of the item within the request array. Allows for correlation between request and response items.
-    pub original_index: Option<f64>,
+    pub original_index: Option<i32>,
     /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
     pub success: Option<bool>,
     /// The `error` field.
@@ -2947,9 +2947,9 @@ impl<'de> Deserialize<'de> for OptionType {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PagingMetadata {
     /// Amount of items to load per page
-    pub items: Option<f64>,
+    pub items: Option<i32>,
     /// Number of items to skip in the display (relevant for all pages after the first)
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -2971,7 +2971,7 @@ pub struct PercentageData {
     /// + Pass `100` to increase value by 100% (multiply original value by 2).
     /// + Pass `1000` to increase value by 1000% (multiply original value by 10).
     /// + Pass `-50` to decrease value by 50% (original value is halved).
-    pub rate: Option<f64>,
+    pub rate: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -3026,7 +3026,7 @@ pub struct PreorderInfo {
     /// A message the buyer will see when the item is out of stock and preorder is enabled.
     pub message: Option<String>,
     /// Number of products that can be preordered after stock reaches zero.
-    pub limit: Option<f64>,
+    pub limit: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -3434,7 +3434,7 @@ pub struct QueryProductVariantsResponse {
     /// The `metadata` field.
     pub metadata: Option<PagingMetadata>,
     /// The `totalResults` field.
-    pub total_results: Option<f64>,
+    pub total_results: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -3728,7 +3728,7 @@ pub struct Stock {
     /// Whether inventory is being tracked
     pub track_inventory: Option<bool>,
     /// Quantity currently left in inventory
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// Whether the product is currently in stock (relevant only when tracking manually)
     /// Deprecated (use `inventoryStatus` instead)
     ///
@@ -3928,7 +3928,7 @@ pub struct VariantData {
     /// Variant SKU (stock keeping unit).
     pub sku: Option<String>,
     /// Quantity currently in inventory (relevant only when tracking by inventory).
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// Whether the product is currently in stock (relevant only when tracking manually).
     pub in_stock: Option<bool>,
     /// Whether the variant is visible to customers.
@@ -4023,7 +4023,7 @@ pub struct VariantStock {
     /// Whether inventory is being tracked.
     pub track_quantity: Option<bool>,
     /// Quantity currently left in inventory.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// Whether the product is currently in stock (relevant only when tracking manually).
     pub in_stock: Option<bool>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -4115,9 +4115,9 @@ pub struct VideoResolution {
     /// Video URL.
     pub url: Option<String>,
     /// Video height.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Video width.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// Video format for example, mp4, hls.
     pub format: Option<String>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the

@@ -1020,7 +1020,7 @@ mod calls {
                     .get_or_insert_with(Default::default)
                     .cursor_paging
                     .get_or_insert_with(Default::default);
-                paging.limit = Some(100.0);
+                paging.limit = Some(100);
                 paging.cursor = cursor;
                 if has_cursor {
                     let parent = request.search.get_or_insert_with(Default::default);
@@ -1082,7 +1082,7 @@ mod calls {
                     .get_or_insert_with(Default::default)
                     .cursor_paging
                     .get_or_insert_with(Default::default);
-                paging.limit = Some(100.0);
+                paging.limit = Some(100);
                 paging.cursor = cursor;
                 if has_cursor {
                     let parent = request.query.get_or_insert_with(Default::default);
@@ -2803,7 +2803,7 @@ pub struct Animation {
     /// The `effect` field.
     pub effect: Option<PointerEffect>,
     /// How quickly the node settles toward the pointer, in milliseconds (POINTER).
-    pub transition_duration: Option<f64>,
+    pub transition_duration: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -2928,7 +2928,7 @@ pub struct BackgroundImage {
     /// Deprecated: use `overlay` instead. Legacy image opacity (0–100) that dimmed the image to reveal the `background` color behind it.
     ///
     /// Deprecated by Wix.
-    pub opacity: Option<f64>,
+    pub opacity: Option<i32>,
     /// The `scaling` field.
     pub scaling: Option<Scaling>,
     /// The `position` field.
@@ -2936,7 +2936,7 @@ pub struct BackgroundImage {
     /// The `overlay` field.
     pub overlay: Option<CardDataBackground>,
     /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
-    pub blur: Option<f64>,
+    pub blur: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -2952,7 +2952,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BlockquoteData {
     /// Indentation level from 1-4.
-    pub indentation: Option<f64>,
+    pub indentation: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -3391,9 +3391,9 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BulletedListData {
     /// Indentation level from 0-4.
-    pub indentation: Option<f64>,
+    pub indentation: Option<i32>,
     /// Offset level from 0-4.
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -3468,9 +3468,9 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CheckboxListData {
     /// Indentation level from 0-4.
-    pub indentation: Option<f64>,
+    pub indentation: Option<i32>,
     /// Offset level from 0-4.
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -3673,7 +3673,7 @@ pub struct CommonAggregationValueAggregation {
     /// Min: `1`
     /// Max: `250`
     /// Default: `10`
-    pub limit: Option<f64>,
+    pub limit: Option<i32>,
     /// The `missingValues` field.
     pub missing_values: Option<AggregationValueAggregationMissingValues>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -3691,11 +3691,11 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonBulkActionMetadata {
     /// Number of items that were successfully processed.
-    pub total_successes: Option<f64>,
+    pub total_successes: Option<i32>,
     /// Number of items that couldn't be processed.
-    pub total_failures: Option<f64>,
+    pub total_failures: Option<i32>,
     /// Number of failures without details because detailed failure threshold was exceeded.
-    pub undetailed_failures: Option<f64>,
+    pub undetailed_failures: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -3710,7 +3710,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CommonCursorPagingMetadata {
     /// Number of items returned in the response.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The `cursors` field.
     pub cursors: Option<CommonCursors>,
     /// Whether there are more pages to retrieve following the current page.
@@ -4050,7 +4050,7 @@ pub struct DateHistogramResultsDateHistogramResult {
     /// Date in [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) format.
     pub value: Option<String>,
     /// Number of entities in the bucket.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -4076,7 +4076,7 @@ pub struct Decoration {
     /// The `fontSizeData` field.
     pub font_size_data: Option<FontSizeData>,
     /// Font weight for a bold decoration.
-    pub font_weight_value: Option<f64>,
+    pub font_weight_value: Option<i32>,
     /// Data for an italic decoration. Defaults to `true`.
     pub italic_data: Option<bool>,
     /// Data for an underline decoration. Defaults to `true`.
@@ -4293,7 +4293,7 @@ pub struct FileData {
     /// Use `sizeInKb` instead.
     ///
     /// Deprecated by Wix.
-    pub size: Option<f64>,
+    pub size: Option<i32>,
     /// The `pdfSettings` field.
     pub pdf_settings: Option<PdfSettings>,
     /// File MIME type.
@@ -4412,9 +4412,9 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FreeTextSettings {
     /// Minimum number of characters.
-    pub min_char_count: Option<f64>,
+    pub min_char_count: Option<i32>,
     /// Maximum number of characters.
-    pub max_char_count: Option<f64>,
+    pub max_char_count: Option<i32>,
     /// Default amount to be added to the product's price.
     pub default_added_price: Option<String>,
     /// Title of the text to be input by the customer.
@@ -4486,9 +4486,9 @@ pub struct GifData {
     /// The `downsized` field.
     pub downsized: Option<Gif>,
     /// Height in pixels.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Width in pixels.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// The `gifType` field.
     pub gif_type: Option<GifType>,
     /// The `animation` field.
@@ -4524,13 +4524,13 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HeadingData {
     /// Heading level from 1-6.
-    pub level: Option<f64>,
+    pub level: Option<i32>,
     /// The `textStyle` field.
     pub text_style: Option<TextStyle>,
     /// Indentation level from 1-4.
-    pub indentation: Option<f64>,
+    pub indentation: Option<i32>,
     /// Rendered heading level for SEO/accessibility, overrides the HTML tag when set.
-    pub rendered_level: Option<f64>,
+    pub rendered_level: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -4585,9 +4585,9 @@ pub struct Image {
     /// Image URL.
     pub url: Option<String>,
     /// Original image height.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Original image width.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// Image alt text.
     pub alt_text: Option<String>,
     /// Image filename.
@@ -4659,9 +4659,9 @@ pub struct ImageStyles {
     /// Image border color as a hexadecimal value.
     pub border_color: Option<String>,
     /// Image border width in pixels.
-    pub border_width: Option<f64>,
+    pub border_width: Option<i32>,
     /// Image border radius in pixels.
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -4800,7 +4800,7 @@ pub struct InventoryItem {
     ///
     /// When using this tracking method, `trackQuantity` is `true`.
     /// Quantity can be negative when inventory is decremented for an order that has already been paid.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// Inventory item ID.
     pub id: Option<String>,
     /// Revision number, which increments by 1 each time the inventory item is updated.
@@ -4855,7 +4855,7 @@ pub struct InventoryItemComposite {
     /// Tracking method - quantity left in inventory.
     ///
     /// Quantity can be negative when decrementing inventory for an order that has already been paid.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// Inventory item ID.
     /// If you want to update existing inventory item you must provide id,
     /// otherwise new inventory item with different id will be created.
@@ -4933,7 +4933,7 @@ pub struct ItemMetadata {
     /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
     pub id: Option<String>,
     /// Index of the item within the request array. Allows for correlation between request and response items.
-    pub original_index: Option<f64>,
+    pub original_index: Option<i32>,
     /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
     pub success: Option<bool>,
     /// The `error` field.
@@ -4960,9 +4960,9 @@ pub struct LayoutData {
     /// Border color as a hexadecimal value.
     pub border_color: Option<String>,
     /// Border width in pixels.
-    pub border_width: Option<f64>,
+    pub border_width: Option<i32>,
     /// Border radius in pixels.
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// Deprecated: Use `backdrop` instead.
     ///
     /// Deprecated by Wix.
@@ -4970,19 +4970,19 @@ pub struct LayoutData {
     /// The `backdropImage` field.
     pub backdrop_image: Option<LayoutDataBackgroundImage>,
     /// Backdrop top padding.
-    pub backdrop_padding_top: Option<f64>,
+    pub backdrop_padding_top: Option<i32>,
     /// Backdrop bottom padding
-    pub backdrop_padding_bottom: Option<f64>,
+    pub backdrop_padding_bottom: Option<i32>,
     /// Horizontal and vertical gap between columns
-    pub gap: Option<f64>,
+    pub gap: Option<i32>,
     /// Padding in pixels for cells. Follows CSS order: top, right, bottom, left
-    pub cell_padding: Option<Vec<f64>>,
+    pub cell_padding: Option<Vec<i32>>,
     /// The `cellVerticalAlignment` field.
     pub cell_vertical_alignment: Option<VerticalAlignmentAlignment>,
     /// The `responsivenessBehaviour` field.
     pub responsiveness_behaviour: Option<ResponsivenessBehaviour>,
     /// Size in pixels when responsiveness_behaviour applies
-    pub responsiveness_breakpoint: Option<f64>,
+    pub responsiveness_breakpoint: Option<i32>,
     /// The `containerData` field.
     pub container_data: Option<PluginContainerData>,
     /// The `designTarget` field.
@@ -5030,13 +5030,13 @@ pub struct LayoutDataBackgroundImage {
     /// Deprecated: use `overlay` instead. Legacy image opacity (0–100) that dimmed the image to reveal the `background`/`backdrop` color behind it.
     ///
     /// Deprecated by Wix.
-    pub opacity: Option<f64>,
+    pub opacity: Option<i32>,
     /// The `scaling` field.
     pub scaling: Option<ImageScalingScaling>,
     /// The `position` field.
     pub position: Option<ImagePosition>,
     /// Blur radius in pixels applied to the image layer. `0` (default) leaves the image unblurred; blur is independent of any color overlay and the two stack.
-    pub blur: Option<f64>,
+    pub blur: Option<i32>,
     /// The `overlay` field.
     pub overlay: Option<LayoutDataBackground>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -5358,7 +5358,7 @@ pub struct NestedResultsRangeResult {
     /// Exclusive upper bound of the range.
     pub to: Option<f64>,
     /// Number of entities in this range.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -5404,7 +5404,7 @@ pub struct NestedResultsValueResult {
     /// Value of the field
     pub value: Option<String>,
     /// Number of entities with this value.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -5597,11 +5597,11 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderedListData {
     /// Indentation level from 0-4.
-    pub indentation: Option<f64>,
+    pub indentation: Option<i32>,
     /// Offset level from 0-4.
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// List start number.
-    pub start: Option<f64>,
+    pub start: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -5620,9 +5620,9 @@ pub struct ParagraphData {
     /// The `textStyle` field.
     pub text_style: Option<TextStyle>,
     /// Indentation level from 1-4.
-    pub indentation: Option<f64>,
+    pub indentation: Option<i32>,
     /// Paragraph level
-    pub level: Option<f64>,
+    pub level: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -5717,7 +5717,7 @@ pub struct PollDesign {
     /// The `background` field.
     pub background: Option<PollDesignBackground>,
     /// Border radius in pixels.
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -5818,15 +5818,15 @@ pub struct PreorderInfo {
     /// Supported only for inventory items with `trackQuantity = true`.
     ///
     /// Default: `100000`
-    pub limit: Option<f64>,
+    pub limit: Option<i32>,
     /// Number of times this item has been preordered.
     ///
     /// Supported only for inventory items with `trackQuantity = true`.
-    pub counter: Option<f64>,
+    pub counter: Option<i32>,
     /// Remaining quantity available for preorder.
     ///
     /// Supported only for items with `trackQuantity` set to `true`.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -6044,7 +6044,7 @@ pub struct ProductCategory {
     /// Category ID.
     pub id: Option<String>,
     /// Index location of the product within the category, used for sorting products in a specific category. You can manually arrange up to 100 products per category. For detailed instructions, refer to the [Add and arrange products in a category](https://dev.wix.com/docs/api-reference/business-solutions/stores/catalog-v3/products-v3/sample-use-cases-and-flows#add-and-arrange-products-in-a-category) sample flow.
-    pub index: Option<f64>,
+    pub index: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -6378,7 +6378,7 @@ pub struct RangeResultsRangeAggregationResult {
     /// Exclusive upper bound of the range.
     pub to: Option<f64>,
     /// Total number of entities in this range.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -6854,9 +6854,9 @@ pub struct SmartBlockCellData {
     /// Border color of the cell.
     pub border_color: Option<String>,
     /// Border width in pixels.
-    pub border_width: Option<f64>,
+    pub border_width: Option<i32>,
     /// Border radius in pixels.
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// The `type` field.
     pub r#type: Option<SmartBlockDataType>,
     /// Accent color for non-background variants (e.g., line, bullet, label color).
@@ -6890,9 +6890,9 @@ pub struct SmartBlockData {
     /// Border color (for SOLID_JOINED_BOXES variant).
     pub border_color: Option<String>,
     /// Border width in pixels (for SOLID_JOINED_BOXES variant).
-    pub border_width: Option<f64>,
+    pub border_width: Option<i32>,
     /// Border radius in pixels (for SOLID_JOINED_BOXES variant).
-    pub border_radius: Option<f64>,
+    pub border_radius: Option<i32>,
     /// The `animation` field.
     pub animation: Option<Animation>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -6913,7 +6913,7 @@ pub struct Subscription {
     /// Whether subscription is renewed automatically at the end of each period. Cannot be `false`, instead set `billingCycles`.
     pub auto_renewal: Option<bool>,
     /// Number of billing cycles before subscription ends.
-    pub billing_cycles: Option<f64>,
+    pub billing_cycles: Option<i32>,
     /// Subscription ID.
     pub id: Option<String>,
     /// Subscription title.
@@ -6927,7 +6927,7 @@ pub struct Subscription {
     /// The `frequency` field.
     pub frequency: Option<SubscriptionFrequency>,
     /// Interval of recurring payment. Default: `1`. For example, if `frequency: MONTH`, `billingCycles: 3` and `interval: 2`; payment will be made every 2 months for a total of 6 months.
-    pub interval: Option<f64>,
+    pub interval: Option<i32>,
     /// The `discount` field.
     pub discount: Option<SubscriptionDiscount>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -7052,9 +7052,9 @@ pub struct TableData {
     /// Sets whether the table's first column is a header. Defaults to `false`.
     pub column_header: Option<bool>,
     /// The spacing between cells in pixels. Defaults to `0`.
-    pub cell_spacing: Option<f64>,
+    pub cell_spacing: Option<i32>,
     /// Padding in pixels for cells. Follows CSS order: top, right, bottom, left.
-    pub cell_padding: Option<Vec<f64>>,
+    pub cell_padding: Option<Vec<i32>>,
     /// Table's alternative text.
     pub alt_text: Option<String>,
     /// The `animation` field.
@@ -7076,11 +7076,11 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TableDataDimensions {
     /// An array representing relative width of each column in relation to the other columns.
-    pub cols_width_ratio: Option<Vec<f64>>,
+    pub cols_width_ratio: Option<Vec<i32>>,
     /// An array representing the height of each row in pixels.
-    pub rows_height: Option<Vec<f64>>,
+    pub rows_height: Option<Vec<i32>>,
     /// An array representing the minimum width of each column in pixels.
-    pub cols_min_width: Option<Vec<f64>>,
+    pub cols_min_width: Option<Vec<i32>>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -7227,9 +7227,9 @@ pub struct Thumbnail {
     /// Thumbnail url.
     pub url: Option<String>,
     /// Thumbnail height.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Thumbnail width.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// Thumbnail alt text.
     pub alt_text: Option<String>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -7246,7 +7246,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TocData {
     /// Heading levels included in the table of contents. Default: [1, 2, 3, 4, 5, 6].
-    pub included_headings: Option<Vec<f64>>,
+    pub included_headings: Option<Vec<i32>>,
     /// The `listStyle` field.
     pub list_style: Option<ListStyle>,
     /// Optional override for the font size in pixels.
@@ -7388,9 +7388,9 @@ pub struct V1Media {
     /// The `src` field.
     pub src: Option<FileSource>,
     /// Media width in pixels.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// Media height in pixels.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Media duration in seconds. Only relevant for audio and video files.
     pub duration: Option<f64>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -7409,7 +7409,7 @@ pub struct V3AdjustValue {
     /// A decimal value to increase or reduce from the original value, can be negative.
     pub amount: Option<String>,
     /// The percentage value to increase or reduce from the current value, can be negative.
-    pub percentage: Option<f64>,
+    pub percentage: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -7826,7 +7826,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct V3CountProductsResponse {
     /// Total number of products.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -8173,7 +8173,7 @@ pub struct V3UnsignedAdjustValue {
     /// A decimal value to reduce from the original value.
     pub amount: Option<String>,
     /// The percentage value to reduce from the original value.
-    pub percentage: Option<f64>,
+    pub percentage: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -8204,7 +8204,7 @@ pub struct ValueResultsValueAggregationResult {
     /// Value of the field.
     pub value: Option<String>,
     /// Number of entities with this value.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -8307,7 +8307,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VariantSummary {
     /// The total number of variants for the product.
-    pub variant_count: Option<f64>,
+    pub variant_count: Option<i32>,
     /// The `minPriceVariant` field.
     pub min_price_variant: Option<Variant>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -8421,9 +8421,9 @@ pub struct VideoResolution {
     /// Video URL.
     pub url: Option<String>,
     /// Video height.
-    pub height: Option<f64>,
+    pub height: Option<i32>,
     /// Video width.
-    pub width: Option<f64>,
+    pub width: Option<i32>,
     /// Video format for example, mp4, hls.
     pub format: Option<String>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -8585,7 +8585,7 @@ pub struct WixCommonItemMetadata {
     /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
     pub id: Option<String>,
     /// Index of the item within the request array. Allows for correlation between request and response items.
-    pub original_index: Option<f64>,
+    pub original_index: Option<i32>,
     /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
     pub success: Option<bool>,
     /// The `error` field.

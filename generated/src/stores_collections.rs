@@ -158,7 +158,7 @@ mod calls {
                     .get_or_insert_with(Default::default)
                     .cursor_paging
                     .get_or_insert_with(Default::default);
-                paging.limit = Some(100.0);
+                paging.limit = Some(100);
                 paging.cursor = cursor;
                 if has_cursor {
                     let parent = request.query.get_or_insert_with(Default::default);
@@ -399,7 +399,7 @@ pub struct Collection {
     /// The `media` field.
     pub media: Option<Media>,
     /// Number of products in the collection. Read only.
-    pub number_of_products: Option<f64>,
+    pub number_of_products: Option<i32>,
     /// Collection description.
     pub description: Option<String>,
     /// Collection slug.

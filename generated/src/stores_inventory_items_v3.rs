@@ -688,7 +688,7 @@ mod calls {
                     .get_or_insert_with(Default::default)
                     .cursor_paging
                     .get_or_insert_with(Default::default);
-                paging.limit = Some(1000.0);
+                paging.limit = Some(1000);
                 paging.cursor = cursor;
                 if has_cursor {
                     let parent = request.query.get_or_insert_with(Default::default);
@@ -747,7 +747,7 @@ mod calls {
                     .get_or_insert_with(Default::default)
                     .cursor_paging
                     .get_or_insert_with(Default::default);
-                paging.limit = Some(1000.0);
+                paging.limit = Some(1000);
                 paging.cursor = cursor;
                 if has_cursor {
                     let parent = request.search.get_or_insert_with(Default::default);
@@ -1951,7 +1951,7 @@ pub mod query_inventory_items_fields {
 
     impl rt::query::FieldSpec for Quantity {
         const NAME: &'static str = "quantity";
-        type Value = f64;
+        type Value = i32;
     }
 
     impl rt::query::ops::Eq for Quantity {}
@@ -1995,10 +1995,10 @@ pub mod query_inventory_items_fields {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AdjustInventoryAction {
     /// Amount to increment by.
-    pub increment_by: Option<f64>,
+    pub increment_by: Option<i32>,
     /// Amount to decrement by.
     /// Quantity can be reduced until it reaches zero but not below. Attempting to further decrease an already negative inventory will fail.
-    pub decrement_by: Option<f64>,
+    pub decrement_by: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -2594,7 +2594,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CountInventoryItemsResponse {
     /// Total number of inventory items which satisfy the given filter and/or search.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -2669,7 +2669,7 @@ pub struct DecrementDataById {
     /// Inventory item ID.
     pub inventory_item_id: Option<String>,
     /// Amount to decrement by.
-    pub decrement_by: Option<f64>,
+    pub decrement_by: Option<i32>,
     /// Whether the request to decrement the inventory item's quantity was made as part of a purchase that includes preorder items.
     ///
     /// + If `true` and the item is available for preorder in the default location, negative inventory quantity is allowed.
@@ -2693,7 +2693,7 @@ pub struct DecrementDataByVariantAndLocation {
     /// Location ID.
     pub location_id: Option<String>,
     /// Amount to decrement by.
-    pub decrement_by: Option<f64>,
+    pub decrement_by: Option<i32>,
     /// Whether the request to decrement the inventory item's quantity was made as part of a purchase that includes preorder items.
     ///
     /// + If `true` and the item is available for preorder in the default location, negative inventory quantity is allowed.
@@ -2759,7 +2759,7 @@ pub struct IncrementDataById {
     /// Inventory item ID.
     pub inventory_item_id: Option<String>,
     /// Amount to increment by.
-    pub increment_by: Option<f64>,
+    pub increment_by: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -2777,7 +2777,7 @@ pub struct IncrementDataByVariantAndLocation {
     /// Location ID.
     pub location_id: Option<String>,
     /// Amount to increment by.
-    pub increment_by: Option<f64>,
+    pub increment_by: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -2793,7 +2793,7 @@ rt::object! {
 pub struct InventoryCreationData {
     /// Default quantity for created inventory items.
     /// Items will be created with quantity tracking enabled and this initial quantity.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -2826,7 +2826,7 @@ pub struct InventoryItem {
     ///
     /// When using this tracking method, `trackQuantity` is `true`.
     /// Quantity can be negative when inventory is decremented for an order that has already been paid.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// Inventory item ID.
     pub id: Option<String>,
     /// Revision number, which increments by 1 each time the inventory item is updated.
@@ -2912,7 +2912,7 @@ pub struct ItemMetadata {
     /// Item ID. Should always be available, unless it's impossible (for example, when failing to create an item).
     pub id: Option<String>,
     /// Index of the item within the request array. Allows for correlation between request and response items.
-    pub original_index: Option<f64>,
+    pub original_index: Option<i32>,
     /// Whether the requested action was successful for this item. When `false`, the `error` field is populated.
     pub success: Option<bool>,
     /// The `error` field.
@@ -2945,7 +2945,7 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlatformPagingMetadataV2 {
     /// The number of items returned in this response.
-    pub count: Option<f64>,
+    pub count: Option<i32>,
     /// The `cursors` field.
     pub cursors: Option<CommonCursors>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -2973,15 +2973,15 @@ pub struct PreorderInfo {
     /// Supported only for inventory items with `trackQuantity = true`.
     ///
     /// Default: `100000`
-    pub limit: Option<f64>,
+    pub limit: Option<i32>,
     /// Number of times this item has been preordered.
     ///
     /// Supported only for inventory items with `trackQuantity = true`.
-    pub counter: Option<f64>,
+    pub counter: Option<i32>,
     /// Remaining quantity available for preorder.
     ///
     /// Supported only for items with `trackQuantity` set to `true`.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,

@@ -273,8 +273,8 @@ mod calls {
                     .get_or_insert_with(Default::default)
                     .paging
                     .get_or_insert_with(Default::default);
-                paging.limit = Some(f64::from(limit));
-                paging.offset = Some(f64::from(offset));
+                paging.limit = Some(limit as i32);
+                paging.offset = Some(offset as i32);
                 async move {
                     let response = query_inventory(client, &request).await?;
                     Ok(
@@ -409,6 +409,8 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChangedInventoryVariantData {
     /// Inventory variant quantity.
+    ///
+    /// A number: only webhooks carry it, and Wix's metadata does not say whether it is an integer.
     pub quantity: Option<f64>,
     /// Whether the product variant is in stock.
     pub in_stock: Option<bool>,
@@ -438,7 +440,7 @@ pub struct DecrementData {
     /// Variant ID.
     pub variant_id: Option<String>,
     /// Number to decrement inventory by.
-    pub decrement_by: Option<f64>,
+    pub decrement_by: Option<i32>,
     /// Whether the request to decrement the item's inventory was made as part of a purchase that includes preorder items.
     /// If true and the item is available for preorder, we allow negative inventory.
     /// If false and the item is not available for preorder, we allow regular buy flow (no negative inventory).
@@ -528,7 +530,7 @@ pub struct IncrementData {
     /// Variant ID.
     pub variant_id: Option<String>,
     /// Number to increment inventory by.
-    pub increment_by: Option<f64>,
+    pub increment_by: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -640,7 +642,7 @@ pub struct InventoryVariantV2 {
     /// Whether the product is listed as in stock.
     pub in_stock: Option<bool>,
     /// Quantity currently left in inventory.
-    pub quantity: Option<f64>,
+    pub quantity: Option<i32>,
     /// Whether the variant is available for preorder. When `true`, the variant is out of stock and preorder is enabled on inventory level.
     pub available_for_preorder: Option<bool>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
@@ -683,9 +685,9 @@ rt::object! {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PagingMetadata {
     /// Amount of items to load per page
-    pub items: Option<f64>,
+    pub items: Option<i32>,
     /// Number of items to skip in the display (relevant for all pages after the first)
-    pub offset: Option<f64>,
+    pub offset: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -703,7 +705,7 @@ pub struct PreorderInfo {
     /// A message the buyer will see when the item is out of stock and preorder is enabled.
     pub message: Option<String>,
     /// Number of products that can be preordered after stock reaches zero.
-    pub limit: Option<f64>,
+    pub limit: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,
@@ -752,7 +754,7 @@ pub struct QueryInventoryResponse {
     /// The `metadata` field.
     pub metadata: Option<PagingMetadata>,
     /// Number of total results.
-    pub total_results: Option<f64>,
+    pub total_results: Option<i32>,
     /// The fields these bindings do not know, kept as Wix sent them and sent back after the
     /// known ones, so that nothing is lost in a read-modify-write.
     pub unknown_fields: wix_rest_runtime::UnknownFields,

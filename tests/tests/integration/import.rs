@@ -188,6 +188,16 @@ fn each_construct_of_the_fixture_lands_where_it_should() {
         Yaml::from("Variant")
     );
     assert_eq!(props["thumbnail"]["format"], Yaml::from("byte"));
+    // Integers and floats: a `number` a float transform of `meta.js` names is a float (through
+    // an object, and through a map's values, `*`); one it does not name is an integer.
+    assert_eq!(props["weight"]["type"], Yaml::from("number"));
+    let variant = &spec["types"]["Variant"]["properties"];
+    assert_eq!(variant["stock"]["type"], Yaml::from("number"));
+    assert_eq!(variant["index"]["type"], Yaml::from("integer"));
+    assert_eq!(
+        spec["types"]["CursorPagingMetadata"]["properties"]["count"]["type"],
+        Yaml::from("integer")
+    );
     assert_eq!(props["legacyType"]["deprecated"], Yaml::Bool(true));
     assert!(
         product["description"]

@@ -35,6 +35,19 @@ pub struct JsMethod {
     /// The method has a `fallback` of `POST` with a JSON body to the same path: what Wix's SDK
     /// sends when the request does not fit the query string.
     pub post_fallback: bool,
+    /// The floats of its request and response: the paths Wix's SDK converts with
+    /// `transformSDKFloatToRESTFloat` / `transformRESTFloatToSDKFloat` (`a.b` through objects
+    /// and lists, `*` for each value of a map). A `number` these do not name is an integer.
+    pub floats: Floats,
+}
+
+/// The float paths of one method (see [`JsMethod::floats`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Floats {
+    /// In the request body.
+    pub request: Vec<String>,
+    /// In the response body.
+    pub response: Vec<String>,
 }
 
 /// What `meta.js` says.
@@ -48,6 +61,8 @@ pub struct JsMeta {
     pub wrappers: BTreeMap<String, String>,
     /// Resolver name -> the `(srcPath, destPath)` mappings of [`REST_HOST`].
     pub mappings: BTreeMap<String, Vec<(String, String)>>,
+    /// Request builder -> the float paths its `transformPaths` calls name.
+    floats: BTreeMap<String, Floats>,
     /// What could not be read, by function: reported by the caller.
     pub problems: Vec<String>,
 }
@@ -91,7 +106,14 @@ pub fn parse(text: &str) -> Result<JsMeta, String> {
         meta: JsMeta::default(),
     };
     v.visit_program(&ret.program);
-    Ok(v.meta)
+    let mut meta = v.meta;
+    let floats = std::mem::take(&mut meta.floats);
+    for (builder, f) in floats {
+        if let Some(m) = meta.methods.get_mut(&builder) {
+            m.floats = f;
+        }
+    }
+    Ok(meta)
 }
 
 struct MetaVisitor {
@@ -115,6 +137,17 @@ fn props<'o, 'a>(
         ObjectPropertyKind::ObjectProperty(p) => key_name(&p.key).map(|k| (k, &p.value)),
         ObjectPropertyKind::SpreadProperty(_) => None,
     })
+}
+
+/// The name a call's callee ends with: `f`, `x.f`, `(0, x.f)` (how bundlers call an import).
+fn callee_name(e: &Expression) -> Option<String> {
+    match e {
+        Expression::Identifier(id) => Some(id.name.to_string()),
+        Expression::StaticMemberExpression(m) => Some(m.property.name.to_string()),
+        Expression::ParenthesizedExpression(p) => callee_name(&p.expression),
+        Expression::SequenceExpression(s) => s.expressions.last().and_then(callee_name),
+        _ => None,
+    }
 }
 
 fn string(e: &Expression) -> Option<String> {
@@ -183,12 +216,54 @@ impl MetaVisitor {
                         query,
                         body,
                         post_fallback,
+                        floats: Floats::default(),
                     },
                 );
             }
             _ => self.meta.problems.push(format!(
                 "function `{outer}`: its request metadata has no `method`, `methodFqn` or `url: resolver({{ protoPath }})`"
             )),
+        }
+    }
+
+    /// `transformPaths(value, [{ transformFn: x.transformSDKFloatToRESTFloat, paths: [{ path }] }])`
+    /// in a request builder: its float paths.
+    fn transforms(&mut self, list: &oxc_ast::ast::ArrayExpression) {
+        let Some(outer) = self.stack.first().cloned() else {
+            return;
+        };
+        for el in &list.elements {
+            let ArrayExpressionElement::ObjectExpression(t) = el else {
+                continue;
+            };
+            let function = props(t)
+                .find(|(k, _)| k == "transformFn")
+                .and_then(|(_, v)| match v {
+                    Expression::StaticMemberExpression(m) => Some(m.property.name.to_string()),
+                    Expression::Identifier(id) => Some(id.name.to_string()),
+                    _ => None,
+                });
+            let floats = self.meta.floats.entry(outer.clone()).or_default();
+            let into = match function.as_deref() {
+                Some("transformSDKFloatToRESTFloat") => &mut floats.request,
+                Some("transformRESTFloatToSDKFloat") => &mut floats.response,
+                _ => continue,
+            };
+            let Some((_, Expression::ArrayExpression(paths))) =
+                props(t).find(|(k, _)| k == "paths")
+            else {
+                continue;
+            };
+            for p in &paths.elements {
+                if let ArrayExpressionElement::ObjectExpression(p) = p {
+                    if let Some(path) = props(p)
+                        .find(|(k, _)| k == "path")
+                        .and_then(|(_, v)| string(v))
+                    {
+                        into.push(path);
+                    }
+                }
+            }
         }
     }
 
@@ -259,6 +334,13 @@ impl<'a> Visit<'a> for MetaVisitor {
     }
 
     fn visit_call_expression(&mut self, it: &oxc_ast::ast::CallExpression<'a>) {
+        if callee_name(&it.callee).as_deref() == Some("transformPaths") {
+            if let Some(Expression::ArrayExpression(list)) =
+                it.arguments.get(1).and_then(|a| a.as_expression())
+            {
+                self.transforms(list);
+            }
+        }
         if let Expression::Identifier(callee) = &it.callee {
             if callee.name == "__export" {
                 if let Some(Expression::ObjectExpression(o)) =
@@ -314,7 +396,14 @@ function getProduct(payload) {
 }
 function createProductWithInventory(payload) {
   function __x({ host }) {
+    const serializedData = (0, import_transform_paths.transformPaths)(payload, [
+      { transformFn: import_timestamp.transformSDKTimestampToRESTTimestamp, paths: [{ path: "product.createdDate" }] },
+      { transformFn: import_float.transformSDKFloatToRESTFloat, paths: [{ path: "product.weight" }] }
+    ]);
     const metadata = {
+      transformResponse: (payload2) => (0, import_transform_paths.transformPaths)(payload2, [
+        { transformFn: import_float2.transformRESTFloatToSDKFloat, paths: [{ path: "product.weight" }, { path: "product.variantsById.*.price" }] }
+      ]),
       method: "POST",
       methodFqn: "wix.stores.catalog.v3.CatalogApi.CreateProductWithInventory",
       url: resolveCatalogApiUrl({ protoPath: "/v3/products-with-inventory", data: payload, host }),
@@ -344,5 +433,13 @@ function createProductWithInventory(payload) {
             m.rest_path(create).as_deref(),
             Ok("/stores/v3/products-with-inventory")
         );
+        // The float transforms' paths, the request's and the response's; other transforms
+        // (timestamps) are not floats.
+        assert_eq!(create.floats.request, ["product.weight"]);
+        assert_eq!(
+            create.floats.response,
+            ["product.weight", "product.variantsById.*.price"]
+        );
+        assert_eq!(get.floats, Floats::default());
     }
 }

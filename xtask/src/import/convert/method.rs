@@ -146,6 +146,7 @@ impl Cx<'_> {
         let mut rest_path = path.clone();
         let mut params = Vec::new();
         let request_decl = self.interface_props(&request);
+        self.note_numbers(&request, &response, &js.floats);
         for name in &path_names {
             let body_field = name.contains('.') && (js.body || post_instead);
             if body_field {
@@ -197,7 +198,7 @@ impl Cx<'_> {
                 .iter()
                 .filter(|q| !path_set.contains(q.name.as_str()))
             {
-                self.query_params(&mut dropped, &q.name, q, &mut params, 0);
+                self.query_params(&request, &mut dropped, &q.name, q, &mut params, 0);
             }
             if !dropped.is_empty() {
                 let list: Vec<String> = dropped.iter().map(|d| format!("`{d}`")).collect();
@@ -230,6 +231,7 @@ impl Cx<'_> {
     /// names; lists and open values are left to the body-less request's docs.
     pub(super) fn query_params(
         &mut self,
+        request: &str,
         dropped: &mut Vec<String>,
         name: &str,
         p: &Prop,
@@ -237,13 +239,16 @@ impl Cx<'_> {
         depth: usize,
     ) {
         let (ty, _) = strip_null(&p.ty);
+        let at = self.field_at(request, name).unwrap_or_default();
         // A scalar, or a list of them: the key repeated, as Wix's SDK sends it.
         let scalar = match &ty {
-            Ty::Array(item) => self.scalar_param(&strip_null(item).0).map(|items| Schema {
-                items: Some(Box::new(items)),
-                ..Schema::of(SchemaType::Array)
-            }),
-            other => self.scalar_param(other),
+            Ty::Array(item) => self
+                .scalar_param(&strip_null(item).0, &at)
+                .map(|items| Schema {
+                    items: Some(Box::new(items)),
+                    ..Schema::of(SchemaType::Array)
+                }),
+            other => self.scalar_param(other, &at),
         };
         if let Some(schema) = scalar {
             out.push(spec::Param {
@@ -261,6 +266,7 @@ impl Cx<'_> {
                 if !props.is_empty() {
                     for sub in props {
                         self.query_params(
+                            request,
                             dropped,
                             &format!("{name}.{}", sub.name),
                             &sub,
@@ -276,12 +282,13 @@ impl Cx<'_> {
         dropped.push(name.to_owned());
     }
 
-    /// The schema of a query parameter's value: a string (or timestamp), number, boolean,
-    /// enum or string literals; `None` for anything else.
-    pub(super) fn scalar_param(&mut self, ty: &Ty) -> Option<Schema> {
+    /// The schema of a query parameter's value (at `at`, as [`Cx::schema`] names fields): a
+    /// string (or timestamp), integer or float, boolean, enum or string literals; `None` for
+    /// anything else.
+    pub(super) fn scalar_param(&mut self, ty: &Ty, at: &str) -> Option<Schema> {
         match ty {
             Ty::String | Ty::Date => Some(Schema::of(SchemaType::String)),
-            Ty::Number => Some(Schema::of(SchemaType::Number)),
+            Ty::Number => Some(self.number_schema(at)),
             Ty::Boolean => Some(Schema::of(SchemaType::Boolean)),
             Ty::Ref(n, a) if a.is_empty() => self.enum_name(n).map(|e| {
                 self.want(&e);

@@ -14,6 +14,7 @@ use crate::spec::{self, AdditionalProperties, OrderedMap, Schema};
 
 mod access;
 mod method;
+mod numbers;
 mod paging;
 mod query;
 mod types;
@@ -84,6 +85,10 @@ struct Cx<'p> {
     /// Types to emit, by name, in the order first reached.
     wanted: Vec<String>,
     wanted_set: BTreeSet<String>,
+    /// The floats the methods send or receive, as [`Cx::schema`] names fields (`Type.field`).
+    floats: BTreeSet<String>,
+    /// The types (and inline objects, `Type.field`) some method sends or receives.
+    reached: BTreeSet<String>,
 }
 
 /// Converts a package to the module `module`.
@@ -94,6 +99,8 @@ pub fn convert(pkg: &Package, module: &str, title: &str) -> Result<Converted, Ve
         errors: Vec::new(),
         wanted: Vec::new(),
         wanted_set: BTreeSet::new(),
+        floats: BTreeSet::new(),
+        reached: BTreeSet::new(),
     };
     for p in &pkg.meta_js.problems {
         cx.err("build/cjs/meta.js", "meta.js", p.clone());

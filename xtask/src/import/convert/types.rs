@@ -165,7 +165,7 @@ impl Cx<'_> {
         let (ty, nullable) = strip_null(ty);
         let mut s = match &ty {
             Ty::String => string_schema(doc),
-            Ty::Number => Schema::of(SchemaType::Number),
+            Ty::Number => self.number_schema(at),
             Ty::Boolean => Schema::of(SchemaType::Boolean),
             Ty::Date => Schema {
                 format: Some("date-time".into()),
@@ -234,7 +234,11 @@ impl Cx<'_> {
         };
         if s.reference.is_none() {
             if let Some(d) = doc_text(doc) {
-                s.description = Some(d);
+                // A note the schema carries (a number's kind Wix does not say) follows the docs.
+                s.description = Some(match s.description.take() {
+                    Some(note) => format!("{d}\n\n{note}"),
+                    None => d,
+                });
             }
             if doc.has("deprecated") {
                 s.deprecated = Some(true);
